@@ -1,0 +1,51 @@
+/**
+ * x86-64 page-table entries as plain numbers (no allocation per PTE).
+ *
+ *   pte = pfn * 16 + flags          flags in the low 4 bits, pfn above them
+ *   pte === 0                       pte_none(): nothing there at all
+ *
+ * The mermap of rfc-v1 and the dev snapshots never leaves its PTEs none: mermap_mm_prepare()
+ * writes a "sentinel" (pfn 0, PAGE_NONE | NX: not present, but not none) into every PTE of every
+ * possible CPU's region, because mermap_get() writes through apply_to_existing_page_range(),
+ * which skips pte_none() entries. rfc-later writes plain zero PTEs instead.
+ *
+ * pfns up to 2^40 (4 PiB of physical memory) keep the value an exact integer below 2^53.
+ */
+export const PTE_PRESENT = 1;
+/** _PAGE_GLOBAL: the translation survives CR3 writes (only INVLPG, INVPCID type 2 or CR4.PGE drop it). */
+export const PTE_GLOBAL = 2;
+/** _PAGE_NX */
+export const PTE_NX = 4;
+/** _PAGE_PROTNONE: the "PAGE_NONE" protection the sentinel uses (not present for the MMU). */
+export const PTE_PROTNONE = 8;
+
+export const PTE_FLAG_BITS = 4;
+const FLAG_SPAN = 16;
+
+export const PTE_NONE = 0;
+/** rfc-v1 / dev-snapshot "unmapped" sentinel: pfn 0, PAGE_NONE with NX. */
+export const PTE_SENTINEL = PTE_PROTNONE | PTE_NX;
+
+export function mkPte(pfn: number, flags: number): number {
+  return pfn * FLAG_SPAN + flags;
+}
+export function ptePfn(pte: number): number {
+  return Math.floor(pte / FLAG_SPAN);
+}
+export function pteFlags(pte: number): number {
+  return pte % FLAG_SPAN;
+}
+export function pteNone(pte: number): boolean {
+  return pte === PTE_NONE;
+}
+export function ptePresent(pte: number): boolean {
+  return (pte % FLAG_SPAN & PTE_PRESENT) !== 0;
+}
+export function pteGlobal(pte: number): boolean {
+  return (pte % FLAG_SPAN & PTE_GLOBAL) !== 0;
+}
+
+/** PAGE_KERNEL_NOGLOBAL: what the page allocator's fast path passes to mermap_get(). */
+export const PROT_KERNEL_NOGLOBAL = PTE_PRESENT | PTE_NX;
+/** PAGE_KERNEL with the global bit (what rfc-v1's slow path passes to mermap_get_reserved(): §8.8). */
+export const PROT_KERNEL_GLOBAL = PTE_PRESENT | PTE_NX | PTE_GLOBAL;
