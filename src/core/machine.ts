@@ -1,0 +1,504 @@
+import { allocatorInfo, allocatorNames } from './allocators.js';
+import { Checker, MmStamps, V_LOCK_IN_ATOMIC, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_REGION, V_REUSE_WITHOUT_FLUSH, V_STALE_TLB_AFTER_FREE } from './checker.js';
+import type { AllocatorOptions, FlushHost, MermapAllocator } from './mermap/allocator.js';
+import { REASON_COUNT, R_PTE_WRITE } from './mermap/reasons.js';
+import { cpuBaseVpn, DEFAULT_REGION_PAGES, mermapGeometry, type MermapGeometry, type PagingLevels } from './paging/geometry.js';
+import { PageTable } from './paging/page-table.js';
+import { mkPte, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
+import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE, resolveTlbConfig, Tlb, type Clock, type TlbConfig } from './tlb/index.js';
+
+/**
+ * A machine of N possible CPUs (the first `onlineCpus` of them online), any number of mms and
+ * tasks, each mm with its own x86-64 page tables and its own mermap, each CPU with its own TLB.
+ *
+ *   CPU c:  tlb[c]   currentTask[c] -> task -> mm -> { PageTable, MermapAllocator, PCID }
+ *
+ * mermapGet()/mermapPut() are __mermap_get()/__mermap_put(): the allocator picks the range (and
+ * may flush this CPU's TLB through the FlushHost below, a real __flush_tlb_all() on the TLB
+ * model), then the machine writes the PTEs of that mm's tables and keeps the task's
+ * migrate-disable depth. The checker watches all of it.
+ *
+ * Kernel addresses outside the mm-local PGD slot are shared by every mm (one kernel PageTable);
+ * user addresses and the mm-local slot (the mermap) belong to each mm.
+ */
+export interface MachineConfig {
+  possibleCpus: number;
+  onlineCpus?: number;
+  pagingLevels?: PagingLevels;
+  regionPages?: number;
+  /** allocator name: a kernel version of the mermap or an alternative policy */
+  allocator?: string;
+  allocatorOptions?: AllocatorOptions;
+  tlb?: string | TlbConfig;
+  /** CR3 writes keep other mms' entries (PCID on; default) or flush them (PCID off). */
+  pcid?: boolean;
+  /** the checker (default on) */
+  checker?: boolean;
+}
+
+export interface MachineObserver {
+  onGet?(cpu: number, mm: number, task: number, handle: number, baseVpn: number, pages: number, reserved: boolean): void;
+  onGetFail?(cpu: number, mm: number, task: number, reason: number, pages: number, reserved: boolean): void;
+  onPut?(cpu: number, mm: number, task: number, handle: number, baseVpn: number, pages: number): void;
+  /** a flush the allocator asked for (kind: FLUSH_* of src/core/tlb) */
+  onFlush?(cpu: number, kind: number, pages: number): void;
+}
+
+interface MmRec {
+  id: number;
+  pcid: number;
+  pt: PageTable;
+  alloc: MermapAllocator;
+  stamps: MmStamps;
+  prepareTablePages: number;
+  prepareBytes: number;
+  preparePteWrites: number;
+}
+
+/** user half: below 2^47 (4-level) or 2^56 (5-level), in pages */
+function userTopVpn(levels: PagingLevels): number {
+  return levels === 5 ? 2 ** 44 : 2 ** 35;
+}
+
+export class Machine {
+  readonly geometry: MermapGeometry;
+  readonly possibleCpus: number;
+  readonly onlineCpus: number;
+  readonly allocatorName: string;
+  readonly clock: Clock = { op: 0, ns: 0 };
+  readonly tlbs: Tlb[];
+  readonly tlbConfig: TlbConfig;
+  readonly checker: Checker;
+  readonly pcidEnabled: boolean;
+  observer: MachineObserver | null = null;
+  /** Fault injection: return true to make this get's PTE write fail (§8.3). */
+  pteWriteFault: ((task: number) => boolean) | null = null;
+
+  // --- counters (plain numbers; see docs/metrics.md) ---
+  gets = 0;
+  getsOk = 0;
+  reservedGets = 0;
+  puts = 0;
+  readonly failures = new Float64Array(REASON_COUNT);
+  pteWrites = 0;
+  /** PTEs apply_to_existing_page_range() skipped because they were pte_none() or had no table */
+  ptesSkipped = 0;
+  cr3Writes = 0;
+  accesses = 0;
+  pageWalks = 0;
+  walkReads = 0;
+  pageFaults = 0;
+  mermapFaults = 0;
+  migrations = 0;
+  migrationsRefused = 0;
+  ipis = 0;
+  remoteInvlpgs = 0;
+
+  readonly currentTask: Int32Array;
+  readonly currentMm: Int32Array;
+  private readonly allocOptions: AllocatorOptions;
+  private readonly mms: MmRec[] = [];
+  private readonly kernelPt: PageTable;
+  private readonly userTop: number;
+  private readonly host: FlushHost;
+  private readonly checking: boolean;
+  // tasks (a handful; plain arrays of numbers)
+  private readonly taskMm: number[] = [];
+  private readonly taskCpu: number[] = [];
+  private readonly migrateDepth: number[] = [];
+  private readonly liveAllocs: number[] = [];
+  private readonly preemptCount: number[] = [];
+  private readonly irqsOff: number[] = [];
+  private readonly inTask: number[] = [];
+  private nextUserPfn = 2 ** 30;
+
+  constructor(cfg: MachineConfig) {
+    const levels = cfg.pagingLevels ?? 4;
+    this.possibleCpus = cfg.possibleCpus;
+    this.onlineCpus = cfg.onlineCpus ?? cfg.possibleCpus;
+    this.geometry = mermapGeometry(levels, cfg.regionPages ?? DEFAULT_REGION_PAGES, cfg.possibleCpus);
+    this.allocatorName = cfg.allocator ?? 'rfc-v1';
+    if (allocatorInfo(this.allocatorName) === undefined) {
+      throw new RangeError(`unknown allocator ${this.allocatorName}: one of ${allocatorNames().join(', ')}`);
+    }
+    this.allocOptions = { ...cfg.allocatorOptions, onlineCpus: this.onlineCpus };
+    this.tlbConfig = resolveTlbConfig(cfg.tlb ?? 'golden-cove');
+    this.pcidEnabled = cfg.pcid ?? true;
+    this.checking = cfg.checker ?? true;
+    this.checker = new Checker(this.geometry, this.checking);
+    this.kernelPt = new PageTable(levels);
+    this.userTop = userTopVpn(levels);
+    this.tlbs = [];
+    const onRef = this.checking ? (pfn: number, d: number) => this.checker.tlbRef(pfn, d) : null;
+    for (let c = 0; c < this.possibleCpus; c++) {
+      const t = new Tlb(this.tlbConfig, this.geometry.baseVpn, this.geometry.mmLocalEndVpn, this.clock);
+      t.onMermapRef = onRef;
+      this.tlbs.push(t);
+    }
+    this.currentTask = new Int32Array(this.possibleCpus).fill(-1);
+    this.currentMm = new Int32Array(this.possibleCpus).fill(-1);
+    this.host = {
+      flushTlbAll: (cpu) => this.flushTlbAll(cpu),
+      flushTlbMm: (cpu) => this.flushTlbMm(cpu),
+      invlpg: (cpu, vpn) => this.invlpg(cpu, vpn),
+      flushKernelRangeAllCpus: (cpu, start, pages) => this.flushKernelRangeAllCpus(cpu, start, pages),
+    };
+  }
+
+  // ------------------------------------------------------------------ mms and tasks
+
+  /** mm_alloc(): a new mm with its own page tables; prepare its mermap unless told not to. */
+  createMm(prepare = true): number {
+    const id = this.mms.length;
+    const info = allocatorInfo(this.allocatorName)!;
+    const rec: MmRec = {
+      id,
+      pcid: this.pcidEnabled ? (id % 4095) + 1 : 0,
+      pt: new PageTable(this.geometry.levels),
+      alloc: info.factory(this.geometry, this.host, this.allocOptions),
+      stamps: new MmStamps(this.possibleCpus),
+      prepareTablePages: 0,
+      prepareBytes: 0,
+      preparePteWrites: 0,
+    };
+    rec.alloc.prepared = false;
+    this.mms.push(rec);
+    if (prepare) this.mermapMmPrepare(id);
+    return id;
+  }
+
+  /**
+   * mermap_mm_prepare(): for every possible CPU, walk its whole region with
+   * apply_to_page_range(), allocating the PUD/PMD/PTE tables and writing the "unmapped" PTE
+   * (the sentinel in rfc-v1 and the dev snapshots, zero in rfc-later), so get never allocates.
+   */
+  mermapMmPrepare(mm: number): void {
+    const rec = this.mms[mm];
+    if (rec.alloc.prepared) return; // idempotent under init_lock
+    const before = rec.pt.totalTablePages();
+    let writes = 0;
+    for (let c = 0; c < this.possibleCpus; c++) {
+      writes += rec.pt.populate(cpuBaseVpn(this.geometry, c), this.geometry.regionPages, rec.alloc.unmappedPte);
+    }
+    rec.prepareTablePages = rec.pt.totalTablePages() - before;
+    rec.prepareBytes = rec.prepareTablePages * 4096;
+    rec.preparePteWrites = writes;
+    rec.alloc.prepared = true;
+  }
+
+  createTask(mm: number, cpu: number): number {
+    const id = this.taskMm.length;
+    this.taskMm.push(mm);
+    this.taskCpu.push(cpu);
+    this.migrateDepth.push(0);
+    this.liveAllocs.push(0);
+    this.preemptCount.push(0);
+    this.irqsOff.push(0);
+    this.inTask.push(1);
+    return id;
+  }
+
+  mmCount(): number {
+    return this.mms.length;
+  }
+  taskCount(): number {
+    return this.taskMm.length;
+  }
+  allocator(mm: number): MermapAllocator {
+    return this.mms[mm].alloc;
+  }
+  pageTable(mm: number): PageTable {
+    return this.mms[mm].pt;
+  }
+  mmOfTask(task: number): number {
+    return this.taskMm[task];
+  }
+  cpuOfTask(task: number): number {
+    return this.taskCpu[task];
+  }
+  migrateDisableDepth(task: number): number {
+    return this.migrateDepth[task];
+  }
+  /** Page-table pages and bytes mermap_mm_prepare() added to this mm, and its PTE writes. */
+  prepareCost(mm: number): { tablePages: number; bytes: number; pteWrites: number } {
+    const r = this.mms[mm];
+    return { tablePages: r.prepareTablePages, bytes: r.prepareBytes, pteWrites: r.preparePteWrites };
+  }
+
+  // execution context of a task (what in_task(), preemptible(), irqs_disabled() would say)
+  preemptDisable(task: number): void {
+    this.preemptCount[task]++;
+  }
+  preemptEnable(task: number): void {
+    if (this.preemptCount[task] > 0) this.preemptCount[task]--;
+  }
+  localIrqSave(task: number): void {
+    this.irqsOff[task]++;
+  }
+  localIrqRestore(task: number): void {
+    if (this.irqsOff[task] > 0) this.irqsOff[task]--;
+  }
+  /** false: the task's next gets are made from IRQ context (in_task() is false). */
+  setInTask(task: number, inTask: boolean): void {
+    this.inTask[task] = inTask ? 1 : 0;
+  }
+
+  /** Run `task` on its CPU: a CR3 write when the mm changes (PCID-tagged, or flushing without PCID). */
+  switchTo(task: number): void {
+    const cpu = this.taskCpu[task];
+    if (this.currentTask[cpu] === task) return;
+    this.currentTask[cpu] = task;
+    const mm = this.taskMm[task];
+    if (this.currentMm[cpu] === mm) return;
+    this.currentMm[cpu] = mm;
+    this.cr3Writes++;
+    if (!this.pcidEnabled) {
+      // Without PCID every CR3 write drops the non-global entries (all tagged PCID 0).
+      this.tlbs[cpu].flushPcid(0, 0, false, FLUSH_CR3);
+      for (const r of this.mms) r.stamps.epoch[cpu]++;
+    }
+  }
+
+  /** Move a task to another CPU; refused (false) while it is migrate-disabled. */
+  migrate(task: number, toCpu: number): boolean {
+    if (this.migrateDepth[task] > 0) {
+      this.migrationsRefused++;
+      return false;
+    }
+    const from = this.taskCpu[task];
+    if (from === toCpu) return true;
+    if (this.currentTask[from] === task) this.currentTask[from] = -1;
+    this.taskCpu[task] = toCpu;
+    this.migrations++;
+    return true;
+  }
+
+  // ------------------------------------------------------------------ the mermap
+
+  /**
+   * __mermap_get(mm, page, size, prot, use_reserve) for `task` on its CPU: returns a handle
+   * (>= 0) or -reason. `pfn` is the first of `pages` physically contiguous pages.
+   */
+  mermapGet(task: number, pages: number, pfn: number, prot: number = PROT_KERNEL_NOGLOBAL, reserved = false): number {
+    this.switchTo(task);
+    const cpu = this.taskCpu[task];
+    const mm = this.taskMm[task];
+    const rec = this.mms[mm];
+    const alloc = rec.alloc;
+    this.gets++;
+    if (reserved) this.reservedGets++;
+    const h = alloc.get(cpu, pages, reserved, prot, this.inTask[task] === 1);
+    if (h < 0) {
+      this.failures[-h]++;
+      if (this.observer !== null && this.observer.onGetFail !== undefined) this.observer.onGetFail(cpu, mm, task, -h, pages, reserved);
+      return h;
+    }
+    // migrate_disable() happened before mermap_alloc(); it stays on for the caller.
+    this.migrateDepth[task]++;
+    const base = alloc.lastBase;
+    const n = alloc.lastPages;
+    if (this.checking) {
+      if (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0)) {
+        this.checker.report(V_LOCK_IN_ATOMIC, this.clock.op, cpu, mm, task, base, -1, 'PTE lock taken in mermap get with preemption or IRQs off');
+      }
+      const cpuBase = cpuBaseVpn(this.geometry, cpu);
+      if (base < cpuBase || base + n > cpuBase + this.geometry.regionPages) {
+        this.checker.report(V_OUT_OF_REGION, this.clock.op, cpu, mm, task, base, -1, `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages`);
+      }
+    }
+    if (this.pteWriteFault !== null && this.pteWriteFault(task)) {
+      // apply_to_existing_page_range() failed: the slot is freed, migrate_enable() is forgotten
+      alloc.abortGet(h);
+      this.failures[R_PTE_WRITE]++;
+      if (this.checking) {
+        this.checker.report(V_MIGRATE_DISABLE_LEAK, this.clock.op, cpu, mm, task, base, -1, `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write`);
+      }
+      if (this.observer !== null && this.observer.onGetFail !== undefined) this.observer.onGetFail(cpu, mm, task, R_PTE_WRITE, pages, reserved);
+      return -R_PTE_WRITE;
+    }
+    const pt = rec.pt;
+    const existingOnly = alloc.writesExistingOnly;
+    let reused = -1;
+    for (let i = 0; i < n; i++) {
+      const vpn = base + i;
+      let idx = pt.pteIndex(vpn);
+      if (idx < 0) {
+        if (existingOnly) {
+          this.ptesSkipped++;
+          continue;
+        }
+        pt.populate(vpn, 1, 0); // PGRANGE_CREATE
+        idx = pt.pteIndex(vpn);
+      } else if (existingOnly && pt.ptes[idx] === 0) {
+        this.ptesSkipped++;
+        continue;
+      }
+      if (this.checking && this.checker.onMap(rec.stamps, cpu, vpn) && reused < 0) reused = vpn;
+      pt.ptes[idx] = mkPte(pfn + i, prot);
+      this.pteWrites++;
+    }
+    if (reused >= 0) {
+      this.checker.report(V_REUSE_WITHOUT_FLUSH, this.clock.op, cpu, mm, task, reused, -1, 'page mapped again before its CPU flushed the old translation');
+    }
+    this.liveAllocs[task]++;
+    this.getsOk++;
+    if (this.observer !== null && this.observer.onGet !== undefined) this.observer.onGet(cpu, mm, task, h, base, n, reserved);
+    return h;
+  }
+
+  /** __mermap_put(): rewrite the range's PTEs to the unmapped value, free the slot, migrate_enable(). */
+  mermapPut(task: number, handle: number): number {
+    this.switchTo(task);
+    const mm = this.taskMm[task];
+    const rec = this.mms[mm];
+    const alloc = rec.alloc;
+    const r = alloc.put(handle);
+    if (r < 0) {
+      this.failures[-r]++;
+      return r;
+    }
+    this.puts++;
+    const cpu = alloc.handleCpu(handle);
+    const base = alloc.lastBase;
+    const n = alloc.lastPages;
+    if (this.checking && alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0)) {
+      this.checker.report(V_LOCK_IN_ATOMIC, this.clock.op, cpu, mm, task, base, -1, 'PTE lock taken in mermap put with preemption or IRQs off');
+    }
+    const pt = rec.pt;
+    const unmapped = alloc.unmappedPte;
+    const tlb = this.tlbs[cpu];
+    for (let i = 0; i < n; i++) {
+      const vpn = base + i;
+      const idx = pt.pteIndex(vpn);
+      if (idx >= 0) {
+        pt.ptes[idx] = unmapped;
+        this.pteWrites++;
+      }
+      tlb.markStale(vpn, rec.pcid);
+    }
+    if (this.observer !== null && this.observer.onPut !== undefined) this.observer.onPut(cpu, mm, task, handle, base, n);
+    if (alloc.flushAfterPut !== undefined) alloc.flushAfterPut(cpu, base, n);
+    if (this.migrateDepth[task] > 0) this.migrateDepth[task]--;
+    if (this.liveAllocs[task] > 0) this.liveAllocs[task]--;
+    return 0;
+  }
+
+  /**
+   * mermap_mm_teardown() as written in every version read (§8.7): the loop runs over every
+   * possible CPU but looks at this_cpu_ptr(): the tearing-down CPU's slots, each time.
+   * Returns what it warns about and what it misses.
+   */
+  mermapMmTeardown(mm: number, currentCpu: number): { warned: boolean; slotsSeen: number; slotsMissed: number } {
+    const alloc = this.mms[mm].alloc;
+    let seen = 0;
+    let missed = 0;
+    for (let c = 0; c < this.possibleCpus; c++) {
+      const live = alloc.liveAllocations(c).length;
+      if (c === currentCpu) seen = live;
+      else missed += live;
+    }
+    return { warned: seen > 0, slotsSeen: seen, slotsMissed: missed };
+  }
+
+  // ------------------------------------------------------------------ memory accesses
+
+  /**
+   * A data access by `task` (on its CPU) to page vpn: a TLB hit, or a page walk through the
+   * current mm's tables (or the shared kernel tables) and a fill. User and kernel pages that are
+   * not mapped yet are demand-mapped (kernel ones global, the direct map); a not-present mermap
+   * page is a fault of the caller (counted, nothing filled).
+   */
+  access(task: number, vpn: number): boolean {
+    this.switchTo(task);
+    const cpu = this.taskCpu[task];
+    const rec = this.mms[this.taskMm[task]];
+    const tlb = this.tlbs[cpu];
+    this.accesses++;
+    if (tlb.lookup(vpn, rec.pcid) >= 0) return true;
+    const mmLocal = vpn >= this.geometry.mmLocalStartVpn && vpn < this.geometry.mmLocalEndVpn;
+    const pt = vpn < this.userTop || mmLocal ? rec.pt : this.kernelPt;
+    let pte = pt.walk(vpn);
+    this.pageWalks++;
+    this.walkReads += pt.lastWalkReads;
+    if (!ptePresent(pte)) {
+      if (mmLocal) {
+        this.mermapFaults++;
+        return false;
+      }
+      this.pageFaults++;
+      const global = vpn >= this.userTop;
+      pte = mkPte(this.nextUserPfn++, PTE_PRESENT | PTE_NX | (global ? PTE_GLOBAL : 0));
+      pt.populate(vpn, 1, pte);
+    }
+    tlb.fill(vpn, rec.pcid, pte);
+    return true;
+  }
+
+  /** Pages go back to the page allocator: the checker looks for TLBs still translating to them. */
+  freePages(pfn: number, pages: number, cpu = -1): void {
+    if (!this.checking) return;
+    const p = this.checker.firstCachedPfn(pfn, pages);
+    if (p >= 0) {
+      this.checker.report(V_STALE_TLB_AFTER_FREE, this.clock.op, cpu, -1, -1, -1, p, `pfn ${p} freed while a TLB still holds a mermap translation to it`);
+    }
+  }
+
+  // ------------------------------------------------------------------ flushes (the FlushHost)
+
+  /** __flush_tlb_all() on `cpu`: INVPCID type 2 / CR4.PGE toggle: everything, globals included. */
+  flushTlbAll(cpu: number): void {
+    this.tlbs[cpu].flushAll(this.currentPcid(cpu), true);
+    for (let i = 0; i < this.mms.length; i++) this.mms[i].stamps.epoch[cpu]++;
+    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_ALL, 0);
+  }
+
+  /** INVPCID single context: the current mm's PCID on `cpu`, globals and other PCIDs survive. */
+  flushTlbMm(cpu: number): void {
+    const mm = this.currentMm[cpu];
+    const pcid = this.currentPcid(cpu);
+    this.tlbs[cpu].flushPcid(pcid, pcid, true, FLUSH_INVPCID_SINGLE);
+    if (mm >= 0) this.mms[mm].stamps.epoch[cpu]++;
+    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_INVPCID_SINGLE, 0);
+  }
+
+  invlpg(cpu: number, vpn: number): void {
+    const pcid = this.currentPcid(cpu);
+    this.tlbs[cpu].invlpg(vpn, pcid);
+    const mm = this.currentMm[cpu];
+    if (this.checking && mm >= 0) this.checker.onInvlpg(this.mms[mm].stamps, cpu, vpn);
+    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_INVLPG, 1);
+  }
+
+  /**
+   * flush_tlb_kernel_range() from `cpu`: every online CPU, the others by IPI; INVLPG per page up
+   * to the ceiling, a full flush past it (arch/x86/mm/tlb.c; ceiling from the allocator options).
+   */
+  flushKernelRangeAllCpus(cpu: number, startVpn: number, pages: number): void {
+    const ceiling = this.allocOptions.flushCeilingPages ?? 33;
+    for (let c = 0; c < this.onlineCpus; c++) {
+      if (c !== cpu) this.ipis++;
+      if (pages > ceiling) {
+        this.flushTlbAll(c);
+      } else {
+        for (let i = 0; i < pages; i++) {
+          this.invlpg(c, startVpn + i);
+          if (c !== cpu) this.remoteInvlpgs++;
+        }
+      }
+    }
+  }
+
+  private currentPcid(cpu: number): number {
+    const mm = this.currentMm[cpu];
+    return mm >= 0 ? this.mms[mm].pcid : 0;
+  }
+
+  /** Allocator-requested local flushes on a CPU, summed over mms (what replay reports). */
+  flushCount(cpu: number): number {
+    let n = 0;
+    for (let i = 0; i < this.mms.length; i++) n += this.mms[i].alloc.flushes[cpu];
+    return n;
+  }
+}
+
+export { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE };

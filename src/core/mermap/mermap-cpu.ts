@@ -1,0 +1,142 @@
+import { cpuBaseVpn, type MermapGeometry } from '../paging/geometry.js';
+import type { FlushHost, LiveAllocation, MermapAllocator } from './allocator.js';
+import { R_NOT_IN_USE } from './reasons.js';
+
+/**
+ * The state every mermap version keeps: for each possible CPU a `struct mermap_cpu`:
+ *
+ *   nextAddr[cpu]                    next_addr, the bump pointer (a page number)
+ *   inUse/base/end[cpu*S + i]        allocs[i]: in_use, base, end (end exclusive), S slots
+ *
+ * Typed arrays indexed by cpu, so a get or put allocates nothing. Page numbers are absolute
+ * (vpn), as the kernel's addresses are; offsets are only computed for output.
+ *
+ * A version's file subclasses this and writes get() in its own order of checks; put() is the
+ * same in every version read (facts sheet §3): warn if the slot is not in use, rewrite the PTEs
+ * (done by the machine), clear in_use. No flush, next_addr does not move.
+ */
+export abstract class MermapCpuState implements MermapAllocator {
+  abstract readonly name: string;
+  abstract readonly ptesLocked: boolean;
+  abstract readonly writesExistingOnly: boolean;
+  abstract readonly unmappedPte: number;
+  readonly geometry: MermapGeometry;
+  readonly regionPages: number;
+  readonly slotsPerCpu: number;
+  prepared = true;
+  lastBase = 0;
+  lastPages = 0;
+  readonly flushes: Float64Array;
+  readonly invlpgs: Float64Array;
+
+  protected readonly host: FlushHost;
+  protected readonly nextAddr: Float64Array;
+  protected readonly inUse: Uint8Array;
+  protected readonly base: Float64Array;
+  protected readonly end: Float64Array;
+  /** 1 where the slot holds a reserved (use_reserve) allocation: for rendering and metrics. */
+  protected readonly reservedSlot: Uint8Array;
+
+  constructor(geometry: MermapGeometry, host: FlushHost, slotsPerCpu: number) {
+    this.geometry = geometry;
+    this.regionPages = geometry.regionPages;
+    this.host = host;
+    this.slotsPerCpu = slotsPerCpu;
+    const n = geometry.possibleCpus;
+    this.flushes = new Float64Array(n);
+    this.invlpgs = new Float64Array(n);
+    this.nextAddr = new Float64Array(n);
+    for (let cpu = 0; cpu < n; cpu++) this.nextAddr[cpu] = cpuBaseVpn(geometry, cpu);
+    this.inUse = new Uint8Array(n * slotsPerCpu);
+    this.base = new Float64Array(n * slotsPerCpu);
+    this.end = new Float64Array(n * slotsPerCpu);
+    this.reservedSlot = new Uint8Array(n * slotsPerCpu);
+  }
+
+  abstract get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number;
+
+  /** mermap_flush_tlb(): arch_mermap_flush_tlb() plus the KUnit tlb_flushes count. */
+  protected flushTlb(cpu: number): void {
+    this.flushes[cpu]++;
+    this.host.flushTlbAll(cpu);
+  }
+
+  /** Take slot `slot` of `cpu` for [next_addr, next_addr + pages) and bump next_addr. */
+  protected claim(cpu: number, slot: number, pages: number, reserved: boolean): number {
+    const h = cpu * this.slotsPerCpu + slot;
+    const b = this.nextAddr[cpu];
+    this.inUse[h] = 1;
+    this.base[h] = b;
+    this.end[h] = b + pages;
+    this.reservedSlot[h] = reserved ? 1 : 0;
+    this.nextAddr[cpu] = b + pages;
+    this.lastBase = b;
+    this.lastPages = pages;
+    return h;
+  }
+
+  abortGet(handle: number): void {
+    // __mermap_get() error path: WRITE_ONCE(alloc->in_use, false); next_addr is not rolled back.
+    this.inUse[handle] = 0;
+  }
+
+  put(handle: number): number {
+    if (this.inUse[handle] === 0) return -R_NOT_IN_USE; // WARN_ON_ONCE(!alloc->in_use)
+    this.lastBase = this.base[handle];
+    this.lastPages = this.end[handle] - this.base[handle];
+    this.inUse[handle] = 0;
+    return 0;
+  }
+
+  handleCpu(handle: number): number {
+    return Math.floor(handle / this.slotsPerCpu);
+  }
+
+  nextOffset(cpu: number): number {
+    return this.nextAddr[cpu] - cpuBaseVpn(this.geometry, cpu);
+  }
+
+  regionUsage(cpu: number, out: Float64Array): void {
+    const base = cpuBaseVpn(this.geometry, cpu);
+    const regionEnd = base + this.regionPages;
+    let live = 0;
+    let top = base; // new_next: the highest live end, or the base
+    const s0 = cpu * this.slotsPerCpu;
+    for (let i = 0; i < this.slotsPerCpu; i++) {
+      const h = s0 + i;
+      if (this.inUse[h] === 0) continue;
+      const b = Math.max(base, Math.min(regionEnd, this.base[h]));
+      const e = Math.max(base, Math.min(regionEnd, this.end[h]));
+      live += e - b;
+      if (e > top) top = e;
+    }
+    const next = Math.max(base, Math.min(regionEnd, this.nextAddr[cpu]));
+    const pinned = Math.max(0, top - base - live);
+    const reclaimable = Math.max(0, next - Math.max(top, base));
+    out[0] = live;
+    out[1] = reclaimable;
+    out[2] = pinned;
+    out[3] = regionEnd - Math.max(next, top);
+  }
+
+  liveAllocations(cpu: number): LiveAllocation[] {
+    const base = cpuBaseVpn(this.geometry, cpu);
+    const out: LiveAllocation[] = [];
+    const s0 = cpu * this.slotsPerCpu;
+    for (let i = 0; i < this.slotsPerCpu; i++) {
+      const h = s0 + i;
+      if (this.inUse[h] === 0) continue;
+      out.push({ handle: h, offset: this.base[h] - base, pages: this.end[h] - this.base[h], reserved: this.reservedSlot[h] === 1 });
+    }
+    out.sort((a, b) => a.offset - b.offset);
+    return out;
+  }
+
+  /** Slots in use on a CPU (mermap_mm_teardown()'s check). */
+  slotsInUse(cpu: number): number {
+    let n = 0;
+    const s0 = cpu * this.slotsPerCpu;
+    for (let i = 0; i < this.slotsPerCpu; i++) n += this.inUse[s0 + i];
+    return n;
+  }
+}

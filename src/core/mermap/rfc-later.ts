@@ -1,0 +1,73 @@
+import { cpuBaseVpn, u64AddPages, u64SubPages, type MermapGeometry } from '../paging/geometry.js';
+import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
+import type { AllocatorOptions, FlushHost } from './allocator.js';
+import { MermapCpuState } from './mermap-cpu.js';
+import {
+  R_BAD_RESERVED_SIZE,
+  R_GLOBAL_PROT,
+  R_NO_SLOT,
+  R_NO_SPACE,
+  R_NOT_IN_TASK,
+  R_NOT_PREPARED,
+  R_RESERVE_BUSY,
+  R_TOO_LARGE,
+} from './reasons.js';
+
+/**
+ * The later posting of the series (facts sheet source VL, v2..v4): bug §8.1 fixed by giving
+ * reserved callers a slot of their own.
+ *
+ *   slots per CPU:  normal_allocs[0..S-1] (S = 3)  |  reserve_alloc (index S)
+ *
+ * Order of checks as in VL's mermap_alloc(): reserved size / cpu_end; in_task; out of space
+ * (new_next from the NORMAL slots only: a live reserve's range is ignored); flush; then
+ * "reserve slot busy" fails every caller, normal or reserved, with a warning. That check comes
+ * after the flush, so a failing normal get can still flush and move next_addr down to a
+ * new_next below the live reserve (the derived quirk of §8.1).
+ *
+ * PTEs are written with __apply_to_page_range(CREATE | NOLOCK): no PTE lock (§8.2 fixed), and
+ * missing tables would be created; put writes plain zero (none) PTEs instead of a sentinel.
+ */
+export class RfcLaterMermap extends MermapCpuState {
+  readonly name = 'rfc-later';
+  readonly ptesLocked = false;
+  readonly writesExistingOnly = false;
+  readonly unmappedPte = PTE_NONE;
+  private readonly normalSlots: number;
+
+  constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
+    const normal = opts.slots ?? 3;
+    super(geometry, host, normal + 1);
+    this.normalSlots = normal;
+  }
+
+  get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
+    if (pages > this.regionPages) return -R_TOO_LARGE;
+    if (!this.prepared) return -R_NOT_PREPARED;
+    if ((prot & PTE_GLOBAL) !== 0) return -R_GLOBAL_PROT;
+    let cpuEnd = cpuBaseVpn(this.geometry, cpu) + this.regionPages;
+    if (reserved) {
+      if (pages !== 1) return -R_BAD_RESERVED_SIZE;
+    } else {
+      cpuEnd -= 1;
+    }
+    if (!inTask) return -R_NOT_IN_TASK;
+    const s0 = cpu * this.slotsPerCpu;
+    if (u64AddPages(this.nextAddr[cpu], pages) > cpuEnd) {
+      let newNext = cpuBaseVpn(this.geometry, cpu);
+      for (let i = 0; i < this.normalSlots; i++) {
+        if (this.inUse[s0 + i] !== 0 && this.end[s0 + i] > newNext) newNext = this.end[s0 + i];
+      }
+      if (pages > u64SubPages(cpuEnd, newNext)) return -R_NO_SPACE;
+      this.flushTlb(cpu);
+      this.nextAddr[cpu] = newNext;
+    }
+    const reserve = this.normalSlots;
+    if (this.inUse[s0 + reserve] !== 0) return -R_RESERVE_BUSY; // WARN_ON_ONCE(reserve_alloc.in_use)
+    if (reserved) return this.claim(cpu, reserve, pages, true);
+    for (let i = 0; i < this.normalSlots; i++) {
+      if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, false);
+    }
+    return -R_NO_SLOT;
+  }
+}

@@ -1,0 +1,90 @@
+import { cpuBaseVpn, u64AddPages, u64SubPages, type MermapGeometry } from '../paging/geometry.js';
+import { PTE_GLOBAL, PTE_SENTINEL } from '../paging/pte.js';
+import type { AllocatorOptions, FlushHost } from './allocator.js';
+import { MermapCpuState } from './mermap-cpu.js';
+import {
+  R_BAD_RESERVED_SIZE,
+  R_GLOBAL_PROT,
+  R_NO_SLOT,
+  R_NO_SPACE,
+  R_NOT_IN_TASK,
+  R_NOT_PREPARED,
+  R_TOO_LARGE,
+} from './reasons.js';
+
+/**
+ * The mermap as posted in "[PATCH RFC 04/19] x86/mm: introduce the mermap" (2026-02-25),
+ * mm/mermap.c: __mermap_get() and mermap_alloc(), facts sheet §2.1.
+ *
+ *   region of CPU n:  [base, base + R)          R = MERMAP_CPU_REGION_SIZE (512 pages)
+ *   normal callers:   [base, base + R - 1)      cpu_end -= PAGE_SIZE: the top page is kept
+ *   reserved callers: [base, base + R)          for mermap_get_reserved()
+ *   slots:            allocs[4], shared by normal and reserved callers (bug §8.1)
+ *
+ * Allocation is strictly in order: from next_addr upwards. Freed space below next_addr is
+ * "flush-pending" and comes back only when a get finds no room above next_addr, every
+ * allocation above the pending space has gone, and a local __flush_tlb_all() has run:
+ *
+ *   TttTTtttttttTAA   get 1 fails: new_next = end of the live "AA", no room above it
+ *   TttTTtttttttTTT   put the last one
+ *   AA_____________   the next get flushes and starts at the base again
+ *
+ * The arithmetic is the kernel's unsigned long: `next_addr + size > cpu_end` to ask for a
+ * flush, then `size > cpu_end - new_next` (a subtraction, which wraps when a live reserved
+ * allocation holds the top page: §8.6's remaining hole, reproduced here on purpose).
+ */
+export class RfcV1Mermap extends MermapCpuState {
+  readonly name: string = 'rfc-v1';
+  readonly ptesLocked: boolean = true; // apply_to_existing_page_range() / apply_to_page_range()
+  readonly writesExistingOnly: boolean = true;
+  readonly unmappedPte: number = PTE_SENTINEL;
+  /** rfc-v1 has arch_mermap_pgprot_allowed(); the dev snapshots do not. */
+  protected readonly checksPgprot: boolean = true;
+
+  constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
+    super(geometry, host, opts.slots ?? 4);
+  }
+
+  get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
+    // __mermap_get()
+    if (pages > this.regionPages) return -R_TOO_LARGE; // size > MERMAP_CPU_REGION_SIZE
+    if (!this.prepared) return -R_NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
+    if (this.checksPgprot && (prot & PTE_GLOBAL) !== 0) return -R_GLOBAL_PROT;
+    // size = PAGE_ALIGN(size); migrate_disable(): the machine tracks that.
+    return this.mermapAlloc(cpu, pages, reserved, inTask);
+  }
+
+  /** mermap_alloc(): the part that differs between versions is the "out of space?" test. */
+  protected mermapAlloc(cpu: number, pages: number, reserved: boolean, inTask: boolean): number {
+    let cpuEnd = cpuBaseVpn(this.geometry, cpu) + this.regionPages;
+    if (reserved) {
+      if (pages !== 1) return -R_BAD_RESERVED_SIZE; // WARN_ON_ONCE(size != PAGE_SIZE)
+      // lockdep_assert_preemption_disabled()
+    } else {
+      cpuEnd -= 1; // cpu_end -= PAGE_SIZE
+    }
+    if (!inTask) return -R_NOT_IN_TASK; // WARN_ON_ONCE(!in_task())
+    // guard(preempt)()
+    if (this.outOfSpace(cpu, pages, cpuEnd)) {
+      let newNext = cpuBaseVpn(this.geometry, cpu);
+      const s0 = cpu * this.slotsPerCpu;
+      for (let i = 0; i < this.slotsPerCpu; i++) {
+        if (this.inUse[s0 + i] !== 0 && this.end[s0 + i] > newNext) newNext = this.end[s0 + i];
+      }
+      if (pages > u64SubPages(cpuEnd, newNext)) return -R_NO_SPACE;
+      this.flushTlb(cpu);
+      this.nextAddr[cpu] = newNext;
+    }
+    // Find an alloc-tracking structure to use: the first free one, after any flush.
+    const s0 = cpu * this.slotsPerCpu;
+    for (let i = 0; i < this.slotsPerCpu; i++) {
+      if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, reserved);
+    }
+    return -R_NO_SLOT;
+  }
+
+  /** V1 and later: `mc->next_addr + size > cpu_end`. */
+  protected outOfSpace(cpu: number, pages: number, cpuEnd: number): boolean {
+    return u64AddPages(this.nextAddr[cpu], pages) > cpuEnd;
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * One mm's x86-64 page tables as a radix tree of 512-entry tables (facts sheet §9.3).
+ *
+ *   4-level:  CR3 -> PGD -> PUD -> PMD -> PTE -> page            (P4D folded into the PGD)
+ *   5-level:  CR3 -> PGD -> P4D -> PUD -> PMD -> PTE -> page
+ *
+ * Storage: one pool per upper level, every table 512 consecutive float64 slots in its pool.
+ * A table page is never freed while the mm lives (the mm-local tables go away only in
+ * mm_local_region_free() at exit), so the pools only grow, by doubling.
+ *
+ *   upper-level entry  0        pgd/p4d/pud/pmd_none(): no table below
+ *                      k > 0    points to table k-1 of the next level down
+ *                      -pte < 0 a large leaf (pmd_leaf() 2 MiB, pud_leaf() 1 GiB) whose pte is -entry
+ *   PTE entry          the pte number of pte.ts (0 = pte_none())
+ *
+ * Only the canonical low bits of a page number index the tree: 36 bits with 4-level paging
+ * (48-bit VA) and 45 with 5-level (57-bit VA). The sign-extended upper half of the address
+ * space (every kernel address, the mm-local slot 272 included) therefore lands in PGD slots
+ * 256..511, exactly as the hardware sees it.
+ *
+ * Page numbers of kernel addresses are about 2^52: every index below is computed with
+ * Math.floor and %, never with 32-bit bitwise operators.
+ */
+import { PTRS_PER_TABLE, type PagingLevels } from './geometry.js';
+import { ptePresent } from './pte.js';
+
+/** tablesPerLevel indices */
+export const LEVEL_PTE = 0;
+export const LEVEL_PMD = 1;
+export const LEVEL_PUD = 2;
+export const LEVEL_P4D = 3;
+export const LEVEL_PGD = 4;
+
+const INITIAL_TABLES = 4;
+
+export class PageTable {
+  readonly levels: PagingLevels;
+  /** table pages allocated per level: [0]=PTE tables, [1]=PMD, [2]=PUD, [3]=P4D (0 unless 5-level), [4]=PGD (1) */
+  readonly tablesPerLevel = new Int32Array(5);
+  /** leaf PTE storage: 512 numbers per PTE table; grows (re-read the property after populate/mapLarge) */
+  ptes: Float64Array;
+  /** table entries the last walk() read (one per level visited, the leaf included) */
+  lastWalkReads = 0;
+  /** page shift of what the last walk() ended on: 12, 21 (pmd leaf) or 30 (pud leaf) */
+  lastWalkPageShift = 12;
+
+  /** pools of upper-level tables, indexed like tablesPerLevel (upper[0] unused: PTEs live in ptes) */
+  private readonly upper: Float64Array[];
+  /** the upper levels a walk visits, top down (PGD first, PMD last) */
+  private readonly order: Int32Array;
+  /** pages covered by one entry of order[k]'s tables */
+  private readonly entrySpan: Float64Array;
+  /** 2^36 or 2^45: pages of the canonical address space */
+  private readonly span: number;
+
+  /**
+   * @param pteTablesHint PTE tables to reserve room for up front (a caller that knows how much it
+   *   will populate, like mermapPrepareCost, avoids the doubling copies); the tree is the same.
+   */
+  constructor(levels: PagingLevels, pteTablesHint = INITIAL_TABLES) {
+    if (levels !== 4 && levels !== 5) throw new RangeError(`paging levels must be 4 or 5, got ${levels}`);
+    this.levels = levels;
+    this.span = 2 ** (9 * levels);
+    this.order = levels === 5
+      ? Int32Array.of(LEVEL_PGD, LEVEL_P4D, LEVEL_PUD, LEVEL_PMD)
+      : Int32Array.of(LEVEL_PGD, LEVEL_PUD, LEVEL_PMD);
+    this.entrySpan = levels === 5
+      ? Float64Array.of(2 ** 36, 2 ** 27, 2 ** 18, 2 ** 9)
+      : Float64Array.of(2 ** 27, 2 ** 18, 2 ** 9);
+    this.upper = [
+      new Float64Array(0),
+      new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE),
+      new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE),
+      new Float64Array(levels === 5 ? INITIAL_TABLES * PTRS_PER_TABLE : 0),
+      new Float64Array(PTRS_PER_TABLE), // the mm's one PGD page, allocated with the mm
+    ];
+    this.tablesPerLevel[LEVEL_PGD] = 1;
+    this.ptes = new Float64Array(Math.max(1, Math.ceil(pteTablesHint)) * PTRS_PER_TABLE);
+  }
+
+  totalTablePages(): number {
+    const t = this.tablesPerLevel;
+    return t[0] + t[1] + t[2] + t[3] + t[4];
+  }
+
+  /**
+   * apply_to_page_range(): allocate every missing table for [vpn, vpn+n) and write `pte` into
+   * each PTE. Page numbers wrap like the kernel's unsigned long. Returns the PTE writes (n).
+   */
+  populate(vpn: number, n: number, pte: number): number {
+    let done = 0;
+    while (done < n) {
+      const v = (vpn + done) % this.span;
+      const off = v % PTRS_PER_TABLE;
+      const chunk = Math.min(PTRS_PER_TABLE - off, n - done);
+      const base = this.ensurePteTable(v) * PTRS_PER_TABLE;
+      this.ptes.fill(pte, base + off, base + off + chunk);
+      done += chunk;
+    }
+    return n;
+  }
+
+  /**
+   * Flat index into this.ptes of vpn's PTE, or -1 when no PTE table covers vpn (a none upper
+   * entry, or a large leaf): the case apply_to_existing_page_range() skips.
+   */
+  pteIndex(vpn: number): number {
+    const v = vpn % this.span;
+    const order = this.order;
+    let t = 0;
+    for (let k = 0; k < order.length; k++) {
+      const e = this.upper[order[k]][t * PTRS_PER_TABLE + (Math.floor(v / this.entrySpan[k]) % PTRS_PER_TABLE)];
+      if (e <= 0) return -1;
+      t = e - 1;
+    }
+    return t * PTRS_PER_TABLE + (v % PTRS_PER_TABLE);
+  }
+
+  /** The PTE of vpn, 0 (pte_none) when its PTE table does not exist. */
+  getPte(vpn: number): number {
+    const i = this.pteIndex(vpn);
+    return i < 0 ? 0 : this.ptes[i];
+  }
+
+  /** Write vpn's PTE; false, and nothing written, when its PTE table does not exist. */
+  setPte(vpn: number, pte: number): boolean {
+    const i = this.pteIndex(vpn);
+    if (i < 0) return false;
+    this.ptes[i] = pte;
+    return true;
+  }
+
+  /**
+   * Install a 2 MiB (pmd) or 1 GiB (pud) leaf at an aligned vpn, allocating the upper tables
+   * above it. The slot must be none or already a leaf: replacing a table with a leaf would
+   * need the kernel's collapse/free path, which this model does not have.
+   */
+  mapLarge(vpn: number, level: 'pmd' | 'pud', pte: number): void {
+    const leafLevel = level === 'pmd' ? LEVEL_PMD : LEVEL_PUD;
+    const pages = level === 'pmd' ? 2 ** 9 : 2 ** 18;
+    const v = vpn % this.span;
+    if (v % pages !== 0) throw new RangeError(`${level} leaf at vpn ${vpn} is not ${pages}-page aligned`);
+    if (!(pte > 0)) throw new RangeError('a large leaf needs a non-none pte');
+    const order = this.order;
+    let t = 0;
+    for (let k = 0; k < order.length; k++) {
+      const lvl = order[k];
+      const slot = t * PTRS_PER_TABLE + (Math.floor(v / this.entrySpan[k]) % PTRS_PER_TABLE);
+      const e = this.upper[lvl][slot];
+      if (lvl === leafLevel) {
+        if (e > 0) throw new Error(`${level} slot of vpn ${vpn} already points to a table`);
+        this.upper[lvl][slot] = -pte;
+        return;
+      }
+      if (e < 0) throw new Error(`vpn ${vpn} lies under a larger leaf`);
+      t = e > 0 ? e - 1 : this.linkNewTable(lvl, slot, order[k + 1]);
+    }
+  }
+
+  /**
+   * The hardware page walk from CR3. Returns the leaf pte when it is present, else 0 (a none
+   * entry on the way, or a leaf without _PAGE_PRESENT such as the mermap sentinel).
+   * lastWalkReads: one per table entry read, 4/5 for a 4 KiB leaf, 3/4 for a pmd leaf and
+   * 2/3 for a pud leaf (4-/5-level); a walk that stops at a none entry counts that read too.
+   */
+  walk(vpn: number): number {
+    const v = vpn % this.span;
+    const order = this.order;
+    let t = 0;
+    let reads = 0;
+    for (let k = 0; k < order.length; k++) {
+      const lvl = order[k];
+      const e = this.upper[lvl][t * PTRS_PER_TABLE + (Math.floor(v / this.entrySpan[k]) % PTRS_PER_TABLE)];
+      reads++;
+      if (e > 0) {
+        t = e - 1;
+        continue;
+      }
+      this.lastWalkReads = reads;
+      if (e === 0) {
+        this.lastWalkPageShift = 12;
+        return 0;
+      }
+      this.lastWalkPageShift = lvl === LEVEL_PMD ? 21 : 30;
+      return ptePresent(-e) ? -e : 0;
+    }
+    this.lastWalkReads = reads + 1;
+    this.lastWalkPageShift = 12;
+    const pte = this.ptes[t * PTRS_PER_TABLE + (v % PTRS_PER_TABLE)];
+    return ptePresent(pte) ? pte : 0;
+  }
+
+  /** Walk to v's PTE table, allocating missing tables on the way (pte_alloc / pmd_alloc ...). */
+  private ensurePteTable(v: number): number {
+    const order = this.order;
+    let t = 0;
+    for (let k = 0; k < order.length; k++) {
+      const lvl = order[k];
+      const slot = t * PTRS_PER_TABLE + (Math.floor(v / this.entrySpan[k]) % PTRS_PER_TABLE);
+      const e = this.upper[lvl][slot];
+      if (e < 0) throw new Error(`cannot populate PTEs under a large leaf (vpn offset ${v})`);
+      t = e > 0 ? e - 1 : this.linkNewTable(lvl, slot, k + 1 < order.length ? order[k + 1] : LEVEL_PTE);
+    }
+    return t;
+  }
+
+  /** Allocate a zeroed table at childLevel and point upper[lvl][slot] at it; returns its index. */
+  private linkNewTable(lvl: number, slot: number, childLevel: number): number {
+    const idx = this.tablesPerLevel[childLevel];
+    const need = (idx + 1) * PTRS_PER_TABLE;
+    if (childLevel === LEVEL_PTE) {
+      if (need > this.ptes.length) this.ptes = grow(this.ptes, need);
+    } else if (need > this.upper[childLevel].length) {
+      this.upper[childLevel] = grow(this.upper[childLevel], need);
+    }
+    this.tablesPerLevel[childLevel] = idx + 1;
+    this.upper[lvl][slot] = idx + 1;
+    return idx;
+  }
+}
+
+function grow(a: Float64Array, need: number): Float64Array {
+  let cap = Math.max(a.length, PTRS_PER_TABLE);
+  while (cap < need) cap *= 2;
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport, type ReportFiles } from '../../src/render/index.js';
+import { loadReportFixture } from '../fixtures/render/report-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const screenshot = path.join(root, 'test-output', 'report.png');
+const report = loadReportFixture();
+
+interface PageState {
+  rendered: number;
+  total: number;
+  errors: Array<{ id: string | null; message: string }>;
+  done: boolean;
+}
+
+describe('report.html in Chromium', () => {
+  let browser: Browser;
+  let dir: string;
+  let files: ReportFiles;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh --with-browser (installs Debian's chromium)`);
+    }
+    dir = await mkdtemp(path.join(tmpdir(), 'mermap-report-'));
+    files = await writeReport(dir, report);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('draws every chart offline from file://, with no errors, and tooltips work', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    const pageErrors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') consoleErrors.push(`${msg.type()}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('request', (req) => requests.push(req.url()));
+
+    const url = pathToFileURL(files.html).href;
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(
+      () => {
+        const w = window as unknown as { __chartsRendered?: number; __chartErrors?: unknown[]; __chartsTotal?: number };
+        return w.__chartsTotal !== undefined && (w.__chartsRendered ?? 0) + (w.__chartErrors?.length ?? 0) >= w.__chartsTotal;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    const state = await page.evaluate((): PageState => {
+      const w = window as unknown as {
+        __chartsRendered: number;
+        __chartsTotal: number;
+        __chartErrors: PageState['errors'];
+      };
+      return {
+        rendered: w.__chartsRendered,
+        total: w.__chartsTotal,
+        errors: w.__chartErrors,
+        done: document.documentElement.dataset['chartsDone'] === 'true',
+      };
+    });
+    expect(state).toEqual({ rendered: report.sections.length, total: report.sections.length, errors: [], done: true });
+
+    // Each container holds one chart with drawn marks.
+    const charts = await page.$$eval('[data-chart-id]', (els) =>
+      els.map((el) => ({
+        id: el.getAttribute('data-chart-id'),
+        svgs: el.querySelectorAll('svg.marks').length,
+        marks: el.querySelectorAll('svg g[class^="mark-"] > path, svg g[class^="mark-"] > line, svg g[class^="mark-"] > text').length,
+        rects: el.querySelectorAll('svg g.mark-rect > path').length,
+        lines: el.querySelectorAll('svg g.mark-line > path').length,
+        caption: el.nextElementSibling?.textContent ?? null,
+      })),
+    );
+    expect(charts.map((c) => c.id)).toEqual(report.sections.map((s) => s.id));
+    charts.forEach((c, i) => {
+      expect(c.svgs, `chart ${c.id}`).toBe(1);
+      expect(c.marks, `chart ${c.id}`).toBeGreaterThan(10);
+      expect(c.caption).toBe(report.sections[i]!.caption);
+    });
+    expect(charts[0]!.rects).toBe(4); // four bars
+    expect(charts[1]!.lines).toBe(2); // one line per CPU
+    expect(charts[2]!.rects).toBe(4);
+
+    // Text from titles, captions and spec data shows as text; none of it ran as markup or code.
+    const injected = await page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
+      imgs: document.querySelectorAll('img').length,
+      title: document.title,
+      scripts: document.scripts.length,
+      chartTitle: document.querySelector('[data-chart-id="escape.check_1"] .role-title-text text')?.textContent ?? null,
+    }));
+    expect(injected).toEqual({
+      pwned: null,
+      imgs: 0,
+      title: report.title,
+      scripts: 5,
+      chartTitle: '</script><script>window.__pwned=3</script><!--',
+    });
+
+    // Tooltips: hovering the first bar shows its values.
+    const bar = page.locator('[data-chart-id="flushes"] g.mark-rect > path').first();
+    await bar.hover();
+    const tooltip = page.locator('#vg-tooltip-element');
+    await expect.poll(async () => (await tooltip.getAttribute('class')) ?? '', { timeout: 5_000 }).toContain('visible');
+    const tip = (await tooltip.textContent()) ?? '';
+    expect(tip).toContain('kernel');
+    expect(tip).toContain('41');
+    await page.mouse.move(0, 0);
+
+    await mkdir(path.dirname(screenshot), { recursive: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
+
+    expect(consoleErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(requests.filter((r) => !r.startsWith('file:') && !r.startsWith('data:'))).toEqual([]);
+    await context.close();
+  });
+});
