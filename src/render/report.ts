@@ -258,7 +258,7 @@ const BOOT_SCRIPT = `(function () {
     var el = document.getElementById('chart-' + entry.id);
     if (!el) return Promise.resolve(fail(entry, null, new Error('no container for chart ' + entry.id)));
     if (typeof vegaEmbed !== 'function') return Promise.resolve(fail(entry, el, new Error('vega-embed did not load')));
-    return vegaEmbed(el, entry.spec, { mode: 'vega-lite', renderer: 'svg', actions: false, tooltip: false }).then(
+    return vegaEmbed(el, entry.spec, { mode: 'vega-lite', renderer: 'svg', actions: false, tooltip: true }).then(
       function () { window.__chartsRendered += 1; },
       function (err) { fail(entry, el, err); }
     );

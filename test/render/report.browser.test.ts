@@ -21,14 +21,12 @@ interface PageState {
 }
 
 describe('report.html in Chromium', () => {
-  let browser: Browser;
-  let dir: string;
+  let browser: Browser | undefined;
+  let dir: string | undefined;
   let files: ReportFiles;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh --with-browser (installs Debian's chromium)`);
-    }
+    if (!existsSync(CHROMIUM)) return; // the test itself fails with the how-to-fix message
     dir = await mkdtemp(path.join(tmpdir(), 'mermap-report-'));
     files = await writeReport(dir, report);
     browser = await chromium.launch({
@@ -51,6 +49,9 @@ describe('report.html in Chromium', () => {
   });
 
   it('draws every chart offline from file://, with no errors, and tooltips work', async () => {
+    if (!existsSync(CHROMIUM) || browser === undefined) {
+      expect.fail(`${CHROMIUM} is missing: run scripts/setup.sh --with-browser (installs Debian's chromium)`);
+    }
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const consoleErrors: string[] = [];
@@ -127,8 +128,7 @@ describe('report.html in Chromium', () => {
     // Tooltips: hovering the first bar shows its values.
     const bar = page.locator('[data-chart-id="flushes"] g.mark-rect > path').first();
     await bar.hover();
-    const tooltip = page.locator('#vg-tooltip-element');
-    await expect.poll(async () => (await tooltip.getAttribute('class')) ?? '', { timeout: 5_000 }).toContain('visible');
+    const tooltip = await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5_000 });
     const tip = (await tooltip.textContent()) ?? '';
     expect(tip).toContain('kernel');
     expect(tip).toContain('41');

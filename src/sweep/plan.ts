@@ -1,0 +1,208 @@
+/**
+ * The plan: a sweep spec expanded into its points, each with a stable index, a config and a seed.
+ *
+ * Canonical order. The grid is a cartesian product written like nested loops: the spec's first
+ * grid key is the outermost loop, its last key the innermost, each key's values in list order,
+ * and the replicate (0 .. replicates-1) innermost of all. For
+ *     grid: { a: [1, 2], b: [x, y] }, replicates: 2
+ * the points are
+ *     0 a=1 b=x r0   1 a=1 b=x r1   2 a=1 b=y r0   3 a=1 b=y r1
+ *     4 a=2 b=x r0   5 a=2 b=x r1   6 a=2 b=y r0   7 a=2 b=y r1
+ * A grid combination's number is that same mixed-radix count without the replicate
+ * (a=1 b=x is 0, a=2 b=y is 3). With `sample`, only the sampled combinations are kept, still in
+ * ascending combination order, and the point indices count them densely from 0.
+ *
+ * Identity and seeds. A point's key is the canonical JSON of { grid: {path: value}, replicate }:
+ * it does not depend on the order of grid keys, on sampling or on the point's index. Its seed is
+ * the first 4 bytes (big-endian, unsigned) of sha256(sweepSeed + "\0" + key), written into
+ * config.seed. So a point gets the same seed whichever worker, shard or resumed run computes it.
+ * configHash is sha256 of the canonical JSON of the full config (seed included).
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson, cloneJson, sha256Hex } from './canonical.js';
+import { SpecError } from './errors.js';
+import { gridCombinations, specHash, type SweepSpec } from './spec.js';
+
+export interface SweepPoint {
+  /** Position in canonical order, 0-based and dense. */
+  index: number;
+  /** The grid combination's number in the full (unsampled) grid. */
+  combination: number;
+  replicate: number;
+  /** Grid path -> value, in the spec's grid order. */
+  grid: Record<string, unknown>;
+  /** canonicalJson({ grid, replicate }). */
+  key: string;
+  /** The derived seed (an unsigned 32-bit integer), also in config.seed. */
+  seed: number;
+  /** base with the grid values set and the derived seed; plain JSON. */
+  config: Record<string, unknown>;
+  configHash: string;
+}
+
+export interface SweepPlan {
+  spec: SweepSpec;
+  specHash: string;
+  /** The grid paths in the spec's order (the grid columns of the results). */
+  gridPaths: string[];
+  /** Combinations in the full grid (before sampling). */
+  combinations: number;
+  points: SweepPoint[];
+}
+
+/** Checks one expanded point's config; returns its problems (empty when it is valid). */
+export type PointValidator = (config: Record<string, unknown>) => string[];
+
+export interface PlanOptions {
+  validatePoint?: PointValidator;
+  /** Names the sweep in a SpecError; defaults to `sweep '<name>'`. */
+  source?: string;
+}
+
+/** How many validation issues a SpecError lists before summarising the rest. */
+const MAX_LISTED_ISSUES = 20;
+
+export function pointKey(grid: Record<string, unknown>, replicate: number): string {
+  return canonicalJson({ grid, replicate });
+}
+
+export function derivePointSeed(sweepSeed: number, key: string): number {
+  return createHash('sha256').update(`${sweepSeed}\0${key}`, 'utf8').digest().readUInt32BE(0);
+}
+
+/** `12 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 1)`: a point, for messages. */
+export function pointLabel(point: Pick<SweepPoint, 'index' | 'grid' | 'replicate'>): string {
+  const parts = Object.entries(point.grid).map(
+    ([path, value]) => `${path}=${typeof value === 'string' ? value : canonicalJson(value)}`,
+  );
+  parts.push(`replicate ${point.replicate}`);
+  return `${point.index} (${parts.join(', ')})`;
+}
+
+/**
+ * Pick `count` distinct combinations out of `total`, deterministically from `seed`, returned in
+ * ascending order. Floyd's algorithm: one draw per chosen element, so a huge grid is never
+ * enumerated. Draw k is the top 53 bits of sha256(seed + "\0sample\0" + k), scaled to [0, t].
+ */
+export function sampleCombinations(total: number, count: number, seed: number): number[] {
+  if (!Number.isSafeInteger(total) || !Number.isSafeInteger(count) || count < 0 || count > total) {
+    throw new RangeError(`cannot sample ${count} of ${total}`);
+  }
+  if (count === total) return Array.from({ length: total }, (_, i) => i);
+  const chosen = new Set<number>();
+  let draw = 0;
+  for (let t = total - count; t < total; t++) {
+    const digest = createHash('sha256').update(`${seed}\0sample\0${draw++}`, 'utf8').digest();
+    const u = (digest.readUInt32BE(0) * 2 ** 21 + (digest.readUInt32BE(4) >>> 11)) / 2 ** 53;
+    const j = Math.floor(u * (t + 1));
+    chosen.add(chosen.has(j) ? t : j);
+  }
+  return [...chosen].sort((a, b) => a - b);
+}
+
+/** Why `path` cannot be set inside `base` (a scalar or a list in the way), or null if it can. */
+function pathConflict(base: Record<string, unknown>, path: string): string | null {
+  const segments = path.split('.');
+  let node: unknown = base;
+  for (let i = 0; i < segments.length - 1; i++) {
+    node = Array.isArray(node) ? node[Number(segments[i])] : (node as Record<string, unknown>)[segments[i]!];
+    if (node === undefined) return null;
+    const at = `base.${segments.slice(0, i + 1).join('.')}`;
+    if (node === null || typeof node !== 'object') {
+      return `cannot set inside ${at} (${node === null ? 'null' : `a ${typeof node}`})`;
+    }
+    if (Array.isArray(node)) {
+      const next = segments[i + 1]!;
+      if (!/^(0|[1-9][0-9]*)$/.test(next) || Number(next) >= node.length) {
+        return `cannot set '${next}' inside ${at} (a list of ${node.length})`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Set a dotted path in a JSON object, creating missing mappings on the way. */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = path.split('.');
+  let node = target as Record<string, unknown>;
+  for (let i = 0; i < segments.length - 1; i++) {
+    const key = segments[i]!;
+    let next = node[key];
+    if (next === undefined) {
+      next = {};
+      node[key] = next;
+    }
+    if (next === null || typeof next !== 'object') {
+      throw new TypeError(`cannot set ${path}: ${segments.slice(0, i + 1).join('.')} is not a mapping`);
+    }
+    node = next as Record<string, unknown>;
+  }
+  node[segments[segments.length - 1]!] = cloneJson(value);
+}
+
+/** Expand a spec into its points. Throws SpecError if a grid path or a point's config is bad. */
+export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan {
+  const source = options.source ?? `sweep '${spec.name}'`;
+  const gridPaths = Object.keys(spec.grid);
+  const conflicts: string[] = [];
+  for (const path of gridPaths) {
+    const why = pathConflict(spec.base, path);
+    if (why !== null) conflicts.push(`grid.${path}: ${why}`);
+  }
+  if (conflicts.length > 0) throw new SpecError(source, conflicts);
+
+  const combinations = gridCombinations(spec.grid);
+  const chosen =
+    spec.sample === undefined
+      ? null
+      : sampleCombinations(combinations, spec.sample.count, spec.sample.seed);
+  const count = chosen === null ? combinations : chosen.length;
+  const lists = gridPaths.map((p) => spec.grid[p]!);
+
+  const points: SweepPoint[] = [];
+  for (let c = 0; c < count; c++) {
+    const combination = chosen === null ? c : chosen[c]!;
+    const digits = new Array<number>(lists.length);
+    let rest = combination;
+    for (let k = lists.length - 1; k >= 0; k--) {
+      digits[k] = rest % lists[k]!.length;
+      rest = Math.floor(rest / lists[k]!.length);
+    }
+    const grid: Record<string, unknown> = {};
+    gridPaths.forEach((path, k) => {
+      grid[path] = lists[k]![digits[k]!];
+    });
+    for (let replicate = 0; replicate < spec.replicates; replicate++) {
+      const key = pointKey(grid, replicate);
+      const seed = derivePointSeed(spec.seed, key);
+      const config = cloneJson(spec.base);
+      for (const path of gridPaths) setPath(config, path, grid[path]);
+      config.seed = seed;
+      points.push({
+        index: points.length,
+        combination,
+        replicate,
+        grid: cloneJson(grid),
+        key,
+        seed,
+        config,
+        configHash: sha256Hex(canonicalJson(config)),
+      });
+    }
+  }
+
+  if (options.validatePoint !== undefined) {
+    const issues: string[] = [];
+    let more = 0;
+    for (const point of points) {
+      for (const problem of options.validatePoint(cloneJson(point.config))) {
+        if (issues.length < MAX_LISTED_ISSUES) issues.push(`point ${pointLabel(point)}: ${problem}`);
+        else more++;
+      }
+    }
+    if (more > 0) issues.push(`(${more} more issues not listed)`);
+    if (issues.length > 0) throw new SpecError(source, issues);
+  }
+
+  return { spec, specHash: specHash(spec), gridPaths, combinations, points };
+}

@@ -1,0 +1,227 @@
+/**
+ * The sweep spec: what to run, as data (a YAML or JSON file, or an embedded preset).
+ *
+ *   name: smoke                 # names the sweep in messages and in sweep.json
+ *   seed: 1                     # the sweep seed; each point's seed derives from it (plan.ts)
+ *   replicates: 2               # runs per grid combination, each with its own derived seed
+ *   base: { ...run config... }  # validated per expanded point by the caller's validatePoint
+ *   grid:                       # dotted path into the run config -> the values it takes
+ *     mermap.regionPages: [64, 256]
+ *     mermap.variant: [rfc-v1, rfc-later]
+ *   sample: { count: 10, seed: 7 }   # optional: a seeded random subset of the grid combinations
+ *   workers: 4                  # optional default for --workers; does not change the results
+ *
+ * Every issue names its field (`grid.mermap.regionPages: must be a non-empty list`), and all
+ * issues are reported at once. The grid's key order is part of the sweep: it fixes the canonical
+ * point order (plan.ts), so the spec hash keeps it.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { canonicalJson, firstNonJson, sha256Hex } from './canonical.js';
+import { SpecError } from './errors.js';
+
+/** The most points one sweep may hold (grid combinations, or the sample, times replicates). */
+export const MAX_POINTS = 1_000_000;
+
+export interface SweepSpec {
+  name: string;
+  seed: number;
+  replicates: number;
+  /** A run config, validated per point by the caller (plan.ts `validatePoint`). */
+  base: Record<string, unknown>;
+  /** Dotted path -> the values it takes, in the order the spec lists them. */
+  grid: Record<string, unknown[]>;
+  /** A seeded random subset of the grid combinations (`seed` defaults to the sweep seed). */
+  sample?: { count: number; seed: number };
+  /** Default worker count; execution only, not part of the spec hash. */
+  workers?: number;
+}
+
+const TOP_FIELDS = ['name', 'seed', 'replicates', 'base', 'grid', 'sample', 'workers'];
+const SAMPLE_FIELDS = ['count', 'seed'];
+const JSON_DATA = 'must be JSON data (finite numbers, strings, booleans, null, lists, mappings)';
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** An error message for a field, or `required` when the field is absent. */
+const orRequired =
+  (message: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? 'required' : message;
+
+const nonNegativeInt = (what = 'must be an integer >= 0') =>
+  z.number({ error: orRequired(what) }).int({ error: what }).min(0, { error: what });
+const positiveInt = (what = 'must be an integer >= 1') =>
+  z.number({ error: orRequired(what) }).int({ error: what }).min(1, { error: what });
+
+const specSchema = z.strictObject({
+  name: z
+    .string({ error: orRequired('must be a non-empty string') })
+    .min(1, { error: 'must be a non-empty string' }),
+  seed: nonNegativeInt(),
+  replicates: positiveInt().default(1),
+  base: z.record(z.string(), z.unknown(), { error: orRequired('must be a mapping (a run config)') }),
+  grid: z
+    .record(
+      z.string(),
+      z.array(z.unknown(), { error: 'must be a non-empty list' }).min(1, { error: 'must be a non-empty list' }),
+      { error: 'must be a mapping from dotted config paths to lists of values' },
+    )
+    .default({}),
+  sample: z
+    .strictObject(
+      { count: positiveInt(), seed: nonNegativeInt().optional() },
+      { error: 'must be a mapping with count (and optionally seed)' },
+    )
+    .optional(),
+  workers: positiveInt().optional(),
+});
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+function joinPath(prefix: string, key: string): string {
+  return prefix === '' ? key : `${prefix}.${key}`;
+}
+
+/** The number of grid combinations (1 for an empty grid). */
+export function gridCombinations(grid: Record<string, unknown[]>): number {
+  let n = 1;
+  for (const values of Object.values(grid)) n *= values.length;
+  return n;
+}
+
+/**
+ * Validate `input` (already parsed from YAML or JSON) as a sweep spec. `source` names it in the
+ * error (a file path, `preset 'smoke'`). Throws SpecError listing every issue.
+ */
+export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new SpecError(source, [
+      `the spec must be a mapping with the fields ${TOP_FIELDS.join(', ')}`,
+    ]);
+  }
+  const parsed = specSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues: string[] = [];
+    for (const issue of parsed.error.issues) {
+      const at = formatPath(issue.path);
+      if (issue.code === 'unrecognized_keys') {
+        const known = at === '' ? TOP_FIELDS : at === 'sample' ? SAMPLE_FIELDS : [];
+        for (const key of issue.keys) {
+          issues.push(`${joinPath(at, key)}: unknown field (known: ${known.join(', ')})`);
+        }
+      } else {
+        issues.push(`${at}: ${issue.message}`);
+      }
+    }
+    throw new SpecError(source, issues);
+  }
+  const data = parsed.data;
+  const issues: string[] = [];
+
+  const badBase = firstNonJson(data.base);
+  if (badBase !== null) issues.push(`${joinPath('base', badBase)}: ${JSON_DATA}`);
+
+  const keys = Object.keys(data.grid);
+  keys.forEach((key, k) => {
+    const at = `grid.${key}`;
+    const segments = key.split('.');
+    if (segments.some((s) => s === '')) {
+      issues.push(`${at}: not a dotted path (empty segment)`);
+      return;
+    }
+    const forbidden = segments.find((s) => FORBIDDEN_SEGMENTS.has(s));
+    if (forbidden !== undefined) {
+      issues.push(`${at}: forbidden path segment '${forbidden}'`);
+      return;
+    }
+    if (segments[0] === 'seed') {
+      issues.push(`${at}: the seed is derived for each point from the sweep seed; use replicates instead`);
+      return;
+    }
+    for (const earlier of keys.slice(0, k)) {
+      if (key.startsWith(earlier + '.') || earlier.startsWith(key + '.')) {
+        issues.push(`${at}: overlaps grid.${earlier}`);
+      }
+    }
+    const seen = new Set<string>();
+    data.grid[key]!.forEach((value, i) => {
+      const bad = firstNonJson(value);
+      if (bad !== null) {
+        issues.push(`${at}[${i}]${bad === '' ? '' : bad.startsWith('[') ? bad : '.' + bad}: ${JSON_DATA}`);
+        return;
+      }
+      const text = canonicalJson(value);
+      if (seen.has(text)) issues.push(`${at}: duplicate value ${text}`);
+      seen.add(text);
+    });
+  });
+
+  const combinations = gridCombinations(data.grid);
+  if (combinations > Number.MAX_SAFE_INTEGER) {
+    issues.push(`grid: more than 2^53 combinations`);
+  } else if (data.sample !== undefined && data.sample.count > combinations) {
+    issues.push(`sample.count: ${data.sample.count} is more than the ${combinations} grid combinations`);
+  } else {
+    const points = (data.sample?.count ?? combinations) * data.replicates;
+    if (points > MAX_POINTS) {
+      issues.push(
+        `grid: ${points} points (grid combinations x replicates) is more than the limit of ${MAX_POINTS};` +
+          ` run a random subset with sample.count`,
+      );
+    }
+  }
+  if (issues.length > 0) throw new SpecError(source, issues);
+
+  const spec: SweepSpec = {
+    name: data.name,
+    seed: data.seed,
+    replicates: data.replicates,
+    base: data.base,
+    grid: data.grid,
+  };
+  if (data.sample !== undefined) spec.sample = { count: data.sample.count, seed: data.sample.seed ?? data.seed };
+  if (data.workers !== undefined) spec.workers = data.workers;
+  return spec;
+}
+
+/** Parse spec text: JSON for `.json` files, YAML (a superset of JSON) otherwise. */
+export function parseSweepSpecText(text: string, source: string, format: 'json' | 'yaml' = 'yaml'): SweepSpec {
+  let input: unknown;
+  try {
+    input = format === 'json' ? JSON.parse(text) : parseYaml(text, { schema: 'core', uniqueKeys: true });
+  } catch (err) {
+    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    throw new SpecError(source, [`not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${first}`]);
+  }
+  return parseSweepSpec(input, source);
+}
+
+/** Read and validate a sweep spec file (`.json`, or YAML for any other extension). */
+export function loadSweepSpec(path: string): SweepSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new SpecError(path, [`cannot read the file (${code})`]);
+  }
+  return parseSweepSpecText(text, path, extname(path).toLowerCase() === '.json' ? 'json' : 'yaml');
+}
+
+/**
+ * The sweep's identity: sha256 of the canonical JSON of the spec without `workers` (which does
+ * not change results), with the grid as a list of [path, values] pairs so its order counts.
+ */
+export function specHash(spec: SweepSpec): string {
+  const { workers: _workers, grid, ...rest } = spec;
+  return sha256Hex(canonicalJson({ ...rest, grid: Object.entries(grid) }));
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+
+const fx = (n: string) => `test/fixtures/replay/${n}`;
+
+describe('mermap-lab replay', () => {
+  it('prints one JSON result per op, in order (test_size under rfc-v1)', () => {
+    const r = cli(['replay', fx('kunit-test-size.jsonl'), '--variant', 'rfc-v1']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { i: 0, ok: true, offset: 0, reason: null, flushes: 0, violations: [] },
+      { i: 1, ok: true, flushes: 0, violations: [] },
+      { i: 2, ok: false, offset: null, reason: 'no_space', flushes: 0, violations: [] },
+      { i: 3, ok: true, offset: 0, reason: null, flushes: 1, violations: [] },
+      { i: 4, ok: true, offset: 510, reason: null, flushes: 1, violations: [] },
+      { i: 5, ok: false, offset: null, reason: 'no_space', flushes: 1, violations: [] },
+      { i: 6, ok: true, offset: 511, reason: null, flushes: 1, violations: [{ kind: 'lock_in_atomic', cpu: 0, detail: 'PTE lock taken in mermap get with preemption or IRQs off' }] },
+      { i: 7, ok: true, flushes: 1, violations: [{ kind: 'lock_in_atomic', cpu: 0, detail: 'PTE lock taken in mermap put with preemption or IRQs off' }] },
+    ]);
+  });
+
+  it('honours --slots, --region-pages and --cpus; reasons too_large and global_prot', () => {
+    const script = [
+      '{"op":"get","cpu":1,"pages":1,"tag":"a"}',
+      '{"op":"get","cpu":1,"pages":1,"tag":"b"}',
+      '{"op":"get","cpu":1,"pages":1,"tag":"c"}',
+      '{"op":"get","cpu":1,"pages":9,"tag":"d"}',
+      '{"op":"get","pages":1,"tag":"e","prot":"global"}',
+      '{"op":"get","pages":2,"tag":"f","reserved":true}',
+    ].join('\n');
+    const r = cli(['replay', '-', '--variant', 'rfc-later', '--slots', '2', '--region-pages', '8', '--cpus', '2'], { input: script });
+    expect(r.status).toBe(0);
+    const got = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((x) => x.reason ?? x.offset);
+    expect(got).toEqual([0, 1, 'no_slot', 'too_large', 'global_prot', 'bad_reserved_size']);
+  });
+
+  it('a malformed line: earlier results written, one-line error naming the line, exit 2', () => {
+    const r = cli(['replay', fx('malformed.jsonl'), '--variant', 'rfc-v1']);
+    expect(r.status).toBe(2);
+    expect(r.stdout.trim().split('\n')).toHaveLength(2);
+    expect(r.stderr).toBe('mermap-lab: test/fixtures/replay/malformed.jsonl:3: not a JSON object\n');
+  });
+
+  it('an unknown op and a put of a tag that is not live are errors naming the line', () => {
+    const a = cli(['replay', '-', '--variant', 'rfc-v1'], { input: '{"op":"get","pages":1,"tag":"a"}\n{"op":"map","tag":"a"}\n' });
+    expect(a.status).toBe(2);
+    expect(a.stderr).toBe('mermap-lab: -:2: unknown op "map": allowed are "get" and "put"\n');
+    const b = cli(['replay', '-', '--variant', 'rfc-v1'], { input: '{"op":"put","tag":"zz"}\n' });
+    expect(b.status).toBe(2);
+    expect(b.stderr).toBe('mermap-lab: -:1: put of tag "zz", which is not live\n');
+  });
+
+  it('bad options: unknown variant, bad numbers, missing file', () => {
+    const v = cli(['replay', fx('kunit-test-basic-alloc.jsonl'), '--variant', 'nope']);
+    expect(v.status).toBe(2);
+    expect(v.stderr).toMatch(/^mermap-lab: --variant nope is not known: one of rfc-v1, rfc-later, dev-snapshot/);
+    const n = cli(['replay', fx('kunit-test-basic-alloc.jsonl'), '--variant', 'rfc-v1', '--region-pages', '1']);
+    expect(n.status).toBe(2);
+    expect(n.stderr).toContain('--region-pages must be a whole number >= 2, got "1"');
+    const f = cli(['replay', 'no-such-file.jsonl', '--variant', 'rfc-v1']);
+    expect(f.status).toBe(2);
+    expect(f.stderr).toMatch(/^mermap-lab: no-such-file.jsonl: cannot read: ENOENT/);
+  });
+});
