@@ -91,6 +91,8 @@ export class Machine {
   mermapFaults = 0;
   migrations = 0;
   migrationsRefused = 0;
+  /** flush_tlb_kernel_range() calls (each an IPI round to every other online CPU) */
+  shootdowns = 0;
   ipis = 0;
   remoteInvlpgs = 0;
 
@@ -319,9 +321,11 @@ export class Machine {
     const pt = rec.pt;
     const existingOnly = alloc.writesExistingOnly;
     let reused = -1;
+    let idx = -1;
     for (let i = 0; i < n; i++) {
       const vpn = base + i;
-      let idx = pt.pteIndex(vpn);
+      // consecutive PTEs of one PTE table are consecutive in pt.ptes: walk only at table starts
+      idx = idx >= 0 && vpn % 512 !== 0 ? idx + 1 : pt.pteIndex(vpn);
       if (idx < 0) {
         if (existingOnly) {
           this.ptesSkipped++;
@@ -367,9 +371,10 @@ export class Machine {
     const pt = rec.pt;
     const unmapped = alloc.unmappedPte;
     const tlb = this.tlbs[cpu];
+    let idx = -1;
     for (let i = 0; i < n; i++) {
       const vpn = base + i;
-      const idx = pt.pteIndex(vpn);
+      idx = idx >= 0 && vpn % 512 !== 0 ? idx + 1 : pt.pteIndex(vpn);
       if (idx >= 0) {
         pt.ptes[idx] = unmapped;
         this.pteWrites++;
@@ -475,6 +480,7 @@ export class Machine {
    */
   flushKernelRangeAllCpus(cpu: number, startVpn: number, pages: number): void {
     const ceiling = this.allocOptions.flushCeilingPages ?? 33;
+    this.shootdowns++;
     for (let c = 0; c < this.onlineCpus; c++) {
       if (c !== cpu) this.ipis++;
       if (pages > ceiling) {

@@ -9,16 +9,38 @@
  * Events are written into an EventChunk: parallel typed arrays (struct of arrays), refilled in
  * place, so producing an event allocates nothing.
  *
- *   kind   time(ns)   cpu   task   a            b
- *   GET    t          c     k      pages        allocId   (c: the CPU the task runs on)
- *   PUT    t          c     k      -            allocId
- *   FREE   t          -1    -1     pfn          pages     physical pages go back to the allocator
- *   SWITCH t          c     k      -            -         task k now runs on c (CR3 write if mm differs)
- *   MIGRATE t         c     k      toCpu        -         move k (refused while migrate-disabled)
- *   TOUCH  t          c     k      vpn          global?1:0 a data access (TLB pressure)
- *   RESERVED t        c     k      pfn          allocId   a reserved 1-page get (caller has IRQs off)
+ *   kind   time(ns)   cpu   task   a            b           pfn        flags
+ *   GET    t          c     k      pages        allocId     first pfn  PROT_GLOBAL, ZEROING
+ *   PUT    t          c     k      pages        allocId     first pfn  as its GET
+ *   FREE   t          -1    -1     pfn          pages       pfn        -
+ *   SWITCH t          c     k      -            -           -1         -   task k now runs on c (CR3 write if mm differs)
+ *   MIGRATE t         c     k      toCpu        -           -1         -   move k (refused while migrate-disabled)
+ *   TOUCH  t          c     k      vpn          global?1:0  -1         -   a data access (TLB pressure)
+ *   RESERVED t        c     k      pfn          allocId     pfn        PROT_GLOBAL   a reserved 1-page get (IRQs off)
  *
- * GET carries the first pfn of the physically contiguous range in `pfn`.
+ * '-' columns hold 0. Times are whole nanoseconds, non-decreasing along the stream; events with
+ * equal times apply in stream order. `c` is the CPU the task runs on in the generator's view.
+ *
+ * Contract between generators and the driver (the generator never sees the Machine):
+ * - Every GET / RESERVED is matched later by exactly one PUT with the same allocId, from the same
+ *   task on the same CPU, unless the stream is cut short by `length` (the driver then reports or
+ *   puts what is still live). allocIds are unique per run.
+ * - A GET flagged ZEROING is clear_page_mermap()'s fast path (facts §6.1). If the Machine fails
+ *   it, the driver runs the slow path at once, in the same instant: for i in 0..pages-1, a reserved
+ *   1-page get of pfn+i (IRQs off, so nothing else on that CPU interleaves), then its put; and
+ *   treats the matching PUT of that allocId as a no-op. A GET without ZEROING (microbench, op
+ *   scripts) has no fallback: a failure is counted and its PUT is a no-op.
+ * - PROT_GLOBAL: the caller passes a prot with _PAGE_GLOBAL (op scripts' "prot":"global"); rfc-v1
+ *   and later refuse it (facts §2.1 step 2).
+ * - FREE: the physical pages [pfn, pfn+pages) go back to the page allocator. The mermap contract
+ *   requires no stale translation of them to survive (facts §3); the checker uses this.
+ * - SWITCH: the first event of every CPU that the stream uses is a SWITCH naming its current task.
+ * - MIGRATE is emitted only for a task that, in the generator's view, holds no mapping and is not
+ *   the current task of c. If the Machine refuses it (a leaked migrate-disable, facts §8.3), the
+ *   task stays where it is and the driver runs its later events on the CPU it is really on. A
+ *   MIGRATE of the current task (trace replay only) leaves c with its mm loaded (lazy TLB) until
+ *   c's next SWITCH.
+ * - TOUCH vpns are user pages of the task's mm (global = 0) or kernel global pages (global = 1).
  */
 export const EV_GET = 1;
 export const EV_PUT = 2;
@@ -27,6 +49,11 @@ export const EV_SWITCH = 4;
 export const EV_MIGRATE = 5;
 export const EV_TOUCH = 6;
 export const EV_RESERVED = 7;
+
+/** flags column bits */
+export const FLAG_PROT_GLOBAL = 1;
+/** GET of clear_page_mermap's fast path: on failure the driver runs the reserved slow path. */
+export const FLAG_ZEROING = 2;
 
 export const EVENT_KIND_NAMES: Record<number, string> = {
   [EV_GET]: 'get',
@@ -48,6 +75,7 @@ export class EventChunk {
   readonly a: Float64Array;
   readonly b: Float64Array;
   readonly pfn: Float64Array;
+  readonly flags: Uint8Array;
 
   constructor(capacity = 4096) {
     this.capacity = capacity;
@@ -58,10 +86,11 @@ export class EventChunk {
     this.a = new Float64Array(capacity);
     this.b = new Float64Array(capacity);
     this.pfn = new Float64Array(capacity);
+    this.flags = new Uint8Array(capacity);
   }
 
   /** Append one event; the caller checks `length < capacity` first. */
-  push(kind: number, time: number, cpu: number, task: number, a: number, b: number, pfn: number): void {
+  push(kind: number, time: number, cpu: number, task: number, a: number, b: number, pfn: number, flags = 0): void {
     const i = this.length++;
     this.kind[i] = kind;
     this.time[i] = time;
@@ -70,6 +99,7 @@ export class EventChunk {
     this.a[i] = a;
     this.b[i] = b;
     this.pfn[i] = pfn;
+    this.flags[i] = flags;
   }
 }
 

@@ -126,6 +126,19 @@ describe('TLB lookup and fill', () => {
     expect(t.lookup(5, 3)).toBe(-1);
   });
 
+  it('a fill that follows its own miss inserts; a fill over a cached translation replaces it', () => {
+    const t = mk();
+    expect(t.lookup(9, 1)).toBe(-1);
+    t.fill(9, 1, user(1)); // right after the miss: no scan needed
+    t.fill(9, 1, user(2)); // no miss in between: the cached copies are replaced, not duplicated
+    expect(t.snapshot().map((e) => [e.level, e.vpn, e.pte])).toEqual([['l1', 9, user(2)], ['stlb', 9, user(2)]]);
+    expect(t.lookup(9, 2)).toBe(-1); // a miss for another PCID
+    t.fill(9, 1, user(3)); // not the key that missed: still replaces
+    expect(t.validEntries()).toBe(2);
+    expect(t.lookup(9, 1)).toBe(user(3));
+    expect(t.evictions).toBe(0);
+  });
+
   it('global entries are visible from every PCID', () => {
     const t = mk();
     t.fill(7, 1, glob(9));

@@ -13,6 +13,27 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const screenshot = path.join(root, 'test-output', 'report.png');
 const report = loadReportFixture();
 
+/**
+ * What the page exposes, typed here because the project compiles without the DOM lib; the
+ * page.evaluate() callbacks run in the browser and reach it through `globalThis`.
+ */
+interface PageElement {
+  textContent: string | null;
+}
+interface PageGlobals {
+  __chartsRendered?: number;
+  __chartsTotal?: number;
+  __chartErrors?: Array<{ id: string | null; message: string }>;
+  __pwned?: number;
+  document: {
+    title: string;
+    scripts: { length: number };
+    documentElement: { dataset: Record<string, string | undefined> };
+    querySelectorAll(selector: string): { length: number };
+    querySelector(selector: string): PageElement | null;
+  };
+}
+
 interface PageState {
   rendered: number;
   total: number;
@@ -67,23 +88,19 @@ describe('report.html in Chromium', () => {
     await page.goto(url, { waitUntil: 'load' });
     await page.waitForFunction(
       () => {
-        const w = window as unknown as { __chartsRendered?: number; __chartErrors?: unknown[]; __chartsTotal?: number };
+        const w = globalThis as unknown as PageGlobals;
         return w.__chartsTotal !== undefined && (w.__chartsRendered ?? 0) + (w.__chartErrors?.length ?? 0) >= w.__chartsTotal;
       },
       undefined,
       { timeout: 30_000 },
     );
     const state = await page.evaluate((): PageState => {
-      const w = window as unknown as {
-        __chartsRendered: number;
-        __chartsTotal: number;
-        __chartErrors: PageState['errors'];
-      };
+      const w = globalThis as unknown as PageGlobals;
       return {
-        rendered: w.__chartsRendered,
-        total: w.__chartsTotal,
-        errors: w.__chartErrors,
-        done: document.documentElement.dataset['chartsDone'] === 'true',
+        rendered: w.__chartsRendered ?? -1,
+        total: w.__chartsTotal ?? -1,
+        errors: w.__chartErrors ?? [],
+        done: w.document.documentElement.dataset['chartsDone'] === 'true',
       };
     });
     expect(state).toEqual({ rendered: report.sections.length, total: report.sections.length, errors: [], done: true });
@@ -110,13 +127,17 @@ describe('report.html in Chromium', () => {
     expect(charts[2]!.rects).toBe(4);
 
     // Text from titles, captions and spec data shows as text; none of it ran as markup or code.
-    const injected = await page.evaluate(() => ({
-      pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
-      imgs: document.querySelectorAll('img').length,
-      title: document.title,
-      scripts: document.scripts.length,
-      chartTitle: document.querySelector('[data-chart-id="escape.check_1"] .role-title-text text')?.textContent ?? null,
-    }));
+    const injected = await page.evaluate(() => {
+      const w = globalThis as unknown as PageGlobals;
+      return {
+        pwned: w.__pwned ?? null,
+        imgs: w.document.querySelectorAll('img').length,
+        title: w.document.title,
+        scripts: w.document.scripts.length,
+        chartTitle:
+          w.document.querySelector('[data-chart-id="escape.check_1"] .role-title-text text')?.textContent ?? null,
+      };
+    });
     expect(injected).toEqual({
       pwned: null,
       imgs: 0,

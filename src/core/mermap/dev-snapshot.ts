@@ -1,4 +1,4 @@
-import { u64SubPages, type MermapGeometry } from '../paging/geometry.js';
+import type { MermapGeometry } from '../paging/geometry.js';
 import type { AllocatorOptions, FlushHost } from './allocator.js';
 import { RfcV1Mermap } from './rfc-v1.js';
 
@@ -16,12 +16,9 @@ import { RfcV1Mermap } from './rfc-v1.js';
 export class DevSnapshotMermap extends RfcV1Mermap {
   override readonly name: string = 'dev-snapshot';
   protected override readonly checksPgprot: boolean = false;
+  protected override readonly subtractingSizeCheck: boolean = true;
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
     super(geometry, host, opts);
-  }
-
-  protected override outOfSpace(cpu: number, pages: number, cpuEnd: number): boolean {
-    return pages > u64SubPages(cpuEnd, this.nextAddr[cpu]);
   }
 }

@@ -31,11 +31,12 @@ export abstract class MermapCpuState implements MermapAllocator {
 
   protected readonly host: FlushHost;
   protected readonly nextAddr: Float64Array;
+  /** mermap_cpu_base(cpu) >> PAGE_SHIFT, precomputed */
+  protected readonly cpuBase: Float64Array;
+  /** allocs[i].in_use: 0 free, 1 in use by a normal caller, 2 in use by a reserved caller */
   protected readonly inUse: Uint8Array;
   protected readonly base: Float64Array;
   protected readonly end: Float64Array;
-  /** 1 where the slot holds a reserved (use_reserve) allocation: for rendering and metrics. */
-  protected readonly reservedSlot: Uint8Array;
 
   constructor(geometry: MermapGeometry, host: FlushHost, slotsPerCpu: number) {
     this.geometry = geometry;
@@ -46,11 +47,11 @@ export abstract class MermapCpuState implements MermapAllocator {
     this.flushes = new Float64Array(n);
     this.invlpgs = new Float64Array(n);
     this.nextAddr = new Float64Array(n);
-    for (let cpu = 0; cpu < n; cpu++) this.nextAddr[cpu] = cpuBaseVpn(geometry, cpu);
+    this.cpuBase = new Float64Array(n);
+    for (let cpu = 0; cpu < n; cpu++) this.nextAddr[cpu] = this.cpuBase[cpu] = cpuBaseVpn(geometry, cpu);
     this.inUse = new Uint8Array(n * slotsPerCpu);
     this.base = new Float64Array(n * slotsPerCpu);
     this.end = new Float64Array(n * slotsPerCpu);
-    this.reservedSlot = new Uint8Array(n * slotsPerCpu);
   }
 
   abstract get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number;
@@ -65,10 +66,9 @@ export abstract class MermapCpuState implements MermapAllocator {
   protected claim(cpu: number, slot: number, pages: number, reserved: boolean): number {
     const h = cpu * this.slotsPerCpu + slot;
     const b = this.nextAddr[cpu];
-    this.inUse[h] = 1;
+    this.inUse[h] = reserved ? 2 : 1;
     this.base[h] = b;
     this.end[h] = b + pages;
-    this.reservedSlot[h] = reserved ? 1 : 0;
     this.nextAddr[cpu] = b + pages;
     this.lastBase = b;
     this.lastPages = pages;
@@ -126,7 +126,7 @@ export abstract class MermapCpuState implements MermapAllocator {
     for (let i = 0; i < this.slotsPerCpu; i++) {
       const h = s0 + i;
       if (this.inUse[h] === 0) continue;
-      out.push({ handle: h, offset: this.base[h] - base, pages: this.end[h] - this.base[h], reserved: this.reservedSlot[h] === 1 });
+      out.push({ handle: h, offset: this.base[h] - base, pages: this.end[h] - this.base[h], reserved: this.inUse[h] === 2 });
     }
     out.sort((a, b) => a.offset - b.offset);
     return out;
@@ -136,7 +136,7 @@ export abstract class MermapCpuState implements MermapAllocator {
   slotsInUse(cpu: number): number {
     let n = 0;
     const s0 = cpu * this.slotsPerCpu;
-    for (let i = 0; i < this.slotsPerCpu; i++) n += this.inUse[s0 + i];
+    for (let i = 0; i < this.slotsPerCpu; i++) if (this.inUse[s0 + i] !== 0) n++;
     return n;
   }
 }

@@ -1,4 +1,4 @@
-import { cpuBaseVpn, u64AddPages, u64SubPages, type MermapGeometry } from '../paging/geometry.js';
+import { u64AddPages, u64SubPages, type MermapGeometry } from '../paging/geometry.js';
 import { PTE_GLOBAL, PTE_SENTINEL } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost } from './allocator.js';
 import { MermapCpuState } from './mermap-cpu.js';
@@ -40,6 +40,8 @@ export class RfcV1Mermap extends MermapCpuState {
   readonly unmappedPte: number = PTE_SENTINEL;
   /** rfc-v1 has arch_mermap_pgprot_allowed(); the dev snapshots do not. */
   protected readonly checksPgprot: boolean = true;
+  /** the dev snapshots' form of the out-of-space test */
+  protected readonly subtractingSizeCheck: boolean = false;
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
     super(geometry, host, opts.slots ?? 4);
@@ -51,12 +53,9 @@ export class RfcV1Mermap extends MermapCpuState {
     if (!this.prepared) return -R_NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
     if (this.checksPgprot && (prot & PTE_GLOBAL) !== 0) return -R_GLOBAL_PROT;
     // size = PAGE_ALIGN(size); migrate_disable(): the machine tracks that.
-    return this.mermapAlloc(cpu, pages, reserved, inTask);
-  }
 
-  /** mermap_alloc(): the part that differs between versions is the "out of space?" test. */
-  protected mermapAlloc(cpu: number, pages: number, reserved: boolean, inTask: boolean): number {
-    let cpuEnd = cpuBaseVpn(this.geometry, cpu) + this.regionPages;
+    // mermap_alloc()
+    let cpuEnd = this.cpuBase[cpu] + this.regionPages;
     if (reserved) {
       if (pages !== 1) return -R_BAD_RESERVED_SIZE; // WARN_ON_ONCE(size != PAGE_SIZE)
       // lockdep_assert_preemption_disabled()
@@ -65,9 +64,12 @@ export class RfcV1Mermap extends MermapCpuState {
     }
     if (!inTask) return -R_NOT_IN_TASK; // WARN_ON_ONCE(!in_task())
     // guard(preempt)()
-    if (this.outOfSpace(cpu, pages, cpuEnd)) {
-      let newNext = cpuBaseVpn(this.geometry, cpu);
-      const s0 = cpu * this.slotsPerCpu;
+    const s0 = cpu * this.slotsPerCpu;
+    // Out of already-available space? V1: `next_addr + size > cpu_end`; the dev snapshots:
+    // `size > cpu_end - next_addr` (unsigned, wraps: bug 8.6).
+    const next = this.nextAddr[cpu];
+    if (this.subtractingSizeCheck ? pages > u64SubPages(cpuEnd, next) : u64AddPages(next, pages) > cpuEnd) {
+      let newNext = this.cpuBase[cpu];
       for (let i = 0; i < this.slotsPerCpu; i++) {
         if (this.inUse[s0 + i] !== 0 && this.end[s0 + i] > newNext) newNext = this.end[s0 + i];
       }
@@ -76,15 +78,9 @@ export class RfcV1Mermap extends MermapCpuState {
       this.nextAddr[cpu] = newNext;
     }
     // Find an alloc-tracking structure to use: the first free one, after any flush.
-    const s0 = cpu * this.slotsPerCpu;
     for (let i = 0; i < this.slotsPerCpu; i++) {
       if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, reserved);
     }
     return -R_NO_SLOT;
-  }
-
-  /** V1 and later: `mc->next_addr + size > cpu_end`. */
-  protected outOfSpace(cpu: number, pages: number, cpuEnd: number): boolean {
-    return u64AddPages(this.nextAddr[cpu], pages) > cpuEnd;
   }
 }

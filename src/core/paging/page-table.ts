@@ -19,7 +19,7 @@
  * 256..511, exactly as the hardware sees it.
  *
  * Page numbers of kernel addresses are about 2^52: every index below is computed with
- * Math.floor and %, never with 32-bit bitwise operators.
+ * Math.floor on doubles (modPow2), never with 32-bit bitwise operators.
  */
 import { PTRS_PER_TABLE, type PagingLevels } from './geometry.js';
 import { ptePresent } from './pte.js';
@@ -90,8 +90,8 @@ export class PageTable {
   populate(vpn: number, n: number, pte: number): number {
     let done = 0;
     while (done < n) {
-      const v = (vpn + done) % this.span;
-      const off = v % PTRS_PER_TABLE;
+      const v = modPow2(vpn + done, this.span);
+      const off = modPow2(v, PTRS_PER_TABLE);
       const chunk = Math.min(PTRS_PER_TABLE - off, n - done);
       const base = this.ensurePteTable(v) * PTRS_PER_TABLE;
       this.ptes.fill(pte, base + off, base + off + chunk);
@@ -105,15 +105,15 @@ export class PageTable {
    * entry, or a large leaf): the case apply_to_existing_page_range() skips.
    */
   pteIndex(vpn: number): number {
-    const v = vpn % this.span;
+    const v = modPow2(vpn, this.span);
     const order = this.order;
     let t = 0;
     for (let k = 0; k < order.length; k++) {
-      const e = this.upper[order[k]][t * PTRS_PER_TABLE + (Math.floor(v / this.entrySpan[k]) % PTRS_PER_TABLE)];
+      const e = this.upper[order[k]][t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE)];
       if (e <= 0) return -1;
       t = e - 1;
     }
-    return t * PTRS_PER_TABLE + (v % PTRS_PER_TABLE);
+    return t * PTRS_PER_TABLE + modPow2(v, PTRS_PER_TABLE);
   }
 
   /** The PTE of vpn, 0 (pte_none) when its PTE table does not exist. */
@@ -138,14 +138,14 @@ export class PageTable {
   mapLarge(vpn: number, level: 'pmd' | 'pud', pte: number): void {
     const leafLevel = level === 'pmd' ? LEVEL_PMD : LEVEL_PUD;
     const pages = level === 'pmd' ? 2 ** 9 : 2 ** 18;
-    const v = vpn % this.span;
-    if (v % pages !== 0) throw new RangeError(`${level} leaf at vpn ${vpn} is not ${pages}-page aligned`);
+    const v = modPow2(vpn, this.span);
+    if (modPow2(v, pages) !== 0) throw new RangeError(`${level} leaf at vpn ${vpn} is not ${pages}-page aligned`);
     if (!(pte > 0)) throw new RangeError('a large leaf needs a non-none pte');
     const order = this.order;
     let t = 0;
     for (let k = 0; k < order.length; k++) {
       const lvl = order[k];
-      const slot = t * PTRS_PER_TABLE + (Math.floor(v / this.entrySpan[k]) % PTRS_PER_TABLE);
+      const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE);
       const e = this.upper[lvl][slot];
       if (lvl === leafLevel) {
         if (e > 0) throw new Error(`${level} slot of vpn ${vpn} already points to a table`);
@@ -164,13 +164,13 @@ export class PageTable {
    * 2/3 for a pud leaf (4-/5-level); a walk that stops at a none entry counts that read too.
    */
   walk(vpn: number): number {
-    const v = vpn % this.span;
+    const v = modPow2(vpn, this.span);
     const order = this.order;
     let t = 0;
     let reads = 0;
     for (let k = 0; k < order.length; k++) {
       const lvl = order[k];
-      const e = this.upper[lvl][t * PTRS_PER_TABLE + (Math.floor(v / this.entrySpan[k]) % PTRS_PER_TABLE)];
+      const e = this.upper[lvl][t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE)];
       reads++;
       if (e > 0) {
         t = e - 1;
@@ -186,7 +186,7 @@ export class PageTable {
     }
     this.lastWalkReads = reads + 1;
     this.lastWalkPageShift = 12;
-    const pte = this.ptes[t * PTRS_PER_TABLE + (v % PTRS_PER_TABLE)];
+    const pte = this.ptes[t * PTRS_PER_TABLE + modPow2(v, PTRS_PER_TABLE)];
     return ptePresent(pte) ? pte : 0;
   }
 
@@ -196,7 +196,7 @@ export class PageTable {
     let t = 0;
     for (let k = 0; k < order.length; k++) {
       const lvl = order[k];
-      const slot = t * PTRS_PER_TABLE + (Math.floor(v / this.entrySpan[k]) % PTRS_PER_TABLE);
+      const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE);
       const e = this.upper[lvl][slot];
       if (e < 0) throw new Error(`cannot populate PTEs under a large leaf (vpn offset ${v})`);
       t = e > 0 ? e - 1 : this.linkNewTable(lvl, slot, k + 1 < order.length ? order[k + 1] : LEVEL_PTE);
@@ -217,6 +217,14 @@ export class PageTable {
     this.upper[lvl][slot] = idx + 1;
     return idx;
   }
+}
+
+/**
+ * x mod m for a power of two m and 0 <= x < 2^53. Dividing by a power of two is exact in
+ * doubles, so this is exact too, and it avoids `%` on doubles (a libm fmod call) in the walk.
+ */
+export function modPow2(x: number, m: number): number {
+  return x - Math.floor(x / m) * m;
 }
 
 function grow(a: Float64Array, need: number): Float64Array {

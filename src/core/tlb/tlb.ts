@@ -98,34 +98,64 @@ class TlbArray {
     this.staleNs = new Float64Array(entries);
   }
 
+  /**
+   * First way of vpn's set: (vpn mod sets) * ways. Page numbers near 2^52 are doubles, and `%`
+   * on them is a libm fmod call; a floor division (off by at most one for the small set counts
+   * used here, and corrected) gives the same value at half the cost.
+   */
+  setBase(vpn: number): number {
+    const sets = this.sets;
+    let s = vpn - Math.floor(vpn / sets) * sets;
+    if (s < 0) s += sets;
+    else if (s >= sets) s -= sets;
+    return s * this.ways;
+  }
+
   /** first entry a lookup by (vpn, pcid) hits, or -1 */
   find(vpn: number, pcid: number): number {
-    const base = (vpn % this.sets) * this.ways;
-    for (let i = base; i < base + this.ways; i++) {
-      const p = this.pcid[i];
-      if (p >= 0 && this.vpn[i] === vpn && (p === pcid || (this.flags[i] & F_GLOBAL) !== 0)) return i;
+    const vpns = this.vpn;
+    const pcids = this.pcid;
+    const base = this.setBase(vpn);
+    const end = base + this.ways;
+    for (let i = base; i < end; i++) {
+      // an invalid way keeps its old vpn: pcid -1 marks it
+      if (vpns[i] === vpn) {
+        const p = pcids[i];
+        if (p >= 0 && (p === pcid || (this.flags[i] & F_GLOBAL) !== 0)) return i;
+      }
     }
     return -1;
   }
 
   /** whether a copy of exactly this translation (same vpn, same global-ness, same pcid unless global) is here */
   hasKey(vpn: number, pcid: number, global: boolean): boolean {
-    const base = (vpn % this.sets) * this.ways;
-    for (let i = base; i < base + this.ways; i++) {
-      if (this.pcid[i] < 0 || this.vpn[i] !== vpn) continue;
+    const vpns = this.vpn;
+    const pcids = this.pcid;
+    const base = this.setBase(vpn);
+    const end = base + this.ways;
+    for (let i = base; i < end; i++) {
+      if (vpns[i] !== vpn || pcids[i] < 0) continue;
       const g = (this.flags[i] & F_GLOBAL) !== 0;
-      if (g === global && (global || this.pcid[i] === pcid)) return true;
+      if (g === global && (global || pcids[i] === pcid)) return true;
     }
     return false;
   }
 
   /** LRU victim of vpn's set: an invalid way if any, else the least recently used */
   victim(vpn: number): number {
-    const base = (vpn % this.sets) * this.ways;
+    const pcids = this.pcid;
+    const lru = this.lru;
+    const base = this.setBase(vpn);
+    const end = base + this.ways;
     let best = base;
-    for (let i = base; i < base + this.ways; i++) {
-      if (this.pcid[i] < 0) return i;
-      if (this.lru[i] < this.lru[best]) best = i;
+    let oldest = Infinity;
+    for (let i = base; i < end; i++) {
+      if (pcids[i] < 0) return i;
+      const t = lru[i];
+      if (t < oldest) {
+        oldest = t;
+        best = i;
+      }
     }
     return best;
   }
@@ -171,6 +201,13 @@ export class Tlb {
   private readonly stlb: TlbArray;
   private readonly clock: Clock;
   private tick = 0;
+  /**
+   * The (vpn, pcid) of the last lookup miss while no fill has happened since: a fill for exactly
+   * that key cannot find a cached translation to replace (flushes only remove; an L1 refill
+   * copies a translation the missed lookup would already have hit), so it skips the scan.
+   */
+  private missVpn = -1;
+  private missPcid = -1;
   /** keys discarded by attributed flushes and not refilled yet: pcid (or GLOBAL_KEY) -> vpns */
   private readonly remembered = new Map<number, Set<number>>();
   private rememberedCount = 0;
@@ -198,6 +235,8 @@ export class Tlb {
     i = stlb.find(vpn, pcid);
     if (i < 0) {
       this.misses++;
+      this.missVpn = vpn;
+      this.missPcid = pcid;
       return -1;
     }
     stlb.lru[i] = ++this.tick;
@@ -223,7 +262,8 @@ export class Tlb {
   fill(vpn: number, pcid: number, pte: number): void {
     const global = pteGlobal(pte);
     const mermap = vpn >= this.mermapLoVpn && vpn < this.mermapHiVpn;
-    this.dropMatching(vpn, pcid, NO_FLUSH, pcid, false);
+    if (vpn !== this.missVpn || pcid !== this.missPcid) this.dropMatching(vpn, pcid, NO_FLUSH, pcid, false);
+    this.missVpn = -1;
     this.fills++;
     if (this.rememberedCount !== 0) {
       const set = this.remembered.get(global ? GLOBAL_KEY : pcid);
@@ -373,7 +413,7 @@ export class Tlb {
     const { l1, stlb } = this;
     for (let pass = 0; pass < 2; pass++) {
       const a = pass === 0 ? l1 : stlb;
-      const base = (vpn % a.sets) * a.ways;
+      const base = a.setBase(vpn);
       for (let i = base; i < base + a.ways; i++) {
         const p = a.pcid[i];
         if (p < 0 || a.vpn[i] !== vpn) continue;
@@ -437,7 +477,7 @@ export class Tlb {
   }
 
   private markStaleIn(a: TlbArray, vpn: number, pcid: number): void {
-    const base = (vpn % a.sets) * a.ways;
+    const base = a.setBase(vpn);
     for (let i = base; i < base + a.ways; i++) {
       const p = a.pcid[i];
       if (p < 0 || a.vpn[i] !== vpn || (a.flags[i] & F_STALE) !== 0) continue;

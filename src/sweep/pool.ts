@@ -1,0 +1,287 @@
+/**
+ * runSweep: plan a sweep, check its output folder, run the missing points of the shard on a
+ * piscina worker-thread pool, journal each one as it finishes, and write the canonical results.
+ *
+ * The engine is generic over how a point is run: `worker` names a module and the export to call
+ * with each point's config (plain JSON, with the derived seed in config.seed), returning
+ * `{ row, events }` or a promise of it. The function must depend on nothing but the config, so
+ * that results do not depend on which thread runs which point.
+ *
+ * Points are handed out in canonical order, one at a time per thread; they finish in any order,
+ * each journaled at once. The results files are written from the journal at the end, so they
+ * are the same bytes whatever the worker count, the sharding or the interruptions on the way.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Piscina } from 'piscina';
+import { PointFailedError, SweepError, SweepInterruptedError } from './errors.js';
+import { planSweep, pointLabel, type PointValidator, type SweepPoint } from './plan.js';
+import { currentProvenance } from './provenance.js';
+import { reservedColumns } from './results.js';
+import { formatShard, selectShard, type Shard } from './shard.js';
+import type { SweepSpec } from './spec.js';
+import { Journal, SWEEP_FILE, makeRecord, prepareOutDir, readJournal, tableContext, writeResults } from './store.js';
+import type { TaskResult } from './worker-entry.js';
+
+/** The point runner: a module (file URL, URL or path) and the name of its exported function. */
+export interface WorkerRef {
+  module: URL | string;
+  export: string;
+}
+
+export interface SweepProgress {
+  /** Points of the shard finished, including those already in the journal at the start. */
+  done: number;
+  /** Points in the shard. */
+  total: number;
+  /** Points found already finished in the journal at the start. */
+  skipped: number;
+  /** Points finished by this run. */
+  ran: number;
+  workers: number;
+  elapsedSeconds: number;
+  /** Estimated seconds left, from this run's pace; null before its first point finishes. */
+  etaSeconds: number | null;
+}
+
+export interface RunSweepOptions {
+  spec: SweepSpec;
+  /** The output folder. */
+  out: string;
+  worker: WorkerRef;
+  /** Worker threads; defaults to spec.workers, then to the number of cores. */
+  workers?: number;
+  shard?: Shard | null;
+  /** Continue the sweep already in `out` (or start it, if `out` holds none). */
+  resume?: boolean;
+  validatePoint?: PointValidator;
+  /** Names the spec in errors (a file path, `preset 'smoke'`). */
+  source?: string;
+  onProgress?: (progress: SweepProgress) => void;
+  /** Aborting stops the sweep: finished points stay journaled; throws SweepInterruptedError. */
+  signal?: AbortSignal;
+}
+
+export interface WorkerStats {
+  /** 1-based, in the order the threads first returned a point. */
+  worker: number;
+  points: number;
+  events: number;
+  busySeconds: number;
+  eventsPerSecond: number;
+}
+
+export interface SweepSummary {
+  name: string;
+  specHash: string;
+  out: string;
+  shard: string | null;
+  /** Points in the whole sweep. */
+  totalPoints: number;
+  /** Points in this shard (all of them without --shard). */
+  shardPoints: number;
+  /** Points already journaled when the run started (resume). */
+  skipped: number;
+  /** Points run now. */
+  ran: number;
+  /** Threads used (0 when nothing was left to run). */
+  workers: number;
+  wallSeconds: number;
+  /** Events simulated by the points run now. */
+  events: number;
+  /** events / wallSeconds. */
+  eventsPerSecond: number;
+  /** events / the summed busy time of the threads: the pace of one worker. */
+  eventsPerSecondPerWorker: number;
+  perWorker: WorkerStats[];
+  files: { sweep: string; journal: string; csv: string; arrow: string };
+}
+
+const TS_EXTENSION = /\.(ts|mts|cts)$/;
+
+/** A module's file path, falling back from .js to .ts when running from sources under tsx. */
+export function resolveModulePath(module: URL | string): string {
+  const path = module instanceof URL || module.startsWith('file:') ? fileURLToPath(module) : module;
+  if (existsSync(path)) return path;
+  const ts = path.replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts').replace(/\.cjs$/, '.cts');
+  if (ts !== path && existsSync(ts)) return ts;
+  throw new SweepError(`worker module not found: ${path}`);
+}
+
+/** Node options for the pool threads: the parent's, plus the tsx loader for .ts modules. */
+function threadExecArgv(paths: string[]): string[] {
+  const execArgv = [...process.execArgv];
+  if (!paths.some((p) => TS_EXTENSION.test(p))) return execArgv;
+  if (execArgv.some((arg) => /(^|[/\\@])tsx([/\\]|$)/.test(arg))) return execArgv;
+  let loader: string;
+  try {
+    loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  } catch {
+    throw new SweepError(`running TypeScript worker modules needs tsx, which is not installed`);
+  }
+  return [...execArgv, '--import', loader];
+}
+
+function positiveInt(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new SweepError(`${what}: must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> {
+  const started = performance.now();
+  const plan = planSweep(options.spec, {
+    validatePoint: options.validatePoint,
+    source: options.source,
+  });
+  const shard = options.shard == null || options.shard.count === 1 ? null : options.shard;
+  const workers = positiveInt(options.workers ?? options.spec.workers ?? availableParallelism(), '--workers');
+  const entryPath = resolveModulePath(new URL('./worker-entry.js', import.meta.url));
+  const modulePath = resolveModulePath(options.worker.module);
+  const provenance = currentProvenance();
+  const record = makeRecord(plan, shard, provenance);
+  const out = options.out;
+  prepareOutDir(out, record, options.resume === true);
+
+  const points = selectShard(plan.points, shard);
+  const before = readJournal(out, plan, shard, { repair: true }).entries;
+  const todo = points.filter((p) => !before.has(p.index));
+  const threads = Math.min(workers, todo.length);
+  const reserved = reservedColumns(plan.gridPaths);
+  const stats = new Map<number, WorkerStats>();
+  let ran = 0;
+  let events = 0;
+
+  const progress = (): void => {
+    if (options.onProgress === undefined) return;
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    const left = todo.length - ran;
+    options.onProgress({
+      done: before.size + ran,
+      total: points.length,
+      skipped: before.size,
+      ran,
+      workers: threads,
+      elapsedSeconds,
+      etaSeconds: ran === 0 ? (left === 0 ? 0 : null) : (elapsedSeconds / ran) * left,
+    });
+  };
+  progress();
+
+  if (todo.length > 0) {
+    const journal = new Journal(out);
+    const pool = new Piscina<{ config: Record<string, unknown> }, TaskResult>({
+      filename: pathToFileURL(entryPath).href,
+      name: 'default',
+      minThreads: threads,
+      maxThreads: threads,
+      concurrentTasksPerWorker: 1,
+      execArgv: threadExecArgv([entryPath, modulePath]),
+      workerData: { module: pathToFileURL(modulePath).href, export: options.worker.export },
+    });
+    const aborter = new AbortController();
+    const onAbort = () => aborter.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let failure: Error | null = null;
+    let next = 0;
+
+    const finish = (point: SweepPoint, result: TaskResult): void => {
+      const clash = Object.keys(result.row).find((name) => reserved.has(name));
+      if (clash !== undefined) {
+        throw new PointFailedError(
+          point.index,
+          pointLabel(point),
+          `its row has the field '${clash}', which is a provenance or grid column; rename it in the run function`,
+        );
+      }
+      journal.append({
+        point: point.index,
+        key: point.key,
+        configHash: point.configHash,
+        seed: point.seed,
+        events: result.events,
+        row: result.row,
+      });
+      ran++;
+      events += result.events;
+      let s = stats.get(result.threadId);
+      if (s === undefined) {
+        s = { worker: stats.size + 1, points: 0, events: 0, busySeconds: 0, eventsPerSecond: 0 };
+        stats.set(result.threadId, s);
+      }
+      s.points++;
+      s.events += result.events;
+      s.busySeconds += result.seconds;
+      progress();
+    };
+
+    const lane = async (): Promise<void> => {
+      while (failure === null && !aborter.signal.aborted && next < todo.length) {
+        const point = todo[next++]!;
+        let result: TaskResult;
+        try {
+          result = await pool.run({ config: point.config }, { signal: aborter.signal });
+        } catch (err) {
+          if (!aborter.signal.aborted) failure ??= new PointFailedError(point.index, pointLabel(point), err);
+          return;
+        }
+        try {
+          finish(point, result);
+        } catch (err) {
+          failure ??= err as Error;
+          return;
+        }
+      }
+    };
+
+    try {
+      if (options.signal?.aborted) aborter.abort();
+      await Promise.all(Array.from({ length: threads }, lane));
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      journal.close();
+      await pool.destroy();
+    }
+    if (failure !== null) throw failure;
+    if (aborter.signal.aborted) {
+      throw new SweepInterruptedError(
+        `interrupted: ${before.size + ran} of ${points.length} points are in ${journal.path};` +
+          ` run again with --resume to finish`,
+      );
+    }
+  }
+
+  const entries = readJournal(out, plan, shard).entries;
+  if (entries.size !== points.length) {
+    throw new Error(`internal: ${entries.size} of ${points.length} points journaled`);
+  }
+  const files = writeResults(out, entries.values(), tableContext(plan, provenance));
+  const wallSeconds = (performance.now() - started) / 1000;
+  const perWorker = [...stats.values()].map((s) => ({
+    ...s,
+    eventsPerSecond: s.busySeconds > 0 ? s.events / s.busySeconds : 0,
+  }));
+  const busy = perWorker.reduce((sum, s) => sum + s.busySeconds, 0);
+  return {
+    name: plan.spec.name,
+    specHash: plan.specHash,
+    out,
+    shard: formatShard(shard),
+    totalPoints: plan.points.length,
+    shardPoints: points.length,
+    skipped: before.size,
+    ran,
+    workers: threads,
+    wallSeconds,
+    events,
+    eventsPerSecond: wallSeconds > 0 ? events / wallSeconds : 0,
+    eventsPerSecondPerWorker: busy > 0 ? events / busy : 0,
+    perWorker,
+    files: { sweep: join(out, SWEEP_FILE), ...files },
+  };
+}

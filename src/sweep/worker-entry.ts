@@ -1,0 +1,64 @@
+/**
+ * The code each pool thread runs (piscina's task handler). It loads the point runner named in
+ * workerData once, calls it with a point's config, checks the result is a flat row, and adds
+ * the thread id and the time the call took (for events per second; never written to results).
+ *
+ * Loaded both as ES module and, by piscina, through require(); so no import.meta here.
+ */
+import { threadId, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+
+export type Cell = number | string | boolean | null;
+
+export interface PointResult {
+  row: Record<string, Cell>;
+  events: number;
+}
+
+export interface TaskResult extends PointResult {
+  /** Wall time of the call in this thread, in seconds. */
+  seconds: number;
+  threadId: number;
+}
+
+type RunPoint = (config: Record<string, unknown>) => PointResult | Promise<PointResult>;
+
+let runner: Promise<RunPoint> | undefined;
+
+async function loadRunner(): Promise<RunPoint> {
+  const { module, export: name } = workerData as { module: string; export: string };
+  const namespace = (await import(module)) as Record<string, unknown>;
+  const fn = namespace[name];
+  if (typeof fn !== 'function') {
+    throw new Error(`${module} has no exported function '${name}'`);
+  }
+  return fn as RunPoint;
+}
+
+/** Why `result` is not `{ row: flat record, events: number }`, or null when it is. */
+export function checkPointResult(result: unknown): string | null {
+  if (result === null || typeof result !== 'object') return 'the run function must return { row, events }';
+  const { row, events } = result as Partial<PointResult>;
+  if (typeof events !== 'number' || !Number.isFinite(events) || events < 0) {
+    return 'events must be a finite number >= 0';
+  }
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) return 'row must be a mapping';
+  for (const [key, value] of Object.entries(row)) {
+    if (key === '' || key === '__proto__') return `row field name '${key}' is not allowed`;
+    if (value !== null && !['number', 'string', 'boolean'].includes(typeof value)) {
+      return `row field '${key}' is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}; rows are flat (numbers, strings, booleans, null)`;
+    }
+  }
+  return null;
+}
+
+export default async function runTask(task: { config: Record<string, unknown> }): Promise<TaskResult> {
+  runner ??= loadRunner();
+  const run = await runner;
+  const start = performance.now();
+  const result = await run(task.config);
+  const seconds = (performance.now() - start) / 1000;
+  const problem = checkPointResult(result);
+  if (problem !== null) throw new Error(problem);
+  return { row: result.row, events: result.events, seconds, threadId };
+}
