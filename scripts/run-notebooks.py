@@ -30,7 +30,7 @@ DEBIAN_PYTHON = "/usr/bin/python3"
 
 try:
     import nbformat
-    from jupyter_client.kernelspec import NoSuchKernel
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from nbconvert import HTMLExporter
@@ -163,6 +163,12 @@ def main(argv):
         parser.error(f"{args.notebook_dir} is not a directory")
     if os.path.realpath(nb_dir) == os.path.realpath(out_dir):
         parser.error("OUT_DIR must differ from NOTEBOOK_DIR (the executed copies would overwrite the sources)")
+    try:
+        KernelSpecManager().get_kernel_spec(args.kernel)
+    except NoSuchKernel:
+        print(f"run-notebooks: no Jupyter kernel named {args.kernel!r}: run scripts/setup.sh --with-notebooks",
+              file=sys.stderr)
+        return 2
     os.makedirs(out_dir, exist_ok=True)
 
     names = sorted(f[: -len(".ipynb")] for f in os.listdir(nb_dir) if f.endswith(".ipynb") and not f.startswith("."))

@@ -44,6 +44,26 @@ export interface MachineObserver {
   onFlush?(cpu: number, kind: number, pages: number): void;
 }
 
+/**
+ * One observer that forwards to several (the machine holds a single observer so that an absent
+ * one costs a null check per event).
+ */
+export function combineObservers(list: MachineObserver[]): MachineObserver | null {
+  if (list.length === 0) return null;
+  if (list.length === 1) return list[0];
+  const has = (k: keyof MachineObserver) => list.filter((o) => o[k] !== undefined);
+  const gets = has('onGet');
+  const fails = has('onGetFail');
+  const puts = has('onPut');
+  const flushes = has('onFlush');
+  const out: MachineObserver = {};
+  if (gets.length) out.onGet = (...a) => gets.forEach((o) => o.onGet!(...a));
+  if (fails.length) out.onGetFail = (...a) => fails.forEach((o) => o.onGetFail!(...a));
+  if (puts.length) out.onPut = (...a) => puts.forEach((o) => o.onPut!(...a));
+  if (flushes.length) out.onFlush = (...a) => flushes.forEach((o) => o.onFlush!(...a));
+  return out;
+}
+
 interface MmRec {
   id: number;
   pcid: number;
@@ -71,6 +91,7 @@ export class Machine {
   readonly checker: Checker;
   readonly pcidEnabled: boolean;
   observer: MachineObserver | null = null;
+  private readonly observers: MachineObserver[] = [];
   /** Fault injection: return true to make this get's PTE write fail (§8.3). */
   pteWriteFault: ((task: number) => boolean) | null = null;
 
@@ -145,6 +166,17 @@ export class Machine {
       invlpg: (cpu, vpn) => this.invlpg(cpu, vpn),
       flushKernelRangeAllCpus: (cpu, start, pages) => this.flushKernelRangeAllCpus(cpu, start, pages),
     };
+  }
+
+  /** Add an observer next to any already there. */
+  addObserver(o: MachineObserver): void {
+    this.observers.push(o);
+    this.observer = combineObservers(this.observers);
+  }
+  removeObserver(o: MachineObserver): void {
+    const i = this.observers.indexOf(o);
+    if (i >= 0) this.observers.splice(i, 1);
+    this.observer = combineObservers(this.observers);
   }
 
   // ------------------------------------------------------------------ mms and tasks

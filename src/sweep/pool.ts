@@ -182,7 +182,11 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
       maxThreads: threads,
       concurrentTasksPerWorker: 1,
       execArgv: threadExecArgv([entryPath, modulePath]),
-      workerData: { module: pathToFileURL(modulePath).href, export: options.worker.export },
+      workerData: {
+        module: pathToFileURL(modulePath).href,
+        export: options.worker.export,
+        require: TS_EXTENSION.test(modulePath),
+      },
     });
     const aborter = new AbortController();
     const onAbort = () => aborter.abort();

@@ -3,10 +3,12 @@
  * workerData once, calls it with a point's config, checks the result is a flat row, and adds
  * the thread id and the time the call took (for events per second; never written to results).
  *
- * Loaded both as ES module and, by piscina, through require(); so no import.meta here.
+ * piscina may load this file through require(), so no import.meta here.
  */
-import { threadId, workerData } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { threadId, workerData } from 'node:worker_threads';
 
 export type Cell = number | string | boolean | null;
 
@@ -26,8 +28,12 @@ type RunPoint = (config: Record<string, unknown>) => PointResult | Promise<Point
 let runner: Promise<RunPoint> | undefined;
 
 async function loadRunner(): Promise<RunPoint> {
-  const { module, export: name } = workerData as { module: string; export: string };
-  const namespace = (await import(module)) as Record<string, unknown>;
+  const { module, export: name, require } = workerData as { module: string; export: string; require: boolean };
+  // TypeScript modules go through require(): tsx's CommonJS hook works in worker threads, its
+  // ES module hooks do not on Node 20 (hooks registered by --import stay on the main thread).
+  const namespace = (
+    require ? createRequire(fileURLToPath(module))(fileURLToPath(module)) : await import(module)
+  ) as Record<string, unknown>;
   const fn = namespace[name];
   if (typeof fn !== 'function') {
     throw new Error(`${module} has no exported function '${name}'`);

@@ -252,17 +252,13 @@ const RunConfigSchema = obj({
   machine: MachineSchema.prefault({}),
   mermap: MermapSchema.prefault({}),
   workload: WorkloadSchema.prefault({ kind: 'unmapped-alloc' }),
-  faults: z
-    .strictObject({ pteWriteFailProbability: probField().default(0) })
-    .prefault({}),
-  cost: z
-    .strictObject({
+  faults: obj({ pteWriteFailProbability: probField().default(0) }).prefault({}),
+  cost: obj({
       preset: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
       overrides: z.record(z.string(), z.number({ error: 'must be a finite number' }), {
         error: 'must be an object of numbers',
       }).optional(),
-    })
-    .optional(),
+  }).optional(),
   seed: z
     .union(
       [
@@ -272,12 +268,10 @@ const RunConfigSchema = obj({
       { error: SEED_ALLOWED },
     )
     .default(1),
-  length: z
-    .strictObject({
-      events: intField('must be a whole number of events >= 1', 1).optional(),
-      seconds: numField('must be a number of seconds > 0', 0, { exclusiveMin: true }).optional(),
-    })
-    .prefault({ events: 1_000_000 }),
+  length: obj({
+    events: intField('must be a whole number of events >= 1', 1).optional(),
+    seconds: numField('must be a number of seconds > 0', 0, { exclusiveMin: true }).optional(),
+  }).prefault({ events: 1_000_000 }),
 });
 
 // ---------------------------------------------------------------------------------------------
