@@ -9,7 +9,8 @@ import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
  *
  * The machine has one mm, prepared, and one task pinned to each CPU. A reserved get is made as
  * clear_page_mermap()'s slow path makes it: local_irq_save() first, IRQs restored after the
- * put of that allocation (or at once if the get fails).
+ * put of that allocation (or at once if the get fails). A put the allocator refuses (kmap-local's
+ * not_lifo) is reported with ok false and its reason, and the tag stays live.
  */
 export type ReplayOp =
   | { op: 'get'; cpu: number; pages: number; tag: string; reserved: boolean; prot: 'global' | 'noglobal' }
@@ -31,7 +32,10 @@ export interface ReplayGetResult {
 }
 export interface ReplayPutResult {
   i: number;
-  ok: true;
+  /** false when the allocator refused the put (kmap-local: not_lifo); the tag stays live */
+  ok: boolean;
+  /** only on a refused put */
+  reason?: string;
   flushes: number;
   violations: ReplayViolation[];
 }
@@ -91,8 +95,9 @@ export class Replayer {
     }
     const l = this.live.get(op.tag);
     if (l === undefined) throw new ReplayError(`put of tag "${op.tag}", which is not live`);
+    const r = m.mermapPut(l.task, l.handle);
+    if (r < 0) return { i: this.i++, ok: false, reason: reasonName(r), flushes: m.flushCount(l.cpu), violations: this.pending };
     this.live.delete(op.tag);
-    m.mermapPut(l.task, l.handle);
     if (l.reserved) m.localIrqRestore(l.task);
     return { i: this.i++, ok: true, flushes: m.flushCount(l.cpu), violations: this.pending };
   }

@@ -112,18 +112,21 @@ export function resolveModulePath(module: URL | string): string {
   throw new SweepError(`worker module not found: ${path}`);
 }
 
-/** Node options for the pool threads: the parent's, plus the tsx loader for .ts modules. */
-function threadExecArgv(paths: string[]): string[] {
-  const execArgv = [...process.execArgv];
-  if (!paths.some((p) => TS_EXTENSION.test(p))) return execArgv;
-  if (execArgv.some((arg) => /(^|[/\\@])tsx([/\\]|$)/.test(arg))) return execArgv;
+/**
+ * Node options for the pool threads: inherited from this thread (undefined), unless a .ts module
+ * needs the tsx loader and this thread was not started with it. Only the loader is passed then:
+ * Node refuses V8 options such as --expose-gc in an explicit list.
+ */
+function threadExecArgv(paths: string[]): string[] | undefined {
+  if (!paths.some((p) => TS_EXTENSION.test(p))) return undefined;
+  if (process.execArgv.some((arg) => /(^|[/\\@])tsx([/\\]|$)/.test(arg))) return undefined;
   let loader: string;
   try {
     loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   } catch {
     throw new SweepError(`running TypeScript worker modules needs tsx, which is not installed`);
   }
-  return [...execArgv, '--import', loader];
+  return ['--import', loader];
 }
 
 function positiveInt(value: number, what: string): number {

@@ -42,6 +42,8 @@ export interface SweepSpec {
 const TOP_FIELDS = ['name', 'seed', 'replicates', 'base', 'grid', 'sample', 'workers'];
 const SAMPLE_FIELDS = ['count', 'seed'];
 const JSON_DATA = 'must be JSON data (finite numbers, strings, booleans, null, lists, mappings)';
+/** Results columns a grid path may not be named (results.ts). */
+const RESULT_COLUMNS = ['point', 'replicate', 'configHash', 'packageVersion', 'gitCommit'];
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** An error message for a field, or `required` when the field is absent. */
@@ -145,6 +147,10 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
     }
     if (segments[0] === 'seed') {
       issues.push(`${at}: the seed is derived for each point from the sweep seed; use replicates instead`);
+      return;
+    }
+    if (RESULT_COLUMNS.includes(key)) {
+      issues.push(`${at}: clashes with the results column '${key}'`);
       return;
     }
     for (const earlier of keys.slice(0, k)) {

@@ -32,8 +32,8 @@ export const MERMAP_VARIANTS = [
 ] as const;
 export type MermapVariant = (typeof MERMAP_VARIANTS)[number];
 
-export const TLB_PRESETS = ['golden-cove', 'haswell', 'zen2', 'tiny'] as const;
-export type TlbPreset = (typeof TLB_PRESETS)[number];
+export const TLB_PRESET_NAMES = ['golden-cove', 'haswell', 'zen2', 'tiny'] as const;
+export type TlbPreset = (typeof TLB_PRESET_NAMES)[number];
 
 export const WORKLOAD_KINDS = ['unmapped-alloc', 'guest-memfd-populate', 'microbench', 'ops', 'ftrace'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
@@ -75,7 +75,7 @@ export const DEFAULT_KMAP_SLOTS = 16;
 /** VMAP_BBMAP_BITS for NR_CPUS = 64 (kernel-analogues §1a). */
 export const DEFAULT_VMAP_BLOCK_PAGES = 1024;
 /** MERMAP_CPU_REGION_SIZE = PMD_SIZE = 512 pages in rfc-v1 and later (facts §4.2). */
-export const DEFAULT_REGION_PAGES = 512;
+export const DEFAULT_MERMAP_REGION_PAGES = 512;
 /** LDT remap at the start of the mm-local slot (facts §4.1), in pages. */
 const LDT_REMAP_PAGES = 512;
 
@@ -130,12 +130,12 @@ const MachineSchema = obj({
   possibleCpus: intField(`must be a whole number of CPUs in 1..${MAX_CPUS}`, 1, MAX_CPUS).default(4),
   onlineCpus: intField(`must be a whole number of CPUs in 1..${MAX_CPUS}`, 1, MAX_CPUS).optional(),
   pagingLevels: z.union([z.literal(4), z.literal(5)], { error: 'must be 4 or 5' }).default(4),
-  tlb: oneOf(TLB_PRESETS).default('golden-cove'),
+  tlb: oneOf(TLB_PRESET_NAMES).default('golden-cove'),
 });
 
 const MermapSchema = obj({
   variant: oneOf(MERMAP_VARIANTS).default('rfc-v1'),
-  regionPages: intField('must be a whole number of pages >= 2', 2).default(DEFAULT_REGION_PAGES),
+  regionPages: intField('must be a whole number of pages >= 2', 2).default(DEFAULT_MERMAP_REGION_PAGES),
   slots: intField('must be a whole number of slots >= 1', 1).optional(),
   kmapSlots: intField('must be a whole number of slots >= 1', 1).default(DEFAULT_KMAP_SLOTS),
   vmapBlockPages: intField('must be a whole number of pages >= 1', 1).default(DEFAULT_VMAP_BLOCK_PAGES),
@@ -277,7 +277,7 @@ const RunConfigSchema = obj({
 // ---------------------------------------------------------------------------------------------
 // Types (the parsed, complete config)
 
-export interface MachineConfig {
+export interface MachineSection {
   /** CPUs the kernel sizes per-CPU state for (NR_CPUS in the layout), 1..8192. Default 4. */
   possibleCpus: number;
   /** CPUs that run (0..onlineCpus-1); events only name these. Default: possibleCpus. */
@@ -288,7 +288,7 @@ export interface MachineConfig {
   tlb: TlbPreset;
 }
 
-export interface MermapConfig {
+export interface MermapSection {
   /** Which allocator (kernel version or alternative policy). Default 'rfc-v1'. */
   variant: MermapVariant;
   /** R: pages per CPU region (MERMAP_CPU_REGION_SIZE / 4 KiB), >= 2. Default 512. */
@@ -426,8 +426,8 @@ export type WorkloadConfig = UnmappedAllocConfig | GuestMemfdConfig | Microbench
 export interface RunConfig {
   /** Optional label (presets set it). */
   name?: string | undefined;
-  machine: MachineConfig;
-  mermap: MermapConfig;
+  machine: MachineSection;
+  mermap: MermapSection;
   workload: WorkloadConfig;
   faults: {
     /** Probability that a get's PTE write fails (facts §8.3). Default 0. */
@@ -566,7 +566,7 @@ function crossFieldIssues(input: unknown): string[] {
     out.push(`machine.onlineCpus: ${online} is not allowed: must be <= machine.possibleCpus (${possible})`);
   }
   const regionRaw = get('mermap', 'regionPages');
-  const region = regionRaw === undefined ? DEFAULT_REGION_PAGES : regionRaw;
+  const region = regionRaw === undefined ? DEFAULT_MERMAP_REGION_PAGES : regionRaw;
   const levelsRaw = get('machine', 'pagingLevels');
   const levels = levelsRaw === undefined ? 4 : levelsRaw;
   if (isInt(possible) && possible >= 1 && possible <= MAX_CPUS && isInt(region) && region >= 2 && (levels === 4 || levels === 5)) {

@@ -27,13 +27,18 @@ import {
  *
  * PTEs are written with __apply_to_page_range(CREATE | NOLOCK): no PTE lock (§8.2 fixed), and
  * missing tables would be created; put writes plain zero (none) PTEs instead of a sentinel.
+ *
+ * Two protected hooks let the policies built on this version (src/core/policies: mermap-reuse,
+ * mermap-invpcid) change one step each without a second copy of mermap_alloc(): windowEnd()
+ * (where bumping must stop without a flush) and makeRoom() (the "out of space" path). The
+ * flush itself is MermapCpuState.flushTlb().
  */
 export class RfcLaterMermap extends MermapCpuState {
-  readonly name = 'rfc-later';
-  readonly ptesLocked = false;
-  readonly writesExistingOnly = false;
-  readonly unmappedPte = PTE_NONE;
-  private readonly normalSlots: number;
+  readonly name: string = 'rfc-later';
+  readonly ptesLocked: boolean = false;
+  readonly writesExistingOnly: boolean = false;
+  readonly unmappedPte: number = PTE_NONE;
+  protected readonly normalSlots: number;
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
     const normal = opts.slots ?? 3;
@@ -53,14 +58,8 @@ export class RfcLaterMermap extends MermapCpuState {
     }
     if (!inTask) return -R_NOT_IN_TASK;
     const s0 = cpu * this.slotsPerCpu;
-    if (u64AddPages(this.nextAddr[cpu], pages) > cpuEnd) {
-      let newNext = cpuBaseVpn(this.geometry, cpu);
-      for (let i = 0; i < this.normalSlots; i++) {
-        if (this.inUse[s0 + i] !== 0 && this.end[s0 + i] > newNext) newNext = this.end[s0 + i];
-      }
-      if (pages > u64SubPages(cpuEnd, newNext)) return -R_NO_SPACE;
-      this.flushTlb(cpu);
-      this.nextAddr[cpu] = newNext;
+    if (u64AddPages(this.nextAddr[cpu], pages) > this.windowEnd(cpu, cpuEnd)) {
+      if (!this.makeRoom(cpu, pages, cpuEnd)) return -R_NO_SPACE;
     }
     const reserve = this.normalSlots;
     if (this.inUse[s0 + reserve] !== 0) return -R_RESERVE_BUSY; // WARN_ON_ONCE(reserve_alloc.in_use)
@@ -69,5 +68,27 @@ export class RfcLaterMermap extends MermapCpuState {
       if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, false);
     }
     return -R_NO_SLOT;
+  }
+
+  /** The end of the space a get may bump into without a flush: the caller's cpu_end. */
+  protected windowEnd(_cpu: number, cpuEnd: number): number {
+    return cpuEnd;
+  }
+
+  /**
+   * Out of already-available space: new_next = the highest end among the normal slots (a live
+   * reserve is ignored), and if the request fits between new_next and cpu_end, flush and move
+   * next_addr down to new_next. False (nothing changed, no flush) when it does not fit.
+   */
+  protected makeRoom(cpu: number, pages: number, cpuEnd: number): boolean {
+    const s0 = cpu * this.slotsPerCpu;
+    let newNext = cpuBaseVpn(this.geometry, cpu);
+    for (let i = 0; i < this.normalSlots; i++) {
+      if (this.inUse[s0 + i] !== 0 && this.end[s0 + i] > newNext) newNext = this.end[s0 + i];
+    }
+    if (pages > u64SubPages(cpuEnd, newNext)) return false;
+    this.flushTlb(cpu);
+    this.nextAddr[cpu] = newNext;
+    return true;
   }
 }

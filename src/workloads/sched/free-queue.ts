@@ -1,18 +1,23 @@
 /**
- * Pending FREE events (pages that stay allocated for a while after zeroing): a growable binary
- * min-heap on (time, insertion number), in typed arrays. Equal times leave in insertion order.
+ * Pending FREE events (pages that stay allocated for a while after zeroing): a growable 4-ary
+ * min-heap on time, in typed arrays (4-ary: half the depth of a binary heap for the pops, which
+ * dominate; children of slot i are 4i+1 .. 4i+4). The pfn and order travel packed in one number,
+ * pfn * 16 + order (pfn < 2^40, so it stays an exact integer). Pops of equal times come out in an
+ * order fixed by the sequence of pushes and pops, so the stream stays deterministic.
  */
 export class FreeQueue {
   size = 0;
-  private seqNext = 0;
-  private time = new Float64Array(1024);
-  private seq = new Float64Array(1024);
-  private pfn = new Float64Array(1024);
-  private order = new Int8Array(1024);
+  private time: Float64Array;
+  private packed: Float64Array;
   /** Filled by pop(). */
   poppedTime = 0;
   poppedPfn = 0;
   poppedOrder = 0;
+
+  constructor(capacity = 64) {
+    this.time = new Float64Array(capacity);
+    this.packed = new Float64Array(capacity);
+  }
 
   minTime(): number {
     return this.size > 0 ? this.time[0]! : Infinity;
@@ -20,54 +25,53 @@ export class FreeQueue {
 
   push(time: number, pfn: number, order: number): void {
     if (this.size === this.time.length) this.grow();
+    const times = this.time;
+    const packed = this.packed;
     let i = this.size++;
-    const s = this.seqNext++;
     while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = this.time[p]!;
-      if (pt < time || (pt === time && this.seq[p]! < s)) break;
-      this.move(p, i);
+      const p = (i - 1) >> 2;
+      if (times[p]! <= time) break;
+      times[i] = times[p]!;
+      packed[i] = packed[p]!;
       i = p;
     }
-    this.time[i] = time;
-    this.seq[i] = s;
-    this.pfn[i] = pfn;
-    this.order[i] = order;
+    times[i] = time;
+    packed[i] = pfn * 16 + order;
   }
 
   pop(): void {
-    this.poppedTime = this.time[0]!;
-    this.poppedPfn = this.pfn[0]!;
-    this.poppedOrder = this.order[0]!;
+    const times = this.time;
+    const packed = this.packed;
+    this.poppedTime = times[0]!;
+    const p0 = packed[0]!;
+    const order = p0 % 16;
+    this.poppedOrder = order;
+    this.poppedPfn = (p0 - order) / 16;
     const n = --this.size;
     if (n === 0) return;
-    const t = this.time[n]!;
-    const s = this.seq[n]!;
-    const f = this.pfn[n]!;
-    const o = this.order[n]!;
+    const t = times[n]!;
+    const v = packed[n]!;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      let c = l;
-      const r = l + 1;
-      if (r < n && (this.time[r]! < this.time[l]! || (this.time[r] === this.time[l] && this.seq[r]! < this.seq[l]!))) c = r;
-      const ct = this.time[c]!;
-      if (t < ct || (t === ct && s < this.seq[c]!)) break;
-      this.move(c, i);
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      const last = first + 4 < n ? first + 4 : n;
+      let c = first;
+      let ct = times[first]!;
+      for (let j = first + 1; j < last; j++) {
+        const jt = times[j]!;
+        if (jt < ct) {
+          c = j;
+          ct = jt;
+        }
+      }
+      if (t <= ct) break;
+      times[i] = ct;
+      packed[i] = packed[c]!;
       i = c;
     }
-    this.time[i] = t;
-    this.seq[i] = s;
-    this.pfn[i] = f;
-    this.order[i] = o;
-  }
-
-  private move(from: number, to: number): void {
-    this.time[to] = this.time[from]!;
-    this.seq[to] = this.seq[from]!;
-    this.pfn[to] = this.pfn[from]!;
-    this.order[to] = this.order[from]!;
+    times[i] = t;
+    packed[i] = v;
   }
 
   private grow(): void {
@@ -75,14 +79,8 @@ export class FreeQueue {
     const t = new Float64Array(n);
     t.set(this.time);
     this.time = t;
-    const s = new Float64Array(n);
-    s.set(this.seq);
-    this.seq = s;
-    const f = new Float64Array(n);
-    f.set(this.pfn);
-    this.pfn = f;
-    const o = new Int8Array(n);
-    o.set(this.order);
-    this.order = o;
+    const p = new Float64Array(n);
+    p.set(this.packed);
+    this.packed = p;
   }
 }

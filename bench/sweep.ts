@@ -1,0 +1,1 @@
+export { benchSweep } from '../src/sweep/bench.js';

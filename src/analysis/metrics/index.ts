@@ -1,0 +1,8 @@
+/** Streaming collectors: one per metric family, composed by RunMetrics. */
+export * from './run-metrics.js';
+export * from './histogram.js';
+export * from './wasted-va.js';
+export * from './time-series.js';
+export * from './region-timeline.js';
+export * from './page-tables.js';
+export * from './tlb-counters.js';

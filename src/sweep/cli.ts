@@ -1,0 +1,166 @@
+/**
+ * The `sweep` and `merge` commands, taking options already parsed by the CLI (src/cli wires them
+ * into commander). They print to stderr and return the exit status; they never call
+ * process.exit:
+ *   0 done; 1 a point failed; 2 bad input (spec, options, output folder), nothing overwritten;
+ *   130 / 143 interrupted by SIGINT / SIGTERM (finish with --resume).
+ */
+import { PointFailedError, SweepError, SweepInterruptedError } from './errors.js';
+import { mergeSweeps, type MergeSummary } from './merge.js';
+import type { PointValidator } from './plan.js';
+import { runSweep, type SweepSummary, type WorkerRef } from './pool.js';
+import { getPreset } from './presets.js';
+import { createProgressReporter, formatDuration, type ProgressStream } from './progress.js';
+import { parseShard } from './shard.js';
+import { loadSweepSpec, type SweepSpec } from './spec.js';
+
+export interface SweepCommandOptions {
+  /** Path of a YAML or JSON sweep spec (give this or `preset`). */
+  spec?: string;
+  /** Name of an embedded preset (presets.ts). */
+  preset?: string;
+  out?: string;
+  /** --workers, as typed or as a number. */
+  workers?: number | string;
+  /** --shard i/N, 0-based. */
+  shard?: string;
+  resume?: boolean;
+  /** The point runner. */
+  worker: WorkerRef;
+  validatePoint?: PointValidator;
+  /** Where messages, progress and the summary go (default process.stderr). */
+  stderr?: ProgressStream;
+  /** Plain progress lines: the longest silence between lines (default 10 s). */
+  progressIntervalSeconds?: number;
+  /** Stop cleanly on SIGINT/SIGTERM (default true). */
+  handleSignals?: boolean;
+}
+
+export interface MergeCommandOptions {
+  dirs: string[];
+  out?: string;
+  stderr?: ProgressStream;
+}
+
+/** `950`, `12.3k`, `4.56M` events per second. */
+export function formatRate(perSecond: number): string {
+  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)}M`;
+  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)}k`;
+  return perSecond.toFixed(0);
+}
+
+export function formatSummary(s: SweepSummary): string {
+  const scope = s.shard === null ? '' : ` shard ${s.shard}:`;
+  const of = s.shard === null ? `${s.shardPoints} points` : `${s.shardPoints} of ${s.totalPoints} points`;
+  const lines = [
+    `sweep '${s.name}'${scope} ${of} (${s.ran} run now, ${s.skipped} already done)` +
+      ` in ${s.wallSeconds < 60 ? `${s.wallSeconds.toFixed(1)}s` : formatDuration(s.wallSeconds)} with ${s.workers} worker${s.workers === 1 ? '' : 's'}`,
+  ];
+  if (s.ran > 0) {
+    lines.push(
+      `events: ${s.events} run now; ${formatRate(s.eventsPerSecond)} events/s overall,` +
+        ` ${formatRate(s.eventsPerSecondPerWorker)} events/s per worker`,
+    );
+    for (const w of s.perWorker) {
+      lines.push(
+        `  worker ${w.worker}: ${w.points} point${w.points === 1 ? '' : 's'}, ${w.events} events,` +
+          ` ${formatRate(w.eventsPerSecond)} events/s`,
+      );
+    }
+  }
+  lines.push(`results: ${s.files.csv}, ${s.files.arrow}`);
+  return lines.join('\n') + '\n';
+}
+
+function parseWorkers(value: number | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new SweepError(`--workers: must be a positive integer, got '${value}'`);
+  }
+  return n;
+}
+
+function loadSpec(options: SweepCommandOptions): { spec: SweepSpec; source: string } {
+  if (options.spec !== undefined && options.preset !== undefined) {
+    throw new SweepError('give a spec file or --preset NAME, not both');
+  }
+  if (options.preset !== undefined) return { spec: getPreset(options.preset), source: `preset '${options.preset}'` };
+  if (options.spec !== undefined) return { spec: loadSweepSpec(options.spec), source: options.spec };
+  throw new SweepError('give a spec file or --preset NAME');
+}
+
+function report(stderr: ProgressStream, command: string, err: unknown): number {
+  if (err instanceof SweepError || err instanceof PointFailedError || err instanceof SweepInterruptedError) {
+    stderr.write(`mermap-lab ${command}: ${err.message}\n`);
+    return err.exitCode;
+  }
+  stderr.write(`mermap-lab ${command}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 1;
+}
+
+export async function sweepCommand(options: SweepCommandOptions): Promise<number> {
+  const stderr = options.stderr ?? process.stderr;
+  const controller = new AbortController();
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled !== null) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    signalled = signal;
+    controller.abort();
+  };
+  const handle = options.handleSignals !== false;
+  if (handle) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  const progress = createProgressReporter({ stream: stderr, intervalSeconds: options.progressIntervalSeconds });
+  try {
+    const { spec, source } = loadSpec(options);
+    if (options.out === undefined || options.out === '') throw new SweepError('--out DIR is required');
+    const workers = parseWorkers(options.workers);
+    const shard = options.shard === undefined ? null : parseShard(options.shard);
+    const summary = await runSweep({
+      spec,
+      source,
+      out: options.out,
+      worker: options.worker,
+      workers,
+      shard,
+      resume: options.resume === true,
+      validatePoint: options.validatePoint,
+      onProgress: (p) => progress.update(p),
+      signal: controller.signal,
+    });
+    progress.stop();
+    stderr.write(formatSummary(summary));
+    return 0;
+  } catch (err) {
+    progress.stop();
+    const code = report(stderr, 'sweep', err);
+    return err instanceof SweepInterruptedError && signalled === 'SIGTERM' ? 143 : code;
+  } finally {
+    if (handle) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+}
+
+export function formatMergeSummary(s: MergeSummary): string {
+  return (
+    `merged ${s.dirs.length} folder${s.dirs.length === 1 ? '' : 's'} of sweep '${s.name}': ${s.points} points\n` +
+    `results: ${s.files.csv}, ${s.files.arrow}\n`
+  );
+}
+
+export async function mergeCommand(options: MergeCommandOptions): Promise<number> {
+  const stderr = options.stderr ?? process.stderr;
+  try {
+    if (options.out === undefined || options.out === '') throw new SweepError('--out DIR is required');
+    const summary = mergeSweeps(options.dirs, options.out);
+    stderr.write(formatMergeSummary(summary));
+    return 0;
+  } catch (err) {
+    return report(stderr, 'merge', err);
+  }
+}

@@ -1,0 +1,24 @@
+/** The sweep engine's public API. */
+export { canonicalJson, sha256Hex } from './canonical.js';
+export { PointFailedError, SpecError, SweepError, SweepInterruptedError } from './errors.js';
+export { formatMergeSummary, formatSummary, mergeCommand, sweepCommand } from './cli.js';
+export type { MergeCommandOptions, SweepCommandOptions } from './cli.js';
+export { mergeSweeps } from './merge.js';
+export type { MergeSummary } from './merge.js';
+export { derivePointSeed, planSweep, pointKey, pointLabel, sampleCombinations } from './plan.js';
+export type { PlanOptions, PointValidator, SweepPlan, SweepPoint } from './plan.js';
+export { runSweep } from './pool.js';
+export type { RunSweepOptions, SweepProgress, SweepSummary, WorkerRef, WorkerStats } from './pool.js';
+export { getPreset, presetNames, SWEEP_PRESETS } from './presets.js';
+export { createProgressReporter, formatProgressLine } from './progress.js';
+export { currentProvenance } from './provenance.js';
+export type { Provenance } from './provenance.js';
+export { resultsTable } from './results.js';
+export type { Cell, JournalEntry } from './results.js';
+export { formatShard, parseShard } from './shard.js';
+export type { Shard } from './shard.js';
+export { loadSweepSpec, parseSweepSpec, parseSweepSpecText, specHash } from './spec.js';
+export type { SweepSpec } from './spec.js';
+export { ARROW_FILE, CSV_FILE, JOURNAL_FILE, SWEEP_FILE, readJournal, readSweepRecord } from './store.js';
+export type { SweepRecord } from './store.js';
+export type { PointResult } from './worker-entry.js';

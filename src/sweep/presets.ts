@@ -1,0 +1,52 @@
+/**
+ * Embedded sweep specs, run with `mermap-lab sweep --preset NAME`. Each is plain spec data,
+ * validated like a spec file when it is asked for.
+ *
+ *   default  the main job: region pages x slots x possible CPUs x variant, 2 replicates
+ *            (6 x 3 x 5 x 2 = 180 combinations, 360 points)
+ *   smoke    4 points that finish in seconds: a check that the whole pipeline runs
+ */
+import { SweepError } from './errors.js';
+import { parseSweepSpec, type SweepSpec } from './spec.js';
+
+const BASE = {
+  machine: { possibleCpus: 4 },
+  mermap: { variant: 'rfc-v1', regionPages: 256, slots: 4 },
+};
+
+export const SWEEP_PRESETS: Readonly<Record<string, unknown>> = {
+  default: {
+    name: 'default',
+    seed: 1,
+    replicates: 2,
+    base: BASE,
+    grid: {
+      'mermap.regionPages': [64, 128, 256, 512, 1024, 2048],
+      'mermap.slots': [2, 4, 8],
+      'machine.possibleCpus': [1, 4, 16, 64, 256],
+      'mermap.variant': ['rfc-v1', 'rfc-later'],
+    },
+  },
+  smoke: {
+    name: 'smoke',
+    seed: 1,
+    replicates: 1,
+    base: BASE,
+    grid: {
+      'mermap.regionPages': [64, 256],
+      'mermap.variant': ['rfc-v1', 'rfc-later'],
+    },
+  },
+};
+
+export function presetNames(): string[] {
+  return Object.keys(SWEEP_PRESETS);
+}
+
+/** The preset's spec, validated; SweepError for an unknown name. */
+export function getPreset(name: string): SweepSpec {
+  if (!Object.hasOwn(SWEEP_PRESETS, name)) {
+    throw new SweepError(`--preset: unknown preset '${name}' (known: ${presetNames().join(', ')})`);
+  }
+  return parseSweepSpec(structuredClone(SWEEP_PRESETS[name]), `preset '${name}'`);
+}

@@ -1,0 +1,228 @@
+import type { Machine } from '../core/machine.js';
+import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
+import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_RESERVED, EV_SWITCH, EV_TOUCH, EventChunk, type EventSource } from './events.js';
+
+/**
+ * The run driver: applies a workload's event stream to a Machine, doing what the kernel's
+ * callers do when the Machine answers.
+ *
+ * GET is clear_page_mermap()'s fast path: one mermap_get() of the whole 2^order range, then
+ * the zeroing touches every page (TLB fills). When the fast path fails, the slow path runs at
+ * once, as in RFC v1 (facts sheet §6.1): for each page, local_irq_save(), a reserved 1-page
+ * get, zero it, put it, local_irq_restore(). The allocation's PUT is then a no-op.
+ *
+ *   allocId -> handle   a small open-addressed table in typed arrays (live allocations are few),
+ *                       so applying an event allocates nothing
+ */
+export interface DriveHooks {
+  /** before each event: its simulated time and op index */
+  tick(nowNs: number, op: number): void;
+  /** the fast path failed; the fallback mapped `pages` pages one by one through the reserved path */
+  noteFallback(pages: number): void;
+  /** useful work (zeroing), in cycles */
+  noteWork(cycles: number): void;
+  /** one allocation request (GET) used */
+  noteAllocation(): void;
+}
+
+export interface DriveOptions {
+  /** zeroing cost, for the work counter (cycles per 4 KiB page) */
+  zeroCyclesPerPage: number;
+  /** the zeroing touches each mapped page (a TLB lookup/fill per page); default true */
+  zeroTouches?: boolean;
+  /**
+   * Protection the slow path passes to mermap_get_reserved(). RFC v1 passes PAGE_KERNEL, which
+   * has the global bit unless PTI or !PGE masked it (bug §8.8): 'kernel' reproduces that (every
+   * reserved get then fails with global_prot); the default 'noglobal' is what the fast path uses.
+   */
+  slowPathProt?: 'noglobal' | 'kernel';
+  /** stop after this many events (the generator may produce more) */
+  maxEvents?: number;
+  /** stop at this simulated time */
+  maxNs?: number;
+  /** progress callback, called every ~65k events with the events applied so far */
+  onProgress?: (events: number, nowNs: number) => void;
+}
+
+export interface DriveStats {
+  events: number;
+  lastNs: number;
+  /** fast-path gets that failed */
+  fastPathFailures: number;
+  /** pages mapped one by one by the slow path */
+  fallbackPages: number;
+  /** reserved gets of the slow path that failed: a NULL dereference in the kernel */
+  slowPathFailures: number;
+  /** puts of allocations the driver did not know (ignored) */
+  unknownPuts: number;
+  migrationsRefused: number;
+}
+
+const EMPTY = -1;
+
+/** allocId -> handle, open addressing with linear probing and backward-shift deletion. */
+class IdTable {
+  private keys: Float64Array;
+  private vals: Int32Array;
+  private mask: number;
+  private size = 0;
+  constructor(capacity: number) {
+    let cap = 16;
+    while (cap < capacity * 2) cap *= 2;
+    this.keys = new Float64Array(cap).fill(EMPTY);
+    this.vals = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+  private slot(key: number): number {
+    return (Math.imul(key | 0, 0x9e3779b1) ^ ((key / 4294967296) | 0)) & this.mask;
+  }
+  set(key: number, val: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    let i = this.slot(key);
+    while (this.keys[i] !== EMPTY && this.keys[i] !== key) i = (i + 1) & this.mask;
+    if (this.keys[i] === EMPTY) this.size++;
+    this.keys[i] = key;
+    this.vals[i] = val;
+  }
+  /** value, or -1 when absent */
+  take(key: number): number {
+    let i = this.slot(key);
+    while (this.keys[i] !== key) {
+      if (this.keys[i] === EMPTY) return -1;
+      i = (i + 1) & this.mask;
+    }
+    const v = this.vals[i];
+    // backward-shift deletion keeps probe chains intact without tombstones
+    let j = i;
+    for (;;) {
+      j = (j + 1) & this.mask;
+      if (this.keys[j] === EMPTY) break;
+      const h = this.slot(this.keys[j]);
+      if ((j > i && (h <= i || h > j)) || (j < i && h <= i && h > j)) {
+        this.keys[i] = this.keys[j];
+        this.vals[i] = this.vals[j];
+        i = j;
+      }
+    }
+    this.keys[i] = EMPTY;
+    this.size--;
+    return v;
+  }
+  private grow(): void {
+    const oldK = this.keys;
+    const oldV = this.vals;
+    this.keys = new Float64Array(oldK.length * 2).fill(EMPTY);
+    this.vals = new Int32Array(oldK.length * 2);
+    this.mask = this.keys.length - 1;
+    this.size = 0;
+    for (let i = 0; i < oldK.length; i++) if (oldK[i] !== EMPTY) this.set(oldK[i], oldV[i]);
+  }
+}
+
+/** Create the source's mms (each prepared) and tasks on the machine. */
+export function setUpTopology(machine: Machine, source: EventSource): void {
+  const t = source.topology;
+  for (let i = 0; i < t.mms; i++) machine.createMm(true);
+  for (let i = 0; i < t.taskMm.length; i++) machine.createTask(t.taskMm[i], t.taskCpu[i]);
+}
+
+export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, opts: DriveOptions): DriveStats {
+  const stats: DriveStats = { events: 0, lastNs: 0, fastPathFailures: 0, fallbackPages: 0, slowPathFailures: 0, unknownPuts: 0, migrationsRefused: 0 };
+  const chunk = new EventChunk(4096);
+  const live = new IdTable(Math.max(64, machine.possibleCpus * 8));
+  /** allocIds of reserved gets (RESERVED events) whose IRQs are off until their PUT */
+  const reservedLive = new IdTable(64);
+  const touch = opts.zeroTouches ?? true;
+  const zc = opts.zeroCyclesPerPage;
+  const slowProt = opts.slowPathProt === 'kernel' ? PROT_KERNEL_GLOBAL : PROT_KERNEL_NOGLOBAL;
+  const maxEvents = opts.maxEvents ?? Infinity;
+  const maxNs = opts.maxNs ?? Infinity;
+  const clock = machine.clock;
+  let op = 0;
+  let more = true;
+  outer: while (more) {
+    chunk.length = 0;
+    more = source.fill(chunk);
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
+      const t = chunk.time[i];
+      if (op >= maxEvents || t > maxNs) break outer;
+      clock.op = op;
+      clock.ns = t;
+      hooks.tick(t, op);
+      const task = chunk.task[i];
+      switch (chunk.kind[i]) {
+        case EV_GET: {
+          const pages = chunk.a[i];
+          const pfn = chunk.pfn[i];
+          hooks.noteAllocation();
+          const h = machine.mermapGet(task, pages, pfn, PROT_KERNEL_NOGLOBAL, false);
+          if (h >= 0) {
+            if (touch) {
+              const base = machine.allocator(machine.mmOfTask(task)).lastBase;
+              for (let p = 0; p < pages; p++) machine.access(task, base + p);
+            }
+            live.set(chunk.b[i], h);
+          } else {
+            // clear_page_mermap() slow path: page by page, IRQs off, through the reserve
+            stats.fastPathFailures++;
+            stats.fallbackPages += pages;
+            hooks.noteFallback(pages);
+            for (let p = 0; p < pages; p++) {
+              machine.localIrqSave(task);
+              const hr = machine.mermapGet(task, 1, pfn + p, slowProt, true);
+              if (hr >= 0) {
+                if (touch) machine.access(task, machine.allocator(machine.mmOfTask(task)).lastBase);
+                machine.mermapPut(task, hr);
+              } else {
+                stats.slowPathFailures++;
+              }
+              machine.localIrqRestore(task);
+            }
+          }
+          hooks.noteWork(pages * zc);
+          break;
+        }
+        case EV_PUT: {
+          const h = live.take(chunk.b[i]);
+          if (h >= 0) {
+            machine.mermapPut(task, h);
+            if (reservedLive.take(chunk.b[i]) >= 0) machine.localIrqRestore(task);
+          }
+          break;
+        }
+        case EV_RESERVED: {
+          machine.localIrqSave(task);
+          const h = machine.mermapGet(task, 1, chunk.pfn[i], slowProt, true);
+          if (h >= 0) {
+            if (touch) machine.access(task, machine.allocator(machine.mmOfTask(task)).lastBase);
+            live.set(chunk.b[i], h);
+            reservedLive.set(chunk.b[i], 1);
+          } else {
+            stats.slowPathFailures++;
+            machine.localIrqRestore(task);
+          }
+          hooks.noteWork(zc);
+          break;
+        }
+        case EV_FREE:
+          machine.freePages(chunk.pfn[i], chunk.b[i], chunk.cpu[i]);
+          break;
+        case EV_SWITCH:
+          if (machine.cpuOfTask(task) === chunk.cpu[i]) machine.switchTo(task);
+          break;
+        case EV_MIGRATE:
+          if (!machine.migrate(task, chunk.a[i])) stats.migrationsRefused++;
+          break;
+        case EV_TOUCH:
+          machine.access(task, chunk.a[i]);
+          break;
+      }
+      op++;
+      if ((op & 0xffff) === 0 && opts.onProgress !== undefined) opts.onProgress(op, t);
+    }
+  }
+  stats.events = op;
+  stats.lastNs = clock.ns;
+  return stats;
+}

@@ -1,0 +1,133 @@
+/**
+ * src/workloads: turns a validated RunConfig into a deterministic event stream for the Machine.
+ *
+ *   config ──► generator (unmapped-alloc | guest-memfd-populate | microbench | ops | ftrace)
+ *          ──► TLB pressure (if workload.tlbPressure) ──► length limit ──► EventSource
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError, type RunConfig, type WorkloadKind } from './config.js';
+import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
+import { GuestMemfdSource, guestAllocations } from './guest-memfd.js';
+import { LengthLimitedSource } from './limit.js';
+import { MicrobenchSource } from './microbench.js';
+import { TlbPressureSource } from './tlb-pressure.js';
+import { FtraceSource, parseFtraceFileSync, type FtraceSummary } from './trace/ftrace.js';
+import { OpScriptSource, parseOpScript } from './trace/op-script.js';
+import { UnmappedAllocSource } from './unmapped-alloc.js';
+
+export * from './events.js';
+export * from './config.js';
+export * from './rng.js';
+export * from './presets.js';
+export * from './stream.js';
+export { UnmappedAllocSource, type GeneratorOptions } from './unmapped-alloc.js';
+export { GuestMemfdSource, guestAllocations } from './guest-memfd.js';
+export { MicrobenchSource } from './microbench.js';
+export { TlbPressureSource, USER_BASE_VPN, DIRECT_MAP_BASE_VPN_4, DIRECT_MAP_BASE_VPN_5 } from './tlb-pressure.js';
+export { LengthLimitedSource, type LengthLimit } from './limit.js';
+export { PHYS_BASE_PFN } from './sched/phys.js';
+export {
+  FtraceParser,
+  FtraceSource,
+  TraceError,
+  parseFtraceFile,
+  parseFtraceFileSync,
+  parseFtraceText,
+  type FtraceParseOptions,
+  type FtraceSourceOptions,
+  type FtraceSummary,
+  type FtraceTrace,
+} from './trace/ftrace.js';
+export { OpScriptError, OpScriptSource, parseOpScript, type Op } from './trace/op-script.js';
+
+/** What a workload knows about itself besides its events. */
+export interface WorkloadInfo {
+  kind: WorkloadKind;
+  /** ftrace: what the parser read, skipped and used */
+  ftrace?: FtraceSummary;
+  /** guest-memfd-populate: allocations the guest needs */
+  allocations?: number;
+  /** ops: number of ops in the script */
+  ops?: number;
+}
+
+/** The source createEventSource returns: an EventSource plus what it knows about itself. */
+export interface WorkloadSource extends EventSource {
+  readonly info: WorkloadInfo;
+}
+
+class Wrapped implements WorkloadSource {
+  readonly topology: WorkloadTopology;
+  constructor(
+    private readonly inner: EventSource,
+    readonly info: WorkloadInfo,
+  ) {
+    this.topology = inner.topology;
+  }
+  fill(chunk: EventChunk): boolean {
+    return this.inner.fill(chunk);
+  }
+}
+
+/**
+ * The event stream of a run: a pure function of the config (and, for ops and ftrace, of the file
+ * it names). Throws OpScriptError / TraceError (file:line) for bad input files and ConfigError
+ * when a file cannot be read.
+ */
+export function createEventSource(config: RunConfig): WorkloadSource {
+  const w = config.workload;
+  const endTimeNs = config.length.seconds !== undefined ? config.length.seconds * 1e9 : Infinity;
+  const info: WorkloadInfo = { kind: w.kind };
+  let src: EventSource;
+  switch (w.kind) {
+    case 'unmapped-alloc':
+      src = new UnmappedAllocSource(config, { endTimeNs });
+      break;
+    case 'guest-memfd-populate':
+      src = new GuestMemfdSource(config, { endTimeNs });
+      info.allocations = guestAllocations(w);
+      break;
+    case 'microbench':
+      src = new MicrobenchSource(config, { endTimeNs });
+      break;
+    case 'ops': {
+      let text: string;
+      try {
+        text = readFileSync(w.path, 'utf8');
+      } catch (e) {
+        throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`]);
+      }
+      const ops = parseOpScript(text, w.path);
+      info.ops = ops.length;
+      src = new OpScriptSource(ops, config.machine.onlineCpus, w.opSpacingNs, w.path);
+      break;
+    }
+    case 'ftrace': {
+      let trace;
+      try {
+        trace = parseFtraceFileSync(w.path, {
+          gfpFilter: w.gfpFilter,
+          unmappedFraction: w.unmappedFraction,
+          seed: config.seed,
+          lenient: w.lenient,
+          onlineCpus: config.machine.onlineCpus,
+        });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (typeof code === 'string') throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${code})`]);
+        throw e;
+      }
+      info.ftrace = trace.summary;
+      src = new FtraceSource(trace, {
+        initMode: w.initMode,
+        zeroCyclesPerPage: w.zeroCyclesPerPage,
+        cpuGhz: w.cpuGhz,
+        onlineCpus: config.machine.onlineCpus,
+        endTimeNs,
+      });
+      break;
+    }
+  }
+  if (w.tlbPressure) src = new TlbPressureSource(src, w.tlbPressure, config.seed, config.machine.pagingLevels);
+  return new Wrapped(new LengthLimitedSource(src, config.length), info);
+}

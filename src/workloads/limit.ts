@@ -1,0 +1,54 @@
+/**
+ * `length`: cut a stream after a number of events or a span of simulated time, whichever comes
+ * first. Works in place on the caller's chunk (no copy): the inner source fills it, the tail past
+ * the limit is dropped.
+ */
+import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
+
+export interface LengthLimit {
+  events?: number | undefined;
+  seconds?: number | undefined;
+}
+
+export class LengthLimitedSource implements EventSource {
+  readonly topology: WorkloadTopology;
+  private remaining: number;
+  private readonly endNs: number;
+  private done = false;
+
+  constructor(
+    private readonly inner: EventSource,
+    limit: LengthLimit,
+  ) {
+    this.topology = inner.topology;
+    this.remaining = limit.events ?? Infinity;
+    this.endNs = limit.seconds !== undefined ? limit.seconds * 1e9 : Infinity;
+  }
+
+  fill(chunk: EventChunk): boolean {
+    chunk.length = 0;
+    if (this.done) return false;
+    const more = this.inner.fill(chunk);
+    let n = chunk.length;
+    if (this.endNs !== Infinity && n > 0 && chunk.time[n - 1]! > this.endNs) {
+      // times are non-decreasing: find the first event past the end
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (chunk.time[mid]! > this.endNs) hi = mid;
+        else lo = mid + 1;
+      }
+      n = lo;
+      this.done = true;
+    }
+    if (n >= this.remaining) {
+      n = this.remaining;
+      this.done = true;
+    }
+    chunk.length = n;
+    this.remaining -= n;
+    if (!more) this.done = true;
+    return !this.done;
+  }
+}

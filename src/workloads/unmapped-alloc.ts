@@ -1,0 +1,372 @@
+/**
+ * `unmapped-alloc`: the RFC v1 page allocator zeroing __GFP_UNMAPPED pages through the mermap
+ * (facts §6.1).
+ *
+ * Each online CPU runs a round-robin queue of tasks: mmsPerCpu processes × threadsPerMm threads.
+ * Zeroing operations arrive per CPU (Poisson, or bursty on/off) and are served one at a time by
+ * the running task; arrivals while it is busy wait in the CPU's backlog.
+ *
+ *   arrival ─► running task idle? ── yes ─► GET 2^order pages (ZEROING), busy for the zeroing time
+ *                                  └─ no ──► backlog + 1
+ *   zeroing done ─► PUT ─► init_on_free: FREE now | init_on_alloc: FREE after an exponential hold
+ *                       ─► next pageblock call (order 10, see pageblockQuirk), or the backlog
+ *   tick (every timeSliceUs) ─► with preemptProbability: SWITCH to the next queued task; a busy
+ *       task keeps its mapping and the rest of its zeroing while preempted, so the next task of
+ *       the same mm can GET a second slot on the same CPU (the nesting of facts §8.1)
+ *                            ─► with migrateProbability: MIGRATE the next queued task, if it holds
+ *       no mapping, to another online CPU (a CPU keeps at least one task)
+ *
+ * clear_page_mermap is called once per pageblock of 512 pages (kernel_init_pages); for order 10
+ * rfc-v1 passes the allocation's first page and the remaining count each time (facts §6.1), so the
+ * zeroing is a GET of 1024 pages then a GET of 512 pages at the same pfn. With
+ * pageblockQuirk = false it is two 512-page GETs, one per block.
+ *
+ * Every GET is flagged ZEROING: the driver falls back to the reserved slow path when it fails.
+ * Tasks, CPUs and mms: task k belongs to mm floor(k / threadsPerMm) and starts on CPU
+ * floor(k / (mmsPerCpu * threadsPerMm)); the first task of each CPU's queue runs first.
+ */
+import type { RunConfig, UnmappedAllocConfig } from './config.js';
+import {
+  EV_FREE,
+  EV_GET,
+  EV_MIGRATE,
+  EV_PUT,
+  EV_SWITCH,
+  FLAG_ZEROING,
+  type EventChunk,
+  type EventSource,
+  type WorkloadTopology,
+} from './events.js';
+import { AliasTable, createUniform, type Uniform } from './rng.js';
+import { CpuHeap } from './sched/cpu-heap.js';
+import { FreeQueue } from './sched/free-queue.js';
+import { PhysAllocator } from './sched/phys.js';
+
+/** Pages per pageblock on x86-64 (pageblock_order = 9). */
+const PAGEBLOCK_PAGES = 512;
+/** 2^order for orders 0..10 */
+const POW2 = new Float64Array(11).map((_, i) => 2 ** i);
+/** Most events one step of one CPU can emit. */
+const MAX_STEP = 4;
+
+export interface GeneratorOptions {
+  /** Stop before events later than this (ns). Default: never. */
+  endTimeNs?: number;
+}
+
+export class UnmappedAllocSource implements EventSource {
+  readonly topology: WorkloadTopology;
+
+  private readonly w: UnmappedAllocConfig;
+  private readonly n: number;
+  private readonly endTimeNs: number;
+  private readonly heap: CpuHeap;
+  private readonly rng: Uniform[] = [];
+  private readonly orders: AliasTable;
+  private readonly phys = new PhysAllocator();
+  /** allocations waiting for their FREE (init_on_alloc), all CPUs */
+  private readonly frees = new FreeQueue(1024);
+
+  // per CPU
+  private readonly cur: Int32Array;
+  private readonly rqCount: Int32Array;
+  private readonly backlog: Float64Array;
+  private readonly busyEnd: Float64Array;
+  private readonly nextTick: Float64Array;
+  private readonly nextArrival: Float64Array;
+  private readonly nextToggle: Float64Array;
+  private readonly burstOn: Uint8Array;
+  private readonly started: Uint8Array;
+
+  // per task
+  private readonly taskCpu: Int32Array;
+  private readonly rqNext: Int32Array;
+  private readonly rqPrev: Int32Array;
+  private readonly holding: Uint8Array;
+  private readonly remain: Float64Array;
+  private readonly allocId: Float64Array;
+  private readonly pfn: Float64Array;
+  private readonly pages: Float64Array;
+  private readonly order: Int8Array;
+  private readonly phasesLeft: Int32Array;
+  private readonly phaseIndex: Int32Array;
+
+  private readonly nsPerPage: number;
+  private readonly sliceNs: number;
+  private readonly holdNs: number;
+  /** mean inter-arrival while arrivals are on, ns (Infinity: none) */
+  private readonly arrivalMeanNs: number;
+  private readonly onMeanNs: number;
+  private readonly offMeanNs: number;
+  private readonly bursty: boolean;
+  private readonly initOnFree: boolean;
+  private readonly ticking: boolean;
+  private nextAllocId = 0;
+  private done = false;
+
+  constructor(config: RunConfig, opts: GeneratorOptions = {}) {
+    if (config.workload.kind !== 'unmapped-alloc') throw new TypeError('UnmappedAllocSource needs an unmapped-alloc workload');
+    const w = (this.w = config.workload);
+    const n = (this.n = config.machine.onlineCpus);
+    this.endTimeNs = opts.endTimeNs ?? Infinity;
+    const perCpu = w.mmsPerCpu * w.threadsPerMm;
+    const tasks = n * perCpu;
+
+    const taskMm = new Int32Array(tasks);
+    const taskCpu0 = new Int32Array(tasks);
+    for (let k = 0; k < tasks; k++) {
+      taskMm[k] = Math.floor(k / w.threadsPerMm);
+      taskCpu0[k] = Math.floor(k / perCpu);
+    }
+    this.topology = { taskMm, taskCpu: taskCpu0, mms: n * w.mmsPerCpu };
+
+    this.taskCpu = taskCpu0.slice();
+    this.rqNext = new Int32Array(tasks);
+    this.rqPrev = new Int32Array(tasks);
+    this.holding = new Uint8Array(tasks);
+    this.remain = new Float64Array(tasks);
+    this.allocId = new Float64Array(tasks);
+    this.pfn = new Float64Array(tasks);
+    this.pages = new Float64Array(tasks);
+    this.order = new Int8Array(tasks);
+    this.phasesLeft = new Int32Array(tasks);
+    this.phaseIndex = new Int32Array(tasks);
+
+    this.cur = new Int32Array(n);
+    this.rqCount = new Int32Array(n);
+    this.backlog = new Float64Array(n);
+    this.busyEnd = new Float64Array(n).fill(Infinity);
+    this.nextTick = new Float64Array(n).fill(Infinity);
+    this.nextArrival = new Float64Array(n).fill(Infinity);
+    this.nextToggle = new Float64Array(n).fill(Infinity);
+    this.burstOn = new Uint8Array(n);
+    this.started = new Uint8Array(n);
+
+    this.orders = new AliasTable(w.orders);
+    this.nsPerPage = w.zeroCyclesPerPage / w.cpuGhz;
+    this.sliceNs = w.timeSliceUs * 1000;
+    this.holdNs = w.holdAfterZeroUs * 1000;
+    this.bursty = w.arrival === 'bursty';
+    this.onMeanNs = w.burstOnUs * 1000;
+    this.offMeanNs = w.burstOffUs * 1000;
+    // Bursty: the on-rate is raised by (on + off) / on so the long-run mean rate is ratePerCpuHz.
+    const rate = this.bursty ? (w.ratePerCpuHz * (w.burstOnUs + w.burstOffUs)) / w.burstOnUs : w.ratePerCpuHz;
+    this.arrivalMeanNs = rate > 0 ? 1e9 / rate : Infinity;
+    this.initOnFree = w.initMode === 'init_on_free';
+    // Ticks matter only if they can switch or migrate something.
+    this.ticking = perCpu >= 2 && (w.preemptProbability > 0 || (w.migrateProbability > 0 && n > 1));
+
+    this.heap = new CpuHeap(n);
+    for (let c = 0; c < n; c++) {
+      const u = createUniform(config.seed, 'unmapped-alloc', 'cpu', c);
+      this.rng.push(u);
+      // run queue: the CPU's tasks in order, circular
+      const first = c * perCpu;
+      for (let i = 0; i < perCpu; i++) {
+        const k = first + i;
+        this.rqNext[k] = first + ((i + 1) % perCpu);
+        this.rqPrev[k] = first + ((i + perCpu - 1) % perCpu);
+      }
+      this.rqCount[c] = perCpu;
+      this.cur[c] = first;
+      if (this.ticking) this.nextTick[c] = 1 + Math.floor(u() * this.sliceNs);
+      if (this.bursty) {
+        // Start in the on state with probability on / (on + off), the stationary share.
+        this.burstOn[c] = u() * (w.burstOnUs + w.burstOffUs) < w.burstOnUs ? 1 : 0;
+        this.nextToggle[c] = Math.round(-Math.log(1 - u()) * (this.burstOn[c] ? this.onMeanNs : this.offMeanNs));
+      }
+      if (!this.bursty || this.burstOn[c]) this.nextArrival[c] = this.drawArrival(c, 0);
+      this.heap.key[c] = 0; // the initial SWITCH
+    }
+    this.heap.rebuild();
+  }
+
+  private drawArrival(c: number, t: number): number {
+    if (this.arrivalMeanNs === Infinity) return Infinity;
+    return t + Math.round(-Math.log(1 - this.rng[c]!()) * this.arrivalMeanNs);
+  }
+
+  private nextTime(c: number): number {
+    let t = this.busyEnd[c]!;
+    const tick = this.nextTick[c]!;
+    if (tick < t) t = tick;
+    const arr = this.nextArrival[c]!;
+    if (arr < t) t = arr;
+    const tog = this.nextToggle[c]!;
+    if (tog < t) t = tog;
+    return t;
+  }
+
+  fill(chunk: EventChunk): boolean {
+    chunk.length = 0;
+    if (this.done) return false;
+    if (chunk.capacity < MAX_STEP) throw new RangeError(`EventChunk capacity must be >= ${MAX_STEP}`);
+    const heap = this.heap;
+    const frees = this.frees;
+    const limit = chunk.capacity - MAX_STEP;
+    const endTimeNs = this.endTimeNs;
+    while (chunk.length <= limit) {
+      const c = heap.top();
+      const tc = heap.key[c]!;
+      const tf = frees.size > 0 ? frees.minTime() : Infinity;
+      const t = tf <= tc ? tf : tc;
+      if (t > endTimeNs || t === Infinity) break; // past the end, or nothing left
+      if (tf <= tc) {
+        frees.pop();
+        this.phys.free(frees.poppedPfn, frees.poppedOrder);
+        chunk.push(EV_FREE, tf, -1, -1, frees.poppedPfn, POW2[frees.poppedOrder]!, frees.poppedPfn, 0);
+        continue;
+      }
+      this.step(c, tc, chunk);
+      heap.replaceTopKey(this.nextTime(c));
+    }
+    if (chunk.length <= limit) this.done = true;
+    return !this.done;
+  }
+
+  private step(c: number, t: number, chunk: EventChunk): void {
+    if (this.started[c] === 0) {
+      this.started[c] = 1;
+      this.emit(chunk, EV_SWITCH, t, c, this.cur[c]!, 0, 0, -1, 0);
+      return;
+    }
+    if (this.busyEnd[c]! <= t) this.finishPhase(c, t, chunk);
+    else if (this.nextTick[c]! <= t) this.tick(c, t, chunk);
+    else if (this.nextToggle[c]! <= t) this.toggle(c, t);
+    else this.arrive(c, t, chunk);
+  }
+
+  private emit(chunk: EventChunk, kind: number, t: number, c: number, k: number, a: number, b: number, pfn: number, flags: number): void {
+    chunk.push(kind, t, c, k, a, b, pfn, flags);
+  }
+
+  private startAlloc(c: number, k: number, t: number, chunk: EventChunk): void {
+    const order = this.orders.sample(this.rng[c]!);
+    const pfn = this.phys.alloc(order);
+    const total = POW2[order]!;
+    const calls = total > PAGEBLOCK_PAGES ? total / PAGEBLOCK_PAGES : 1;
+    this.order[k] = order;
+    this.pfn[k] = pfn;
+    this.phasesLeft[k] = calls - 1;
+    this.phaseIndex[k] = 0;
+    this.holding[k] = 1;
+    this.startPhase(c, k, t, chunk);
+  }
+
+  /** One clear_page_mermap call: GET of this pageblock call's range. */
+  private startPhase(c: number, k: number, t: number, chunk: EventChunk): void {
+    const total = POW2[this.order[k]!]!;
+    const i = this.phaseIndex[k]!;
+    let pages: number;
+    let pfn = this.pfn[k]!;
+    if (total <= PAGEBLOCK_PAGES) pages = total;
+    else if (this.w.pageblockQuirk) pages = total - i * PAGEBLOCK_PAGES; // first page, remaining count
+    else {
+      pages = PAGEBLOCK_PAGES;
+      pfn += i * PAGEBLOCK_PAGES;
+    }
+    const id = this.nextAllocId++;
+    this.allocId[k] = id;
+    this.pages[k] = pages;
+    this.emit(chunk, EV_GET, t, c, k, pages, id, pfn, FLAG_ZEROING);
+    this.busyEnd[c] = t + Math.round(pages * this.nsPerPage);
+  }
+
+  private phasePfn(k: number): number {
+    const total = POW2[this.order[k]!]!;
+    if (total <= PAGEBLOCK_PAGES || this.w.pageblockQuirk) return this.pfn[k]!;
+    return this.pfn[k]! + this.phaseIndex[k]! * PAGEBLOCK_PAGES;
+  }
+
+  private finishPhase(c: number, t: number, chunk: EventChunk): void {
+    const k = this.cur[c]!;
+    this.emit(chunk, EV_PUT, t, c, k, this.pages[k]!, this.allocId[k]!, this.phasePfn(k), FLAG_ZEROING);
+    this.busyEnd[c] = Infinity;
+    if (this.phasesLeft[k]! > 0) {
+      this.phasesLeft[k]--;
+      this.phaseIndex[k]++;
+      this.startPhase(c, k, t, chunk);
+      return;
+    }
+    this.holding[k] = 0;
+    const order = this.order[k]!;
+    const pfn = this.pfn[k]!;
+    if (this.initOnFree) {
+      // zeroed on the free path, then returned at once
+      this.phys.free(pfn, order);
+      this.emit(chunk, EV_FREE, t, -1, -1, pfn, POW2[order]!, pfn, 0);
+    } else {
+      const hold = this.holdNs > 0 ? Math.round(-Math.log(1 - this.rng[c]!()) * this.holdNs) : 0;
+      this.frees.push(t + hold, pfn, order);
+    }
+    if (this.backlog[c]! > 0) {
+      this.backlog[c]--;
+      this.startAlloc(c, k, t, chunk);
+    }
+  }
+
+  private arrive(c: number, t: number, chunk: EventChunk): void {
+    this.nextArrival[c] = this.drawArrival(c, t);
+    const k = this.cur[c]!;
+    if (this.holding[k] === 0) this.startAlloc(c, k, t, chunk);
+    else this.backlog[c]++;
+  }
+
+  private toggle(c: number, t: number): void {
+    const u = this.rng[c]!;
+    if (this.burstOn[c]) {
+      this.burstOn[c] = 0;
+      this.nextArrival[c] = Infinity;
+      this.nextToggle[c] = t + Math.round(-Math.log(1 - u()) * this.offMeanNs);
+    } else {
+      this.burstOn[c] = 1;
+      this.nextToggle[c] = t + Math.round(-Math.log(1 - u()) * this.onMeanNs);
+      this.nextArrival[c] = this.drawArrival(c, t);
+    }
+  }
+
+  private tick(c: number, t: number, chunk: EventChunk): void {
+    const u = this.rng[c]!;
+    this.nextTick[c] = t + this.sliceNs;
+    if (this.rqCount[c]! < 2) return;
+    const w = this.w;
+    if (w.preemptProbability > 0 && u() < w.preemptProbability) {
+      const k = this.cur[c]!;
+      if (this.busyEnd[c] !== Infinity) {
+        this.remain[k] = this.busyEnd[c]! - t;
+        this.busyEnd[c] = Infinity;
+      }
+      const next = this.rqNext[k]!;
+      this.cur[c] = next;
+      this.emit(chunk, EV_SWITCH, t, c, next, 0, 0, -1, 0);
+      if (this.holding[next] === 1) this.busyEnd[c] = t + this.remain[next]!;
+      else if (this.backlog[c]! > 0) {
+        this.backlog[c]--;
+        this.startAlloc(c, next, t, chunk);
+      }
+    }
+    const n = this.n;
+    if (n > 1 && w.migrateProbability > 0 && this.rqCount[c]! > 1 && u() < w.migrateProbability) {
+      const m = this.rqNext[this.cur[c]!]!; // a queued task, not the running one
+      if (this.holding[m] === 0) {
+        const dest = (c + 1 + Math.floor(u() * (n - 1))) % n;
+        // unlink from c
+        const p = this.rqPrev[m]!;
+        const q = this.rqNext[m]!;
+        this.rqNext[p] = q;
+        this.rqPrev[q] = p;
+        this.rqCount[c]--;
+        // queue on dest just before its running task (last in round-robin order)
+        const dc = this.cur[dest]!;
+        const dp = this.rqPrev[dc]!;
+        this.rqNext[dp] = m;
+        this.rqPrev[m] = dp;
+        this.rqNext[m] = dc;
+        this.rqPrev[dc] = m;
+        this.rqCount[dest]++;
+        this.taskCpu[m] = dest;
+        this.emit(chunk, EV_MIGRATE, t, c, m, dest, 0, -1, 0);
+      }
+    }
+  }
+}

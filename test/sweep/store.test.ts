@@ -1,0 +1,252 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SweepError } from '../../src/sweep/errors.js';
+import { planSweep } from '../../src/sweep/plan.js';
+import { readGitCommit } from '../../src/sweep/provenance.js';
+import type { JournalEntry } from '../../src/sweep/results.js';
+import { parseShard } from '../../src/sweep/shard.js';
+import { loadSweepSpec, parseSweepSpec } from '../../src/sweep/spec.js';
+import {
+  encodeEntry,
+  Journal,
+  makeRecord,
+  prepareOutDir,
+  readJournal,
+  readSweepRecord,
+  type SweepRecord,
+} from '../../src/sweep/store.js';
+import { removeDir, SPEC_FILE, tempDir } from './helpers.js';
+
+const root = tempDir('store');
+afterAll(() => removeDir(root));
+let n = 0;
+const fresh = () => join(root, `d${n++}`);
+
+const provenance = { packageVersion: '1.2.3', gitCommit: 'abc' };
+const plan = planSweep(loadSweepSpec(SPEC_FILE));
+const record = makeRecord(plan, null, provenance);
+
+function entry(point: number, row: JournalEntry['row'] = { v: point }): JournalEntry {
+  const p = plan.points[point]!;
+  return { point, key: p.key, configHash: p.configHash, seed: p.seed, events: 10, row };
+}
+
+function error(run: () => unknown): SweepError {
+  try {
+    run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(SweepError);
+    return err as SweepError;
+  }
+  throw new Error('expected a SweepError');
+}
+
+describe('sweep.json', () => {
+  it('is written first and read back', () => {
+    const dir = fresh();
+    expect(prepareOutDir(dir, record, false)).toEqual({ resumed: false });
+    expect(readSweepRecord(dir)).toEqual(record);
+    expect(record).toMatchObject({
+      format: 'mermap-lab-sweep/1',
+      name: 'fake',
+      shard: null,
+      points: { total: 12, inShard: 12 },
+      packageVersion: '1.2.3',
+      gitCommit: 'abc',
+      gridPaths: ['mermap.regionPages', 'mermap.variant'],
+    });
+    expect(makeRecord(plan, parseShard('1/5'), provenance).points).toEqual({ total: 12, inShard: 3 });
+    expect(readSweepRecord(fresh())).toBeNull();
+  });
+
+  it('refuses damaged or foreign records', () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'sweep.json'), '{"format": "other"}');
+    expect(error(() => readSweepRecord(dir)).message).toBe(
+      `${join(dir, 'sweep.json')} is not a sweep record (format mermap-lab-sweep/1)`,
+    );
+    writeFileSync(join(dir, 'sweep.json'), '{');
+    expect(error(() => readSweepRecord(dir)).message).toBe(`${join(dir, 'sweep.json')} is not a sweep record (not JSON)`);
+    const tampered: SweepRecord = { ...record, spec: { ...record.spec, seed: 43 } };
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify(tampered));
+    expect(error(() => readSweepRecord(dir)).message).toBe(
+      `${join(dir, 'sweep.json')} is damaged: its spec does not match its spec hash`,
+    );
+  });
+});
+
+describe('prepareOutDir', () => {
+  /** Every file of `dir` with its bytes and modification time. */
+  const snapshot = (dir: string) =>
+    ['sweep.json', 'results.jsonl'].map((f) => [f, readFileSync(join(dir, f), 'utf8'), statSync(join(dir, f)).mtimeMs]);
+
+  it('refuses another sweep, another shard, or an existing sweep without --resume, overwriting nothing', () => {
+    const dir = fresh();
+    prepareOutDir(dir, record, false);
+    writeFileSync(join(dir, 'results.jsonl'), encodeEntry(entry(0)));
+    const before = snapshot(dir);
+
+    const other = makeRecord(planSweep(parseSweepSpec({ ...record.spec, seed: 1 })), null, provenance);
+    expect(error(() => prepareOutDir(dir, other, true)).message).toBe(
+      `${dir} holds the results of another sweep ('fake', spec hash ${record.specHash.slice(0, 12)}); choose another --out`,
+    );
+    expect(error(() => prepareOutDir(dir, makeRecord(plan, parseShard('1/3'), provenance), true)).message).toBe(
+      `${dir} holds the whole sweep of this sweep, not shard 1/3; choose another --out`,
+    );
+    expect(error(() => prepareOutDir(dir, record, false)).message).toBe(
+      `${dir} already holds results of this sweep; pass --resume to finish it, or choose another --out`,
+    );
+    expect(error(() => prepareOutDir(dir, { ...record, gitCommit: 'def' }, true)).message).toBe(
+      `${dir} was started by mermap-lab 1.2.3 at commit abc, but this is mermap-lab 1.2.3 at commit def;` +
+        ` finish it with the same version, or choose another --out`,
+    );
+    expect(snapshot(dir)).toEqual(before);
+    expect(prepareOutDir(dir, record, true)).toEqual({ resumed: true });
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('refuses a folder with results files but no sweep.json, and a file', () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'results.csv'), 'x\n');
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    expect(error(() => prepareOutDir(dir, record, true)).message).toBe(
+      `${dir} holds results.csv but no sweep.json; choose another --out`,
+    );
+    expect(readFileSync(join(dir, 'results.csv'), 'utf8')).toBe('x\n');
+    const file = join(dir, 'notes.txt');
+    expect(error(() => prepareOutDir(file, record, false)).message).toBe(
+      `cannot write to ${file} (it is a file, not a folder)`,
+    );
+    expect(error(() => prepareOutDir(join(file, 'sub'), record, false)).message).toBe(
+      `cannot write to ${join(file, 'sub')} (ENOTDIR: a part of the path is not a folder)`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+  });
+
+  it('starts a new sweep in a folder holding only other files, and with --resume in an empty one', () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'README'), 'r');
+    expect(prepareOutDir(dir, record, false)).toEqual({ resumed: false });
+    expect(prepareOutDir(fresh(), record, true)).toEqual({ resumed: false });
+  });
+
+  it('removes its own stale temporary files', () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    writeFileSync(join(dir, '.results.csv.123.tmp'), 'half');
+    writeFileSync(join(dir, '.keep.tmp'), 'not ours');
+    prepareOutDir(dir, record, false);
+    expect(() => statSync(join(dir, '.results.csv.123.tmp'))).toThrow();
+    expect(readFileSync(join(dir, '.keep.tmp'), 'utf8')).toBe('not ours');
+  });
+});
+
+describe('the journal', () => {
+  it('round-trips every kind of cell, non-finite numbers included', () => {
+    const dir = fresh();
+    prepareOutDir(dir, record, false);
+    const rows: JournalEntry['row'][] = [
+      { a: NaN, b: Infinity, c: -Infinity, d: null, e: 'NaN', f: true, g: 0.1 + 0.2 },
+      { $number: 'NaN', x: -0 },
+    ];
+    const journal = new Journal(dir);
+    journal.append(entry(3, rows[0]));
+    journal.append(entry(1, rows[1]));
+    journal.close();
+    const text = readFileSync(join(dir, 'results.jsonl'), 'utf8');
+    expect(text.split('\n')[0]).toBe(
+      `{"point":3,"key":${JSON.stringify(plan.points[3]!.key)},"configHash":"${plan.points[3]!.configHash}",` +
+        `"seed":${plan.points[3]!.seed},"events":10,"row":{"a":{"$number":"NaN"},"b":{"$number":"Infinity"},` +
+        `"c":{"$number":"-Infinity"},"d":null,"e":"NaN","f":true,"g":0.30000000000000004}}`,
+    );
+    const { entries, partialLine } = readJournal(dir, plan, null);
+    expect(partialLine).toBe(false);
+    expect([...entries.keys()]).toEqual([3, 1]);
+    expect(entries.get(3)!.row).toEqual(rows[0]);
+    expect(Object.is(entries.get(3)!.row.a, NaN)).toBe(true);
+    expect(entries.get(1)!.row).toEqual({ $number: 'NaN', x: 0 });
+  });
+
+  it('ignores a partial last line, and cuts it off when repairing', () => {
+    const dir = fresh();
+    prepareOutDir(dir, record, false);
+    const whole = encodeEntry(entry(0)) + encodeEntry(entry(1));
+    const cut = encodeEntry(entry(2)).slice(0, 40);
+    writeFileSync(join(dir, 'results.jsonl'), whole + cut);
+    expect([...readJournal(dir, plan, null).entries.keys()]).toEqual([0, 1]);
+    expect(readFileSync(join(dir, 'results.jsonl'), 'utf8')).toBe(whole + cut);
+    const repaired = readJournal(dir, plan, null, { repair: true });
+    expect(repaired.partialLine).toBe(true);
+    expect(readFileSync(join(dir, 'results.jsonl'), 'utf8')).toBe(whole);
+  });
+
+  it('refuses damaged, foreign, out-of-shard and conflicting lines', () => {
+    const dir = fresh();
+    prepareOutDir(dir, record, false);
+    const path = join(dir, 'results.jsonl');
+    const good = encodeEntry(entry(0));
+    writeFileSync(path, good + '{"point":\n' + encodeEntry(entry(1)));
+    expect(error(() => readJournal(dir, plan, null)).message).toBe(
+      `${path} line 2 is damaged (not JSON); only a last line can be cut short by a kill`,
+    );
+    writeFileSync(path, good + encodeEntry({ ...entry(1), seed: 5 }));
+    expect(error(() => readJournal(dir, plan, null)).message).toBe(`${path} line 2 does not belong to this sweep`);
+    writeFileSync(path, good + encodeEntry({ ...entry(1), point: 12 }));
+    expect(error(() => readJournal(dir, plan, null)).message).toBe(`${path} line 2 does not belong to this sweep`);
+    writeFileSync(path, good + encodeEntry(entry(1, { v: [1] as never })));
+    expect(error(() => readJournal(dir, plan, null)).message).toBe(`${path} line 2 does not belong to this sweep`);
+    writeFileSync(path, good);
+    expect(error(() => readJournal(dir, plan, parseShard('1/2'))).message).toBe(
+      `${path} line 1 holds point 0, which is not in shard 1/2`,
+    );
+    writeFileSync(path, good + good);
+    expect(readJournal(dir, plan, null).entries.size).toBe(1);
+    writeFileSync(path, good + encodeEntry(entry(0, { v: 99 })));
+    expect(error(() => readJournal(dir, plan, null)).message).toBe(
+      `${path} line 2 repeats point 0 with different results`,
+    );
+  });
+});
+
+describe('readGitCommit', () => {
+  const sha = 'a'.repeat(40);
+  const other = 'b'.repeat(40);
+
+  it('follows HEAD to a loose ref, a packed ref, or a detached commit', () => {
+    const repo = fresh();
+    mkdirSync(join(repo, '.git', 'refs', 'heads'), { recursive: true });
+    writeFileSync(join(repo, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    expect(readGitCommit(repo)).toBeNull();
+    writeFileSync(join(repo, '.git', 'packed-refs'), `# pack-refs with: peeled\n${other} refs/heads/main\n`);
+    expect(readGitCommit(repo)).toBe(other);
+    writeFileSync(join(repo, '.git', 'refs', 'heads', 'main'), `${sha}\n`);
+    expect(readGitCommit(repo)).toBe(sha);
+    writeFileSync(join(repo, '.git', 'HEAD'), `${other}\n`);
+    expect(readGitCommit(repo)).toBe(other);
+  });
+
+  it('follows a .git file to a worktree and its common folder', () => {
+    const base = fresh();
+    const common = join(base, 'main.git');
+    const worktree = join(common, 'worktrees', 'w');
+    mkdirSync(join(common, 'refs', 'heads'), { recursive: true });
+    mkdirSync(worktree, { recursive: true });
+    writeFileSync(join(common, 'refs', 'heads', 'topic'), `${sha}\n`);
+    writeFileSync(join(worktree, 'HEAD'), 'ref: refs/heads/topic\n');
+    writeFileSync(join(worktree, 'commondir'), '../..\n');
+    const tree = join(base, 'tree');
+    mkdirSync(tree);
+    writeFileSync(join(tree, '.git'), `gitdir: ${join('..', 'main.git', 'worktrees', 'w')}\n`);
+    expect(readGitCommit(tree)).toBe(sha);
+  });
+
+  it('is null outside a repository', () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    expect(readGitCommit(dir)).toBeNull();
+  });
+});
