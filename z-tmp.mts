@@ -1,19 +1,8 @@
 import { parseRunConfig } from './src/workloads/config.ts';
-import { UnmappedAllocSource } from './src/workloads/unmapped-alloc.ts';
-import { collectEvents, formatEvent, hashEventStream } from './src/workloads/stream.ts';
-import { EventChunk } from './src/workloads/events.ts';
-import { TlbPressureSource } from './src/workloads/tlb-pressure.ts';
-const cfg = parseRunConfig({ machine: { possibleCpus: 2 }, workload: { kind: 'unmapped-alloc', ratePerCpuHz: 200000, timeSliceUs: 5, mmsPerCpu: 1, threadsPerMm: 3, migrateProbability: 0.1 } });
-const ev = collectEvents(new UnmappedAllocSource(cfg), 40);
-console.log(ev.map(formatEvent).join('\n'));
-for (const [name, c, wrap] of [['4cpu', parseRunConfig({}), false], ['4cpu+tlb', parseRunConfig({workload:{kind:'unmapped-alloc', tlbPressure:{}}}), true], ['1024', parseRunConfig({machine:{possibleCpus:1024}}), false]] as const) {
-  const N = 5e6;
-  let src: any = new UnmappedAllocSource(c);
-  if (wrap) src = new TlbPressureSource(src, c.workload.tlbPressure!, 1);
-  const chunk = new EventChunk(4096);
-  const t0 = performance.now(); let n = 0;
-  while (n < N) { src.fill(chunk); n += chunk.length; }
-  const dt = performance.now() - t0;
-  console.log(name, (n / dt / 1e3).toFixed(2), 'M ev/s');
+import { createEventSource } from './src/workloads/index.ts';
+import { checkStream } from './test/workloads/helpers.ts';
+for (const [slice, rate, p] of [[0.2, 500000, 0.9], [1, 500000, 0.9], [1, 300000, 0.5], [2, 400000, 0.9], [0.5, 300000, 0.9]]) {
+  const c = parseRunConfig({ workload: { kind: 'unmapped-alloc', ratePerCpuHz: rate, mmsPerCpu: 1, threadsPerMm: 6, timeSliceUs: slice, preemptProbability: p, migrateProbability: 0 }, length: { events: 1000000 } });
+  const f = checkStream(createEventSource(c), 4, { allowLiveAtEnd: true });
+  console.log(slice, rate, p, f.maxLivePerCpuMm, JSON.stringify(f.byKind));
 }
-console.log(hashEventStream(new UnmappedAllocSource(parseRunConfig({})), 1e6));

@@ -73,9 +73,8 @@ const HANSEN_2014: CostModel = {
 /**
  * arch/x86/mm/tlb.c comment next to tlb_single_page_flush_ceiling: "each single flush is about
  * 100 ns, so this caps the maximum overhead at about 3,000 ns" (33 pages). 100 ns = 300 cycles
- * at 3 GHz; a full flush is given the 33-page cap it replaces (3,000 ns = 9,000 cycles)... no:
- * the comment's point is that above 33 pages a full flush is cheaper, so it is taken as equal
- * to the cap's cost, an upper bound.
+ * at 3 GHz. Above the ceiling the kernel prefers a full flush, so a full flush is taken to cost
+ * what the ceiling's 33 single flushes cost (3,300 ns = 9,900 cycles): an upper bound.
  */
 const KERNEL_COMMENT: CostModel = {
   ...MOLNAR_2015,

@@ -51,10 +51,10 @@ const PRESETS: Record<string, Preset> = {
       mermap: { variant: 'rfc-v1' },
       workload: {
         kind: 'unmapped-alloc',
-        ratePerCpuHz: 500_000,
+        ratePerCpuHz: 400_000,
         mmsPerCpu: 1,
         threadsPerMm: 6,
-        timeSliceUs: 0.2,
+        timeSliceUs: 2,
         preemptProbability: 0.9,
         migrateProbability: 0,
       },

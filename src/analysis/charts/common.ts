@@ -12,7 +12,7 @@ export const MAX_POINTS = 5000;
 
 export type Row = Record<string, unknown>;
 /** Rows, or anything with arquero's objects() (a ColumnTable). */
-export type ChartInput = ReadonlyArray<Row> | { objects(): object[] };
+export type ChartInput = ReadonlyArray<object> | { objects(): object[] };
 
 export type Spec = Record<string, unknown>;
 
@@ -75,7 +75,10 @@ export function captionFor(config: CaptionConfig): string {
   const parts: string[] = [];
   if (config.name !== undefined) parts.push(String(config.name));
   const variants = list(config.variant ?? config.policy);
-  if (variants.length > 0) parts.push(`${config.variant === undefined ? 'policy' : 'variant'}${variants.length > 1 ? 's' : ''} ${span(variants)}`);
+  if (variants.length > 0) {
+    const word = config.variant === undefined ? (variants.length > 1 ? 'policies' : 'policy') : variants.length > 1 ? 'variants' : 'variant';
+    parts.push(`${word} ${span(variants)}`);
+  }
   const r = list(config.regionPages);
   if (r.length === 1) parts.push(`R = ${r[0]} pages (${pagesToSize(r[0] as number)})`);
   else if (r.length > 1) parts.push(`R = ${span(r)} pages`);

@@ -78,8 +78,11 @@ export class MermapReuse extends RfcLaterMermap {
    * As MermapCpuState's, but what a flush makes usable includes the space below the lowest live
    * allocation; only gaps between live allocations stay pinned.
    *   free         [next_addr, limit): usable without a flush
-   *   pinned       non-live pages between the lowest and the highest live allocation
-   *   reclaimable  the rest of the non-live pages
+   *   pinned       non-live pages between the lowest and the highest live allocation, outside
+   *                that window (after a restart below a live allocation the window is between
+   *                live allocations too)
+   *   reclaimable  the rest of the non-live pages: a flush takes the space above the highest
+   *                or below the lowest live allocation
    */
   override regionUsage(cpu: number, out: Float64Array): void {
     const base = this.cpuBase[cpu];
@@ -96,8 +99,13 @@ export class MermapReuse extends RfcLaterMermap {
       if (this.end[h] > top) top = this.end[h];
     }
     const lim = this.limit[cpu] < regionEnd ? this.limit[cpu] : regionEnd;
-    const free = Math.max(0, lim - this.nextAddr[cpu]);
-    const pinned = live > 0 ? Math.max(0, top - low - live) : 0;
+    const next = this.nextAddr[cpu];
+    const free = Math.max(0, lim - next);
+    let pinned = 0;
+    if (live > 0) {
+      const overlap = Math.max(0, Math.min(lim, top) - Math.max(next, low));
+      pinned = Math.max(0, top - low - live - overlap);
+    }
     out[0] = live;
     out[1] = this.regionPages - live - free - pinned;
     out[2] = pinned;

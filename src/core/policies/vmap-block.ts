@@ -85,7 +85,10 @@ const LAZY = 2;
  *
  * put (vb_free): the range becomes dirty; a block whose pages are all dirty goes lazy and adds
  * blockPages to the lazy count. When the lazy count passes the threshold (lazy_max_pages() =
- * fls(online CPUs) * 8192 pages by default, the `vmapLazyPages` option), the put purges.
+ * fls(online CPUs) * 8192 pages by default, the `vmapLazyPages` option), the put purges the
+ * lazy blocks only, as drain_vmap_work does (fragmented blocks wait for an allocation failure).
+ * With the kernel's threshold and 512-page regions the count never gets there: purges happen
+ * only when a get finds no room, much as the mermap flushes only when its window wraps.
  *
  * Purge: ONE flush_tlb_kernel_range() over [lowest, highest) of the purged blocks' dirty spans
  * (whole blocks, as the kernel frees whole vmap areas), through host.flushKernelRangeAllCpus():

@@ -460,9 +460,12 @@ export class FtraceSource implements EventSource {
     this.endTimeNs = opts.endTimeNs ?? Infinity;
     const n = opts.onlineCpus;
     const tasks = trace.taskMm.length;
-    // where each task starts: the CPU of its first record
+    // where each task starts: the CPU of its first zeroing (0 for tasks that never run one)
     const taskStart = new Int32Array(tasks).fill(-1);
-    for (let i = 0; i < trace.count; i++) if (taskStart[trace.task[i]!] === -1) taskStart[trace.task[i]!] = trace.cpu[i]!;
+    for (let i = 0; i < trace.count; i++) {
+      const k = trace.task[i]!;
+      if (taskStart[k] === -1 && this.zeroes(i)) taskStart[k] = trace.cpu[i]!;
+    }
     for (let k = 0; k < tasks; k++) if (taskStart[k] === -1) taskStart[k] = 0;
     this.topology = { taskMm: trace.taskMm, taskCpu: taskStart, mms: trace.mms };
     this.heap = new CpuHeap(n);
@@ -474,6 +477,14 @@ export class FtraceSource implements EventSource {
     this.pFree = new Uint8Array(n);
     this.taskCpu = new Int32Array(tasks).fill(-1);
     this.taskPending = new Int32Array(tasks).fill(-1);
+  }
+
+  /** Whether record i runs a zeroing (a GET/PUT on its CPU). */
+  private zeroes(i: number): boolean {
+    const sel = this.tr.sel[i]!;
+    if ((sel & SEL_UNMAPPED) === 0) return false;
+    if (this.tr.kind[i] === KIND_FREE) return this.zeroAtFree;
+    return this.zeroAtAlloc === 1 || (this.zeroAtAlloc === 2 && (sel & SEL_GFP_ZERO) !== 0);
   }
 
   /** Emit CPU c's pending zeroing end (PUT, and FREE for init_on_free) at time t. */
@@ -523,8 +534,7 @@ export class FtraceSource implements EventSource {
         const fp = this.pfnPending.get(pfn);
         if (fp !== undefined) this.flush(fp, t, chunk);
       }
-      const zero = isAlloc ? this.zeroAtAlloc === 1 || (this.zeroAtAlloc === 2 && (sel & SEL_GFP_ZERO) !== 0) : this.zeroAtFree;
-      if (!zero) {
+      if (!this.zeroes(i)) {
         if (!isAlloc) chunk.push(EV_FREE, t, -1, -1, pfn, pages, pfn, 0);
         continue;
       }

@@ -1,0 +1,35 @@
+import { meanBy, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Row, type Spec } from './common.js';
+
+/**
+ * Page-table memory of the mermap per mm vs possible CPUs: mermap_mm_prepare() builds the tables
+ * of every possible CPU's region, used or not. x = possible CPUs (log), y = KiB per mm (log),
+ * one line per region size. Input: pageTableRows() (metrics/page-tables.ts) or run rows
+ * (possibleCpus or pageTablesPossibleCpus, regionPages, pageTablesBytesPerMm).
+ */
+export function pageTableMemoryChart(input: ChartInput, caption?: string | CaptionConfig): Spec {
+  const src = rowsOf(input);
+  const cap = resolveCaption(caption, src);
+  const rows: Row[] = src.map((r) => ({
+    possibleCpus: (r.possibleCpus ?? r.pageTablesPossibleCpus) as number,
+    regionPages: (r.regionPages ?? r.pageTablesRegionPages) as number,
+    kib: ((r.pageTablesBytesPerMm as number) ?? 0) / 1024,
+  }));
+  const values = meanBy(rows, ['regionPages', 'possibleCpus'], ['kib']);
+  return {
+    ...specHeader('Mermap page-table memory per mm vs possible CPUs', cap),
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'possibleCpus', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'Possible CPUs (log scale)' },
+      y: { field: 'kib', type: 'quantitative', scale: { type: 'log' }, title: 'Page tables per mm (KiB, log scale)' },
+      color: { field: 'regionPages', type: 'ordinal', title: 'Region size R (pages)' },
+      tooltip: [
+        { field: 'possibleCpus', type: 'quantitative', title: 'possible CPUs' },
+        { field: 'regionPages', type: 'quantitative', title: 'R (pages)' },
+        { field: 'kib', type: 'quantitative', title: 'KiB per mm', format: ',.0f' },
+      ],
+    },
+    width: 420,
+    height: 260,
+  };
+}

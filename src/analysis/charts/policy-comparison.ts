@@ -1,0 +1,54 @@
+import { distinct, meanBy, MAX_POINTS, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec } from './common.js';
+
+/** A panel of the comparison: the row field and its axis title (with unit). */
+export interface PolicyMetric {
+  field: string;
+  title: string;
+}
+
+export const DEFAULT_POLICY_METRICS: readonly PolicyMetric[] = [
+  { field: 'flushesPer1000Gets', title: 'Full flushes per 1,000 gets' },
+  { field: 'invlpgsPer1000Gets', title: 'INVLPGs per 1,000 gets' },
+  { field: 'costPerGetCycles', title: 'TLB cost per get (cycles)' },
+  { field: 'exposureMeanNs', title: 'Mean stale exposure (ns)' },
+];
+
+export interface PolicyComparisonChartOptions {
+  /** the bars (default 'variant', or 'policy' when the rows have it) */
+  x?: string;
+  metrics?: readonly PolicyMetric[];
+}
+
+/**
+ * Policy comparison: one panel per metric (flushes, INVLPGs, cycles, exposure), one bar per
+ * variant or policy (mean over its runs), each panel with its own y axis and unit.
+ * Input: run rows (summaryToRow).
+ */
+export function policyComparisonChart(input: ChartInput, caption?: string | CaptionConfig, opts: PolicyComparisonChartOptions = {}): Spec {
+  let rows = rowsOf(input);
+  const cap = resolveCaption(caption, rows);
+  const x = opts.x ?? (distinct(rows, 'policy').length > 0 && distinct(rows, 'variant').length === 0 ? 'policy' : 'variant');
+  const metrics = opts.metrics ?? DEFAULT_POLICY_METRICS;
+  const fields = metrics.map((m) => m.field);
+  rows = rows.length > MAX_POINTS ? meanBy(rows, [x], fields) : rows.map((r) => Object.fromEntries([x, ...fields].map((f) => [f, r[f] ?? null])));
+  const xTitle = x === 'variant' ? 'Variant / policy' : x;
+  return {
+    ...specHeader('Mermap variants and alternative policies compared', cap),
+    data: { values: rows },
+    hconcat: metrics.map((m) => ({
+      mark: { type: 'bar' },
+      encoding: {
+        x: { field: x, type: 'nominal', title: xTitle, axis: { labelAngle: -40 } },
+        y: { field: m.field, type: 'quantitative', aggregate: 'mean', title: m.title },
+        color: { field: x, type: 'nominal', legend: null },
+        tooltip: [
+          { field: x, type: 'nominal', title: xTitle },
+          { field: m.field, type: 'quantitative', aggregate: 'mean', title: m.title, format: ',.3~f' },
+        ],
+      },
+      width: { step: 28 },
+      height: 200,
+    })),
+    resolve: { scale: { y: 'independent' } },
+  };
+}
