@@ -3,6 +3,7 @@ export * from './paging/index.js';
 export * from './tlb/index.js';
 export * from './mermap/index.js';
 export * from './allocators.js';
+export * from './policies/index.js';
 export * from './checker.js';
 export * from './machine.js';
 export * from './region-text.js';

@@ -40,8 +40,8 @@ export interface MachineObserver {
   onGet?(cpu: number, mm: number, task: number, handle: number, baseVpn: number, pages: number, reserved: boolean): void;
   onGetFail?(cpu: number, mm: number, task: number, reason: number, pages: number, reserved: boolean): void;
   onPut?(cpu: number, mm: number, task: number, handle: number, baseVpn: number, pages: number): void;
-  /** a flush the allocator asked for (kind: FLUSH_* of src/core/tlb) */
-  onFlush?(cpu: number, kind: number, pages: number): void;
+  /** a flush on `cpu` (kind: FLUSH_* of src/core/tlb); for INVLPG, vpn is the page, else -1 */
+  onFlush?(cpu: number, kind: number, pages: number, vpn: number): void;
 }
 
 /**
@@ -486,7 +486,7 @@ export class Machine {
   flushTlbAll(cpu: number): void {
     this.tlbs[cpu].flushAll(this.currentPcid(cpu), true);
     for (let i = 0; i < this.mms.length; i++) this.mms[i].stamps.epoch[cpu]++;
-    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_ALL, 0);
+    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_ALL, 0, -1);
   }
 
   /** INVPCID single context: the current mm's PCID on `cpu`, globals and other PCIDs survive. */
@@ -495,7 +495,7 @@ export class Machine {
     const pcid = this.currentPcid(cpu);
     this.tlbs[cpu].flushPcid(pcid, pcid, true, FLUSH_INVPCID_SINGLE);
     if (mm >= 0) this.mms[mm].stamps.epoch[cpu]++;
-    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_INVPCID_SINGLE, 0);
+    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_INVPCID_SINGLE, 0, -1);
   }
 
   invlpg(cpu: number, vpn: number): void {
@@ -503,7 +503,7 @@ export class Machine {
     this.tlbs[cpu].invlpg(vpn, pcid);
     const mm = this.currentMm[cpu];
     if (this.checking && mm >= 0) this.checker.onInvlpg(this.mms[mm].stamps, cpu, vpn);
-    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_INVLPG, 1);
+    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_INVLPG, 1, vpn);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { cpuBaseVpn } from './paging/geometry.js';
 import type { Machine, MachineObserver } from './machine.js';
+import { FLUSH_INVLPG } from './tlb/tlb.js';
 
 /**
  * A CPU's region drawn in the notation of the diagram in mm/mermap.c:
@@ -24,6 +25,8 @@ interface Segment {
   offset: number;
   pages: number;
   state: number;
+  /** pages of a pending segment INVLPG'ed since it was freed */
+  invalidated: number;
 }
 
 export interface RenderOptions {
@@ -51,7 +54,7 @@ export class RegionTracer implements MachineObserver {
 
   onGet(cpu: number, mm: number, _task: number, handle: number, baseVpn: number, pages: number): void {
     if (cpu !== this.cpu || mm !== this.mm) return;
-    this.segments.push({ handle, offset: baseVpn - this.base, pages, state: ST_LIVE });
+    this.segments.push({ handle, offset: baseVpn - this.base, pages, state: ST_LIVE, invalidated: 0 });
   }
 
   onPut(cpu: number, mm: number, _task: number, handle: number): void {
@@ -59,10 +62,18 @@ export class RegionTracer implements MachineObserver {
     for (const s of this.segments) if (s.handle === handle && s.state === ST_LIVE) s.state = ST_PENDING;
   }
 
-  onFlush(cpu: number, kind: number, pages: number): void {
+  onFlush(cpu: number, kind: number, _pages: number, vpn: number): void {
     if (cpu !== this.cpu) return;
-    // a full or context flush drops every pending range; an INVLPG only its page
-    if (pages === 1 && kind === 0) return;
+    if (kind === FLUSH_INVLPG) {
+      // an INVLPG retires one page; a pending range is free once all of its pages are
+      const off = vpn - this.base;
+      for (const s of this.segments) {
+        if (s.state === ST_PENDING && off >= s.offset && off < s.offset + s.pages) s.invalidated++;
+      }
+      this.segments = this.segments.filter((s) => s.state === ST_LIVE || s.invalidated < s.pages);
+      return;
+    }
+    // a full or context flush drops every pending range
     this.segments = this.segments.filter((s) => s.state === ST_LIVE);
   }
 

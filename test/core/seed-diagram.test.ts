@@ -85,3 +85,17 @@ describe('bug 8.6: dev-snapshot wraps past the region end', () => {
     expect(bad.violations.map((v) => v.kind).sort()).toEqual(['out_of_region', 'reuse_without_flush']);
   });
 });
+
+describe('region rendering under a policy that flushes at put', () => {
+  it('flush-on-put: INVLPG of every freed page leaves no flush-pending space', () => {
+    const r = new Replayer({ possibleCpus: 1, regionPages: 16, allocator: 'flush-on-put', tlb: 'tiny' });
+    const tracer = new RegionTracer(r.machine, 0, 0);
+    r.machine.observer = tracer;
+    const texts = readOps('seed-diagram.jsonl').slice(0, 5).map((op) => {
+      r.apply(op);
+      return tracer.render();
+    });
+    // get 4, put it (4 INVLPGs), get 9 (lowest gap that fits: the base), get 2, put the 9
+    expect(texts).toEqual(['AaaA___________|_', '_______________|_', 'AaaaaaaaA______|_', 'AaaaaaaaAAA____|_', '_________AA____|_']);
+  });
+});
