@@ -1,6 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { UsageError } from './errors.js';
 import { replayCommand } from './replay.js';
+import { reportCommand } from './report.js';
+import { runCommand } from './run.js';
+import { mergeCli, sweepCli } from './sweep.js';
 
 /** Whole numbers for options, with the option named in the error. */
 export function intOption(name: string, min: number): (v: string) => number {
@@ -29,6 +32,59 @@ export function buildProgram(): Command {
     .option('--cpus <n>', 'possible (and online) CPUs', intOption('--cpus', 1), 1)
     .action(async (script: string, o: { variant: string; regionPages: number; slots?: number; cpus: number }) => {
       process.exitCode = await replayCommand(script, o);
+    });
+
+  program
+    .command('run')
+    .description('run one simulation and print its summary (or --json); --out DIR keeps the tables for a report')
+    .argument('[config]', 'run config, JSON or YAML')
+    .option('--preset <name>', 'an embedded run preset: default, kunit-tight, guest-boot, nested-slots')
+    .option('--trace <file>', 'an ftrace text file (mm_page_alloc / mm_page_free lines) as the workload')
+    .option('--format <format>', 'trace format', 'ftrace')
+    .option('--lenient', 'skip and count malformed trace lines instead of stopping')
+    .option('--cpus <n>', 'possible CPUs (default for a trace: its highest CPU column + 1)', intOption('--cpus', 1))
+    .option('--variant <name>', 'mermap variant or policy')
+    .option('--region-pages <n>', 'per-CPU region size in pages', intOption('--region-pages', 2))
+    .option('--slots <n>', 'slots per CPU', intOption('--slots', 1))
+    .option('--events <n>', 'stop after this many events', intOption('--events', 1))
+    .option('--seed <n>', 'seed', intOption('--seed', 0))
+    .option('--json', 'print one JSON object instead of the summary')
+    .option('--timeline', 'record the region timeline of CPU 0')
+    .option('--out <dir>', 'write run.json, per-cpu.csv and time-series.csv into DIR')
+    .action(async (config: string | undefined, o: Record<string, unknown>) => {
+      process.exitCode = await runCommand({ ...(o as object), config });
+    });
+
+  program
+    .command('sweep')
+    .description('run a parameter sweep (parallel, resumable, shardable) and write results, charts and report.html')
+    .argument('[spec]', 'sweep spec, JSON or YAML')
+    .option('--preset <name>', 'an embedded sweep: default (the main job) or smoke')
+    .option('--out <dir>', 'output folder')
+    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('--shard <i/N>', 'run only the i-th of N disjoint parts (0-based)')
+    .option('--resume', 'run only the points missing from DIR')
+    .option('--no-report', 'do not write the charts and report.html at the end')
+    .action(async (spec: string | undefined, o: Record<string, unknown>) => {
+      process.exitCode = await sweepCli(spec, o);
+    });
+
+  program
+    .command('merge')
+    .description('join shard folders into results identical to one unsharded sweep')
+    .argument('<dirs...>', 'shard output folders')
+    .option('--out <dir>', 'merged output folder')
+    .action(async (dirs: string[], o: { out?: string }) => {
+      process.exitCode = await mergeCli(dirs, o);
+    });
+
+  program
+    .command('report')
+    .description('write report.html and one SVG and PNG per chart for a run folder (run --out) or a sweep folder')
+    .argument('<dir>', 'run or sweep folder')
+    .option('--out <dir>', 'where to write the report')
+    .action(async (dir: string, o: { out?: string }) => {
+      process.exitCode = await reportCommand(dir, o);
     });
 
   return program;

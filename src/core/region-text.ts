@@ -1,4 +1,5 @@
 import { cpuBaseVpn } from './paging/geometry.js';
+import type { MermapAllocator } from './mermap/allocator.js';
 import type { Machine, MachineObserver } from './machine.js';
 import { FLUSH_INVLPG } from './tlb/tlb.js';
 
@@ -150,4 +151,29 @@ function layout(chars: string[], opts: RenderOptions): string {
   }
   if (split) lines.push(`${String(chars.length - 1).padStart(5)}: ${tail}`);
   return header + `(folded at ${width} characters; each line starts with its first page offset)\n` + lines.join('\n');
+}
+
+/**
+ * A CPU's region drawn from the allocator's state alone (no event history, so it costs nothing
+ * during a run): live allocations as A/a, the flush-pending span below next_addr as one T/t
+ * block per gap between live allocations, free space above next_addr as _.
+ */
+export function renderAllocatorRegion(alloc: MermapAllocator, cpu: number, opts: RenderOptions = {}): string {
+  const R = alloc.regionPages;
+  const chars: string[] = new Array(R).fill('_');
+  const next = Math.max(0, Math.min(R, alloc.nextOffset(cpu)));
+  const live = alloc.liveAllocations(cpu).filter((a) => a.offset < R && a.offset + a.pages > 0);
+  const paint = (from: number, to: number, up: string) => {
+    for (let p = from; p < to; p++) chars[p] = p === from || p === to - 1 ? up : up.toLowerCase();
+  };
+  let at = 0;
+  for (const a of live) {
+    const start = Math.max(0, a.offset);
+    const end = Math.min(R, a.offset + a.pages);
+    if (start > at && at < next) paint(at, Math.min(start, next), 'T');
+    paint(start, end, 'A');
+    at = Math.max(at, end);
+  }
+  if (at < next) paint(at, next, 'T');
+  return layout(chars, opts);
 }

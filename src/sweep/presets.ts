@@ -9,9 +9,17 @@
 import { SweepError } from './errors.js';
 import { parseSweepSpec, type SweepSpec } from './spec.js';
 
+/**
+ * The base run of both presets: the RFC v1 page allocator zeroing __GFP_UNMAPPED pages through
+ * the mermap (unmapped-alloc, default order mix), with TLB pressure so a full flush's refills
+ * show. Regions are per CPU and independent, so traffic runs on at most 4 online CPUs while page
+ * tables and VA are laid out for every possible CPU (machine.onlineCpusCap).
+ */
 const BASE = {
-  machine: { possibleCpus: 4 },
-  mermap: { variant: 'rfc-v1', regionPages: 256, slots: 4 },
+  machine: { possibleCpus: 4, onlineCpusCap: 4, tlb: 'golden-cove' },
+  mermap: { variant: 'rfc-v1', regionPages: 512 },
+  workload: { kind: 'unmapped-alloc', tlbPressure: {} },
+  length: { events: 200_000 },
 };
 
 export const SWEEP_PRESETS: Readonly<Record<string, unknown>> = {
@@ -21,6 +29,7 @@ export const SWEEP_PRESETS: Readonly<Record<string, unknown>> = {
     replicates: 2,
     base: BASE,
     grid: {
+      // 64 pages (256 KiB) .. 2048 pages (8 MiB) per CPU
       'mermap.regionPages': [64, 128, 256, 512, 1024, 2048],
       'mermap.slots': [2, 4, 8],
       'machine.possibleCpus': [1, 4, 16, 64, 256],
@@ -31,7 +40,7 @@ export const SWEEP_PRESETS: Readonly<Record<string, unknown>> = {
     name: 'smoke',
     seed: 1,
     replicates: 1,
-    base: BASE,
+    base: { ...BASE, machine: { possibleCpus: 2, tlb: 'golden-cove' }, length: { events: 20_000 } },
     grid: {
       'mermap.regionPages': [64, 256],
       'mermap.variant': ['rfc-v1', 'rfc-later'],

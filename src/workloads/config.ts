@@ -8,7 +8,7 @@
  *   mermap.regionPages: 1 is not allowed: must be a whole number of pages >= 2
  *   machine.onlineCpus: 8 is not allowed: must be <= machine.possibleCpus (4)
  *   workload.path: is missing: must be a non-empty file path
- *   machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, pagingLevels, tlb
+ *   machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb
  *
  * Defaults are filled in, so a parsed RunConfig is complete and can be recorded next to results.
  */
@@ -129,6 +129,7 @@ const CPU_GHZ = () => numField('must be a clock in GHz > 0', 0, { exclusiveMin: 
 const MachineSchema = obj({
   possibleCpus: intField(`must be a whole number of CPUs in 1..${MAX_CPUS}`, 1, MAX_CPUS).default(4),
   onlineCpus: intField(`must be a whole number of CPUs in 1..${MAX_CPUS}`, 1, MAX_CPUS).optional(),
+  onlineCpusCap: intField(`must be a whole number of CPUs in 1..${MAX_CPUS}`, 1, MAX_CPUS).optional(),
   pagingLevels: z.union([z.literal(4), z.literal(5)], { error: 'must be 4 or 5' }).default(4),
   tlb: oneOf(TLB_PRESET_NAMES).default('golden-cove'),
 });
@@ -280,7 +281,13 @@ const RunConfigSchema = obj({
 export interface MachineSection {
   /** CPUs the kernel sizes per-CPU state for (NR_CPUS in the layout), 1..8192. Default 4. */
   possibleCpus: number;
-  /** CPUs that run (0..onlineCpus-1); events only name these. Default: possibleCpus. */
+  /**
+   * Online CPUs when onlineCpus is not given: min(possibleCpus, onlineCpusCap). Each CPU's
+   * region is independent, so a sweep over possible CPUs can keep the simulated traffic to a
+   * few CPUs while page tables and VA are laid out for all of them.
+   */
+  onlineCpusCap?: number;
+  /** CPUs that run (0..onlineCpus-1); events only name these. Default: possibleCpus (capped by onlineCpusCap). */
   onlineCpus: number;
   /** x86-64 paging levels. Default 4. */
   pagingLevels: 4 | 5;
@@ -643,7 +650,7 @@ export function parseRunConfig(input: unknown, source = 'config'): RunConfig {
   if (input !== null && typeof input === 'object') issues.push(...crossFieldIssues(input));
   if (issues.length > 0 || !result.success) throw new ConfigError(source, issues);
   const c = result.data;
-  const onlineCpus = c.machine.onlineCpus ?? c.machine.possibleCpus;
+  const onlineCpus = c.machine.onlineCpus ?? Math.min(c.machine.possibleCpus, c.machine.onlineCpusCap ?? MAX_CPUS);
   const config: RunConfig = {
     ...c,
     machine: { ...c.machine, onlineCpus },

@@ -1,15 +1,16 @@
 import type { Machine } from '../core/machine.js';
 import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
-import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_RESERVED, EV_SWITCH, EV_TOUCH, EventChunk, type EventSource } from './events.js';
+import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_RESERVED, EV_SWITCH, EV_TOUCH, EventChunk, FLAG_PROT_GLOBAL, FLAG_ZEROING, type EventSource } from './events.js';
 
 /**
  * The run driver: applies a workload's event stream to a Machine, doing what the kernel's
- * callers do when the Machine answers.
+ * callers do when the Machine answers (the contract is in events.ts).
  *
- * GET is clear_page_mermap()'s fast path: one mermap_get() of the whole 2^order range, then
- * the zeroing touches every page (TLB fills). When the fast path fails, the slow path runs at
- * once, as in RFC v1 (facts sheet §6.1): for each page, local_irq_save(), a reserved 1-page
- * get, zero it, put it, local_irq_restore(). The allocation's PUT is then a no-op.
+ * A GET flagged ZEROING is clear_page_mermap()'s fast path: one mermap_get() of the whole
+ * 2^order range, then the zeroing touches every page (TLB fills). When it fails, the slow path
+ * runs at once, as in RFC v1 (facts sheet §6.1): for each page, local_irq_save(), a reserved
+ * 1-page get, zero it, put it, local_irq_restore(). The allocation's PUT is then a no-op.
+ * A GET without ZEROING (microbench, op scripts) has no fallback: its failure is only counted.
  *
  *   allocId -> handle   a small open-addressed table in typed arrays (live allocations are few),
  *                       so applying an event allocates nothing
@@ -155,15 +156,18 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
         case EV_GET: {
           const pages = chunk.a[i];
           const pfn = chunk.pfn[i];
+          const flags = chunk.flags[i];
+          const zeroing = (flags & FLAG_ZEROING) !== 0;
           hooks.noteAllocation();
-          const h = machine.mermapGet(task, pages, pfn, PROT_KERNEL_NOGLOBAL, false);
+          const prot = (flags & FLAG_PROT_GLOBAL) !== 0 ? PROT_KERNEL_GLOBAL : PROT_KERNEL_NOGLOBAL;
+          const h = machine.mermapGet(task, pages, pfn, prot, false);
           if (h >= 0) {
-            if (touch) {
+            if (touch && zeroing) {
               const base = machine.allocator(machine.mmOfTask(task)).lastBase;
               for (let p = 0; p < pages; p++) machine.access(task, base + p);
             }
             live.set(chunk.b[i], h);
-          } else {
+          } else if (zeroing) {
             // clear_page_mermap() slow path: page by page, IRQs off, through the reserve
             stats.fastPathFailures++;
             stats.fallbackPages += pages;
@@ -180,7 +184,7 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
               machine.localIrqRestore(task);
             }
           }
-          hooks.noteWork(pages * zc);
+          if (zeroing) hooks.noteWork(pages * zc);
           break;
         }
         case EV_PUT: {
@@ -193,7 +197,8 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
         }
         case EV_RESERVED: {
           machine.localIrqSave(task);
-          const h = machine.mermapGet(task, 1, chunk.pfn[i], slowProt, true);
+          const prot = (chunk.flags[i] & FLAG_PROT_GLOBAL) !== 0 ? PROT_KERNEL_GLOBAL : slowProt;
+          const h = machine.mermapGet(task, 1, chunk.pfn[i], prot, true);
           if (h >= 0) {
             if (touch) machine.access(task, machine.allocator(machine.mmOfTask(task)).lastBase);
             live.set(chunk.b[i], h);
@@ -202,14 +207,14 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
             stats.slowPathFailures++;
             machine.localIrqRestore(task);
           }
-          hooks.noteWork(zc);
           break;
         }
         case EV_FREE:
           machine.freePages(chunk.pfn[i], chunk.b[i], chunk.cpu[i]);
           break;
         case EV_SWITCH:
-          if (machine.cpuOfTask(task) === chunk.cpu[i]) machine.switchTo(task);
+          // a task the machine refused to migrate runs where it really is (events.ts contract)
+          machine.switchTo(task);
           break;
         case EV_MIGRATE:
           if (!machine.migrate(task, chunk.a[i])) stats.migrationsRefused++;

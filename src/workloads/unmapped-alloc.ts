@@ -39,7 +39,8 @@ import {
 } from './events.js';
 import { AliasTable, createUniform, type Uniform } from './rng.js';
 import { CpuHeap } from './sched/cpu-heap.js';
-import { FreeQueue } from './sched/free-queue.js';
+import { CpuWheel } from './sched/cpu-wheel.js';
+import { FreeWheel } from './sched/free-wheel.js';
 import { PhysAllocator } from './sched/phys.js';
 
 /** Pages per pageblock on x86-64 (pageblock_order = 9). */
@@ -60,12 +61,12 @@ export class UnmappedAllocSource implements EventSource {
   private readonly w: UnmappedAllocConfig;
   private readonly n: number;
   private readonly endTimeNs: number;
-  private readonly heap: CpuHeap;
+  private readonly heap: CpuHeap | CpuWheel;
   private readonly rng: Uniform[] = [];
   private readonly orders: AliasTable;
   private readonly phys = new PhysAllocator();
   /** allocations waiting for their FREE (init_on_alloc), all CPUs */
-  private readonly frees = new FreeQueue(1024);
+  private readonly frees: FreeWheel;
 
   // per CPU
   private readonly cur: Int32Array;
@@ -102,6 +103,8 @@ export class UnmappedAllocSource implements EventSource {
   private readonly initOnFree: boolean;
   private readonly ticking: boolean;
   private nextAllocId = 0;
+  /** CPUs whose initial SWITCH is still to come */
+  private unstarted: number;
   private done = false;
 
   constructor(config: RunConfig, opts: GeneratorOptions = {}) {
@@ -141,10 +144,12 @@ export class UnmappedAllocSource implements EventSource {
     this.nextToggle = new Float64Array(n).fill(Infinity);
     this.burstOn = new Uint8Array(n);
     this.started = new Uint8Array(n);
+    this.unstarted = n;
 
     this.orders = new AliasTable(w.orders);
+    this.frees = new FreeWheel(n * w.ratePerCpuHz, w.holdAfterZeroUs * 1000);
     this.nsPerPage = w.zeroCyclesPerPage / w.cpuGhz;
-    this.sliceNs = w.timeSliceUs * 1000;
+    this.sliceNs = Math.max(1, Math.round(w.timeSliceUs * 1000)); // whole ns, like every event time
     this.holdNs = w.holdAfterZeroUs * 1000;
     this.bursty = w.arrival === 'bursty';
     this.onMeanNs = w.burstOnUs * 1000;
@@ -156,7 +161,11 @@ export class UnmappedAllocSource implements EventSource {
     // Ticks matter only if they can switch or migrate something.
     this.ticking = perCpu >= 2 && (w.preemptProbability > 0 || (w.migrateProbability > 0 && n > 1));
 
-    this.heap = new CpuHeap(n);
+    // Up to 16 CPUs a 4-ary heap is the faster merge, above it a calendar queue (measured: 1.3x
+    // at 1024 CPUs). Equal times: the heap takes the lower CPU first, the wheel the CPU queued
+    // first (the lower one at the start); either way the order is fixed by the config.
+    this.heap =
+      n > 16 ? new CpuWheel(n, w.ratePerCpuHz > 0 ? 1e9 / (2 * w.ratePerCpuHz) : this.sliceNs) : new CpuHeap(n);
     for (let c = 0; c < n; c++) {
       const u = createUniform(config.seed, 'unmapped-alloc', 'cpu', c);
       this.rng.push(u);
@@ -225,19 +234,16 @@ export class UnmappedAllocSource implements EventSource {
   }
 
   private step(c: number, t: number, chunk: EventChunk): void {
-    if (this.started[c] === 0) {
+    if (this.unstarted > 0 && this.started[c] === 0) {
+      this.unstarted--;
       this.started[c] = 1;
-      this.emit(chunk, EV_SWITCH, t, c, this.cur[c]!, 0, 0, -1, 0);
+      chunk.push(EV_SWITCH, t, c, this.cur[c]!, 0, 0, -1, 0);
       return;
     }
     if (this.busyEnd[c]! <= t) this.finishPhase(c, t, chunk);
     else if (this.nextTick[c]! <= t) this.tick(c, t, chunk);
     else if (this.nextToggle[c]! <= t) this.toggle(c, t);
     else this.arrive(c, t, chunk);
-  }
-
-  private emit(chunk: EventChunk, kind: number, t: number, c: number, k: number, a: number, b: number, pfn: number, flags: number): void {
-    chunk.push(kind, t, c, k, a, b, pfn, flags);
   }
 
   private startAlloc(c: number, k: number, t: number, chunk: EventChunk): void {
@@ -268,7 +274,7 @@ export class UnmappedAllocSource implements EventSource {
     const id = this.nextAllocId++;
     this.allocId[k] = id;
     this.pages[k] = pages;
-    this.emit(chunk, EV_GET, t, c, k, pages, id, pfn, FLAG_ZEROING);
+    chunk.push(EV_GET, t, c, k, pages, id, pfn, FLAG_ZEROING);
     this.busyEnd[c] = t + Math.round(pages * this.nsPerPage);
   }
 
@@ -280,7 +286,7 @@ export class UnmappedAllocSource implements EventSource {
 
   private finishPhase(c: number, t: number, chunk: EventChunk): void {
     const k = this.cur[c]!;
-    this.emit(chunk, EV_PUT, t, c, k, this.pages[k]!, this.allocId[k]!, this.phasePfn(k), FLAG_ZEROING);
+    chunk.push(EV_PUT, t, c, k, this.pages[k]!, this.allocId[k]!, this.phasePfn(k), FLAG_ZEROING);
     this.busyEnd[c] = Infinity;
     if (this.phasesLeft[k]! > 0) {
       this.phasesLeft[k]--;
@@ -294,7 +300,7 @@ export class UnmappedAllocSource implements EventSource {
     if (this.initOnFree) {
       // zeroed on the free path, then returned at once
       this.phys.free(pfn, order);
-      this.emit(chunk, EV_FREE, t, -1, -1, pfn, POW2[order]!, pfn, 0);
+      chunk.push(EV_FREE, t, -1, -1, pfn, POW2[order]!, pfn, 0);
     } else {
       const hold = this.holdNs > 0 ? Math.round(-Math.log(1 - this.rng[c]!()) * this.holdNs) : 0;
       this.frees.push(t + hold, pfn, order);
@@ -338,7 +344,7 @@ export class UnmappedAllocSource implements EventSource {
       }
       const next = this.rqNext[k]!;
       this.cur[c] = next;
-      this.emit(chunk, EV_SWITCH, t, c, next, 0, 0, -1, 0);
+      chunk.push(EV_SWITCH, t, c, next, 0, 0, -1, 0);
       if (this.holding[next] === 1) this.busyEnd[c] = t + this.remain[next]!;
       else if (this.backlog[c]! > 0) {
         this.backlog[c]--;
@@ -365,7 +371,7 @@ export class UnmappedAllocSource implements EventSource {
         this.rqPrev[dc] = m;
         this.rqCount[dest]++;
         this.taskCpu[m] = dest;
-        this.emit(chunk, EV_MIGRATE, t, c, m, dest, 0, -1, 0);
+        chunk.push(EV_MIGRATE, t, c, m, dest, 0, -1, 0);
       }
     }
   }

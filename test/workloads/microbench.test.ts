@@ -83,6 +83,12 @@ describe('microbench', () => {
     expect(Math.abs(f.byKind.reserved! / gets - 0.25)).toBeLessThan(0.01);
   });
 
+  it('a fractional opNs still gives whole-ns times', () => {
+    const c = cfg({ machine: { possibleCpus: 2 }, workload: { kind: 'microbench', opNs: 33.3 }, length: { events: 1000 } });
+    const f = checkStream(createEventSource(c), 2, { allowLiveAtEnd: true });
+    expect(f.lastTime).toBe(Math.round(498 * 33.3));
+  });
+
   it('kunit-tight preset: pinned hash', () => {
     const d = hashEventStream(createEventSource(presetConfig('kunit-tight')));
     expect(`${d.hash} ${d.events} ${JSON.stringify(d.byKind)}`).toBe('1ddbdf60 100000 {"get":50000,"put":49999,"switch":1}');

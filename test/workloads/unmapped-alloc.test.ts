@@ -54,9 +54,9 @@ describe('unmapped-alloc: determinism', () => {
 });
 
 const HASHES = {
-  default: '7ee7fc47 200000 {"get":65988,"put":65987,"free":65870,"switch":2111,"migrate":44}',
+  default: 'ec2e2743 200000 {"get":65988,"put":65987,"free":65870,"switch":2111,"migrate":44}',
   burstyFree: 'bf494c10 200000 {"get":33164,"put":33164,"free":33135,"switch":1054,"migrate":19,"touch":99464}',
-  cpus1000: 'b3427894 100000 {"get":38247,"put":38090,"free":21318,"switch":2314,"migrate":31}',
+  cpus1000: '0cfe52c0 100000 {"get":38247,"put":38090,"free":21318,"switch":2314,"migrate":31}',
 };
 
 describe('unmapped-alloc: the stream contract', () => {
@@ -64,6 +64,7 @@ describe('unmapped-alloc: the stream contract', () => {
     ['default', {}],
     ['init_on_free, bursty', { workload: { kind: 'unmapped-alloc', initMode: 'init_on_free', arrival: 'bursty' } }],
     ['heavy preemption and migration', { workload: { kind: 'unmapped-alloc', ratePerCpuHz: 400_000, timeSliceUs: 1, preemptProbability: 0.8, migrateProbability: 0.2 } }],
+    ['fractional durations still give whole-ns times', { workload: { kind: 'unmapped-alloc', arrival: 'bursty', timeSliceUs: 0.3333, holdAfterZeroUs: 0.77, cpuGhz: 2.7, burstOnUs: 1.1, zeroCyclesPerPage: 999.9 } }],
     ['1 CPU, 1 task', { machine: { possibleCpus: 1 }, workload: { kind: 'unmapped-alloc', mmsPerCpu: 1, threadsPerMm: 1 } }],
     ['1024 possible, 1000 online', { machine: { possibleCpus: 1024, onlineCpus: 1000 }, length: { events: 200_000 } }],
   ] as Array<[string, RunConfigInput]>)('%s', (_name, input) => {

@@ -5,10 +5,16 @@ import { hasField, meanBy, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader,
  * (mean over the runs of a point, e.g. seeds), one line per variant, one panel per online-CPU
  * count. Input: run rows (summaryToRow) with regionPages, flushesPer1000Gets, variant, cpus.
  */
-export function flushFrequencyChart(input: ChartInput, caption?: string | CaptionConfig): Spec {
+export interface FlushFrequencyChartOptions {
+  /** the CPU count to panel by: online CPUs ('cpus', default) or possible CPUs ('possibleCpus') */
+  cpuField?: 'cpus' | 'possibleCpus';
+}
+
+export function flushFrequencyChart(input: ChartInput, caption?: string | CaptionConfig, opts: FlushFrequencyChartOptions = {}): Spec {
   let rows = rowsOf(input);
   const cap = resolveCaption(caption, rows);
-  const keys = ['variant', 'cpus', 'regionPages'].filter((k) => hasField(rows, k));
+  const cpuField = opts.cpuField ?? 'cpus';
+  const keys = ['variant', cpuField, 'regionPages'].filter((k) => hasField(rows, k));
   rows = pick(rows, [...keys, 'flushesPer1000Gets', 'seed']);
   if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, ['flushesPer1000Gets']);
   const encoding: Spec = {
@@ -20,7 +26,7 @@ export function flushFrequencyChart(input: ChartInput, caption?: string | Captio
     ],
   };
   if (keys.includes('variant')) encoding.color = { field: 'variant', type: 'nominal', title: 'Variant' };
-  if (keys.includes('cpus')) encoding.column = { field: 'cpus', type: 'ordinal', title: 'Online CPUs' };
+  if (keys.includes(cpuField)) encoding.column = { field: cpuField, type: 'ordinal', title: cpuField === 'cpus' ? 'Online CPUs' : 'Possible CPUs' };
   return {
     ...specHeader('Mermap flush frequency vs region size', cap),
     data: { values: rows },

@@ -7,3 +7,5 @@ export * from './region-timeline.js';
 export * from './tlb-collateral.js';
 export * from './page-table-memory.js';
 export * from './policy-comparison.js';
+export * from './wasted-va-by-region.js';
+export * from './recommendation.js';

@@ -24,8 +24,10 @@
  * Zeroing (facts §6.1): init_on_alloc, every unmapped allocation is zeroed at allocation;
  * gfp_zero, only those with __GFP_ZERO; init_on_free, zeroing happens at the free, right before
  * the FREE. A zeroing is GET (ZEROING) at the line's time, PUT pages * cycles / GHz later; the
- * PUT comes earlier if the same CPU or task has its next line sooner, or the pages are freed
- * sooner (a trace cannot show preemption inside a zeroing, so one never nests on a CPU).
+ * PUT comes earlier if the same CPU or task has its next used line sooner, or the pages are freed
+ * sooner (a trace cannot show preemption inside a zeroing, so one never nests on a CPU). The
+ * zeroing really ends before the mm_page_alloc tracepoint fires; placing it just after the
+ * timestamp shifts it by at most the zeroing time and keeps the stream in time order.
  * A task seen on a new CPU gets a MIGRATE (from its last CPU) before the SWITCH to it.
  * A free only counts for pages whose allocation was seen and chosen as unmapped (matched by pfn).
  *
@@ -189,6 +191,8 @@ export interface FtraceTrace {
   readonly sel: Uint8Array;
   readonly order: Int8Array;
   readonly pfn: Float64Array;
+  /** frees of unmapped pages: the record of their allocation; -1 otherwise */
+  readonly match: Int32Array;
   /** per task: its mm, and a label "comm-pid" */
   readonly taskMm: Int32Array;
   readonly taskLabel: readonly string[];
@@ -360,18 +364,23 @@ export class FtraceParser {
     const order = take(r.order, (k) => new Int8Array(k));
     const pfn = take(r.pfn, (k) => new Float64Array(k));
     // frees of unmapped pages: the allocation must come first in time
-    const live = new Set<number>();
+    const live = new Map<number, number>(); // pfn -> index of its unmapped allocation
+    const match = new Int32Array(n).fill(-1);
     const s = this.summary;
     for (let i = 0; i < n; i++) {
       if (kind[i] === KIND_ALLOC) {
         if (sel[i]! & SEL_UNMAPPED) {
-          live.add(pfn[i]!);
+          live.set(pfn[i]!, i);
           s.unmappedAllocs++;
         }
-      } else if (live.has(pfn[i]!)) {
-        live.delete(pfn[i]!);
-        sel[i] = SEL_UNMAPPED;
-        s.unmappedFrees++;
+      } else {
+        const a = live.get(pfn[i]!);
+        if (a !== undefined) {
+          live.delete(pfn[i]!);
+          sel[i] = SEL_UNMAPPED;
+          match[i] = a;
+          s.unmappedFrees++;
+        }
       }
     }
     s.used = s.unmappedAllocs + s.unmappedFrees;
@@ -388,6 +397,7 @@ export class FtraceParser {
       sel,
       order,
       pfn,
+      match,
       taskMm: Int32Array.from(this.taskMmList),
       taskLabel: this.labels,
       mms: this.mmIndex.size,
@@ -445,8 +455,8 @@ export class FtraceSource implements EventSource {
   private readonly pFree: Uint8Array;
   private readonly taskCpu: Int32Array;
   private readonly taskPending: Int32Array;
-  /** pfn -> CPU whose pending zeroing maps it */
-  private readonly pfnPending = new Map<number, number>();
+  /** per CPU: the record whose zeroing is pending (-1 none) */
+  private readonly pRec: Int32Array;
   private next = 0;
   private nextAllocId = 0;
   private done = false;
@@ -477,6 +487,7 @@ export class FtraceSource implements EventSource {
     this.pFree = new Uint8Array(n);
     this.taskCpu = new Int32Array(tasks).fill(-1);
     this.taskPending = new Int32Array(tasks).fill(-1);
+    this.pRec = new Int32Array(n).fill(-1);
   }
 
   /** Whether record i runs a zeroing (a GET/PUT on its CPU). */
@@ -495,7 +506,7 @@ export class FtraceSource implements EventSource {
     chunk.push(EV_PUT, t, c, k, pages, this.pId[c]!, pfn, FLAG_ZEROING);
     if (this.pFree[c]) chunk.push(EV_FREE, t, -1, -1, pfn, pages, pfn, 0);
     this.taskPending[k] = -1;
-    this.pfnPending.delete(pfn);
+    this.pRec[c] = -1;
     this.heap.set(c, Infinity);
   }
 
@@ -531,8 +542,10 @@ export class FtraceSource implements EventSource {
       const kp = this.taskPending[k]!;
       if (kp >= 0) this.flush(kp, t, chunk);
       if (!isAlloc) {
-        const fp = this.pfnPending.get(pfn);
-        if (fp !== undefined) this.flush(fp, t, chunk);
+        // the zeroing of these pages at allocation, if it is still going on
+        const a = tr.match[i]!;
+        const ac = tr.cpu[a]!;
+        if (this.pRec[ac] === a) this.flush(ac, t, chunk);
       }
       if (!this.zeroes(i)) {
         if (!isAlloc) chunk.push(EV_FREE, t, -1, -1, pfn, pages, pfn, 0);
@@ -556,7 +569,7 @@ export class FtraceSource implements EventSource {
       this.pPages[c] = pages;
       this.pFree[c] = isAlloc ? 0 : 1;
       this.taskPending[k] = c;
-      this.pfnPending.set(pfn, c);
+      this.pRec[c] = i;
       heap.set(c, t + Math.round(pages * this.nsPerPage));
     }
     if (chunk.length <= limit) this.done = true;

@@ -1,0 +1,98 @@
+import { captionFor, recommendationChart, flushFrequencyChart, failureRateChart, pageTableMemoryChart, policyComparisonChart, regionTimelineChart, tlbCollateralChart, wastedVaByRegionChart, wastedVaChart } from './charts/index.js';
+import { pageTableRows } from './metrics/page-tables.js';
+import { formatRecommendations, recommendRegion, DEFAULT_TARGETS, type Recommendation, type Targets } from './recommend.js';
+import type { RunResult } from './run.js';
+import { labelFromRunConfig } from './tables.js';
+
+/**
+ * The reports: which charts a run or a sweep gets, as plain data (Vega-Lite specs and tables).
+ * src/render turns a ReportData into report.html plus one SVG and one PNG per chart.
+ */
+export interface ReportData {
+  title: string;
+  intro?: string;
+  sections: Array<{ id: string; title: string; caption: string; spec: object; table?: { columns: string[]; rows: unknown[][] } }>;
+}
+
+type Row = Record<string, unknown>;
+
+function distinctNumbers(rows: ReadonlyArray<Row>, k: string): number[] {
+  return [...new Set(rows.map((r) => Number(r[k])).filter((x) => Number.isFinite(x)))].sort((a, b) => a - b);
+}
+
+function captionOf(spec: object): string {
+  const t = (spec as { title?: { subtitle?: string | string[] } }).title;
+  const s = t?.subtitle;
+  return Array.isArray(s) ? s.join(' ') : (s ?? '');
+}
+
+function recommendationTable(recs: Recommendation[]): { columns: string[]; rows: unknown[][] } {
+  return {
+    columns: ['possible CPUs', 'variant', 'region pages', 'slots', 'fallback rate %', 'flush cost %', 'page tables KiB/mm'],
+    rows: recs.map((r) => [
+      r.possibleCpus,
+      r.variant,
+      r.regionPages ?? 'none',
+      r.slots ?? '-',
+      r.fallbackRate === null ? `best ${(r.bestFallbackRate * 100).toFixed(2)}` : (r.fallbackRate * 100).toFixed(2),
+      r.flushCostFraction === null ? `best ${(r.bestFlushCostFraction * 100).toFixed(2)}` : (r.flushCostFraction * 100).toFixed(3),
+      r.pageTableBytesPerMm === null ? '-' : Math.round(r.pageTableBytesPerMm / 1024),
+    ]),
+  };
+}
+
+/** A sweep's report from its results rows (results.csv read back). */
+export function sweepReportData(name: string, rows: ReadonlyArray<Row>, targets: Targets = DEFAULT_TARGETS): { report: ReportData; recommendations: Recommendation[]; text: string } {
+  const recs = recommendRegion(rows, targets);
+  const variants = [...new Set(rows.map((r) => String(r.variant)))];
+  const caption = captionFor({
+    variant: variants,
+    regionPages: distinctNumbers(rows, 'regionPages'),
+    slots: distinctNumbers(rows, 'slots'),
+    cpus: distinctNumbers(rows, 'cpus'),
+    possibleCpus: distinctNumbers(rows, 'possibleCpus'),
+    workload: String(rows[0]?.workload ?? ''),
+    seed: `sweep '${name}'`,
+  } as Parameters<typeof captionFor>[0]);
+  const sections: ReportData['sections'] = [];
+  const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: captionOf(spec), spec });
+  add('flush-frequency-vs-region', 'Flush frequency vs region size, per possible-CPU count', flushFrequencyChart(rows as Row[] as never, caption, { cpuField: 'possibleCpus' }));
+  add('fallback-rate-vs-region-and-slots', 'Fast-path failure (fallback) rate vs region size and slots', failureRateChart(rows as never, caption, { y: 'fastPathFailuresPerAllocation' }));
+  add('wasted-va-vs-region', 'Wasted VA vs region size', wastedVaByRegionChart(rows as never, caption));
+  add('tlb-collateral-per-flush', 'Entries discarded per full flush, by kind', tlbCollateralChart(rows as never, caption));
+  const pt = pageTableRows({ regionPages: distinctNumbers(rows, 'regionPages'), possibleCpus: distinctNumbers(rows, 'possibleCpus') });
+  add('page-table-memory-vs-cpus', 'mermap page-table memory per mm vs possible CPUs', pageTableMemoryChart(pt as never, caption));
+  if (variants.length > 1) add('variant-comparison', 'Variants compared', policyComparisonChart(rows as never, caption));
+  const text = formatRecommendations(recs, targets);
+  const recSpec = recommendationChart(recs, caption);
+  sections.push({ id: 'recommended-region-size', title: 'Recommended region size', caption: `${text.split('\n')[0]} ${captionOf(recSpec)}`, spec: recSpec, table: recommendationTable(recs) });
+  return {
+    report: {
+      title: `mermap-lab sweep '${name}'`,
+      intro: `${rows.length} runs. ${caption}\n\nFallback rate: fast-path failures per allocation request (each falls back to reserved single-page maps with IRQs off). Flush cost: cycles of TLB flushes, INVLPGs and the refills a flush causes, as a share of those plus the zeroing work.`,
+      sections,
+    },
+    recommendations: recs,
+    text,
+  };
+}
+
+/** What a run leaves behind for its report (run --out DIR writes it as run.json). */
+export type RunArtifacts = Pick<RunResult, 'report' | 'perCpu' | 'perMm' | 'timeSeries' | 'regionTimeline' | 'regionText'>;
+
+/** One run's report. */
+export function runReportData(result: RunArtifacts): ReportData {
+  const label = labelFromRunConfig(result.report.config);
+  const caption = captionFor(label as never);
+  const sections: ReportData['sections'] = [];
+  const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: captionOf(spec), spec });
+  if (result.timeSeries.length > 0) add('wasted-va-over-time', 'Wasted VA over time', wastedVaChart(result.timeSeries as never, caption));
+  if (result.regionTimeline.length > 0) add('region-timeline-cpu0', 'Region timeline of CPU 0', regionTimelineChart(result.regionTimeline as never, caption));
+  add('tlb-collateral-per-cpu', 'Entries discarded per full flush, by CPU', tlbCollateralChart(result.perCpu as never, caption));
+  const s = result.report;
+  return {
+    title: `mermap-lab run: ${label.variant}, R = ${label.regionPages} pages, ${label.cpus} CPUs, ${label.workload}`,
+    intro: `${s.events} events, ${s.gets} gets, ${s.flushes} flushes (${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets), ${s.fastPathFailures} fast-path failures, ${s.fallbackPages} fallback pages. ${caption}`,
+    sections,
+  };
+}

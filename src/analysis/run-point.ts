@@ -1,0 +1,13 @@
+import { parseRunConfig } from '../workloads/config.js';
+import { runConfig, runRow } from './run.js';
+import type { RunRow } from './tables.js';
+
+/**
+ * One sweep point, run in a worker thread: the point's config (plain JSON, seed already derived
+ * by the sweep) -> validated -> one run -> its flat, deterministic results row.
+ */
+export async function runPoint(config: object): Promise<{ row: RunRow; events: number }> {
+  const c = parseRunConfig(config, 'sweep point');
+  const r = runConfig(c);
+  return { row: runRow(c, r.summary), events: r.drive.events };
+}

@@ -1,0 +1,140 @@
+import { Machine, type MachineConfig } from '../core/machine.js';
+import { renderAllocatorRegion } from '../core/region-text.js';
+import type { RunConfig } from '../workloads/config.js';
+import { drive, setUpTopology, type DriveStats } from '../workloads/drive.js';
+import { createEventSource } from '../workloads/index.js';
+import { createUniform } from '../workloads/rng.js';
+import { resolveCostModel, type CostModel } from './cost-models.js';
+import { RunMetrics } from './metrics/run-metrics.js';
+import type { RunSummary } from './metrics/index.js';
+import { labelFromRunConfig, summaryToRow, type RunRow } from './tables.js';
+
+/**
+ * One run: a validated config -> a Machine, the workload's event stream through the driver,
+ * the streaming metrics -> a summary (plain data) and the bounded tables behind the charts.
+ */
+export interface RunOptions {
+  /** called every ~65k events */
+  onProgress?: (events: number, totalEvents: number | null, nowNs: number) => void;
+  /** region timeline of (mm 0, CPU 0) for the chart; bounded */
+  regionTimeline?: boolean;
+}
+
+/** What `mermap-lab run --json` prints: the metrics plus what only the run knows. */
+export type RunReport = RunSummary & {
+  /** mm_page_alloc events used (traces) or allocation requests (generators) */
+  allocations: number;
+  /** trace lines skipped (headers, comments, other events, malformed with --lenient) */
+  skippedLines: number;
+  /** wall-clock speed of this run (not part of sweep results: it differs between runs) */
+  eventsPerSecond: number;
+  wallSeconds: number;
+  slowPathFailures: number;
+  config: RunConfig;
+};
+
+export interface RunResult {
+  report: RunReport;
+  summary: RunSummary;
+  drive: DriveStats;
+  perCpu: Array<Record<string, number>>;
+  perMm: Array<Record<string, number>>;
+  timeSeries: Array<Record<string, number>>;
+  regionTimeline: ReturnType<RunMetrics['regionTimelineRows']>;
+  /** CPU 0's region of mm 0 at the end, in the seed diagram's notation */
+  regionText: string;
+  machine: Machine;
+}
+
+export function machineConfigOf(config: RunConfig): MachineConfig {
+  const m = config.mermap;
+  return {
+    possibleCpus: config.machine.possibleCpus,
+    onlineCpus: config.machine.onlineCpus,
+    pagingLevels: config.machine.pagingLevels,
+    regionPages: m.regionPages,
+    allocator: m.variant,
+    allocatorOptions: {
+      slots: m.slots,
+      kmapSlots: m.kmapSlots,
+      vmapBlockPages: m.vmapBlockPages,
+      vmapLazyPages: m.vmapLazyPages,
+      flushCeilingPages: m.flushCeilingPages,
+    },
+    tlb: config.machine.tlb,
+    checker: true,
+  };
+}
+
+export function costModelOf(config: RunConfig): CostModel {
+  return resolveCostModel(config.cost?.preset, {
+    flushCeilingPages: config.mermap.flushCeilingPages,
+    ...(config.cost?.overrides as Partial<CostModel> | undefined),
+  });
+}
+
+function zeroCyclesOf(config: RunConfig): number {
+  const w = config.workload as { zeroCyclesPerPage?: number };
+  return w.zeroCyclesPerPage ?? 0;
+}
+
+export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
+  const t0 = performance.now();
+  const source = createEventSource(config);
+  const machine = new Machine(machineConfigOf(config));
+  const p = config.faults?.pteWriteFailProbability ?? 0;
+  if (p > 0) {
+    const u = createUniform(config.seed, 'faults', 'pte-write');
+    machine.pteWriteFault = () => u() < p;
+  }
+  setUpTopology(machine, source);
+  const metrics = new RunMetrics(machine, {
+    costModel: costModelOf(config),
+    regionTimeline: opts.regionTimeline ? { mm: 0, cpu: 0 } : undefined,
+  });
+  const totalEvents = config.length.events ?? null;
+  const stats = drive(machine, source, metrics, {
+    zeroCyclesPerPage: zeroCyclesOf(config),
+    onProgress: opts.onProgress === undefined ? undefined : (n, ns) => opts.onProgress!(n, totalEvents, ns),
+  });
+  const summary = metrics.finish(stats.lastNs, stats.events);
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const info = source.info as { ftrace?: { skippedHeader?: number; skippedOther?: number; malformed?: number } };
+  const ft = info.ftrace;
+  const skippedLines = ft === undefined ? 0 : (ft.skippedHeader ?? 0) + (ft.skippedOther ?? 0) + (ft.malformed ?? 0);
+  const report: RunReport = {
+    ...summary,
+    allocations: summary.allocations,
+    skippedLines,
+    eventsPerSecond: wallSeconds > 0 ? stats.events / wallSeconds : 0,
+    wallSeconds,
+    slowPathFailures: stats.slowPathFailures,
+    config,
+  };
+  const alloc = machine.mmCount() > 0 ? machine.allocator(0) : null;
+  const R = config.mermap.regionPages;
+  const regionText = alloc === null ? '' : renderAllocatorRegion(alloc, 0, R > 128 ? { scale: Math.ceil(R / 64) } : {});
+  return {
+    report,
+    summary,
+    drive: stats,
+    perCpu: metrics.perCpuRows(),
+    perMm: metrics.perMmRows(),
+    timeSeries: metrics.timeSeriesRows(),
+    regionTimeline: metrics.regionTimelineRows(),
+    regionText,
+    machine,
+  };
+}
+
+/** Column names the sweep store owns (provenance); a point's row must not use them. */
+const RESERVED_COLUMNS = new Set(['point', 'replicate', 'configHash', 'seed', 'packageVersion', 'gitCommit']);
+
+/** The flat, deterministic row of one run for sweep results (no wall-clock figures). */
+export function runRow(config: RunConfig, summary: RunSummary): RunRow {
+  const label = labelFromRunConfig(config);
+  const row = summaryToRow(summary, { ...label, seed: undefined });
+  const out: RunRow = {};
+  for (const [k, v] of Object.entries(row)) if (!RESERVED_COLUMNS.has(k)) out[k] = v;
+  return out;
+}

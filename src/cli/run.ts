@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { toCSV, from } from 'arquero';
+import { runConfig, type RunReport, type RunResult } from '../analysis/run.js';
+import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../workloads/index.js';
+import { ensureDir, writeFileAtomicSync } from './atomic.js';
+import { UsageError } from './errors.js';
+
+export interface RunCommandOptions {
+  config?: string;
+  preset?: string;
+  trace?: string;
+  format?: string;
+  lenient?: boolean;
+  cpus?: number;
+  variant?: string;
+  regionPages?: number;
+  slots?: number;
+  events?: number;
+  seed?: number;
+  json?: boolean;
+  out?: string;
+  timeline?: boolean;
+}
+
+/** The highest CPU column of an ftrace file, so a trace runs without being told its CPU count. */
+function traceCpus(file: string): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read: ${(e as Error).message}`);
+  }
+  let max = 0;
+  for (const m of text.matchAll(/^\s*\S.*?\s\[(\d{3,})\]\s/gm)) max = Math.max(max, Number(m[1]));
+  return max + 1;
+}
+
+function buildConfig(o: RunCommandOptions): RunConfig {
+  const sources = [o.config, o.preset, o.trace].filter((x) => x !== undefined).length;
+  if (sources !== 1) throw new UsageError('give exactly one of CONFIG, --preset NAME or --trace FILE');
+  let raw: Record<string, unknown>;
+  if (o.preset !== undefined) {
+    if (!listPresets().some((p) => p.name === o.preset)) {
+      throw new UsageError(`--preset ${o.preset} is not known: one of ${listPresets().map((p) => p.name).join(', ')}`);
+    }
+    raw = structuredClone(presetConfig(o.preset)) as unknown as Record<string, unknown>;
+  } else if (o.trace !== undefined) {
+    if ((o.format ?? 'ftrace') !== 'ftrace') throw new UsageError(`--format ${o.format} is not known: the one trace format is ftrace`);
+    const cpus = o.cpus ?? traceCpus(o.trace);
+    raw = { machine: { possibleCpus: cpus }, workload: { kind: 'ftrace', path: o.trace, lenient: o.lenient === true }, length: {} };
+  } else {
+    raw = structuredClone(loadRunConfig(o.config!)) as unknown as Record<string, unknown>;
+  }
+  const m = (raw.mermap ?? {}) as Record<string, unknown>;
+  if (o.variant !== undefined) {
+    m.variant = o.variant;
+    if (o.slots === undefined) delete m.slots; // the variant's own default
+  }
+  if (o.regionPages !== undefined) m.regionPages = o.regionPages;
+  if (o.slots !== undefined) m.slots = o.slots;
+  raw.mermap = m;
+  if (o.cpus !== undefined && o.trace === undefined) {
+    const mach = (raw.machine ?? {}) as Record<string, unknown>;
+    mach.possibleCpus = o.cpus;
+    delete mach.onlineCpus;
+    raw.machine = mach;
+  }
+  if (o.events !== undefined) raw.length = { events: o.events };
+  if (o.seed !== undefined) raw.seed = o.seed;
+  if (o.lenient && raw.workload && (raw.workload as Record<string, unknown>).kind === 'ftrace') (raw.workload as Record<string, unknown>).lenient = true;
+  // overrides and the loaded file are validated again together
+  return parseRunConfig(raw, o.config ?? (o.preset !== undefined ? `preset ${o.preset}` : o.trace));
+}
+
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+export function formatRunSummary(r: RunResult): string {
+  const s = r.report;
+  const c = s.config;
+  const nonzero = (o: Record<string, number>) =>
+    Object.entries(o)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${n(v)}`)
+      .join(', ') || 'none';
+  const kib = s.pageTables.bytesPerMm / 1024;
+  return [
+    `mermap-lab run: ${c.mermap.variant}, R = ${c.mermap.regionPages} pages (${(c.mermap.regionPages * 4) / 1024} MiB), ${c.machine.onlineCpus} online CPUs (${c.machine.possibleCpus} possible), ${c.workload.kind}, seed ${c.seed}`,
+    `events      ${n(s.events)} in ${s.wallSeconds.toFixed(2)} s (${n(s.eventsPerSecond)} events/s), ${s.simulatedSeconds.toFixed(4)} s simulated`,
+    `gets        ${n(s.gets)} (${n(s.reservedGets)} reserved), puts ${n(s.puts)}, allocations ${n(s.allocations)}`,
+    `flushes     ${n(s.flushes)}: ${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets, ${n(s.flushesPerSecond)} per simulated second; gets between flushes mean ${s.getsBetweenFlushes.mean.toFixed(1)}, p50 ${n(s.getsBetweenFlushes.p50)}, p99 ${n(s.getsBetweenFlushes.p99)}`,
+    `failures    ${nonzero(s.failures)}`,
+    `fallback    ${n(s.fastPathFailures)} fast-path failures (${pct(s.fastPathFailuresPerAllocation)} of allocations) -> ${n(s.fallbackPages)} reserved single-page maps${s.slowPathFailures > 0 ? `, ${n(s.slowPathFailures)} of which failed` : ''}`,
+    `wasted VA   mean ${pct(s.wastedVa.meanFraction)}, peak ${pct(s.wastedVa.peakFraction)} of each region`,
+    `TLB         ${n(s.tlb.hits)} hits, ${n(s.tlb.misses)} misses; per full flush discarded: mermap ${s.tlb.perFlush.mermap.toFixed(1)}, global ${s.tlb.perFlush.global.toFixed(1)}, other PCIDs ${s.tlb.perFlush.otherPcid.toFixed(1)}, user ${s.tlb.perFlush.user.toFixed(1)}; ${n(s.tlb.refillsAfterFlush)} refills after flushes`,
+    `cost        ${s.cost.model}: ${s.cost.perGetCycles.toFixed(1)} cycles per get, ${pct(s.cost.overheadFraction)} of cycles`,
+    `page tables ${kib.toFixed(1)} KiB per mm (${n(s.pageTables.tablePagesPerMm)} table pages)`,
+    `exposure    stale translations to freed mermap pages lived mean ${s.exposure.meanOps.toFixed(1)} ops / ${(s.exposure.meanNs / 1000).toFixed(2)} µs, max ${n(s.exposure.maxOps)} ops / ${(s.exposure.maxNs / 1000).toFixed(2)} µs`,
+    `violations  ${nonzero(s.violations as unknown as Record<string, number>)}`,
+    `region of CPU 0 (mm 0) at the end:`,
+    ...r.regionText.split('\n').map((l) => `  ${l}`),
+  ].join('\n');
+}
+
+function withProgress<T>(enabled: boolean, f: (cb: (events: number, total: number | null) => void) => T): T {
+  if (!enabled) return f(() => {});
+  const started = Date.now();
+  let bar: cliProgress.SingleBar | null = null;
+  try {
+    return f((events, total) => {
+      if (bar === null) {
+        if (Date.now() - started < 1000) return;
+        bar = new cliProgress.SingleBar({ format: 'run [{bar}] {percentage}% | {value}/{total} events | ETA {eta}s', stream: process.stderr }, cliProgress.Presets.shades_classic);
+        bar.start(total ?? events * 2, events);
+      }
+      if (total === null) bar.setTotal(Math.max(events * 2, 1));
+      bar.update(events);
+    });
+  } finally {
+    if (bar !== null) (bar as cliProgress.SingleBar).stop();
+  }
+}
+
+export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const config = buildConfig(o);
+  if (o.out !== undefined) ensureDir(o.out);
+  const result = withProgress(process.stderr.isTTY === true, (cb) =>
+    runConfig(config, { onProgress: (e, total) => cb(e, total), regionTimeline: o.out !== undefined || o.timeline === true }),
+  );
+  const report: RunReport = result.report;
+  if (o.out !== undefined) {
+    const artifacts = {
+      report,
+      perCpu: result.perCpu,
+      perMm: result.perMm,
+      timeSeries: result.timeSeries,
+      regionTimeline: result.regionTimeline,
+      regionText: result.regionText,
+    };
+    writeFileAtomicSync(join(o.out, 'run.json'), JSON.stringify(artifacts, null, 1) + '\n');
+    writeFileAtomicSync(join(o.out, 'per-cpu.csv'), toCSV(from(result.perCpu)) + '\n');
+    writeFileAtomicSync(join(o.out, 'time-series.csv'), toCSV(from(result.timeSeries)) + '\n');
+  }
+  if (o.json) out.write(JSON.stringify(report, null, 2) + '\n');
+  else out.write(formatRunSummary(result) + '\n');
+  return 0;
+}

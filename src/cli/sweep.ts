@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { mergeCommand, sweepCommand } from '../sweep/cli.js';
+import { reportDataOf, writeReportFiles } from './report.js';
+import { parseRunConfig } from '../workloads/config.js';
+
+/** The worker every sweep point runs in: src/analysis/run-point.ts (a .js URL falls back to .ts from sources). */
+const RUN_POINT = { module: new URL('../analysis/run-point.js', import.meta.url), export: 'runPoint' };
+
+function validatePoint(config: object): string[] {
+  try {
+    parseRunConfig(config, 'point');
+    return [];
+  } catch (e) {
+    const issues = (e as { issues?: string[] }).issues;
+    return issues ?? [(e as Error).message];
+  }
+}
+
+export interface SweepCliOptions {
+  preset?: string;
+  out?: string;
+  workers?: string;
+  shard?: string;
+  resume?: boolean;
+  report?: boolean;
+}
+
+/**
+ * mermap-lab sweep: run the points (src/sweep), then, once every point of an unsharded sweep is
+ * in, print the region-size recommendation and write the charts and report.html into DIR.
+ */
+export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Promise<number> {
+  const code = await sweepCommand({
+    spec,
+    preset: o.preset,
+    out: o.out,
+    workers: o.workers,
+    shard: o.shard,
+    resume: o.resume,
+    worker: RUN_POINT,
+    validatePoint,
+  });
+  if (code !== 0 || o.out === undefined || o.report === false) return code;
+  if (!existsSync(join(o.out, 'results.arrow'))) {
+    process.stderr.write(`sweep: shard done; merge the shards (mermap-lab merge) and run mermap-lab report on the merged folder\n`);
+    return code;
+  }
+  const { data, text } = reportDataOf(o.out);
+  const files = await writeReportFiles(data, o.out);
+  if (text !== null) process.stdout.write('\n' + text + '\n');
+  process.stdout.write(`\n${o.out}: results.csv, results.arrow, report.html and ${(files.length - 1) / 2} charts (SVG and PNG)\n`);
+  return code;
+}
+
+export async function mergeCli(dirs: string[], o: { out?: string }): Promise<number> {
+  return mergeCommand({ dirs, out: o.out });
+}
