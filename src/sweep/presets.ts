@@ -3,7 +3,7 @@
  * validated like a spec file when it is asked for.
  *
  *   default  the main job: region pages x slots x possible CPUs x variant, 2 replicates
- *            (6 x 3 x 5 x 2 = 180 combinations, 360 points)
+ *            (6 x 5 x 5 x 2 = 300 combinations, 600 points; about 80 s on 2 cores)
  *   smoke    4 points that finish in seconds: a check that the whole pipeline runs
  */
 import { SweepError } from './errors.js';
@@ -19,7 +19,7 @@ const BASE = {
   machine: { possibleCpus: 4, onlineCpusCap: 4, tlb: 'golden-cove' },
   mermap: { variant: 'rfc-v1', regionPages: 512 },
   workload: { kind: 'unmapped-alloc', tlbPressure: {} },
-  length: { events: 200_000 },
+  length: { events: 250_000 },
 };
 
 export const SWEEP_PRESETS: Readonly<Record<string, unknown>> = {
@@ -31,7 +31,7 @@ export const SWEEP_PRESETS: Readonly<Record<string, unknown>> = {
     grid: {
       // 64 pages (256 KiB) .. 2048 pages (8 MiB) per CPU
       'mermap.regionPages': [64, 128, 256, 512, 1024, 2048],
-      'mermap.slots': [2, 4, 8],
+      'mermap.slots': [2, 3, 4, 6, 8],
       'machine.possibleCpus': [1, 4, 16, 64, 256],
       'mermap.variant': ['rfc-v1', 'rfc-later'],
     },

@@ -1,0 +1,16 @@
+/**
+ * mermap-lab's library entry point (what notebooks `require()` from dist/index.js).
+ *
+ * It never imports vega or vega-lite (their module graph has a top-level await, which
+ * require() cannot load): rendering goes through the async helpers of ./notebook.js, which load
+ * src/render lazily with import().
+ */
+export * from './core/index.js';
+export * from './workloads/index.js';
+export { drive, setUpTopology, type DriveHooks, type DriveOptions, type DriveStats } from './workloads/drive.js';
+export * from './analysis/index.js';
+export * from './analysis/run.js';
+export * from './analysis/recommend.js';
+export * from './analysis/reports.js';
+export { runPoint } from './analysis/run-point.js';
+export * from './notebook.js';
