@@ -194,16 +194,16 @@ describe('presets', () => {
     expect(presetNames()).toEqual(['default', 'smoke']);
   });
 
-  it('default is the main grid: 6 x 3 x 5 x 2 combinations, 2 replicates', () => {
+  it('default is the main grid: 6 x 5 x 5 x 2 combinations, 2 replicates', () => {
     const spec = getPreset('default');
     expect(spec.grid).toEqual({
       'mermap.regionPages': [64, 128, 256, 512, 1024, 2048],
-      'mermap.slots': [2, 4, 8],
+      'mermap.slots': [2, 3, 4, 6, 8],
       'machine.possibleCpus': [1, 4, 16, 64, 256],
       'mermap.variant': ['rfc-v1', 'rfc-later'],
     });
     expect(spec.replicates).toBe(2);
-    expect(planSweep(spec).points).toHaveLength(360);
+    expect(planSweep(spec).points).toHaveLength(600);
   });
 
   it('smoke has 4 points', () => {
