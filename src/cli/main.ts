@@ -103,7 +103,7 @@ export async function main(argv: string[]): Promise<void> {
     const err = e as Error & { exitCode?: number; issues?: string[] };
     if (e instanceof UsageError || err.exitCode === 2 || Array.isArray(err.issues)) {
       process.stderr.write(`mermap-lab: ${err.message}\n`);
-      if (Array.isArray(err.issues)) for (const i of err.issues) process.stderr.write(`  ${i}\n`);
+      if (Array.isArray(err.issues)) for (const i of err.issues) if (!err.message.includes(i)) process.stderr.write(`  ${i}\n`);
       process.exitCode = 2;
       return;
     }

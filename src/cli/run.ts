@@ -49,7 +49,7 @@ function buildConfig(o: RunCommandOptions): RunConfig {
   } else if (o.trace !== undefined) {
     if ((o.format ?? 'ftrace') !== 'ftrace') throw new UsageError(`--format ${o.format} is not known: the one trace format is ftrace`);
     const cpus = o.cpus ?? traceCpus(o.trace);
-    raw = { machine: { possibleCpus: cpus }, workload: { kind: 'ftrace', path: o.trace, lenient: o.lenient === true }, length: {} };
+    raw = { machine: { possibleCpus: cpus }, workload: { kind: 'ftrace', path: o.trace, lenient: o.lenient === true }, length: { events: Number.MAX_SAFE_INTEGER } };
   } else {
     raw = structuredClone(loadRunConfig(o.config!)) as unknown as Record<string, unknown>;
   }

@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+
+describe('mermap-lab run', () => {
+  it('--json carries the documented fields, and the same config gives the same numbers', () => {
+    const a = cli(['run', '--preset', 'kunit-tight', '--json']);
+    expect(a.status).toBe(0);
+    const j = JSON.parse(a.stdout);
+    for (const k of ['events', 'gets', 'puts', 'flushes', 'failures', 'fallbackPages', 'violations', 'allocations', 'skippedLines', 'eventsPerSecond']) expect(j).toHaveProperty(k);
+    // kunit-tight: 1-page get/put pairs on one CPU, R = 512: one flush per 511 gets after the first 511
+    expect(j.gets).toBe(50_000);
+    expect(j.flushes).toBe(Math.floor((50_000 - 1) / 511));
+    expect(j.getsBetweenFlushes.p50).toBe(511);
+    const b = JSON.parse(cli(['run', '--preset', 'kunit-tight', '--json']).stdout);
+    const strip = (o: Record<string, unknown>) => ({ ...o, eventsPerSecond: 0, wallSeconds: 0 });
+    expect(strip(b)).toEqual(strip(j));
+  });
+
+  it('the human summary ends with the region of CPU 0 in the diagram notation', () => {
+    const r = cli(['run', '--preset', 'kunit-tight', '--region-pages', '16', '--events', '41']);
+    expect(r.status).toBe(0);
+    // 41 events = the CPU's first SWITCH + 20 get/put pairs; 15 normal pages per epoch: the 16th
+    // get flushed, gets 16..20 took offsets 0..4 and were put: one flush-pending block
+    expect(r.stdout).toContain('region of CPU 0 (mm 0) at the end:\n  TtttT__________|_\n');
+    expect(r.stdout).toContain('flushes     1: 50.00 per 1,000 gets');
+    expect(r.stdout).toMatch(/^mermap-lab run: rfc-v1, R = 16 pages/);
+  });
+
+  it('guest-boot: every order-9 allocation takes the slow path under rfc-v1 with a 512-page region, and none with 1024 pages', () => {
+    const v1 = JSON.parse(cli(['run', '--preset', 'guest-boot', '--json']).stdout);
+    expect(v1.allocations).toBe(512); // 1 GiB / 2 MiB
+    expect(v1.fastPathFailures).toBe(512);
+    expect(v1.failures.no_space).toBe(512);
+    expect(v1.fallbackPages).toBe(262_144);
+    expect(v1.reservedGets).toBe(262_144);
+    const big = JSON.parse(cli(['run', '--preset', 'guest-boot', '--region-pages', '1024', '--json']).stdout);
+    expect(big.fastPathFailures).toBe(0);
+    expect(big.fallbackPages).toBe(0);
+  });
+
+  it('an ftrace trace: used allocations and skipped lines counted; malformed lines stop it unless --lenient', () => {
+    const strict = cli(['run', '--trace', 'test/fixtures/ftrace/mixed.trace']);
+    expect(strict.status).toBe(2);
+    expect(strict.stderr).toMatch(/^mermap-lab: test\/fixtures\/ftrace\/mixed\.trace:15: malformed line/);
+    expect(strict.stdout).toBe('');
+    const lenient = JSON.parse(cli(['run', '--trace', 'test/fixtures/ftrace/mixed.trace', '--lenient', '--json']).stdout);
+    expect(lenient.allocations).toBe(3);
+    expect(lenient.skippedLines).toBe(23);
+  });
+
+  it('config errors: every issue at once, naming field, value and what is allowed; exit 2', () => {
+    const r = cli(['run', 'test/fixtures/configs/invalid.yaml']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      [
+        'mermap-lab: test/fixtures/configs/invalid.yaml: invalid config:',
+        '  machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb',
+        '  mermap.variant: "rfc-v2" is not allowed: must be one of "rfc-v1", "rfc-later", "dev-snapshot", "flush-on-put", "kmap-local", "vmap-block", "mermap-reuse", "mermap-invpcid"',
+        '  mermap.regionPages: 1.5 is not allowed: must be a whole number of pages >= 2',
+        '  workload.ratePerCpuHz: -5 is not allowed: must be a rate in Hz >= 0',
+        '  workload.orders: [1,0,0] is not allowed: must be 11 weights, one per order 0..10',
+        '  workload.preemptProbability: 2 is not allowed: must be a probability in [0, 1]',
+        '  machine.onlineCpus: 6 is not allowed: must be <= machine.possibleCpus (4)',
+        '',
+      ].join('\n'),
+    );
+    const p = cli(['run', '--preset', 'nope']);
+    expect(p.status).toBe(2);
+    expect(p.stderr).toBe('mermap-lab: --preset nope is not known: one of default, kunit-tight, guest-boot, nested-slots\n');
+  });
+
+  it('--out keeps the tables and `report` turns them into report.html, SVGs and PNGs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-'));
+    const r = cli(['run', '--preset', 'default', '--events', '20000', '--out', join(dir, 'run')]);
+    expect(r.status).toBe(0);
+    for (const f of ['run.json', 'per-cpu.csv', 'time-series.csv']) expect(existsSync(join(dir, 'run', f))).toBe(true);
+    const rep = cli(['report', join(dir, 'run'), '--out', join(dir, 'report')]);
+    expect(rep.stderr).toBe('');
+    expect(rep.status).toBe(0);
+    const html = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
+    expect(html).toContain('data-chart-id="wasted-va-over-time"');
+    expect(html).toContain('data-chart-id="region-timeline-cpu0"');
+    const svg = readFileSync(join(dir, 'report', 'region-timeline-cpu0.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    const png = readFileSync(join(dir, 'report', 'region-timeline-cpu0.png'));
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const bad = cli(['report', dir, '--out', join(dir, 'x')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(`mermap-lab: ${dir}: neither a sweep folder (sweep.json) nor a run folder (run.json)\n`);
+  });
+});
