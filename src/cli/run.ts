@@ -74,6 +74,7 @@ function buildConfig(o: RunCommandOptions): RunConfig {
   return parseRunConfig(raw, o.config ?? (o.preset !== undefined ? `preset ${o.preset}` : o.trace));
 }
 
+const sizeOf = (pages: number) => (pages * 4 >= 1024 ? `${(pages * 4) / 1024} MiB` : `${pages * 4} KiB`);
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
@@ -87,7 +88,7 @@ export function formatRunSummary(r: RunResult): string {
       .join(', ') || 'none';
   const kib = s.pageTables.bytesPerMm / 1024;
   return [
-    `mermap-lab run: ${c.mermap.variant}, R = ${c.mermap.regionPages} pages (${(c.mermap.regionPages * 4) / 1024} MiB), ${c.machine.onlineCpus} online CPUs (${c.machine.possibleCpus} possible), ${c.workload.kind}, seed ${c.seed}`,
+    `mermap-lab run: ${c.mermap.variant}, R = ${c.mermap.regionPages} pages (${sizeOf(c.mermap.regionPages)}), ${c.machine.onlineCpus} online CPU${c.machine.onlineCpus === 1 ? '' : 's'} (${c.machine.possibleCpus} possible), ${c.workload.kind}, seed ${c.seed}`,
     `events      ${n(s.events)} in ${s.wallSeconds.toFixed(2)} s (${n(s.eventsPerSecond)} events/s), ${s.simulatedSeconds.toFixed(4)} s simulated`,
     `gets        ${n(s.gets)} (${n(s.reservedGets)} reserved), puts ${n(s.puts)}, allocations ${n(s.allocations)}`,
     `flushes     ${n(s.flushes)}: ${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets, ${n(s.flushesPerSecond)} per simulated second; gets between flushes mean ${s.getsBetweenFlushes.mean.toFixed(1)}, p50 ${n(s.getsBetweenFlushes.p50)}, p99 ${n(s.getsBetweenFlushes.p99)}`,
