@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test, set-up included: npm packages, Jupyter (Debian packages), the tslab kernel,
-# Chromium for the browser test. Then: type check, build, vitest, and the notebooks executed
-# headlessly. Exit status 0 only if everything passed.
+# Chromium for the browser test. Then: type check, build, the notebooks executed headlessly into
+# notebooks/out (executed copies, HTML, charts, facts), and vitest, whose test/notebooks checks
+# those outputs (so the notebooks run first). Exit status 0 only if everything passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-notebooks --with-browser
@@ -10,7 +11,13 @@ npm run --silent typecheck
 echo "== build"
 npm run --silent build
 node -e "require('./dist/index.js')" # notebooks require() the build: no top-level await may creep in
+echo "== notebooks"
+rm -rf notebooks/out # no stale executed copies, charts or facts from an earlier run
+notebooks_status=0
+/usr/bin/python3 scripts/run-notebooks.py notebooks notebooks/out --timeout 600 || notebooks_status=$?
 echo "== vitest"
 npx vitest run
-echo "== notebooks"
-/usr/bin/python3 scripts/run-notebooks.py notebooks notebooks/out --timeout 600
+if [ "$notebooks_status" -ne 0 ]; then
+  echo "test: the notebooks failed (see '== notebooks' above)" >&2
+  exit 1
+fi

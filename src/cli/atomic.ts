@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from './errors.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 /** Write a file so a reader never sees half of it: a temporary file beside it, then rename. */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
@@ -16,7 +17,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
 
 export function ensureDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   } catch (e) {
     throw new UsageError(`${dir}: cannot create the folder: ${(e as Error).message}`);
   }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { svgToPng, type PngOptions } from './png.js';
 import { renderReportHtml, type Report } from './report.js';
 import { assertSafeName, type VegaLiteSpec } from './spec.js';
 import { renderSvg } from './svg.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export interface ChartFiles {
   svg: string;
@@ -64,7 +65,7 @@ export async function writeChartFiles(
   assertSafeName(name, 'chart name');
   const chart = await renderChart(spec, opts);
   const abs = path.resolve(dir);
-  await mkdir(abs, { recursive: true });
+  makeDirs(abs);
   return writeRendered(abs, name, chart);
 }
 
@@ -85,7 +86,7 @@ export async function writeReport(dir: string, report: Report, opts: PngOptions 
     }
   }
   const abs = path.resolve(dir);
-  await mkdir(abs, { recursive: true });
+  makeDirs(abs);
   const written: ReportFiles['charts'] = [];
   for (const [i, section] of report.sections.entries()) {
     written.push({ id: section.id, ...(await writeRendered(abs, section.id, charts[i]!)) });

@@ -19,7 +19,6 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -36,6 +35,7 @@ import type { Provenance } from './provenance.js';
 import { encodeResults, type Cell, type JournalEntry, type TableContext } from './results.js';
 import { formatShard, inShard, type Shard } from './shard.js';
 import { specHash, type SweepSpec } from './spec.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export const SWEEP_FILE = 'sweep.json';
 export const JOURNAL_FILE = 'results.jsonl';
@@ -223,7 +223,7 @@ export function prepareOutDir(dir: string, record: SweepRecord, resume: boolean)
     }
   }
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     removeStaleTemps(dir);
     writeFileAtomic(dir, SWEEP_FILE, JSON.stringify(record, null, 2) + '\n');
   } catch (err) {
