@@ -93,3 +93,22 @@ describe('mermap-lab run', () => {
     expect(bad.stderr).toBe(`mermap-lab: ${dir}: neither a sweep folder (sweep.json) nor a run folder (run.json)\n`);
   });
 });
+
+describe('scale and bad output folders', () => {
+  it('1024 possible CPUs: page tables for every possible CPU, traffic on the online ones', () => {
+    const r = cli(['run', '--preset', 'default', '--cpus', '1024', '--events', '30000', '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    // 1024 PTE pages + ceil(1025 / 512) = 3 PMD pages + 1 PUD page (facts sheet §4.3)
+    expect(j.pageTables.tablePagesPerMm).toBe(1028);
+    expect(j.pageTables.bytesPerMm).toBe(1028 * 4096);
+    expect(j.config.machine.onlineCpus).toBe(1024);
+    expect(j.gets).toBeGreaterThan(0);
+  });
+
+  it('an output folder that cannot be created: exit 2 at once, one line', () => {
+    const r = cli(['run', '--preset', 'kunit-tight', '--out', '/proc/mermap-lab-cannot-exist/run']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("mermap-lab: /proc/mermap-lab-cannot-exist/run: cannot create the folder: ENOENT: no such file or directory, mkdir '/proc/mermap-lab-cannot-exist'\n");
+  });
+});
