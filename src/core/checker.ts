@@ -14,11 +14,14 @@ import type { MermapGeometry } from './paging/geometry.js';
  *   lock_in_atomic         the PTE lock is taken with preemption or IRQs off (PREEMPT_RT, §8.2)
  *
  * How reuse is tracked without allocating: per mm, one stamp per page of the mermap, made when
- * the page is mapped: stamp = epoch * 8192 + mappingCpu + 1, where epoch is the mm's flush
- * epoch on that CPU. Any flush that drops the mm's mermap entries on a CPU (a full flush, the
- * mm's PCID flushed) bumps the epoch; INVLPG of one page clears the page's stamp. A page mapped
- * while its stamp's epoch is still current is a reuse without flush. Stamps live in chunks of
- * one region each, made on first use, so 1024 possible CPUs cost nothing until they map.
+ * the page is mapped, naming the mapping CPU and two flush epochs at that moment:
+ *   cpuEpoch[c]      bumped by every flush that drops all of CPU c's non-global entries
+ *                    (__flush_tlb_all, a CR3 write without PCID), whatever mm they belong to
+ *   mm.epoch[c]      bumped when only this mm's entries on c go (INVPCID single context)
+ * A page mapped while both epochs of its stamp are still current is a reuse without flush;
+ * INVLPG of one page clears the page's stamp. A full flush is O(1): no loop over mms.
+ * Stamps live in chunks of one region each, made on first use, so 1024 possible CPUs cost
+ * nothing until they map.
  */
 export const V_REUSE_WITHOUT_FLUSH = 0;
 export const V_OUT_OF_REGION = 1;
@@ -52,8 +55,11 @@ const CPU_SPAN = 8192;
 
 /** Per-mm state of the checker. */
 export class MmStamps {
+  /** per region chunk: cpuEpoch * 8192 + mappingCpu + 1 (0: no translation since the last flush) */
   readonly chunks: (Float64Array | undefined)[] = [];
-  /** flush epoch of this mm on each possible CPU */
+  /** per region chunk: the mm's own epoch on the mapping CPU at mapping time */
+  readonly mmChunks: (Uint32Array | undefined)[] = [];
+  /** flush epoch of this mm on each possible CPU (INVPCID single context) */
   readonly epoch: Uint32Array;
   constructor(possibleCpus: number) {
     this.epoch = new Uint32Array(possibleCpus);
@@ -74,6 +80,7 @@ export class Checker {
   private readonly R: number;
 
   constructor(geometry: MermapGeometry, enabled: boolean) {
+    this.cpuEpoch = new Float64Array(geometry.possibleCpus);
     this.g = geometry;
     this.R = geometry.regionPages;
     this.enabled = enabled;
@@ -88,15 +95,21 @@ export class Checker {
     }
   }
 
+  /** Flush epochs of every CPU: bumped by flushes that drop all of a CPU's non-global entries. */
+  readonly cpuEpoch: Float64Array;
+
   /** The mermap page vpn is being mapped by `cpu` in mm `st`. Returns true on a reuse without flush. */
   onMap(st: MmStamps, cpu: number, vpn: number): boolean {
     const idx = vpn - this.g.baseVpn;
     if (idx < 0) return false;
     const chunkNo = Math.floor(idx / this.R);
     let chunk = st.chunks[chunkNo];
-    if (chunk === undefined) {
+    let mmChunk = st.mmChunks[chunkNo];
+    if (chunk === undefined || mmChunk === undefined) {
       chunk = new Float64Array(this.R);
+      mmChunk = new Uint32Array(this.R);
       st.chunks[chunkNo] = chunk;
+      st.mmChunks[chunkNo] = mmChunk;
     }
     const i = idx - chunkNo * this.R;
     const s = chunk[i];
@@ -104,9 +117,10 @@ export class Checker {
     if (s !== 0) {
       const c = (s - 1) % CPU_SPAN;
       const e = Math.floor((s - 1) / CPU_SPAN);
-      reused = st.epoch[c] === e;
+      reused = this.cpuEpoch[c] === e && st.epoch[c] === mmChunk[i];
     }
-    chunk[i] = st.epoch[cpu] * CPU_SPAN + cpu + 1;
+    chunk[i] = this.cpuEpoch[cpu] * CPU_SPAN + cpu + 1;
+    mmChunk[i] = st.epoch[cpu];
     return reused;
   }
 

@@ -3,6 +3,7 @@ import { Checker, MmStamps, V_LOCK_IN_ATOMIC, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_R
 import type { AllocatorOptions, FlushHost, MermapAllocator } from './mermap/allocator.js';
 import { REASON_COUNT, R_PTE_WRITE } from './mermap/reasons.js';
 import { cpuBaseVpn, DEFAULT_REGION_PAGES, mermapGeometry, type MermapGeometry, type PagingLevels } from './paging/geometry.js';
+import { mermapPrepareCostClosedForm } from './paging/cost.js';
 import { PageTable } from './paging/page-table.js';
 import { mkPte, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE, resolveTlbConfig, Tlb, type Clock, type TlbConfig } from './tlb/index.js';
@@ -73,6 +74,8 @@ interface MmRec {
   prepareTablePages: number;
   prepareBytes: number;
   preparePteWrites: number;
+  /** 1 once a CPU's region has its tables and unmapped PTEs in `pt` (see mermapMmPrepare) */
+  regionReady: Uint8Array;
 }
 
 /** user half: below 2^47 (4-level) or 2^56 (5-level), in pages */
@@ -194,6 +197,7 @@ export class Machine {
       prepareTablePages: 0,
       prepareBytes: 0,
       preparePteWrites: 0,
+      regionReady: new Uint8Array(this.possibleCpus),
     };
     rec.alloc.prepared = false;
     this.mms.push(rec);
@@ -205,19 +209,36 @@ export class Machine {
    * mermap_mm_prepare(): for every possible CPU, walk its whole region with
    * apply_to_page_range(), allocating the PUD/PMD/PTE tables and writing the "unmapped" PTE
    * (the sentinel in rfc-v1 and the dev snapshots, zero in rfc-later), so get never allocates.
+   *
+   * The cost is what that walk allocates for every possible CPU (the closed form of
+   * src/core/paging/cost.ts, checked against a real tree there). The tables themselves are
+   * materialised in this mm's PageTable region by region, the first time anything maps into a
+   * region: a region nothing has touched holds only unmapped PTEs, so the state every get, put,
+   * walk and checker sees is the same as if all were written up front, while 1024 possible CPUs
+   * x thousands of mms stay cheap to simulate.
    */
   mermapMmPrepare(mm: number): void {
     const rec = this.mms[mm];
     if (rec.alloc.prepared) return; // idempotent under init_lock
-    const before = rec.pt.totalTablePages();
-    let writes = 0;
-    for (let c = 0; c < this.possibleCpus; c++) {
-      writes += rec.pt.populate(cpuBaseVpn(this.geometry, c), this.geometry.regionPages, rec.alloc.unmappedPte);
-    }
-    rec.prepareTablePages = rec.pt.totalTablePages() - before;
-    rec.prepareBytes = rec.prepareTablePages * 4096;
-    rec.preparePteWrites = writes;
+    const c = mermapPrepareCostClosedForm(this.geometry.levels, this.geometry.regionPages, this.possibleCpus);
+    rec.prepareTablePages = c.tablePages;
+    rec.prepareBytes = c.bytes;
+    rec.preparePteWrites = c.pteWrites;
     rec.alloc.prepared = true;
+  }
+
+  /** Materialise the prepared regions that [vpn, vpn + pages) falls in (see mermapMmPrepare). */
+  private ensureRegions(rec: MmRec, vpn: number, pages: number): void {
+    if (!rec.alloc.prepared) return;
+    const R = this.geometry.regionPages;
+    const first = Math.max(0, Math.floor((vpn - this.geometry.baseVpn) / R));
+    const last = Math.min(this.possibleCpus - 1, Math.floor((vpn + pages - 1 - this.geometry.baseVpn) / R));
+    for (let c = first; c <= last; c++) {
+      if (rec.regionReady[c] === 0) {
+        rec.regionReady[c] = 1;
+        rec.pt.populate(cpuBaseVpn(this.geometry, c), R, rec.alloc.unmappedPte);
+      }
+    }
   }
 
   createTask(mm: number, cpu: number): number {
@@ -289,7 +310,7 @@ export class Machine {
     if (!this.pcidEnabled) {
       // Without PCID every CR3 write drops the non-global entries (all tagged PCID 0).
       this.tlbs[cpu].flushPcid(0, 0, false, FLUSH_CR3);
-      for (const r of this.mms) r.stamps.epoch[cpu]++;
+      this.checker.cpuEpoch[cpu]++;
     }
   }
 
@@ -350,6 +371,7 @@ export class Machine {
       if (this.observer !== null && this.observer.onGetFail !== undefined) this.observer.onGetFail(cpu, mm, task, R_PTE_WRITE, pages, reserved);
       return -R_PTE_WRITE;
     }
+    this.ensureRegions(rec, base, n);
     const pt = rec.pt;
     const existingOnly = alloc.writesExistingOnly;
     let reused = -1;
@@ -485,7 +507,7 @@ export class Machine {
   /** __flush_tlb_all() on `cpu`: INVPCID type 2 / CR4.PGE toggle: everything, globals included. */
   flushTlbAll(cpu: number): void {
     this.tlbs[cpu].flushAll(this.currentPcid(cpu), true);
-    for (let i = 0; i < this.mms.length; i++) this.mms[i].stamps.epoch[cpu]++;
+    this.checker.cpuEpoch[cpu]++;
     if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_ALL, 0, -1);
   }
 
