@@ -141,17 +141,8 @@ export interface TlbSummary {
   refillsPerFlush: number;
 }
 
-export interface CostParams {
-  invlpgCycles: number;
-  flushAllCycles: number;
-  cr3Cycles: number;
-  invpcidCycles: number;
-  walkCycles: number;
-  shootdownBaseCycles: number;
-  ipiCycles: number;
-  cpuGhz: number;
-  flushCeilingPages: number;
-}
+/** The cost model's numbers, as used for the run (the presets' fields without name and source). */
+export type CostParams = Omit<CostModel, 'name' | 'source'>;
 
 export interface CostSummary extends Cost {
   /** preset name */
