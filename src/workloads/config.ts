@@ -72,8 +72,6 @@ export const MAX_CPUS = 8192;
 export const DEFAULT_FLUSH_CEILING_PAGES = 33;
 /** KM_MAX_IDX without CONFIG_DEBUG_KMAP_LOCAL (kernel-analogues §1b). */
 export const DEFAULT_KMAP_SLOTS = 16;
-/** VMAP_BBMAP_BITS for NR_CPUS = 64 (kernel-analogues §1a). */
-export const DEFAULT_VMAP_BLOCK_PAGES = 1024;
 /** MERMAP_CPU_REGION_SIZE = PMD_SIZE = 512 pages in rfc-v1 and later (facts §4.2). */
 export const DEFAULT_MERMAP_REGION_PAGES = 512;
 /** LDT remap at the start of the mm-local slot (facts §4.1), in pages. */
@@ -139,7 +137,7 @@ const MermapSchema = obj({
   regionPages: intField('must be a whole number of pages >= 2', 2).default(DEFAULT_MERMAP_REGION_PAGES),
   slots: intField('must be a whole number of slots >= 1', 1).optional(),
   kmapSlots: intField('must be a whole number of slots >= 1', 1).default(DEFAULT_KMAP_SLOTS),
-  vmapBlockPages: intField('must be a whole number of pages >= 1', 1).default(DEFAULT_VMAP_BLOCK_PAGES),
+  vmapBlockPages: intField('must be a whole number of pages >= 1', 1).optional(),
   vmapLazyPages: intField('must be a whole number of pages >= 0', 0).optional(),
   flushCeilingPages: intField('must be a whole number of pages >= 0', 0).default(DEFAULT_FLUSH_CEILING_PAGES),
 });
@@ -308,8 +306,11 @@ export interface MermapSection {
   slots: number;
   /** kmap-local: fixmap slots per CPU (KM_MAX_IDX). Default 16. */
   kmapSlots: number;
-  /** vmap-block: pages per block (VMAP_BBMAP_BITS). Default 1024. */
-  vmapBlockPages: number;
+  /**
+   * vmap-block: pages per block, at most the region. Default: the kernel's VMAP_BBMAP_BITS for
+   * the possible CPUs, halved until 4 blocks fit in the region (src/core/policies/vmap-block.ts).
+   */
+  vmapBlockPages?: number;
   /** vmap-block: lazily freed pages before a purge. Default lazy_max_pages(onlineCpus). */
   vmapLazyPages: number;
   /** Range flushes above this many pages become full flushes. Default 33. */
@@ -586,6 +587,10 @@ function crossFieldIssues(input: unknown): string[] {
           `mm-local PGD slot with ${levels}-level paging (at most ${most} pages per CPU)`,
       );
     }
+  }
+  const block = get('mermap', 'vmapBlockPages');
+  if (isInt(block) && block >= 1 && isInt(region) && region >= 2 && block > region) {
+    out.push(`mermap.vmapBlockPages: ${block} is not allowed: a block must fit in the region (at most mermap.regionPages = ${region})`);
   }
   const kind = get('workload', 'kind');
   if (kind === 'unmapped-alloc') {

@@ -33,7 +33,6 @@ describe('parseRunConfig defaults', () => {
         regionPages: 512,
         slots: 4,
         kmapSlots: 16,
-        vmapBlockPages: 1024,
         vmapLazyPages: 3 * 8192,
         flushCeilingPages: 33,
       },
@@ -157,6 +156,15 @@ describe('parseRunConfig errors: every field named with its value and what is al
       );
       expect((e as ConfigError).exitCode).toBe(2);
     }
+  });
+
+  it('vmap-block blocks fit in the region; onlineCpusCap caps the default online count', () => {
+    expect(issuesOf({ mermap: { variant: 'vmap-block', regionPages: 64, vmapBlockPages: 128 } })).toEqual([
+      'mermap.vmapBlockPages: 128 is not allowed: a block must fit in the region (at most mermap.regionPages = 64)',
+    ]);
+    expect(parseRunConfig({ mermap: { variant: 'vmap-block' } }).mermap.vmapBlockPages).toBeUndefined();
+    expect(parseRunConfig({ machine: { possibleCpus: 256, onlineCpusCap: 4 } }).machine.onlineCpus).toBe(4);
+    expect(parseRunConfig({ machine: { possibleCpus: 2, onlineCpusCap: 4 } }).machine.onlineCpus).toBe(2);
   });
 
   it('CPU counts: 1..8192, online <= possible', () => {

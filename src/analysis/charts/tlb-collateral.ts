@@ -44,6 +44,7 @@ export function tlbCollateralChart(input: ChartInput, caption?: string | Caption
         type: 'nominal',
         title: 'Entry category',
         scale: { domain: TLB_CATEGORY_FIELDS.map(([, n]) => n) },
+        legend: { labelLimit: 400 },
       },
       order: { field: 'order', type: 'quantitative' },
       tooltip: [
