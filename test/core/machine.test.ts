@@ -80,10 +80,13 @@ describe('Machine: the mermap on real page tables', () => {
     m.access(ta, 0xffff888000000 + 5); // a global kernel page (direct map)
     const h = m.mermapGet(ta, 1, 0x42);
     m.access(ta, m.allocator(a).lastBase); // mermap entry of mm a
+    expect(m.tlbs[0].mermapLive).toBe(1);
     m.mermapPut(ta, h);
+    expect(m.tlbs[0].staleLive()).toBe(1);
     m.flushTlbAll(0);
     const d = m.tlbs[0].discarded;
     expect([d[FLUSH_ALL * 4 + CAT_MERMAP], d[FLUSH_ALL * 4 + CAT_GLOBAL], d[FLUSH_ALL * 4 + CAT_OTHER_PCID]]).toEqual([1, 1, 1]);
     expect(m.tlbs[0].validEntries()).toBe(0);
+    expect(m.tlbs[0].mermapLive).toBe(0);
   });
 });

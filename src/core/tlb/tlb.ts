@@ -181,6 +181,8 @@ export class Tlb {
   evictions = 0;
   /** fills of a (pcid or global, vpn) a flush with attribute=true had discarded (non-mermap only) */
   refillsAfterFlush = 0;
+  /** mermap translations cached now (a translation in both levels counts once) */
+  mermapLive = 0;
   /** hits (either level) on a translation whose PTE was already cleared */
   staleHits = 0;
   /** [kind] flush operations */
@@ -276,7 +278,10 @@ export class Tlb {
     const t = ++this.tick;
     this.insert(this.stlb, this.l1, vpn, pcid, flags, pte, t);
     this.insert(this.l1, this.stlb, vpn, pcid, flags, pte, t);
-    if (mermap && this.onMermapRef !== null) this.onMermapRef(ptePfn(pte), 1);
+    if (mermap) {
+      this.mermapLive++;
+      if (this.onMermapRef !== null) this.onMermapRef(ptePfn(pte), 1);
+    }
   }
 
   /** INVLPG: vpn's entries of the current PCID and any global entry for vpn. */
@@ -309,6 +314,7 @@ export class Tlb {
    * the cached copies, if any, stay usable and are stale from now (the first clearing counts).
    */
   markStale(vpn: number, pcid: number): void {
+    if (this.mermapLive === 0) return; // no mermap translation cached: nothing can go stale
     this.markStaleIn(this.l1, vpn, pcid);
     this.markStaleIn(this.stlb, vpn, pcid);
   }
@@ -461,7 +467,10 @@ export class Tlb {
       if (ops > this.maxExposureOps) this.maxExposureOps = ops;
       if (ns > this.maxExposureNs) this.maxExposureNs = ns;
     }
-    if ((f & F_MERMAP) !== 0 && this.onMermapRef !== null) this.onMermapRef(ptePfn(a.pte[i]), -1);
+    if ((f & F_MERMAP) !== 0) {
+      this.mermapLive--;
+      if (this.onMermapRef !== null) this.onMermapRef(ptePfn(a.pte[i]), -1);
+    }
   }
 
   private remember(key: number, vpn: number): void {
