@@ -156,7 +156,9 @@ export class Machine {
     this.userTop = userTopVpn(levels);
     this.tlbs = [];
     const onRef = this.checking ? (pfn: number, d: number) => this.checker.tlbRef(pfn, d) : null;
-    for (let c = 0; c < this.possibleCpus; c++) {
+    // Only online CPUs run anything, so only they get a TLB (tlbs[c], c < onlineCpus): a machine
+    // of 1024 possible CPUs with 4 online ones does not carry 1020 empty TLB models.
+    for (let c = 0; c < this.onlineCpus; c++) {
       const t = new Tlb(this.tlbConfig, this.geometry.baseVpn, this.geometry.mmLocalEndVpn, this.clock);
       t.onMermapRef = onRef;
       this.tlbs.push(t);
@@ -242,6 +244,7 @@ export class Machine {
   }
 
   createTask(mm: number, cpu: number): number {
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.onlineCpus) throw new RangeError(`task on CPU ${cpu}: only the online CPUs 0..${this.onlineCpus - 1} run tasks`);
     const id = this.taskMm.length;
     this.taskMm.push(mm);
     this.taskCpu.push(cpu);
@@ -316,6 +319,7 @@ export class Machine {
 
   /** Move a task to another CPU; refused (false) while it is migrate-disabled. */
   migrate(task: number, toCpu: number): boolean {
+    if (!Number.isInteger(toCpu) || toCpu < 0 || toCpu >= this.onlineCpus) throw new RangeError(`migration to CPU ${toCpu}: only the online CPUs 0..${this.onlineCpus - 1} run tasks`);
     if (this.migrateDepth[task] > 0) {
       this.migrationsRefused++;
       return false;
