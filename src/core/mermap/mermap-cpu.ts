@@ -1,5 +1,6 @@
 import { cpuBaseVpn, type MermapGeometry } from '../paging/geometry.js';
 import type { FlushHost, LiveAllocation, MermapAllocator } from './allocator.js';
+import { AllocatorBase } from './allocator-base.js';
 import { R_NOT_IN_USE } from './reasons.js';
 
 /**
@@ -15,40 +16,24 @@ import { R_NOT_IN_USE } from './reasons.js';
  * same in every version read (facts sheet §3): warn if the slot is not in use, rewrite the PTEs
  * (done by the machine), clear in_use. No flush, next_addr does not move.
  */
-export abstract class MermapCpuState implements MermapAllocator {
+export abstract class MermapCpuState extends AllocatorBase implements MermapAllocator {
   abstract readonly name: string;
   abstract readonly ptesLocked: boolean;
   abstract readonly writesExistingOnly: boolean;
   abstract readonly unmappedPte: number;
-  readonly geometry: MermapGeometry;
-  readonly regionPages: number;
   readonly slotsPerCpu: number;
-  prepared = true;
-  lastBase = 0;
-  lastPages = 0;
-  readonly flushes: Float64Array;
-  readonly invlpgs: Float64Array;
 
-  protected readonly host: FlushHost;
   protected readonly nextAddr: Float64Array;
-  /** mermap_cpu_base(cpu) >> PAGE_SHIFT, precomputed */
-  protected readonly cpuBase: Float64Array;
   /** allocs[i].in_use: 0 free, 1 in use by a normal caller, 2 in use by a reserved caller */
   protected readonly inUse: Uint8Array;
   protected readonly base: Float64Array;
   protected readonly end: Float64Array;
 
   constructor(geometry: MermapGeometry, host: FlushHost, slotsPerCpu: number) {
-    this.geometry = geometry;
-    this.regionPages = geometry.regionPages;
-    this.host = host;
+    super(geometry, host);
     this.slotsPerCpu = slotsPerCpu;
     const n = geometry.possibleCpus;
-    this.flushes = new Float64Array(n);
-    this.invlpgs = new Float64Array(n);
-    this.nextAddr = new Float64Array(n);
-    this.cpuBase = new Float64Array(n);
-    for (let cpu = 0; cpu < n; cpu++) this.nextAddr[cpu] = this.cpuBase[cpu] = cpuBaseVpn(geometry, cpu);
+    this.nextAddr = Float64Array.from(this.cpuBase); // next_addr = the CPU's base at prepare
     this.inUse = new Uint8Array(n * slotsPerCpu);
     this.base = new Float64Array(n * slotsPerCpu);
     this.end = new Float64Array(n * slotsPerCpu);

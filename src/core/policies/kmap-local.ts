@@ -1,6 +1,7 @@
-import { cpuBaseVpn, type MermapGeometry } from '../paging/geometry.js';
+import type { MermapGeometry } from '../paging/geometry.js';
 import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost, LiveAllocation, MermapAllocator } from '../mermap/allocator.js';
+import { AllocatorBase } from '../mermap/allocator-base.js';
 import {
   R_BAD_RESERVED_SIZE,
   R_GLOBAL_PROT,
@@ -47,40 +48,24 @@ import {
  *   flushes[cpu]   always 0
  *   invlpgs[cpu]   one per put
  */
-export class KmapLocal implements MermapAllocator {
+export class KmapLocal extends AllocatorBase implements MermapAllocator {
   readonly name: string = 'kmap-local';
   readonly ptesLocked: boolean = false; // set_pte()/pte_clear() on a preallocated fixmap PTE
   readonly writesExistingOnly: boolean = false;
   readonly unmappedPte: number = PTE_NONE;
-  readonly geometry: MermapGeometry;
-  readonly regionPages: number;
   /** K: KM_MAX_IDX, at most the region's pages */
   readonly slotsPerCpu: number;
-  prepared = true;
-  lastBase = 0;
-  lastPages = 0;
-  readonly flushes: Float64Array;
-  readonly invlpgs: Float64Array;
-
-  private readonly host: FlushHost;
-  private readonly cpuBase: Float64Array;
   /** kmap_ctrl.idx per CPU: slots 0..depth-1 are mapped */
   private readonly depth: Int32Array;
   /** slot (cpu * K + i) was pushed by a reserved caller */
   private readonly reservedSlot: Uint8Array;
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
-    this.geometry = geometry;
-    this.regionPages = geometry.regionPages;
-    this.host = host;
+    super(geometry, host);
     const k = opts.kmapSlots ?? 16;
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`kmapSlots must be a whole number >= 1, got ${k}`);
     this.slotsPerCpu = Math.min(k, geometry.regionPages);
     const n = geometry.possibleCpus;
-    this.flushes = new Float64Array(n);
-    this.invlpgs = new Float64Array(n);
-    this.cpuBase = new Float64Array(n);
-    for (let c = 0; c < n; c++) this.cpuBase[c] = cpuBaseVpn(geometry, c);
     this.depth = new Int32Array(n);
     this.reservedSlot = new Uint8Array(n * this.slotsPerCpu);
   }

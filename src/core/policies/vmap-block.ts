@@ -1,6 +1,7 @@
-import { cpuBaseVpn, type MermapGeometry } from '../paging/geometry.js';
+import type { MermapGeometry } from '../paging/geometry.js';
 import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost, LiveAllocation, MermapAllocator } from '../mermap/allocator.js';
+import { AllocatorBase } from '../mermap/allocator-base.js';
 import {
   R_BAD_RESERVED_SIZE,
   R_GLOBAL_PROT,
@@ -119,19 +120,12 @@ const LAZY = 2;
  *   invlpgs[cpu]   INVLPGs those purges ran on cpu itself (the remote ones: Machine.remoteInvlpgs)
  *   handle         cpu * R + the allocation's page offset in the region
  */
-export class VmapBlock implements MermapAllocator {
+export class VmapBlock extends AllocatorBase implements MermapAllocator {
   readonly name: string = 'vmap-block';
   readonly ptesLocked: boolean = false; // vmap_pages_range() takes no PTE lock
   readonly writesExistingOnly: boolean = false;
   readonly unmappedPte: number = PTE_NONE; // vunmap_range_noflush() clears
-  readonly geometry: MermapGeometry;
-  readonly regionPages: number;
   readonly slotsPerCpu: number;
-  prepared = true;
-  lastBase = 0;
-  lastPages = 0;
-  readonly flushes: Float64Array;
-  readonly invlpgs: Float64Array;
 
   /** VMAP_BBMAP_BITS: pages per block */
   readonly blockPages: number;
@@ -141,8 +135,6 @@ export class VmapBlock implements MermapAllocator {
   readonly lazyMaxPages: number;
   readonly flushCeilingPages: number;
 
-  private readonly host: FlushHost;
-  private readonly cpuBase: Float64Array;
   // per block, index cpu * B + k
   private readonly state: Uint8Array;
   /** vb->free: pages not handed out yet */
@@ -163,10 +155,8 @@ export class VmapBlock implements MermapAllocator {
   private readonly info: (Int32Array | undefined)[];
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
-    this.geometry = geometry;
-    this.regionPages = geometry.regionPages;
+    super(geometry, host);
     this.slotsPerCpu = geometry.regionPages;
-    this.host = host;
     const bp = opts.vmapBlockPages ?? defaultVmapBlockPages(geometry.possibleCpus, geometry.regionPages);
     if (!Number.isInteger(bp) || bp < 1 || bp > geometry.regionPages) {
       throw new RangeError(`vmapBlockPages must be a whole number in 1..${geometry.regionPages} (the region), got ${bp}`);
@@ -179,10 +169,6 @@ export class VmapBlock implements MermapAllocator {
     this.flushCeilingPages = opts.flushCeilingPages ?? 33;
     const n = geometry.possibleCpus;
     const nb = n * this.blocksPerCpu;
-    this.flushes = new Float64Array(n);
-    this.invlpgs = new Float64Array(n);
-    this.cpuBase = new Float64Array(n);
-    for (let c = 0; c < n; c++) this.cpuBase[c] = cpuBaseVpn(geometry, c);
     this.state = new Uint8Array(nb);
     this.vbFree = new Int32Array(nb);
     this.dirty = new Int32Array(nb);
