@@ -19,7 +19,10 @@ import { runTable, summaryToRow, type RunRow } from '../../src/analysis/tables.j
 import { PROT_KERNEL_NOGLOBAL } from '../../src/core/paging/index.js';
 import { Driven } from './helpers.js';
 
-type Enc = Record<string, { field?: string; type?: string; title?: string; aggregate?: string; scale?: Record<string, unknown> }>;
+type Enc = Record<string, { field?: string; type?: string; title?: string | string[]; aggregate?: string; scale?: Record<string, unknown> }>;
+
+/** An axis title as one line (long ones are set on two: fitAxisTitles). */
+const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join(' ') : (t ?? ''));
 
 /** A 1-CPU run of `gets` get/put pairs of `pages` pages. */
 function run(variant: string, regionPages: number, slots: number, pages = 1, gets = 200) {
@@ -51,7 +54,7 @@ function checkCommon(spec: Spec, caption: string): void {
 }
 
 function axisTitles(enc: Enc): string[] {
-  return ['x', 'y'].map((k) => enc[k]?.title ?? '');
+  return ['x', 'y'].map((k) => text(enc[k]?.title));
 }
 
 const hasUnit = (t: string) => /\((?:[^)]*(pages|ms|%|KiB|entries|cycles|ns|event index|log scale|mean over runs|events that touched)[^)]*)\)/.test(t);
@@ -99,7 +102,7 @@ describe('chart specs', () => {
     const enc = spec.encoding as Enc;
     expect(enc.x).toMatchObject({ field: 'timeMs', title: 'Simulated time (ms)' });
     expect(enc.y.field).toBe('wastedMeanFraction');
-    expect(enc.y.title).toMatch(/share of region R/);
+    expect(text(enc.y.title)).toMatch(/share of region R/);
     // without simulated time the x axis is the op index
     const ops = wastedVaChart(ts.map((r) => ({ ...r, timeMs: 0 })), caption);
     expect((ops.encoding as Enc).x.field).toBe('op');
@@ -122,7 +125,7 @@ describe('chart specs', () => {
     const enc = spec.encoding as Enc;
     expect(enc.x).toMatchObject({ field: 'regionPages', scale: { type: 'log' } });
     expect(enc.y).toMatchObject({ field: 'percent', aggregate: 'mean' });
-    expect(enc.y.title).toMatch(/%/);
+    expect(text(enc.y.title)).toMatch(/%/);
     expect(enc.color).toMatchObject({ field: 'slots', title: 'Slots per CPU' });
     expect(spec.transform).toEqual([{ calculate: "datum['failureRate'] * 100", as: 'percent' }]);
   });
@@ -154,7 +157,7 @@ describe('chart specs', () => {
     const enc = spec.encoding as Enc;
     expect(enc.x.field).toBe('variant');
     expect(enc.y).toMatchObject({ field: 'entriesPerFlush' });
-    expect(enc.y.title).toMatch(/entries/);
+    expect(text(enc.y.title)).toMatch(/entries/);
     expect(enc.color.field).toBe('category');
     expect((enc.color.scale?.domain as string[]).map((s) => s.split(' ')[0])).toEqual(['mermap', 'global', 'other', 'user']);
     expect((spec.data as { values: unknown[] }).values).toHaveLength(2 * 4);
@@ -171,7 +174,7 @@ describe('chart specs', () => {
     const enc = spec.encoding as Enc;
     expect(enc.x).toMatchObject({ field: 'possibleCpus', scale: { type: 'log' } });
     expect(enc.y).toMatchObject({ field: 'kib' });
-    expect(enc.y.title).toMatch(/KiB/);
+    expect(text(enc.y.title)).toMatch(/KiB/);
     expect(enc.color.field).toBe('regionPages');
     const values = (spec.data as { values: Array<Record<string, number>> }).values;
     expect(values.find((r) => r.regionPages === 512 && r.possibleCpus === 1)!.kib).toBe(12);
@@ -187,7 +190,7 @@ describe('chart specs', () => {
     expect(panels.map((p) => p.encoding.y.field)).toEqual(['flushesPer1000Gets', 'invlpgsPer1000Gets', 'costPerGetCycles', 'exposureMeanNs']);
     for (const p of panels) {
       expect(p.encoding.x.field).toBe('variant');
-      expect(p.encoding.y.title).toMatch(/per 1,000 gets|cycles|ns/);
+      expect(text(p.encoding.y.title)).toMatch(/per 1,000 gets|cycles|ns/);
     }
     expect(spec.resolve).toEqual({ scale: { y: 'independent' } });
   });
@@ -197,5 +200,19 @@ describe('chart specs', () => {
     expect((spec.usermeta as { caption: string }).caption).toBe(
       'variants rfc-v1, rfc-later · R = 16, 64 pages · 2, 3, 4 slots · 1 CPU (2 possible) · workload microbench · seed 1 · cost model molnar-2015',
     );
+  });
+});
+
+describe('fitAxisTitles', () => {
+  it('sets long axis titles on two lines, breaking before a parenthesis, and leaves short ones alone', async () => {
+    const { fitAxisTitles } = await import('../../src/analysis/charts/common.js');
+    const spec = fitAxisTitles({
+      encoding: { x: { title: 'Region size R (pages)' }, y: { title: 'Page of the region (offset from the CPU base, pages)' } },
+      spec: { encoding: { y: { title: 'Full flushes per 1,000 gets (mean over runs)' } } },
+    });
+    expect(spec).toEqual({
+      encoding: { x: { title: 'Region size R (pages)' }, y: { title: ['Page of the region', '(offset from the CPU base, pages)'] } },
+      spec: { encoding: { y: { title: ['Full flushes per 1,000 gets', '(mean over runs)'] } } },
+    });
   });
 });

@@ -224,3 +224,44 @@ export function pick(rows: ReadonlyArray<Row>, fields: readonly string[]): Row[]
     return o;
   });
 }
+
+/** Axis titles longer than this many characters are set on two lines. */
+const AXIS_TITLE_LINE = 34;
+
+function wrapTitle(title: unknown): unknown {
+  if (typeof title !== 'string' || title.length <= AXIS_TITLE_LINE) return title;
+  // break at the space closest to the middle, preferring the one before a '('
+  const mid = title.length / 2;
+  let best = -1;
+  for (let i = 0; i < title.length; i++) {
+    if (title[i] !== ' ') continue;
+    const score = Math.abs(i - mid) - (title[i + 1] === '(' ? 10 : 0);
+    if (best < 0 || score < Math.abs(best - mid) - (title[best + 1] === '(' ? 10 : 0)) best = i;
+  }
+  return best < 0 ? title : [title.slice(0, best), title.slice(best + 1)];
+}
+
+/**
+ * Vega centres an axis title on its axis; a title longer than the axis spills past both ends
+ * and the chart grows blank margins to hold it. Long x and y titles (in the spec, a facet's
+ * inner spec, and every layer) are set on two lines instead.
+ */
+export function fitAxisTitles<T extends Spec>(spec: T): T {
+  const visit = (s: Spec | undefined): void => {
+    if (s === undefined || s === null || typeof s !== 'object') return;
+    const enc = s.encoding as Spec | undefined;
+    if (enc !== undefined) {
+      for (const ch of ['x', 'y']) {
+        const e = enc[ch] as Spec | undefined;
+        if (e !== undefined && e !== null && typeof e === 'object' && 'title' in e) e.title = wrapTitle(e.title);
+      }
+    }
+    visit(s.spec as Spec | undefined);
+    for (const k of ['layer', 'hconcat', 'vconcat', 'concat'] as const) {
+      const list = s[k];
+      if (Array.isArray(list)) list.forEach((x) => visit(x as Spec));
+    }
+  };
+  visit(spec);
+  return spec;
+}

@@ -1,4 +1,4 @@
-import { distinct, hasField, meanBy, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec } from './common.js';
+import { distinct, hasField, meanBy, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec, fitAxisTitles } from './common.js';
 
 export interface FailureRateChartOptions {
   /** 'failureRate' (failed gets / gets, default) or 'fastPathFailuresPerAllocation' */
@@ -28,7 +28,7 @@ export function failureRateChart(input: ChartInput, caption?: string | CaptionCo
   };
   if (keys.includes('slots')) encoding.color = { field: 'slots', type: 'ordinal', title: 'Slots per CPU' };
   if (distinct(rows, 'variant').length > 1) encoding.column = { field: 'variant', type: 'nominal', title: 'Variant' };
-  return {
+  return fitAxisTitles({
     ...specHeader('Mermap get failure rate vs region size and slots', cap),
     data: { values: rows },
     transform: [{ calculate: `datum['${y}'] * 100`, as: 'percent' }],
@@ -36,5 +36,5 @@ export function failureRateChart(input: ChartInput, caption?: string | CaptionCo
     encoding,
     width: 300,
     height: 220,
-  };
+  });
 }

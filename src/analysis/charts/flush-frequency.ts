@@ -1,4 +1,4 @@
-import { hasField, meanBy, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec } from './common.js';
+import { hasField, meanBy, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec, fitAxisTitles } from './common.js';
 
 /**
  * Flush frequency vs region size: x = R (pages, log scale), y = full flushes per 1,000 gets
@@ -27,12 +27,12 @@ export function flushFrequencyChart(input: ChartInput, caption?: string | Captio
   };
   if (keys.includes('variant')) encoding.color = { field: 'variant', type: 'nominal', title: 'Variant' };
   if (keys.includes(cpuField)) encoding.column = { field: cpuField, type: 'ordinal', title: cpuField === 'cpus' ? 'Online CPUs' : 'Possible CPUs' };
-  return {
+  return fitAxisTitles({
     ...specHeader('Mermap flush frequency vs region size', cap),
     data: { values: rows },
     mark: { type: 'line', point: true },
     encoding,
     width: 260,
     height: 220,
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { meanBy, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Row, type Spec } from './common.js';
+import { meanBy, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Row, type Spec, fitAxisTitles } from './common.js';
 
 /**
  * Page-table memory of the mermap per mm vs possible CPUs: mermap_mm_prepare() builds the tables
@@ -15,7 +15,7 @@ export function pageTableMemoryChart(input: ChartInput, caption?: string | Capti
     kib: ((r.pageTablesBytesPerMm as number) ?? 0) / 1024,
   }));
   const values = meanBy(rows, ['regionPages', 'possibleCpus'], ['kib']);
-  return {
+  return fitAxisTitles({
     ...specHeader('Mermap page-table memory per mm vs possible CPUs', cap),
     data: { values },
     mark: { type: 'line', point: true },
@@ -31,5 +31,5 @@ export function pageTableMemoryChart(input: ChartInput, caption?: string | Capti
     },
     width: 420,
     height: 260,
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { distinct, meanBy, MAX_POINTS, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec } from './common.js';
+import { distinct, meanBy, MAX_POINTS, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec, fitAxisTitles } from './common.js';
 
 /** A panel of the comparison: the row field and its axis title (with unit). */
 export interface PolicyMetric {
@@ -32,7 +32,7 @@ export function policyComparisonChart(input: ChartInput, caption?: string | Capt
   const fields = metrics.map((m) => m.field);
   rows = rows.length > MAX_POINTS ? meanBy(rows, [x], fields) : rows.map((r) => Object.fromEntries([x, ...fields].map((f) => [f, r[f] ?? null])));
   const xTitle = x === 'variant' ? 'Variant / policy' : x;
-  return {
+  return fitAxisTitles({
     ...specHeader('Mermap variants and alternative policies compared', cap),
     data: { values: rows },
     hconcat: metrics.map((m) => ({
@@ -50,5 +50,5 @@ export function policyComparisonChart(input: ChartInput, caption?: string | Capt
       height: 200,
     })),
     resolve: { scale: { y: 'independent' } },
-  };
+  });
 }

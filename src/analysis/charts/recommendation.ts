@@ -1,4 +1,4 @@
-import { resolveCaption, specHeader, type CaptionConfig, type Spec } from './common.js';
+import { resolveCaption, specHeader, type CaptionConfig, type Spec, fitAxisTitles } from './common.js';
 
 /**
  * The recommended region size per possible-CPU count and variant (bars; a cross where no grid
@@ -9,7 +9,7 @@ export function recommendationChart(
   caption?: string | CaptionConfig,
 ): Spec {
   const rows = recs.map((r) => ({ possibleCpus: r.possibleCpus, variant: r.variant, regionPages: r.regionPages ?? 0, meets: r.regionPages !== null ? 'yes' : 'no grid point meets the targets' }));
-  return {
+  return fitAxisTitles({
     ...specHeader('Smallest region meeting the fallback and flush-cost targets', resolveCaption(caption, rows)),
     data: { values: rows },
     mark: { type: 'bar' },
@@ -27,5 +27,5 @@ export function recommendationChart(
     },
     width: 360,
     height: 220,
-  };
+  });
 }

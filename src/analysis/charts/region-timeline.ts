@@ -1,4 +1,4 @@
-import { MAX_POINTS, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Row, type Spec } from './common.js';
+import { MAX_POINTS, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Row, type Spec, fitAxisTitles } from './common.js';
 
 export interface RegionTimelineChartOptions {
   /** x axis: 'step' (events that touched the region, default), 'op' (event index) or 'time' (ms) */
@@ -60,7 +60,7 @@ export function regionTimelineChart(input: ChartInput, caption?: string | Captio
   }));
   const regionPages = rows.reduce((m, r) => Math.max(m, r.pageEnd as number), 0);
   const xTitle = mode === 'step' ? 'Step (events that touched this region)' : mode === 'op' ? 'Operation (event index)' : 'Simulated time (ms)';
-  return {
+  return fitAxisTitles({
     ...specHeader('Mermap region over time (the allocator diagram)', cap, extra),
     data: { values },
     mark: { type: 'rect', strokeWidth: 0 },
@@ -85,5 +85,5 @@ export function regionTimelineChart(input: ChartInput, caption?: string | Captio
     },
     width: Math.min(720, Math.max(240, order.length * 24)),
     height: 260,
-  };
+  });
 }

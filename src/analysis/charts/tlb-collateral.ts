@@ -1,4 +1,4 @@
-import { distinct, meanBy, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Row, type Spec } from './common.js';
+import { distinct, meanBy, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Row, type Spec, fitAxisTitles } from './common.js';
 
 export interface TlbCollateralChartOptions {
   /** the bars: 'variant' (default when present), 'cpu' (per-CPU rows), or any label column */
@@ -32,7 +32,7 @@ export function tlbCollateralChart(input: ChartInput, caption?: string | Caption
     });
   }
   const xTitle = x === 'variant' ? 'Variant' : x === 'cpu' ? 'CPU' : x;
-  return {
+  return fitAxisTitles({
     ...specHeader('TLB entries discarded per full flush: mermap vs collateral', cap),
     data: { values: long },
     mark: { type: 'bar' },
@@ -55,5 +55,5 @@ export function tlbCollateralChart(input: ChartInput, caption?: string | Caption
     },
     width: { step: 48 },
     height: 240,
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { hasField, meanBy, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec } from './common.js';
+import { hasField, meanBy, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec, fitAxisTitles } from './common.js';
 
 /**
  * Wasted VA vs region size: x = R (pages, log scale), y = time-weighted mean fraction of each
@@ -21,7 +21,7 @@ export function wastedVaByRegionChart(input: ChartInput, caption?: string | Capt
     ],
   };
   if (keys.includes('variant')) encoding.color = { field: 'variant', type: 'nominal', title: 'Variant' };
-  return {
+  return fitAxisTitles({
     ...specHeader('Mermap wasted VA vs region size', cap),
     data: { values: rows },
     transform: [{ calculate: "datum['wastedVaMeanFraction'] * 100", as: 'percent' }],
@@ -29,5 +29,5 @@ export function wastedVaByRegionChart(input: ChartInput, caption?: string | Capt
     encoding,
     width: 320,
     height: 220,
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { binMean, distinct, hasField, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec } from './common.js';
+import { binMean, distinct, hasField, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec, fitAxisTitles } from './common.js';
 
 export interface WastedVaChartOptions {
   /** 'wastedMeanFraction' (the interval's time-weighted mean, default) or 'wastedFraction' (the state at the sample) */
@@ -38,12 +38,12 @@ export function wastedVaChart(input: ChartInput, caption?: string | CaptionConfi
     ],
   };
   if (series !== null) encoding.color = { field: series, type: 'nominal', title: series === 'variant' ? 'Variant' : series };
-  return {
+  return fitAxisTitles({
     ...specHeader('Wasted mermap VA over time', cap, extra),
     data: { values: rows },
     mark: { type: 'line', interpolate: 'step-after' },
     encoding,
     width: 520,
     height: 240,
-  };
+  });
 }
