@@ -31,7 +31,12 @@ export interface MachineConfig {
   allocator?: string;
   allocatorOptions?: AllocatorOptions;
   tlb?: string | TlbConfig;
-  /** CR3 writes keep other mms' entries (PCID on; default) or flush them (PCID off). */
+  /**
+   * PCID on (default): each CPU tags TLB entries with one of TLB_NR_DYN_ASIDS = 6 dynamic ASIDs
+   * (arch/x86/include/asm/tlbflush.h), handed to mms round robin as in choose_new_asid(); a CR3
+   * write keeps the entries of mms that still hold an ASID there. PCID off: every CR3 write
+   * flushes the non-global entries.
+   */
   pcid?: boolean;
   /** the checker (default on) */
   checker?: boolean;
@@ -65,9 +70,11 @@ export function combineObservers(list: MachineObserver[]): MachineObserver | nul
   return out;
 }
 
+/** TLB_NR_DYN_ASIDS (arch/x86/include/asm/tlbflush.h): dynamic ASIDs per CPU. */
+export const TLB_NR_DYN_ASIDS = 6;
+
 interface MmRec {
   id: number;
-  pcid: number;
   pt: PageTable;
   alloc: MermapAllocator;
   stamps: MmStamps;
@@ -121,6 +128,14 @@ export class Machine {
   remoteInvlpgs = 0;
 
   readonly currentTask: Int32Array;
+  /** the mm holding each dynamic ASID of each online CPU: [cpu * 6 + asid], -1 free */
+  private readonly asidMm: Int32Array;
+  /** cpu_tlbstate.next_asid */
+  private readonly nextAsid: Int32Array;
+  /** PCID loaded in CR3 on each CPU (ASID + 1 with PCID on; 0 without) */
+  private readonly currentPcidOf: Int32Array;
+  /** CR3 writes that had to flush (a reused ASID, or no PCID) */
+  cr3Flushes = 0;
   readonly currentMm: Int32Array;
   private readonly allocOptions: AllocatorOptions;
   private readonly mms: MmRec[] = [];
@@ -163,6 +178,9 @@ export class Machine {
       t.onMermapRef = onRef;
       this.tlbs.push(t);
     }
+    this.asidMm = new Int32Array(this.onlineCpus * TLB_NR_DYN_ASIDS).fill(-1);
+    this.nextAsid = new Int32Array(this.onlineCpus);
+    this.currentPcidOf = new Int32Array(this.possibleCpus);
     this.currentTask = new Int32Array(this.possibleCpus).fill(-1);
     this.currentMm = new Int32Array(this.possibleCpus).fill(-1);
     this.host = {
@@ -192,7 +210,6 @@ export class Machine {
     const info = allocatorInfo(this.allocatorName)!;
     const rec: MmRec = {
       id,
-      pcid: this.pcidEnabled ? (id % 4095) + 1 : 0,
       pt: new PageTable(this.geometry.levels),
       alloc: info.factory(this.geometry, this.host, this.allocOptions),
       stamps: new MmStamps(this.possibleCpus),
@@ -301,7 +318,13 @@ export class Machine {
     this.inTask[task] = inTask ? 1 : 0;
   }
 
-  /** Run `task` on its CPU: a CR3 write when the mm changes (PCID-tagged, or flushing without PCID). */
+  /**
+   * Run `task` on its CPU: switch_mm_irqs_off(). A CR3 write when the mm changes. With PCID the
+   * mm keeps its ASID on this CPU if it still has one (no flush: entries tagged with it are
+   * still its own); otherwise choose_new_asid() takes the next of the 6 round robin and the CR3
+   * write flushes that PCID, dropping what the ASID's previous mm left there. Without PCID every
+   * CR3 write flushes the non-global entries.
+   */
   switchTo(task: number): void {
     const cpu = this.taskCpu[task];
     if (this.currentTask[cpu] === task) return;
@@ -310,10 +333,33 @@ export class Machine {
     if (this.currentMm[cpu] === mm) return;
     this.currentMm[cpu] = mm;
     this.cr3Writes++;
+    const tlb = this.tlbs[cpu];
     if (!this.pcidEnabled) {
-      // Without PCID every CR3 write drops the non-global entries (all tagged PCID 0).
-      this.tlbs[cpu].flushPcid(0, 0, false, FLUSH_CR3);
+      this.cr3Flushes++;
+      tlb.flushPcid(0, 0, false, FLUSH_CR3);
       this.checker.cpuEpoch[cpu]++;
+      return;
+    }
+    const s0 = cpu * TLB_NR_DYN_ASIDS;
+    for (let a = 0; a < TLB_NR_DYN_ASIDS; a++) {
+      if (this.asidMm[s0 + a] === mm) {
+        this.currentPcidOf[cpu] = a + 1;
+        return;
+      }
+    }
+    let asid = this.nextAsid[cpu];
+    if (asid >= TLB_NR_DYN_ASIDS) asid = 0;
+    this.nextAsid[cpu] = asid + 1;
+    const previous = this.asidMm[s0 + asid];
+    this.asidMm[s0 + asid] = mm;
+    const pcid = asid + 1;
+    this.currentPcidOf[cpu] = pcid;
+    if (previous >= 0) {
+      // the reused PCID still tags the previous mm's entries: the CR3 write flushes them
+      this.cr3Flushes++;
+      tlb.flushPcid(pcid, pcid, false, FLUSH_CR3);
+      tlb.forgetPcid(pcid);
+      this.mms[previous].stamps.epoch[cpu]++;
     }
   }
 
@@ -429,6 +475,7 @@ export class Machine {
     const pt = rec.pt;
     const unmapped = alloc.unmappedPte;
     const tlb = this.tlbs[cpu];
+    const pcid = this.currentPcidOf[cpu];
     let idx = -1;
     for (let i = 0; i < n; i++) {
       const vpn = base + i;
@@ -437,7 +484,7 @@ export class Machine {
         pt.ptes[idx] = unmapped;
         this.pteWrites++;
       }
-      tlb.markStale(vpn, rec.pcid);
+      tlb.markStale(vpn, pcid);
     }
     if (this.observer !== null && this.observer.onPut !== undefined) this.observer.onPut(cpu, mm, task, handle, base, n);
     if (alloc.flushAfterPut !== undefined) alloc.flushAfterPut(cpu, base, n);
@@ -477,7 +524,8 @@ export class Machine {
     const rec = this.mms[this.taskMm[task]];
     const tlb = this.tlbs[cpu];
     this.accesses++;
-    if (tlb.lookup(vpn, rec.pcid) >= 0) return true;
+    const pcid = this.currentPcidOf[cpu];
+    if (tlb.lookup(vpn, pcid) >= 0) return true;
     const mmLocal = vpn >= this.geometry.mmLocalStartVpn && vpn < this.geometry.mmLocalEndVpn;
     const pt = vpn < this.userTop || mmLocal ? rec.pt : this.kernelPt;
     let pte = pt.walk(vpn);
@@ -493,7 +541,7 @@ export class Machine {
       pte = mkPte(this.nextUserPfn++, PTE_PRESENT | PTE_NX | (global ? PTE_GLOBAL : 0));
       pt.populate(vpn, 1, pte);
     }
-    tlb.fill(vpn, rec.pcid, pte);
+    tlb.fill(vpn, pcid, pte);
     return true;
   }
 
@@ -553,8 +601,7 @@ export class Machine {
   }
 
   private currentPcid(cpu: number): number {
-    const mm = this.currentMm[cpu];
-    return mm >= 0 ? this.mms[mm].pcid : 0;
+    return this.currentPcidOf[cpu];
   }
 
   /** Allocator-requested local flushes on a CPU, summed over mms (what replay reports). */

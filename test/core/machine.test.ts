@@ -90,3 +90,20 @@ describe('Machine: the mermap on real page tables', () => {
     expect(m.tlbs[0].mermapLive).toBe(0);
   });
 });
+
+describe('PCID: 6 dynamic ASIDs per CPU, handed out round robin (choose_new_asid)', () => {
+  it('a 7th mm on a CPU reuses ASID 0 and its CR3 write flushes what the first mm left under it', () => {
+    const m = new Machine({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
+    const tasks = Array.from({ length: 7 }, () => m.createTask(m.createMm(), 0));
+    m.access(tasks[0], 0x1000); // mm 0's user page, tagged with ASID 0 (PCID 1)
+    for (let i = 1; i < 6; i++) m.switchTo(tasks[i]);
+    expect(m.cr3Flushes).toBe(0);
+    m.switchTo(tasks[0]); // still holds ASID 0: no flush, its entry is still there
+    expect(m.tlbs[0].lookup(0x1000, 1)).toBeGreaterThanOrEqual(0);
+    m.switchTo(tasks[6]); // the 7th mm: ASID 0 again, flushed
+    expect(m.cr3Flushes).toBe(1);
+    expect(m.tlbs[0].lookup(0x1000, 1)).toBe(-1);
+    expect(m.tlbs[0].flushes[2]).toBe(1); // FLUSH_CR3
+    expect(m.cr3Writes).toBe(8); // mm 0, mms 1..5, mm 0 again, mm 6
+  });
+});

@@ -193,6 +193,8 @@ export interface MachineSummary {
   pageFaults: number;
   mermapFaults: number;
   cr3Writes: number;
+  /** CR3 writes that flushed: a dynamic ASID reused for another mm, or no PCID */
+  cr3Flushes: number;
   migrations: number;
   migrationsRefused: number;
   shootdowns: number;
@@ -275,6 +277,7 @@ const M_FIELDS = [
   'pageFaults',
   'mermapFaults',
   'cr3Writes',
+  'cr3Flushes',
   'migrations',
   'migrationsRefused',
   'shootdowns',
