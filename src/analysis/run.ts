@@ -95,6 +95,7 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   const totalEvents = config.length.events ?? null;
   const stats = drive(machine, source, metrics, {
     zeroCyclesPerPage: zeroCyclesOf(config),
+    slowPathProt: config.faults?.slowPathGlobalProt ? 'kernel' : 'noglobal',
     onProgress: opts.onProgress === undefined ? undefined : (n, ns) => opts.onProgress!(n, totalEvents, ns),
   });
   const summary = metrics.finish(stats.lastNs, stats.events);

@@ -251,7 +251,10 @@ const RunConfigSchema = obj({
   machine: MachineSchema.prefault({}),
   mermap: MermapSchema.prefault({}),
   workload: WorkloadSchema.prefault({ kind: 'unmapped-alloc' }),
-  faults: obj({ pteWriteFailProbability: probField().default(0) }).prefault({}),
+  faults: obj({
+    pteWriteFailProbability: probField().default(0),
+    slowPathGlobalProt: z.boolean({ error: 'must be true or false' }).default(false),
+  }).prefault({}),
   cost: obj({
       preset: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
       overrides: z.record(z.string(), z.number({ error: 'must be a finite number' }), {
@@ -440,6 +443,12 @@ export interface RunConfig {
   faults: {
     /** Probability that a get's PTE write fails (facts §8.3). Default 0. */
     pteWriteFailProbability: number;
+    /**
+     * RFC v1's slow path passes PAGE_KERNEL, global bit included on a kernel without PTI, to
+     * mermap_get_reserved(), which refuses it (facts §8.8): every fallback map then fails.
+     * Default false: the slow path uses the fast path's PAGE_KERNEL_NOGLOBAL.
+     */
+    slowPathGlobalProt: boolean;
   };
   /** Cost model: a preset name and numeric overrides (the models live in src/analysis). */
   cost?: { preset: string; overrides?: Record<string, number> | undefined } | undefined;
@@ -537,7 +546,7 @@ function allowedFields(input: unknown, path: ReadonlyArray<PropertyKey>): string
     case 'workload.sizes':
       return typeof dist === 'string' && sizes[dist] ? sizes[dist] : [];
     case 'faults':
-      return ['pteWriteFailProbability'];
+      return ['pteWriteFailProbability', 'slowPathGlobalProt'];
     case 'cost':
       return ['preset', 'overrides'];
     case 'length':

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,5 +110,18 @@ describe('scale and bad output folders', () => {
     const r = cli(['run', '--preset', 'kunit-tight', '--out', '/proc/mermap-lab-cannot-exist/run']);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("mermap-lab: /proc/mermap-lab-cannot-exist/run: cannot create the folder: ENOENT: no such file or directory, mkdir '/proc/mermap-lab-cannot-exist'\n");
+  });
+});
+
+describe('bug 8.8 in a run', () => {
+  it('faults.slowPathGlobalProt: every reserved map of the slow path fails with global_prot (a NULL dereference in the kernel)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-88-'));
+    const cfg = join(dir, 'c.json');
+    writeFileSync(cfg, JSON.stringify({ mermap: { variant: 'rfc-v1' }, workload: { kind: 'guest-memfd-populate', guestGiB: 0.125, vcpus: 2 }, faults: { slowPathGlobalProt: true } }));
+    const j = JSON.parse(cli(['run', cfg, '--json']).stdout);
+    expect(j.allocations).toBe(64); // 128 MiB of order-9 allocations
+    expect(j.fallbackPages).toBe(64 * 512);
+    expect(j.slowPathFailures).toBe(64 * 512);
+    expect(j.failures.global_prot).toBe(64 * 512);
   });
 });

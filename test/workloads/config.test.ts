@@ -54,7 +54,7 @@ describe('parseRunConfig defaults', () => {
         migrateProbability: 0.01,
         holdAfterZeroUs: 1000,
       },
-      faults: { pteWriteFailProbability: 0 },
+      faults: { pteWriteFailProbability: 0, slowPathGlobalProt: false },
       seed: 1,
       length: { events: 1_000_000 },
     });
