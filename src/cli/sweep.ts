@@ -42,8 +42,9 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
     validatePoint,
   });
   if (code !== 0 || o.out === undefined || o.report === false) return code;
-  if (!existsSync(join(o.out, 'results.arrow'))) {
-    process.stderr.write(`sweep: shard done; merge the shards (mermap-lab merge) and run mermap-lab report on the merged folder\n`);
+  const sharded = o.shard !== undefined && !/^\s*0\s*\/\s*1\s*$/.test(o.shard);
+  if (sharded || !existsSync(join(o.out, 'results.arrow'))) {
+    process.stderr.write(`sweep: shard ${o.shard ?? ''} done; join the shards with mermap-lab merge DIR... --out MERGED, then mermap-lab report MERGED --out REPORT\n`);
     return code;
   }
   const { data, text } = reportDataOf(o.out);

@@ -26,4 +26,18 @@ describe('mermap-lab sweep with real runs', () => {
     expect(rep.status).toBe(0);
     expect(rep.stdout).toContain(two.stdout.slice(two.stdout.indexOf('Smallest region'), two.stdout.indexOf('\n\n', two.stdout.indexOf('Smallest region'))));
   });
+
+  it('shards run with the real simulator merge into the unsharded bytes; a shard gets no report of its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-shards-'));
+    const env = { MERMAP_LAB_GIT_COMMIT: 'test' };
+    for (const i of [0, 1]) {
+      const r = cli(['sweep', '--preset', 'smoke', '--shard', `${i}/2`, '--out', join(dir, `s${i}`), '--workers', '1'], { env });
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain(`sweep: shard ${i}/2 done; join the shards with mermap-lab merge`);
+      expect(existsSync(join(dir, `s${i}`, 'report.html'))).toBe(false);
+    }
+    expect(cli(['merge', join(dir, 's0'), join(dir, 's1'), '--out', join(dir, 'merged')], { env }).status).toBe(0);
+    expect(cli(['sweep', '--preset', 'smoke', '--out', join(dir, 'whole'), '--workers', '2', '--no-report'], { env }).status).toBe(0);
+    for (const f of ['results.csv', 'results.arrow']) expect(readFileSync(join(dir, 'merged', f)).equals(readFileSync(join(dir, 'whole', f))), f).toBe(true);
+  });
 });
