@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { UsageError } from './errors.js';
 import { replayCommand } from './replay.js';
@@ -14,11 +15,18 @@ export function intOption(name: string, min: number): (v: string) => number {
   };
 }
 
+function packageVersion(): string {
+  // src/cli/main.ts and dist/cli/main.js both sit two levels below the package root
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('mermap-lab')
     .description('Simulate the Linux mermap (__GFP_UNMAPPED): paging, TLBs, allocator versions, workloads, sweeps')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
