@@ -1,4 +1,5 @@
 import type { MermapGeometry } from './paging/geometry.js';
+import { NumMap } from './util/num-map.js';
 
 /**
  * The checker: watches the machine and reports states that are unsafe in the kernel.
@@ -74,7 +75,7 @@ export class Checker {
   maxKept = 10_000;
   onViolation: ((v: Violation) => void) | null = null;
   /** translations to each pfn currently held by any TLB (mermap entries only) */
-  readonly tlbRefs = new Map<number, number>();
+  readonly tlbRefs = new NumMap(1024);
 
   private readonly g: MermapGeometry;
   private readonly R: number;
@@ -138,9 +139,7 @@ export class Checker {
 
   /** A TLB of some CPU started (+1) or stopped (-1) holding a mermap translation to pfn. */
   tlbRef(pfn: number, delta: number): void {
-    const n = (this.tlbRefs.get(pfn) ?? 0) + delta;
-    if (n === 0) this.tlbRefs.delete(pfn);
-    else this.tlbRefs.set(pfn, n);
+    this.tlbRefs.add(pfn, delta);
   }
 
   /** First pfn of [pfn, pfn+pages) some TLB still translates to through the mermap, or -1. */

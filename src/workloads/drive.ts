@@ -1,4 +1,5 @@
 import type { Machine } from '../core/machine.js';
+import { NumMap } from '../core/util/num-map.js';
 import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
 import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_RESERVED, EV_SWITCH, EV_TOUCH, EventChunk, FLAG_PROT_GLOBAL, FLAG_ZEROING, type EventSource } from './events.js';
 
@@ -12,8 +13,8 @@ import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_RESERVED, EV_SWITCH, EV_TOUCH, 
  * 1-page get, zero it, put it, local_irq_restore(). The allocation's PUT is then a no-op.
  * A GET without ZEROING (microbench, op scripts) has no fallback: its failure is only counted.
  *
- *   allocId -> handle   a small open-addressed table in typed arrays (live allocations are few),
- *                       so applying an event allocates nothing
+ *   allocId -> handle   a NumMap (typed arrays; live allocations are few), so applying an event
+ *                       allocates nothing
  */
 export interface DriveHooks {
   /** before each event: its simulated time and op index */
@@ -59,67 +60,6 @@ export interface DriveStats {
   migrationsRefused: number;
 }
 
-const EMPTY = -1;
-
-/** allocId -> handle, open addressing with linear probing and backward-shift deletion. */
-class IdTable {
-  private keys: Float64Array;
-  private vals: Int32Array;
-  private mask: number;
-  private size = 0;
-  constructor(capacity: number) {
-    let cap = 16;
-    while (cap < capacity * 2) cap *= 2;
-    this.keys = new Float64Array(cap).fill(EMPTY);
-    this.vals = new Int32Array(cap);
-    this.mask = cap - 1;
-  }
-  private slot(key: number): number {
-    return (Math.imul(key | 0, 0x9e3779b1) ^ ((key / 4294967296) | 0)) & this.mask;
-  }
-  set(key: number, val: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    let i = this.slot(key);
-    while (this.keys[i] !== EMPTY && this.keys[i] !== key) i = (i + 1) & this.mask;
-    if (this.keys[i] === EMPTY) this.size++;
-    this.keys[i] = key;
-    this.vals[i] = val;
-  }
-  /** value, or -1 when absent */
-  take(key: number): number {
-    let i = this.slot(key);
-    while (this.keys[i] !== key) {
-      if (this.keys[i] === EMPTY) return -1;
-      i = (i + 1) & this.mask;
-    }
-    const v = this.vals[i];
-    // backward-shift deletion keeps probe chains intact without tombstones
-    let j = i;
-    for (;;) {
-      j = (j + 1) & this.mask;
-      if (this.keys[j] === EMPTY) break;
-      const h = this.slot(this.keys[j]);
-      if ((j > i && (h <= i || h > j)) || (j < i && h <= i && h > j)) {
-        this.keys[i] = this.keys[j];
-        this.vals[i] = this.vals[j];
-        i = j;
-      }
-    }
-    this.keys[i] = EMPTY;
-    this.size--;
-    return v;
-  }
-  private grow(): void {
-    const oldK = this.keys;
-    const oldV = this.vals;
-    this.keys = new Float64Array(oldK.length * 2).fill(EMPTY);
-    this.vals = new Int32Array(oldK.length * 2);
-    this.mask = this.keys.length - 1;
-    this.size = 0;
-    for (let i = 0; i < oldK.length; i++) if (oldK[i] !== EMPTY) this.set(oldK[i], oldV[i]);
-  }
-}
-
 /** Create the source's mms (each prepared) and tasks on the machine. */
 export function setUpTopology(machine: Machine, source: EventSource): void {
   const t = source.topology;
@@ -130,9 +70,9 @@ export function setUpTopology(machine: Machine, source: EventSource): void {
 export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, opts: DriveOptions): DriveStats {
   const stats: DriveStats = { events: 0, lastNs: 0, fastPathFailures: 0, fallbackPages: 0, slowPathFailures: 0, unknownPuts: 0, migrationsRefused: 0 };
   const chunk = new EventChunk(4096);
-  const live = new IdTable(Math.max(64, machine.possibleCpus * 8));
+  const live = new NumMap(Math.max(64, machine.onlineCpus * 8));
   /** allocIds of reserved gets (RESERVED events) whose IRQs are off until their PUT */
-  const reservedLive = new IdTable(64);
+  const reservedLive = new NumMap(64);
   const touch = opts.zeroTouches ?? true;
   const zc = opts.zeroCyclesPerPage;
   const slowProt = opts.slowPathProt === 'kernel' ? PROT_KERNEL_GLOBAL : PROT_KERNEL_NOGLOBAL;

@@ -1,0 +1,106 @@
+/**
+ * A hash map from numbers to numbers in typed arrays: open addressing, linear probing,
+ * backward-shift deletion (no tombstones), doubling when half full. Keys are any finite numbers
+ * (page or frame numbers up to 2^53); -Infinity marks an empty slot. Set, get and delete
+ * allocate nothing unless the table grows, so it can sit in a per-event path where a JS Map
+ * would churn its backing store.
+ */
+const EMPTY = -Infinity;
+
+export class NumMap {
+  private keys: Float64Array;
+  private vals: Float64Array;
+  private mask: number;
+  size = 0;
+
+  constructor(capacity = 16) {
+    let cap = 16;
+    while (cap < capacity * 2) cap *= 2;
+    this.keys = new Float64Array(cap).fill(EMPTY);
+    this.vals = new Float64Array(cap);
+    this.mask = cap - 1;
+  }
+
+  private slot(key: number): number {
+    // mix the low and high 32 bits (page numbers differ in the low bits, kernel ones share the high)
+    return (Math.imul(key | 0, 0x9e3779b1) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b)) & this.mask;
+  }
+
+  private find(key: number): number {
+    let i = this.slot(key);
+    for (;;) {
+      const k = this.keys[i];
+      if (k === key) return i;
+      if (k === EMPTY) return -1;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  has(key: number): boolean {
+    return this.find(key) >= 0;
+  }
+
+  /** The value, or `absent` when the key is not there. */
+  get(key: number, absent = -1): number {
+    const i = this.find(key);
+    return i < 0 ? absent : this.vals[i];
+  }
+
+  set(key: number, val: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    let i = this.slot(key);
+    while (this.keys[i] !== EMPTY && this.keys[i] !== key) i = (i + 1) & this.mask;
+    if (this.keys[i] === EMPTY) this.size++;
+    this.keys[i] = key;
+    this.vals[i] = val;
+  }
+
+  /** Add delta to the key's value (0 when absent); a result of 0 removes the key. Returns the new value. */
+  add(key: number, delta: number): number {
+    const i = this.find(key);
+    const v = (i < 0 ? 0 : this.vals[i]) + delta;
+    if (v === 0) {
+      if (i >= 0) this.removeAt(i);
+    } else if (i >= 0) this.vals[i] = v;
+    else this.set(key, v);
+    return v;
+  }
+
+  /** Remove the key; returns its value, or `absent`. */
+  take(key: number, absent = -1): number {
+    const i = this.find(key);
+    if (i < 0) return absent;
+    const v = this.vals[i];
+    this.removeAt(i);
+    return v;
+  }
+
+  private removeAt(at: number): void {
+    let i = at;
+    let j = at;
+    for (;;) {
+      j = (j + 1) & this.mask;
+      if (this.keys[j] === EMPTY) break;
+      const h = this.slot(this.keys[j]);
+      // move keys[j] back into the hole at i unless its home slot h lies cyclically in (i, j]
+      const inRange = i <= j ? h > i && h <= j : h > i || h <= j;
+      if (!inRange) {
+        this.keys[i] = this.keys[j];
+        this.vals[i] = this.vals[j];
+        i = j;
+      }
+    }
+    this.keys[i] = EMPTY;
+    this.size--;
+  }
+
+  private grow(): void {
+    const oldK = this.keys;
+    const oldV = this.vals;
+    this.keys = new Float64Array(oldK.length * 2).fill(EMPTY);
+    this.vals = new Float64Array(oldK.length * 2);
+    this.mask = this.keys.length - 1;
+    this.size = 0;
+    for (let i = 0; i < oldK.length; i++) if (oldK[i] !== EMPTY) this.set(oldK[i], oldV[i]);
+  }
+}
