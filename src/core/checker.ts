@@ -87,6 +87,11 @@ export class Checker {
     this.enabled = enabled;
   }
 
+  /** Violation events are still being kept or passed on: worth building their detail text. */
+  get keeping(): boolean {
+    return this.violations.length < this.maxKept || this.onViolation !== null;
+  }
+
   report(kind: number, op: number, cpu: number, mm: number, task: number, vpn: number, pfn: number, detail: string): void {
     this.counts[kind]++;
     if (this.violations.length < this.maxKept || this.onViolation !== null) {

@@ -408,7 +408,7 @@ export class Machine {
       }
       const cpuBase = cpuBaseVpn(this.geometry, cpu);
       if (base < cpuBase || base + n > cpuBase + this.geometry.regionPages) {
-        this.checker.report(V_OUT_OF_REGION, this.clock.op, cpu, mm, task, base, -1, `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages`);
+        this.checker.report(V_OUT_OF_REGION, this.clock.op, cpu, mm, task, base, -1, this.checker.keeping ? `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages` : '');
       }
     }
     if (this.pteWriteFault !== null && this.pteWriteFault(task)) {
@@ -416,7 +416,7 @@ export class Machine {
       alloc.abortGet(h);
       this.failures[R_PTE_WRITE]++;
       if (this.checking) {
-        this.checker.report(V_MIGRATE_DISABLE_LEAK, this.clock.op, cpu, mm, task, base, -1, `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write`);
+        this.checker.report(V_MIGRATE_DISABLE_LEAK, this.clock.op, cpu, mm, task, base, -1, this.checker.keeping ? `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write` : '');
       }
       if (this.observer !== null && this.observer.onGetFail !== undefined) this.observer.onGetFail(cpu, mm, task, R_PTE_WRITE, pages, reserved);
       return -R_PTE_WRITE;
@@ -550,7 +550,7 @@ export class Machine {
     if (!this.checking) return;
     const p = this.checker.firstCachedPfn(pfn, pages);
     if (p >= 0) {
-      this.checker.report(V_STALE_TLB_AFTER_FREE, this.clock.op, cpu, -1, -1, -1, p, `pfn ${p} freed while a TLB still holds a mermap translation to it`);
+      this.checker.report(V_STALE_TLB_AFTER_FREE, this.clock.op, cpu, -1, -1, -1, p, this.checker.keeping ? `pfn ${p} freed while a TLB still holds a mermap translation to it` : '');
     }
   }
 

@@ -30,6 +30,7 @@
  */
 import { ptePfn, pteGlobal } from '../paging/pte.js';
 import { resolveTlbConfig, type TlbConfig } from './config.js';
+import { NumMap } from '../util/num-map.js';
 
 export const FLUSH_INVLPG = 0;
 export const FLUSH_ALL = 1;
@@ -211,7 +212,8 @@ export class Tlb {
   private missVpn = -1;
   private missPcid = -1;
   /** keys discarded by attributed flushes and not refilled yet: pcid (or GLOBAL_KEY) -> vpns */
-  private readonly remembered = new Map<number, Set<number>>();
+  /** per PCID (or GLOBAL_KEY): vpns discarded by an attributed flush and not refilled yet */
+  private readonly remembered = new Map<number, NumMap>();
   private rememberedCount = 0;
 
   constructor(cfg: TlbConfig, mermapLoVpn: number, mermapHiVpn: number, clock: Clock) {
@@ -269,7 +271,7 @@ export class Tlb {
     this.fills++;
     if (this.rememberedCount !== 0) {
       const set = this.remembered.get(global ? GLOBAL_KEY : pcid);
-      if (set !== undefined && set.delete(vpn)) {
+      if (set !== undefined && set.take(vpn, 0) !== 0) {
         this.rememberedCount--;
         this.refillsAfterFlush++;
       }
@@ -476,11 +478,11 @@ export class Tlb {
   private remember(key: number, vpn: number): void {
     let set = this.remembered.get(key);
     if (set === undefined) {
-      set = new Set<number>();
+      set = new NumMap(256);
       this.remembered.set(key, set);
     }
     if (!set.has(vpn)) {
-      set.add(vpn);
+      set.set(vpn, 1);
       this.rememberedCount++;
     }
   }
