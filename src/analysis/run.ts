@@ -6,7 +6,7 @@ import { createEventSource } from '../workloads/index.js';
 import { createUniform } from '../workloads/rng.js';
 import { resolveCostModel, type CostModel } from './cost-models.js';
 import { RunMetrics } from './metrics/run-metrics.js';
-import type { RunSummary } from './metrics/index.js';
+import type { FailureSample, RunSummary } from './metrics/index.js';
 import { labelFromRunConfig, summaryToRow, type RunRow } from './tables.js';
 
 /**
@@ -30,6 +30,8 @@ export type RunReport = RunSummary & {
   eventsPerSecond: number;
   wallSeconds: number;
   slowPathFailures: number;
+  /** the first failed gets with their region's state (RunMetrics.failureSamples) */
+  failureSamples: FailureSample[];
   config: RunConfig;
 };
 
@@ -110,6 +112,7 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
     eventsPerSecond: wallSeconds > 0 ? stats.events / wallSeconds : 0,
     wallSeconds,
     slowPathFailures: stats.slowPathFailures,
+    failureSamples: metrics.failureSamples(),
     config,
   };
   const alloc = machine.mmCount() > 0 ? machine.allocator(0) : null;

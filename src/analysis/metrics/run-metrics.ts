@@ -25,7 +25,7 @@
  */
 import { VIOLATION_KINDS } from '../../core/checker.js';
 import type { Machine, MachineObserver } from '../../core/machine.js';
-import { REASON_COUNT, REASON_NAMES } from '../../core/mermap/reasons.js';
+import { REASON_COUNT, REASON_NAMES, reasonName } from '../../core/mermap/reasons.js';
 import { mermapPrepareCostClosedForm } from '../../core/paging/cost.js';
 import { costOf, type Cost, type CostModel } from '../cost-models.js';
 import { LogHistogram } from './histogram.js';
@@ -90,6 +90,26 @@ export interface WastedVaSummary {
   /** (mm, CPU) regions with at least one get */
   activeRegions: number;
   regionPages: number;
+}
+
+/**
+ * One failed get and the state of its region at that moment (pages by state, as
+ * MermapAllocator.regionUsage() counts them): the first `maxFailureSamples` failures of a run.
+ */
+export interface FailureSample {
+  op: number;
+  timeNs: number;
+  cpu: number;
+  mm: number;
+  /** failure reason (the replay contract's names) */
+  reason: string;
+  requestPages: number;
+  live: number;
+  reclaimable: number;
+  pinned: number;
+  free: number;
+  /** next_addr as an offset from the CPU's region base */
+  nextOffset: number;
 }
 
 export interface FailureStates {
@@ -291,6 +311,10 @@ const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
 
 export class RunMetrics {
   readonly machine: Machine;
+  /** how many failures keep their region state (failureSamples()); the aggregate covers all */
+  maxFailureSamples = 64;
+  private readonly failSamples: FailureSample[] = [];
+  private readonly failScratch = new Float64Array(4);
   readonly options: MetricsOptions;
   /** online CPUs: the CPUs events run on */
   readonly cpus: number;
@@ -400,7 +424,7 @@ export class RunMetrics {
 
     this.observer = {
       onGet: (cpu, mm, _task, _h, _base, _pages, reserved) => this.onGet(cpu, mm, reserved),
-      onGetFail: (cpu, mm, _task, _reason, pages) => this.onGetFail(cpu, mm, pages),
+      onGetFail: (cpu, mm, _task, reason, pages) => this.onGetFail(cpu, mm, reason, pages),
       onPut: (cpu, mm) => this.onPut(cpu, mm),
       onFlush: (cpu, kind) => this.onFlush(cpu, kind),
     };
@@ -471,7 +495,25 @@ export class RunMetrics {
     this.touch(mm, cpu);
   }
 
-  private onGetFail(cpu: number, mm: number, pages: number): void {
+  private onGetFail(cpu: number, mm: number, reason: number, pages: number): void {
+    if (this.failSamples.length < this.maxFailureSamples) {
+      const alloc = this.machine.allocator(mm);
+      const u = this.failScratch;
+      alloc.regionUsage(cpu, u);
+      this.failSamples.push({
+        op: this.nowOp,
+        timeNs: this.nowNs,
+        cpu,
+        mm,
+        reason: reasonName(reason),
+        requestPages: pages,
+        live: u[0],
+        reclaimable: u[1],
+        pinned: u[2],
+        free: u[3],
+        nextOffset: alloc.nextOffset(cpu),
+      });
+    }
     this.totalGets++;
     this.totalFails++;
     this.lastFailCpu = cpu;
@@ -844,6 +886,11 @@ export class RunMetrics {
   }
 
   /** One row per online CPU (call after finish(); before it, the numbers run up to the latest tick). */
+  /** The first maxFailureSamples failed gets with their region's state (bounded). */
+  failureSamples(): FailureSample[] {
+    return this.failSamples.map((f) => ({ ...f }));
+  }
+
   perCpuRows(): Array<Record<string, number>> {
     const w = this.waste;
     w.closeAll(this.nowNs, this.nowOp);
