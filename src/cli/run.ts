@@ -93,6 +93,14 @@ export function formatRunSummary(r: RunResult): string {
     `gets        ${n(s.gets)} (${n(s.reservedGets)} reserved), puts ${n(s.puts)}, allocations ${n(s.allocations)}`,
     `flushes     ${n(s.flushes)}: ${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets, ${n(s.flushesPerSecond)} per simulated second; gets between flushes mean ${s.getsBetweenFlushes.mean.toFixed(1)}, p50 ${n(s.getsBetweenFlushes.p50)}, p99 ${n(s.getsBetweenFlushes.p99)}`,
     `failures    ${nonzero(s.failures)}`,
+    ...(s.failureSamples.length > 0
+      ? [
+          (() => {
+            const f = s.failureSamples[0];
+            return `first fail  op ${n(f.op)}, CPU ${f.cpu}, ${f.reason} for ${n(f.requestPages)} pages; its region: ${n(f.live)} live, ${n(f.reclaimable)} reclaimable, ${n(f.pinned)} pinned, ${n(f.free)} free (next_addr at ${n(f.nextOffset)})`;
+          })(),
+        ]
+      : []),
     `fallback    ${n(s.fastPathFailures)} fast-path failures (${pct(s.fastPathFailuresPerAllocation)} of allocations) -> ${n(s.fallbackPages)} reserved single-page maps${s.slowPathFailures > 0 ? `, ${n(s.slowPathFailures)} of which failed` : ''}`,
     `wasted VA   mean ${pct(s.wastedVa.meanFraction)}, peak ${pct(s.wastedVa.peakFraction)} of each region`,
     `TLB         ${n(s.tlb.hits)} hits, ${n(s.tlb.misses)} misses; per full flush discarded: mermap ${s.tlb.perFlush.mermap.toFixed(1)}, global ${s.tlb.perFlush.global.toFixed(1)}, other PCIDs ${s.tlb.perFlush.otherPcid.toFixed(1)}, user ${s.tlb.perFlush.user.toFixed(1)}; ${n(s.tlb.refillsAfterFlush)} refills after flushes`,
