@@ -17,6 +17,7 @@
  * event maps exactly one.
  */
 import { EV_GET, EV_PUT, EV_RESERVED, EV_SWITCH, FLAG_PROT_GLOBAL, type EventChunk, type EventSource, type WorkloadTopology } from '../events.js';
+import { parseReplayLine, ReplayError, type ReplayOp } from '../../core/replay.js';
 import { PHYS_BASE_PFN } from '../sched/phys.js';
 
 export type Op =
@@ -36,9 +37,11 @@ export class OpScriptError extends Error {
   }
 }
 
-const isWhole = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
-
-/** Parse an op script. Throws OpScriptError (file:line: message) at the first bad line. */
+/**
+ * Parse an op script. Throws OpScriptError (file:line: message) at the first bad line. Each
+ * line's grammar is the replay's own (parseReplayLine, src/core/replay.ts); this adds what a
+ * whole script must keep: a tag is live once at a time, a put names a live tag.
+ */
 export function parseOpScript(text: string, file = 'ops'): Op[] {
   const ops: Op[] = [];
   /** tag -> cpu of the live get */
@@ -46,39 +49,23 @@ export function parseOpScript(text: string, file = 'ops'): Op[] {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
-    const raw = lines[i]!.trim();
-    if (raw === '') continue;
-    const fail = (msg: string): never => {
-      throw new OpScriptError(file, lineNo, msg);
-    };
-    let v: unknown;
+    let o: ReplayOp | null;
     try {
-      v = JSON.parse(raw);
-    } catch {
-      fail('not a JSON object');
+      o = parseReplayLine(lines[i]!);
+    } catch (e) {
+      if (e instanceof ReplayError) throw new OpScriptError(file, lineNo, e.message);
+      throw e;
     }
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) fail('not a JSON object');
-    const o = v as Record<string, unknown>;
-    const tag = o.tag;
-    if (typeof tag !== 'string' || tag === '') return fail('"tag" must be a non-empty string');
+    if (o === null) continue;
     if (o.op === 'get') {
-      const cpu = o.cpu ?? 0;
-      if (!isWhole(cpu, 0)) return fail(`"cpu" must be a whole number >= 0, got ${JSON.stringify(cpu)}`);
-      if (!isWhole(o.pages, 1)) return fail(`"pages" must be a whole number >= 1, got ${JSON.stringify(o.pages)}`);
-      const reserved = o.reserved ?? false;
-      if (typeof reserved !== 'boolean') return fail('"reserved" must be true or false');
-      const prot = o.prot ?? 'noglobal';
-      if (prot !== 'global' && prot !== 'noglobal') return fail(`"prot" must be "global" or "noglobal", got ${JSON.stringify(prot)}`);
-      if (live.has(tag)) return fail(`tag ${JSON.stringify(tag)} is already live`);
-      live.set(tag, cpu);
-      ops.push({ op: 'get', line: lineNo, cpu, pages: o.pages, tag, reserved, prot });
-    } else if (o.op === 'put') {
-      const holder = live.get(tag);
-      if (holder === undefined) return fail(`put of tag ${JSON.stringify(tag)}, which is not live`);
-      live.delete(tag);
-      ops.push({ op: 'put', line: lineNo, cpu: holder, tag });
+      if (live.has(o.tag)) throw new OpScriptError(file, lineNo, `tag ${JSON.stringify(o.tag)} is already live`);
+      live.set(o.tag, o.cpu);
+      ops.push({ ...o, line: lineNo });
     } else {
-      return fail(`unknown op ${JSON.stringify(o.op)}: allowed are "get" and "put"`);
+      const holder = live.get(o.tag);
+      if (holder === undefined) throw new OpScriptError(file, lineNo, `put of tag ${JSON.stringify(o.tag)}, which is not live`);
+      live.delete(o.tag);
+      ops.push({ op: 'put', line: lineNo, cpu: holder, tag: o.tag });
     }
   }
   return ops;
