@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Every test, set-up included: npm packages, Jupyter (Debian packages), the tslab kernel,
-# Chromium for the browser test. Then: type check, build, the notebooks executed headlessly into
+# Chromium for the browser test. Then: lint (Biome), type check, build, the notebooks executed headlessly into
 # notebooks/out (executed copies, HTML, charts, facts), and vitest, whose test/notebooks checks
 # those outputs (so the notebooks run first). Exit status 0 only if everything passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-notebooks --with-browser
+echo "== lint (biome: formatter and linter)"
+npm run --silent lint
 echo "== type check"
 npm run --silent typecheck
 echo "== build"
