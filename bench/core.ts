@@ -103,9 +103,21 @@ export function benchCore(opts: { allocatorPairs?: number; machinePairs?: number
   const na = opts.allocatorPairs ?? 100_000_000;
   const nm = opts.machinePairs ?? 20_000_000;
   const rows: CoreBenchRow[] = [];
-  { const t = allocatorTarget(); rows.push(measure('tight / allocator alone', (n) => tight(t, n), na)); }
-  { const t = machineTarget(); rows.push(measure('tight / full machine', (n) => tight(t, n), nm)); }
-  { const t = allocatorTarget(); rows.push(measure('window / allocator alone', makeWindow(t), na / 4)); }
-  { const t = machineTarget(); rows.push(measure('window / full machine', makeWindow(t), nm / 4)); }
+  {
+    const t = allocatorTarget();
+    rows.push(measure('tight / allocator alone', (n) => tight(t, n), na));
+  }
+  {
+    const t = machineTarget();
+    rows.push(measure('tight / full machine', (n) => tight(t, n), nm));
+  }
+  {
+    const t = allocatorTarget();
+    rows.push(measure('window / allocator alone', makeWindow(t), na / 4));
+  }
+  {
+    const t = machineTarget();
+    rows.push(measure('window / full machine', makeWindow(t), nm / 4));
+  }
   return rows;
 }

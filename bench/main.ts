@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const sections: Section[] = [];
   const say = (s: string) => {
-    if (!json) process.stdout.write(s + '\n');
+    if (!json) process.stdout.write(`${s}\n`);
   };
 
   say('core: get/put pairs per second (one CPU, R = 512 pages)');
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       if (!json) console.table(rows);
     }
   }
-  if (json) process.stdout.write(JSON.stringify({ node: process.version, sections }, null, 2) + '\n');
+  if (json) process.stdout.write(`${JSON.stringify({ node: process.version, sections }, null, 2)}\n`);
 }
 
 await main();

@@ -3,7 +3,14 @@
  * into a reused 4096-event chunk, nothing consuming them. Target (issue): >= 10 M events/s, so
  * generation does not dominate a run.
  */
-import { createEventSource, EventChunk, parseRunConfig, presetConfig, type RunConfig, type RunConfigInput } from '../src/workloads/index.js';
+import {
+  createEventSource,
+  EventChunk,
+  parseRunConfig,
+  presetConfig,
+  type RunConfig,
+  type RunConfigInput,
+} from '../src/workloads/index.js';
 
 interface Case {
   name: string;
@@ -29,17 +36,34 @@ const cfg = (input: RunConfigInput) => () => parseRunConfig(input);
 const CASES: Case[] = [
   { name: 'preset default (unmapped-alloc, 4 CPUs, TLB pressure)', config: () => presetConfig('default') },
   { name: 'unmapped-alloc, 4 CPUs', config: cfg({ machine: { possibleCpus: 4 } }) },
-  { name: 'unmapped-alloc, 4 CPUs, init_on_free', config: cfg({ workload: { kind: 'unmapped-alloc', initMode: 'init_on_free' } }) },
+  {
+    name: 'unmapped-alloc, 4 CPUs, init_on_free',
+    config: cfg({ workload: { kind: 'unmapped-alloc', initMode: 'init_on_free' } }),
+  },
   { name: 'unmapped-alloc, 64 CPUs', config: cfg({ machine: { possibleCpus: 64 } }) },
   { name: 'unmapped-alloc, 1024 CPUs', config: cfg({ machine: { possibleCpus: 1024 } }) },
-  { name: 'unmapped-alloc, 1024 CPUs, TLB pressure', config: cfg({ machine: { possibleCpus: 1024 }, workload: { kind: 'unmapped-alloc', tlbPressure: {} } }) },
+  {
+    name: 'unmapped-alloc, 1024 CPUs, TLB pressure',
+    config: cfg({ machine: { possibleCpus: 1024 }, workload: { kind: 'unmapped-alloc', tlbPressure: {} } }),
+  },
   { name: 'preset nested-slots', config: () => presetConfig('nested-slots') },
-  { name: 'guest-memfd-populate, 4 TiB from 64 vCPUs', config: cfg({ machine: { possibleCpus: 64 }, workload: { kind: 'guest-memfd-populate', guestGiB: 4096, vcpus: 64 } }) },
+  {
+    name: 'guest-memfd-populate, 4 TiB from 64 vCPUs',
+    config: cfg({
+      machine: { possibleCpus: 64 },
+      workload: { kind: 'guest-memfd-populate', guestGiB: 4096, vcpus: 64 },
+    }),
+  },
   { name: 'microbench tight, 1 CPU', config: cfg({ machine: { possibleCpus: 1 }, workload: { kind: 'microbench' } }) },
-  { name: 'microbench window 3, 4 CPUs, sizes 1..64', config: cfg({ workload: { kind: 'microbench', mode: 'window', sizes: { dist: 'uniform', min: 1, max: 64 } } }) },
+  {
+    name: 'microbench window 3, 4 CPUs, sizes 1..64',
+    config: cfg({ workload: { kind: 'microbench', mode: 'window', sizes: { dist: 'uniform', min: 1, max: 64 } } }),
+  },
 ];
 
-export async function benchWorkloads(opts: { quick?: boolean } = {}): Promise<Array<{ name: string; eventsPerSecond: number }>> {
+export async function benchWorkloads(
+  opts: { quick?: boolean } = {},
+): Promise<Array<{ name: string; eventsPerSecond: number }>> {
   const events = opts.quick ? 2_000_000 : 10_000_000;
   const out: Array<{ name: string; eventsPerSecond: number }> = [];
   for (const c of CASES) {

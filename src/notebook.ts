@@ -38,7 +38,14 @@ export async function exportChart(dir: string, name: string, spec: object): Prom
 }
 
 /** Write report.html plus one SVG and PNG per section into dir. */
-export async function exportReport(dir: string, report: { title: string; intro?: string; sections: Array<{ id: string; title: string; caption: string; spec: object }> }): Promise<string> {
+export async function exportReport(
+  dir: string,
+  report: {
+    title: string;
+    intro?: string;
+    sections: Array<{ id: string; title: string; caption: string; spec: object }>;
+  },
+): Promise<string> {
   return (await render()).writeReport(dir, report).then((f) => f.html);
 }
 
@@ -59,7 +66,8 @@ function setPath(target: Record<string, unknown>, dotted: string, value: GridVal
   for (const k of keys.slice(0, -1)) {
     const next = o[k];
     if (next === undefined || next === null) o[k] = {};
-    else if (typeof next !== 'object' || Array.isArray(next)) throw new TypeError(`grid path ${dotted}: ${k} is not an object`);
+    else if (typeof next !== 'object' || Array.isArray(next))
+      throw new TypeError(`grid path ${dotted}: ${k} is not an object`);
     o = o[k] as Record<string, unknown>;
   }
   o[keys[keys.length - 1]] = value;
@@ -160,7 +168,12 @@ export async function runGrid(points: ReadonlyArray<GridPoint>, opts: GridRunOpt
     await new Promise((resolve) => setTimeout(resolve, 0));
     const result = runConfig(p.config, { regionTimeline: opts.regionTimeline });
     events += result.drive.events;
-    const run: GridRun = { params: p.params, config: p.config, row: gridRow(p.params, p.config, result.summary), summary: result.summary };
+    const run: GridRun = {
+      params: p.params,
+      config: p.config,
+      row: gridRow(p.params, p.config, result.summary),
+      summary: result.summary,
+    };
     if (opts.keepResults) run.result = result;
     out.push(run);
     report(p);
@@ -182,7 +195,11 @@ export function formatGridProgress(p: GridProgress, label = 'runs'): string {
  * A progress callback for runGrid that writes formatGridProgress() lines to `show` (e.g. a tslab
  * display handle's text()), at most every `everyMs` milliseconds, plus the first and the last.
  */
-export function progressPrinter(show: (text: string) => void, label = 'runs', everyMs = 250): (p: GridProgress) => void {
+export function progressPrinter(
+  show: (text: string) => void,
+  label = 'runs',
+  everyMs = 250,
+): (p: GridProgress) => void {
   let lastShown = -Infinity;
   return (p) => {
     const now = performance.now();
@@ -249,7 +266,8 @@ export class NotebookFacts {
 
   /** Record a computed value under `key` and return its text, for use in a statement. */
   fact(key: string, value: FactValue, format: FactFormat = {}): string {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError(`fact ${key}: ${value} is not a finite number`);
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new RangeError(`fact ${key}: ${value} is not a finite number`);
     const text = formatFact(value, format);
     const prev = this.facts[key];
     if (prev !== undefined && (prev.value !== value || prev.text !== text)) {
@@ -282,14 +300,20 @@ export class NotebookFacts {
 
   /** The facts file's content; chart paths relative to `dir` (default: the working directory). */
   toJSON(dir = '.'): NotebookFactsFile {
-    return { notebook: this.notebook, params: this.params, facts: this.facts, statements: this.statements, charts: this.charts(dir) };
+    return {
+      notebook: this.notebook,
+      params: this.params,
+      facts: this.facts,
+      statements: this.statements,
+      charts: this.charts(dir),
+    };
   }
 
   /** Write DIR/NOTEBOOK.facts.json (chart paths in it relative to DIR); returns the file name. */
   async write(dir: string): Promise<string> {
     makeDirs(dir);
     const name = `${this.notebook}.facts.json`;
-    await writeFile(path.join(dir, name), JSON.stringify(this.toJSON(dir), null, 2) + '\n');
+    await writeFile(path.join(dir, name), `${JSON.stringify(this.toJSON(dir), null, 2)}\n`);
     return name;
   }
 }
@@ -305,7 +329,8 @@ function escapeHtml(s: string): string {
 export function htmlTable(rows: ReadonlyArray<Record<string, unknown>>, columns?: readonly string[]): string {
   const cols = columns ?? (rows.length > 0 ? Object.keys(rows[0]) : []);
   const cell = (v: unknown): string => {
-    if (typeof v === 'number') return `<td style="text-align:right">${escapeHtml(Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 4 }))}</td>`;
+    if (typeof v === 'number')
+      return `<td style="text-align:right">${escapeHtml(Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 4 }))}</td>`;
     return `<td style="text-align:left">${escapeHtml(v === null || v === undefined ? '' : String(v))}</td>`;
   };
   const head = cols.map((c) => `<th style="text-align:left">${escapeHtml(c)}</th>`).join('');
@@ -339,7 +364,13 @@ export interface LineChartOptions {
 export function lineChart(rows: ReadonlyArray<Record<string, unknown>>, o: LineChartOptions): Spec {
   const encoding: Spec = {
     x: { field: o.x, type: 'quantitative', title: o.xTitle, ...(o.xLog ? { scale: { type: 'log', base: 2 } } : {}) },
-    y: { field: o.y, type: 'quantitative', aggregate: 'mean', title: o.yTitle, ...(o.yLog ? { scale: { type: 'log' } } : {}) },
+    y: {
+      field: o.y,
+      type: 'quantitative',
+      aggregate: 'mean',
+      title: o.yTitle,
+      ...(o.yLog ? { scale: { type: 'log' } } : {}),
+    },
     tooltip: [
       { field: o.x, type: 'quantitative', title: o.xTitle },
       { field: o.y, type: 'quantitative', aggregate: 'mean', title: o.yTitle, format: ',.3~f' },

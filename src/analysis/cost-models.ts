@@ -42,7 +42,8 @@ export interface CostModel {
  */
 const MOLNAR_2015: CostModel = {
   name: 'molnar-2015',
-  source: 'Molnar, linux-mm 2015: CR3 flush 96 cycles, INVLPG 260 cycles; walk 20 cycles (Haswell, facts §9.4); IPI ~1 us + 200 ns/receiver (unseel.com estimate)',
+  source:
+    'Molnar, linux-mm 2015: CR3 flush 96 cycles, INVLPG 260 cycles; walk 20 cycles (Haswell, facts §9.4); IPI ~1 us + 200 ns/receiver (unseel.com estimate)',
   invlpgCycles: 260,
   flushAllCycles: 96,
   cr3Cycles: 96,
@@ -63,7 +64,8 @@ const MOLNAR_2015: CostModel = {
 const HANSEN_2014: CostModel = {
   ...MOLNAR_2015,
   name: 'hansen-2014',
-  source: 'Hansen 2014 (tlb_single_page_flush_ceiling commit): 1-page flush 1,276 cycles, full flush 2,283 cycles; walk, IPI as molnar-2015',
+  source:
+    'Hansen 2014 (tlb_single_page_flush_ceiling commit): 1-page flush 1,276 cycles, full flush 2,283 cycles; walk, IPI as molnar-2015',
   invlpgCycles: 1276,
   flushAllCycles: 2283,
   cr3Cycles: 2283,
@@ -79,7 +81,8 @@ const HANSEN_2014: CostModel = {
 const KERNEL_COMMENT: CostModel = {
   ...MOLNAR_2015,
   name: 'kernel-tlb-c',
-  source: 'arch/x86/mm/tlb.c: ~100 ns per single-page flush, 33-page ceiling (~3,000 ns); 3 GHz assumed; walk, IPI as molnar-2015',
+  source:
+    'arch/x86/mm/tlb.c: ~100 ns per single-page flush, 33-page ceiling (~3,000 ns); 3 GHz assumed; walk, IPI as molnar-2015',
   invlpgCycles: 300,
   flushAllCycles: 9900,
   cr3Cycles: 9900,

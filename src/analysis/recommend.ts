@@ -37,7 +37,10 @@ function num(r: Row, k: string): number {
 
 export function recommendRegion(rows: ReadonlyArray<Row>, targets: Targets = DEFAULT_TARGETS): Recommendation[] {
   // mean over replicates of each (cpus, variant, R, slots)
-  const groups = new Map<string, { cpus: number; variant: string; R: number; slots: number; n: number; fb: number; cost: number; pt: number }>();
+  const groups = new Map<
+    string,
+    { cpus: number; variant: string; R: number; slots: number; n: number; fb: number; cost: number; pt: number }
+  >();
   for (const r of rows) {
     const cpus = num(r, 'possibleCpus');
     const variant = String(r.variant);
@@ -61,7 +64,17 @@ export function recommendRegion(rows: ReadonlyArray<Row>, targets: Targets = DEF
     const key = `${p.cpus}|${p.variant}`;
     let rec = byCase.get(key);
     if (rec === undefined) {
-      rec = { possibleCpus: p.cpus, variant: p.variant, regionPages: null, slots: null, fallbackRate: null, flushCostFraction: null, pageTableBytesPerMm: null, bestFallbackRate: Infinity, bestFlushCostFraction: Infinity };
+      rec = {
+        possibleCpus: p.cpus,
+        variant: p.variant,
+        regionPages: null,
+        slots: null,
+        fallbackRate: null,
+        flushCostFraction: null,
+        pageTableBytesPerMm: null,
+        bestFallbackRate: Infinity,
+        bestFlushCostFraction: Infinity,
+      };
       byCase.set(key, rec);
     }
     rec.bestFallbackRate = Math.min(rec.bestFallbackRate, p.fb);
@@ -88,14 +101,42 @@ function size(pages: number): string {
 
 /** The recommendation as a terminal table (plain text, aligned columns). */
 export function formatRecommendations(recs: Recommendation[], targets: Targets = DEFAULT_TARGETS): string {
-  const head = ['possible CPUs', 'variant', 'region (pages)', 'slots', 'fallback rate', 'flush cost', 'page tables / mm'];
+  const head = [
+    'possible CPUs',
+    'variant',
+    'region (pages)',
+    'slots',
+    'fallback rate',
+    'flush cost',
+    'page tables / mm',
+  ];
   const lines = recs.map((r) =>
     r.regionPages === null
-      ? [String(r.possibleCpus), r.variant, 'none meets both', '-', `best ${pct(r.bestFallbackRate)}`, `best ${pct(r.bestFlushCostFraction)}`, '-']
-      : [String(r.possibleCpus), r.variant, `${r.regionPages} (${size(r.regionPages)})`, String(r.slots), pct(r.fallbackRate), pct(r.flushCostFraction), `${((r.pageTableBytesPerMm ?? 0) / 1024).toFixed(0)} KiB`],
+      ? [
+          String(r.possibleCpus),
+          r.variant,
+          'none meets both',
+          '-',
+          `best ${pct(r.bestFallbackRate)}`,
+          `best ${pct(r.bestFlushCostFraction)}`,
+          '-',
+        ]
+      : [
+          String(r.possibleCpus),
+          r.variant,
+          `${r.regionPages} (${size(r.regionPages)})`,
+          String(r.slots),
+          pct(r.fallbackRate),
+          pct(r.flushCostFraction),
+          `${((r.pageTableBytesPerMm ?? 0) / 1024).toFixed(0)} KiB`,
+        ],
   );
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cols: string[]) => cols.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const fmt = (cols: string[]) =>
+    cols
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [
     `Smallest region with fallback rate < ${pct(targets.maxFallbackRate)} and flush cost < ${pct(targets.maxFlushCostFraction)} of cycles (mean over replicates):`,
     fmt(head),

@@ -1,6 +1,23 @@
-import { captionFor, recommendationChart, flushFrequencyChart, failureRateChart, pageTableMemoryChart, policyComparisonChart, regionTimelineChart, tlbCollateralChart, wastedVaByRegionChart, wastedVaChart } from './charts/index.js';
+import {
+  captionFor,
+  recommendationChart,
+  flushFrequencyChart,
+  failureRateChart,
+  pageTableMemoryChart,
+  policyComparisonChart,
+  regionTimelineChart,
+  tlbCollateralChart,
+  wastedVaByRegionChart,
+  wastedVaChart,
+} from './charts/index.js';
 import { pageTableRows } from './metrics/page-tables.js';
-import { formatRecommendations, recommendRegion, DEFAULT_TARGETS, type Recommendation, type Targets } from './recommend.js';
+import {
+  formatRecommendations,
+  recommendRegion,
+  DEFAULT_TARGETS,
+  type Recommendation,
+  type Targets,
+} from './recommend.js';
 import type { RunResult } from './run.js';
 import { labelFromRunConfig } from './tables.js';
 
@@ -11,7 +28,13 @@ import { labelFromRunConfig } from './tables.js';
 export interface ReportData {
   title: string;
   intro?: string;
-  sections: Array<{ id: string; title: string; caption: string; spec: object; table?: { columns: string[]; rows: unknown[][] } }>;
+  sections: Array<{
+    id: string;
+    title: string;
+    caption: string;
+    spec: object;
+    table?: { columns: string[]; rows: unknown[][] };
+  }>;
 }
 
 type Row = Record<string, unknown>;
@@ -28,21 +51,35 @@ function captionOf(spec: object): string {
 
 function recommendationTable(recs: Recommendation[]): { columns: string[]; rows: unknown[][] } {
   return {
-    columns: ['possible CPUs', 'variant', 'region pages', 'slots', 'fallback rate %', 'flush cost %', 'page tables KiB/mm'],
+    columns: [
+      'possible CPUs',
+      'variant',
+      'region pages',
+      'slots',
+      'fallback rate %',
+      'flush cost %',
+      'page tables KiB/mm',
+    ],
     rows: recs.map((r) => [
       r.possibleCpus,
       r.variant,
       r.regionPages ?? 'none',
       r.slots ?? '-',
       r.fallbackRate === null ? `best ${(r.bestFallbackRate * 100).toFixed(2)}` : (r.fallbackRate * 100).toFixed(2),
-      r.flushCostFraction === null ? `best ${(r.bestFlushCostFraction * 100).toFixed(2)}` : (r.flushCostFraction * 100).toFixed(3),
+      r.flushCostFraction === null
+        ? `best ${(r.bestFlushCostFraction * 100).toFixed(2)}`
+        : (r.flushCostFraction * 100).toFixed(3),
       r.pageTableBytesPerMm === null ? '-' : Math.round(r.pageTableBytesPerMm / 1024),
     ]),
   };
 }
 
 /** A sweep's report from its results rows (results.csv read back). */
-export function sweepReportData(name: string, rows: ReadonlyArray<Row>, targets: Targets = DEFAULT_TARGETS): { report: ReportData; recommendations: Recommendation[]; text: string } {
+export function sweepReportData(
+  name: string,
+  rows: ReadonlyArray<Row>,
+  targets: Targets = DEFAULT_TARGETS,
+): { report: ReportData; recommendations: Recommendation[]; text: string } {
   const recs = recommendRegion(rows, targets);
   const variants = [...new Set(rows.map((r) => String(r.variant)))];
   const caption = captionFor({
@@ -56,16 +93,42 @@ export function sweepReportData(name: string, rows: ReadonlyArray<Row>, targets:
   } as Parameters<typeof captionFor>[0]);
   const sections: ReportData['sections'] = [];
   const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: captionOf(spec), spec });
-  add('flush-frequency-vs-region', 'Flush frequency vs region size, per possible-CPU count', flushFrequencyChart(rows as Row[] as never, caption, { cpuField: 'possibleCpus' }));
-  add('fallback-rate-vs-region-and-slots', 'Fast-path failure (fallback) rate vs region size and slots', failureRateChart(rows as never, caption, { y: 'fastPathFailuresPerAllocation' }));
+  add(
+    'flush-frequency-vs-region',
+    'Flush frequency vs region size, per possible-CPU count',
+    flushFrequencyChart(rows as Row[] as never, caption, { cpuField: 'possibleCpus' }),
+  );
+  add(
+    'fallback-rate-vs-region-and-slots',
+    'Fast-path failure (fallback) rate vs region size and slots',
+    failureRateChart(rows as never, caption, { y: 'fastPathFailuresPerAllocation' }),
+  );
   add('wasted-va-vs-region', 'Wasted VA vs region size', wastedVaByRegionChart(rows as never, caption));
-  add('tlb-collateral-per-flush', 'Entries discarded per full flush, by kind', tlbCollateralChart(rows as never, caption));
-  const pt = pageTableRows({ regionPages: distinctNumbers(rows, 'regionPages'), possibleCpus: distinctNumbers(rows, 'possibleCpus') });
-  add('page-table-memory-vs-cpus', 'mermap page-table memory per mm vs possible CPUs', pageTableMemoryChart(pt as never, caption));
-  if (variants.length > 1) add('variant-comparison', 'Variants compared', policyComparisonChart(rows as never, caption));
+  add(
+    'tlb-collateral-per-flush',
+    'Entries discarded per full flush, by kind',
+    tlbCollateralChart(rows as never, caption),
+  );
+  const pt = pageTableRows({
+    regionPages: distinctNumbers(rows, 'regionPages'),
+    possibleCpus: distinctNumbers(rows, 'possibleCpus'),
+  });
+  add(
+    'page-table-memory-vs-cpus',
+    'mermap page-table memory per mm vs possible CPUs',
+    pageTableMemoryChart(pt as never, caption),
+  );
+  if (variants.length > 1)
+    add('variant-comparison', 'Variants compared', policyComparisonChart(rows as never, caption));
   const text = formatRecommendations(recs, targets);
   const recSpec = recommendationChart(recs, caption);
-  sections.push({ id: 'recommended-region-size', title: 'Recommended region size', caption: `${text.split('\n')[0]} ${captionOf(recSpec)}`, spec: recSpec, table: recommendationTable(recs) });
+  sections.push({
+    id: 'recommended-region-size',
+    title: 'Recommended region size',
+    caption: `${text.split('\n')[0]} ${captionOf(recSpec)}`,
+    spec: recSpec,
+    table: recommendationTable(recs),
+  });
   return {
     report: {
       title: `mermap-lab sweep '${name}'`,
@@ -78,7 +141,10 @@ export function sweepReportData(name: string, rows: ReadonlyArray<Row>, targets:
 }
 
 /** What a run leaves behind for its report (run --out DIR writes it as run.json). */
-export type RunArtifacts = Pick<RunResult, 'report' | 'perCpu' | 'perMm' | 'timeSeries' | 'regionTimeline' | 'regionText'>;
+export type RunArtifacts = Pick<
+  RunResult,
+  'report' | 'perCpu' | 'perMm' | 'timeSeries' | 'regionTimeline' | 'regionText'
+>;
 
 /** One run's report. */
 export function runReportData(result: RunArtifacts): ReportData {
@@ -86,9 +152,19 @@ export function runReportData(result: RunArtifacts): ReportData {
   const caption = captionFor(label as never);
   const sections: ReportData['sections'] = [];
   const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: captionOf(spec), spec });
-  if (result.timeSeries.length > 0) add('wasted-va-over-time', 'Wasted VA over time', wastedVaChart(result.timeSeries as never, caption));
-  if (result.regionTimeline.length > 0) add('region-timeline-cpu0', 'Region timeline of CPU 0', regionTimelineChart(result.regionTimeline as never, caption));
-  add('tlb-collateral-per-cpu', 'Entries discarded per full flush, by CPU', tlbCollateralChart(result.perCpu as never, caption));
+  if (result.timeSeries.length > 0)
+    add('wasted-va-over-time', 'Wasted VA over time', wastedVaChart(result.timeSeries as never, caption));
+  if (result.regionTimeline.length > 0)
+    add(
+      'region-timeline-cpu0',
+      'Region timeline of CPU 0',
+      regionTimelineChart(result.regionTimeline as never, caption),
+    );
+  add(
+    'tlb-collateral-per-cpu',
+    'Entries discarded per full flush, by CPU',
+    tlbCollateralChart(result.perCpu as never, caption),
+  );
   const s = result.report;
   return {
     title: `mermap-lab run: ${label.variant}, R = ${label.regionPages} pages, ${label.cpus} CPUs, ${label.workload}`,

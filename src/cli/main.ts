@@ -10,7 +10,8 @@ import { mergeCli, sweepCli } from './sweep.js';
 export function intOption(name: string, min: number): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got "${v}"`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got "${v}"`);
     return n;
   };
 }
@@ -111,7 +112,8 @@ export async function main(argv: string[]): Promise<void> {
     const err = e as Error & { exitCode?: number; issues?: string[] };
     if (e instanceof UsageError || err.exitCode === 2 || Array.isArray(err.issues)) {
       process.stderr.write(`mermap-lab: ${err.message}\n`);
-      if (Array.isArray(err.issues)) for (const i of err.issues) if (!err.message.includes(i)) process.stderr.write(`  ${i}\n`);
+      if (Array.isArray(err.issues))
+        for (const i of err.issues) if (!err.message.includes(i)) process.stderr.write(`  ${i}\n`);
       process.exitCode = 2;
       return;
     }

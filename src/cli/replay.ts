@@ -16,7 +16,11 @@ export interface ReplayOptions {
  * mermap-lab replay SCRIPT.jsonl: one result line per op, written as each op is applied, so a
  * bad line stops the run with every earlier result already on stdout.
  */
-export async function replayCommand(script: string, opts: ReplayOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function replayCommand(
+  script: string,
+  opts: ReplayOptions,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   if (!allocatorNames().includes(opts.variant)) {
     throw new UsageError(`--variant ${opts.variant} is not known: one of ${allocatorNames().join(', ')}`);
   }
@@ -46,7 +50,7 @@ export async function replayCommand(script: string, opts: ReplayOptions, out: No
     try {
       const op = parseReplayLine(line);
       if (op === null) continue;
-      buf += JSON.stringify(replayer.apply(op)) + '\n';
+      buf += `${JSON.stringify(replayer.apply(op))}\n`;
       if (buf.length > 1 << 16) {
         out.write(buf);
         buf = '';

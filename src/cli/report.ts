@@ -7,7 +7,10 @@ import { UsageError } from './errors.js';
 /** Read a sweep's results back (the Arrow file; arquero reads the CSV the same way). */
 export function readSweepRows(dir: string): { name: string; rows: Array<Record<string, unknown>> } {
   const arrow = join(dir, 'results.arrow');
-  if (!existsSync(arrow)) throw new UsageError(`${dir}: no results.arrow: the sweep has not finished (run it with --resume), or it is a shard (merge the shards first)`);
+  if (!existsSync(arrow))
+    throw new UsageError(
+      `${dir}: no results.arrow: the sweep has not finished (run it with --resume), or it is a shard (merge the shards first)`,
+    );
   const record = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { name?: string };
   const table = fromArrow(readFileSync(arrow));
   return { name: record.name ?? 'sweep', rows: table.objects() as Array<Record<string, unknown>> };
@@ -41,7 +44,8 @@ export async function writeReportFiles(data: ReportData, out: string): Promise<s
     return [files.html, ...files.charts.flatMap((c) => [c.svg, c.png])];
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'ENOENT' || code === 'EROFS' || code === 'ENOTDIR') throw new UsageError(`${out}: cannot write the report: ${(e as Error).message}`);
+    if (code === 'EACCES' || code === 'ENOENT' || code === 'EROFS' || code === 'ENOTDIR')
+      throw new UsageError(`${out}: cannot write the report: ${(e as Error).message}`);
     throw e;
   }
 }
@@ -50,7 +54,9 @@ export async function reportCommand(dir: string, o: { out?: string }): Promise<n
   if (o.out === undefined) throw new UsageError('--out DIR is required');
   const { data, text } = reportDataOf(dir);
   const files = await writeReportFiles(data, o.out);
-  if (text !== null) process.stdout.write(text + '\n');
-  process.stdout.write(`report: ${files.length} files in ${o.out} (report.html, ${(files.length - 1) / 2} charts as SVG and PNG)\n`);
+  if (text !== null) process.stdout.write(`${text}\n`);
+  process.stdout.write(
+    `report: ${files.length} files in ${o.out} (report.html, ${(files.length - 1) / 2} charts as SVG and PNG)\n`,
+  );
   return 0;
 }

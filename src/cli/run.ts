@@ -43,13 +43,22 @@ function buildConfig(o: RunCommandOptions): RunConfig {
   let raw: Record<string, unknown>;
   if (o.preset !== undefined) {
     if (!listPresets().some((p) => p.name === o.preset)) {
-      throw new UsageError(`--preset ${o.preset} is not known: one of ${listPresets().map((p) => p.name).join(', ')}`);
+      throw new UsageError(
+        `--preset ${o.preset} is not known: one of ${listPresets()
+          .map((p) => p.name)
+          .join(', ')}`,
+      );
     }
     raw = structuredClone(presetConfig(o.preset)) as unknown as Record<string, unknown>;
   } else if (o.trace !== undefined) {
-    if ((o.format ?? 'ftrace') !== 'ftrace') throw new UsageError(`--format ${o.format} is not known: the one trace format is ftrace`);
+    if ((o.format ?? 'ftrace') !== 'ftrace')
+      throw new UsageError(`--format ${o.format} is not known: the one trace format is ftrace`);
     const cpus = o.cpus ?? traceCpus(o.trace);
-    raw = { machine: { possibleCpus: cpus }, workload: { kind: 'ftrace', path: o.trace, lenient: o.lenient === true }, length: { events: Number.MAX_SAFE_INTEGER } };
+    raw = {
+      machine: { possibleCpus: cpus },
+      workload: { kind: 'ftrace', path: o.trace, lenient: o.lenient === true },
+      length: { events: Number.MAX_SAFE_INTEGER },
+    };
   } else {
     raw = structuredClone(loadRunConfig(o.config!)) as unknown as Record<string, unknown>;
   }
@@ -69,7 +78,8 @@ function buildConfig(o: RunCommandOptions): RunConfig {
   }
   if (o.events !== undefined) raw.length = { events: o.events };
   if (o.seed !== undefined) raw.seed = o.seed;
-  if (o.lenient && raw.workload && (raw.workload as Record<string, unknown>).kind === 'ftrace') (raw.workload as Record<string, unknown>).lenient = true;
+  if (o.lenient && raw.workload && (raw.workload as Record<string, unknown>).kind === 'ftrace')
+    (raw.workload as Record<string, unknown>).lenient = true;
   // overrides and the loaded file are validated again together
   return parseRunConfig(raw, o.config ?? (o.preset !== undefined ? `preset ${o.preset}` : o.trace));
 }
@@ -121,7 +131,10 @@ function withProgress<T>(enabled: boolean, f: (cb: (events: number, total: numbe
     return f((events, total) => {
       if (bar === null) {
         if (Date.now() - started < 1000) return;
-        bar = new cliProgress.SingleBar({ format: 'run [{bar}] {percentage}% | {value}/{total} events | ETA {eta}s', stream: process.stderr }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          { format: 'run [{bar}] {percentage}% | {value}/{total} events | ETA {eta}s', stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(total ?? events * 2, events);
       }
       if (total === null) bar.setTotal(Math.max(events * 2, 1));
@@ -136,7 +149,10 @@ export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStrea
   const config = buildConfig(o);
   if (o.out !== undefined) ensureDir(o.out);
   const result = withProgress(process.stderr.isTTY === true, (cb) =>
-    runConfig(config, { onProgress: (e, total) => cb(e, total), regionTimeline: o.out !== undefined || o.timeline === true }),
+    runConfig(config, {
+      onProgress: (e, total) => cb(e, total),
+      regionTimeline: o.out !== undefined || o.timeline === true,
+    }),
   );
   const report: RunReport = result.report;
   if (o.out !== undefined) {
@@ -148,11 +164,11 @@ export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStrea
       regionTimeline: result.regionTimeline,
       regionText: result.regionText,
     };
-    writeFileAtomicSync(join(o.out, 'run.json'), JSON.stringify(artifacts, null, 1) + '\n');
-    writeFileAtomicSync(join(o.out, 'per-cpu.csv'), toCSV(from(result.perCpu)) + '\n');
-    writeFileAtomicSync(join(o.out, 'time-series.csv'), toCSV(from(result.timeSeries)) + '\n');
+    writeFileAtomicSync(join(o.out, 'run.json'), `${JSON.stringify(artifacts, null, 1)}\n`);
+    writeFileAtomicSync(join(o.out, 'per-cpu.csv'), `${toCSV(from(result.perCpu))}\n`);
+    writeFileAtomicSync(join(o.out, 'time-series.csv'), `${toCSV(from(result.timeSeries))}\n`);
   }
-  if (o.json) out.write(JSON.stringify(report, null, 2) + '\n');
-  else out.write(formatRunSummary(result) + '\n');
+  if (o.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
+  else out.write(`${formatRunSummary(result)}\n`);
   return 0;
 }

@@ -44,13 +44,17 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
   if (code !== 0 || o.out === undefined || o.report === false) return code;
   const sharded = o.shard !== undefined && !/^\s*0\s*\/\s*1\s*$/.test(o.shard);
   if (sharded || !existsSync(join(o.out, 'results.arrow'))) {
-    process.stderr.write(`sweep: shard ${o.shard ?? ''} done; join the shards with mermap-lab merge DIR... --out MERGED, then mermap-lab report MERGED --out REPORT\n`);
+    process.stderr.write(
+      `sweep: shard ${o.shard ?? ''} done; join the shards with mermap-lab merge DIR... --out MERGED, then mermap-lab report MERGED --out REPORT\n`,
+    );
     return code;
   }
   const { data, text } = reportDataOf(o.out);
   const files = await writeReportFiles(data, o.out);
-  if (text !== null) process.stdout.write('\n' + text + '\n');
-  process.stdout.write(`\n${o.out}: results.csv, results.arrow, report.html and ${(files.length - 1) / 2} charts (SVG and PNG)\n`);
+  if (text !== null) process.stdout.write(`\n${text}\n`);
+  process.stdout.write(
+    `\n${o.out}: results.csv, results.arrow, report.html and ${(files.length - 1) / 2} charts (SVG and PNG)\n`,
+  );
   return code;
 }
 

@@ -92,7 +92,16 @@ export class Checker {
     return this.violations.length < this.maxKept || this.onViolation !== null;
   }
 
-  report(kind: number, op: number, cpu: number, mm: number, task: number, vpn: number, pfn: number, detail: string): void {
+  report(
+    kind: number,
+    op: number,
+    cpu: number,
+    mm: number,
+    task: number,
+    vpn: number,
+    pfn: number,
+    detail: string,
+  ): void {
     this.counts[kind]++;
     if (this.violations.length < this.maxKept || this.onViolation !== null) {
       const v: Violation = { kind: VIOLATION_KINDS[kind], op, cpu, mm, task, vpn, pfn, detail };

@@ -1,12 +1,35 @@
 import { allocatorInfo, allocatorNames } from './allocators.js';
-import { Checker, MmStamps, V_LOCK_IN_ATOMIC, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_REGION, V_REUSE_WITHOUT_FLUSH, V_STALE_TLB_AFTER_FREE } from './checker.js';
+import {
+  Checker,
+  MmStamps,
+  V_LOCK_IN_ATOMIC,
+  V_MIGRATE_DISABLE_LEAK,
+  V_OUT_OF_REGION,
+  V_REUSE_WITHOUT_FLUSH,
+  V_STALE_TLB_AFTER_FREE,
+} from './checker.js';
 import type { AllocatorOptions, FlushHost, MermapAllocator } from './mermap/allocator.js';
 import { REASON_COUNT, R_PTE_WRITE } from './mermap/reasons.js';
-import { cpuBaseVpn, DEFAULT_REGION_PAGES, mermapGeometry, type MermapGeometry, type PagingLevels } from './paging/geometry.js';
+import {
+  cpuBaseVpn,
+  DEFAULT_REGION_PAGES,
+  mermapGeometry,
+  type MermapGeometry,
+  type PagingLevels,
+} from './paging/geometry.js';
 import { mermapPrepareCostClosedForm } from './paging/cost.js';
 import { PageTable } from './paging/page-table.js';
 import { mkPte, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
-import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE, resolveTlbConfig, Tlb, type Clock, type TlbConfig } from './tlb/index.js';
+import {
+  FLUSH_ALL,
+  FLUSH_CR3,
+  FLUSH_INVLPG,
+  FLUSH_INVPCID_SINGLE,
+  resolveTlbConfig,
+  Tlb,
+  type Clock,
+  type TlbConfig,
+} from './tlb/index.js';
 
 /**
  * A machine of N possible CPUs (the first `onlineCpus` of them online), any number of mms and
@@ -43,7 +66,15 @@ export interface MachineConfig {
 }
 
 export interface MachineObserver {
-  onGet?(cpu: number, mm: number, task: number, handle: number, baseVpn: number, pages: number, reserved: boolean): void;
+  onGet?(
+    cpu: number,
+    mm: number,
+    task: number,
+    handle: number,
+    baseVpn: number,
+    pages: number,
+    reserved: boolean,
+  ): void;
   onGetFail?(cpu: number, mm: number, task: number, reason: number, pages: number, reserved: boolean): void;
   onPut?(cpu: number, mm: number, task: number, handle: number, baseVpn: number, pages: number): void;
   /** a flush on `cpu` (kind: FLUSH_* of src/core/tlb); for INVLPG, vpn is the page, else -1 */
@@ -261,7 +292,8 @@ export class Machine {
   }
 
   createTask(mm: number, cpu: number): number {
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.onlineCpus) throw new RangeError(`task on CPU ${cpu}: only the online CPUs 0..${this.onlineCpus - 1} run tasks`);
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.onlineCpus)
+      throw new RangeError(`task on CPU ${cpu}: only the online CPUs 0..${this.onlineCpus - 1} run tasks`);
     const id = this.taskMm.length;
     this.taskMm.push(mm);
     this.taskCpu.push(cpu);
@@ -365,7 +397,8 @@ export class Machine {
 
   /** Move a task to another CPU; refused (false) while it is migrate-disabled. */
   migrate(task: number, toCpu: number): boolean {
-    if (!Number.isInteger(toCpu) || toCpu < 0 || toCpu >= this.onlineCpus) throw new RangeError(`migration to CPU ${toCpu}: only the online CPUs 0..${this.onlineCpus - 1} run tasks`);
+    if (!Number.isInteger(toCpu) || toCpu < 0 || toCpu >= this.onlineCpus)
+      throw new RangeError(`migration to CPU ${toCpu}: only the online CPUs 0..${this.onlineCpus - 1} run tasks`);
     if (this.migrateDepth[task] > 0) {
       this.migrationsRefused++;
       return false;
@@ -395,7 +428,8 @@ export class Machine {
     const h = alloc.get(cpu, pages, reserved, prot, this.inTask[task] === 1);
     if (h < 0) {
       this.failures[-h]++;
-      if (this.observer !== null && this.observer.onGetFail !== undefined) this.observer.onGetFail(cpu, mm, task, -h, pages, reserved);
+      if (this.observer !== null && this.observer.onGetFail !== undefined)
+        this.observer.onGetFail(cpu, mm, task, -h, pages, reserved);
       return h;
     }
     // migrate_disable() happened before mermap_alloc(); it stays on for the caller.
@@ -404,21 +438,53 @@ export class Machine {
     const n = alloc.lastPages;
     if (this.checking) {
       if (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0)) {
-        this.checker.report(V_LOCK_IN_ATOMIC, this.clock.op, cpu, mm, task, base, -1, 'PTE lock taken in mermap get with preemption or IRQs off');
+        this.checker.report(
+          V_LOCK_IN_ATOMIC,
+          this.clock.op,
+          cpu,
+          mm,
+          task,
+          base,
+          -1,
+          'PTE lock taken in mermap get with preemption or IRQs off',
+        );
       }
       const cpuBase = cpuBaseVpn(this.geometry, cpu);
       if (base < cpuBase || base + n > cpuBase + this.geometry.regionPages) {
-        this.checker.report(V_OUT_OF_REGION, this.clock.op, cpu, mm, task, base, -1, this.checker.keeping ? `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages` : '');
+        this.checker.report(
+          V_OUT_OF_REGION,
+          this.clock.op,
+          cpu,
+          mm,
+          task,
+          base,
+          -1,
+          this.checker.keeping
+            ? `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages`
+            : '',
+        );
       }
     }
-    if (this.pteWriteFault !== null && this.pteWriteFault(task)) {
+    if (this.pteWriteFault?.(task)) {
       // apply_to_existing_page_range() failed: the slot is freed, migrate_enable() is forgotten
       alloc.abortGet(h);
       this.failures[R_PTE_WRITE]++;
       if (this.checking) {
-        this.checker.report(V_MIGRATE_DISABLE_LEAK, this.clock.op, cpu, mm, task, base, -1, this.checker.keeping ? `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write` : '');
+        this.checker.report(
+          V_MIGRATE_DISABLE_LEAK,
+          this.clock.op,
+          cpu,
+          mm,
+          task,
+          base,
+          -1,
+          this.checker.keeping
+            ? `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write`
+            : '',
+        );
       }
-      if (this.observer !== null && this.observer.onGetFail !== undefined) this.observer.onGetFail(cpu, mm, task, R_PTE_WRITE, pages, reserved);
+      if (this.observer !== null && this.observer.onGetFail !== undefined)
+        this.observer.onGetFail(cpu, mm, task, R_PTE_WRITE, pages, reserved);
       return -R_PTE_WRITE;
     }
     this.ensureRegions(rec, base, n);
@@ -446,11 +512,21 @@ export class Machine {
       this.pteWrites++;
     }
     if (reused >= 0) {
-      this.checker.report(V_REUSE_WITHOUT_FLUSH, this.clock.op, cpu, mm, task, reused, -1, 'page mapped again before its CPU flushed the old translation');
+      this.checker.report(
+        V_REUSE_WITHOUT_FLUSH,
+        this.clock.op,
+        cpu,
+        mm,
+        task,
+        reused,
+        -1,
+        'page mapped again before its CPU flushed the old translation',
+      );
     }
     this.liveAllocs[task]++;
     this.getsOk++;
-    if (this.observer !== null && this.observer.onGet !== undefined) this.observer.onGet(cpu, mm, task, h, base, n, reserved);
+    if (this.observer !== null && this.observer.onGet !== undefined)
+      this.observer.onGet(cpu, mm, task, h, base, n, reserved);
     return h;
   }
 
@@ -470,7 +546,16 @@ export class Machine {
     const base = alloc.lastBase;
     const n = alloc.lastPages;
     if (this.checking && alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0)) {
-      this.checker.report(V_LOCK_IN_ATOMIC, this.clock.op, cpu, mm, task, base, -1, 'PTE lock taken in mermap put with preemption or IRQs off');
+      this.checker.report(
+        V_LOCK_IN_ATOMIC,
+        this.clock.op,
+        cpu,
+        mm,
+        task,
+        base,
+        -1,
+        'PTE lock taken in mermap put with preemption or IRQs off',
+      );
     }
     const pt = rec.pt;
     const unmapped = alloc.unmappedPte;
@@ -486,7 +571,8 @@ export class Machine {
       }
       tlb.markStale(vpn, pcid);
     }
-    if (this.observer !== null && this.observer.onPut !== undefined) this.observer.onPut(cpu, mm, task, handle, base, n);
+    if (this.observer !== null && this.observer.onPut !== undefined)
+      this.observer.onPut(cpu, mm, task, handle, base, n);
     if (alloc.flushAfterPut !== undefined) alloc.flushAfterPut(cpu, base, n);
     if (this.migrateDepth[task] > 0) this.migrateDepth[task]--;
     if (this.liveAllocs[task] > 0) this.liveAllocs[task]--;
@@ -550,7 +636,16 @@ export class Machine {
     if (!this.checking) return;
     const p = this.checker.firstCachedPfn(pfn, pages);
     if (p >= 0) {
-      this.checker.report(V_STALE_TLB_AFTER_FREE, this.clock.op, cpu, -1, -1, -1, p, this.checker.keeping ? `pfn ${p} freed while a TLB still holds a mermap translation to it` : '');
+      this.checker.report(
+        V_STALE_TLB_AFTER_FREE,
+        this.clock.op,
+        cpu,
+        -1,
+        -1,
+        -1,
+        p,
+        this.checker.keeping ? `pfn ${p} freed while a TLB still holds a mermap translation to it` : '',
+      );
     }
   }
 
@@ -569,7 +664,8 @@ export class Machine {
     const pcid = this.currentPcid(cpu);
     this.tlbs[cpu].flushPcid(pcid, pcid, true, FLUSH_INVPCID_SINGLE);
     if (mm >= 0) this.mms[mm].stamps.epoch[cpu]++;
-    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_INVPCID_SINGLE, 0, -1);
+    if (this.observer !== null && this.observer.onFlush !== undefined)
+      this.observer.onFlush(cpu, FLUSH_INVPCID_SINGLE, 0, -1);
   }
 
   invlpg(cpu: number, vpn: number): void {

@@ -84,7 +84,7 @@ export class RegionTracer implements MachineObserver {
     for (const s of this.segments) {
       for (let i = 0; i < s.pages; i++) {
         const p = s.offset + i;
-        if (p >= 0 && p < this.regionPages && (out[p] !== ST_LIVE)) out[p] = s.state;
+        if (p >= 0 && p < this.regionPages && out[p] !== ST_LIVE) out[p] = s.state;
       }
     }
     return out;
@@ -93,7 +93,7 @@ export class RegionTracer implements MachineObserver {
   render(opts: RenderOptions = {}): string {
     const chars: string[] = new Array(this.regionPages).fill('_');
     // later segments drawn over earlier ones: live allocations over pending space
-    const ordered = [...this.segments].sort((a, b) => a.state === b.state ? 0 : a.state === ST_LIVE ? 1 : -1);
+    const ordered = [...this.segments].sort((a, b) => (a.state === b.state ? 0 : a.state === ST_LIVE ? 1 : -1));
     for (const s of ordered) {
       const up = s.state === ST_LIVE ? 'A' : 'T';
       const low = up.toLowerCase();
@@ -110,7 +110,10 @@ export class RegionTracer implements MachineObserver {
   outside(): string[] {
     return this.segments
       .filter((s) => s.offset < 0 || s.offset + s.pages > this.regionPages)
-      .map((s) => `${s.state === ST_LIVE ? 'live' : 'pending'} allocation at offset ${s.offset}, ${s.pages} pages: outside the ${this.regionPages}-page region`);
+      .map(
+        (s) =>
+          `${s.state === ST_LIVE ? 'live' : 'pending'} allocation at offset ${s.offset}, ${s.pages} pages: outside the ${this.regionPages}-page region`,
+      );
   }
 }
 
@@ -141,7 +144,7 @@ function layout(chars: string[], opts: RenderOptions): string {
     body = scaled;
     header = `(1 character = ${scale} pages; A: some page allocated, T: some page flush-pending, _: all free)\n`;
   }
-  const tail = split ? '|' + reserve.join('') : '';
+  const tail = split ? `|${reserve.join('')}` : '';
   const width = opts.width ?? 0;
   if (width <= 0 || body.length + tail.length <= width) return header + body.join('') + tail;
   const lines: string[] = [];
@@ -150,7 +153,7 @@ function layout(chars: string[], opts: RenderOptions): string {
     lines.push(`${String(from).padStart(5)}: ${body.slice(i, i + width).join('')}`);
   }
   if (split) lines.push(`${String(chars.length - 1).padStart(5)}: ${tail}`);
-  return header + `(folded at ${width} characters; each line starts with its first page offset)\n` + lines.join('\n');
+  return `${header}(folded at ${width} characters; each line starts with its first page offset)\n${lines.join('\n')}`;
 }
 
 /**

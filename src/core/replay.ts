@@ -83,7 +83,14 @@ export class Replayer {
       const pfn = 0x100000 + this.i * 0x1000;
       const h = m.mermapGet(task, op.pages, pfn, prot, op.reserved);
       const flushes = m.flushCount(op.cpu);
-      const res: ReplayGetResult = { i: this.i++, ok: h >= 0, offset: null, reason: null, flushes, violations: this.pending };
+      const res: ReplayGetResult = {
+        i: this.i++,
+        ok: h >= 0,
+        offset: null,
+        reason: null,
+        flushes,
+        violations: this.pending,
+      };
       if (h >= 0) {
         res.offset = m.allocator(this.mm).lastBase - cpuBaseVpn(m.geometry, op.cpu);
         this.live.set(op.tag, { task, cpu: op.cpu, handle: h, reserved: op.reserved });
@@ -96,7 +103,8 @@ export class Replayer {
     const l = this.live.get(op.tag);
     if (l === undefined) throw new ReplayError(`put of tag "${op.tag}", which is not live`);
     const r = m.mermapPut(l.task, l.handle);
-    if (r < 0) return { i: this.i++, ok: false, reason: reasonName(r), flushes: m.flushCount(l.cpu), violations: this.pending };
+    if (r < 0)
+      return { i: this.i++, ok: false, reason: reasonName(r), flushes: m.flushCount(l.cpu), violations: this.pending };
     this.live.delete(op.tag);
     if (l.reserved) m.localIrqRestore(l.task);
     return { i: this.i++, ok: true, flushes: m.flushCount(l.cpu), violations: this.pending };
@@ -128,13 +136,16 @@ export function parseReplayLine(line: string): ReplayOp | null {
   if (typeof tag !== 'string' || tag === '') throw new ReplayError('"tag" must be a non-empty string');
   if (o.op === 'get') {
     const cpu = o.cpu ?? 0;
-    if (typeof cpu !== 'number' || !Number.isInteger(cpu) || cpu < 0) throw new ReplayError(`"cpu" must be a whole number >= 0, got ${JSON.stringify(cpu)}`);
+    if (typeof cpu !== 'number' || !Number.isInteger(cpu) || cpu < 0)
+      throw new ReplayError(`"cpu" must be a whole number >= 0, got ${JSON.stringify(cpu)}`);
     const pages = o.pages;
-    if (typeof pages !== 'number' || !Number.isInteger(pages) || pages < 1) throw new ReplayError(`"pages" must be a whole number >= 1, got ${JSON.stringify(pages)}`);
+    if (typeof pages !== 'number' || !Number.isInteger(pages) || pages < 1)
+      throw new ReplayError(`"pages" must be a whole number >= 1, got ${JSON.stringify(pages)}`);
     const reserved = o.reserved ?? false;
     if (typeof reserved !== 'boolean') throw new ReplayError('"reserved" must be true or false');
     const prot = o.prot ?? 'noglobal';
-    if (prot !== 'global' && prot !== 'noglobal') throw new ReplayError(`"prot" must be "global" or "noglobal", got ${JSON.stringify(prot)}`);
+    if (prot !== 'global' && prot !== 'noglobal')
+      throw new ReplayError(`"prot" must be "global" or "noglobal", got ${JSON.stringify(prot)}`);
     return { op: 'get', cpu, pages, tag, reserved, prot };
   }
   if (o.op === 'put') return { op: 'put', tag };

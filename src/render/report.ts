@@ -122,7 +122,7 @@ export function escapeHtml(text: string): string {
  */
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => {
-    return '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
 }
 
@@ -309,7 +309,7 @@ export async function renderReportHtml(report: Report): Promise<string> {
       : '';
   const csp =
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; " +
-    "img-src data: blob:; font-src data:";
+    'img-src data: blob:; font-src data:';
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

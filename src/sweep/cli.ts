@@ -69,7 +69,7 @@ export function formatSummary(s: SweepSummary): string {
     }
   }
   lines.push(`results: ${s.files.csv}, ${s.files.arrow}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function parseWorkers(value: number | string | undefined): number | undefined {

@@ -18,7 +18,7 @@ export class SpecError extends SweepError {
   readonly source: string;
   readonly issues: string[];
   constructor(source: string, issues: string[]) {
-    super(`${source}: invalid sweep spec\n` + issues.map((i) => `  - ${i}`).join('\n'));
+    super(`${source}: invalid sweep spec\n${issues.map((i) => `  - ${i}`).join('\n')}`);
     this.name = 'SpecError';
     this.source = source;
     this.issues = issues;

@@ -62,9 +62,7 @@ export function mergeSweeps(dirs: string[], out: string): MergeSummary {
   const first = records[0]!;
   records.forEach((record, i) => {
     if (record.specHash !== first.specHash) {
-      throw new SweepError(
-        `${dirs[i]} holds another sweep (${describe(record)}) than ${dirs[0]} (${describe(first)})`,
-      );
+      throw new SweepError(`${dirs[i]} holds another sweep (${describe(record)}) than ${dirs[0]} (${describe(first)})`);
     }
     if (record.packageVersion !== first.packageVersion || record.gitCommit !== first.gitCommit) {
       throw new SweepError(
@@ -101,7 +99,9 @@ export function mergeSweeps(dirs: string[], out: string): MergeSummary {
     problems.push(...shown);
   }
   if (problems.length > 0) {
-    throw new SweepError(`cannot merge: the folders must hold every point exactly once\n` + problems.map((p) => `  - ${p}`).join('\n'));
+    throw new SweepError(
+      `cannot merge: the folders must hold every point exactly once\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 
   const provenance: Provenance = { packageVersion: first.packageVersion, gitCommit: first.gitCommit };

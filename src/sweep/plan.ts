@@ -153,9 +153,7 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
 
   const combinations = gridCombinations(spec.grid);
   const chosen =
-    spec.sample === undefined
-      ? null
-      : sampleCombinations(combinations, spec.sample.count, spec.sample.seed);
+    spec.sample === undefined ? null : sampleCombinations(combinations, spec.sample.count, spec.sample.seed);
   const count = chosen === null ? combinations : chosen.length;
   const lists = gridPaths.map((p) => spec.grid[p]!);
 

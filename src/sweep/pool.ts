@@ -107,7 +107,10 @@ const TS_EXTENSION = /\.(ts|mts|cts)$/;
 export function resolveModulePath(module: URL | string): string {
   const path = module instanceof URL || module.startsWith('file:') ? fileURLToPath(module) : module;
   if (existsSync(path)) return path;
-  const ts = path.replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts').replace(/\.cjs$/, '.cts');
+  const ts = path
+    .replace(/\.js$/, '.ts')
+    .replace(/\.mjs$/, '.mts')
+    .replace(/\.cjs$/, '.cts');
   if (ts !== path && existsSync(ts)) return ts;
   throw new SweepError(`worker module not found: ${path}`);
 }

@@ -52,7 +52,7 @@ export function createProgressReporter(options: ProgressOptions = {}): ProgressR
   let lastTenth = -1;
   let latest: SweepProgress | null = null;
   const print = (p: SweepProgress) => {
-    stream.write(formatProgressLine(p) + '\n');
+    stream.write(`${formatProgressLine(p)}\n`);
     lastTime = now();
     lastDone = p.done;
     lastTenth = tenth(p);

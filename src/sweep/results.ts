@@ -48,7 +48,11 @@ export function reservedColumns(gridPaths: readonly string[]): Set<string> {
   return new Set<string>([...LEAD_COLUMNS, ...gridPaths, ...PROVENANCE_COLUMNS]);
 }
 
-type ArrowType = ReturnType<typeof float64> | ReturnType<typeof int32> | ReturnType<typeof utf8> | ReturnType<typeof bool>;
+type ArrowType =
+  | ReturnType<typeof float64>
+  | ReturnType<typeof int32>
+  | ReturnType<typeof utf8>
+  | ReturnType<typeof bool>;
 
 function gridCell(value: unknown): Cell {
   if (value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
@@ -95,23 +99,49 @@ export function resultsTable(
   const columns = new Map<string, Cell[]>();
   const types: Record<string, ArrowType> = {};
   const info = rows.map((e) => context.pointInfo(e.point));
-  columns.set('point', rows.map((e) => e.point));
+  columns.set(
+    'point',
+    rows.map((e) => e.point),
+  );
   types.point = int32();
-  columns.set('replicate', info.map((i) => i.replicate));
+  columns.set(
+    'replicate',
+    info.map((i) => i.replicate),
+  );
   types.replicate = int32();
-  columns.set('configHash', rows.map((e) => e.configHash));
+  columns.set(
+    'configHash',
+    rows.map((e) => e.configHash),
+  );
   types.configHash = utf8();
-  columns.set('seed', rows.map((e) => e.seed));
+  columns.set(
+    'seed',
+    rows.map((e) => e.seed),
+  );
   types.seed = uint32();
   const settle = (name: string, values: Cell[]) => {
     const settled = settleColumn(values);
     columns.set(name, settled.values);
     types[name] = settled.type;
   };
-  for (const path of context.gridPaths) settle(path, info.map((i) => gridCell(i.grid[path])));
-  settle('packageVersion', rows.map(() => context.provenance.packageVersion));
-  settle('gitCommit', rows.map(() => context.provenance.gitCommit));
-  for (const name of fields) settle(name, rows.map((e) => (Object.hasOwn(e.row, name) ? e.row[name]! : null)));
+  for (const path of context.gridPaths)
+    settle(
+      path,
+      info.map((i) => gridCell(i.grid[path])),
+    );
+  settle(
+    'packageVersion',
+    rows.map(() => context.provenance.packageVersion),
+  );
+  settle(
+    'gitCommit',
+    rows.map(() => context.provenance.gitCommit),
+  );
+  for (const name of fields)
+    settle(
+      name,
+      rows.map((e) => (Object.hasOwn(e.row, name) ? e.row[name]! : null)),
+    );
 
   return { table: table(columns, [...columns.keys()]), types };
 }

@@ -53,14 +53,18 @@ const orRequired =
     issue.input === undefined ? 'required' : message;
 
 const nonNegativeInt = (what = 'must be an integer >= 0') =>
-  z.number({ error: orRequired(what) }).int({ error: what }).min(0, { error: what });
+  z
+    .number({ error: orRequired(what) })
+    .int({ error: what })
+    .min(0, { error: what });
 const positiveInt = (what = 'must be an integer >= 1') =>
-  z.number({ error: orRequired(what) }).int({ error: what }).min(1, { error: what });
+  z
+    .number({ error: orRequired(what) })
+    .int({ error: what })
+    .min(1, { error: what });
 
 const specSchema = z.strictObject({
-  name: z
-    .string({ error: orRequired('must be a non-empty string') })
-    .min(1, { error: 'must be a non-empty string' }),
+  name: z.string({ error: orRequired('must be a non-empty string') }).min(1, { error: 'must be a non-empty string' }),
   seed: nonNegativeInt(),
   replicates: positiveInt().default(1),
   base: z.record(z.string(), z.unknown(), { error: orRequired('must be a mapping (a run config)') }),
@@ -106,9 +110,7 @@ export function gridCombinations(grid: Record<string, unknown[]>): number {
  */
 export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new SpecError(source, [
-      `the spec must be a mapping with the fields ${TOP_FIELDS.join(', ')}`,
-    ]);
+    throw new SpecError(source, [`the spec must be a mapping with the fields ${TOP_FIELDS.join(', ')}`]);
   }
   const parsed = specSchema.safeParse(input);
   if (!parsed.success) {
@@ -154,7 +156,7 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
       return;
     }
     for (const earlier of keys.slice(0, k)) {
-      if (key.startsWith(earlier + '.') || earlier.startsWith(key + '.')) {
+      if (key.startsWith(`${earlier}.`) || earlier.startsWith(`${key}.`)) {
         issues.push(`${at}: overlaps grid.${earlier}`);
       }
     }
@@ -162,7 +164,7 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
     data.grid[key]!.forEach((value, i) => {
       const bad = firstNonJson(value);
       if (bad !== null) {
-        issues.push(`${at}[${i}]${bad === '' ? '' : bad.startsWith('[') ? bad : '.' + bad}: ${JSON_DATA}`);
+        issues.push(`${at}[${i}]${bad === '' ? '' : bad.startsWith('[') ? bad : `.${bad}`}: ${JSON_DATA}`);
         return;
       }
       const text = canonicalJson(value);

@@ -225,7 +225,7 @@ export function prepareOutDir(dir: string, record: SweepRecord, resume: boolean)
   try {
     makeDirs(dir);
     removeStaleTemps(dir);
-    writeFileAtomic(dir, SWEEP_FILE, JSON.stringify(record, null, 2) + '\n');
+    writeFileAtomic(dir, SWEEP_FILE, `${JSON.stringify(record, null, 2)}\n`);
   } catch (err) {
     throw unwritable(dir, err);
   }
@@ -244,11 +244,9 @@ export function encodeEntry(entry: JournalEntry): string {
     events: entry.events,
     row: entry.row,
   };
-  return (
-    JSON.stringify(ordered, (_key, value: unknown) =>
-      typeof value === 'number' && !Number.isFinite(value) ? { $number: String(value) } : value,
-    ) + '\n'
-  );
+  return `${JSON.stringify(ordered, (_key, value: unknown) =>
+    typeof value === 'number' && !Number.isFinite(value) ? { $number: String(value) } : value,
+  )}\n`;
 }
 
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };

@@ -93,11 +93,7 @@ export function defaultVmapLazyPages(onlineCpus: number): number {
 // issue's message is exactly what is allowed.
 
 function intField(allowed: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return z
-    .number({ error: allowed })
-    .int({ error: allowed })
-    .min(min, { error: allowed })
-    .max(max, { error: allowed });
+  return z.number({ error: allowed }).int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
 }
 function numField(allowed: string, min: number, opts: { exclusiveMin?: boolean; max?: number } = {}) {
   let s = z.number({ error: allowed });
@@ -256,15 +252,21 @@ const RunConfigSchema = obj({
     slowPathGlobalProt: z.boolean({ error: 'must be true or false' }).default(false),
   }).prefault({}),
   cost: obj({
-      preset: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
-      overrides: z.record(z.string(), z.number({ error: 'must be a finite number' }), {
+    preset: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
+    overrides: z
+      .record(z.string(), z.number({ error: 'must be a finite number' }), {
         error: 'must be an object of numbers',
-      }).optional(),
+      })
+      .optional(),
   }).optional(),
   seed: z
     .union(
       [
-        z.number({ error: SEED_ALLOWED }).int({ error: SEED_ALLOWED }).min(0, { error: SEED_ALLOWED }).max(Number.MAX_SAFE_INTEGER, { error: SEED_ALLOWED }),
+        z
+          .number({ error: SEED_ALLOWED })
+          .int({ error: SEED_ALLOWED })
+          .min(0, { error: SEED_ALLOWED })
+          .max(Number.MAX_SAFE_INTEGER, { error: SEED_ALLOWED }),
         z.string({ error: SEED_ALLOWED }).min(1, { error: SEED_ALLOWED }),
       ],
       { error: SEED_ALLOWED },
@@ -511,7 +513,7 @@ function dotted(path: ReadonlyArray<PropertyKey>): string {
 function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): { present: boolean; value: unknown } {
   let cur: unknown = root;
   for (const p of path) {
-    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, p)) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, p)) {
       return { present: false, value: undefined };
     }
     cur = (cur as Record<PropertyKey, unknown>)[p];
@@ -531,7 +533,11 @@ function allowedFields(input: unknown, path: ReadonlyArray<PropertyKey>): string
     ftrace: FtraceSchema,
   };
   const dist = valueAt(input, ['workload', 'sizes', 'dist']).value;
-  const sizes: Record<string, string[]> = { fixed: ['dist', 'pages'], uniform: ['dist', 'min', 'max'], table: ['dist', 'pages', 'weights'] };
+  const sizes: Record<string, string[]> = {
+    fixed: ['dist', 'pages'],
+    uniform: ['dist', 'min', 'max'],
+    table: ['dist', 'pages', 'weights'],
+  };
   switch (key) {
     case '':
       return Object.keys(RunConfigSchema.shape);
@@ -586,7 +592,14 @@ function crossFieldIssues(input: unknown): string[] {
   const region = regionRaw === undefined ? DEFAULT_MERMAP_REGION_PAGES : regionRaw;
   const levelsRaw = get('machine', 'pagingLevels');
   const levels = levelsRaw === undefined ? 4 : levelsRaw;
-  if (isInt(possible) && possible >= 1 && possible <= MAX_CPUS && isInt(region) && region >= 2 && (levels === 4 || levels === 5)) {
+  if (
+    isInt(possible) &&
+    possible >= 1 &&
+    possible <= MAX_CPUS &&
+    isInt(region) &&
+    region >= 2 &&
+    (levels === 4 || levels === 5)
+  ) {
     // The mermap must fit in the mm-local PGD slot after the LDT remap (facts §4.1, §4.2).
     const slotPages = 2 ** (levels === 5 ? 36 : 27);
     if (LDT_REMAP_PAGES + possible * region > slotPages) {
@@ -599,7 +612,9 @@ function crossFieldIssues(input: unknown): string[] {
   }
   const block = get('mermap', 'vmapBlockPages');
   if (isInt(block) && block >= 1 && isInt(region) && region >= 2 && block > region) {
-    out.push(`mermap.vmapBlockPages: ${block} is not allowed: a block must fit in the region (at most mermap.regionPages = ${region})`);
+    out.push(
+      `mermap.vmapBlockPages: ${block} is not allowed: a block must fit in the region (at most mermap.regionPages = ${region})`,
+    );
   }
   const kind = get('workload', 'kind');
   if (kind === 'unmapped-alloc') {

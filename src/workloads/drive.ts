@@ -1,7 +1,19 @@
 import type { Machine } from '../core/machine.js';
 import { NumMap } from '../core/util/num-map.js';
 import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
-import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_RESERVED, EV_SWITCH, EV_TOUCH, EventChunk, FLAG_PROT_GLOBAL, FLAG_ZEROING, type EventSource } from './events.js';
+import {
+  EV_FREE,
+  EV_GET,
+  EV_MIGRATE,
+  EV_PUT,
+  EV_RESERVED,
+  EV_SWITCH,
+  EV_TOUCH,
+  EventChunk,
+  FLAG_PROT_GLOBAL,
+  FLAG_ZEROING,
+  type EventSource,
+} from './events.js';
 
 /**
  * The run driver: applies a workload's event stream to a Machine, doing what the kernel's
@@ -68,7 +80,15 @@ export function setUpTopology(machine: Machine, source: EventSource): void {
 }
 
 export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, opts: DriveOptions): DriveStats {
-  const stats: DriveStats = { events: 0, lastNs: 0, fastPathFailures: 0, fallbackPages: 0, slowPathFailures: 0, unknownPuts: 0, migrationsRefused: 0 };
+  const stats: DriveStats = {
+    events: 0,
+    lastNs: 0,
+    fastPathFailures: 0,
+    fallbackPages: 0,
+    slowPathFailures: 0,
+    unknownPuts: 0,
+    migrationsRefused: 0,
+  };
   const chunk = new EventChunk(4096);
   const live = new NumMap(Math.max(64, machine.onlineCpus * 8));
   /** allocIds of reserved gets (RESERVED events) whose IRQs are off until their PUT */

@@ -15,7 +15,15 @@
  *   guest is populated. Guest memory stays allocated: no FREE.
  */
 import type { GuestMemfdConfig, RunConfig } from './config.js';
-import { EV_GET, EV_PUT, EV_SWITCH, FLAG_ZEROING, type EventChunk, type EventSource, type WorkloadTopology } from './events.js';
+import {
+  EV_GET,
+  EV_PUT,
+  EV_SWITCH,
+  FLAG_ZEROING,
+  type EventChunk,
+  type EventSource,
+  type WorkloadTopology,
+} from './events.js';
 import { CpuHeap } from './sched/cpu-heap.js';
 import { PhysAllocator } from './sched/phys.js';
 import type { GeneratorOptions } from './unmapped-alloc.js';
@@ -51,7 +59,8 @@ export class GuestMemfdSource implements EventSource {
   private done = false;
 
   constructor(config: RunConfig, opts: GeneratorOptions = {}) {
-    if (config.workload.kind !== 'guest-memfd-populate') throw new TypeError('GuestMemfdSource needs a guest-memfd-populate workload');
+    if (config.workload.kind !== 'guest-memfd-populate')
+      throw new TypeError('GuestMemfdSource needs a guest-memfd-populate workload');
     const w = config.workload;
     const online = config.machine.onlineCpus;
     this.cpus = Math.min(online, w.vcpus);

@@ -95,7 +95,9 @@ export function createEventSource(config: RunConfig): WorkloadSource {
       try {
         text = readFileSync(w.path, 'utf8');
       } catch (e) {
-        throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`]);
+        throw new ConfigError(w.path, [
+          `workload.path: ${w.path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        ]);
       }
       const ops = parseOpScript(text, w.path);
       info.ops = ops.length;
@@ -103,7 +105,7 @@ export function createEventSource(config: RunConfig): WorkloadSource {
       break;
     }
     case 'ftrace': {
-      let trace;
+      let trace: ReturnType<typeof parseFtraceFileSync>;
       try {
         trace = parseFtraceFileSync(w.path, {
           gfpFilter: w.gfpFilter,
@@ -114,7 +116,8 @@ export function createEventSource(config: RunConfig): WorkloadSource {
         });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (typeof code === 'string') throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${code})`]);
+        if (typeof code === 'string')
+          throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${code})`]);
         throw e;
       }
       info.ftrace = trace.summary;

@@ -13,7 +13,15 @@
  * GETs carry no ZEROING flag: a failed get is counted, with no fallback.
  */
 import type { MicrobenchConfig, RunConfig, SizeDistribution } from './config.js';
-import { EV_GET, EV_PUT, EV_RESERVED, EV_SWITCH, type EventChunk, type EventSource, type WorkloadTopology } from './events.js';
+import {
+  EV_GET,
+  EV_PUT,
+  EV_RESERVED,
+  EV_SWITCH,
+  type EventChunk,
+  type EventSource,
+  type WorkloadTopology,
+} from './events.js';
 import { AliasTable, createUniform, type Uniform } from './rng.js';
 import { PHYS_BASE_PFN } from './sched/phys.js';
 import type { GeneratorOptions } from './unmapped-alloc.js';

@@ -10,7 +10,8 @@ interface Preset {
 
 const PRESETS: Record<string, Preset> = {
   default: {
-    description: 'rfc-v1 page allocator zeroing unmapped pages on 4 CPUs (Poisson arrivals, default order mix), with TLB pressure',
+    description:
+      'rfc-v1 page allocator zeroing unmapped pages on 4 CPUs (Poisson arrivals, default order mix), with TLB pressure',
     input: {
       name: 'default',
       machine: { possibleCpus: 4 },
@@ -32,7 +33,8 @@ const PRESETS: Record<string, Preset> = {
     },
   },
   'guest-boot': {
-    description: 'a VM boot populating 1 GiB as order-9 allocations from 4 vCPUs: every GET takes the slow path under rfc-v1',
+    description:
+      'a VM boot populating 1 GiB as order-9 allocations from 4 vCPUs: every GET takes the slow path under rfc-v1',
     input: {
       name: 'guest-boot',
       machine: { possibleCpus: 4 },
@@ -44,7 +46,8 @@ const PRESETS: Record<string, Preset> = {
     },
   },
   'nested-slots': {
-    description: 'six threads of one mm per CPU preempting each other mid-zeroing, so more than 4 slots are wanted at once (facts §8.1)',
+    description:
+      'six threads of one mm per CPU preempting each other mid-zeroing, so more than 4 slots are wanted at once (facts §8.1)',
     input: {
       name: 'nested-slots',
       machine: { possibleCpus: 4 },
@@ -70,10 +73,12 @@ export function listPresets(): Array<{ name: string; description: string }> {
 
 /** The complete RunConfig of a preset (a fresh object each call). */
 export function presetConfig(name: string): RunConfig {
-  const p = Object.prototype.hasOwnProperty.call(PRESETS, name) ? PRESETS[name] : undefined;
+  const p = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
   if (!p) {
     throw new ConfigError('preset', [
-      `preset: ${JSON.stringify(name)} is not allowed: must be one of ${Object.keys(PRESETS).map((k) => JSON.stringify(k)).join(', ')}`,
+      `preset: ${JSON.stringify(name)} is not allowed: must be one of ${Object.keys(PRESETS)
+        .map((k) => JSON.stringify(k))
+        .join(', ')}`,
     ]);
   }
   return parseRunConfig(structuredClone(p.input), `preset ${name}`);

@@ -11,7 +11,15 @@
  * PCID), which is what a CR3 write or a PCID flush acts on. The touches carry the op's time.
  */
 import type { TlbPressureConfig } from './config.js';
-import { EV_GET, EV_PUT, EV_RESERVED, EV_TOUCH, EventChunk, type EventSource, type WorkloadTopology } from './events.js';
+import {
+  EV_GET,
+  EV_PUT,
+  EV_RESERVED,
+  EV_TOUCH,
+  EventChunk,
+  type EventSource,
+  type WorkloadTopology,
+} from './events.js';
 import { createUniform, type Seed, type Uniform } from './rng.js';
 
 /** First user vpn: 0x400000 >> 12, the classic x86-64 ELF load address. ASSUMPTION: any low user range works. */

@@ -108,7 +108,8 @@ export class UnmappedAllocSource implements EventSource {
   private done = false;
 
   constructor(config: RunConfig, opts: GeneratorOptions = {}) {
-    if (config.workload.kind !== 'unmapped-alloc') throw new TypeError('UnmappedAllocSource needs an unmapped-alloc workload');
+    if (config.workload.kind !== 'unmapped-alloc')
+      throw new TypeError('UnmappedAllocSource needs an unmapped-alloc workload');
     const w = (this.w = config.workload);
     const n = (this.n = config.machine.onlineCpus);
     this.endTimeNs = opts.endTimeNs ?? Infinity;
@@ -218,7 +219,7 @@ export class UnmappedAllocSource implements EventSource {
       const c = heap.top();
       const tc = heap.key[c]!;
       const tf = frees.size > 0 ? frees.minTime() : Infinity;
-      const t = tf <= tc ? tf : tc;
+      const t = Math.min(tf, tc);
       if (t > endTimeNs || t === Infinity) break; // past the end, or nothing left
       if (tf <= tc) {
         frees.pop();
@@ -266,7 +267,8 @@ export class UnmappedAllocSource implements EventSource {
     let pages: number;
     let pfn = this.pfn[k]!;
     if (total <= PAGEBLOCK_PAGES) pages = total;
-    else if (this.w.pageblockQuirk) pages = total - i * PAGEBLOCK_PAGES; // first page, remaining count
+    else if (this.w.pageblockQuirk)
+      pages = total - i * PAGEBLOCK_PAGES; // first page, remaining count
     else {
       pages = PAGEBLOCK_PAGES;
       pfn += i * PAGEBLOCK_PAGES;

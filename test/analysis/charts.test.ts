@@ -19,7 +19,10 @@ import { runTable, summaryToRow, type RunRow } from '../../src/analysis/tables.j
 import { PROT_KERNEL_NOGLOBAL } from '../../src/core/paging/index.js';
 import { Driven } from './helpers.js';
 
-type Enc = Record<string, { field?: string; type?: string; title?: string | string[]; aggregate?: string; scale?: Record<string, unknown> }>;
+type Enc = Record<
+  string,
+  { field?: string; type?: string; title?: string | string[]; aggregate?: string; scale?: Record<string, unknown> }
+>;
 
 /** An axis title as one line (long ones are set on two: fitAxisTitles). */
 const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join(' ') : (t ?? ''));
@@ -39,7 +42,11 @@ function run(variant: string, regionPages: number, slots: number, pages = 1, get
     if (live.length > 2) d.step((m) => m.mermapPut(t, live.shift()!));
   }
   const s = d.finish();
-  return { summary: s, metrics: d.metrics, row: summaryToRow(s, { variant, regionPages, slots, cpus: 1, possibleCpus: 2, workload: 'microbench', seed: 1 }) };
+  return {
+    summary: s,
+    metrics: d.metrics,
+    row: summaryToRow(s, { variant, regionPages, slots, cpus: 1, possibleCpus: 2, workload: 'microbench', seed: 1 }),
+  };
 }
 
 function checkCommon(spec: Spec, caption: string): void {
@@ -57,17 +64,38 @@ function axisTitles(enc: Enc): string[] {
   return ['x', 'y'].map((k) => text(enc[k]?.title));
 }
 
-const hasUnit = (t: string) => /\((?:[^)]*(pages|ms|%|KiB|entries|cycles|ns|event index|log scale|mean over runs|events that touched)[^)]*)\)/.test(t);
+const hasUnit = (t: string) =>
+  /\((?:[^)]*(pages|ms|%|KiB|entries|cycles|ns|event index|log scale|mean over runs|events that touched)[^)]*)\)/.test(
+    t,
+  );
 
 describe('captions', () => {
   it('name the config in one line; lists read as the values a chart spans', () => {
-    expect(captionFor({ variant: 'rfc-v1', regionPages: 512, slots: 4, cpus: 4, possibleCpus: 8, workload: 'unmapped-alloc', seed: 1 })).toBe(
-      'variant rfc-v1 · R = 512 pages (2 MiB) · 4 slots · 4 CPUs (8 possible) · workload unmapped-alloc · seed 1',
-    );
-    expect(captionFor({ policy: ['rfc-v1', 'kmap-local'], regionPages: [64, 512], cpus: 1, seed: [1, 2, 3, 4, 5], tlb: 'golden-cove', costModel: 'molnar-2015', events: 1e6 })).toBe(
+    expect(
+      captionFor({
+        variant: 'rfc-v1',
+        regionPages: 512,
+        slots: 4,
+        cpus: 4,
+        possibleCpus: 8,
+        workload: 'unmapped-alloc',
+        seed: 1,
+      }),
+    ).toBe('variant rfc-v1 · R = 512 pages (2 MiB) · 4 slots · 4 CPUs (8 possible) · workload unmapped-alloc · seed 1');
+    expect(
+      captionFor({
+        policy: ['rfc-v1', 'kmap-local'],
+        regionPages: [64, 512],
+        cpus: 1,
+        seed: [1, 2, 3, 4, 5],
+        tlb: 'golden-cove',
+        costModel: 'molnar-2015',
+        events: 1e6,
+      }),
+    ).toBe(
       'policies rfc-v1, kmap-local · R = 64, 512 pages · 1 CPU · seeds 1–5 (5 values) · TLB golden-cove · cost model molnar-2015 · events 1000000',
     );
-    expect(captionLines('a'.repeat(60) + ' · ' + 'b'.repeat(60), 100)).toEqual(['a'.repeat(60), 'b'.repeat(60)]);
+    expect(captionLines(`${'a'.repeat(60)} · ${'b'.repeat(60)}`, 100)).toEqual(['a'.repeat(60), 'b'.repeat(60)]);
   });
 });
 
@@ -81,7 +109,13 @@ describe('chart specs', () => {
     run('rfc-later', 64, 3),
   ];
   const rows: RunRow[] = runs.map((r) => r.row);
-  const caption = captionFor({ variant: ['rfc-v1', 'rfc-later'], regionPages: [16, 64], cpus: 1, workload: 'microbench', seed: 1 });
+  const caption = captionFor({
+    variant: ['rfc-v1', 'rfc-later'],
+    regionPages: [16, 64],
+    cpus: 1,
+    workload: 'microbench',
+    seed: 1,
+  });
 
   it('flush frequency vs region size: log x in pages, flushes per 1,000 gets, colour variant, panel per CPU count', () => {
     const spec = flushFrequencyChart(runTable(rows), caption);
@@ -104,12 +138,19 @@ describe('chart specs', () => {
     expect(enc.y.field).toBe('wastedMeanFraction');
     expect(text(enc.y.title)).toMatch(/share of region R/);
     // without simulated time the x axis is the op index
-    const ops = wastedVaChart(ts.map((r) => ({ ...r, timeMs: 0 })), caption);
+    const ops = wastedVaChart(
+      ts.map((r) => ({ ...r, timeMs: 0 })),
+      caption,
+    );
     expect((ops.encoding as Enc).x.field).toBe('op');
   });
 
   it('wasted VA: series longer than 5,000 points are averaged into bins first', () => {
-    const long = Array.from({ length: 20_000 }, (_, i) => ({ timeMs: i / 1000, wastedMeanFraction: (i % 10) / 10, variant: i % 2 ? 'a' : 'b' }));
+    const long = Array.from({ length: 20_000 }, (_, i) => ({
+      timeMs: i / 1000,
+      wastedMeanFraction: (i % 10) / 10,
+      variant: i % 2 ? 'a' : 'b',
+    }));
     const spec = wastedVaChart(long, 'big');
     const values = (spec.data as { values: Array<Record<string, number>> }).values;
     expect(values.length).toBeLessThanOrEqual(2000);
@@ -143,7 +184,7 @@ describe('chart specs', () => {
     expect(enc.y2.field).toBe('pageEnd');
     expect(enc.color.field).toBe('state');
     expect(enc.color.scale?.domain).toEqual([...REGION_STATE_DOMAIN]);
-    expect((enc.color.scale?.range as string[]).length).toBe(3);
+    expect((enc.color.scale!.range as string[]).length).toBe(3);
     for (const t of axisTitles(enc)) expect(hasUnit(t), t).toBe(true);
     const v = (spec.data as { values: Array<Record<string, number>> }).values;
     expect(v.every((r) => r.x1 > r.x0)).toBe(true);
@@ -159,7 +200,12 @@ describe('chart specs', () => {
     expect(enc.y).toMatchObject({ field: 'entriesPerFlush' });
     expect(text(enc.y.title)).toMatch(/entries/);
     expect(enc.color.field).toBe('category');
-    expect((enc.color.scale?.domain as string[]).map((s) => s.split(' ')[0])).toEqual(['mermap', 'global', 'other', 'user']);
+    expect((enc.color.scale!.domain as string[]).map((s) => s.split(' ')[0])).toEqual([
+      'mermap',
+      'global',
+      'other',
+      'user',
+    ]);
     expect((spec.data as { values: unknown[] }).values).toHaveLength(2 * 4);
     const perCpu = tlbCollateralChart(runs[0].metrics.perCpuRows(), 'cpu rows');
     expect((perCpu.encoding as Enc).x).toMatchObject({ field: 'cpu', type: 'ordinal' });
@@ -187,7 +233,12 @@ describe('chart specs', () => {
     const spec = policyComparisonChart(rows, caption);
     checkCommon(spec, caption);
     const panels = spec.hconcat as Array<{ encoding: Enc }>;
-    expect(panels.map((p) => p.encoding.y.field)).toEqual(['flushesPer1000Gets', 'invlpgsPer1000Gets', 'costPerGetCycles', 'exposureMeanNs']);
+    expect(panels.map((p) => p.encoding.y.field)).toEqual([
+      'flushesPer1000Gets',
+      'invlpgsPer1000Gets',
+      'costPerGetCycles',
+      'exposureMeanNs',
+    ]);
     for (const p of panels) {
       expect(p.encoding.x.field).toBe('variant');
       expect(text(p.encoding.y.title)).toMatch(/per 1,000 gets|cycles|ns/);
@@ -207,11 +258,17 @@ describe('fitAxisTitles', () => {
   it('sets long axis titles on two lines, breaking before a parenthesis, and leaves short ones alone', async () => {
     const { fitAxisTitles } = await import('../../src/analysis/charts/common.js');
     const spec = fitAxisTitles({
-      encoding: { x: { title: 'Region size R (pages)' }, y: { title: 'Page of the region (offset from the CPU base, pages)' } },
+      encoding: {
+        x: { title: 'Region size R (pages)' },
+        y: { title: 'Page of the region (offset from the CPU base, pages)' },
+      },
       spec: { encoding: { y: { title: 'Full flushes per 1,000 gets (mean over runs)' } } },
     });
     expect(spec).toEqual({
-      encoding: { x: { title: 'Region size R (pages)' }, y: { title: ['Page of the region', '(offset from the CPU base, pages)'] } },
+      encoding: {
+        x: { title: 'Region size R (pages)' },
+        y: { title: ['Page of the region', '(offset from the CPU base, pages)'] },
+      },
       spec: { encoding: { y: { title: ['Full flushes per 1,000 gets', '(mean over runs)'] } } },
     });
   });

@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { COST_PRESETS, costOf, costPresetNames, resolveCostModel, type CostCounters } from '../../src/analysis/cost-models.js';
+import {
+  COST_PRESETS,
+  costOf,
+  costPresetNames,
+  resolveCostModel,
+  type CostCounters,
+} from '../../src/analysis/cost-models.js';
 import { Replayer } from '../../src/core/replay.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../../src/core/tlb/index.js';
 import { readOps } from '../core/helpers.js';
 
-const zero: CostCounters = { gets: 0, invlpgs: 0, flushAlls: 0, cr3Flushes: 0, invpcids: 0, walks: 0, shootdowns: 0, ipis: 0, workCycles: 0 };
+const zero: CostCounters = {
+  gets: 0,
+  invlpgs: 0,
+  flushAlls: 0,
+  cr3Flushes: 0,
+  invpcids: 0,
+  walks: 0,
+  shootdowns: 0,
+  ipis: 0,
+  workCycles: 0,
+};
 
 describe('cost presets', () => {
   it('three named presets, each citing a source, all with the 33-page ceiling', () => {
@@ -15,22 +31,52 @@ describe('cost presets', () => {
       expect(COST_PRESETS[n].flushCeilingPages).toBe(33);
     }
     const m = resolveCostModel();
-    expect([m.name, m.invlpgCycles, m.flushAllCycles, m.cr3Cycles, m.invpcidCycles, m.walkCycles, m.shootdownBaseCycles, m.ipiCycles, m.cpuGhz]).toEqual([
-      'molnar-2015', 260, 96, 96, 260, 20, 3000, 600, 3,
+    expect([
+      m.name,
+      m.invlpgCycles,
+      m.flushAllCycles,
+      m.cr3Cycles,
+      m.invpcidCycles,
+      m.walkCycles,
+      m.shootdownBaseCycles,
+      m.ipiCycles,
+      m.cpuGhz,
+    ]).toEqual(['molnar-2015', 260, 96, 96, 260, 20, 3000, 600, 3]);
+    expect([COST_PRESETS['hansen-2014'].invlpgCycles, COST_PRESETS['hansen-2014'].flushAllCycles]).toEqual([
+      1276, 2283,
     ]);
-    expect([COST_PRESETS['hansen-2014'].invlpgCycles, COST_PRESETS['hansen-2014'].flushAllCycles]).toEqual([1276, 2283]);
   });
 
   it('overrides win; an unknown preset names the known ones', () => {
-    expect(resolveCostModel('hansen-2014', { walkCycles: 35, flushCeilingPages: 8 })).toMatchObject({ name: 'hansen-2014', walkCycles: 35, flushCeilingPages: 8, invlpgCycles: 1276 });
-    expect(() => resolveCostModel('nope')).toThrow('unknown cost model nope: one of molnar-2015, hansen-2014, kernel-tlb-c');
+    expect(resolveCostModel('hansen-2014', { walkCycles: 35, flushCeilingPages: 8 })).toMatchObject({
+      name: 'hansen-2014',
+      walkCycles: 35,
+      flushCeilingPages: 8,
+      invlpgCycles: 1276,
+    });
+    expect(() => resolveCostModel('nope')).toThrow(
+      'unknown cost model nope: one of molnar-2015, hansen-2014, kernel-tlb-c',
+    );
   });
 });
 
 describe('costOf', () => {
   it('adds every term with its own price; per get and overhead share', () => {
     const m = resolveCostModel('molnar-2015');
-    const c = costOf({ gets: 10, invlpgs: 3, flushAlls: 2, cr3Flushes: 1, invpcids: 4, walks: 5, shootdowns: 1, ipis: 2, workCycles: 6000 }, m);
+    const c = costOf(
+      {
+        gets: 10,
+        invlpgs: 3,
+        flushAlls: 2,
+        cr3Flushes: 1,
+        invpcids: 4,
+        walks: 5,
+        shootdowns: 1,
+        ipis: 2,
+        workCycles: 6000,
+      },
+      m,
+    );
     // flush 2*96 + 96 + 4*260 = 1328; invlpg 780; walk 100; shootdown 3000 + 1200 = 4200
     expect(c).toEqual({
       flushCycles: 1328,
@@ -59,7 +105,16 @@ describe('costOf', () => {
       const mc = r.machine;
       const t = mc.tlbs[0];
       const c = costOf(
-        { ...zero, gets: mc.gets, invlpgs: t.flushes[FLUSH_INVLPG], flushAlls: t.flushes[FLUSH_ALL], cr3Flushes: t.flushes[FLUSH_CR3], invpcids: t.flushes[FLUSH_INVPCID_SINGLE], shootdowns: mc.shootdowns, ipis: mc.ipis },
+        {
+          ...zero,
+          gets: mc.gets,
+          invlpgs: t.flushes[FLUSH_INVLPG],
+          flushAlls: t.flushes[FLUSH_ALL],
+          cr3Flushes: t.flushes[FLUSH_CR3],
+          invpcids: t.flushes[FLUSH_INVPCID_SINGLE],
+          shootdowns: mc.shootdowns,
+          ipis: mc.ipis,
+        },
         m,
       );
       return [c.totalCycles, c.perGetCycles];

@@ -18,10 +18,21 @@ describe('RunMetrics under the run driver', () => {
         length: { events: 20_000 },
         seed: 5,
       });
-      const m = new Machine({ possibleCpus: 4, onlineCpus: 2, allocator: variant, regionPages: 64, tlb: 'haswell', allocatorOptions: { slots: cfg.mermap.slots } });
+      const m = new Machine({
+        possibleCpus: 4,
+        onlineCpus: 2,
+        allocator: variant,
+        regionPages: 64,
+        tlb: 'haswell',
+        allocatorOptions: { slots: cfg.mermap.slots },
+      });
       const src = createEventSource(cfg);
       setUpTopology(m, src);
-      const metrics = new RunMetrics(m, { costModel: resolveCostModel('hansen-2014'), sampleEveryNs: 100_000, regionTimeline: { mm: 0, cpu: 0, maxSteps: 30 } });
+      const metrics = new RunMetrics(m, {
+        costModel: resolveCostModel('hansen-2014'),
+        sampleEveryNs: 100_000,
+        regionTimeline: { mm: 0, cpu: 0, maxSteps: 30 },
+      });
       const hooks: DriveHooks = metrics;
       const st = drive(m, src, hooks, { zeroCyclesPerPage: 1200 });
       const s = metrics.finish(st.lastNs, st.events);

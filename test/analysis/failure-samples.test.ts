@@ -30,8 +30,32 @@ describe('the region state at every failure (failureSamples)', () => {
     at();
     expect(m.mermapGet(task, 17, 0x500)).toBeLessThan(0); // larger than the region (16 would pass this check: size > R)
     expect(metrics.failureSamples()).toEqual([
-      { op: 5, timeNs: 5000, cpu: 0, mm: 0, reason: 'no_space', requestPages: 1, live: 2, reclaimable: 0, pinned: 13, free: 1, nextOffset: 15 },
-      { op: 6, timeNs: 6000, cpu: 0, mm: 0, reason: 'too_large', requestPages: 17, live: 2, reclaimable: 0, pinned: 13, free: 1, nextOffset: 15 },
+      {
+        op: 5,
+        timeNs: 5000,
+        cpu: 0,
+        mm: 0,
+        reason: 'no_space',
+        requestPages: 1,
+        live: 2,
+        reclaimable: 0,
+        pinned: 13,
+        free: 1,
+        nextOffset: 15,
+      },
+      {
+        op: 6,
+        timeNs: 6000,
+        cpu: 0,
+        mm: 0,
+        reason: 'too_large',
+        requestPages: 17,
+        live: 2,
+        reclaimable: 0,
+        pinned: 13,
+        free: 1,
+        nextOffset: 15,
+      },
     ]);
     metrics.maxFailureSamples = 2;
     m.mermapGet(task, 1, 0x600);

@@ -35,12 +35,20 @@ describe('flush frequency: the tight loop on R = 512', () => {
       expect(s.tlb.fullFlushes).toBe(k);
       expect(s.flushesPer1000Gets).toBeCloseTo((1000 * k) / gets, 12);
       expect(s.getsBetweenFlushes).toEqual(
-        k === 0 ? { count: 0, mean: 0, p50: 0, p99: 0, min: 0, max: 0 } : { count: k, mean: 511, p50: 511, p99: 511, min: 511, max: 511 },
+        k === 0
+          ? { count: 0, mean: 0, p50: 0, p99: 0, min: 0, max: 0 }
+          : { count: k, mean: 511, p50: 511, p99: 511, min: 511, max: 511 },
       );
       expect(s.events).toBe(2 * gets);
       expect(s.failureRate).toBe(0);
       const [cpu0] = d.metrics.perCpuRows();
-      expect(cpu0).toMatchObject({ cpu: 0, gets, flushes: k, getsBetweenFlushesCount: k, getsBetweenFlushesMean: k > 0 ? 511 : 0 });
+      expect(cpu0).toMatchObject({
+        cpu: 0,
+        gets,
+        flushes: k,
+        getsBetweenFlushesCount: k,
+        getsBetweenFlushesMean: k > 0 ? 511 : 0,
+      });
     });
   }
 
@@ -52,7 +60,14 @@ describe('flush frequency: the tight loop on R = 512', () => {
     expect(s.simulatedSeconds).toBeCloseTo(204.4e-6, 15);
     expect(s.flushesPerSecond).toBeCloseTo(1 / 204.4e-6, 6);
     // molnar-2015: __flush_tlb_all 96 cycles; the TLB was empty, so no refill walks
-    expect(s.cost).toMatchObject({ model: 'molnar-2015', flushCycles: 96, walkCycles: 0, invlpgCycles: 0, totalCycles: 96, refillWalks: 0 });
+    expect(s.cost).toMatchObject({
+      model: 'molnar-2015',
+      flushCycles: 96,
+      walkCycles: 0,
+      invlpgCycles: 0,
+      totalCycles: 96,
+      refillWalks: 0,
+    });
     expect(s.cost.perGetCycles).toBeCloseTo(96 / 1022, 12);
     expect(s.cost.totalNs).toBeCloseTo(32, 12);
     expect(s.cost.params.flushAllCycles).toBe(96);
@@ -100,7 +115,11 @@ describe('wasted VA on the seed diagram (R = 16)', () => {
 
   function seed(times?: number[]): { r: Replayer; metrics: RunMetrics } {
     const r = new Replayer({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
-    const metrics = new RunMetrics(r.machine, { costModel: resolveCostModel(), sampleEveryOps: 1, regionTimeline: { mm: 0, cpu: 0 } });
+    const metrics = new RunMetrics(r.machine, {
+      costModel: resolveCostModel(),
+      sampleEveryOps: 1,
+      regionTimeline: { mm: 0, cpu: 0 },
+    });
     readOps('seed-diagram.jsonl').forEach((op, i) => {
       const ns = times ? times[i] : 0;
       r.machine.clock.ns = ns;
@@ -125,7 +144,14 @@ describe('wasted VA on the seed diagram (R = 16)', () => {
       regionPages: 16,
     });
     // the failed get saw 2 live pages, 13 pinned, nothing reclaimable, and only the reserve page free
-    expect(s.failureStates).toEqual({ count: 1, meanLive: 2, meanPending: 0, meanPinned: 13, meanFree: 1, meanRequestPages: 1 });
+    expect(s.failureStates).toEqual({
+      count: 1,
+      meanLive: 2,
+      meanPending: 0,
+      meanPinned: 13,
+      meanFree: 1,
+      meanRequestPages: 1,
+    });
     expect(s.failures.no_space).toBe(1);
     expect(s.flushes).toBe(1);
     // the time series, one row per op: the state before each op, then the end state
@@ -226,9 +252,15 @@ describe('failures by reason', () => {
     // two active regions: (mm 0, cpu 0) and the unprepared mm's (mm 1, cpu 1)
     expect(s.wastedVa.activeRegions).toBe(2);
     const cpus = d.metrics.perCpuRows();
-    expect(cpus.map((r) => [r.gets, r.getFailures])).toEqual([[11, 7], [1, 1]]);
+    expect(cpus.map((r) => [r.gets, r.getFailures])).toEqual([
+      [11, 7],
+      [1, 1],
+    ]);
     const mms = d.metrics.perMmRows();
-    expect(mms.map((r) => [r.mm, r.gets, r.getFailures, r.prepared])).toEqual([[0, 11, 7, 1], [1, 1, 1, 0]]);
+    expect(mms.map((r) => [r.mm, r.gets, r.getFailures, r.prepared])).toEqual([
+      [0, 11, 7, 1],
+      [1, 1, 1, 0],
+    ]);
     expect(mms[1].pageTableBytes).toBe(0);
   });
 
@@ -242,7 +274,14 @@ describe('failures by reason', () => {
     expect(d.step((m) => m.mermapGet(t, 1, 0x11))).toBe(-8);
     const s = d.finish();
     expect(s.failures.reserve_busy).toBe(1);
-    expect(s.failureStates).toEqual({ count: 1, meanLive: 1, meanPending: 0, meanPinned: 0, meanFree: 15, meanRequestPages: 1 });
+    expect(s.failureStates).toEqual({
+      count: 1,
+      meanLive: 1,
+      meanPending: 0,
+      meanPinned: 0,
+      meanFree: 15,
+      meanRequestPages: 1,
+    });
   });
 
   it('the fast path of a 512-page zeroing fails on R = 512 and the fallback costs 512 reserved maps', () => {
@@ -261,7 +300,12 @@ describe('failures by reason', () => {
     d.machine.localIrqRestore(t);
     d.metrics.noteWork(512 * 1200);
     const s = d.finish();
-    expect(s).toMatchObject({ allocations: 1, fastPathFailures: 1, fallbackPages: 512, fastPathFailuresPerAllocation: 1 });
+    expect(s).toMatchObject({
+      allocations: 1,
+      fastPathFailures: 1,
+      fallbackPages: 512,
+      fastPathFailuresPerAllocation: 1,
+    });
     expect(s.reservedGets).toBe(512);
     expect(s.gets).toBe(513);
     expect(s.flushes).toBe(0); // 512 reserved pages fit the region exactly
@@ -316,7 +360,15 @@ describe('TLB discards of one full flush with known content', () => {
     // misses: 6 first touches + 3 mermap pages + 3 refills, each one page walk
     expect(s.tlb).toMatchObject({ hits: 0, misses: 12, walks: 12, fills: 12, invlpgDiscarded: 0 });
     // stale since ops 8, 11, 14; dropped by the flush at op 15: 7, 4 and 1 ops (x 100 ns)
-    expect(s.exposure).toEqual({ staleDropped: 3, meanOps: 4, maxOps: 7, meanNs: 400, maxNs: 700, staleLive: 0, staleHits: 0 });
+    expect(s.exposure).toEqual({
+      staleDropped: 3,
+      meanOps: 4,
+      maxOps: 7,
+      meanNs: 400,
+      maxNs: 700,
+      staleLive: 0,
+      staleHits: 0,
+    });
     // cost (molnar-2015): one __flush_tlb_all (96) + 3 refill walks (20 each)
     expect(s.cost).toMatchObject({ flushCycles: 96, walkCycles: 60, totalCycles: 156, refillWalks: 3 });
     expect(s.violations.reuse_without_flush).toBe(0);
@@ -345,7 +397,15 @@ describe('TLB discards of one full flush with known content', () => {
     d.step(() => m.mermapPut(a, h));
     d.step(() => m.access(a, base)); // a hit on the stale translation
     const s = d.finish();
-    expect(s.exposure).toEqual({ staleDropped: 0, meanOps: 0, maxOps: 0, meanNs: 0, maxNs: 0, staleLive: 1, staleHits: 1 });
+    expect(s.exposure).toEqual({
+      staleDropped: 0,
+      meanOps: 0,
+      maxOps: 0,
+      meanNs: 0,
+      maxNs: 0,
+      staleLive: 1,
+      staleHits: 1,
+    });
   });
 });
 
@@ -430,7 +490,10 @@ describe('streaming: bounded memory, fixed step', () => {
   });
 
   it('large regions are drawn in bands: at most maxBands bands per step', () => {
-    const d = new Driven({ possibleCpus: 1, regionPages: 4096, tlb: 'tiny' }, { regionTimeline: { mm: 0, cpu: 0, maxBands: 64 } });
+    const d = new Driven(
+      { possibleCpus: 1, regionPages: 4096, tlb: 'tiny' },
+      { regionTimeline: { mm: 0, cpu: 0, maxBands: 64 } },
+    );
     const t = d.machine.createTask(d.machine.createMm(), 0);
     const h = d.step((m) => m.mermapGet(t, 100, 0x100)); // pages 0..99: bands 0 (0..63) and 1 (64..127)
     d.step((m) => m.mermapGet(t, 1, 0x200)); //              page 100: band 1

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { defineRunConfig } from '../../src/workloads/config.js';
-import { cpuTable, flattenRecord, joinName, labelFromRunConfig, runTable, summaryToRow, timeSeriesTable } from '../../src/analysis/tables.js';
+import {
+  cpuTable,
+  flattenRecord,
+  joinName,
+  labelFromRunConfig,
+  runTable,
+  summaryToRow,
+  timeSeriesTable,
+} from '../../src/analysis/tables.js';
 import { pageTableRows } from '../../src/analysis/metrics/page-tables.js';
 import { Driven } from './helpers.js';
 
@@ -19,12 +27,24 @@ describe('flattening', () => {
     expect(joinName('', 'no_space')).toBe('noSpace');
     expect(joinName('failures', 'no_space')).toBe('failuresNoSpace');
     expect(joinName('wastedVa', 'meanFraction')).toBe('wastedVaMeanFraction');
-    expect(flattenRecord({ a: { b_c: 1, d: { e: 'x' } }, f: [1, 2], g: undefined, h: NaN })).toEqual({ aBC: 1, aDE: 'x', f: '[1,2]', h: null });
+    expect(flattenRecord({ a: { b_c: 1, d: { e: 'x' } }, f: [1, 2], g: undefined, h: NaN })).toEqual({
+      aBC: 1,
+      aDE: 'x',
+      f: '[1,2]',
+      h: null,
+    });
   });
 
   it('summaryToRow: label columns first, every summary field as a flat column', () => {
     const { summary } = smallRun(0);
-    const row = summaryToRow(summary, { variant: 'rfc-v1', regionPages: 16, slots: 4, cpus: 2, workload: 'microbench', seed: 7 });
+    const row = summaryToRow(summary, {
+      variant: 'rfc-v1',
+      regionPages: 16,
+      slots: 4,
+      cpus: 2,
+      workload: 'microbench',
+      seed: 7,
+    });
     const cols = Object.keys(row);
     expect(cols.slice(0, 6)).toEqual(['variant', 'regionPages', 'slots', 'cpus', 'workload', 'seed']);
     for (const c of [
@@ -63,13 +83,18 @@ describe('flattening', () => {
     ]) {
       expect(cols, c).toContain(c);
     }
-    for (const v of Object.values(row)) expect(['number', 'string', 'boolean'].includes(typeof v) || v === null).toBe(true);
+    for (const v of Object.values(row))
+      expect(['number', 'string', 'boolean'].includes(typeof v) || v === null).toBe(true);
     // 16-page region, 2-page get/put pairs: 15 normal pages hold 7 allocations, the 8th get flushes
     expect(row.getsBetweenFlushesMean).toBe(7);
   });
 
   it('labelFromRunConfig names the run as a caption needs it', () => {
-    const cfg = defineRunConfig({ machine: { possibleCpus: 8, onlineCpus: 4 }, mermap: { variant: 'rfc-later' }, seed: 3 });
+    const cfg = defineRunConfig({
+      machine: { possibleCpus: 8, onlineCpus: 4 },
+      mermap: { variant: 'rfc-later' },
+      seed: 3,
+    });
     expect(labelFromRunConfig(cfg)).toEqual({
       variant: 'rfc-later',
       regionPages: 512,
@@ -88,7 +113,10 @@ describe('arquero tables', () => {
   it('one row per run, per run x CPU, and the time series, with label columns', () => {
     const a = smallRun(0);
     const b = smallRun(1);
-    const runs = runTable([summaryToRow(a.summary, { variant: 'rfc-v1', seed: 0 }), summaryToRow(b.summary, { variant: 'rfc-v1', seed: 1 })]);
+    const runs = runTable([
+      summaryToRow(a.summary, { variant: 'rfc-v1', seed: 0 }),
+      summaryToRow(b.summary, { variant: 'rfc-v1', seed: 1 }),
+    ]);
     expect(runs.numRows()).toBe(2);
     expect(runs.array('gets')).toEqual([20, 21]);
     expect(runs.columnNames()).toContain('wastedVaMeanFraction');
@@ -100,7 +128,17 @@ describe('arquero tables', () => {
 
     const ts = timeSeriesTable(a.metrics.timeSeriesRows(), { variant: 'rfc-v1', seed: 0 });
     expect(ts.numRows()).toBe(11); // ops 0, 4, ..., 40
-    for (const c of ['op', 'timeNs', 'timeMs', 'wastedFraction', 'wastedMeanFraction', 'flushesPer1000Gets', 'failureRate', 'tlbMissRate', 'sampleStep']) {
+    for (const c of [
+      'op',
+      'timeNs',
+      'timeMs',
+      'wastedFraction',
+      'wastedMeanFraction',
+      'flushesPer1000Gets',
+      'failureRate',
+      'tlbMissRate',
+      'sampleStep',
+    ]) {
       expect(ts.columnNames(), c).toContain(c);
     }
   });

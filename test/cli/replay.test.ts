@@ -8,7 +8,10 @@ describe('mermap-lab replay', () => {
     const r = cli(['replay', fx('kunit-test-size.jsonl'), '--variant', 'rfc-v1']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { i: 0, ok: true, offset: 0, reason: null, flushes: 0, violations: [] },
       { i: 1, ok: true, flushes: 0, violations: [] },
@@ -16,8 +19,24 @@ describe('mermap-lab replay', () => {
       { i: 3, ok: true, offset: 0, reason: null, flushes: 1, violations: [] },
       { i: 4, ok: true, offset: 510, reason: null, flushes: 1, violations: [] },
       { i: 5, ok: false, offset: null, reason: 'no_space', flushes: 1, violations: [] },
-      { i: 6, ok: true, offset: 511, reason: null, flushes: 1, violations: [{ kind: 'lock_in_atomic', cpu: 0, detail: 'PTE lock taken in mermap get with preemption or IRQs off' }] },
-      { i: 7, ok: true, flushes: 1, violations: [{ kind: 'lock_in_atomic', cpu: 0, detail: 'PTE lock taken in mermap put with preemption or IRQs off' }] },
+      {
+        i: 6,
+        ok: true,
+        offset: 511,
+        reason: null,
+        flushes: 1,
+        violations: [
+          { kind: 'lock_in_atomic', cpu: 0, detail: 'PTE lock taken in mermap get with preemption or IRQs off' },
+        ],
+      },
+      {
+        i: 7,
+        ok: true,
+        flushes: 1,
+        violations: [
+          { kind: 'lock_in_atomic', cpu: 0, detail: 'PTE lock taken in mermap put with preemption or IRQs off' },
+        ],
+      },
     ]);
   });
 
@@ -30,9 +49,15 @@ describe('mermap-lab replay', () => {
       '{"op":"get","pages":1,"tag":"e","prot":"global"}',
       '{"op":"get","pages":2,"tag":"f","reserved":true}',
     ].join('\n');
-    const r = cli(['replay', '-', '--variant', 'rfc-later', '--slots', '2', '--region-pages', '8', '--cpus', '2'], { input: script });
+    const r = cli(['replay', '-', '--variant', 'rfc-later', '--slots', '2', '--region-pages', '8', '--cpus', '2'], {
+      input: script,
+    });
     expect(r.status).toBe(0);
-    const got = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((x) => x.reason ?? x.offset);
+    const got = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .map((x) => x.reason ?? x.offset);
     expect(got).toEqual([0, 1, 'no_slot', 'too_large', 'global_prot', 'bad_reserved_size']);
   });
 
@@ -44,7 +69,9 @@ describe('mermap-lab replay', () => {
   });
 
   it('an unknown op and a put of a tag that is not live are errors naming the line', () => {
-    const a = cli(['replay', '-', '--variant', 'rfc-v1'], { input: '{"op":"get","pages":1,"tag":"a"}\n{"op":"map","tag":"a"}\n' });
+    const a = cli(['replay', '-', '--variant', 'rfc-v1'], {
+      input: '{"op":"get","pages":1,"tag":"a"}\n{"op":"map","tag":"a"}\n',
+    });
     expect(a.status).toBe(2);
     expect(a.stderr).toBe('mermap-lab: -:2: unknown op "map": allowed are "get" and "put"\n');
     const b = cli(['replay', '-', '--variant', 'rfc-v1'], { input: '{"op":"put","tag":"zz"}\n' });

@@ -9,7 +9,19 @@ describe('mermap-lab run', () => {
     const a = cli(['run', '--preset', 'kunit-tight', '--json']);
     expect(a.status).toBe(0);
     const j = JSON.parse(a.stdout);
-    for (const k of ['events', 'gets', 'puts', 'flushes', 'failures', 'fallbackPages', 'violations', 'allocations', 'skippedLines', 'eventsPerSecond']) expect(j).toHaveProperty(k);
+    for (const k of [
+      'events',
+      'gets',
+      'puts',
+      'flushes',
+      'failures',
+      'fallbackPages',
+      'violations',
+      'allocations',
+      'skippedLines',
+      'eventsPerSecond',
+    ])
+      expect(j).toHaveProperty(k);
     // kunit-tight: 1-page get/put pairs on one CPU, R = 512: one flush per 511 gets after the first 511
     expect(j.gets).toBe(50_000);
     expect(j.flushes).toBe(Math.floor((50_000 - 1) / 511));
@@ -46,7 +58,9 @@ describe('mermap-lab run', () => {
     expect(strict.status).toBe(2);
     expect(strict.stderr).toMatch(/^mermap-lab: test\/fixtures\/ftrace\/mixed\.trace:15: malformed line/);
     expect(strict.stdout).toBe('');
-    const lenient = JSON.parse(cli(['run', '--trace', 'test/fixtures/ftrace/mixed.trace', '--lenient', '--json']).stdout);
+    const lenient = JSON.parse(
+      cli(['run', '--trace', 'test/fixtures/ftrace/mixed.trace', '--lenient', '--json']).stdout,
+    );
     expect(lenient.allocations).toBe(3);
     expect(lenient.skippedLines).toBe(23);
   });
@@ -70,7 +84,9 @@ describe('mermap-lab run', () => {
     );
     const p = cli(['run', '--preset', 'nope']);
     expect(p.status).toBe(2);
-    expect(p.stderr).toBe('mermap-lab: --preset nope is not known: one of default, kunit-tight, guest-boot, nested-slots\n');
+    expect(p.stderr).toBe(
+      'mermap-lab: --preset nope is not known: one of default, kunit-tight, guest-boot, nested-slots\n',
+    );
   });
 
   it('--out keeps the tables and `report` turns them into report.html, SVGs and PNGs', () => {
@@ -109,7 +125,9 @@ describe('scale and bad output folders', () => {
   it('an output folder that cannot be created: exit 2 at once, one line', () => {
     const r = cli(['run', '--preset', 'kunit-tight', '--out', '/proc/mermap-lab-cannot-exist/run']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("mermap-lab: /proc/mermap-lab-cannot-exist/run: cannot create the folder: ENOENT: no such file or directory, mkdir '/proc/mermap-lab-cannot-exist'\n");
+    expect(r.stderr).toBe(
+      "mermap-lab: /proc/mermap-lab-cannot-exist/run: cannot create the folder: ENOENT: no such file or directory, mkdir '/proc/mermap-lab-cannot-exist'\n",
+    );
   });
 });
 
@@ -117,7 +135,14 @@ describe('bug 8.8 in a run', () => {
   it('faults.slowPathGlobalProt: every reserved map of the slow path fails with global_prot (a NULL dereference in the kernel)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mermap-88-'));
     const cfg = join(dir, 'c.json');
-    writeFileSync(cfg, JSON.stringify({ mermap: { variant: 'rfc-v1' }, workload: { kind: 'guest-memfd-populate', guestGiB: 0.125, vcpus: 2 }, faults: { slowPathGlobalProt: true } }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        mermap: { variant: 'rfc-v1' },
+        workload: { kind: 'guest-memfd-populate', guestGiB: 0.125, vcpus: 2 },
+        faults: { slowPathGlobalProt: true },
+      }),
+    );
     const j = JSON.parse(cli(['run', cfg, '--json']).stdout);
     expect(j.allocations).toBe(64); // 128 MiB of order-9 allocations
     expect(j.fallbackPages).toBe(64 * 512);

@@ -14,7 +14,10 @@ export function readOps(name: string): ReplayOp[] {
     .filter((o): o is ReplayOp => o !== null);
 }
 
-export function replay(name: string, cfg: Partial<MachineConfig> & { allocator: string }): { results: ReplayResult[]; replayer: Replayer } {
+export function replay(
+  name: string,
+  cfg: Partial<MachineConfig> & { allocator: string },
+): { results: ReplayResult[]; replayer: Replayer } {
   const replayer = new Replayer({ possibleCpus: 1, tlb: 'tiny', ...cfg });
   const results = readOps(name).map((op) => replayer.apply(op));
   return { results, replayer };

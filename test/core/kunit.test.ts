@@ -43,7 +43,12 @@ describe('test_size', () => {
   it('rfc-v1 peaks at 3 of its 4 shared slots, rfc-later at 2 normal slots + the reserve slot', () => {
     const v1 = replay('kunit-test-size.jsonl', { allocator: 'rfc-v1' }).replayer;
     // after the reserved put: the 510-page and 1-page allocations are still live
-    expect(v1.machine.allocator(0).liveAllocations(0).map((a) => [a.handle, a.offset, a.pages])).toEqual([
+    expect(
+      v1.machine
+        .allocator(0)
+        .liveAllocations(0)
+        .map((a) => [a.handle, a.offset, a.pages]),
+    ).toEqual([
       [0, 0, 510],
       [1, 510, 1],
     ]);
@@ -53,15 +58,32 @@ describe('test_size', () => {
 describe('test_multiple_allocs', () => {
   it('rfc-v1 (K0/V1k): four normal(1) at base, +1, +2, +3', () => {
     const { results } = replay('kunit-test-multiple-allocs-v1.jsonl', { allocator: 'rfc-v1' });
-    expect(getSummary(results)).toEqual([[0, 0], [1, 0], [2, 0], [3, 0]]);
+    expect(getSummary(results)).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [3, 0],
+    ]);
   });
   it('rfc-later (VLk): the 4th normal(1) fails for lack of a slot, reserved() succeeds at +3', () => {
     const { results } = replay('kunit-test-multiple-allocs-later.jsonl', { allocator: 'rfc-later' });
-    expect(getSummary(results)).toEqual([[0, 0], [1, 0], [2, 0], ['no_slot', 0], [3, 0]]);
+    expect(getSummary(results)).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      ['no_slot', 0],
+      [3, 0],
+    ]);
   });
   it('bug 8.1: under rfc-v1 the same script makes the "always succeeds" reserved get fail', () => {
     const { results } = replay('kunit-test-multiple-allocs-later.jsonl', { allocator: 'rfc-v1' });
-    expect(getSummary(results)).toEqual([[0, 0], [1, 0], [2, 0], [3, 0], ['no_slot', 0]]);
+    expect(getSummary(results)).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      ['no_slot', 0],
+    ]);
   });
 });
 

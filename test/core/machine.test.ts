@@ -14,14 +14,22 @@ function machine(allocator = 'rfc-v1', cpus = 2) {
 }
 
 describe('Machine: the mermap on real page tables', () => {
-  it('get writes pfn PTEs into the mm tables, put writes the version\'s unmapped value back', () => {
-    for (const [variant, unmapped] of [['rfc-v1', PTE_SENTINEL], ['rfc-later', PTE_NONE]] as const) {
+  it("get writes pfn PTEs into the mm tables, put writes the version's unmapped value back", () => {
+    for (const [variant, unmapped] of [
+      ['rfc-v1', PTE_SENTINEL],
+      ['rfc-later', PTE_NONE],
+    ] as const) {
       const { m, mm, t0 } = machine(variant);
       const base = cpuBaseVpn(m.geometry, 0);
       const h = m.mermapGet(t0, 3, 0x500, PROT_KERNEL_NOGLOBAL);
       expect(h).toBeGreaterThanOrEqual(0);
       const pt = m.pageTable(mm);
-      expect([0, 1, 2, 3].map((i) => pt.getPte(base + i))).toEqual([mkPte(0x500, PROT_KERNEL_NOGLOBAL), mkPte(0x501, PROT_KERNEL_NOGLOBAL), mkPte(0x502, PROT_KERNEL_NOGLOBAL), unmapped]);
+      expect([0, 1, 2, 3].map((i) => pt.getPte(base + i))).toEqual([
+        mkPte(0x500, PROT_KERNEL_NOGLOBAL),
+        mkPte(0x501, PROT_KERNEL_NOGLOBAL),
+        mkPte(0x502, PROT_KERNEL_NOGLOBAL),
+        unmapped,
+      ]);
       expect(m.migrateDisableDepth(t0)).toBe(1);
       m.mermapPut(t0, h);
       expect([0, 1, 2].map((i) => pt.getPte(base + i))).toEqual([unmapped, unmapped, unmapped]);
@@ -85,7 +93,9 @@ describe('Machine: the mermap on real page tables', () => {
     expect(m.tlbs[0].staleLive()).toBe(1);
     m.flushTlbAll(0);
     const d = m.tlbs[0].discarded;
-    expect([d[FLUSH_ALL * 4 + CAT_MERMAP], d[FLUSH_ALL * 4 + CAT_GLOBAL], d[FLUSH_ALL * 4 + CAT_OTHER_PCID]]).toEqual([1, 1, 1]);
+    expect([d[FLUSH_ALL * 4 + CAT_MERMAP], d[FLUSH_ALL * 4 + CAT_GLOBAL], d[FLUSH_ALL * 4 + CAT_OTHER_PCID]]).toEqual([
+      1, 1, 1,
+    ]);
     expect(m.tlbs[0].validEntries()).toBe(0);
     expect(m.tlbs[0].mermapLive).toBe(0);
   });

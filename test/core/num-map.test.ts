@@ -4,7 +4,11 @@ import { NumMap } from '../../src/core/util/num-map.js';
 
 describe('NumMap', () => {
   it('behaves like a Map over random set / take / add sequences (kernel-sized keys, growth, deletions)', () => {
-    const key = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }).map((x) => 0xffff880000200 + x * 512), fc.constant(2 ** 52 - 1));
+    const key = fc.oneof(
+      fc.integer({ min: 0, max: 40 }),
+      fc.integer({ min: 0, max: 40 }).map((x) => 0xffff880000200 + x * 512),
+      fc.constant(2 ** 52 - 1),
+    );
     const op = fc.tuple(fc.constantFrom('set', 'take', 'add'), key, fc.integer({ min: -3, max: 3 }));
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {

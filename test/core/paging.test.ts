@@ -191,10 +191,22 @@ describe('mermapPrepareCost', () => {
 
   it('R = 512: N PTE + ceil((N+1)/512) PMD + 1 PUD pages', () => {
     expect(mermapPrepareCost(4, 512, 1)).toEqual({
-      pteTables: 1, pmdTables: 1, pudTables: 1, p4dTables: 0, tablePages: 3, bytes: 12_288, pteWrites: 512,
+      pteTables: 1,
+      pmdTables: 1,
+      pudTables: 1,
+      p4dTables: 0,
+      tablePages: 3,
+      bytes: 12_288,
+      pteWrites: 512,
     });
     expect(mermapPrepareCost(4, 512, 256)).toEqual({
-      pteTables: 256, pmdTables: 1, pudTables: 1, p4dTables: 0, tablePages: 258, bytes: 1_056_768, pteWrites: 131_072,
+      pteTables: 256,
+      pmdTables: 1,
+      pudTables: 1,
+      p4dTables: 0,
+      tablePages: 258,
+      bytes: 1_056_768,
+      pteWrites: 131_072,
     });
     // 511 regions fill PMD slots 1..511 of the first PMD table (slot 0 is the LDT remap)
     expect(mermapPrepareCost(4, 512, 511).pmdTables).toBe(1);
@@ -202,7 +214,12 @@ describe('mermapPrepareCost', () => {
     // the 512th region is the first in the second PMD table
     expect(mermapPrepareCost(4, 512, 512).pmdTables).toBe(2);
     expect(pages(4, 512, 512)).toBe(515);
-    expect(mermapPrepareCost(4, 512, 1024)).toMatchObject({ pteTables: 1024, pmdTables: 3, pudTables: 1, tablePages: 1028 });
+    expect(mermapPrepareCost(4, 512, 1024)).toMatchObject({
+      pteTables: 1024,
+      pmdTables: 3,
+      pudTables: 1,
+      tablePages: 1028,
+    });
   });
 
   it('5-level adds one P4D page', () => {
@@ -223,7 +240,11 @@ describe('mermapPrepareCost', () => {
     expect(mermapPrepareCost(4, 2048, 128)).toMatchObject({ pteTables: 512, pmdTables: 2, tablePages: 515 });
     // 8192 CPUs x 8 MiB = 64 GiB past the 2 MiB LDT: PMD slots 1..32768 -> 65 PMD tables
     expect(mermapPrepareCost(4, 2048, 8192)).toMatchObject({
-      pteTables: 32_768, pmdTables: 65, pudTables: 1, tablePages: 32_834, pteWrites: 16_777_216,
+      pteTables: 32_768,
+      pmdTables: 65,
+      pudTables: 1,
+      tablePages: 32_834,
+      pteWrites: 16_777_216,
     });
   });
 
@@ -231,7 +252,9 @@ describe('mermapPrepareCost', () => {
     for (const levels of [4, 5] as const) {
       for (const r of [64, 100, 512, 1000, 2048]) {
         for (const n of [0, 1, 2, 7, 255, 256, 511, 512, 513, 1023, 1024, 4096]) {
-          expect(mermapPrepareCostClosedForm(levels, r, n), `${levels}/${r}/${n}`).toEqual(mermapPrepareCost(levels, r, n));
+          expect(mermapPrepareCostClosedForm(levels, r, n), `${levels}/${r}/${n}`).toEqual(
+            mermapPrepareCost(levels, r, n),
+          );
         }
       }
     }

@@ -23,7 +23,17 @@ const CPUS = 2;
 /** Gets mostly of 1..small pages (small: what the policy can serve), sometimes of anything up to R + 1. */
 const actionOf = (small: number): fc.Arbitrary<Action> =>
   fc.oneof(
-    { weight: 5, arbitrary: fc.record({ k: fc.constant('get' as const), cpu: fc.nat(CPUS - 1), pages: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: small }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: R + 1 }) }) }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        k: fc.constant('get' as const),
+        cpu: fc.nat(CPUS - 1),
+        pages: fc.oneof(
+          { weight: 3, arbitrary: fc.integer({ min: 1, max: small }) },
+          { weight: 1, arbitrary: fc.integer({ min: 1, max: R + 1 }) },
+        ),
+      }),
+    },
     { weight: 4, arbitrary: fc.record({ k: fc.constant('put' as const), pick: fc.nat(7) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('reserved' as const), cpu: fc.nat(CPUS - 1) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('touch' as const), pick: fc.nat(7) }) },
@@ -37,8 +47,18 @@ const CONFIGS: Array<{ name: string; allocator: string; opts: AllocatorOptions; 
   { name: 'kmap-local', allocator: 'kmap-local', opts: {}, small: 1 },
   { name: 'kmap-local, K = 3', allocator: 'kmap-local', opts: { kmapSlots: 3 }, small: 1 },
   { name: 'vmap-block', allocator: 'vmap-block', opts: {}, small: 2 },
-  { name: 'vmap-block, 4-page blocks, lazy 4 (purges by INVLPG)', allocator: 'vmap-block', opts: { vmapBlockPages: 4, vmapLazyPages: 4 }, small: 4 },
-  { name: 'vmap-block, 2-page blocks, lazy 2, ceiling 3', allocator: 'vmap-block', opts: { vmapBlockPages: 2, vmapLazyPages: 2, flushCeilingPages: 3 }, small: 2 },
+  {
+    name: 'vmap-block, 4-page blocks, lazy 4 (purges by INVLPG)',
+    allocator: 'vmap-block',
+    opts: { vmapBlockPages: 4, vmapLazyPages: 4 },
+    small: 4,
+  },
+  {
+    name: 'vmap-block, 2-page blocks, lazy 2, ceiling 3',
+    allocator: 'vmap-block',
+    opts: { vmapBlockPages: 2, vmapLazyPages: 2, flushCeilingPages: 3 },
+    small: 2,
+  },
   { name: 'mermap-reuse', allocator: 'mermap-reuse', opts: {}, small: 4 },
   { name: 'mermap-invpcid', allocator: 'mermap-invpcid', opts: {}, small: 4 },
 ];
@@ -127,12 +147,19 @@ function run(allocator: string, opts: AllocatorOptions, actions: Action[]): Run 
 const runs = { numRuns: 300, seed: 20260225 };
 /** the safety claim gets more runs: some unsafe states need a block refilled to its last page */
 const safetyRuns = { numRuns: 2000, seed: 20260225 };
-const unsafe = (x: Run) => x.r.machine.checker.countOf('reuse_without_flush') + x.r.machine.checker.countOf('out_of_region');
+const unsafe = (x: Run) =>
+  x.r.machine.checker.countOf('reuse_without_flush') + x.r.machine.checker.countOf('out_of_region');
 
 describe('every policy on random scripts (no get while a reserved allocation is live)', () => {
   for (const c of CONFIGS) {
     it(`${c.name}: the checker reports no reuse_without_flush and no out_of_region`, () => {
-      fc.assert(fc.property(fc.array(actionOf(c.small), { maxLength: 80 }), (acts) => unsafe(run(c.allocator, c.opts, acts)) === 0), safetyRuns);
+      fc.assert(
+        fc.property(
+          fc.array(actionOf(c.small), { maxLength: 80 }),
+          (acts) => unsafe(run(c.allocator, c.opts, acts)) === 0,
+        ),
+        safetyRuns,
+      );
     });
 
     it(`${c.name}: live allocations stay inside the region and never overlap; regionUsage adds up`, () => {
@@ -141,9 +168,11 @@ describe('every policy on random scripts (no get while a reserved allocation is 
           const x = run(c.allocator, c.opts, acts);
           const a = x.r.machine.allocator(x.r.mm);
           const counted =
-            c.allocator === 'kmap-local' ? a.slotsPerCpu
-            : c.allocator === 'vmap-block' ? Math.floor(R / (c.opts.vmapBlockPages ?? 2)) * (c.opts.vmapBlockPages ?? 2)
-            : R;
+            c.allocator === 'kmap-local'
+              ? a.slotsPerCpu
+              : c.allocator === 'vmap-block'
+                ? Math.floor(R / (c.opts.vmapBlockPages ?? 2)) * (c.opts.vmapBlockPages ?? 2)
+                : R;
           x.liveAfter.forEach((perCpu, step) => {
             perCpu.forEach((spans, cpu) => {
               const sorted = [...spans].sort((p, q) => p[0] - q[0]);
@@ -151,12 +180,16 @@ describe('every policy on random scripts (no get while a reserved allocation is 
                 expect(off).toBeGreaterThanOrEqual(0);
                 expect(off + pages).toBeLessThanOrEqual(R);
               }
-              for (let i = 1; i < sorted.length; i++) expect(sorted[i][0]).toBeGreaterThanOrEqual(sorted[i - 1][0] + sorted[i - 1][1]);
+              for (let i = 1; i < sorted.length; i++)
+                expect(sorted[i][0]).toBeGreaterThanOrEqual(sorted[i - 1][0] + sorted[i - 1][1]);
               const u = x.usageAfter[step][cpu];
               expect(u.every((v) => v >= 0)).toBe(true);
               expect(u[0] + u[1] + u[2] + u[3]).toBe(counted);
               // live pages: the allocations' (vmap-block counts the power-of-two sizes it holds)
-              const held = spans.reduce((s, [, pages]) => s + (c.allocator === 'vmap-block' ? 2 ** Math.ceil(Math.log2(pages)) : pages), 0);
+              const held = spans.reduce(
+                (s, [, pages]) => s + (c.allocator === 'vmap-block' ? 2 ** Math.ceil(Math.log2(pages)) : pages),
+                0,
+              );
               expect(u[0]).toBe(held);
             });
           });
@@ -168,12 +201,18 @@ describe('every policy on random scripts (no get while a reserved allocation is 
 
   for (const v of ['flush-on-put', 'kmap-local']) {
     it(`${v}: a put leaves no translation of its pages in any TLB (freeing them at once is safe)`, () => {
-      fc.assert(fc.property(fc.array(action, { maxLength: 80 }), (acts) => run(v, {}, acts).staleFrees === 0), runs);
+      fc.assert(
+        fc.property(fc.array(action, { maxLength: 80 }), (acts) => run(v, {}, acts).staleFrees === 0),
+        runs,
+      );
     });
   }
 
   it('rfc-later does leave them (the mermap defers the flush): fast-check finds a script', () => {
-    const out = fc.check(fc.property(fc.array(action, { maxLength: 80 }), (acts) => run('rfc-later', {}, acts).staleFrees === 0), runs);
+    const out = fc.check(
+      fc.property(fc.array(action, { maxLength: 80 }), (acts) => run('rfc-later', {}, acts).staleFrees === 0),
+      runs,
+    );
     expect(out.failed).toBe(true);
     const ce = out.counterexample![0] as Action[];
     // shrunk: a get, a touch of it, its put
@@ -216,7 +255,8 @@ describe('every policy on random scripts (no get while a reserved allocation is 
     fc.assert(
       fc.property(fc.array(action, { maxLength: 80 }), (acts) => {
         const x = run('kmap-local', {}, acts);
-        for (const perCpu of x.liveAfter) for (const spans of perCpu) expect(spans).toEqual(spans.map((_, i) => [i, 1]));
+        for (const perCpu of x.liveAfter)
+          for (const spans of perCpu) expect(spans).toEqual(spans.map((_, i) => [i, 1]));
       }),
       runs,
     );
@@ -227,7 +267,9 @@ describe('every policy on random scripts (no get while a reserved allocation is 
       fc.property(fc.array(action, { maxLength: 80 }), (acts) => {
         const a = run('mermap-invpcid', {}, acts);
         const b = run('rfc-later', {}, acts);
-        expect(a.gets.map((g) => [g.ok, g.offset, g.reason, g.flushes])).toEqual(b.gets.map((g) => [g.ok, g.offset, g.reason, g.flushes]));
+        expect(a.gets.map((g) => [g.ok, g.offset, g.reason, g.flushes])).toEqual(
+          b.gets.map((g) => [g.ok, g.offset, g.reason, g.flushes]),
+        );
       }),
       runs,
     );
@@ -247,7 +289,8 @@ describe('every policy on random scripts (no get while a reserved allocation is 
         const last = later.at(-1)!;
         if (last.ok) expect([reuse.ok, reuse.offset, reuse.flushes]).toEqual([true, last.offset, last.flushes]);
         // where rfc-later finds no space, reuse either fails too or restarts at the base with a flush
-        else if (last.reason === 'no_space' && reuse.ok) expect([reuse.offset, reuse.flushes]).toEqual([0, last.flushes + 1]);
+        else if (last.reason === 'no_space' && reuse.ok)
+          expect([reuse.offset, reuse.flushes]).toEqual([0, last.flushes + 1]);
       }),
       runs,
     );

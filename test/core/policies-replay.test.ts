@@ -9,7 +9,8 @@ import { getSummary, replay } from './helpers.js';
  */
 describe('replay with a policy', () => {
   it('test_basic_alloc: every policy maps the first get at the region base', () => {
-    for (const v of POLICY_NAMES) expect([v, getSummary(replay('kunit-test-basic-alloc.jsonl', { allocator: v }).results)]).toEqual([v, [[0, 0]]]);
+    for (const v of POLICY_NAMES)
+      expect([v, getSummary(replay('kunit-test-basic-alloc.jsonl', { allocator: v }).results)]).toEqual([v, [[0, 0]]]);
   });
 
   it('test_tlb_flushed (512 one-page get/put pairs): who flushes when', () => {
@@ -29,7 +30,11 @@ describe('replay with a policy', () => {
       const gets = getSummary(results);
       expect(gets).toHaveLength(512);
       expect([v, gets.map(([o]) => o)]).toEqual([v, gets.map((_, i) => e.offsets(i))]);
-      expect([v, results.at(-1)!.flushes, replayer.machine.allocator(0).invlpgs[0]]).toEqual([v, e.flushesAtEnd, e.invlpgs]);
+      expect([v, results.at(-1)!.flushes, replayer.machine.allocator(0).invlpgs[0]]).toEqual([
+        v,
+        e.flushesAtEnd,
+        e.invlpgs,
+      ]);
     }
   });
 
@@ -50,16 +55,30 @@ describe('replay with a policy', () => {
   });
 
   it('the kernel versions take puts in any order: under rfc-later the first "put a" succeeds, so the second is an error', () => {
-    expect(() => replay('policy-kmap-lifo.jsonl', { allocator: 'rfc-later' })).toThrow('put of tag "a", which is not live');
+    expect(() => replay('policy-kmap-lifo.jsonl', { allocator: 'rfc-later' })).toThrow(
+      'put of tag "a", which is not live',
+    );
   });
 });
 
 describe('mermap-lab replay --variant <policy>', () => {
   it('flush-on-put: the seed diagram script, one JSON line per op', () => {
-    const r = cli(['replay', 'test/fixtures/replay/seed-diagram.jsonl', '--variant', 'flush-on-put', '--region-pages', '16']);
+    const r = cli([
+      'replay',
+      'test/fixtures/replay/seed-diagram.jsonl',
+      '--variant',
+      'flush-on-put',
+      '--region-pages',
+      '16',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { i: 0, ok: true, offset: 0, reason: null, flushes: 0, violations: [] },
       { i: 1, ok: true, flushes: 0, violations: [] },
       { i: 2, ok: true, offset: 0, reason: null, flushes: 0, violations: [] },
@@ -74,9 +93,17 @@ describe('mermap-lab replay --variant <policy>', () => {
   it('every policy name is a known --variant; kmap-local reports the refused put', () => {
     const r = cli(['replay', 'test/fixtures/replay/policy-kmap-lifo.jsonl', '--variant', 'kmap-local']);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((x) => x.reason ?? x.offset ?? x.ok)).toEqual([0, 1, 'not_lifo', true, true, 'too_large', 0, true]);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((x) => x.reason ?? x.offset ?? x.ok),
+    ).toEqual([0, 1, 'not_lifo', true, true, 'too_large', 0, true]);
     const bad = cli(['replay', 'test/fixtures/replay/policy-kmap-lifo.jsonl', '--variant', 'nope']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe(`mermap-lab: --variant nope is not known: one of rfc-v1, rfc-later, dev-snapshot, ${POLICY_NAMES.join(', ')}\n`);
+    expect(bad.stderr).toBe(
+      `mermap-lab: --variant nope is not known: one of rfc-v1, rfc-later, dev-snapshot, ${POLICY_NAMES.join(', ')}\n`,
+    );
   });
 });

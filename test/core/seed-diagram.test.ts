@@ -55,19 +55,31 @@ describe('the seed diagram on a 16-page region', () => {
     const folded = tracer.render({ width: 128 }).split('\n');
     expect(folded[0]).toBe('(folded at 128 characters; each line starts with its first page offset)');
     expect(folded).toHaveLength(1 + 4 + 1);
-    expect(folded[1]).toBe('    0: T' + 't'.repeat(98) + 'TA' + 'a'.repeat(27));
-    expect(folded[2]).toBe('  128: aA' + '_'.repeat(126));
+    expect(folded[1]).toBe(`    0: T${'t'.repeat(98)}TA${'a'.repeat(27)}`);
+    expect(folded[2]).toBe(`  128: aA${'_'.repeat(126)}`);
     expect(folded[5]).toBe('  511: |_');
   });
 });
 
 describe('bug 8.6: dev-snapshot wraps past the region end', () => {
   it('after a reserved get took the top page, dev-snapshot lands at the region end without a flush; rfc-v1 flushes and returns the base', () => {
-    const dev = replay('dev-snapshot-wrap.jsonl', { allocator: 'dev-snapshot', regionPages: 16, possibleCpus: 2 }).results;
-    expect(getSummary(dev)).toEqual([[0, 0], [15, 0], [16, 0]]);
+    const dev = replay('dev-snapshot-wrap.jsonl', {
+      allocator: 'dev-snapshot',
+      regionPages: 16,
+      possibleCpus: 2,
+    }).results;
+    expect(getSummary(dev)).toEqual([
+      [0, 0],
+      [15, 0],
+      [16, 0],
+    ]);
     expect(dev[4].violations.map((v) => v.kind)).toEqual(['out_of_region']);
     const v1 = replay('dev-snapshot-wrap.jsonl', { allocator: 'rfc-v1', regionPages: 16, possibleCpus: 2 }).results;
-    expect(getSummary(v1)).toEqual([[0, 0], [15, 0], [0, 1]]);
+    expect(getSummary(v1)).toEqual([
+      [0, 0],
+      [15, 0],
+      [0, 1],
+    ]);
     expect(v1[4].violations).toEqual([]);
   });
   it('the allocation past the end lands in CPU 1 region and remaps a page CPU 1 mapped since its last flush', () => {
@@ -91,11 +103,19 @@ describe('region rendering under a policy that flushes at put', () => {
     const r = new Replayer({ possibleCpus: 1, regionPages: 16, allocator: 'flush-on-put', tlb: 'tiny' });
     const tracer = new RegionTracer(r.machine, 0, 0);
     r.machine.observer = tracer;
-    const texts = readOps('seed-diagram.jsonl').slice(0, 5).map((op) => {
-      r.apply(op);
-      return tracer.render();
-    });
+    const texts = readOps('seed-diagram.jsonl')
+      .slice(0, 5)
+      .map((op) => {
+        r.apply(op);
+        return tracer.render();
+      });
     // get 4, put it (4 INVLPGs), get 9 (lowest gap that fits: the base), get 2, put the 9
-    expect(texts).toEqual(['AaaA___________|_', '_______________|_', 'AaaaaaaaA______|_', 'AaaaaaaaAAA____|_', '_________AA____|_']);
+    expect(texts).toEqual([
+      'AaaA___________|_',
+      '_______________|_',
+      'AaaaaaaaA______|_',
+      'AaaaaaaaAAA____|_',
+      '_________AA____|_',
+    ]);
   });
 });

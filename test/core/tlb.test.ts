@@ -29,7 +29,9 @@ function mk(clock: Clock = { op: 0, ns: 0 }): Tlb {
 
 /** the translations cached (a copy in both levels listed once), as "vpn/pcid|g", mermap vpns as "<offset>M" */
 function translations(t: Tlb): string[] {
-  const keys = new Set(t.snapshot().map((e) => `${e.vpn - (e.vpn >= LO ? LO : 0)}${e.vpn >= LO ? 'M' : ''}/${e.global ? 'g' : e.pcid}`));
+  const keys = new Set(
+    t.snapshot().map((e) => `${e.vpn - (e.vpn >= LO ? LO : 0)}${e.vpn >= LO ? 'M' : ''}/${e.global ? 'g' : e.pcid}`),
+  );
   return [...keys].sort();
 }
 const sorted = (a: string[]): string[] => [...a].sort();
@@ -68,7 +70,9 @@ describe('TLB presets', () => {
 
   it('rejects unknown names and sets that do not divide', () => {
     expect(() => resolveTlbConfig('pentium')).toThrow(/unknown TLB preset/);
-    expect(() => resolveTlbConfig({ name: 'x', l1: { entries: 10, ways: 4 }, stlb: { entries: 16, ways: 4 }, source: '' })).toThrow(RangeError);
+    expect(() =>
+      resolveTlbConfig({ name: 'x', l1: { entries: 10, ways: 4 }, stlb: { entries: 16, ways: 4 }, source: '' }),
+    ).toThrow(RangeError);
     const ok = { name: 'x', l1: { entries: 8, ways: 4 }, stlb: { entries: 16, ways: 4 }, source: 's' };
     expect(resolveTlbConfig(ok)).toBe(ok);
   });
@@ -101,7 +105,11 @@ describe('TLB lookup and fill', () => {
     expect(t.lookup(0, 1)).toBe(user(10)); //  L1 hit 2
     expect([t.l1Hits, t.stlbHits, t.misses, t.fills, t.evictions]).toEqual([2, 2, 3, 3, 3]);
     expect(t.validEntries()).toBe(2 + 3);
-    const l1 = t.snapshot().filter((e) => e.level === 'l1').map((e) => e.vpn).sort();
+    const l1 = t
+      .snapshot()
+      .filter((e) => e.level === 'l1')
+      .map((e) => e.vpn)
+      .sort();
     expect(l1).toEqual([0, 2]);
   });
 
@@ -111,7 +119,11 @@ describe('TLB lookup and fill', () => {
     expect(t.lookup(0, 1)).toBe(user(0)); //                  STLB hit: 0 becomes most recent
     expect(t.lookup(12, 1)).toBe(user(12)); //                L1 hit: STLB order unchanged
     t.fill(16, 1, user(16)); //                               STLB victim: 4
-    const stlb = t.snapshot().filter((e) => e.level === 'stlb').map((e) => e.vpn).sort((a, b) => a - b);
+    const stlb = t
+      .snapshot()
+      .filter((e) => e.level === 'stlb')
+      .map((e) => e.vpn)
+      .sort((a, b) => a - b);
     expect(stlb).toEqual([0, 8, 12, 16]);
     expect(t.lookup(4, 1)).toBe(-1);
   });
@@ -131,7 +143,10 @@ describe('TLB lookup and fill', () => {
     expect(t.lookup(9, 1)).toBe(-1);
     t.fill(9, 1, user(1)); // right after the miss: no scan needed
     t.fill(9, 1, user(2)); // no miss in between: the cached copies are replaced, not duplicated
-    expect(t.snapshot().map((e) => [e.level, e.vpn, e.pte])).toEqual([['l1', 9, user(2)], ['stlb', 9, user(2)]]);
+    expect(t.snapshot().map((e) => [e.level, e.vpn, e.pte])).toEqual([
+      ['l1', 9, user(2)],
+      ['stlb', 9, user(2)],
+    ]);
     expect(t.lookup(9, 2)).toBe(-1); // a miss for another PCID
     t.fill(9, 1, user(3)); // not the key that missed: still replaces
     expect(t.validEntries()).toBe(2);
@@ -256,7 +271,9 @@ describe('stale mermap translations', () => {
     clock.op = 20;
     clock.ns = 4000;
     t.flushAll(1, false);
-    expect([t.staleDropped, t.exposureOps, t.exposureNs, t.maxExposureOps, t.maxExposureNs]).toEqual([1, 8, 2500, 8, 2500]);
+    expect([t.staleDropped, t.exposureOps, t.exposureNs, t.maxExposureOps, t.maxExposureNs]).toEqual([
+      1, 8, 2500, 8, 2500,
+    ]);
     expect(t.staleLive()).toBe(0);
   });
 
@@ -297,7 +314,10 @@ describe('onMermapRef', () => {
     t.fill(LO + 1, 1, user(101));
     t.fill(5, 1, user(5)); // not mermap
     t.lookup(LO, 1); // STLB -> L1 copy: no event
-    expect(events).toEqual([[100, 1], [101, 1]]);
+    expect(events).toEqual([
+      [100, 1],
+      [101, 1],
+    ]);
     // push LO out of L1 only (set 0): the STLB copy keeps it
     t.fill(2, 1, user(2));
     t.fill(6, 1, user(6));
@@ -305,7 +325,14 @@ describe('onMermapRef', () => {
     t.invlpg(LO, 1);
     t.fill(LO + 1, 1, user(201)); // remapped without a flush: the old translation is replaced
     t.flushAll(1, false);
-    expect(events).toEqual([[100, 1], [101, 1], [100, -1], [101, -1], [201, 1], [201, -1]]);
+    expect(events).toEqual([
+      [100, 1],
+      [101, 1],
+      [100, -1],
+      [101, -1],
+      [201, 1],
+      [201, -1],
+    ]);
     const balance = new Map<number, number>();
     for (const [p, d] of events) balance.set(p, (balance.get(p) ?? 0) + d);
     expect([...balance.values()].every((v) => v === 0)).toBe(true);
@@ -323,7 +350,12 @@ describe('onMermapRef', () => {
       if (i % 3 === 0) t.fill(i, 1, user(i));
       if (i % 50 === 49) t.invlpg(LO + ((i * 7) % 64), 1);
     }
-    const cached = new Set(t.snapshot().filter((e) => e.vpn >= LO).map((e) => e.vpn));
+    const cached = new Set(
+      t
+        .snapshot()
+        .filter((e) => e.vpn >= LO)
+        .map((e) => e.vpn),
+    );
     expect(live).toBe(cached.size);
     t.flushAll(1, false);
     expect(live).toBe(0);
@@ -335,7 +367,9 @@ describe('resetCounters', () => {
     const t = loaded();
     t.flushPcid(2, 1, true, FLUSH_CR3);
     t.resetCounters();
-    expect([t.fills, t.evictions, t.flushes[FLUSH_CR3], t.discarded[FLUSH_CR3 * 4 + CAT_OTHER_PCID]]).toEqual([0, 0, 0, 0]);
+    expect([t.fills, t.evictions, t.flushes[FLUSH_CR3], t.discarded[FLUSH_CR3 * 4 + CAT_OTHER_PCID]]).toEqual([
+      0, 0, 0, 0,
+    ]);
     expect(translations(t)).toEqual(sorted(['0M/1', '1M/1', '10/1', '6/g', '8/1']));
   });
 });

@@ -11,7 +11,10 @@ export interface CliResult {
 }
 
 /** Run `mermap-lab ARGS` from source in a child process. */
-export function cli(args: string[], opts: { input?: string; cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export function cli(
+  args: string[],
+  opts: { input?: string; cwd?: string; env?: Record<string, string> } = {},
+): CliResult {
   const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
     cwd: opts.cwd ?? ROOT,
     input: opts.input,

@@ -25,11 +25,16 @@ import { RECOMPUTE, type FactValue } from './recompute.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NB_DIR = path.join(ROOT, 'notebooks');
 const OUT_DIR = path.join(NB_DIR, 'out');
-const RUN_HINT = 'execute the notebooks first: bash scripts/test.sh, or npm run build && /usr/bin/python3 scripts/run-notebooks.py notebooks notebooks/out';
+const RUN_HINT =
+  'execute the notebooks first: bash scripts/test.sh, or npm run build && /usr/bin/python3 scripts/run-notebooks.py notebooks notebooks/out';
 
 /** The charts each notebook must export (notebooks/out/charts/NAME.svg and .png). */
 const EXPECTED_CHARTS: Record<string, string[]> = {
-  '01-tour': ['01-tour-seed-diagram-region-timeline', '01-tour-default-run-region-timeline', '01-tour-default-run-wasted-va'],
+  '01-tour': [
+    '01-tour-seed-diagram-region-timeline',
+    '01-tour-default-run-region-timeline',
+    '01-tour-default-run-wasted-va',
+  ],
   '02-region-size-tuning': [
     '02-region-size-tuning-flush-frequency',
     '02-region-size-tuning-wasted-va',
@@ -37,7 +42,12 @@ const EXPECTED_CHARTS: Record<string, string[]> = {
     '02-region-size-tuning-failed-gets',
     '02-region-size-tuning-recommended-region',
   ],
-  '03-cpu-scaling': ['03-cpu-scaling-page-table-memory', '03-cpu-scaling-va-reserved', '03-cpu-scaling-flushes-vs-cpus', '03-cpu-scaling-pinned-va-vs-threads'],
+  '03-cpu-scaling': [
+    '03-cpu-scaling-page-table-memory',
+    '03-cpu-scaling-va-reserved',
+    '03-cpu-scaling-flushes-vs-cpus',
+    '03-cpu-scaling-pinned-va-vs-threads',
+  ],
   '04-review-bugs': [],
   '05-flush-policies': ['05-flush-policies-comparison', '05-flush-policies-tlb-collateral'],
 };
@@ -77,7 +87,8 @@ function outputText(nb: Notebook): string {
   for (const c of nb.cells) {
     for (const o of c.outputs ?? []) {
       if (o.text !== undefined) parts.push(joined(o.text));
-      for (const mime of ['text/plain', 'text/markdown', 'text/html']) if (o.data?.[mime] !== undefined) parts.push(joined(o.data[mime]));
+      for (const mime of ['text/plain', 'text/markdown', 'text/html'])
+        if (o.data?.[mime] !== undefined) parts.push(joined(o.data[mime]));
     }
   }
   return parts.join('\n');
@@ -203,8 +214,10 @@ function checkPng(file: string): { width: number; height: number } {
     types.push(type);
     off += 12 + len;
   }
-  if (types[0] !== 'IHDR' || types[types.length - 1] !== 'IEND' || !types.includes('IDAT')) throw new Error(`chunks ${types.join(' ')}`);
-  if (!(width > 50 && height > 50 && width < 20_000 && height < 20_000)) throw new Error(`implausible size ${width} x ${height}`);
+  if (types[0] !== 'IHDR' || types[types.length - 1] !== 'IEND' || !types.includes('IDAT'))
+    throw new Error(`chunks ${types.join(' ')}`);
+  if (!(width > 50 && height > 50 && width < 20_000 && height < 20_000))
+    throw new Error(`implausible size ${width} x ${height}`);
   return { width, height };
 }
 
@@ -212,7 +225,10 @@ function checkPng(file: string): { width: number; height: number } {
 
 describe('the committed notebooks', () => {
   it('are the five notebooks of the issue', () => {
-    const found = readdirSync(NB_DIR).filter((f) => f.endsWith('.ipynb')).map((f) => f.slice(0, -'.ipynb'.length)).sort();
+    const found = readdirSync(NB_DIR)
+      .filter((f) => f.endsWith('.ipynb'))
+      .map((f) => f.slice(0, -'.ipynb'.length))
+      .sort();
     expect(found).toEqual(NAMES);
   });
 
@@ -228,7 +244,10 @@ describe('the committed notebooks', () => {
         expect(c.outputs, `cell ${c.id} has outputs: commit notebooks clean`).toEqual([]);
         expect(c.execution_count ?? null).toBeNull();
       }
-      const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => joined(c.source)).join('\n');
+      const code = nb.cells
+        .filter((c) => c.cell_type === 'code')
+        .map((c) => joined(c.source))
+        .join('\n');
       expect(code).toContain("from '../dist/index.js'");
       expect(code).not.toMatch(/from '[^']*\/src\//);
       const all = nb.cells.map((c) => joined(c.source)).join('\n');
@@ -257,13 +276,19 @@ for (const name of NAMES) {
       expect(codeOf(nb), 'the executed copy is stale: re-run the notebooks').toEqual(codeOf(source));
       for (const c of nb.cells.filter((c) => c.cell_type === 'code')) {
         expect(c.execution_count, `cell ${c.id} did not run`).toBeTypeOf('number');
-        const bad = (c.outputs ?? []).filter((o) => o.output_type === 'error' || (o.output_type === 'stream' && o.name === 'stderr'));
-        expect(bad.map((o) => joined(o.text)), `cell ${c.id}`).toEqual([]);
+        const bad = (c.outputs ?? []).filter(
+          (o) => o.output_type === 'error' || (o.output_type === 'stream' && o.name === 'stderr'),
+        );
+        expect(
+          bad.map((o) => joined(o.text)),
+          `cell ${c.id}`,
+        ).toEqual([]);
       }
       const html = readFileSync(requireOutput(path.join(OUT_DIR, `${name}.html`)), 'utf8');
       expect(html).toContain('<html');
       // charts are shown inline as SVG markup in text/html outputs, which the HTML export keeps
-      if (EXPECTED_CHARTS[name].length > 0) expect(html.split('<svg').length - 1).toBeGreaterThanOrEqual(EXPECTED_CHARTS[name].length);
+      if (EXPECTED_CHARTS[name].length > 0)
+        expect(html.split('<svg').length - 1).toBeGreaterThanOrEqual(EXPECTED_CHARTS[name].length);
     });
 
     it('exported its charts as valid SVG and PNG files of the same size', () => {
@@ -282,7 +307,10 @@ for (const name of NAMES) {
       for (const s of facts.statements) expect(text, 'a statement is missing from the executed output').toContain(s);
       for (const [key, f] of Object.entries(facts.facts)) {
         expect(formatFact(f.value, f.format), key).toBe(f.text);
-        expect(facts.statements.some((s) => s.includes(f.text)), `fact ${key} (${f.text}) is in no statement`).toBe(true);
+        expect(
+          facts.statements.some((s) => s.includes(f.text)),
+          `fact ${key} (${f.text}) is in no statement`,
+        ).toBe(true);
       }
     });
 

@@ -13,7 +13,8 @@ export type FactValue = ml.FactValue;
 type Params = Record<string, unknown>;
 type Row = Record<string, ml.Cell>;
 
-const mean = (rows: ReadonlyArray<Record<string, unknown>>, k: string): number => rows.reduce((a, r) => a + Number(r[k]), 0) / rows.length;
+const mean = (rows: ReadonlyArray<Record<string, unknown>>, k: string): number =>
+  rows.reduce((a, r) => a + Number(r[k]), 0) / rows.length;
 
 async function gridRows(base: unknown, grid: unknown): Promise<Row[]> {
   const runs = await ml.runGrid(ml.gridPoints(base as ml.RunConfigInput, grid as Record<string, ml.GridValue[]>));
@@ -32,7 +33,12 @@ function offsetOf(res: ml.ReplayResult): number {
 async function tour(p: Params): Promise<Record<string, FactValue>> {
   const script = p.seedScript as string[];
   const R = p.seedRegionPages as number;
-  const replayer = new ml.Replayer({ possibleCpus: 1, regionPages: R, allocator: p.seedVariant as string, tlb: 'tiny' });
+  const replayer = new ml.Replayer({
+    possibleCpus: 1,
+    regionPages: R,
+    allocator: p.seedVariant as string,
+    tlb: 'tiny',
+  });
   const tracer = new ml.RegionTracer(replayer.machine, 0, 0);
   replayer.machine.addObserver(tracer);
   const steps = script.map((line) => {
@@ -54,7 +60,10 @@ async function tour(p: Params): Promise<Record<string, FactValue>> {
   const failed = steps.find((s) => s.op.op === 'get' && !s.res.ok)!;
   const last = steps[steps.length - 1];
 
-  const cfg = ml.parseRunConfig({ ...ml.presetConfig(p.runPreset as string), length: { events: p.runEvents as number } });
+  const cfg = ml.parseRunConfig({
+    ...ml.presetConfig(p.runPreset as string),
+    length: { events: p.runEvents as number },
+  });
   const s = ml.runConfig(cfg, { regionTimeline: true }).summary;
   return {
     'seed.matched': matched,
@@ -178,7 +187,11 @@ async function cpuScaling(p: Params): Promise<Record<string, FactValue>> {
 
 async function reviewBugs(p: Params): Promise<Record<string, FactValue>> {
   const R = p.regionPages as number;
-  const get = (tag: string, pages = 1, o: { cpu?: number; reserved?: boolean; global?: boolean } = {}): ml.ReplayOp => ({
+  const get = (
+    tag: string,
+    pages = 1,
+    o: { cpu?: number; reserved?: boolean; global?: boolean } = {},
+  ): ml.ReplayOp => ({
     op: 'get',
     cpu: o.cpu ?? 0,
     pages,
@@ -283,7 +296,10 @@ async function reviewBugs(p: Params): Promise<Record<string, FactValue>> {
 async function flushPolicies(p: Params): Promise<Record<string, FactValue>> {
   const points = ml.gridPoints(p.base as ml.RunConfigInput, p.grid as Record<string, ml.GridValue[]>).map((pt) => ({
     ...pt,
-    config: ml.parseRunConfig({ ...pt.config, mermap: { ...pt.config.mermap, slots: ml.defaultSlots(pt.config.mermap.variant) } }),
+    config: ml.parseRunConfig({
+      ...pt.config,
+      mermap: { ...pt.config.mermap, slots: ml.defaultSlots(pt.config.mermap.variant) },
+    }),
   }));
   const runs = await ml.runGrid(points);
   const by = new Map(runs.map((r) => [String(r.row.variant), r.summary]));

@@ -53,17 +53,28 @@ function decodePng(png: Uint8Array): Decoded {
       const c = i >= 4 && y > 0 ? rgba[row - stride + i - 4]! : 0;
       let predictor: number;
       switch (filter) {
-        case 0: predictor = 0; break;
-        case 1: predictor = a; break;
-        case 2: predictor = b; break;
-        case 3: predictor = (a + b) >> 1; break;
+        case 0:
+          predictor = 0;
+          break;
+        case 1:
+          predictor = a;
+          break;
+        case 2:
+          predictor = b;
+          break;
+        case 3:
+          predictor = (a + b) >> 1;
+          break;
         case 4: {
           const p = a + b - c;
-          const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+          const pa = Math.abs(p - a),
+            pb = Math.abs(p - b),
+            pc = Math.abs(p - c);
           predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
           break;
         }
-        default: throw new Error(`bad PNG filter ${filter}`);
+        default:
+          throw new Error(`bad PNG filter ${filter}`);
       }
       rgba[row + i] = (src[i]! + predictor) & 0xff;
     }

@@ -89,7 +89,9 @@ describe('report.html in Chromium', () => {
     await page.waitForFunction(
       () => {
         const w = globalThis as unknown as PageGlobals;
-        return w.__chartsTotal !== undefined && (w.__chartsRendered ?? 0) + (w.__chartErrors?.length ?? 0) >= w.__chartsTotal;
+        return (
+          w.__chartsTotal !== undefined && (w.__chartsRendered ?? 0) + (w.__chartErrors?.length ?? 0) >= w.__chartsTotal
+        );
       },
       undefined,
       { timeout: 30_000 },
@@ -100,7 +102,7 @@ describe('report.html in Chromium', () => {
         rendered: w.__chartsRendered ?? -1,
         total: w.__chartsTotal ?? -1,
         errors: w.__chartErrors ?? [],
-        done: w.document.documentElement.dataset['chartsDone'] === 'true',
+        done: w.document.documentElement.dataset.chartsDone === 'true',
       };
     });
     expect(state).toEqual({ rendered: report.sections.length, total: report.sections.length, errors: [], done: true });
@@ -110,7 +112,9 @@ describe('report.html in Chromium', () => {
       els.map((el) => ({
         id: el.getAttribute('data-chart-id'),
         svgs: el.querySelectorAll('svg.marks').length,
-        marks: el.querySelectorAll('svg g[class^="mark-"] > path, svg g[class^="mark-"] > line, svg g[class^="mark-"] > text').length,
+        marks: el.querySelectorAll(
+          'svg g[class^="mark-"] > path, svg g[class^="mark-"] > line, svg g[class^="mark-"] > text',
+        ).length,
         rects: el.querySelectorAll('svg g.mark-rect > path').length,
         lines: el.querySelectorAll('svg g.mark-line > path').length,
         caption: el.nextElementSibling?.textContent ?? null,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, formatCell, renderReportHtml, type Report } from '../../src/render/index.js';
 import { loadReportFixture, loadSpec } from '../fixtures/render/report-fixture.js';
 
-const CDN_HOSTS = /https?:\/\/(cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|esm\.sh|cdn\.skypack\.dev|ajax\.googleapis\.com)/i;
+const CDN_HOSTS =
+  /https?:\/\/(cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|esm\.sh|cdn\.skypack\.dev|ajax\.googleapis\.com)/i;
 
 /** The page's own markup: everything before the inlined libraries (which contain '<img' etc. in strings). */
 function pageMarkup(html: string): string {

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileVegaLite, renderSvg } from '../../src/render/index.js';
 
-const barSpec = JSON.parse(
-  readFileSync(new URL('../fixtures/render/bar.vl.json', import.meta.url), 'utf8'),
-) as { data: { values: Array<{ policy: string; flushes: number }> } };
+const barSpec = JSON.parse(readFileSync(new URL('../fixtures/render/bar.vl.json', import.meta.url), 'utf8')) as {
+  data: { values: Array<{ policy: string; flushes: number }> };
+};
 const values = barSpec.data.values;
 
 /** The inner markup of the (single) `<g class="mark-rect ...">` group: the bars. */
@@ -16,9 +16,12 @@ function rectGroup(svg: string): string {
 
 /** Bars as drawn by vega's SVG renderer: `M x,y h w v h h -w Z`. */
 function bars(svg: string): Array<{ x: number; y: number; w: number; h: number }> {
-  return [...rectGroup(svg).matchAll(/<path[^>]* d="M([\d.-]+),([\d.-]+)h([\d.-]+)v([\d.-]+)h-[\d.]+Z"/g)].map(
-    (m) => ({ x: Number(m[1]), y: Number(m[2]), w: Number(m[3]), h: Number(m[4]) }),
-  );
+  return [...rectGroup(svg).matchAll(/<path[^>]* d="M([\d.-]+),([\d.-]+)h([\d.-]+)v([\d.-]+)h-[\d.]+Z"/g)].map((m) => ({
+    x: Number(m[1]),
+    y: Number(m[2]),
+    w: Number(m[3]),
+    h: Number(m[4]),
+  }));
 }
 
 describe('renderSvg', () => {

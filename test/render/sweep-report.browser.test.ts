@@ -19,11 +19,27 @@ interface PageGlobals {
 }
 
 /** The reports mermap-lab really writes (a small sweep's, a run's), opened in Debian's Chromium. */
-async function openInChromium(html: string, screenshot: string): Promise<{ state: { rendered: number; total: number; errors: unknown[] }; marks: Array<{ id: string | null; marks: number }>; consoleErrors: string[] }> {
-  if (!existsSync(CHROMIUM)) expect.fail(`${CHROMIUM} is missing: run scripts/setup.sh --with-browser (installs Debian's chromium)`);
+async function openInChromium(
+  html: string,
+  screenshot: string,
+): Promise<{
+  state: { rendered: number; total: number; errors: unknown[] };
+  marks: Array<{ id: string | null; marks: number }>;
+  consoleErrors: string[];
+}> {
+  if (!existsSync(CHROMIUM))
+    expect.fail(`${CHROMIUM} is missing: run scripts/setup.sh --with-browser (installs Debian's chromium)`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -33,16 +49,25 @@ async function openInChromium(html: string, screenshot: string): Promise<{ state
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
-    await page.waitForFunction(() => {
-      const w = globalThis as unknown as PageGlobals;
-      return w.__chartsTotal !== undefined && (w.__chartsRendered ?? 0) + (w.__chartErrors?.length ?? 0) >= w.__chartsTotal;
-    }, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const w = globalThis as unknown as PageGlobals;
+        return (
+          w.__chartsTotal !== undefined && (w.__chartsRendered ?? 0) + (w.__chartErrors?.length ?? 0) >= w.__chartsTotal
+        );
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
     const state = await page.evaluate(() => {
       const w = globalThis as unknown as PageGlobals;
       return { rendered: w.__chartsRendered ?? -1, total: w.__chartsTotal ?? -1, errors: w.__chartErrors ?? [] };
     });
     const marks = await page.$$eval('[data-chart-id]', (els) =>
-      els.map((el) => ({ id: el.getAttribute('data-chart-id'), marks: el.querySelectorAll('svg g[class^="mark-"] > path, svg g[class^="mark-"] > line').length })),
+      els.map((el) => ({
+        id: el.getAttribute('data-chart-id'),
+        marks: el.querySelectorAll('svg g[class^="mark-"] > path, svg g[class^="mark-"] > line').length,
+      })),
     );
     mkdirSync(path.dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
@@ -57,7 +82,13 @@ describe('real reports in Chromium', () => {
     const rows = [];
     for (const regionPages of [64, 512]) {
       for (const variant of ['rfc-v1', 'rfc-later']) {
-        const c = parseRunConfig({ seed: 5, machine: { possibleCpus: 4 }, mermap: { variant, regionPages }, workload: { kind: 'unmapped-alloc', tlbPressure: {} }, length: { events: 20_000 } });
+        const c = parseRunConfig({
+          seed: 5,
+          machine: { possibleCpus: 4 },
+          mermap: { variant, regionPages },
+          workload: { kind: 'unmapped-alloc', tlbPressure: {} },
+          length: { events: 20_000 },
+        });
         rows.push(runRow(c, runConfig(c).summary));
       }
     }
@@ -72,10 +103,20 @@ describe('real reports in Chromium', () => {
   });
 
   it('a run report (wasted VA over time, region timeline, TLB collateral)', async () => {
-    const c = parseRunConfig({ seed: 5, machine: { possibleCpus: 2 }, mermap: { variant: 'rfc-v1', regionPages: 64 }, workload: { kind: 'unmapped-alloc', tlbPressure: {} }, length: { events: 20_000 } });
+    const c = parseRunConfig({
+      seed: 5,
+      machine: { possibleCpus: 2 },
+      mermap: { variant: 'rfc-v1', regionPages: 64 },
+      workload: { kind: 'unmapped-alloc', tlbPressure: {} },
+      length: { events: 20_000 },
+    });
     const r = runConfig(c, { regionTimeline: true });
     const report = runReportData(r);
-    expect(report.sections.map((s) => s.id)).toEqual(['wasted-va-over-time', 'region-timeline-cpu0', 'tlb-collateral-per-cpu']);
+    expect(report.sections.map((s) => s.id)).toEqual([
+      'wasted-va-over-time',
+      'region-timeline-cpu0',
+      'tlb-collateral-per-cpu',
+    ]);
     const dir = mkdtempSync(path.join(tmpdir(), 'mermap-run-report-'));
     const files = await writeReport(dir, report);
     const got = await openInChromium(files.html, path.join(root, 'test-output', 'run-report.png'));

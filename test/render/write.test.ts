@@ -86,7 +86,11 @@ describe('writeReport', () => {
     const files = await writeReport(out, report);
     expect(files.html).toBe(path.join(out, 'report.html'));
     expect(files.charts).toEqual(
-      report.sections.map((s) => ({ id: s.id, svg: path.join(out, `${s.id}.svg`), png: path.join(out, `${s.id}.png`) })),
+      report.sections.map((s) => ({
+        id: s.id,
+        svg: path.join(out, `${s.id}.svg`),
+        png: path.join(out, `${s.id}.png`),
+      })),
     );
     const expected = ['report.html', ...report.sections.flatMap((s) => [`${s.id}.png`, `${s.id}.svg`])].sort();
     expect((await readdir(out)).sort()).toEqual(expected);
@@ -103,7 +107,10 @@ describe('writeReport', () => {
 
   it('writes nothing when one section cannot be rendered, and names it', async () => {
     const report = loadReportFixture();
-    report.sections[1] = { ...report.sections[1]!, spec: { mark: 'bar', encoding: { x: { field: 'a', type: 'bogus' } } } };
+    report.sections[1] = {
+      ...report.sections[1]!,
+      spec: { mark: 'bar', encoding: { x: { field: 'a', type: 'bogus' } } },
+    };
     await expect(writeReport(dir, report)).rejects.toThrow(/report section "stlb-misses"/);
     expect(await readdir(dir)).toEqual([]);
   });

@@ -6,10 +6,11 @@ import { parseShard } from '../../src/sweep/shard.js';
 
 const text = readFileSync(new URL('../../docs/scale-out.md', import.meta.url), 'utf8');
 const blocks = (lang: string) =>
-  [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
+  [...text.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]!);
 
 describe('docs/scale-out.md', () => {
   it('has a Kubernetes Indexed Job whose completion index is the shard, and a merge Job', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: free-form Kubernetes YAML
     const docs = blocks('yaml').flatMap((b) => parseAllDocuments(b).map((d) => d.toJS() as Record<string, any>));
     for (const d of parseAllDocuments(blocks('yaml').join('\n---\n'))) expect(d.errors).toEqual([]);
     const jobs = docs.filter((d) => d.kind === 'Job');

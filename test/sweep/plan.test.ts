@@ -28,8 +28,18 @@ describe('planSweep', () => {
 
   it('expands the grid in canonical order: first key outermost, replicate innermost', () => {
     expect(plan.points.map((p) => [p.grid['a.x'], p.grid.b, p.replicate])).toEqual([
-      [1, 'p', 0], [1, 'p', 1], [1, 'q', 0], [1, 'q', 1], [1, 'r', 0], [1, 'r', 1],
-      [2, 'p', 0], [2, 'p', 1], [2, 'q', 0], [2, 'q', 1], [2, 'r', 0], [2, 'r', 1],
+      [1, 'p', 0],
+      [1, 'p', 1],
+      [1, 'q', 0],
+      [1, 'q', 1],
+      [1, 'r', 0],
+      [1, 'r', 1],
+      [2, 'p', 0],
+      [2, 'p', 1],
+      [2, 'q', 0],
+      [2, 'q', 1],
+      [2, 'r', 0],
+      [2, 'r', 1],
     ]);
     expect(plan.points.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(plan.points.map((p) => p.combination)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
@@ -68,7 +78,10 @@ describe('planSweep', () => {
       expect(byKey.get(p.key)?.configHash).toBe(p.configHash);
     }
     expect(swapped.points.map((p) => [p.grid.b, p.grid['a.x'], p.replicate]).slice(0, 4)).toEqual([
-      ['p', 1, 0], ['p', 1, 1], ['p', 2, 0], ['p', 2, 1],
+      ['p', 1, 0],
+      ['p', 1, 1],
+      ['p', 2, 0],
+      ['p', 2, 1],
     ]);
   });
 
@@ -104,8 +117,19 @@ describe('planSweep', () => {
         'grid.n.m: cannot set inside base.n (null)',
       ]),
     );
-    const ok = planSweep(parseSweepSpec({ name: 'o', seed: 1, base: { machine: { cpus: [1, 2] } }, grid: { 'machine.cpus.1': [9], 'new.deep.path': ['v'] } }));
-    expect(ok.points[0]!.config).toEqual({ machine: { cpus: [1, 9] }, new: { deep: { path: 'v' } }, seed: ok.points[0]!.seed });
+    const ok = planSweep(
+      parseSweepSpec({
+        name: 'o',
+        seed: 1,
+        base: { machine: { cpus: [1, 2] } },
+        grid: { 'machine.cpus.1': [9], 'new.deep.path': ['v'] },
+      }),
+    );
+    expect(ok.points[0]!.config).toEqual({
+      machine: { cpus: [1, 9] },
+      new: { deep: { path: 'v' } },
+      seed: ok.points[0]!.seed,
+    });
   });
 
   it('runs validatePoint on every point and names the failing ones', () => {
@@ -119,9 +143,13 @@ describe('planSweep', () => {
         'point 11 (a.x=2, b=r, replicate 1): b: must be p or q, got r',
       ]),
     );
-    const many = planSweep.bind(null, parseSweepSpec({ name: 'm', seed: 1, base: {}, grid: { i: Array.from({ length: 25 }, (_, i) => i) } }), {
-      validatePoint: () => ['bad'],
-    });
+    const many = planSweep.bind(
+      null,
+      parseSweepSpec({ name: 'm', seed: 1, base: {}, grid: { i: Array.from({ length: 25 }, (_, i) => i) } }),
+      {
+        validatePoint: () => ['bad'],
+      },
+    );
     try {
       many();
       expect.unreachable();
@@ -162,7 +190,10 @@ describe('sampling', () => {
     const sampled = planSweep(parseSweepSpec({ ...spec, sample: { count: 2, seed: 5 } }));
     const combos = sampleCombinations(6, 2, 5);
     expect(sampled.points.map((p) => [p.index, p.combination, p.replicate])).toEqual([
-      [0, combos[0], 0], [1, combos[0], 1], [2, combos[1], 0], [3, combos[1], 1],
+      [0, combos[0], 0],
+      [1, combos[0], 1],
+      [2, combos[1], 0],
+      [3, combos[1], 1],
     ]);
     const full = planSweep(spec);
     for (const p of sampled.points) {

@@ -149,14 +149,19 @@ describe('shards', () => {
         [shardDirs[0]!, reference],
         join(root, 'm1'),
         `mermap-lab merge: cannot merge: the folders must hold every point exactly once\n` +
-          [0, 3, 6, 9].map((i) => `  - point ${pointLabel(plan.points[i]!)} is in both ${shardDirs[0]} and ${reference}\n`).join(''),
+          [0, 3, 6, 9]
+            .map((i) => `  - point ${pointLabel(plan.points[i]!)} is in both ${shardDirs[0]} and ${reference}\n`)
+            .join(''),
       ],
       [
         [reference, join(root, 'reference-copy')],
         join(root, 'm6'),
         `mermap-lab merge: cannot merge: the folders must hold every point exactly once\n` +
           [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
-            .map((i) => `  - point ${pointLabel(plan.points[i]!)} is in both ${reference} and ${join(root, 'reference-copy')}\n`)
+            .map(
+              (i) =>
+                `  - point ${pointLabel(plan.points[i]!)} is in both ${reference} and ${join(root, 'reference-copy')}\n`,
+            )
             .join('') +
           `  - and 2 more points twice\n`,
       ],
@@ -176,7 +181,13 @@ describe('shards', () => {
       expect(stderr.text).toBe(message);
     }
     const foreign = join(root, 'foreign');
-    await runSweep({ spec: { ...spec, seed: 5 }, out: foreign, worker: FAKE_WORKER, workers: 1, shard: { index: 1, count: 3 } });
+    await runSweep({
+      spec: { ...spec, seed: 5 },
+      out: foreign,
+      worker: FAKE_WORKER,
+      workers: 1,
+      shard: { index: 1, count: 3 },
+    });
     const foreignHash = planSweep({ ...spec, seed: 5 }).specHash.slice(0, 12);
     const stderr = new Capture();
     expect(await mergeCommand({ dirs: [shardDirs[0]!, foreign], out: join(root, 'm5'), stderr })).toBe(2);

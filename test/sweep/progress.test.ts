@@ -17,7 +17,14 @@ const at = (done: number, total = 40, etaSeconds: number | null = 14): SweepProg
 describe('progress', () => {
   it('formats durations and lines', () => {
     expect([0, 14.4, 59.6, 185, 3599, 7620, null, Infinity].map((s) => formatDuration(s))).toEqual([
-      '0s', '14s', '1m00s', '3m05s', '59m59s', '2h07m', '?', '?',
+      '0s',
+      '14s',
+      '1m00s',
+      '3m05s',
+      '59m59s',
+      '2h07m',
+      '?',
+      '?',
     ]);
     expect(formatProgressLine(at(12))).toBe('sweep: 12/40 points, 2 workers, ETA 14s');
     expect(formatProgressLine({ ...at(0, 4, null), workers: 1 })).toBe('sweep: 0/4 points, 1 worker, ETA ?');
@@ -34,9 +41,12 @@ describe('progress', () => {
       reporter.update(at(done));
     }
     reporter.stop();
-    expect(stream.text.split('\n').filter(Boolean).map((l) => Number(/ (\d+)\//.exec(l)![1]))).toEqual([
-      0, 4, 8, 12, 16, 17, 20, 24, 28, 32, 36, 40,
-    ]);
+    expect(
+      stream.text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(/ (\d+)\//.exec(l)![1])),
+    ).toEqual([0, 4, 8, 12, 16, 17, 20, 24, 28, 32, 36, 40]);
   });
 
   it('prints the last state on stop when it was not printed yet', () => {

@@ -26,8 +26,9 @@ const root = tempDir('run');
 afterAll(() => removeDir(root));
 const spec = loadSweepSpec(SPEC_FILE);
 const plan = planSweep(spec);
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 let one: SweepSummary;
 let two: SweepSummary;
@@ -62,7 +63,13 @@ describe('a sweep run', () => {
     });
     expect(events).toBe(4 * 20_640 + 4 * 22_560 + 4 * 30_240);
     expect(one.perWorker).toEqual([
-      { worker: 1, points: 12, events, busySeconds: one.perWorker[0]!.busySeconds, eventsPerSecond: events / one.perWorker[0]!.busySeconds },
+      {
+        worker: 1,
+        points: 12,
+        events,
+        busySeconds: one.perWorker[0]!.busySeconds,
+        eventsPerSecond: events / one.perWorker[0]!.busySeconds,
+      },
     ]);
     expect(one.eventsPerSecondPerWorker).toBe(events / one.perWorker[0]!.busySeconds);
     expect(one.eventsPerSecond).toBe(events / one.wallSeconds);
@@ -76,8 +83,22 @@ describe('a sweep run', () => {
 
   it('writes one canonical row per point, with provenance, that arquero reads back from CSV and Arrow', async () => {
     const columns = [
-      'point', 'replicate', 'configHash', 'seed', 'mermap.regionPages', 'mermap.variant', 'packageVersion', 'gitCommit',
-      'events', 'mean', 'max', 'lowCount', 'ratio', 'variant', 'large', 'note',
+      'point',
+      'replicate',
+      'configHash',
+      'seed',
+      'mermap.regionPages',
+      'mermap.variant',
+      'packageVersion',
+      'gitCommit',
+      'events',
+      'mean',
+      'max',
+      'lowCount',
+      'ratio',
+      'variant',
+      'large',
+      'note',
     ];
     const csv = fromCSV(readFileSync(join(oneDir, 'results.csv'), 'utf8'));
     const arrow = fromArrow(readFileSync(join(oneDir, 'results.arrow')));
@@ -121,7 +142,9 @@ describe('a sweep run', () => {
 
   it('keeps the journal in canonical order once complete', () => {
     const lines = readFileSync(join(twoDir, 'results.jsonl'), 'utf8').trimEnd().split('\n');
-    expect(lines.map((l) => (JSON.parse(l) as { point: number }).point)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(lines.map((l) => (JSON.parse(l) as { point: number }).point)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    ]);
   });
 });
 
@@ -132,7 +155,7 @@ describe('resume', () => {
     copyFileSync(join(oneDir, 'sweep.json'), join(dir, 'sweep.json'));
     const lines = readFileSync(join(oneDir, 'results.jsonl'), 'utf8').split('\n');
     // Points finish out of order; a kill -9 during a write leaves a partial last line.
-    const kept = [lines[7], lines[2], lines[3], lines[10], lines[0]].join('\n') + '\n' + lines[5]!.slice(0, 60);
+    const kept = `${[lines[7], lines[2], lines[3], lines[10], lines[0]].join('\n')}\n${lines[5]!.slice(0, 60)}`;
     writeFileSync(join(dir, 'results.jsonl'), kept);
     const progress: number[] = [];
     const summary = await runSweep({
@@ -211,7 +234,9 @@ describe('sweepCommand', () => {
     ]);
     expect(lines[12]).toBe('sweep: 12/12 points, 2 workers, ETA 0s');
     expect(lines[13]).toMatch(/^sweep 'fake' 12 points \(12 run now, 0 already done\) in \d+\.\ds with 2 workers$/);
-    expect(lines[14]).toMatch(/^events: 293760 run now; [\d.]+[kM]? events\/s overall, [\d.]+[kM]? events\/s per worker$/);
+    expect(lines[14]).toMatch(
+      /^events: 293760 run now; [\d.]+[kM]? events\/s overall, [\d.]+[kM]? events\/s per worker$/,
+    );
     expect(lines[15]).toMatch(/^ {2}worker 1: \d+ points?, \d+ events, [\d.]+[kM]? events\/s$/);
     expect(lines[16]).toMatch(/^ {2}worker 2: \d+ points?, \d+ events, [\d.]+[kM]? events\/s$/);
     expect(lines[17]).toBe(`results: ${join(out, 'results.csv')}, ${join(out, 'results.arrow')}`);
@@ -228,16 +253,36 @@ describe('sweepCommand', () => {
 
   it.each([
     ['no spec', { out: 'x' }, 'mermap-lab sweep: give a spec file or --preset NAME'],
-    ['a spec and a preset', { spec: SPEC_FILE, preset: 'smoke', out: 'x' }, 'mermap-lab sweep: give a spec file or --preset NAME, not both'],
+    [
+      'a spec and a preset',
+      { spec: SPEC_FILE, preset: 'smoke', out: 'x' },
+      'mermap-lab sweep: give a spec file or --preset NAME, not both',
+    ],
     ['no --out', { spec: SPEC_FILE }, 'mermap-lab sweep: --out DIR is required'],
-    ['zero workers', { spec: SPEC_FILE, out: 'x', workers: '0' }, "mermap-lab sweep: --workers: must be a positive integer, got '0'"],
-    ['a non-number of workers', { spec: SPEC_FILE, out: 'x', workers: '2x' }, "mermap-lab sweep: --workers: must be a positive integer, got '2x'"],
-    ['a bad shard', { spec: SPEC_FILE, out: 'x', shard: '3/3' }, "mermap-lab sweep: --shard: expected i/N with 0 <= i < N (0-based, e.g. 0/3), got '3/3'"],
-    ['an unknown preset', { preset: 'nope', out: 'x' }, "mermap-lab sweep: --preset: unknown preset 'nope' (known: default, smoke)"],
+    [
+      'zero workers',
+      { spec: SPEC_FILE, out: 'x', workers: '0' },
+      "mermap-lab sweep: --workers: must be a positive integer, got '0'",
+    ],
+    [
+      'a non-number of workers',
+      { spec: SPEC_FILE, out: 'x', workers: '2x' },
+      "mermap-lab sweep: --workers: must be a positive integer, got '2x'",
+    ],
+    [
+      'a bad shard',
+      { spec: SPEC_FILE, out: 'x', shard: '3/3' },
+      "mermap-lab sweep: --shard: expected i/N with 0 <= i < N (0-based, e.g. 0/3), got '3/3'",
+    ],
+    [
+      'an unknown preset',
+      { preset: 'nope', out: 'x' },
+      "mermap-lab sweep: --preset: unknown preset 'nope' (known: default, smoke)",
+    ],
   ])('exits 2 on %s', async (_what, options, message) => {
     const { code, text } = await run(options);
     expect(code).toBe(2);
-    expect(text).toBe(message + '\n');
+    expect(text).toBe(`${message}\n`);
   });
 
   it('exits 2 on a bad spec file, naming the file and the fields', async () => {
@@ -300,12 +345,17 @@ describe('sweepCommand', () => {
     writeFileSync(file, '');
     const { code, text } = await run({ spec: SPEC_FILE, out: join(file, 'out') });
     expect(code).toBe(2);
-    expect(text).toBe(`mermap-lab sweep: cannot write to ${join(file, 'out')} (ENOTDIR: a part of the path is not a folder)\n`);
+    expect(text).toBe(
+      `mermap-lab sweep: cannot write to ${join(file, 'out')} (ENOTDIR: a part of the path is not a folder)\n`,
+    );
   });
 
   it('exits 1 when a point fails, keeping the points finished before it', async () => {
     const file = join(root, 'failing.yaml');
-    writeFileSync(file, readFileSync(SPEC_FILE, 'utf8').replace('work: 20000', 'work: 20000\n  failOnRegionPages: 256'));
+    writeFileSync(
+      file,
+      readFileSync(SPEC_FILE, 'utf8').replace('work: 20000', 'work: 20000\n  failOnRegionPages: 256'),
+    );
     const out = join(root, 'failing');
     const { code, text } = await run({ spec: file, out, workers: 1 });
     expect(code).toBe(1);
@@ -335,8 +385,15 @@ describe('sweepCommand', () => {
       `mermap-lab sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: ` +
         `${pathToFileURL(join(FIXTURES, 'fake-worker.ts')).href} has no exported function 'nope'`,
     );
-    const absent = await run({ spec: SPEC_FILE, out: join(root, 'absent'), worker: { module: join(FIXTURES, 'absent.js'), export: 'x' } });
-    expect(absent).toEqual({ code: 2, text: `mermap-lab sweep: worker module not found: ${join(FIXTURES, 'absent.js')}\n` });
+    const absent = await run({
+      spec: SPEC_FILE,
+      out: join(root, 'absent'),
+      worker: { module: join(FIXTURES, 'absent.js'), export: 'x' },
+    });
+    expect(absent).toEqual({
+      code: 2,
+      text: `mermap-lab sweep: worker module not found: ${join(FIXTURES, 'absent.js')}\n`,
+    });
     expect(existsSync(join(root, 'absent'))).toBe(false);
   });
 });

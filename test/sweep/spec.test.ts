@@ -100,11 +100,13 @@ describe('parseSweepSpec', () => {
   });
 
   it('rejects values that are not JSON data', () => {
-    expect(issuesOf({ ...good, base: { a: { b: NaN } }, grid: { x: [1, Infinity], y: [{ z: new Date(0) }] } })).toEqual([
-      'base.a.b: must be JSON data (finite numbers, strings, booleans, null, lists, mappings)',
-      'grid.x[1]: must be JSON data (finite numbers, strings, booleans, null, lists, mappings)',
-      'grid.y[0].z: must be JSON data (finite numbers, strings, booleans, null, lists, mappings)',
-    ]);
+    expect(issuesOf({ ...good, base: { a: { b: NaN } }, grid: { x: [1, Infinity], y: [{ z: new Date(0) }] } })).toEqual(
+      [
+        'base.a.b: must be JSON data (finite numbers, strings, booleans, null, lists, mappings)',
+        'grid.x[1]: must be JSON data (finite numbers, strings, booleans, null, lists, mappings)',
+        'grid.y[0].z: must be JSON data (finite numbers, strings, booleans, null, lists, mappings)',
+      ],
+    );
   });
 
   it('rejects a sample larger than the grid and a grid too large to hold', () => {
@@ -134,7 +136,9 @@ describe('parseSweepSpec', () => {
         return e as SpecError;
       }
     })();
-    expect(err?.message).toBe('x.yaml: invalid sweep spec\n  - name: required\n  - replicates: must be an integer >= 1');
+    expect(err?.message).toBe(
+      'x.yaml: invalid sweep spec\n  - name: required\n  - replicates: must be an integer >= 1',
+    );
     expect(err?.exitCode).toBe(2);
   });
 });
@@ -164,12 +168,16 @@ describe('spec files', () => {
     const missing = join(dir, 'missing.yaml');
     expect(() => loadSweepSpec(missing)).toThrow(`${missing}: invalid sweep spec\n  - cannot read the file (ENOENT)`);
     expect(() => parseSweepSpecText('name: [1\n', 'bad.yaml')).toThrow(
-      new SpecError('bad.yaml', ['not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:']),
+      new SpecError('bad.yaml', [
+        'not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:',
+      ]),
     );
     expect(() => parseSweepSpecText('name: a\nname: b\n', 'dup.yaml')).toThrow(
       new SpecError('dup.yaml', ['not valid YAML: Map keys must be unique at line 2, column 1:']),
     );
-    expect(() => parseSweepSpecText('{"name": }', 'bad.json', 'json')).toThrow(/^bad\.json: invalid sweep spec\n {2}- not valid JSON: /);
+    expect(() => parseSweepSpecText('{"name": }', 'bad.json', 'json')).toThrow(
+      /^bad\.json: invalid sweep spec\n {2}- not valid JSON: /,
+    );
     expect(() => parseSweepSpecText('', 'empty.yaml')).toThrow(
       'empty.yaml: invalid sweep spec\n  - the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers',
     );
@@ -182,7 +190,10 @@ describe('specHash', () => {
     const h = specHash(parseSweepSpec(good));
     expect(specHash(parseSweepSpec(reordered))).toBe(h);
     expect(specHash(parseSweepSpec({ ...good, workers: 8 }))).toBe(h);
-    const swapped = { 'mermap.variant': good.grid['mermap.variant'], 'mermap.regionPages': good.grid['mermap.regionPages'] };
+    const swapped = {
+      'mermap.variant': good.grid['mermap.variant'],
+      'mermap.regionPages': good.grid['mermap.regionPages'],
+    };
     expect(specHash(parseSweepSpec({ ...good, grid: swapped }))).not.toBe(h);
     expect(specHash(parseSweepSpec({ ...good, seed: 4 }))).not.toBe(h);
     expect(h).toMatch(/^[0-9a-f]{64}$/);

@@ -68,7 +68,9 @@ describe('sweep.json', () => {
       `${join(dir, 'sweep.json')} is not a sweep record (format mermap-lab-sweep/1)`,
     );
     writeFileSync(join(dir, 'sweep.json'), '{');
-    expect(error(() => readSweepRecord(dir)).message).toBe(`${join(dir, 'sweep.json')} is not a sweep record (not JSON)`);
+    expect(error(() => readSweepRecord(dir)).message).toBe(
+      `${join(dir, 'sweep.json')} is not a sweep record (not JSON)`,
+    );
     const tampered: SweepRecord = { ...record, spec: { ...record.spec, seed: 43 } };
     writeFileSync(join(dir, 'sweep.json'), JSON.stringify(tampered));
     expect(error(() => readSweepRecord(dir)).message).toBe(
@@ -189,7 +191,7 @@ describe('the journal', () => {
     prepareOutDir(dir, record, false);
     const path = join(dir, 'results.jsonl');
     const good = encodeEntry(entry(0));
-    writeFileSync(path, good + '{"point":\n' + encodeEntry(entry(1)));
+    writeFileSync(path, `${good}{"point":\n${encodeEntry(entry(1))}`);
     expect(error(() => readJournal(dir, plan, null)).message).toBe(
       `${path} line 2 is damaged (not JSON); only a last line can be cut short by a kill`,
     );

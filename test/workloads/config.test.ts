@@ -171,7 +171,9 @@ describe('parseRunConfig errors: every field named with its value and what is al
     expect(issuesOf({ machine: { possibleCpus: 8193 } })).toEqual([
       'machine.possibleCpus: 8193 is not allowed: must be a whole number of CPUs in 1..8192',
     ]);
-    expect(issuesOf({ machine: { onlineCpus: 5 } })).toEqual(['machine.onlineCpus: 5 is not allowed: must be <= machine.possibleCpus (4)']);
+    expect(issuesOf({ machine: { onlineCpus: 5 } })).toEqual([
+      'machine.onlineCpus: 5 is not allowed: must be <= machine.possibleCpus (4)',
+    ]);
     expect(issuesOf({ machine: { possibleCpus: '4' } })).toEqual([
       'machine.possibleCpus: "4" is not allowed: must be a whole number of CPUs in 1..8192',
     ]);
@@ -182,7 +184,10 @@ describe('parseRunConfig errors: every field named with its value and what is al
     expect(issuesOf({ machine: { possibleCpus: 8192 }, mermap: { regionPages: 20000 } })).toEqual([
       'mermap.regionPages: 20000 is not allowed: 8192 CPUs x 20000 pages do not fit in the mm-local PGD slot with 4-level paging (at most 16383 pages per CPU)',
     ]);
-    expect(parseRunConfig({ machine: { possibleCpus: 8192, pagingLevels: 5 }, mermap: { regionPages: 20000 } }).mermap.regionPages).toBe(20000);
+    expect(
+      parseRunConfig({ machine: { possibleCpus: 8192, pagingLevels: 5 }, mermap: { regionPages: 20000 } }).mermap
+        .regionPages,
+    ).toBe(20000);
   });
 
   it('enums, missing fields, unknown kinds, wrong types', () => {
@@ -190,7 +195,9 @@ describe('parseRunConfig errors: every field named with its value and what is al
       'machine.pagingLevels: 3 is not allowed: must be 4 or 5',
       'machine.tlb: "skylake" is not allowed: must be one of "golden-cove", "haswell", "zen2", "tiny"',
     ]);
-    expect(issuesOf({ workload: { kind: 'ops' } })).toEqual(['workload.path: is missing: must be a non-empty file path']);
+    expect(issuesOf({ workload: { kind: 'ops' } })).toEqual([
+      'workload.path: is missing: must be a non-empty file path',
+    ]);
     expect(issuesOf({ workload: { kind: 'fio' } })).toEqual([
       'workload.kind: "fio" is not allowed: must be one of "unmapped-alloc", "guest-memfd-populate", "microbench", "ops", "ftrace"',
     ]);
@@ -239,16 +246,20 @@ describe('parseRunConfig errors: every field named with its value and what is al
     expect(issuesOf({ workload: { kind: 'microbench', sizes: { dist: 'uniform', min: 8, max: 4 } } })).toEqual([
       'workload.sizes.max: 4 is not allowed: must be >= workload.sizes.min (8)',
     ]);
-    expect(issuesOf({ workload: { kind: 'microbench', sizes: { dist: 'table', pages: [1, 2], weights: [1] } } })).toEqual([
+    expect(
+      issuesOf({ workload: { kind: 'microbench', sizes: { dist: 'table', pages: [1, 2], weights: [1] } } }),
+    ).toEqual([
       'workload.sizes.weights: [1] is not allowed: must have one weight per entry of workload.sizes.pages (2)',
     ]);
     expect(issuesOf({ workload: { kind: 'microbench', sizes: { dist: 'gauss' } } })).toEqual([
       'workload.sizes.dist: "gauss" is not allowed: must be one of "fixed", "uniform", "table"',
     ]);
-    expect(issuesOf({ workload: { kind: 'ftrace', path: 'x', gfpFilter: 'GFP KERNEL', unmappedFraction: 3 } })).toEqual([
-      'workload.gfpFilter: "GFP KERNEL" is not allowed: must be "*" or gfp flag names joined by "|"',
-      'workload.unmappedFraction: 3 is not allowed: must be a probability in [0, 1]',
-    ]);
+    expect(issuesOf({ workload: { kind: 'ftrace', path: 'x', gfpFilter: 'GFP KERNEL', unmappedFraction: 3 } })).toEqual(
+      [
+        'workload.gfpFilter: "GFP KERNEL" is not allowed: must be "*" or gfp flag names joined by "|"',
+        'workload.unmappedFraction: 3 is not allowed: must be a probability in [0, 1]',
+      ],
+    );
     expect(issuesOf({ workload: { kind: 'guest-memfd-populate', guestGiB: 0, order: 11 } })).toEqual([
       'workload.guestGiB: 0 is not allowed: must be a size in GiB > 0',
       'workload.order: 11 is not allowed: must be an order in 0..10',
@@ -283,7 +294,12 @@ describe('config files', () => {
     expect(c.machine).toEqual({ possibleCpus: 8, onlineCpus: 6, pagingLevels: 5, tlb: 'golden-cove' });
     expect(c.mermap.slots).toBe(3);
     expect(c.workload).toMatchObject({ kind: 'unmapped-alloc', ratePerCpuHz: 50000, initMode: 'init_on_free' });
-    expect(c.workload.tlbPressure).toEqual({ userPagesPerMm: 256, globalPages: 1024, touchesPerOp: 2, globalFraction: 0.25 });
+    expect(c.workload.tlbPressure).toEqual({
+      userPagesPerMm: 256,
+      globalPages: 1024,
+      touchesPerOp: 2,
+      globalFraction: 0.25,
+    });
     expect(c.seed).toBe('lab-42');
     expect(c.length).toEqual({ seconds: 0.5 });
   });
@@ -320,12 +336,16 @@ describe('config files', () => {
       ]),
     );
     const j = fixture('broken.json');
-    expect(() => loadRunConfig(j)).toThrow(new ConfigError(j, [`${j}:3:39: invalid JSON: expected a double-quoted property name, found "}"`]));
+    expect(() => loadRunConfig(j)).toThrow(
+      new ConfigError(j, [`${j}:3:39: invalid JSON: expected a double-quoted property name, found "}"`]),
+    );
   });
 
   it('unreadable and unknown files', () => {
     const missing = fixture('missing.yaml');
-    expect(() => loadRunConfig(missing)).toThrow(new ConfigError(missing, [`${missing}: cannot read the file (ENOENT)`]));
+    expect(() => loadRunConfig(missing)).toThrow(
+      new ConfigError(missing, [`${missing}: cannot read the file (ENOENT)`]),
+    );
     expect(() => loadRunConfig('run.toml')).toThrow(
       new ConfigError('run.toml', ['run.toml: unsupported config file type ".toml" (use .json, .yaml or .yml)']),
     );

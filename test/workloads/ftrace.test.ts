@@ -20,8 +20,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const fx = (name: string) => join(here, '..', 'fixtures', 'ftrace', name);
 const rel = (name: string) => `test/fixtures/ftrace/${name}`;
 const OPTS: FtraceSourceOptions = { initMode: 'init_on_alloc', zeroCyclesPerPage: 1200, cpuGhz: 3, onlineCpus: 4 };
-const events = (text: string, parse: Parameters<typeof parseFtraceText>[1] = {}, opts: Partial<FtraceSourceOptions> = {}) =>
-  collectEvents(new FtraceSource(parseFtraceText(text, { onlineCpus: 4, ...parse }), { ...OPTS, ...opts })).map(formatEvent);
+const events = (
+  text: string,
+  parse: Parameters<typeof parseFtraceText>[1] = {},
+  opts: Partial<FtraceSourceOptions> = {},
+) =>
+  collectEvents(new FtraceSource(parseFtraceText(text, { onlineCpus: 4, ...parse }), { ...OPTS, ...opts })).map(
+    formatEvent,
+  );
 const line = (task: string, cpu: number, ts: string, body: string) => `${task} [00${cpu}] ..... ${ts}: ${body}`;
 const alloc = (pfn: string, order: number, gfp = 'GFP_KERNEL|__GFP_UNMAPPED') =>
   `mm_page_alloc: page=0000000012345678 pfn=${pfn} order=${order} migratetype=0 gfp_flags=${gfp}`;
@@ -78,8 +84,17 @@ describe('ftrace: the fixture in the kernel format', () => {
   it('clean trace: summary and the exact event stream (init_on_alloc)', () => {
     const t = parseFtraceFileSync(rel('clean.trace'), { onlineCpus: 4 });
     expect(t.summary).toMatchObject({
-      lines: 25, skippedHeader: 12, skippedOther: 4, malformed: 0, allocs: 6, frees: 3,
-      failedAllocs: 1, unmappedAllocs: 4, unmappedFrees: 2, used: 6, lostEvents: 17,
+      lines: 25,
+      skippedHeader: 12,
+      skippedOther: 4,
+      malformed: 0,
+      allocs: 6,
+      frees: 3,
+      failedAllocs: 1,
+      unmappedAllocs: 4,
+      unmappedFrees: 2,
+      used: 6,
+      lostEvents: 17,
     });
     expect(t.taskLabel).toEqual(['kworker/3:1-123', 'bash-1977', 'qemu-kvm-vcpu-4402', '<idle>-0']);
     const src = new FtraceSource(t, OPTS);
@@ -181,10 +196,10 @@ describe('ftrace: line formats and selection', () => {
 
   it('formats: no irq-info flags, 4-character flags, a (TGID) column, decimal pfns, ns counters, batched frees', () => {
     const text = [
-      '           bash-1977  [000]  10.000000: ' + alloc('4096', 1),
-      '           bash-1978  (   1977) [001] d..1  10.000001: ' + alloc('0x2000', 0),
+      `           bash-1977  [000]  10.000000: ${alloc('4096', 1)}`,
+      `           bash-1978  (   1977) [001] d..1  10.000001: ${alloc('0x2000', 0)}`,
       '           bash-1977  [000] .....  10.000002: mm_page_free_batched: page=0000000012345678 pfn=0x2000',
-      '          <idle>-0    [002] d.s2. 12000000003: ' + alloc('0x3000', 0),
+      `          <idle>-0    [002] d.s2. 12000000003: ${alloc('0x3000', 0)}`,
     ].join('\n');
     const t = parseFtraceText(text);
     expect(t.summary).toMatchObject({ allocs: 3, frees: 1, malformed: 0, unmappedAllocs: 3, unmappedFrees: 1 });
@@ -213,7 +228,15 @@ describe('ftrace: line formats and selection', () => {
 
   it('a seeded fraction picks a deterministic share of the allocations', () => {
     const lines: string[] = [];
-    for (let i = 0; i < 20_000; i++) lines.push(line('w-7', i % 4, `5.${String(i).padStart(6, '0')}`, alloc(`0x${(0x100000 + i).toString(16)}`, 0, 'GFP_KERNEL')));
+    for (let i = 0; i < 20_000; i++)
+      lines.push(
+        line(
+          'w-7',
+          i % 4,
+          `5.${String(i).padStart(6, '0')}`,
+          alloc(`0x${(0x100000 + i).toString(16)}`, 0, 'GFP_KERNEL'),
+        ),
+      );
     const text = lines.join('\n');
     const pick = (seed: number) => {
       const t = parseFtraceText(text, { gfpFilter: '*', unmappedFraction: 0.1, seed });
@@ -249,7 +272,9 @@ describe('ftrace: line formats and selection', () => {
     const t = p.finish();
     expect(t.summary.malformed).toBe(8);
     expect(t.summary.malformedExamples).toHaveLength(5);
-    expect(t.summary.malformedExamples[4]).toBe('bad:5: malformed line: expected "TASK-PID [CPU] FLAGS SECONDS.FRACTION: EVENT: FIELDS"');
+    expect(t.summary.malformedExamples[4]).toBe(
+      'bad:5: malformed line: expected "TASK-PID [CPU] FLAGS SECONDS.FRACTION: EVENT: FIELDS"',
+    );
   });
 
   it('GETs from a trace carry the ZEROING flag', () => {

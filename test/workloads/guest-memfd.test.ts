@@ -35,7 +35,11 @@ describe('guest-memfd-populate', () => {
   });
 
   it('timing: each vCPU loops GET, zeroing (pages x cycles / GHz), PUT, fault gap', () => {
-    const ev = collectEvents(createEventSource(cfg({ machine: { possibleCpus: 1 }, workload: { kind: 'guest-memfd-populate', vcpus: 1, guestGiB: 0.01 } })));
+    const ev = collectEvents(
+      createEventSource(
+        cfg({ machine: { possibleCpus: 1 }, workload: { kind: 'guest-memfd-populate', vcpus: 1, guestGiB: 0.01 } }),
+      ),
+    );
     expect(ev.slice(0, 5).map((e) => [e.kind, e.time, e.a, e.b])).toEqual([
       ['switch', 0, 0, 0],
       ['get', 0, 512, 0],
@@ -54,7 +58,8 @@ describe('guest-memfd-populate', () => {
     const f = checkStream(createEventSource(c), 4);
     expect(f.byKind.get).toBe(512);
     const perTask = new Map<number, number>();
-    for (const e of collectEvents(createEventSource(c))) if (e.kind === 'get') perTask.set(e.task, (perTask.get(e.task) ?? 0) + 1);
+    for (const e of collectEvents(createEventSource(c)))
+      if (e.kind === 'get') perTask.set(e.task, (perTask.get(e.task) ?? 0) + 1);
     expect(perTask.size).toBe(10);
     // CPUs 0 and 1 have 3 vCPUs, CPUs 2 and 3 have 2: each CPU makes 128 allocations
     expect(perTask.get(0)! + perTask.get(4)! + perTask.get(8)!).toBe(128);

@@ -1,4 +1,14 @@
-import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_RESERVED, EV_SWITCH, EV_TOUCH, EventChunk, type EventSource } from '../../src/workloads/events.js';
+import {
+  EV_FREE,
+  EV_GET,
+  EV_MIGRATE,
+  EV_PUT,
+  EV_RESERVED,
+  EV_SWITCH,
+  EV_TOUCH,
+  EventChunk,
+  type EventSource,
+} from '../../src/workloads/events.js';
 
 export interface StreamFacts {
   events: number;
@@ -122,7 +132,8 @@ export function checkStream(
           const id = chunk.b[i]!;
           const l = live.get(id);
           if (!l) fail(`PUT of allocId ${id}, not live`, i);
-          if (l!.task !== task || l!.cpu !== c) fail(`PUT of ${id} by task ${task} on cpu ${c}, got by ${l!.task} on ${l!.cpu}`, i);
+          if (l!.task !== task || l!.cpu !== c)
+            fail(`PUT of ${id} by task ${task} on cpu ${c}, got by ${l!.task} on ${l!.cpu}`, i);
           if (chunk.a[i] !== l!.pages || chunk.pfn[i] !== l!.pfn) fail(`PUT of ${id} with other pages/pfn`, i);
           if (cur[c] !== task) fail(`PUT by task ${task}, not current on cpu ${c}`, i);
           live.delete(id);
@@ -142,6 +153,7 @@ export function checkStream(
     facts.events += chunk.length;
   }
   facts.lastTime = last;
-  if (!opts.allowLiveAtEnd && !more && live.size > 0) throw new Error(`${live.size} mappings live at the end of the stream`);
+  if (!opts.allowLiveAtEnd && !more && live.size > 0)
+    throw new Error(`${live.size} mappings live at the end of the stream`);
   return facts;
 }

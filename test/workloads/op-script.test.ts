@@ -35,17 +35,29 @@ describe('op scripts', () => {
   });
 
   it('errors name file:line, with the messages of the core replay', () => {
-    expect(errorOf('{"op":"get","pages":1,"tag":"a"}\n{"op":"get","pages":1,"tag":"b"\n')).toBe('x.jsonl:2: not a JSON object');
+    expect(errorOf('{"op":"get","pages":1,"tag":"a"}\n{"op":"get","pages":1,"tag":"b"\n')).toBe(
+      'x.jsonl:2: not a JSON object',
+    );
     expect(errorOf('[1]')).toBe('x.jsonl:1: not a JSON object');
-    expect(errorOf('{"op":"get","pages":1,"tag":"a"}\n{"op":"map","tag":"a"}')).toBe('x.jsonl:2: unknown op "map": allowed are "get" and "put"');
+    expect(errorOf('{"op":"get","pages":1,"tag":"a"}\n{"op":"map","tag":"a"}')).toBe(
+      'x.jsonl:2: unknown op "map": allowed are "get" and "put"',
+    );
     expect(errorOf('{"op":"put","tag":"zz"}')).toBe('x.jsonl:1: put of tag "zz", which is not live');
-    expect(errorOf('{"op":"get","pages":1,"tag":"a"}\n\n{"op":"get","pages":1,"tag":"a"}')).toBe('x.jsonl:3: tag "a" is already live');
+    expect(errorOf('{"op":"get","pages":1,"tag":"a"}\n\n{"op":"get","pages":1,"tag":"a"}')).toBe(
+      'x.jsonl:3: tag "a" is already live',
+    );
     expect(errorOf('{"op":"get","pages":0,"tag":"a"}')).toBe('x.jsonl:1: "pages" must be a whole number >= 1, got 0');
     expect(errorOf('{"op":"get","tag":"a"}')).toBe('x.jsonl:1: "pages" must be a whole number >= 1, got undefined');
-    expect(errorOf('{"op":"get","pages":1,"cpu":-1,"tag":"a"}')).toBe('x.jsonl:1: "cpu" must be a whole number >= 0, got -1');
+    expect(errorOf('{"op":"get","pages":1,"cpu":-1,"tag":"a"}')).toBe(
+      'x.jsonl:1: "cpu" must be a whole number >= 0, got -1',
+    );
     expect(errorOf('{"op":"get","pages":1,"tag":""}')).toBe('x.jsonl:1: "tag" must be a non-empty string');
-    expect(errorOf('{"op":"get","pages":1,"tag":"a","reserved":"yes"}')).toBe('x.jsonl:1: "reserved" must be true or false');
-    expect(errorOf('{"op":"get","pages":1,"tag":"a","prot":"user"}')).toBe('x.jsonl:1: "prot" must be "global" or "noglobal", got "user"');
+    expect(errorOf('{"op":"get","pages":1,"tag":"a","reserved":"yes"}')).toBe(
+      'x.jsonl:1: "reserved" must be true or false',
+    );
+    expect(errorOf('{"op":"get","pages":1,"tag":"a","prot":"user"}')).toBe(
+      'x.jsonl:1: "prot" must be "global" or "noglobal", got "user"',
+    );
   });
 
   it('as a workload: one task per online CPU, op i at i * opSpacingNs, own pfns per get', () => {
@@ -67,9 +79,13 @@ describe('op scripts', () => {
 
   it('as a workload: CPUs must be online and reserved gets 1 page', () => {
     const ops = parseOpScript('{"op":"get","cpu":2,"pages":1,"tag":"a"}', 'x.jsonl');
-    expect(() => new OpScriptSource(ops, 2, 1000, 'x.jsonl')).toThrow(new OpScriptError('x.jsonl', 1, 'cpu 2 is not an online CPU (0..1)'));
+    expect(() => new OpScriptSource(ops, 2, 1000, 'x.jsonl')).toThrow(
+      new OpScriptError('x.jsonl', 1, 'cpu 2 is not an online CPU (0..1)'),
+    );
     const big = parseOpScript('{"op":"get","pages":2,"tag":"r","reserved":true}', 'x.jsonl');
-    expect(() => new OpScriptSource(big, 2, 1000, 'x.jsonl')).toThrow('x.jsonl:1: a reserved get of 2 pages: a workload\'s reserved get maps exactly 1 page');
+    expect(() => new OpScriptSource(big, 2, 1000, 'x.jsonl')).toThrow(
+      "x.jsonl:1: a reserved get of 2 pages: a workload's reserved get maps exactly 1 page",
+    );
   });
 
   it('an unreadable script is a config error naming the path', () => {

@@ -17,7 +17,12 @@ describe('presets', () => {
     expect(c.machine.onlineCpus).toBe(4);
     expect(c.mermap.variant).toBe('rfc-v1');
     expect(c.workload.kind).toBe('unmapped-alloc');
-    expect(c.workload.tlbPressure).toEqual({ userPagesPerMm: 256, globalPages: 1024, touchesPerOp: 4, globalFraction: 0.25 });
+    expect(c.workload.tlbPressure).toEqual({
+      userPagesPerMm: 256,
+      globalPages: 1024,
+      touchesPerOp: 4,
+      globalFraction: 0.25,
+    });
     expect(c.length).toEqual({ events: 1_000_000 });
   });
 
@@ -47,7 +52,9 @@ describe('presets', () => {
     a.machine.possibleCpus = 99;
     expect(presetConfig('default').machine.possibleCpus).toBe(4);
     expect(() => presetConfig('nope')).toThrow(
-      new ConfigError('preset', ['preset: "nope" is not allowed: must be one of "default", "kunit-tight", "guest-boot", "nested-slots"']),
+      new ConfigError('preset', [
+        'preset: "nope" is not allowed: must be one of "default", "kunit-tight", "guest-boot", "nested-slots"',
+      ]),
     );
     expect(() => presetConfig('toString')).toThrow(ConfigError);
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { AliasTable, createUniform, deriveSeed, exponential, fnv1a32, streamKey, uniformInt } from '../../src/workloads/rng.js';
+import {
+  AliasTable,
+  createUniform,
+  deriveSeed,
+  exponential,
+  fnv1a32,
+  streamKey,
+  uniformInt,
+} from '../../src/workloads/rng.js';
 
 describe('seeds', () => {
   it('FNV-1a 32 matches the reference vectors', () => {

@@ -7,36 +7,45 @@ import { PhysAllocator, PHYS_BASE_PFN } from '../../src/workloads/sched/phys.js'
 
 describe('FreeWheel', () => {
   // ops: [kind, value]: 0 push (delay from now), 1 peek, 2 pop
-  const opArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 5000 })), { minLength: 100, maxLength: 400, size: 'max' });
+  const opArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 5000 })), {
+    minLength: 100,
+    maxLength: 400,
+    size: 'max',
+  });
 
   it('pops in (time, insertion) order, with pushes at or after the present and peeks in between', () => {
     fc.assert(
-      fc.property(opArb, fc.integer({ min: 1, max: 2_000_000_000 }), fc.integer({ min: 0, max: 20_000 }), (ops, rate, hold) => {
-        const w = new FreeWheel(rate, hold);
-        const ref: Array<{ t: number; seq: number; pfn: number }> = [];
-        let now = 0;
-        let seq = 0;
-        for (const [kind, v] of ops) {
-          if (kind === 0) {
-            const t = now + (v % 7 === 0 ? v * 1000 : v); // some far in the future, beyond a lap
-            w.push(t, seq, seq % 11);
-            ref.push({ t, seq, pfn: seq });
-            seq++;
-          } else if (kind === 1) {
-            const min = ref.length ? Math.min(...ref.map((r) => r.t)) : Infinity;
-            if (w.minTime() !== min) return false;
-          } else if (ref.length > 0) {
-            ref.sort((a, b) => a.t - b.t || a.seq - b.seq);
-            const r = ref.shift()!;
-            w.pop();
-            if (w.poppedTime !== r.t || w.poppedPfn !== r.pfn || w.poppedOrder !== r.seq % 11) return false;
-            // the present moves on, but never past an entry still queued
-            now = r.t;
+      fc.property(
+        opArb,
+        fc.integer({ min: 1, max: 2_000_000_000 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        (ops, rate, hold) => {
+          const w = new FreeWheel(rate, hold);
+          const ref: Array<{ t: number; seq: number; pfn: number }> = [];
+          let now = 0;
+          let seq = 0;
+          for (const [kind, v] of ops) {
+            if (kind === 0) {
+              const t = now + (v % 7 === 0 ? v * 1000 : v); // some far in the future, beyond a lap
+              w.push(t, seq, seq % 11);
+              ref.push({ t, seq, pfn: seq });
+              seq++;
+            } else if (kind === 1) {
+              const min = ref.length ? Math.min(...ref.map((r) => r.t)) : Infinity;
+              if (w.minTime() !== min) return false;
+            } else if (ref.length > 0) {
+              ref.sort((a, b) => a.t - b.t || a.seq - b.seq);
+              const r = ref.shift()!;
+              w.pop();
+              if (w.poppedTime !== r.t || w.poppedPfn !== r.pfn || w.poppedOrder !== r.seq % 11) return false;
+              // the present moves on, but never past an entry still queued
+              now = r.t;
+            }
+            if (w.size !== ref.length) return false;
           }
-          if (w.size !== ref.length) return false;
-        }
-        return true;
-      }),
+          return true;
+        },
+      ),
       { numRuns: 300, seed: 42 },
     );
   });
@@ -61,7 +70,11 @@ describe('CpuHeap', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 40 }),
-        fc.array(fc.tuple(fc.nat(), fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constant(Infinity))), { minLength: 50, maxLength: 300, size: 'max' }),
+        fc.array(fc.tuple(fc.nat(), fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constant(Infinity))), {
+          minLength: 50,
+          maxLength: 300,
+          size: 'max',
+        }),
         (n, updates) => {
           const h = new CpuHeap(n);
           const keys = new Array(n).fill(Infinity);
@@ -95,7 +108,11 @@ describe('CpuWheel', () => {
       fc.property(
         fc.integer({ min: 1, max: 300 }),
         fc.integer({ min: 1, max: 100_000 }),
-        fc.array(fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.constant(-1)), { minLength: 50, maxLength: 500, size: 'max' }),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.constant(-1)), {
+          minLength: 50,
+          maxLength: 500,
+          size: 'max',
+        }),
         (n, spacing, steps) => {
           const w = new CpuWheel(n, spacing);
           for (let i = 0; i < n; i++) w.key[i] = (i * 37) % 101;

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseRunConfig, type RunConfigInput } from '../../src/workloads/config.js';
 import { createEventSource } from '../../src/workloads/index.js';
 import { collectEvents, hashEventStream } from '../../src/workloads/stream.js';
-import { DIRECT_MAP_BASE_VPN_4, DIRECT_MAP_BASE_VPN_5, TlbPressureSource, USER_BASE_VPN } from '../../src/workloads/tlb-pressure.js';
+import {
+  DIRECT_MAP_BASE_VPN_4,
+  DIRECT_MAP_BASE_VPN_5,
+  TlbPressureSource,
+  USER_BASE_VPN,
+} from '../../src/workloads/tlb-pressure.js';
 import { checkStream } from './helpers.js';
 
 const cfg = (input: RunConfigInput) => parseRunConfig(input);
@@ -17,14 +22,24 @@ describe('TLB pressure', () => {
   it('mixing in touches leaves the underlying stream unchanged', () => {
     const base = { machine: { possibleCpus: 2 }, length: { events: 40_000 } } as const;
     const plain = collectEvents(createEventSource(cfg({ ...base, length: { events: 10_000 } })));
-    const mixed = collectEvents(createEventSource(cfg({ ...base, workload: { kind: 'unmapped-alloc', tlbPressure: { touchesPerOp: 2.5 } } })));
+    const mixed = collectEvents(
+      createEventSource(cfg({ ...base, workload: { kind: 'unmapped-alloc', tlbPressure: { touchesPerOp: 2.5 } } })),
+    );
     const stripped = mixed.filter((e) => e.kind !== 'touch').slice(0, plain.length);
     expect(stripped).toEqual(plain);
   });
 
   it('touch counts, global share and vpn ranges on a large sample', () => {
     const tp = { userPagesPerMm: 100, globalPages: 50, touchesPerOp: 2.5, globalFraction: 0.3 };
-    const ev = collectEvents(createEventSource(cfg({ workload: { kind: 'microbench', tlbPressure: tp }, machine: { possibleCpus: 1 }, length: { events: 400_000 } })));
+    const ev = collectEvents(
+      createEventSource(
+        cfg({
+          workload: { kind: 'microbench', tlbPressure: tp },
+          machine: { possibleCpus: 1 },
+          length: { events: 400_000 },
+        }),
+      ),
+    );
     let ops = 0;
     let touches = 0;
     let global = 0;
@@ -57,7 +72,13 @@ describe('TLB pressure', () => {
 
   it('5-level paging moves the global pages to the 5-level direct map', () => {
     const ev = collectEvents(
-      createEventSource(cfg({ machine: { pagingLevels: 5 }, workload: { kind: 'unmapped-alloc', tlbPressure: { globalFraction: 1, globalPages: 8 } }, length: { events: 2000 } })),
+      createEventSource(
+        cfg({
+          machine: { pagingLevels: 5 },
+          workload: { kind: 'unmapped-alloc', tlbPressure: { globalFraction: 1, globalPages: 8 } },
+          length: { events: 2000 },
+        }),
+      ),
     );
     const g = ev.filter((e) => e.kind === 'touch');
     expect(g.length).toBeGreaterThan(500);
@@ -79,7 +100,11 @@ describe('TLB pressure', () => {
   it('a chunk too small for an op and its touches is refused', () => {
     const c = cfg({ workload: { kind: 'microbench', tlbPressure: { touchesPerOp: 8 } } });
     const inner = createEventSource(c);
-    const s = new TlbPressureSource(inner, { userPagesPerMm: 1, globalPages: 1, touchesPerOp: 8, globalFraction: 0 }, 1);
+    const s = new TlbPressureSource(
+      inner,
+      { userPagesPerMm: 1, globalPages: 1, touchesPerOp: 8, globalFraction: 0 },
+      1,
+    );
     expect(() => collectEvents(s, 10, 8)).toThrow('EventChunk capacity must be >= 9');
   });
 });

@@ -19,12 +19,19 @@ describe('unmapped-alloc: determinism', () => {
     expect(
       digest({
         machine: { possibleCpus: 8, onlineCpus: 6 },
-        workload: { kind: 'unmapped-alloc', arrival: 'bursty', initMode: 'init_on_free', tlbPressure: { touchesPerOp: 1.5 } },
+        workload: {
+          kind: 'unmapped-alloc',
+          arrival: 'bursty',
+          initMode: 'init_on_free',
+          tlbPressure: { touchesPerOp: 1.5 },
+        },
         seed: 'other',
         length: { events: 200_000 },
       }),
     ).toBe(HASHES.burstyFree);
-    expect(digest({ machine: { possibleCpus: 1024, onlineCpus: 1000 }, length: { events: 100_000 } })).toBe(HASHES.cpus1000);
+    expect(digest({ machine: { possibleCpus: 1024, onlineCpus: 1000 }, length: { events: 100_000 } })).toBe(
+      HASHES.cpus1000,
+    );
   });
 
   it('the same config gives the same stream; another seed another one', () => {
@@ -37,12 +44,20 @@ describe('unmapped-alloc: determinism', () => {
 
   it('the stream does not depend on the chunk size the consumer uses', () => {
     const config = cfg({ workload: { kind: 'unmapped-alloc', tlbPressure: {} }, length: { events: 30_000 } });
-    expect(hashEventStream(createEventSource(config), Infinity, 16)).toEqual(hashEventStream(createEventSource(config), Infinity, 5000));
+    expect(hashEventStream(createEventSource(config), Infinity, 16)).toEqual(
+      hashEventStream(createEventSource(config), Infinity, 5000),
+    );
   });
 
   it("a CPU's arrival stream does not depend on how many CPUs there are", () => {
     // no preemption, no migration, no backlog: GET times are the arrival times of that CPU
-    const w = { kind: 'unmapped-alloc', orders: ORDER0, zeroCyclesPerPage: 0.001, preemptProbability: 0, migrateProbability: 0 } as const;
+    const w = {
+      kind: 'unmapped-alloc',
+      orders: ORDER0,
+      zeroCyclesPerPage: 0.001,
+      preemptProbability: 0,
+      migrateProbability: 0,
+    } as const;
     const times = (cpus: number) =>
       collectEvents(createEventSource(cfg({ machine: { possibleCpus: cpus }, workload: w, length: { seconds: 0.01 } })))
         .filter((e) => e.kind === 'get' && e.cpu === 0)
@@ -63,9 +78,36 @@ describe('unmapped-alloc: the stream contract', () => {
   it.each([
     ['default', {}],
     ['init_on_free, bursty', { workload: { kind: 'unmapped-alloc', initMode: 'init_on_free', arrival: 'bursty' } }],
-    ['heavy preemption and migration', { workload: { kind: 'unmapped-alloc', ratePerCpuHz: 400_000, timeSliceUs: 1, preemptProbability: 0.8, migrateProbability: 0.2 } }],
-    ['fractional durations still give whole-ns times', { workload: { kind: 'unmapped-alloc', arrival: 'bursty', timeSliceUs: 0.3333, holdAfterZeroUs: 0.77, cpuGhz: 2.7, burstOnUs: 1.1, zeroCyclesPerPage: 999.9 } }],
-    ['1 CPU, 1 task', { machine: { possibleCpus: 1 }, workload: { kind: 'unmapped-alloc', mmsPerCpu: 1, threadsPerMm: 1 } }],
+    [
+      'heavy preemption and migration',
+      {
+        workload: {
+          kind: 'unmapped-alloc',
+          ratePerCpuHz: 400_000,
+          timeSliceUs: 1,
+          preemptProbability: 0.8,
+          migrateProbability: 0.2,
+        },
+      },
+    ],
+    [
+      'fractional durations still give whole-ns times',
+      {
+        workload: {
+          kind: 'unmapped-alloc',
+          arrival: 'bursty',
+          timeSliceUs: 0.3333,
+          holdAfterZeroUs: 0.77,
+          cpuGhz: 2.7,
+          burstOnUs: 1.1,
+          zeroCyclesPerPage: 999.9,
+        },
+      },
+    ],
+    [
+      '1 CPU, 1 task',
+      { machine: { possibleCpus: 1 }, workload: { kind: 'unmapped-alloc', mmsPerCpu: 1, threadsPerMm: 1 } },
+    ],
     ['1024 possible, 1000 online', { machine: { possibleCpus: 1024, onlineCpus: 1000 }, length: { events: 200_000 } }],
   ] as Array<[string, RunConfigInput]>)('%s', (_name, input) => {
     const c = cfg({ length: { events: 300_000 }, ...input });
@@ -89,14 +131,21 @@ describe('unmapped-alloc: the stream contract', () => {
   });
 
   it('topology: mmsPerCpu x threadsPerMm tasks per online CPU', () => {
-    const s = new UnmappedAllocSource(cfg({ machine: { possibleCpus: 4, onlineCpus: 2 }, workload: { kind: 'unmapped-alloc', mmsPerCpu: 2, threadsPerMm: 3 } }));
+    const s = new UnmappedAllocSource(
+      cfg({
+        machine: { possibleCpus: 4, onlineCpus: 2 },
+        workload: { kind: 'unmapped-alloc', mmsPerCpu: 2, threadsPerMm: 3 },
+      }),
+    );
     expect(s.topology.mms).toBe(4);
     expect(Array.from(s.topology.taskMm)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]);
     expect(Array.from(s.topology.taskCpu)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
   });
 
   it('a workload that can emit nothing ends after its initial switches', () => {
-    const s = createEventSource(cfg({ workload: { kind: 'unmapped-alloc', ratePerCpuHz: 0, preemptProbability: 0, migrateProbability: 0 } }));
+    const s = createEventSource(
+      cfg({ workload: { kind: 'unmapped-alloc', ratePerCpuHz: 0, preemptProbability: 0, migrateProbability: 0 } }),
+    );
     const chunk = new EventChunk(64);
     expect(s.fill(chunk)).toBe(false);
     expect(chunk.length).toBe(4);
@@ -113,7 +162,14 @@ describe('unmapped-alloc: distributions', () => {
   it('Poisson arrivals: mean inter-arrival 1/rate and coefficient of variation 1, within 1.5%', () => {
     const c = cfg({
       machine: { possibleCpus: 2 },
-      workload: { kind: 'unmapped-alloc', ratePerCpuHz: 100_000, orders: ORDER0, zeroCyclesPerPage: 0.001, preemptProbability: 0, migrateProbability: 0 },
+      workload: {
+        kind: 'unmapped-alloc',
+        ratePerCpuHz: 100_000,
+        orders: ORDER0,
+        zeroCyclesPerPage: 0.001,
+        preemptProbability: 0,
+        migrateProbability: 0,
+      },
       length: { seconds: 2 },
     });
     const f = checkStream(createEventSource(c), 2, { keepTimes: true, allowLiveAtEnd: true });
@@ -131,8 +187,15 @@ describe('unmapped-alloc: distributions', () => {
     const c = cfg({
       machine: { possibleCpus: 1 },
       workload: {
-        kind: 'unmapped-alloc', arrival: 'bursty', burstOnUs: 200, burstOffUs: 800, ratePerCpuHz: 100_000,
-        orders: ORDER0, zeroCyclesPerPage: 0.001, preemptProbability: 0, migrateProbability: 0,
+        kind: 'unmapped-alloc',
+        arrival: 'bursty',
+        burstOnUs: 200,
+        burstOffUs: 800,
+        ratePerCpuHz: 100_000,
+        orders: ORDER0,
+        zeroCyclesPerPage: 0.001,
+        preemptProbability: 0,
+        migrateProbability: 0,
       },
       length: { seconds: 2 },
     });
@@ -166,7 +229,11 @@ describe('unmapped-alloc: distributions', () => {
   });
 
   it('init_on_alloc: FREE comes after an exponential hold of mean holdAfterZeroUs', () => {
-    const c = cfg({ machine: { possibleCpus: 2 }, workload: { kind: 'unmapped-alloc', holdAfterZeroUs: 50 }, length: { events: 300_000 } });
+    const c = cfg({
+      machine: { possibleCpus: 2 },
+      workload: { kind: 'unmapped-alloc', holdAfterZeroUs: 50 },
+      length: { events: 300_000 },
+    });
     const ev = collectEvents(createEventSource(c));
     const putAt = new Map<number, number>();
     const holds: number[] = [];
@@ -180,7 +247,10 @@ describe('unmapped-alloc: distributions', () => {
   });
 
   it('init_on_free: each allocation is FREEd right after the PUT of its zeroing', () => {
-    const c = cfg({ workload: { kind: 'unmapped-alloc', initMode: 'init_on_free', orders: [8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }, length: { events: 100_000 } });
+    const c = cfg({
+      workload: { kind: 'unmapped-alloc', initMode: 'init_on_free', orders: [8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] },
+      length: { events: 100_000 },
+    });
     const chunk = new EventChunk(100_000);
     createEventSource(c).fill(chunk);
     let frees = 0;
@@ -201,7 +271,15 @@ describe('unmapped-alloc: distributions', () => {
 describe('unmapped-alloc: zeroing shape', () => {
   const order10 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
   const gets = (quirk: boolean) =>
-    collectEvents(createEventSource(cfg({ machine: { possibleCpus: 1 }, workload: { kind: 'unmapped-alloc', orders: order10, pageblockQuirk: quirk, mmsPerCpu: 1, threadsPerMm: 1 } })), 40)
+    collectEvents(
+      createEventSource(
+        cfg({
+          machine: { possibleCpus: 1 },
+          workload: { kind: 'unmapped-alloc', orders: order10, pageblockQuirk: quirk, mmsPerCpu: 1, threadsPerMm: 1 },
+        }),
+      ),
+      40,
+    )
       .filter((e) => e.kind === 'get' || e.kind === 'put')
       .slice(0, 4)
       .map((e) => [e.kind, e.a, e.pfn]);
@@ -226,7 +304,19 @@ describe('unmapped-alloc: zeroing shape', () => {
 
   it('zeroing time is pages x cycles / GHz', () => {
     const ev = collectEvents(
-      createEventSource(cfg({ machine: { possibleCpus: 1 }, workload: { kind: 'unmapped-alloc', orders: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0], zeroCyclesPerPage: 1500, cpuGhz: 2, mmsPerCpu: 1, threadsPerMm: 1 } })),
+      createEventSource(
+        cfg({
+          machine: { possibleCpus: 1 },
+          workload: {
+            kind: 'unmapped-alloc',
+            orders: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+            zeroCyclesPerPage: 1500,
+            cpuGhz: 2,
+            mmsPerCpu: 1,
+            threadsPerMm: 1,
+          },
+        }),
+      ),
       3,
     );
     expect(ev[1]!.kind).toBe('get');
@@ -236,7 +326,15 @@ describe('unmapped-alloc: zeroing shape', () => {
 
   it('preempted holders let other threads of the mm take more slots on the CPU', () => {
     const nested = cfg({
-      workload: { kind: 'unmapped-alloc', ratePerCpuHz: 500_000, mmsPerCpu: 1, threadsPerMm: 6, timeSliceUs: 0.2, preemptProbability: 0.9, migrateProbability: 0 },
+      workload: {
+        kind: 'unmapped-alloc',
+        ratePerCpuHz: 500_000,
+        mmsPerCpu: 1,
+        threadsPerMm: 6,
+        timeSliceUs: 0.2,
+        preemptProbability: 0.9,
+        migrateProbability: 0,
+      },
       length: { events: 300_000 },
     });
     expect(checkStream(createEventSource(nested), 4, { allowLiveAtEnd: true }).maxLivePerCpuMm).toBeGreaterThan(4);

@@ -42,7 +42,20 @@ export interface CaptionConfig {
   [key: string]: unknown;
 }
 
-const KNOWN = new Set(['name', 'variant', 'policy', 'regionPages', 'slots', 'cpus', 'possibleCpus', 'pagingLevels', 'workload', 'seed', 'tlb', 'costModel']);
+const KNOWN = new Set([
+  'name',
+  'variant',
+  'policy',
+  'regionPages',
+  'slots',
+  'cpus',
+  'possibleCpus',
+  'pagingLevels',
+  'workload',
+  'seed',
+  'tlb',
+  'costModel',
+]);
 
 function list(v: unknown): unknown[] {
   return Array.isArray(v) ? [...new Set(v)] : v === undefined || v === null ? [] : [v];
@@ -76,7 +89,14 @@ export function captionFor(config: CaptionConfig): string {
   if (config.name !== undefined) parts.push(String(config.name));
   const variants = list(config.variant ?? config.policy);
   if (variants.length > 0) {
-    const word = config.variant === undefined ? (variants.length > 1 ? 'policies' : 'policy') : variants.length > 1 ? 'variants' : 'variant';
+    const word =
+      config.variant === undefined
+        ? variants.length > 1
+          ? 'policies'
+          : 'policy'
+        : variants.length > 1
+          ? 'variants'
+          : 'variant';
     parts.push(`${word} ${span(variants)}`);
   }
   const r = list(config.regionPages);
@@ -87,7 +107,10 @@ export function captionFor(config: CaptionConfig): string {
   const cpus = list(config.cpus);
   const possible = list(config.possibleCpus);
   if (cpus.length > 0) {
-    const p = possible.length > 0 && (possible.length !== cpus.length || possible.some((x, i) => x !== cpus[i])) ? ` (${span(possible)} possible)` : '';
+    const p =
+      possible.length > 0 && (possible.length !== cpus.length || possible.some((x, i) => x !== cpus[i]))
+        ? ` (${span(possible)} possible)`
+        : '';
     parts.push(`${span(cpus)} CPU${cpus.length === 1 && cpus[0] === 1 ? '' : 's'}${p}`);
   } else if (possible.length > 0) {
     parts.push(`${span(possible)} possible CPUs`);
@@ -113,8 +136,20 @@ export function captionFor(config: CaptionConfig): string {
 /** The caption config of a set of rows: each label column with the distinct values it holds. */
 export function captionConfigOf(rows: ReadonlyArray<Row>): CaptionConfig {
   const out: CaptionConfig = {};
-  for (const k of ['variant', 'regionPages', 'slots', 'cpus', 'possibleCpus', 'workload', 'seed', 'tlb', 'costModel'] as const) {
-    const vals = [...new Set(rows.map((r) => r[k]).filter((v) => v !== undefined && v !== null))] as Array<string | number>;
+  for (const k of [
+    'variant',
+    'regionPages',
+    'slots',
+    'cpus',
+    'possibleCpus',
+    'workload',
+    'seed',
+    'tlb',
+    'costModel',
+  ] as const) {
+    const vals = [...new Set(rows.map((r) => r[k]).filter((v) => v !== undefined && v !== null))] as Array<
+      string | number
+    >;
     if (vals.length === 0) continue;
     const sorted = vals.every((v) => typeof v === 'number') ? (vals as number[]).sort((a, b) => a - b) : vals;
     (out as Record<string, unknown>)[k] = sorted.length === 1 ? sorted[0] : sorted;
@@ -190,7 +225,13 @@ export function meanBy(rows: ReadonlyArray<Row>, keys: readonly string[], fields
  * Bin a numeric x into at most `bins` equal-width bins per series and average `fields` in each:
  * a long series becomes at most bins x series points. x of a bin = mean x of its rows.
  */
-export function binMean(rows: ReadonlyArray<Row>, x: string, fields: readonly string[], series: string | null, bins: number): Row[] {
+export function binMean(
+  rows: ReadonlyArray<Row>,
+  x: string,
+  fields: readonly string[],
+  series: string | null,
+  bins: number,
+): Row[] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const r of rows) {

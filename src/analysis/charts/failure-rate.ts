@@ -1,4 +1,17 @@
-import { distinct, hasField, meanBy, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec, fitAxisTitles } from './common.js';
+import {
+  distinct,
+  hasField,
+  meanBy,
+  MAX_POINTS,
+  pick,
+  resolveCaption,
+  rowsOf,
+  specHeader,
+  type CaptionConfig,
+  type ChartInput,
+  type Spec,
+  fitAxisTitles,
+} from './common.js';
 
 export interface FailureRateChartOptions {
   /** 'failureRate' (failed gets / gets, default) or 'fastPathFailuresPerAllocation' */
@@ -10,16 +23,28 @@ export interface FailureRateChartOptions {
  * gets (mean over runs), one line per slot count, one panel per variant when there are several.
  * Input: run rows with regionPages, slots, failureRate (a fraction).
  */
-export function failureRateChart(input: ChartInput, caption?: string | CaptionConfig, opts: FailureRateChartOptions = {}): Spec {
+export function failureRateChart(
+  input: ChartInput,
+  caption?: string | CaptionConfig,
+  opts: FailureRateChartOptions = {},
+): Spec {
   let rows = rowsOf(input);
   const cap = resolveCaption(caption, rows);
   const y = opts.y ?? 'failureRate';
   const keys = ['variant', 'slots', 'regionPages'].filter((k) => hasField(rows, k));
   rows = pick(rows, [...keys, y]);
   if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, [y]);
-  const yTitle = y === 'failureRate' ? 'Failed gets (% of gets, mean over runs)' : 'Fast-path failures (% of allocations, mean over runs)';
+  const yTitle =
+    y === 'failureRate'
+      ? 'Failed gets (% of gets, mean over runs)'
+      : 'Fast-path failures (% of allocations, mean over runs)';
   const encoding: Spec = {
-    x: { field: 'regionPages', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'Region size R (pages, log scale)' },
+    x: {
+      field: 'regionPages',
+      type: 'quantitative',
+      scale: { type: 'log', base: 2 },
+      title: 'Region size R (pages, log scale)',
+    },
     y: { field: 'percent', type: 'quantitative', aggregate: 'mean', title: yTitle },
     tooltip: [
       { field: 'regionPages', type: 'quantitative', title: 'R (pages)' },

@@ -1,4 +1,14 @@
-import { meanBy, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Row, type Spec, fitAxisTitles } from './common.js';
+import {
+  meanBy,
+  resolveCaption,
+  rowsOf,
+  specHeader,
+  type CaptionConfig,
+  type ChartInput,
+  type Row,
+  type Spec,
+  fitAxisTitles,
+} from './common.js';
 
 /**
  * Page-table memory of the mermap per mm vs possible CPUs: mermap_mm_prepare() builds the tables
@@ -20,7 +30,12 @@ export function pageTableMemoryChart(input: ChartInput, caption?: string | Capti
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'possibleCpus', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'Possible CPUs (log scale)' },
+      x: {
+        field: 'possibleCpus',
+        type: 'quantitative',
+        scale: { type: 'log', base: 2 },
+        title: 'Possible CPUs (log scale)',
+      },
       y: { field: 'kib', type: 'quantitative', scale: { type: 'log' }, title: 'Page tables per mm (KiB, log scale)' },
       color: { field: 'regionPages', type: 'ordinal', title: 'Region size R (pages)' },
       tooltip: [

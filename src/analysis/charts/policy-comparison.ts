@@ -1,4 +1,15 @@
-import { distinct, meanBy, MAX_POINTS, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec, fitAxisTitles } from './common.js';
+import {
+  distinct,
+  meanBy,
+  MAX_POINTS,
+  resolveCaption,
+  rowsOf,
+  specHeader,
+  type CaptionConfig,
+  type ChartInput,
+  type Spec,
+  fitAxisTitles,
+} from './common.js';
 
 /** A panel of the comparison: the row field and its axis title (with unit). */
 export interface PolicyMetric {
@@ -24,13 +35,21 @@ export interface PolicyComparisonChartOptions {
  * variant or policy (mean over its runs), each panel with its own y axis and unit.
  * Input: run rows (summaryToRow).
  */
-export function policyComparisonChart(input: ChartInput, caption?: string | CaptionConfig, opts: PolicyComparisonChartOptions = {}): Spec {
+export function policyComparisonChart(
+  input: ChartInput,
+  caption?: string | CaptionConfig,
+  opts: PolicyComparisonChartOptions = {},
+): Spec {
   let rows = rowsOf(input);
   const cap = resolveCaption(caption, rows);
-  const x = opts.x ?? (distinct(rows, 'policy').length > 0 && distinct(rows, 'variant').length === 0 ? 'policy' : 'variant');
+  const x =
+    opts.x ?? (distinct(rows, 'policy').length > 0 && distinct(rows, 'variant').length === 0 ? 'policy' : 'variant');
   const metrics = opts.metrics ?? DEFAULT_POLICY_METRICS;
   const fields = metrics.map((m) => m.field);
-  rows = rows.length > MAX_POINTS ? meanBy(rows, [x], fields) : rows.map((r) => Object.fromEntries([x, ...fields].map((f) => [f, r[f] ?? null])));
+  rows =
+    rows.length > MAX_POINTS
+      ? meanBy(rows, [x], fields)
+      : rows.map((r) => Object.fromEntries([x, ...fields].map((f) => [f, r[f] ?? null])));
   const xTitle = x === 'variant' ? 'Variant / policy' : x;
   return fitAxisTitles({
     ...specHeader('Mermap variants and alternative policies compared', cap),

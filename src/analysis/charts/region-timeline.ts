@@ -1,4 +1,14 @@
-import { MAX_POINTS, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Row, type Spec, fitAxisTitles } from './common.js';
+import {
+  MAX_POINTS,
+  resolveCaption,
+  rowsOf,
+  specHeader,
+  type CaptionConfig,
+  type ChartInput,
+  type Row,
+  type Spec,
+  fitAxisTitles,
+} from './common.js';
 
 export interface RegionTimelineChartOptions {
   /** x axis: 'step' (events that touched the region, default), 'op' (event index) or 'time' (ms) */
@@ -14,7 +24,11 @@ export const REGION_STATE_COLORS = ['#e6e6e6', '#2f6db5', '#e07b39'] as const;
  * top (R), each run of pages coloured by its state. Input: RunMetrics.regionTimelineRows()
  * (runs: step, op, timeNs, page, pageEnd, state). A column spans from its step to the next.
  */
-export function regionTimelineChart(input: ChartInput, caption?: string | CaptionConfig, opts: RegionTimelineChartOptions = {}): Spec {
+export function regionTimelineChart(
+  input: ChartInput,
+  caption?: string | CaptionConfig,
+  opts: RegionTimelineChartOptions = {},
+): Spec {
   let rows = rowsOf(input);
   const cap = resolveCaption(caption, rows);
   const extra: string[] = [];
@@ -35,12 +49,17 @@ export function regionTimelineChart(input: ChartInput, caption?: string | Captio
     extra.push(`(first ${steps.indexOf(last) + 1} of ${steps.length} steps shown)`);
   }
   const mode = opts.x ?? 'step';
-  const xOf = (r: Row): number => (mode === 'step' ? (r.step as number) : mode === 'op' ? (r.op as number) : (r.timeNs as number) / 1e6);
+  const xOf = (r: Row): number =>
+    mode === 'step' ? (r.step as number) : mode === 'op' ? (r.op as number) : (r.timeNs as number) / 1e6;
   // x of each step, and where its column ends: the next step's x (the last: + the median gap, or 1)
   const firstOfStep = new Map<number, number>();
   for (const r of rows) if (!firstOfStep.has(r.step as number)) firstOfStep.set(r.step as number, xOf(r));
   const order = [...firstOfStep.keys()].sort((a, b) => a - b);
-  const gaps = order.slice(1).map((s, i) => firstOfStep.get(s)! - firstOfStep.get(order[i])!).filter((g) => g > 0).sort((a, b) => a - b);
+  const gaps = order
+    .slice(1)
+    .map((s, i) => firstOfStep.get(s)! - firstOfStep.get(order[i])!)
+    .filter((g) => g > 0)
+    .sort((a, b) => a - b);
   const lastGap = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)] : 1;
   const endOf = new Map<number, number>();
   order.forEach((s, i) => {
@@ -59,15 +78,30 @@ export function regionTimelineChart(input: ChartInput, caption?: string | Captio
     state: r.state,
   }));
   const regionPages = rows.reduce((m, r) => Math.max(m, r.pageEnd as number), 0);
-  const xTitle = mode === 'step' ? 'Step (events that touched this region)' : mode === 'op' ? 'Operation (event index)' : 'Simulated time (ms)';
+  const xTitle =
+    mode === 'step'
+      ? 'Step (events that touched this region)'
+      : mode === 'op'
+        ? 'Operation (event index)'
+        : 'Simulated time (ms)';
   return fitAxisTitles({
     ...specHeader('Mermap region over time (the allocator diagram)', cap, extra),
     data: { values },
     mark: { type: 'rect', strokeWidth: 0 },
     encoding: {
-      x: { field: 'x0', type: 'quantitative', title: xTitle, axis: mode === 'step' ? { tickMinStep: 1, format: 'd' } : {} },
+      x: {
+        field: 'x0',
+        type: 'quantitative',
+        title: xTitle,
+        axis: mode === 'step' ? { tickMinStep: 1, format: 'd' } : {},
+      },
       x2: { field: 'x1' },
-      y: { field: 'page', type: 'quantitative', title: 'Page of the region (offset from the CPU base, pages)', scale: { domain: [0, regionPages], nice: false } },
+      y: {
+        field: 'page',
+        type: 'quantitative',
+        title: 'Page of the region (offset from the CPU base, pages)',
+        scale: { domain: [0, regionPages], nice: false },
+      },
       y2: { field: 'pageEnd' },
       color: {
         field: 'state',

@@ -1,4 +1,15 @@
-import { distinct, meanBy, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Row, type Spec, fitAxisTitles } from './common.js';
+import {
+  distinct,
+  meanBy,
+  resolveCaption,
+  rowsOf,
+  specHeader,
+  type CaptionConfig,
+  type ChartInput,
+  type Row,
+  type Spec,
+  fitAxisTitles,
+} from './common.js';
 
 export interface TlbCollateralChartOptions {
   /** the bars: 'variant' (default when present), 'cpu' (per-CPU rows), or any label column */
@@ -19,7 +30,11 @@ export const TLB_CATEGORY_FIELDS = [
  * the current PCID's other entries). Input: run rows or RunMetrics.perCpuRows() (both carry
  * tlbPerFlushMermap / Global / OtherPcid / User); bars are means over the rows of each x.
  */
-export function tlbCollateralChart(input: ChartInput, caption?: string | CaptionConfig, opts: TlbCollateralChartOptions = {}): Spec {
+export function tlbCollateralChart(
+  input: ChartInput,
+  caption?: string | CaptionConfig,
+  opts: TlbCollateralChartOptions = {},
+): Spec {
   const rows = rowsOf(input);
   const cap = resolveCaption(caption, rows);
   const x = opts.x ?? (distinct(rows, 'variant').length > 0 ? 'variant' : 'cpu');
@@ -38,7 +53,12 @@ export function tlbCollateralChart(input: ChartInput, caption?: string | Caption
     mark: { type: 'bar' },
     encoding: {
       x: { field: x, type: x === 'cpu' ? 'ordinal' : 'nominal', title: xTitle },
-      y: { field: 'entriesPerFlush', type: 'quantitative', stack: 'zero', title: 'Translations discarded per full flush (entries)' },
+      y: {
+        field: 'entriesPerFlush',
+        type: 'quantitative',
+        stack: 'zero',
+        title: 'Translations discarded per full flush (entries)',
+      },
       color: {
         field: 'category',
         type: 'nominal',

@@ -1,4 +1,16 @@
-import { hasField, meanBy, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec, fitAxisTitles } from './common.js';
+import {
+  hasField,
+  meanBy,
+  MAX_POINTS,
+  pick,
+  resolveCaption,
+  rowsOf,
+  specHeader,
+  type CaptionConfig,
+  type ChartInput,
+  type Spec,
+  fitAxisTitles,
+} from './common.js';
 
 /**
  * Wasted VA vs region size: x = R (pages, log scale), y = time-weighted mean fraction of each
@@ -13,8 +25,18 @@ export function wastedVaByRegionChart(input: ChartInput, caption?: string | Capt
   rows = pick(rows, [...keys, 'wastedVaMeanFraction', 'wastedVaPeakFraction']);
   if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, ['wastedVaMeanFraction', 'wastedVaPeakFraction']);
   const encoding: Spec = {
-    x: { field: 'regionPages', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'Region size R (pages, log scale)' },
-    y: { field: 'percent', type: 'quantitative', aggregate: 'mean', title: 'Wasted VA (% of the region, time-weighted mean)' },
+    x: {
+      field: 'regionPages',
+      type: 'quantitative',
+      scale: { type: 'log', base: 2 },
+      title: 'Region size R (pages, log scale)',
+    },
+    y: {
+      field: 'percent',
+      type: 'quantitative',
+      aggregate: 'mean',
+      title: 'Wasted VA (% of the region, time-weighted mean)',
+    },
     tooltip: [
       { field: 'regionPages', type: 'quantitative', title: 'R (pages)' },
       { field: 'percent', type: 'quantitative', aggregate: 'mean', title: 'wasted %', format: '.1f' },

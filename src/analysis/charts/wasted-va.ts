@@ -1,4 +1,17 @@
-import { binMean, distinct, hasField, MAX_POINTS, pick, resolveCaption, rowsOf, specHeader, type CaptionConfig, type ChartInput, type Spec, fitAxisTitles } from './common.js';
+import {
+  binMean,
+  distinct,
+  hasField,
+  MAX_POINTS,
+  pick,
+  resolveCaption,
+  rowsOf,
+  specHeader,
+  type CaptionConfig,
+  type ChartInput,
+  type Spec,
+  fitAxisTitles,
+} from './common.js';
 
 export interface WastedVaChartOptions {
   /** 'wastedMeanFraction' (the interval's time-weighted mean, default) or 'wastedFraction' (the state at the sample) */
@@ -12,7 +25,11 @@ export interface WastedVaChartOptions {
  * (replay scripts); y = share of the region that is neither live nor usable without a flush.
  * Input: RunMetrics.timeSeriesRows() (or timeSeriesTable), of one run or several.
  */
-export function wastedVaChart(input: ChartInput, caption?: string | CaptionConfig, opts: WastedVaChartOptions = {}): Spec {
+export function wastedVaChart(
+  input: ChartInput,
+  caption?: string | CaptionConfig,
+  opts: WastedVaChartOptions = {},
+): Spec {
   let rows = rowsOf(input);
   const cap = resolveCaption(caption, rows);
   const y = opts.y ?? 'wastedMeanFraction';
@@ -37,7 +54,8 @@ export function wastedVaChart(input: ChartInput, caption?: string | CaptionConfi
       { field: y, type: 'quantitative', title: 'wasted', format: '.1%' },
     ],
   };
-  if (series !== null) encoding.color = { field: series, type: 'nominal', title: series === 'variant' ? 'Variant' : series };
+  if (series !== null)
+    encoding.color = { field: series, type: 'nominal', title: series === 'variant' ? 'Variant' : series };
   return fitAxisTitles({
     ...specHeader('Wasted mermap VA over time', cap, extra),
     data: { values: rows },

@@ -25,7 +25,12 @@ export interface PageTableRow {
   pageTablesSetupPteWrites: number;
 }
 
-export function pageTableRow(levels: PagingLevels, regionPages: number, possibleCpus: number, c?: MermapPrepareCost): PageTableRow {
+export function pageTableRow(
+  levels: PagingLevels,
+  regionPages: number,
+  possibleCpus: number,
+  c?: MermapPrepareCost,
+): PageTableRow {
   const cost = c ?? mermapPrepareCostClosedForm(levels, regionPages, possibleCpus);
   return {
     pagingLevels: levels,
@@ -46,7 +51,11 @@ export function pageTableRow(levels: PagingLevels, regionPages: number, possible
  * One row per (regionPages, possibleCpus) pair for the page-table memory chart. Pairs whose
  * regions do not fit in the mm-local PGD slot (512 GiB with 4-level paging) are left out.
  */
-export function pageTableRows(opts: { levels?: PagingLevels; regionPages: readonly number[]; possibleCpus: readonly number[] }): PageTableRow[] {
+export function pageTableRows(opts: {
+  levels?: PagingLevels;
+  regionPages: readonly number[];
+  possibleCpus: readonly number[];
+}): PageTableRow[] {
   const levels = opts.levels ?? 4;
   const out: PageTableRow[] = [];
   for (const r of opts.regionPages) {

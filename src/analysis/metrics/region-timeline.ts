@@ -97,7 +97,8 @@ export class RegionTimeline {
       let s = p[lo];
       for (let i = lo + 1; i < Math.min(R, lo + b); i++) if (RANK[p[i]] > RANK[s]) s = p[i];
       if (s !== runState) {
-        if (runState >= 0) this.rows.push({ step, op, timeNs, page: runStart, pageEnd: lo, state: REGION_STATES[runState] });
+        if (runState >= 0)
+          this.rows.push({ step, op, timeNs, page: runStart, pageEnd: lo, state: REGION_STATES[runState] });
         runStart = lo;
         runState = s;
       }

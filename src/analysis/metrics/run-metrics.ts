@@ -31,7 +31,16 @@ import { costOf, type Cost, type CostModel } from '../cost-models.js';
 import { LogHistogram } from './histogram.js';
 import { RegionTimeline, type RegionTimelineRow } from './region-timeline.js';
 import { FixedStepSeries } from './time-series.js';
-import { CAT_GLOBAL, CAT_MERMAP, CAT_OTHER, CAT_OTHER_PCID, FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../../core/tlb/index.js';
+import {
+  CAT_GLOBAL,
+  CAT_MERMAP,
+  CAT_OTHER,
+  CAT_OTHER_PCID,
+  FLUSH_ALL,
+  FLUSH_CR3,
+  FLUSH_INVLPG,
+  FLUSH_INVPCID_SINGLE,
+} from '../../core/tlb/index.js';
 import {
   addTlbCounters,
   discardsOfKind,
@@ -404,13 +413,20 @@ export class RunMetrics {
 
     this.seriesByTime = opts.sampleEveryNs !== undefined;
     const step = this.seriesByTime ? opts.sampleEveryNs! : (opts.sampleEveryOps ?? 1);
-    this.series = new FixedStepSeries(SERIES_COLUMNS, this.seriesByTime ? this.startNs : this.startOp, step, opts.maxSeriesRows ?? 2000);
+    this.series = new FixedStepSeries(
+      SERIES_COLUMNS,
+      this.seriesByTime ? this.startNs : this.startOp,
+      step,
+      opts.maxSeriesRows ?? 2000,
+    );
     this.scratch = new Float64Array(SERIES_COLUMNS.length);
 
     const tl = opts.regionTimeline;
     if (tl !== undefined) {
-      if (!Number.isInteger(tl.cpu) || tl.cpu < 0 || tl.cpu >= n) throw new RangeError(`regionTimeline.cpu ${tl.cpu} is not an online CPU (0..${n - 1})`);
-      if (!Number.isInteger(tl.mm) || tl.mm < 0) throw new RangeError(`regionTimeline.mm must be a whole number >= 0, got ${tl.mm}`);
+      if (!Number.isInteger(tl.cpu) || tl.cpu < 0 || tl.cpu >= n)
+        throw new RangeError(`regionTimeline.cpu ${tl.cpu} is not an online CPU (0..${n - 1})`);
+      if (!Number.isInteger(tl.mm) || tl.mm < 0)
+        throw new RangeError(`regionTimeline.mm must be a whole number >= 0, got ${tl.mm}`);
     }
     this.timeline = tl === undefined ? null : new RegionTimeline(this.regionPages, tl);
 
@@ -440,7 +456,7 @@ export class RunMetrics {
 
   tick(nowNs: number, op: number): void {
     const tl = this.timeline;
-    if (tl !== null && tl.dirty) tl.capture(this.machine.allocator(tl.mm), this.nowOp, this.nowNs);
+    if (tl?.dirty) tl.capture(this.machine.allocator(tl.mm), this.nowOp, this.nowNs);
     this.sampleUpTo(nowNs, op);
     this.waste.advance(nowNs, op);
     if (nowNs > this.nowNs) this.nowNs = nowNs;
@@ -469,7 +485,7 @@ export class RunMetrics {
   finish(nowNs: number, op: number): RunSummary {
     if (this.summary !== null) return this.summary;
     const tl = this.timeline;
-    if (tl !== null && tl.dirty) tl.capture(this.machine.allocator(tl.mm), this.nowOp, this.nowNs);
+    if (tl?.dirty) tl.capture(this.machine.allocator(tl.mm), this.nowOp, this.nowNs);
     this.sampleUpTo(nowNs, op);
     if (nowNs > this.nowNs) this.nowNs = nowNs;
     if (op > this.nowOp) this.nowOp = op;
@@ -1022,7 +1038,18 @@ export class RunMetrics {
       row.wastedFraction = ratio(row.wastedPages, regions);
       row.pinnedFraction = ratio(row.pinnedPages, regions);
       row.liveFraction = ratio(row.livePages, regions);
-      const p = prev ?? { op: this.startOp, timeNs: this.startNs, gets: 0, getFailures: 0, flushes: 0, invlpgs: 0, wastedIntNs: 0, wastedIntOps: 0, tlbHits: 0, tlbMisses: 0 };
+      const p = prev ?? {
+        op: this.startOp,
+        timeNs: this.startNs,
+        gets: 0,
+        getFailures: 0,
+        flushes: 0,
+        invlpgs: 0,
+        wastedIntNs: 0,
+        wastedIntOps: 0,
+        tlbHits: 0,
+        tlbMisses: 0,
+      };
       const dGets = row.gets - p.gets;
       row.intervalGets = dGets;
       row.intervalFlushes = row.flushes - p.flushes;

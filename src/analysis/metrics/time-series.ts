@@ -22,7 +22,8 @@ export class FixedStepSeries {
   private readonly width: number;
 
   constructor(columns: readonly string[], start: number, step: number, maxRows: number) {
-    if (!(step > 0) || !Number.isFinite(step)) throw new RangeError(`sample step must be a finite number > 0, got ${step}`);
+    if (!(step > 0) || !Number.isFinite(step))
+      throw new RangeError(`sample step must be a finite number > 0, got ${step}`);
     if (!Number.isInteger(maxRows) || maxRows < 4 || maxRows % 2 !== 0) {
       throw new RangeError(`maxSeriesRows must be an even whole number >= 4, got ${maxRows}`);
     }

@@ -1,10 +1,4 @@
-import {
-  FLUSH_ALL,
-  FLUSH_INVPCID_SINGLE,
-  FLUSH_KINDS,
-  TLB_CATEGORIES,
-  type Tlb,
-} from '../../core/tlb/index.js';
+import { FLUSH_ALL, FLUSH_INVPCID_SINGLE, FLUSH_KINDS, TLB_CATEGORIES, type Tlb } from '../../core/tlb/index.js';
 
 /**
  * A TLB's counters as one row of numbers, so a collector can take a baseline at its start and

@@ -111,7 +111,12 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
     for (let i = 0; i < this.slotsPerCpu; i++) {
       const h = s0 + i;
       if (this.inUse[h] === 0) continue;
-      out.push({ handle: h, offset: this.base[h] - base, pages: this.end[h] - this.base[h], reserved: this.inUse[h] === 2 });
+      out.push({
+        handle: h,
+        offset: this.base[h] - base,
+        pages: this.end[h] - this.base[h],
+        reserved: this.inUse[h] === 2,
+      });
     }
     out.sort((a, b) => a.offset - b.offset);
     return out;

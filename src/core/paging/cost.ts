@@ -56,7 +56,11 @@ export function mermapPrepareCost(levels: PagingLevels, regionPages: number, pos
  * table, 2^18 for a PMD table, 2^27 for a PUD table (one each for PUD and P4D here, since the
  * range never leaves its PGD slot).
  */
-export function mermapPrepareCostClosedForm(levels: PagingLevels, regionPages: number, possibleCpus: number): MermapPrepareCost {
+export function mermapPrepareCostClosedForm(
+  levels: PagingLevels,
+  regionPages: number,
+  possibleCpus: number,
+): MermapPrepareCost {
   checkArgs(regionPages, possibleCpus);
   const g = mermapGeometry(levels, regionPages, possibleCpus);
   const span = 2 ** (9 * levels);
@@ -64,15 +68,31 @@ export function mermapPrepareCostClosedForm(levels: PagingLevels, regionPages: n
   const last = base + possibleCpus * regionPages - 1;
   const blocks = (reach: number): number =>
     possibleCpus === 0 ? 0 : Math.floor(last / reach) - Math.floor(base / reach) + 1;
-  return makeCost(blocks(2 ** 9), blocks(2 ** 18), blocks(2 ** 27), levels === 5 ? blocks(2 ** 36) : 0, possibleCpus * regionPages);
+  return makeCost(
+    blocks(2 ** 9),
+    blocks(2 ** 18),
+    blocks(2 ** 27),
+    levels === 5 ? blocks(2 ** 36) : 0,
+    possibleCpus * regionPages,
+  );
 }
 
 function makeCost(pte: number, pmd: number, pud: number, p4d: number, pteWrites: number): MermapPrepareCost {
   const tablePages = pte + pmd + pud + p4d;
-  return { pteTables: pte, pmdTables: pmd, pudTables: pud, p4dTables: p4d, tablePages, bytes: tablePages * PAGE_SIZE, pteWrites };
+  return {
+    pteTables: pte,
+    pmdTables: pmd,
+    pudTables: pud,
+    p4dTables: p4d,
+    tablePages,
+    bytes: tablePages * PAGE_SIZE,
+    pteWrites,
+  };
 }
 
 function checkArgs(regionPages: number, possibleCpus: number): void {
-  if (!Number.isInteger(regionPages) || regionPages <= 0) throw new RangeError(`regionPages must be a positive integer, got ${regionPages}`);
-  if (!Number.isInteger(possibleCpus) || possibleCpus < 0) throw new RangeError(`possibleCpus must be a non-negative integer, got ${possibleCpus}`);
+  if (!Number.isInteger(regionPages) || regionPages <= 0)
+    throw new RangeError(`regionPages must be a positive integer, got ${regionPages}`);
+  if (!Number.isInteger(possibleCpus) || possibleCpus < 0)
+    throw new RangeError(`possibleCpus must be a non-negative integer, got ${possibleCpus}`);
 }

@@ -77,9 +77,7 @@ export function mermapGeometry(levels: PagingLevels, regionPages: number, possib
   const baseVpn = mmLocalStartVpn + LDT_REMAP_PAGES;
   const endVpn = baseVpn + possibleCpus * regionPages;
   if (endVpn > mmLocalEndVpn) {
-    throw new RangeError(
-      `mermap of ${possibleCpus} CPUs x ${regionPages} pages does not fit in the mm-local PGD slot`,
-    );
+    throw new RangeError(`mermap of ${possibleCpus} CPUs x ${regionPages} pages does not fit in the mm-local PGD slot`);
   }
   return { levels, regionPages, possibleCpus, mmLocalStartVpn, mmLocalEndVpn, baseVpn, endVpn };
 }
@@ -93,5 +91,5 @@ export function cpuBaseVpn(g: MermapGeometry, cpu: number): number {
 export function vpnToHex(vpn: number): string {
   const hi = Math.floor(vpn / 2 ** 20); // top 32 bits of the address
   const lo = (vpn % 2 ** 20) * PAGE_SIZE; // low 32 bits
-  return '0x' + hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+  return `0x${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`;
 }

@@ -61,12 +61,12 @@ export class PageTable {
     if (levels !== 4 && levels !== 5) throw new RangeError(`paging levels must be 4 or 5, got ${levels}`);
     this.levels = levels;
     this.span = 2 ** (9 * levels);
-    this.order = levels === 5
-      ? Int32Array.of(LEVEL_PGD, LEVEL_P4D, LEVEL_PUD, LEVEL_PMD)
-      : Int32Array.of(LEVEL_PGD, LEVEL_PUD, LEVEL_PMD);
-    this.entrySpan = levels === 5
-      ? Float64Array.of(2 ** 36, 2 ** 27, 2 ** 18, 2 ** 9)
-      : Float64Array.of(2 ** 27, 2 ** 18, 2 ** 9);
+    this.order =
+      levels === 5
+        ? Int32Array.of(LEVEL_PGD, LEVEL_P4D, LEVEL_PUD, LEVEL_PMD)
+        : Int32Array.of(LEVEL_PGD, LEVEL_PUD, LEVEL_PMD);
+    this.entrySpan =
+      levels === 5 ? Float64Array.of(2 ** 36, 2 ** 27, 2 ** 18, 2 ** 9) : Float64Array.of(2 ** 27, 2 ** 18, 2 ** 9);
     this.upper = [
       new Float64Array(0),
       new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE),

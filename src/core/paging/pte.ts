@@ -39,10 +39,10 @@ export function pteNone(pte: number): boolean {
   return pte === PTE_NONE;
 }
 export function ptePresent(pte: number): boolean {
-  return (pte % FLAG_SPAN & PTE_PRESENT) !== 0;
+  return ((pte % FLAG_SPAN) & PTE_PRESENT) !== 0;
 }
 export function pteGlobal(pte: number): boolean {
-  return (pte % FLAG_SPAN & PTE_GLOBAL) !== 0;
+  return ((pte % FLAG_SPAN) & PTE_GLOBAL) !== 0;
 }
 
 /** PAGE_KERNEL_NOGLOBAL: what the page allocator's fast path passes to mermap_get(). */

@@ -1,4 +1,4 @@
-import { type MermapGeometry } from '../paging/geometry.js';
+import type { MermapGeometry } from '../paging/geometry.js';
 import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost } from '../mermap/allocator.js';
 import { MermapCpuState } from '../mermap/mermap-cpu.js';

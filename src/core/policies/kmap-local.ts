@@ -134,7 +134,8 @@ export class KmapLocal extends AllocatorBase implements MermapAllocator {
   liveAllocations(cpu: number): LiveAllocation[] {
     const out: LiveAllocation[] = [];
     const s0 = cpu * this.slotsPerCpu;
-    for (let i = 0; i < this.depth[cpu]; i++) out.push({ handle: s0 + i, offset: i, pages: 1, reserved: this.reservedSlot[s0 + i] === 1 });
+    for (let i = 0; i < this.depth[cpu]; i++)
+      out.push({ handle: s0 + i, offset: i, pages: 1, reserved: this.reservedSlot[s0 + i] === 1 });
     return out;
   }
 }

@@ -1,4 +1,4 @@
-import { type MermapGeometry } from '../paging/geometry.js';
+import type { MermapGeometry } from '../paging/geometry.js';
 import type { AllocatorOptions, FlushHost } from '../mermap/allocator.js';
 import { RfcLaterMermap } from '../mermap/rfc-later.js';
 

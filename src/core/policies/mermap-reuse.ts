@@ -1,4 +1,4 @@
-import { type MermapGeometry } from '../paging/geometry.js';
+import type { MermapGeometry } from '../paging/geometry.js';
 import type { AllocatorOptions, FlushHost } from '../mermap/allocator.js';
 import { RfcLaterMermap } from '../mermap/rfc-later.js';
 
@@ -50,7 +50,7 @@ export class MermapReuse extends RfcLaterMermap {
 
   protected override windowEnd(cpu: number, cpuEnd: number): number {
     const l = this.limit[cpu];
-    return l < cpuEnd ? l : cpuEnd;
+    return Math.min(l, cpuEnd);
   }
 
   protected override makeRoom(cpu: number, pages: number, cpuEnd: number): boolean {
@@ -66,7 +66,7 @@ export class MermapReuse extends RfcLaterMermap {
     for (let i = 0; i < this.slotsPerCpu; i++) {
       if (this.inUse[s0 + i] !== 0 && this.base[s0 + i] < low) low = this.base[s0 + i];
     }
-    const end = low < cpuEnd ? low : cpuEnd;
+    const end = Math.min(low, cpuEnd);
     if (pages > end - base) return false;
     this.flushTlb(cpu);
     this.nextAddr[cpu] = base;
@@ -98,7 +98,7 @@ export class MermapReuse extends RfcLaterMermap {
       if (this.base[h] < low) low = this.base[h];
       if (this.end[h] > top) top = this.end[h];
     }
-    const lim = this.limit[cpu] < regionEnd ? this.limit[cpu] : regionEnd;
+    const lim = Math.min(this.limit[cpu], regionEnd);
     const next = this.nextAddr[cpu];
     const free = Math.max(0, lim - next);
     let pinned = 0;

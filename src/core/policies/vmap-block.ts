@@ -159,7 +159,9 @@ export class VmapBlock extends AllocatorBase implements MermapAllocator {
     this.slotsPerCpu = geometry.regionPages;
     const bp = opts.vmapBlockPages ?? defaultVmapBlockPages(geometry.possibleCpus, geometry.regionPages);
     if (!Number.isInteger(bp) || bp < 1 || bp > geometry.regionPages) {
-      throw new RangeError(`vmapBlockPages must be a whole number in 1..${geometry.regionPages} (the region), got ${bp}`);
+      throw new RangeError(
+        `vmapBlockPages must be a whole number in 1..${geometry.regionPages} (the region), got ${bp}`,
+      );
     }
     this.blockPages = bp;
     this.blocksPerCpu = Math.floor(geometry.regionPages / bp);
@@ -273,7 +275,8 @@ export class VmapBlock extends AllocatorBase implements MermapAllocator {
     if (info === undefined) return out;
     for (let off = 0; off < this.regionPages; off++) {
       const v = info[off];
-      if (v !== 0) out.push({ handle: cpu * this.regionPages + off, offset: off, pages: v >> 1, reserved: (v & 1) === 1 });
+      if (v !== 0)
+        out.push({ handle: cpu * this.regionPages + off, offset: off, pages: v >> 1, reserved: (v & 1) === 1 });
     }
     return out;
   }

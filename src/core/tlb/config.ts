@@ -84,8 +84,14 @@ export function resolveTlbConfig(nameOrConfig: TlbPresetName | string | TlbConfi
 
 function checkLevel(name: string, which: string, l: TlbLevelConfig): void {
   const ok =
-    Number.isInteger(l.entries) && Number.isInteger(l.ways) && l.ways > 0 && l.entries >= l.ways && l.entries % l.ways === 0;
+    Number.isInteger(l.entries) &&
+    Number.isInteger(l.ways) &&
+    l.ways > 0 &&
+    l.entries >= l.ways &&
+    l.entries % l.ways === 0;
   if (!ok) {
-    throw new RangeError(`TLB '${name}' ${which}: entries (${l.entries}) must be a positive multiple of ways (${l.ways})`);
+    throw new RangeError(
+      `TLB '${name}' ${which}: entries (${l.entries}) must be a positive multiple of ways (${l.ways})`,
+    );
   }
 }

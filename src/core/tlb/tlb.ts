@@ -329,8 +329,12 @@ export class Tlb {
       if (stlb.pcid[i] >= 0 && (stlb.flags[i] & F_STALE) !== 0) n++;
     }
     for (let i = 0; i < l1.pcid.length; i++) {
-      if (l1.pcid[i] >= 0 && (l1.flags[i] & F_STALE) !== 0 &&
-        !stlb.hasKey(l1.vpn[i], l1.pcid[i], (l1.flags[i] & F_GLOBAL) !== 0)) n++;
+      if (
+        l1.pcid[i] >= 0 &&
+        (l1.flags[i] & F_STALE) !== 0 &&
+        !stlb.hasKey(l1.vpn[i], l1.pcid[i], (l1.flags[i] & F_GLOBAL) !== 0)
+      )
+        n++;
     }
     return n;
   }
@@ -369,7 +373,10 @@ export class Tlb {
   /** Every cached copy, L1 first (allocates: tests and rendering only). */
   snapshot(): TlbEntrySnapshot[] {
     const out: TlbEntrySnapshot[] = [];
-    for (const [level, a] of [['l1', this.l1], ['stlb', this.stlb]] as const) {
+    for (const [level, a] of [
+      ['l1', this.l1],
+      ['stlb', this.stlb],
+    ] as const) {
       for (let i = 0; i < a.pcid.length; i++) {
         if (a.pcid[i] < 0) continue;
         out.push({
@@ -443,7 +450,8 @@ export class Tlb {
         if (p < 0) continue;
         const g = (a.flags[i] & F_GLOBAL) !== 0;
         if (pcid >= 0 && (g || p !== pcid)) continue;
-        if (pass === 1 || stlb.valid === 0 || !stlb.hasKey(a.vpn[i], p, g)) this.leave(a, i, kind, currentPcid, attribute);
+        if (pass === 1 || stlb.valid === 0 || !stlb.hasKey(a.vpn[i], p, g))
+          this.leave(a, i, kind, currentPcid, attribute);
         a.invalidate(i);
       }
     }
@@ -453,10 +461,14 @@ export class Tlb {
   private leave(a: TlbArray, i: number, kind: number, currentPcid: number, attribute: boolean): void {
     const f = a.flags[i];
     if (kind >= 0) {
-      const cat = (f & F_MERMAP) !== 0 ? CAT_MERMAP
-        : (f & F_GLOBAL) !== 0 ? CAT_GLOBAL
-        : a.pcid[i] !== currentPcid ? CAT_OTHER_PCID
-        : CAT_OTHER;
+      const cat =
+        (f & F_MERMAP) !== 0
+          ? CAT_MERMAP
+          : (f & F_GLOBAL) !== 0
+            ? CAT_GLOBAL
+            : a.pcid[i] !== currentPcid
+              ? CAT_OTHER_PCID
+              : CAT_OTHER;
       this.discarded[kind * TLB_CATEGORIES + cat]++;
       if (attribute && cat !== CAT_MERMAP) this.remember((f & F_GLOBAL) !== 0 ? GLOBAL_KEY : a.pcid[i], a.vpn[i]);
     }

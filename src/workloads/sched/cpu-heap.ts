@@ -83,7 +83,7 @@ export class CpuHeap {
     for (;;) {
       const first = 4 * i + 1;
       if (first >= n) break;
-      const last = first + 4 < n ? first + 4 : n;
+      const last = Math.min(first + 4, n);
       let c = first;
       let cid = heap[first]!;
       let ck = key[cid]!;

@@ -143,7 +143,16 @@ class Records {
   order = new Int8Array(1024);
   pfn = new Float64Array(1024);
 
-  push(time: number, line: number, cpu: number, task: number, kind: number, sel: number, order: number, pfn: number): void {
+  push(
+    time: number,
+    line: number,
+    cpu: number,
+    task: number,
+    kind: number,
+    sel: number,
+    order: number,
+    pfn: number,
+  ): void {
     if (this.n === this.time.length) this.grow();
     const i = this.n++;
     this.time[i] = time;
@@ -242,7 +251,8 @@ export class FtraceParser {
   private malformed(msg: string): void {
     if (!this.lenient) throw new TraceError(this.file, this.lineNo, msg);
     this.summary.malformed++;
-    if (this.summary.malformedExamples.length < MAX_EXAMPLES) this.summary.malformedExamples.push(`${this.file}:${this.lineNo}: ${msg}`);
+    if (this.summary.malformedExamples.length < MAX_EXAMPLES)
+      this.summary.malformedExamples.push(`${this.file}:${this.lineNo}: ${msg}`);
   }
 
   private taskOf(comm: string, pid: number, tgid: number, cpu: number): number {
@@ -315,7 +325,11 @@ export class FtraceParser {
     }
     const cpu = Number(m[4]);
     if (cpu >= this.onlineCpus) {
-      throw new TraceError(this.file, this.lineNo, `cpu ${cpu} is not online (machine.onlineCpus is ${this.onlineCpus})`);
+      throw new TraceError(
+        this.file,
+        this.lineNo,
+        `cpu ${cpu} is not online (machine.onlineCpus is ${this.onlineCpus})`,
+      );
     }
     const frac = m[7];
     const time = frac === undefined ? Number(m[6]) : Number(m[6]) * 1e9 + Number(frac.padEnd(9, '0').slice(0, 9));

@@ -16,7 +16,16 @@
  * get maps its own pfns (a bump allocator). A reserved get must be of 1 page there: the RESERVED
  * event maps exactly one.
  */
-import { EV_GET, EV_PUT, EV_RESERVED, EV_SWITCH, FLAG_PROT_GLOBAL, type EventChunk, type EventSource, type WorkloadTopology } from '../events.js';
+import {
+  EV_GET,
+  EV_PUT,
+  EV_RESERVED,
+  EV_SWITCH,
+  FLAG_PROT_GLOBAL,
+  type EventChunk,
+  type EventSource,
+  type WorkloadTopology,
+} from '../events.js';
 import { parseReplayLine, ReplayError, type ReplayOp } from '../../core/replay.js';
 import { PHYS_BASE_PFN } from '../sched/phys.js';
 
@@ -63,7 +72,8 @@ export function parseOpScript(text: string, file = 'ops'): Op[] {
       ops.push({ ...o, line: lineNo });
     } else {
       const holder = live.get(o.tag);
-      if (holder === undefined) throw new OpScriptError(file, lineNo, `put of tag ${JSON.stringify(o.tag)}, which is not live`);
+      if (holder === undefined)
+        throw new OpScriptError(file, lineNo, `put of tag ${JSON.stringify(o.tag)}, which is not live`);
       live.delete(o.tag);
       ops.push({ op: 'put', line: lineNo, cpu: holder, tag: o.tag });
     }
@@ -112,7 +122,11 @@ export class OpScriptSource implements EventSource {
         throw new OpScriptError(file, op.line, `cpu ${op.cpu} is not an online CPU (0..${onlineCpus - 1})`);
       }
       if (op.op === 'get' && op.reserved && op.pages !== 1) {
-        throw new OpScriptError(file, op.line, `a reserved get of ${op.pages} pages: a workload's reserved get maps exactly 1 page`);
+        throw new OpScriptError(
+          file,
+          op.line,
+          `a reserved get of ${op.pages} pages: a workload's reserved get maps exactly 1 page`,
+        );
       }
       this.cpu[i] = op.cpu;
       if (op.op === 'get') {
@@ -151,7 +165,16 @@ export class OpScriptSource implements EventSource {
       if (i >= this.count) return false;
       this.next++;
       const c = this.cpu[i]!;
-      chunk.push(this.kind[i]!, Math.round(i * this.spacingNs), c, c, this.a[i]!, this.id[i]!, this.pfn[i]!, this.flags[i]!);
+      chunk.push(
+        this.kind[i]!,
+        Math.round(i * this.spacingNs),
+        c,
+        c,
+        this.a[i]!,
+        this.id[i]!,
+        this.pfn[i]!,
+        this.flags[i]!,
+      );
     }
     return this.next < this.count;
   }
