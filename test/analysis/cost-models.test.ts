@@ -23,8 +23,8 @@ const zero: CostCounters = {
 };
 
 describe('cost presets', () => {
-  it('three named presets, each citing a source, all with the 33-page ceiling', () => {
-    expect(costPresetNames()).toEqual(['molnar-2015', 'hansen-2014', 'kernel-tlb-c']);
+  it('named presets between low and high, each citing a source, all with the 33-page ceiling', () => {
+    expect(costPresetNames()).toEqual(['low', 'molnar-2015', 'hansen-2014', 'kernel-tlb-c', 'high']);
     for (const n of costPresetNames()) {
       expect(COST_PRESETS[n].name).toBe(n);
       expect(COST_PRESETS[n].source.length).toBeGreaterThan(20);
@@ -41,7 +41,7 @@ describe('cost presets', () => {
       m.shootdownBaseCycles,
       m.ipiCycles,
       m.cpuGhz,
-    ]).toEqual(['molnar-2015', 260, 96, 96, 260, 20, 3000, 600, 3]);
+    ]).toEqual(['molnar-2015', 260, 192, 96, 96, 20, 3000, 600, 3]);
     expect([COST_PRESETS['hansen-2014'].invlpgCycles, COST_PRESETS['hansen-2014'].flushAllCycles]).toEqual([
       1276, 2283,
     ]);
@@ -55,7 +55,7 @@ describe('cost presets', () => {
       invlpgCycles: 1276,
     });
     expect(() => resolveCostModel('nope')).toThrow(
-      'unknown cost model nope: one of molnar-2015, hansen-2014, kernel-tlb-c',
+      'unknown cost model nope: one of low, molnar-2015, hansen-2014, kernel-tlb-c, high',
     );
   });
 });
@@ -77,16 +77,16 @@ describe('costOf', () => {
       },
       m,
     );
-    // flush 2*96 + 96 + 4*260 = 1328; invlpg 780; walk 100; shootdown 3000 + 1200 = 4200
+    // flush 2*192 + 96 + 4*96 = 864; invlpg 780; walk 100; shootdown 3000 + 1200 = 4200
     expect(c).toEqual({
-      flushCycles: 1328,
+      flushCycles: 864,
       invlpgCycles: 780,
       walkCycles: 100,
       shootdownCycles: 4200,
-      totalCycles: 6408,
-      perGetCycles: 640.8,
-      overheadFraction: 6408 / 12408,
-      totalNs: 2136,
+      totalCycles: 5944,
+      perGetCycles: 594.4,
+      overheadFraction: 5944 / 11944,
+      totalNs: 5944 / 3,
     });
     expect(costOf(zero, m)).toMatchObject({ totalCycles: 0, perGetCycles: 0, overheadFraction: 0 });
   });
@@ -119,11 +119,11 @@ describe('costOf', () => {
       );
       return [c.totalCycles, c.perGetCycles];
     };
-    // 35 gets each. rfc-later: 15 full flushes x 96; mermap-reuse: 3 x 96; mermap-invpcid: 15 INVPCIDs x 260;
+    // 35 gets each. rfc-later: 15 full flushes x 192; mermap-reuse: 3 x 192; mermap-invpcid: 15 INVPCIDs x 96;
     // flush-on-put: 48 INVLPGs x 260; kmap-local: 28 x 260; vmap-block: 48 x 260 + 3 shootdowns x 3000 (no IPI: one CPU)
-    expect(total('rfc-later')).toEqual([1440, 1440 / 35]);
-    expect(total('mermap-reuse')).toEqual([288, 288 / 35]);
-    expect(total('mermap-invpcid')).toEqual([3900, 3900 / 35]);
+    expect(total('rfc-later')).toEqual([2880, 2880 / 35]);
+    expect(total('mermap-reuse')).toEqual([576, 576 / 35]);
+    expect(total('mermap-invpcid')).toEqual([1440, 1440 / 35]);
     expect(total('flush-on-put')).toEqual([12480, 12480 / 35]);
     expect(total('kmap-local')).toEqual([7280, 7280 / 35]);
     expect(total('vmap-block')).toEqual([21480, 21480 / 35]);

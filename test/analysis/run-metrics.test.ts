@@ -59,18 +59,18 @@ describe('flush frequency: the tight loop on R = 512', () => {
     expect(s.flushes).toBe(1);
     expect(s.simulatedSeconds).toBeCloseTo(204.4e-6, 15);
     expect(s.flushesPerSecond).toBeCloseTo(1 / 204.4e-6, 6);
-    // molnar-2015: __flush_tlb_all 96 cycles; the TLB was empty, so no refill walks
+    // molnar-2015: __flush_tlb_all 192 cycles (derived: 2 x 96); the TLB was empty, so no refill walks
     expect(s.cost).toMatchObject({
       model: 'molnar-2015',
-      flushCycles: 96,
+      flushCycles: 192,
       walkCycles: 0,
       invlpgCycles: 0,
-      totalCycles: 96,
+      totalCycles: 192,
       refillWalks: 0,
     });
-    expect(s.cost.perGetCycles).toBeCloseTo(96 / 1022, 12);
-    expect(s.cost.totalNs).toBeCloseTo(32, 12);
-    expect(s.cost.params.flushAllCycles).toBe(96);
+    expect(s.cost.perGetCycles).toBeCloseTo(192 / 1022, 12);
+    expect(s.cost.totalNs).toBeCloseTo(64, 12);
+    expect(s.cost.params.flushAllCycles).toBe(192);
   });
 
   it('reserved 1-page gets use the whole region: a flush every 512 gets', () => {
@@ -369,8 +369,8 @@ describe('TLB discards of one full flush with known content', () => {
       staleLive: 0,
       staleHits: 0,
     });
-    // cost (molnar-2015): one __flush_tlb_all (96) + 3 refill walks (20 each)
-    expect(s.cost).toMatchObject({ flushCycles: 96, walkCycles: 60, totalCycles: 156, refillWalks: 3 });
+    // cost (molnar-2015): one __flush_tlb_all (192) + 3 refill walks (20 each)
+    expect(s.cost).toMatchObject({ flushCycles: 192, walkCycles: 60, totalCycles: 252, refillWalks: 3 });
     expect(s.violations.reuse_without_flush).toBe(0);
     const [row] = d.metrics.perCpuRows();
     expect(row).toMatchObject({

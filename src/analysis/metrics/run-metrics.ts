@@ -171,7 +171,18 @@ export interface TlbSummary {
 }
 
 /** The cost model's numbers, as used for the run (the presets' fields without name and source). */
-export type CostParams = Omit<CostModel, 'name' | 'source'>;
+export type CostParams = Pick<
+  CostModel,
+  | 'invlpgCycles'
+  | 'flushAllCycles'
+  | 'cr3Cycles'
+  | 'invpcidCycles'
+  | 'walkCycles'
+  | 'shootdownBaseCycles'
+  | 'ipiCycles'
+  | 'cpuGhz'
+  | 'flushCeilingPages'
+>;
 
 export interface CostSummary extends Cost {
   /** preset name */

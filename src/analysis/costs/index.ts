@@ -1,0 +1,13 @@
+/** Cost models: parameters with provenance (params), the cited figures, presets, cost functions. */
+export * from './params.js';
+export {
+  COST_PRESET_SPECS,
+  COST_PRESETS,
+  DEFAULT_COST_MODEL,
+  ZERO_CYCLES_PER_PAGE,
+  costModelProvenance,
+  costPresetNames,
+  costPresetSpec,
+  resolveCostModel,
+} from './presets.js';
+export * from './cost.js';
