@@ -125,6 +125,6 @@ export function costPresetProblems(preset: { name: string; params: Record<string
 
 /** Print a parameter's provenance on one line, e.g. for a report's footnote. */
 export function describeCostParam(p: CostParam): string {
-  const where = p.kind === 'measured' ? `on ${p.machine}` : p.how;
+  const where = p.kind === 'measured' ? `machine: ${p.machine}` : p.how;
   return `${p.value} (${p.kind}: ${p.source}; ${where})`;
 }
