@@ -5,7 +5,15 @@
  * share the same figures.
  */
 import * as F from './figures.js';
-import { type CostModel, type CostParam, type CostParamName, type CostPreset, costPresetProblems } from './params.js';
+import {
+  COST_PARAM_INFO,
+  COST_PARAM_NAMES,
+  type CostModel,
+  type CostParam,
+  type CostParamName,
+  type CostPreset,
+  costPresetProblems,
+} from './params.js';
 
 type FlushFigures = Pick<
   Record<CostParamName, CostParam>,
@@ -164,4 +172,33 @@ export function costModelProvenance(
     }
   }
   return out;
+}
+
+/** One row per preset and parameter, in band and parameter order: what a report's cost footnote prints. */
+export interface CostParamRow {
+  preset: string;
+  param: CostParamName;
+  unit: string;
+  value: number;
+  kind: CostParam['kind'];
+  source: string;
+  /** the machine (measured) or the derivation / stand-in (otherwise) */
+  basis: string;
+}
+
+export function costParamRows(presets: readonly CostPreset[] = COST_PRESET_SPECS): CostParamRow[] {
+  return presets.flatMap((p) =>
+    COST_PARAM_NAMES.map((param) => {
+      const v = p.params[param];
+      return {
+        preset: p.name,
+        param,
+        unit: COST_PARAM_INFO[param].unit,
+        value: v.value,
+        kind: v.kind,
+        source: v.source,
+        basis: (v.kind === 'measured' ? v.machine : v.how) ?? '',
+      };
+    }),
+  );
 }

@@ -170,7 +170,7 @@ export interface TlbSummary {
   refillsPerFlush: number;
 }
 
-/** The cost model's numbers, as used for the run (the presets' fields without name and source). */
+/** The cost model's numbers the summary prints, as used for the run (preset plus overrides). */
 export type CostParams = Pick<
   CostModel,
   | 'invlpgCycles'

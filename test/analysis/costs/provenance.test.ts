@@ -6,6 +6,7 @@ import {
   COST_PRESETS,
   type CostPreset,
   costModelProvenance,
+  costParamRows,
   costPresetProblems,
   costPresetSpec,
   describeCostParam,
@@ -96,5 +97,26 @@ describe('every preset parameter carries its provenance', () => {
       '96 (measured: Ingo Molnar, linux-mm 2015 (kernel-analogues §1d); machine: not stated in the figures as quoted)',
     );
     expect(describeCostParam(molnar.params.flushAllCycles)).toMatch(/^192 \(derived: .*; a CR4\.PGE toggle is two/);
+  });
+});
+
+describe('costParamRows', () => {
+  it('one row per preset and parameter, in band and parameter order', () => {
+    const rows = costParamRows();
+    expect(rows).toHaveLength(5 * COST_PARAM_NAMES.length);
+    expect(rows.slice(0, 2).map((r) => [r.preset, r.param])).toEqual([
+      ['low', 'invlpgCycles'],
+      ['low', 'flushAllCycles'],
+    ]);
+    expect(rows.find((r) => r.preset === 'molnar-2015' && r.param === 'cr3Cycles')).toEqual({
+      preset: 'molnar-2015',
+      param: 'cr3Cycles',
+      unit: 'cycles',
+      value: 96,
+      kind: 'measured',
+      source: 'Ingo Molnar, linux-mm 2015 (kernel-analogues §1d)',
+      basis: 'not stated in the figures as quoted',
+    });
+    expect(rows.filter((r) => r.kind === 'unknown').map((r) => r.param)).toEqual(Array(5).fill('invpcidCycles'));
   });
 });
