@@ -13,3 +13,4 @@ export {
   resolveCostModel,
 } from './presets.js';
 export * from './cost.js';
+export { costModelsMarkdown } from './doc.js';
