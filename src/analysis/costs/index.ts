@@ -1,5 +1,16 @@
 /** Cost models: parameters with provenance (params), the cited figures, presets, cost functions. */
-export * from './params.js';
+export {
+  COST_PARAM_INFO,
+  COST_PARAM_KINDS,
+  COST_PARAM_NAMES,
+  type CostModel,
+  type CostParam,
+  type CostParamKind,
+  type CostParamName,
+  type CostPreset,
+  costPresetProblems,
+  describeCostParam,
+} from './params.js';
 export {
   COST_PRESET_SPECS,
   COST_PRESETS,
