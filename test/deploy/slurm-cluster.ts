@@ -10,7 +10,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { hostname, tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 /** Where Debian's packages put the daemons and the client commands. */
@@ -92,10 +92,10 @@ export async function startSlurm(): Promise<SlurmCluster> {
     conf,
     [
       'ClusterName=mermaptest',
-      `SlurmctldHost=${node}`,
+      `SlurmctldHost=${node}(127.0.0.1)`, // no name resolution needed
       `SlurmctldPort=${ctldPort}`,
       `SlurmdPort=${slurmdPort}`,
-      `SlurmUser=${process.env.USER ?? 'root'}`,
+      `SlurmUser=${userInfo().username}`,
       'AuthType=auth/munge',
       'CredType=cred/munge',
       // cred_expire also sets how long a requeued job waits before it may start again (default
@@ -123,7 +123,7 @@ export async function startSlurm(): Promise<SlurmCluster> {
       'SwitchType=switch/none',
       'MailProg=/bin/true',
       'MinJobAge=600',
-      `NodeName=${node} ${hardware()} State=UNKNOWN`,
+      `NodeName=${node} NodeAddr=127.0.0.1 ${hardware()} State=UNKNOWN`,
       `PartitionName=test Nodes=${node} Default=YES MaxTime=INFINITE State=UP`,
       '',
     ].join('\n'),
