@@ -1,6 +1,7 @@
 /**
  * deploy/k8s and deploy/Dockerfile, without a cluster: every manifest validates against the
- * Kubernetes API schema (kubernetes-models ships it, compiled, so nothing is fetched), the sweep is
+ * Kubernetes API schema (kubernetes-models ships it, compiled, so nothing is fetched) and names no
+ * field that schema lacks (k8s-fields.ts), the sweep is
  * an Indexed Job whose completion index is the shard, and the containers' commands, run here as
  * the image would run them (its entrypoint, on the smoke preset), merge into the bytes of one
  * unsharded run.
@@ -13,6 +14,7 @@ import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClai
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { bytes, RESULT_FILES, REPO, removeDir, tempDir } from '../sweep/helpers.js';
+import { fieldErrors } from './k8s-fields.js';
 
 const K8S = join(REPO, 'deploy', 'k8s');
 const DOCKERFILE = readFileSync(join(REPO, 'deploy', 'Dockerfile'), 'utf8');
@@ -61,6 +63,19 @@ describe('deploy/k8s manifests', () => {
     const nameless = structuredClone(merge);
     delete nameless.spec.template.spec.containers[0].name;
     expect(() => validate(nameless)).toThrow(/containers\/0 must have required property name/);
+  });
+
+  it('name no field the Kubernetes API lacks', () => {
+    const misspelt = structuredClone(sweep);
+    misspelt.spec.completionmode = misspelt.spec.completionMode;
+    delete misspelt.spec.completionMode;
+    const errors = fieldErrors({ ...manifests, misspelt: [misspelt] }, REPO);
+    expect(errors).toEqual({
+      'merge-job.yaml': [],
+      'results-pvc.yaml': [],
+      'sweep-job.yaml': [],
+      misspelt: [expect.stringMatching(/'"?completionmode"?' does not exist in type 'IJobSpec'/)],
+    });
   });
 
   it('run the sweep as an Indexed Job whose completion index is the shard, on the shared volume', () => {
