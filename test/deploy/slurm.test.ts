@@ -1,11 +1,12 @@
 /**
  * deploy/slurm on a real single-node Slurm (slurm-cluster.ts): the smoke sweep submitted with
  * deploy/slurm/submit.sh as an array of 3 plus the merge job merges into the bytes one unsharded
- * run writes; a task requeued in the middle of its shard resumes it and the merge is unchanged.
+ * run writes; a task whose process is killed and one requeued from outside, both in the middle of
+ * their shards, are rerun by Slurm, resume, and the merge is unchanged.
  * The first test also measures what a task costs beyond its points (docs/scale-out.md quotes it).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytes, RESULT_FILES, REPO } from '../sweep/helpers.js';
@@ -84,6 +85,20 @@ function expectSameResults(dir: string, reference: string): void {
   for (const file of RESULT_FILES) expect(bytes(dir, file).equals(bytes(reference, file)), file).toBe(true);
 }
 
+/** The processes whose command line has `arg` as one of its arguments. */
+function processesWithArgument(arg: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(arg);
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+}
+
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
 const taskStates = (array: string) =>
   Object.fromEntries(jobs(array).map((t) => [t.ArrayTaskId, `${t.JobState} ${t.ExitCode} restarts=${t.Restarts}`]));
@@ -130,33 +145,54 @@ describe('deploy/slurm on a single-node Slurm', () => {
     expect(cli).toBeGreaterThan(0);
   });
 
-  it('requeues a task stopped in the middle of its shard; it resumes and the merge is unchanged', async () => {
+  it('reruns a task killed inside and one requeued from outside; both resume, the merge is unchanged', async () => {
     const spec = join(REPO, 'test', 'fixtures', 'deploy', 'requeue.yaml');
     const results = join(cluster.dir, 'requeue');
     const reference = join(cluster.dir, 'requeue-reference');
     direct(['sweep', spec, '--out', reference, '--workers', '2']);
 
     const { array, merge } = submit({ SPEC: spec, SHARDS: '2', RESULTS: results });
-    const journal = join(results, 'shard-0', 'results.jsonl');
-    await waitUntil(() => lines(journal) >= 2, 60_000, 'two points of shard 0', cluster.logs);
-    // What a node failure or a preemption does to a --requeue job: stopped, then queued again.
+    const journal = (i: number) => join(results, `shard-${i}`, 'results.jsonl');
+    await waitUntil(
+      () => lines(journal(0)) >= 2 && lines(journal(1)) >= 2,
+      60_000,
+      'two points of each shard',
+      cluster.logs,
+    );
+    // Shard 0: its process killed as the OOM killer would (SIGKILL, no clean stop); the job
+    // script requeues the task. Shard 1: what a node failure or a preemption does to a --requeue
+    // job, stopped (SIGTERM) and queued again by Slurm.
+    const [pid, ...others] = processesWithArgument(join(results, 'shard-0'));
+    expect(others).toEqual([]);
+    process.kill(pid!, 'SIGKILL');
     const requeued = Date.now();
-    cluster.run('scontrol', ['requeue', `${array}_0`]);
+    cluster.run('scontrol', ['requeue', `${array}_1`]);
+    await waitUntil(
+      () => !existsSync(`/proc/${pid}`),
+      10_000,
+      `process ${pid} to end`,
+      () => '',
+    );
+    const killedAt = lines(journal(0));
     await waitForMerge(merge, results);
 
-    expect(taskStates(array)).toEqual({ '0': 'COMPLETED 0:0 restarts=1', '1': 'COMPLETED 0:0 restarts=0' });
-    const log = readFileSync(join(results, 'logs', `sweep-${array}_0.out`), 'utf8');
-    expect(log).toMatch(/^mermap-sweep: shard 0\/2 attempt 1 /m);
-    const again = /^mermap-sweep: shard 0\/2 attempt 2 .* start (\S+Z)$/m.exec(log);
-    expect(again).not.toBeNull();
+    expect(taskStates(array)).toEqual({ '0': 'COMPLETED 0:0 restarts=1', '1': 'COMPLETED 0:0 restarts=1' });
+    const logs = [0, 1].map((i) => readFileSync(join(results, 'logs', `sweep-${array}_${i}.out`), 'utf8'));
+    expect(logs[0]).toContain('mermap-sweep: shard 0/2 killed (status 137); requeueing it\n');
+    const stopped = Number(/interrupted: (\d+) of 6 points are in /.exec(logs[1]!)?.[1]);
+    for (const [i, done] of [killedAt, stopped].entries()) {
+      expect(done, `shard ${i}`).toBeGreaterThanOrEqual(2);
+      expect(done, `shard ${i}`).toBeLessThan(6);
+      expect(logs[i]).toMatch(new RegExp(`^mermap-sweep: shard ${i}/2 attempt 1 `, 'm'));
+      const resumed = new RegExp(`shard ${i}/2: 6 of 12 points \\((\\d+) run now, (\\d+) already done\\)`).exec(
+        logs[i]!,
+      );
+      expect(resumed?.slice(1).map(Number), `shard ${i}`).toEqual([6 - done, done]);
+    }
+    const again = /^mermap-sweep: shard 1\/2 attempt 2 .* start (\S+Z)$/m.exec(logs[1]!);
     console.log(
       `slurm requeue: attempt 2 started ${((Date.parse(again![1]!) - requeued) / 1000).toFixed(1)} s after the requeue`,
     );
-    const stopped = Number(/interrupted: (\d+) of 6 points are in /.exec(log)?.[1]);
-    expect(stopped).toBeGreaterThanOrEqual(2);
-    expect(stopped).toBeLessThan(6);
-    const resumed = /shard 0\/2: 6 of 12 points \((\d+) run now, (\d+) already done\)/.exec(log);
-    expect(resumed?.slice(1).map(Number)).toEqual([6 - stopped, stopped]);
     expectSameResults(join(results, 'merged'), reference);
   });
 });
