@@ -6,7 +6,7 @@
 #                                        and the tslab kernel registered for the current user
 #   scripts/setup.sh --with-browser    + chromium (report tests drive /usr/bin/chromium)
 #   scripts/setup.sh --with-slurm      + slurmctld slurmd slurm-client munge (test/deploy starts
-#                                        a single-node Slurm of its own; no service is enabled)
+#                                        a one-node Slurm of its own in a temporary folder)
 #   scripts/setup.sh --all             all three
 #
 # Needs Node.js >= 20.19 and npm already on PATH; Debian packages are installed as root (or via
