@@ -5,23 +5,27 @@
 #   scripts/setup.sh --with-notebooks  + jupyter-nbconvert jupyter-client python3-nbclient,
 #                                        and the tslab kernel registered for the current user
 #   scripts/setup.sh --with-browser    + chromium (report tests drive /usr/bin/chromium)
-#   scripts/setup.sh --all             both
+#   scripts/setup.sh --with-slurm      + slurmctld slurmd slurm-client munge (test/deploy starts
+#                                        a one-node Slurm of its own in a temporary folder)
+#   scripts/setup.sh --all             all three
 #
 # Needs Node.js >= 20.19 and npm already on PATH; Debian packages are installed as root (or via
 # sudo) from the configured apt sources. Nothing is downloaded outside npm and apt.
 set -euo pipefail
 
 usage() {
-  sed -n '2,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 with_notebooks=0
 with_browser=0
+with_slurm=0
 for arg in "$@"; do
   case "$arg" in
     --with-notebooks) with_notebooks=1 ;;
     --with-browser) with_browser=1 ;;
-    --all) with_notebooks=1; with_browser=1 ;;
+    --with-slurm) with_slurm=1 ;;
+    --all) with_notebooks=1; with_browser=1; with_slurm=1 ;;
     -h | --help) usage; exit 0 ;;
     *) printf 'setup: unknown option %s\n\n' "$arg" >&2; usage >&2; exit 2 ;;
   esac
@@ -59,6 +63,7 @@ fi
 packages=(fonts-dejavu-core)
 if [ "$with_notebooks" = 1 ]; then packages+=(jupyter-nbconvert jupyter-client python3-nbclient); fi
 if [ "$with_browser" = 1 ]; then packages+=(chromium); fi
+if [ "$with_slurm" = 1 ]; then packages+=(slurmctld slurmd slurm-client munge); fi
 
 is_installed() {
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
@@ -95,6 +100,13 @@ else
   done
   rm -f "$log"
   say "installed ${missing[*]}"
+fi
+
+if [ "$with_slurm" = 1 ]; then
+  for tool in munged slurmctld slurmd sbatch squeue scontrol; do
+    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] ||
+      die "$tool is missing although the Slurm packages are installed"
+  done
 fi
 
 if [ "$with_browser" = 1 ]; then

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Every test, set-up included: npm packages, Jupyter (Debian packages), the tslab kernel,
+# Every test, set-up included: npm packages, Jupyter and Slurm (Debian packages), the tslab kernel,
 # Chromium for the browser test. Then: lint (Biome), type check, build, the notebooks executed headlessly into
 # notebooks/out (executed copies, HTML, charts, facts), and vitest, whose test/notebooks checks
 # those outputs (so the notebooks run first). Exit status 0 only if everything passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --with-notebooks --with-browser
+bash scripts/setup.sh --with-notebooks --with-browser --with-slurm
 echo "== lint (biome: formatter and linter)"
 npm run --silent lint
 echo "== type check"

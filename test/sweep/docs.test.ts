@@ -1,47 +1,55 @@
-/** docs/scale-out.md: its examples parse and agree with the CLI's 0-based shard numbering. */
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+/**
+ * docs/scale-out.md against the real files: every deploy/ file is described and every path and
+ * command it shows exists; the Slurm array and the Kubernetes Job agree with the CLI's 0-based
+ * shards. (test/deploy runs the files themselves.)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { parseShard } from '../../src/sweep/shard.js';
+import { REPO } from './helpers.js';
 
-const text = readFileSync(new URL('../../docs/scale-out.md', import.meta.url), 'utf8');
-const blocks = (lang: string) =>
-  [...text.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]!);
+const text = readFileSync(join(REPO, 'docs', 'scale-out.md'), 'utf8');
+const read = (path: string) => readFileSync(join(REPO, path), 'utf8');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(join(REPO, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [relative(REPO, join(REPO, dir, e.name))],
+  );
+}
 
 describe('docs/scale-out.md', () => {
-  it('has a Kubernetes Indexed Job whose completion index is the shard, and a merge Job', () => {
-    // biome-ignore lint/suspicious/noExplicitAny: free-form Kubernetes YAML
-    const docs = blocks('yaml').flatMap((b) => parseAllDocuments(b).map((d) => d.toJS() as Record<string, any>));
-    for (const d of parseAllDocuments(blocks('yaml').join('\n---\n'))) expect(d.errors).toEqual([]);
-    const jobs = docs.filter((d) => d.kind === 'Job');
-    const sweep = jobs.find((j) => j.spec.completionMode === 'Indexed')!;
-    const container = sweep.spec.template.spec.containers[0];
-    const shards = container.env.find((e: { name: string }) => e.name === 'SHARDS').value;
-    expect(Number(shards)).toBe(sweep.spec.completions);
-    const command = container.args[0] as string;
-    expect(command).toContain('--shard "$JOB_COMPLETION_INDEX/$SHARDS"');
-    expect(command).toContain('--out "/results/default/shard-$JOB_COMPLETION_INDEX"');
-    expect(command).toContain('--resume');
-    // Completion indexes run 0..completions-1: every one is a valid shard.
-    for (let i = 0; i < sweep.spec.completions; i++) expect(parseShard(`${i}/${shards}`).index).toBe(i);
-    const merge = jobs.find((j) => j !== sweep)!;
-    expect(merge.spec.template.spec.containers[0].args[0]).toBe(
-      'exec npx mermap-lab merge /results/default/shard-* --out /results/default/merged',
-    );
-    const claims = docs.filter((d) => d.kind === 'PersistentVolumeClaim').map((d) => d.metadata.name);
-    for (const job of jobs) expect(claims).toContain(job.spec.template.spec.volumes[0].persistentVolumeClaim.claimName);
+  it('names every file of deploy/, and every deploy/ path it names exists', () => {
+    const named = new Set([...text.matchAll(/(?<![\w/])deploy\/[\w./-]*\w/g)].map((m) => m[0]));
+    const shipped = filesUnder('deploy').filter((f) => !f.endsWith('.dockerignore'));
+    expect([...named].filter((p) => !existsSync(join(REPO, p)))).toEqual([]);
+    expect(shipped.filter((f) => !named.has(f))).toEqual([]);
   });
 
-  it('has a Slurm array whose task id is the shard, and a merge after it', () => {
-    const scripts = blocks('bash');
-    const sweep = scripts.find((s) => s.includes('#SBATCH --array='))!;
-    const [, first, last] = /#SBATCH --array=(\d+)-(\d+)/.exec(sweep)!;
-    const shards = Number(/^SHARDS=(\d+)$/m.exec(sweep)![1]);
-    expect(Number(first)).toBe(0);
-    expect(Number(last)).toBe(shards - 1);
+  it('shows commands whose files and job names are the real ones', () => {
+    const applied = [...text.matchAll(/^kubectl apply -f (\S+)$/gm)].map((m) => m[1]!);
+    expect(applied).toEqual(['deploy/k8s/results-pvc.yaml', 'deploy/k8s/sweep-job.yaml', 'deploy/k8s/merge-job.yaml']);
+    const sweepJob = parse(read('deploy/k8s/sweep-job.yaml'));
+    expect(/kubectl wait --for=condition=complete \S+ job\/(\S+)$/m.exec(text)?.[1]).toBe(sweepJob.metadata.name);
+    expect(read('deploy/k8s/merge-job.yaml')).toContain(`job/${sweepJob.metadata.name}`);
+    for (const m of text.matchAll(/\bsbatch\b[^`\n]* (deploy\/slurm\/\S+\.sbatch)/g))
+      expect(existsSync(join(REPO, m[1]!))).toBe(true);
+    expect(/^docker build -f (\S+) /m.exec(text)?.[1]).toBe('deploy/Dockerfile');
+  });
+
+  it('has Slurm scripts that bash parses, with an array of SHARDS tasks numbered from 0', () => {
+    for (const f of filesUnder('deploy/slurm')) {
+      const r = spawnSync('bash', ['-n', join(REPO, f)], { encoding: 'utf8' });
+      expect(r.status, `${f}: ${r.stderr}`).toBe(0);
+    }
+    const sweep = read('deploy/slurm/sweep.sbatch');
+    const [, first, last] = /^#SBATCH --array=(\d+)-(\d+)$/m.exec(sweep)!;
+    const shards = Number(/^SHARDS="\$\{SHARDS:-(\d+)\}"/m.exec(sweep)![1]);
+    expect([Number(first), Number(last)]).toEqual([0, shards - 1]);
+    expect(sweep).toMatch(/^#SBATCH --requeue$/m);
     expect(sweep).toContain('--shard "${SLURM_ARRAY_TASK_ID}/${SHARDS}"');
-    expect(sweep).toContain('--out "${OUT}/shard-${SLURM_ARRAY_TASK_ID}"');
-    expect(scripts.some((s) => s.includes('mermap-lab merge "${OUT}"/shard-* --out "${OUT}/merged"'))).toBe(true);
-    expect(scripts.some((s) => s.includes('sbatch --dependency=afterok:"${array}" merge.sbatch'))).toBe(true);
+    for (let i = 0; i < shards; i++) expect(parseShard(`${i}/${shards}`).index).toBe(i);
   });
 });
