@@ -19,7 +19,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatFact, type NotebookFactsFile } from '../../src/notebook.js';
+import { formatFact, type NotebookFactsFile } from '../../src/notebook/index.js';
 import { RECOMPUTE, type FactValue } from './recompute.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
