@@ -28,6 +28,26 @@ function offsetOf(res: ml.ReplayResult): number {
   return 'offset' in res && res.offset !== null ? res.offset : -1;
 }
 
+// -------------------------------------------------------------------------------- 00-template
+
+async function template(p: Params): Promise<Record<string, FactValue>> {
+  const base = { ...ml.presetConfig(p.preset as string), length: { events: p.events as number } };
+  const run = ml.runConfig(ml.parseRunConfig(base)).summary;
+  const rows = await gridRows(base, p.grid);
+  let most = rows[0];
+  for (const r of rows) if (Number(r.flushesPer1000Gets) > Number(most.flushesPer1000Gets)) most = r;
+  return {
+    'run.events': p.events as number,
+    'run.gets': run.gets,
+    'run.flushes': run.flushes,
+    'run.fallbackRate': run.fastPathFailuresPerAllocation,
+    'sweep.points': rows.length,
+    'sweep.variant': most.variant as string,
+    'sweep.regionPages': most.regionPages as number,
+    'sweep.flushes': most.flushesPer1000Gets as number,
+  };
+}
+
 // ------------------------------------------------------------------------------------ 01-tour
 
 async function tour(p: Params): Promise<Record<string, FactValue>> {
@@ -367,6 +387,7 @@ async function flushPolicies(p: Params): Promise<Record<string, FactValue>> {
 
 /** Each notebook's recomputation, by notebook name. */
 export const RECOMPUTE: Record<string, (params: Params) => Promise<Record<string, FactValue>>> = {
+  '00-template': template,
   '01-tour': tour,
   '02-region-size-tuning': regionSize,
   '03-cpu-scaling': cpuScaling,
