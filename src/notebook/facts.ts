@@ -102,11 +102,12 @@ export class NotebookFacts {
   /**
    * State a Markdown sentence written as a template: each `{name}` is replaced by the text of
    * values[name] (a number, string or boolean, or percent()/fixed() for a format), recorded as
-   * the fact `GROUP.name` (or `name` when group is ''). Returns the sentence, for
+   * the fact `GROUP.name` (or `name` when group is ''); leading and trailing white space is
+   * dropped. Returns the sentence, for
    * tslab.display.markdown. A placeholder without a value throws.
    */
   say(group: string, values: Record<string, FactValue | Formatted>, template: string): string {
-    const sentence = template.replace(PLACEHOLDER, (_m, name: string) => {
+    const sentence = template.trim().replace(PLACEHOLDER, (_m, name: string) => {
       if (!Object.hasOwn(values, name)) throw new Error(`statement placeholder {${name}} has no value`);
       const v = values[name];
       const key = group === '' ? name : `${group}.${name}`;

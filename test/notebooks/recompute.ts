@@ -130,16 +130,20 @@ async function regionSize(p: Params): Promise<Record<string, FactValue>> {
       'slots.laterFallbackRate': mean(later, 'fastPathFailuresPerAllocation'),
     });
   }
-  out['target.fallbackRate'] = targets.maxFallbackRate;
-  out['target.flushCost'] = targets.maxFlushCostFraction;
+  const cpus = (p.base as { machine: { possibleCpus: number } }).machine.possibleCpus;
   for (const r of ml.recommendRegion(rows, targets)) {
     const v = r.variant;
+    out[`rec.${v}.variant`] = v;
+    out[`rec.${v}.fallbackTarget`] = targets.maxFallbackRate;
+    out[`rec.${v}.flushTarget`] = targets.maxFlushCostFraction;
     if (r.regionPages !== null) {
       out[`rec.${v}.regionPages`] = r.regionPages;
+      out[`rec.${v}.size`] = ml.pagesToSize(r.regionPages);
       out[`rec.${v}.slots`] = r.slots!;
       out[`rec.${v}.fallbackRate`] = r.fallbackRate!;
       out[`rec.${v}.flushCost`] = r.flushCostFraction!;
       out[`rec.${v}.pageTablesKiB`] = r.pageTableBytesPerMm! / 1024;
+      out[`rec.${v}.cpus`] = cpus;
     } else {
       out[`rec.${v}.bestFallbackRate`] = r.bestFallbackRate;
       out[`rec.${v}.bestFlushCost`] = r.bestFlushCostFraction;
