@@ -276,6 +276,21 @@ async function reviewBugs(p: Params): Promise<Record<string, FactValue>> {
   const dev = lastOf(replay('dev-snapshot', b86Ops, 2));
   const v1 = lastOf(replay('rfc-v1', b86Ops, 2));
   const cpu1 = lastOf(replay('dev-snapshot', [get('x', 1, { cpu: 1 }), put('x'), ...b86Ops], 2));
+  // a live reserved allocation at the top page, then a nested normal get (rfc-v1's remaining hole)
+  const hole = lastOf(
+    replay('rfc-v1', [get('fill', 15), put('fill'), get('top', 1, { reserved: true }), get('nested', 2)], 2),
+  );
+  // rfc-later: a get while the reserve slot is busy flushes before it fails; the page is mapped again with no flush
+  const quirk = replay('rfc-later', [
+    get('a', 15),
+    put('a'),
+    get('r', 1, { reserved: true }),
+    get('nested'),
+    put('r'),
+    get('b', 15),
+    put('b'),
+    get('again', 1, { reserved: true }),
+  ]);
 
   const m = new ml.Machine({ possibleCpus: 2, regionPages: R, allocator: 'rfc-v1', tlb: 'tiny' });
   const mm = m.createMm();
@@ -308,6 +323,15 @@ async function reviewBugs(p: Params): Promise<Record<string, FactValue>> {
     'b86.v1.offset': offsetOf(v1),
     'b86.v1.flushes': v1.flushes,
     'b86.cpu1.kinds': kinds(cpu1).sort().join(', '),
+    'b86.hole.regionPages': R,
+    'b86.hole.pages': 2,
+    'b86.hole.offset': offsetOf(hole),
+    'b86.hole.flushes': hole.flushes,
+    'b81.quirk.reserveOffset': offsetOf(quirk[2]),
+    'b81.quirk.nestedReason': reasonOf(quirk[3]),
+    'b81.quirk.nestedFlushes': quirk[3].flushes,
+    'b81.quirk.againOffset': offsetOf(quirk[7]),
+    'b81.quirk.againFlushes': quirk[7].flushes,
     'b87.cpu0.warned': t0.warned ? 'warns' : 'does not warn',
     'b87.cpu0.seen': t0.slotsSeen,
     'b87.cpu0.missed': t0.slotsMissed,
