@@ -49,12 +49,30 @@ export function fixed(value: number, digits: number, suffix?: string): Formatted
   return { value, format: suffix === undefined ? { digits } : { digits, suffix } };
 }
 
-function isFormatted(v: FactValue | Formatted): v is Formatted {
-  return typeof v === 'object' && v !== null && 'value' in v;
+/** The results a statement template draws on: values by name, or nested groups of them. */
+export interface Results {
+  [name: string]: FactValue | Formatted | Results;
 }
 
-/** `{name}` placeholders of a statement template. */
-const PLACEHOLDER = /\{([A-Za-z_][\w.]*)\}/g;
+function isFormatted(v: FactValue | Formatted | Results): v is Formatted {
+  return typeof v === 'object' && v !== null && 'value' in v && 'format' in v;
+}
+
+/** values[name], or the nested value at a dotted name ('rfc-later.flushes'); undefined if none. */
+function lookup(values: Results, name: string): FactValue | Formatted | undefined {
+  let v: FactValue | Formatted | Results | undefined = Object.hasOwn(values, name) ? values[name] : undefined;
+  if (v === undefined) {
+    v = values;
+    for (const part of name.split('.')) {
+      if (typeof v !== 'object' || isFormatted(v) || !Object.hasOwn(v, part)) return undefined;
+      v = v[part];
+    }
+  }
+  return typeof v === 'object' && !isFormatted(v) ? undefined : v;
+}
+
+/** `{name}` placeholders of a statement template (dotted names reach into nested results). */
+const PLACEHOLDER = /\{([A-Za-z_][\w.-]*)\}/g;
 
 export interface NotebookFactsFile {
   notebook: string;
@@ -101,15 +119,16 @@ export class NotebookFacts {
 
   /**
    * State a Markdown sentence written as a template: each `{name}` is replaced by the text of
-   * values[name] (a number, string or boolean, or percent()/fixed() for a format), recorded as
+   * values[name] (a number, string or boolean, or percent()/fixed() for a format; `{a.b}` reaches
+   * into a nested group of results), recorded as
    * the fact `GROUP.name` (or `name` when group is ''); leading and trailing white space is
    * dropped. Returns the sentence, for
    * tslab.display.markdown. A placeholder without a value throws.
    */
-  say(group: string, values: Record<string, FactValue | Formatted>, template: string): string {
+  say(group: string, values: Results, template: string): string {
     const sentence = template.trim().replace(PLACEHOLDER, (_m, name: string) => {
-      if (!Object.hasOwn(values, name)) throw new Error(`statement placeholder {${name}} has no value`);
-      const v = values[name];
+      const v = lookup(values, name);
+      if (v === undefined) throw new Error(`statement placeholder {${name}} has no value`);
       const key = group === '' ? name : `${group}.${name}`;
       return isFormatted(v) ? this.fact(key, v.value, v.format) : this.fact(key, v);
     });

@@ -68,6 +68,19 @@ describe('NotebookFacts.say', () => {
     expect(() => facts.say('g', { a: 1 }, '{a} and {b}')).toThrow('statement placeholder {b} has no value');
   });
 
+  it('reaches into nested results with dotted names', () => {
+    const facts = new NotebookFacts('nb');
+    const text = facts.say(
+      '',
+      { 'rfc-later': { gets: 3, rate: percent(0.5, 0) }, n: 1 },
+      '{rfc-later.gets} at {rfc-later.rate}, {n}',
+    );
+    expect(text).toBe('3 at 50 %, 1');
+    expect(Object.keys(facts.facts)).toEqual(['rfc-later.gets', 'rfc-later.rate', 'n']);
+    expect(() => facts.say('', { a: { b: 1 } }, '{a}')).toThrow('statement placeholder {a} has no value');
+    expect(() => facts.say('', { a: { b: 1 } }, '{a.c}')).toThrow('statement placeholder {a.c} has no value');
+  });
+
   it('refuses the same fact with another value', () => {
     const facts = new NotebookFacts('nb');
     facts.say('g', { n: 1 }, '{n}');

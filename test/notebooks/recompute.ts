@@ -86,6 +86,7 @@ async function tour(p: Params): Promise<Record<string, FactValue>> {
   });
   const s = ml.runConfig(cfg, { regionTimeline: true }).summary;
   return {
+    'seed.allOrOnly': matched === drawn.length ? 'All' : 'Only',
     'seed.matched': matched,
     'seed.kernelStates': drawn.length,
     'seed.failReason': reasonOf(failed.res),
