@@ -1,6 +1,7 @@
 /**
  * In-process grids of runs (small sweeps inside a notebook), with a progress callback.
  */
+import { from as tableFrom, type ColumnTable } from 'arquero';
 import { runConfig, runRow, type RunResult } from '../analysis/run.js';
 import type { RunSummary } from '../analysis/metrics/run-metrics.js';
 import type { RunRow } from '../analysis/tables.js';
@@ -127,6 +128,11 @@ export async function runGrid(points: ReadonlyArray<GridPoint>, opts: GridRunOpt
     report(p);
   }
   return out;
+}
+
+/** The runs' rows (gridRow) as an arquero table, to group, join and show (table.toHTML()). */
+export function gridTable(runs: ReadonlyArray<GridRun>): ColumnTable {
+  return tableFrom(runs.map((r) => r.row));
 }
 
 /** One progress line: "sweep: 12/56 runs (21 %), 1.4 s elapsed, about 5.1 s left; last: ..." */

@@ -8,6 +8,8 @@ import {
   fixed,
   gridLabel,
   gridPoints,
+  gridTable,
+  runGrid,
   NotebookFacts,
   percent,
   VEGA_LITE_MIME,
@@ -40,6 +42,16 @@ describe('gridPoints', () => {
 
   it('names the point of a bad value', () => {
     expect(() => gridPoints(BASE, { 'mermap.regionPages': [32, -1] })).toThrow(/mermap\.regionPages=-1/);
+  });
+});
+
+describe('gridTable', () => {
+  it('is an arquero table of the runs, one row each, grid values as columns', async () => {
+    const runs = await runGrid(gridPoints(BASE, { 'mermap.regionPages': [32, 64] }));
+    const table = gridTable(runs);
+    expect(table.numRows()).toBe(2);
+    expect(table.array('regionPages')).toEqual([32, 64]);
+    expect(table.objects()).toEqual(runs.map((r) => r.row));
   });
 });
 
