@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Execute every NOTEBOOK_DIR/*.ipynb on the tslab kernel and export the results.
+"""Execute notebooks (every NOTEBOOK_DIR/*.ipynb, or one .ipynb) on the mermap-lab kernel and export them.
 
-usage: /usr/bin/python3 scripts/run-notebooks.py NOTEBOOK_DIR OUT_DIR [--timeout S]
+usage: /usr/bin/python3 scripts/run-notebooks.py NOTEBOOK_DIR|NOTEBOOK.ipynb OUT_DIR
+           [--timeout S] [-p NAME VALUE]...
 
 Each notebook runs in place: the kernel's working directory is the notebook's own folder, so
-relative imports such as ../dist/index.js resolve as they do in Jupyter. The source notebooks are
+relative paths (its out/ folder) resolve as they do in Jupyter. The source notebooks are
 not modified; the executed copy goes to OUT_DIR/NAME.ipynb and an HTML export to OUT_DIR/NAME.html
 (written for failed notebooks too, up to the failing cell).
 
@@ -16,11 +17,18 @@ a failure, so a notebook stops at its first failing cell.
 The last line is `notebooks: N passed, N failed`; the exit status is 1 if any notebook failed (or
 none was found), 2 on bad usage or a missing Jupyter installation.
 
-Needs Debian's python3-nbclient, jupyter-nbconvert and jupyter-client, and the tslab kernel
+Parameters, as papermill does for Python: `-p NAME VALUE` (repeatable) adds a code cell
+`const NAME = VALUE;` right after the notebook's cell tagged `parameters`, where NAME must be
+declared (tslab lets a later cell declare a const again). VALUE is taken as JSON when it parses
+(1000, true, "text", [1, 2], {"a": 1}) and as a string otherwise. The injected cell is tagged
+`injected-parameters`.
+
+Needs Debian's python3-nbclient, jupyter-nbconvert and jupyter-client, and the mermap-lab kernel
 registered: scripts/setup.sh --with-notebooks.
 """
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -66,6 +74,40 @@ def ensure_cell_ids(nb):
     for index, cell in enumerate(nb.cells):
         if not cell.get("id"):
             cell["id"] = f"cell-{index}"
+
+
+class BadParameter(Exception):
+    pass
+
+
+def parameter_literal(text):
+    """A -p VALUE as a TypeScript literal: JSON when it parses, else a string."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = text
+    return json.dumps(value)
+
+
+def inject_parameters(nb, params):
+    """Add `const NAME = VALUE;` lines in a cell after the one tagged `parameters`."""
+    if not params:
+        return
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(tagged) != 1:
+        raise BadParameter(f"-p needs exactly one cell tagged 'parameters' (found {len(tagged)})")
+    source = nb.cells[tagged[0]].source
+    lines = ["// Parameters injected by scripts/run-notebooks.py (-p NAME VALUE)"]
+    for name, value in params:
+        if not re.fullmatch(r"[A-Za-z_$][\w$]*", name):
+            raise BadParameter(f"-p {name}: not a TypeScript identifier")
+        if not re.search(rf"^\s*(?:export\s+)?(?:const|let|var)\s+{re.escape(name)}\b", source, re.M):
+            raise BadParameter(f"-p {name}: the parameters cell declares no {name}")
+        lines.append(f"const {name} = {parameter_literal(value)};")
+    cell = nbformat.v4.new_code_cell("\n".join(lines))
+    cell.metadata["tags"] = ["injected-parameters"]
+    cell["id"] = "injected-parameters"
+    nb.cells.insert(tagged[0] + 1, cell)
 
 
 class Failure(Exception):
@@ -148,19 +190,27 @@ def export(nb, name, out_dir):
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebook_dir")
+    parser.add_argument("notebooks", metavar="NOTEBOOK_DIR|NOTEBOOK.ipynb")
     parser.add_argument("out_dir")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
     parser.add_argument("--startup-timeout", type=int, default=60, help="seconds for the kernel to start")
-    parser.add_argument("--kernel", default="tslab", help="kernel name (default tslab)")
+    parser.add_argument("--kernel", default="mermap-lab", help="kernel name (default mermap-lab)")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="set a parameter: a cell `const NAME = VALUE;` after the cell tagged parameters")
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
 
-    nb_dir = os.path.abspath(args.notebook_dir)
+    source = os.path.abspath(args.notebooks)
     out_dir = os.path.abspath(args.out_dir)
-    if not os.path.isdir(nb_dir):
-        parser.error(f"{args.notebook_dir} is not a directory")
+    if os.path.isfile(source) and source.endswith(".ipynb"):
+        nb_dir = os.path.dirname(source)
+        names = [os.path.basename(source)[: -len(".ipynb")]]
+    elif os.path.isdir(source):
+        nb_dir = source
+        names = sorted(f[: -len(".ipynb")] for f in os.listdir(nb_dir) if f.endswith(".ipynb") and not f.startswith("."))
+    else:
+        parser.error(f"{args.notebooks} is neither a directory nor an .ipynb file")
     if os.path.realpath(nb_dir) == os.path.realpath(out_dir):
         parser.error("OUT_DIR must differ from NOTEBOOK_DIR (the executed copies would overwrite the sources)")
     try:
@@ -169,9 +219,17 @@ def main(argv):
         print(f"run-notebooks: no Jupyter kernel named {args.kernel!r}: run scripts/setup.sh --with-notebooks",
               file=sys.stderr)
         return 2
+    if args.parameter:  # check the parameters against every notebook before running any
+        for name in names:
+            try:
+                inject_parameters(nbformat.read(os.path.join(nb_dir, f"{name}.ipynb"), as_version=4), args.parameter)
+            except BadParameter as err:
+                print(f"run-notebooks: {name}.ipynb: {err}", file=sys.stderr)
+                return 2
+            except Exception:  # unreadable: reported as a failure below
+                pass
     os.makedirs(out_dir, exist_ok=True)
 
-    names = sorted(f[: -len(".ipynb")] for f in os.listdir(nb_dir) if f.endswith(".ipynb") and not f.startswith("."))
     passed = failed = 0
     if not names:
         print(f"run-notebooks: no *.ipynb in {nb_dir}", file=sys.stderr)
@@ -186,6 +244,7 @@ def main(argv):
             failed += 1
             continue
         ensure_cell_ids(nb)
+        inject_parameters(nb, args.parameter)  # checked above
         failure = None
         try:
             execute(nb, nb_dir, args.kernel, args.timeout, args.startup_timeout)

@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh                   npm dependencies + fonts-dejavu-core (PNG text)
 #   scripts/setup.sh --with-notebooks  + jupyter-nbconvert jupyter-client python3-nbclient,
-#                                        and the tslab kernel registered for the current user
+#                                        and the mermap-lab kernel (tslab) for the current user
 #   scripts/setup.sh --with-browser    + chromium (report tests drive /usr/bin/chromium)
 #   scripts/setup.sh --with-slurm      + slurmctld slurmd slurm-client munge (test/deploy starts
 #                                        a one-node Slurm of its own in a temporary folder)
@@ -113,13 +113,27 @@ if [ "$with_browser" = 1 ]; then
   [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing although the chromium package is installed"
 fi
 
-# --- tslab kernel ----------------------------------------------------------------------------
-# Registered without `tslab install` (which wants IPython and a tslab on PATH): a kernel.json
-# whose argv is this checkout's node_modules/.bin/tslab, installed with Debian's Jupyter. Debian's
-# python is called explicitly: the first python3 on PATH may be one without Debian's modules.
+# --- the mermap-lab kernel ---------------------------------------------------------------------
+# A tslab kernel named mermap-lab ("TypeScript (mermap-lab)"), so a user's own kernel named tslab
+# is never replaced. Registered without `tslab install` (which wants IPython and a tslab on PATH):
+# a kernel.json whose argv is this checkout's node_modules/.bin/tslab, installed with Debian's
+# Jupyter. Debian's python is called explicitly: the first python3 on PATH may be one without
+# Debian's modules.
+#
+# Notebooks import the library by name (`from 'mermap-lab'`). tslab type-checks a cell with
+# TypeScript's node10 resolution and require()s from the notebook's folder, both of which walk up
+# node_modules folders (NODE_PATH would do for require() but not for the type check), so this
+# checkout gets node_modules/mermap-lab -> .. (relative: it survives moving the checkout).
 if [ "$with_notebooks" = 1 ]; then
+  kernel=mermap-lab
   tslab="$root/node_modules/.bin/tslab"
   [ -x "$tslab" ] || die "$tslab is missing: tslab is a devDependency, re-run npm ci"
+
+  if [ ! -e node_modules/mermap-lab ] || [ "$(readlink node_modules/mermap-lab)" != .. ]; then
+    rm -f node_modules/mermap-lab
+    ln -s .. node_modules/mermap-lab || die "cannot create node_modules/mermap-lab"
+    say "linked node_modules/mermap-lab -> .. (notebooks import the package by name)"
+  fi
 
   if /usr/bin/python3 -m jupyter kernelspec --version >/dev/null 2>&1; then
     jupyter=(/usr/bin/python3 -m jupyter)
@@ -133,26 +147,26 @@ if [ "$with_notebooks" = 1 ]; then
 
   spec_dir="$(mktemp -d "${TMPDIR:-/tmp}/mermap-kernel.XXXXXX")"
   trap 'rm -rf "$spec_dir"' EXIT
-  mkdir "$spec_dir/tslab"
+  mkdir "$spec_dir/$kernel"
   node -e '
     const spec = {
       argv: [process.argv[1], "kernel", "--config-path", "{connection_file}"],
-      display_name: "TypeScript (tslab)",
+      display_name: "TypeScript (mermap-lab)",
       language: "typescript",
     };
     process.stdout.write(JSON.stringify(spec, null, 2) + "\n");
-  ' "$tslab" >"$spec_dir/tslab/kernel.json"
+  ' "$tslab" >"$spec_dir/$kernel/kernel.json"
 
   data_dir="$("${jupyter[@]}" --data-dir)" || die "'jupyter --data-dir' failed"
-  installed="$data_dir/kernels/tslab/kernel.json"
-  if [ -f "$installed" ] && cmp -s "$installed" "$spec_dir/tslab/kernel.json"; then
-    say "kernel tslab already registered ($installed)"
+  installed="$data_dir/kernels/$kernel/kernel.json"
+  if [ -f "$installed" ] && cmp -s "$installed" "$spec_dir/$kernel/kernel.json"; then
+    say "kernel $kernel already registered ($installed)"
   else
-    "${jupyter[@]}" kernelspec install --user --name tslab "$spec_dir/tslab" >/dev/null 2>&1 ||
-      die "'jupyter kernelspec install --user --name tslab' failed"
-    cmp -s "$installed" "$spec_dir/tslab/kernel.json" ||
+    "${jupyter[@]}" kernelspec install --user --name "$kernel" "$spec_dir/$kernel" >/dev/null 2>&1 ||
+      die "'jupyter kernelspec install --user --name $kernel' failed"
+    cmp -s "$installed" "$spec_dir/$kernel/kernel.json" ||
       die "kernel.json was not written to $installed"
-    say "registered kernel tslab -> $tslab"
+    say "registered kernel $kernel -> $tslab"
   fi
 fi
 

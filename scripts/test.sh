@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test, set-up included: npm packages, Jupyter and Slurm (Debian packages), the tslab kernel,
+# Every test, set-up included: npm packages, Jupyter and Slurm (Debian packages), the mermap-lab kernel,
 # Chromium for the browser test. Then: lint (Biome), type check, build, the notebooks executed headlessly into
 # notebooks/out (executed copies, HTML, charts, facts), and vitest, whose test/notebooks checks
 # those outputs (so the notebooks run first). Exit status 0 only if everything passed.
@@ -17,6 +17,9 @@ echo "== notebooks"
 rm -rf notebooks/out # no stale executed copies, charts or facts from an earlier run
 notebooks_status=0
 /usr/bin/python3 scripts/run-notebooks.py notebooks notebooks/out --timeout 600 || notebooks_status=$?
+# the template again with parameters from outside (test/notebooks checks it states 1,000 events)
+/usr/bin/python3 scripts/run-notebooks.py notebooks/00-template.ipynb notebooks/out/injected --timeout 600 \
+  -p EVENTS 1000 -p OUT_DIR out/injected || notebooks_status=$?
 echo "== vitest"
 npx vitest run
 if [ "$notebooks_status" -ne 0 ]; then

@@ -2,7 +2,7 @@
  * mermap-lab's library entry point (what notebooks `require()` from dist/index.js).
  *
  * It never imports vega or vega-lite (their module graph has a top-level await, which
- * require() cannot load): rendering goes through the async helpers of ./notebook.js, which load
+ * require() cannot load): rendering goes through the async helpers of ./notebook/, which load
  * src/render lazily with import().
  */
 export * from './core/index.js';
@@ -13,4 +13,4 @@ export * from './analysis/run.js';
 export * from './analysis/recommend.js';
 export * from './analysis/reports.js';
 export { runPoint } from './analysis/run-point.js';
-export * from './notebook.js';
+export * from './notebook/index.js';

@@ -28,6 +28,26 @@ function offsetOf(res: ml.ReplayResult): number {
   return 'offset' in res && res.offset !== null ? res.offset : -1;
 }
 
+// -------------------------------------------------------------------------------- 00-template
+
+async function template(p: Params): Promise<Record<string, FactValue>> {
+  const base = { ...ml.presetConfig(p.preset as string), length: { events: p.events as number } };
+  const run = ml.runConfig(ml.parseRunConfig(base)).summary;
+  const rows = await gridRows(base, p.grid);
+  let most = rows[0];
+  for (const r of rows) if (Number(r.flushesPer1000Gets) > Number(most.flushesPer1000Gets)) most = r;
+  return {
+    'run.events': p.events as number,
+    'run.gets': run.gets,
+    'run.flushes': run.flushes,
+    'run.fallbackRate': run.fastPathFailuresPerAllocation,
+    'sweep.points': rows.length,
+    'sweep.variant': most.variant as string,
+    'sweep.regionPages': most.regionPages as number,
+    'sweep.flushes': most.flushesPer1000Gets as number,
+  };
+}
+
 // ------------------------------------------------------------------------------------ 01-tour
 
 async function tour(p: Params): Promise<Record<string, FactValue>> {
@@ -66,6 +86,7 @@ async function tour(p: Params): Promise<Record<string, FactValue>> {
   });
   const s = ml.runConfig(cfg, { regionTimeline: true }).summary;
   return {
+    'seed.allOrOnly': matched === drawn.length ? 'All' : 'Only',
     'seed.matched': matched,
     'seed.kernelStates': drawn.length,
     'seed.failReason': reasonOf(failed.res),
@@ -110,16 +131,20 @@ async function regionSize(p: Params): Promise<Record<string, FactValue>> {
       'slots.laterFallbackRate': mean(later, 'fastPathFailuresPerAllocation'),
     });
   }
-  out['target.fallbackRate'] = targets.maxFallbackRate;
-  out['target.flushCost'] = targets.maxFlushCostFraction;
+  const cpus = (p.base as { machine: { possibleCpus: number } }).machine.possibleCpus;
   for (const r of ml.recommendRegion(rows, targets)) {
     const v = r.variant;
+    out[`rec.${v}.variant`] = v;
+    out[`rec.${v}.fallbackTarget`] = targets.maxFallbackRate;
+    out[`rec.${v}.flushTarget`] = targets.maxFlushCostFraction;
     if (r.regionPages !== null) {
       out[`rec.${v}.regionPages`] = r.regionPages;
+      out[`rec.${v}.size`] = ml.pagesToSize(r.regionPages);
       out[`rec.${v}.slots`] = r.slots!;
       out[`rec.${v}.fallbackRate`] = r.fallbackRate!;
       out[`rec.${v}.flushCost`] = r.flushCostFraction!;
       out[`rec.${v}.pageTablesKiB`] = r.pageTableBytesPerMm! / 1024;
+      out[`rec.${v}.cpus`] = cpus;
     } else {
       out[`rec.${v}.bestFallbackRate`] = r.bestFallbackRate;
       out[`rec.${v}.bestFlushCost`] = r.bestFlushCostFraction;
@@ -252,6 +277,21 @@ async function reviewBugs(p: Params): Promise<Record<string, FactValue>> {
   const dev = lastOf(replay('dev-snapshot', b86Ops, 2));
   const v1 = lastOf(replay('rfc-v1', b86Ops, 2));
   const cpu1 = lastOf(replay('dev-snapshot', [get('x', 1, { cpu: 1 }), put('x'), ...b86Ops], 2));
+  // a live reserved allocation at the top page, then a nested normal get (rfc-v1's remaining hole)
+  const hole = lastOf(
+    replay('rfc-v1', [get('fill', 15), put('fill'), get('top', 1, { reserved: true }), get('nested', 2)], 2),
+  );
+  // rfc-later: a get while the reserve slot is busy flushes before it fails; the page is mapped again with no flush
+  const quirk = replay('rfc-later', [
+    get('a', 15),
+    put('a'),
+    get('r', 1, { reserved: true }),
+    get('nested'),
+    put('r'),
+    get('b', 15),
+    put('b'),
+    get('again', 1, { reserved: true }),
+  ]);
 
   const m = new ml.Machine({ possibleCpus: 2, regionPages: R, allocator: 'rfc-v1', tlb: 'tiny' });
   const mm = m.createMm();
@@ -284,6 +324,15 @@ async function reviewBugs(p: Params): Promise<Record<string, FactValue>> {
     'b86.v1.offset': offsetOf(v1),
     'b86.v1.flushes': v1.flushes,
     'b86.cpu1.kinds': kinds(cpu1).sort().join(', '),
+    'b86.hole.regionPages': R,
+    'b86.hole.pages': 2,
+    'b86.hole.offset': offsetOf(hole),
+    'b86.hole.flushes': hole.flushes,
+    'b81.quirk.reserveOffset': offsetOf(quirk[2]),
+    'b81.quirk.nestedReason': reasonOf(quirk[3]),
+    'b81.quirk.nestedFlushes': quirk[3].flushes,
+    'b81.quirk.againOffset': offsetOf(quirk[7]),
+    'b81.quirk.againFlushes': quirk[7].flushes,
     'b87.cpu0.warned': t0.warned ? 'warns' : 'does not warn',
     'b87.cpu0.seen': t0.slotsSeen,
     'b87.cpu0.missed': t0.slotsMissed,
@@ -367,6 +416,7 @@ async function flushPolicies(p: Params): Promise<Record<string, FactValue>> {
 
 /** Each notebook's recomputation, by notebook name. */
 export const RECOMPUTE: Record<string, (params: Params) => Promise<Record<string, FactValue>>> = {
+  '00-template': template,
   '01-tour': tour,
   '02-region-size-tuning': regionSize,
   '03-cpu-scaling': cpuScaling,
