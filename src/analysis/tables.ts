@@ -16,7 +16,7 @@
  */
 import { from, type ColumnTable } from 'arquero';
 import type { RunConfig } from '../workloads/config.js';
-import type { RunSummary } from './metrics/run-metrics.js';
+import type { RunSummary } from './metrics/summary.js';
 
 export type Cell = number | string | boolean | null;
 export type RunRow = Record<string, Cell>;
