@@ -12,11 +12,15 @@
  *   timeSeriesTable(rows, label)   RunMetrics.timeSeriesRows() likewise
  *
  * Label columns (the config a chart caption needs) are added to every row so tables of many
- * runs can be concatenated and grouped.
+ * runs can be concatenated and grouped. Every column name, unit and kind is in the column
+ * vocabulary (src/analysis/columns), which docs/metrics.md's tables are generated from.
  */
 import { from, type ColumnTable } from 'arquero';
 import type { RunConfig } from '../workloads/config.js';
+import { joinName, LABEL_SET } from './columns/index.js';
 import type { RunSummary } from './metrics/summary.js';
+
+export { joinName };
 
 export type Cell = number | string | boolean | null;
 export type RunRow = Record<string, Cell>;
@@ -44,19 +48,8 @@ export interface RunLabel {
   costModel?: string;
 }
 
-export const LABEL_COLUMNS: readonly (keyof RunLabel)[] = [
-  'name',
-  'variant',
-  'regionPages',
-  'slots',
-  'cpus',
-  'possibleCpus',
-  'pagingLevels',
-  'workload',
-  'seed',
-  'tlb',
-  'costModel',
-];
+/** The label columns in table order (the vocabulary's, src/analysis/columns). */
+export const LABEL_COLUMNS = LABEL_SET.names as readonly (keyof RunLabel)[];
 
 /** The label of a parsed run config. */
 export function labelFromRunConfig(cfg: RunConfig): RunLabel {
@@ -74,21 +67,6 @@ export function labelFromRunConfig(cfg: RunConfig): RunLabel {
   if (cfg.name !== undefined) label.name = cfg.name;
   if (cfg.cost !== undefined) label.costModel = cfg.cost.preset;
   return label;
-}
-
-/** snake_case or camelCase -> camelCase with the first letter upper-cased (for joining). */
-function part(key: string): string {
-  const camel = key.replace(/[_\-\s]+([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase());
-  return camel.charAt(0).toUpperCase() + camel.slice(1);
-}
-
-/** Join a prefix and a key in camelCase: ('wastedVa', 'meanFraction') -> 'wastedVaMeanFraction'. */
-export function joinName(prefix: string, key: string): string {
-  if (prefix === '') {
-    const p = part(key);
-    return p.charAt(0).toLowerCase() + p.slice(1);
-  }
-  return prefix + part(key);
 }
 
 /**

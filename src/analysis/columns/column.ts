@@ -1,0 +1,93 @@
+/**
+ * What a column is: its output name, unit, kind and meaning, and how output names are made.
+ * The vocabulary (./index.ts) is built from these; nothing else writes a column name down.
+ */
+
+/**
+ * 'int': a whole-number count; 'float': a ratio, mean, time or cost; 'string': text; 'json': a
+ * nested value (the run report's lists and config, never a table column).
+ */
+export type ColumnKind = 'int' | 'float' | 'string' | 'json';
+
+export interface Column {
+  /** the output name (a table's column, a row's field) */
+  readonly name: string;
+  /** unit as docs/metrics.md writes it ('' when the column has none) */
+  readonly unit: string;
+  readonly kind: ColumnKind;
+  /** one line, Markdown allowed */
+  readonly description: string;
+  /** the RunSummary field it flattens (run columns only), e.g. 'wastedVa.meanFraction' */
+  readonly path?: string;
+}
+
+/** A column written as [name, unit, kind, description]. */
+export type ColumnDef = readonly [name: string, unit: string, kind: ColumnKind, description: string];
+
+/** snake_case or camelCase -> camelCase with the first letter upper-cased (for joining). */
+function part(key: string): string {
+  const camel = key.replace(/[_\-\s]+([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase());
+  return camel.charAt(0).toUpperCase() + camel.slice(1);
+}
+
+/**
+ * The column name of a nested field: a prefix and a key joined in camelCase,
+ * ('wastedVa', 'meanFraction') -> 'wastedVaMeanFraction', ('', 'no_space') -> 'noSpace'.
+ */
+export function joinName(prefix: string, key: string): string {
+  if (prefix === '') {
+    const p = part(key);
+    return p.charAt(0).toLowerCase() + p.slice(1);
+  }
+  return prefix + part(key);
+}
+
+/** The column name of a dotted RunSummary path: 'tlb.perFlush.user' -> 'tlbPerFlushUser'. */
+export function columnNameOfPath(path: string): string {
+  return path.split('.').reduce((name, key) => joinName(name, key), '');
+}
+
+/** An ordered set of columns with lookup by name. */
+export class ColumnSet {
+  readonly columns: readonly Column[];
+  private readonly byName: ReadonlyMap<string, Column>;
+
+  constructor(columns: readonly Column[]) {
+    this.columns = columns;
+    const byName = new Map<string, Column>();
+    for (const c of columns) {
+      if (byName.has(c.name)) throw new Error(`column '${c.name}' is defined twice`);
+      byName.set(c.name, c);
+    }
+    this.byName = byName;
+  }
+
+  static of(defs: readonly ColumnDef[]): ColumnSet {
+    return new ColumnSet(defs.map(([name, unit, kind, description]) => ({ name, unit, kind, description })));
+  }
+
+  get names(): string[] {
+    return this.columns.map((c) => c.name);
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  get(name: string): Column {
+    const c = this.byName.get(name);
+    if (c === undefined) throw new Error(`no column '${name}' in the vocabulary`);
+    return c;
+  }
+
+  /**
+   * The output names of `keys`, checked when the module loads: { flushesPer1000Gets:
+   * 'flushesPer1000Gets', ... }. Code selects columns through these, so a column that leaves the
+   * vocabulary fails at load (and in the tests) instead of leaving a chart empty.
+   */
+  fields<const K extends string>(keys: readonly K[]): { readonly [P in K]: string } {
+    const out = {} as Record<K, string>;
+    for (const k of keys) out[k] = this.get(k).name;
+    return out;
+  }
+}
