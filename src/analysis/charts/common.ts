@@ -5,6 +5,8 @@
  *
  * Specs are plain JSON objects; nothing here imports vega or vega-lite (src/render does).
  */
+import { LABEL, LABEL_SET } from '../columns/index.js';
+
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** Above this many data points a builder aggregates in JS before writing the spec. */
@@ -15,6 +17,17 @@ export type Row = Record<string, unknown>;
 export type ChartInput = ReadonlyArray<object> | { objects(): object[] };
 
 export type Spec = Record<string, unknown>;
+
+/** The opening every builder shares: its input as rows, and the caption (given, or from the rows). */
+export function openChart(input: ChartInput, caption?: string | CaptionConfig): { rows: Row[]; caption: string } {
+  const rows = rowsOf(input);
+  return { rows, caption: resolveCaption(caption, rows) };
+}
+
+/** The closing every builder shares: the header fields, then the body, long axis titles wrapped. */
+export function chartSpec(title: string, caption: string, body: Spec, extraLines: string[] = []): Spec {
+  return fitAxisTitles({ ...specHeader(title, caption, extraLines), ...body });
+}
 
 export function rowsOf(input: ChartInput): Row[] {
   if (Array.isArray(input)) return input as Row[];
@@ -42,20 +55,21 @@ export interface CaptionConfig {
   [key: string]: unknown;
 }
 
-const KNOWN = new Set([
-  'name',
-  'variant',
-  'policy',
-  'regionPages',
-  'slots',
-  'cpus',
-  'possibleCpus',
-  'pagingLevels',
-  'workload',
-  'seed',
-  'tlb',
-  'costModel',
-]);
+/** Fields captionFor() writes in its own words: the label columns, and 'policy'. */
+const KNOWN = new Set([...LABEL_SET.names, 'policy']);
+
+/** The label columns captionConfigOf() reads from rows (not name, nor paging levels). */
+const CAPTION_COLUMNS = [
+  LABEL.variant,
+  LABEL.regionPages,
+  LABEL.slots,
+  LABEL.cpus,
+  LABEL.possibleCpus,
+  LABEL.workload,
+  LABEL.seed,
+  LABEL.tlb,
+  LABEL.costModel,
+];
 
 function list(v: unknown): unknown[] {
   return Array.isArray(v) ? [...new Set(v)] : v === undefined || v === null ? [] : [v];
@@ -136,17 +150,7 @@ export function captionFor(config: CaptionConfig): string {
 /** The caption config of a set of rows: each label column with the distinct values it holds. */
 export function captionConfigOf(rows: ReadonlyArray<Row>): CaptionConfig {
   const out: CaptionConfig = {};
-  for (const k of [
-    'variant',
-    'regionPages',
-    'slots',
-    'cpus',
-    'possibleCpus',
-    'workload',
-    'seed',
-    'tlb',
-    'costModel',
-  ] as const) {
+  for (const k of CAPTION_COLUMNS) {
     const vals = [...new Set(rows.map((r) => r[k]).filter((v) => v !== undefined && v !== null))] as Array<
       string | number
     >;
