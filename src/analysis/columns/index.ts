@@ -82,6 +82,7 @@ export const RUN = RUN_SET.fields([
   'flushesPer1000Gets',
   'invlpgsPer1000Gets',
   'costPerGetCycles',
+  'costOverheadFraction',
   'exposureMeanNs',
   'wastedVaMeanFraction',
   'wastedVaPeakFraction',
