@@ -47,9 +47,14 @@ export function columnNameOfPath(path: string): string {
   return path.split('.').reduce((name, key) => joinName(name, key), '');
 }
 
-/** An ordered set of columns with lookup by name. */
-export class ColumnSet {
+/**
+ * An ordered set of columns with lookup by name. A set made from literal definitions (of())
+ * knows its keys: `set.f.gets` is the output name of column `gets`, checked by the compiler.
+ */
+export class ColumnSet<K extends string = string> {
   readonly columns: readonly Column[];
+  /** output name by key */
+  readonly f: { readonly [P in K]: string };
   private readonly byName: ReadonlyMap<string, Column>;
 
   constructor(columns: readonly Column[]) {
@@ -60,9 +65,10 @@ export class ColumnSet {
       byName.set(c.name, c);
     }
     this.byName = byName;
+    this.f = Object.fromEntries(columns.map((c) => [c.name, c.name])) as { readonly [P in K]: string };
   }
 
-  static of(defs: readonly ColumnDef[]): ColumnSet {
+  static of<const D extends readonly ColumnDef[]>(defs: D): ColumnSet<D[number][0]> {
     return new ColumnSet(defs.map(([name, unit, kind, description]) => ({ name, unit, kind, description })));
   }
 

@@ -18,7 +18,8 @@ import {
   REPORT_DEFS,
   SWEEP_LEAD_DEFS,
   SWEEP_PROVENANCE_DEFS,
-  TIME_SERIES_DEFS,
+  TIME_SERIES_DERIVED_DEFS,
+  TIME_SERIES_SAMPLED_DEFS,
 } from './tables.js';
 
 export * from './column.js';
@@ -56,7 +57,9 @@ export const SWEEP = new ColumnSet([...SWEEP_LEAD_SET.columns, ...SWEEP_PROVENAN
 export const REPORT_SET = ColumnSet.of(REPORT_DEFS);
 export const CPU_SET = ColumnSet.of(CPU_DEFS);
 export const MM_SET = ColumnSet.of(MM_DEFS);
-export const TIME_SERIES_SET = ColumnSet.of(TIME_SERIES_DEFS);
+/** The time-series columns the collector samples (its buffer's layout), then the derived ones. */
+export const TIME_SERIES_SAMPLED_SET = ColumnSet.of(TIME_SERIES_SAMPLED_DEFS);
+export const TIME_SERIES_SET = ColumnSet.of([...TIME_SERIES_SAMPLED_DEFS, ...TIME_SERIES_DERIVED_DEFS]);
 export const REGION_TIMELINE_SET = ColumnSet.of(REGION_TIMELINE_DEFS);
 export const PAGE_TABLE_SET = ColumnSet.of(PAGE_TABLE_DEFS);
 

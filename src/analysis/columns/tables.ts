@@ -6,7 +6,7 @@
 import type { ColumnDef } from './column.js';
 
 /** What identifies a run in tables and chart captions (RunLabel's fields, tables.ts). */
-export const LABEL_DEFS: readonly ColumnDef[] = [
+export const LABEL_DEFS = [
   ['name', '', 'string', 'run name (preset or sweep point), if any'],
   ['variant', '', 'string', '`mermap.variant`: kernel version or alternative policy'],
   ['regionPages', 'pages', 'int', 'R, pages per CPU region'],
@@ -18,24 +18,24 @@ export const LABEL_DEFS: readonly ColumnDef[] = [
   ['seed', '', 'int', "the run's seed (a whole number, or the string it was given as)"],
   ['tlb', '', 'string', 'TLB preset'],
   ['costModel', '', 'string', 'cost-model preset (also filled from `cost.model` by `summaryToRow`)'],
-];
+] as const satisfies readonly ColumnDef[];
 
 /** The sweep results' columns before the grid paths (sweep/results.ts). */
-export const SWEEP_LEAD_DEFS: readonly ColumnDef[] = [
+export const SWEEP_LEAD_DEFS = [
   ['point', '', 'int', 'grid point index (replicates of a point have their own index)'],
   ['replicate', '', 'int', "replicate number of the point's config"],
   ['configHash', '', 'string', "hash of the point's canonical run config"],
   ['seed', '', 'int', 'the seed derived for the point from the sweep seed'],
-];
+] as const satisfies readonly ColumnDef[];
 
 /** The sweep results' columns after the grid paths (sweep/results.ts). */
-export const SWEEP_PROVENANCE_DEFS: readonly ColumnDef[] = [
+export const SWEEP_PROVENANCE_DEFS = [
   ['packageVersion', '', 'string', 'mermap-lab version that ran the sweep'],
   ['gitCommit', '', 'string', 'git commit of the checkout that ran the sweep, if known'],
-];
+] as const satisfies readonly ColumnDef[];
 
 /** Fields `mermap-lab run --json` adds to the RunSummary (RunReport, analysis/run.ts). */
-export const REPORT_DEFS: readonly ColumnDef[] = [
+export const REPORT_DEFS = [
   [
     'allocations',
     'requests',
@@ -68,10 +68,10 @@ export const REPORT_DEFS: readonly ColumnDef[] = [
     "the first 64 failed gets (`RunMetrics.maxFailureSamples`), each with `op`, `timeNs`, `cpu`, `mm`, `reason`, `requestPages` and its region's state at that moment in pages: `live`, `reclaimable` (flush-pending, usable after a flush), `pinned` (flush-pending below a live allocation), `free`, and `nextOffset` (next_addr from the region base). `failureStates` aggregates every failure; sweep rows carry only the aggregate",
   ],
   ['config', '', 'json', 'the validated run config, defaults filled in'],
-];
+] as const satisfies readonly ColumnDef[];
 
 /** RunMetrics.perCpuRows() (metrics/rows.ts). */
-export const CPU_DEFS: readonly ColumnDef[] = [
+export const CPU_DEFS = [
   ['cpu', '', 'int', 'online CPU'],
   ['gets', 'gets', 'int', 'gets on this CPU'],
   ['getsOk', 'gets', 'int', 'successful gets on this CPU'],
@@ -109,10 +109,10 @@ export const CPU_DEFS: readonly ColumnDef[] = [
   ['exposureMeanNs', 'ns', 'float', 'as `exposure.meanNs`, this CPU’s TLB'],
   ['exposureMaxNs', 'ns', 'float', 'as `exposure.maxNs`, this CPU’s TLB (its whole life)'],
   ['exposureStaleHits', 'lookups', 'int', 'as `exposure.staleHits`, this CPU’s TLB'],
-];
+] as const satisfies readonly ColumnDef[];
 
 /** RunMetrics.perMmRows() (metrics/rows.ts). */
-export const MM_DEFS: readonly ColumnDef[] = [
+export const MM_DEFS = [
   ['mm', '', 'int', 'mm index'],
   ['gets', 'gets', 'int', "this mm's gets"],
   ['getsOk', 'gets', 'int', "this mm's successful gets"],
@@ -129,10 +129,13 @@ export const MM_DEFS: readonly ColumnDef[] = [
   ['pageTableBytes', 'bytes', 'int', 'page-table memory its `mermap_mm_prepare()` added'],
   ['pageTablePages', 'pages', 'int', 'the same in table pages'],
   ['preparePteWrites', 'PTEs', 'int', 'PTEs its prepare wrote'],
-];
+] as const satisfies readonly ColumnDef[];
 
-/** RunMetrics.timeSeriesRows() (metrics/rows.ts): the sampled columns, then the derived ones. */
-export const TIME_SERIES_DEFS: readonly ColumnDef[] = [
+/**
+ * RunMetrics.timeSeriesRows() (metrics/rows.ts): the columns the collector samples, in the
+ * order of its fixed-step buffer (they are the storage layout).
+ */
+export const TIME_SERIES_SAMPLED_DEFS = [
   ['op', 'ops', 'int', 'op index of the sample (ops mode: the sample point)'],
   ['timeNs', 'ns', 'float', 'simulated time of the sample (time mode: the sample point)'],
   ['gets', 'gets', 'int', 'cumulative since the start'],
@@ -152,6 +155,10 @@ export const TIME_SERIES_DEFS: readonly ColumnDef[] = [
   ['refillsAfterFlush', 'walks', 'int', 'cumulative (online CPUs)'],
   ['staleDropped', 'translations', 'int', 'cumulative (online CPUs)'],
   ['violations', 'reports', 'int', 'cumulative checker violations'],
+] as const satisfies readonly ColumnDef[];
+
+/** The time series' columns computed from the sampled ones, after them in each row. */
+export const TIME_SERIES_DERIVED_DEFS = [
   ['timeMs', 'ms', 'float', 'timeNs / 1e6'],
   ['wastedFraction', 'fraction of R', 'float', 'wastedPages / (activeRegions × R)'],
   ['pinnedFraction', 'fraction of R', 'float', 'pinnedPages / (activeRegions × R)'],
@@ -168,10 +175,10 @@ export const TIME_SERIES_DEFS: readonly ColumnDef[] = [
     'time- (or op-) weighted mean over the interval since the previous row: Δintegral / (Δt × activeRegions × R)',
   ],
   ['sampleStep', 'ns or ops', 'float', 'the final step of the series'],
-];
+] as const satisfies readonly ColumnDef[];
 
 /** RunMetrics.regionTimelineRows() (metrics/region-timeline.ts). */
-export const REGION_TIMELINE_DEFS: readonly ColumnDef[] = [
+export const REGION_TIMELINE_DEFS = [
   ['step', '', 'int', '0, 1, 2, …: the events that touched the region'],
   ['op', 'ops', 'int', 'op index of that event'],
   ['timeNs', 'ns', 'float', 'its time'],
@@ -183,10 +190,10 @@ export const REGION_TIMELINE_DEFS: readonly ColumnDef[] = [
     'string',
     '`allocated` (live), `flush-pending` (below next_addr and not live: freed, unusable until a wrap flush), `free` (at or above next_addr and not live)',
   ],
-];
+] as const satisfies readonly ColumnDef[];
 
 /** pageTableRows() (metrics/page-tables.ts). */
-export const PAGE_TABLE_DEFS: readonly ColumnDef[] = [
+export const PAGE_TABLE_DEFS = [
   ['pagingLevels', 'levels', 'int', 'the point: paging levels'],
   ['possibleCpus', 'CPUs', 'int', 'the point: possible CPUs'],
   ['regionPages', 'pages', 'int', 'the point: R'],
@@ -198,4 +205,4 @@ export const PAGE_TABLE_DEFS: readonly ColumnDef[] = [
   ['pageTablesPudTables', 'pages', 'int', 'PUD tables'],
   ['pageTablesP4dTables', 'pages', 'int', 'P4D tables'],
   ['pageTablesSetupPteWrites', 'PTEs', 'int', 'possibleCpus × R'],
-];
+] as const satisfies readonly ColumnDef[];
