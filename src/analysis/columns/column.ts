@@ -49,12 +49,12 @@ export function columnNameOfPath(path: string): string {
 
 /**
  * An ordered set of columns with lookup by name. A set made from literal definitions (of())
- * knows its keys: `set.f.gets` is the output name of column `gets`, checked by the compiler.
+ * knows its keys: `set.field.gets` is the output name of column `gets`, checked by the compiler.
  */
 export class ColumnSet<K extends string = string> {
   readonly columns: readonly Column[];
   /** output name by key */
-  readonly f: { readonly [P in K]: string };
+  readonly field: { readonly [P in K]: string };
   private readonly byName: ReadonlyMap<string, Column>;
 
   constructor(columns: readonly Column[]) {
@@ -65,7 +65,7 @@ export class ColumnSet<K extends string = string> {
       byName.set(c.name, c);
     }
     this.byName = byName;
-    this.f = Object.fromEntries(columns.map((c) => [c.name, c.name])) as { readonly [P in K]: string };
+    this.field = Object.fromEntries(columns.map((c) => [c.name, c.name])) as { readonly [P in K]: string };
   }
 
   static of<const D extends readonly ColumnDef[]>(defs: D): ColumnSet<D[number][0]> {

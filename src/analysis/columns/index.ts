@@ -45,14 +45,7 @@ export const SWEEP_PROVENANCE_SET = ColumnSet.of(SWEEP_PROVENANCE_DEFS);
 export const SWEEP_RESERVED_NAMES: readonly string[] = [...SWEEP_LEAD_SET.names, ...SWEEP_PROVENANCE_SET.names];
 
 /** The sweep results' own columns, for the results table (sweep/results.ts). */
-export const SWEEP = new ColumnSet([...SWEEP_LEAD_SET.columns, ...SWEEP_PROVENANCE_SET.columns]).fields([
-  'point',
-  'replicate',
-  'configHash',
-  'seed',
-  'packageVersion',
-  'gitCommit',
-]);
+export const SWEEP = { ...SWEEP_LEAD_SET.field, ...SWEEP_PROVENANCE_SET.field };
 
 export const REPORT_SET = ColumnSet.of(REPORT_DEFS);
 export const CPU_SET = ColumnSet.of(CPU_DEFS);
@@ -63,20 +56,8 @@ export const TIME_SERIES_SET = ColumnSet.of([...TIME_SERIES_SAMPLED_DEFS, ...TIM
 export const REGION_TIMELINE_SET = ColumnSet.of(REGION_TIMELINE_DEFS);
 export const PAGE_TABLE_SET = ColumnSet.of(PAGE_TABLE_DEFS);
 
-/** The label columns charts caption and group by. */
-export const LABEL = LABEL_SET.fields([
-  'name',
-  'variant',
-  'regionPages',
-  'slots',
-  'cpus',
-  'possibleCpus',
-  'pagingLevels',
-  'workload',
-  'seed',
-  'tlb',
-  'costModel',
-]);
+/** The label columns by key (charts caption and group by them). */
+export const LABEL = LABEL_SET.field;
 
 /** Run-row columns the charts and reports select. */
 export const RUN = RUN_SET.fields([
@@ -94,29 +75,17 @@ export const RUN = RUN_SET.fields([
   'pageTablesRegionPages',
 ]);
 
-/** Per-CPU row columns the charts select. */
-export const CPU = CPU_SET.fields([
-  'cpu',
-  'tlbPerFlushMermap',
-  'tlbPerFlushGlobal',
-  'tlbPerFlushOtherPcid',
-  'tlbPerFlushUser',
-]);
+/** Per-CPU row columns by key. */
+export const CPU = CPU_SET.field;
 
-/** Time-series columns the charts select. */
-export const SERIES = TIME_SERIES_SET.fields([
-  'op',
-  'timeMs',
-  'wastedMeanFraction',
-  'wastedFraction',
-  'pinnedFraction',
-]);
+/** Time-series columns by key. */
+export const SERIES = TIME_SERIES_SET.field;
 
 /** Region-timeline columns. */
-export const TIMELINE = REGION_TIMELINE_SET.fields(['step', 'op', 'timeNs', 'page', 'pageEnd', 'state']);
+export const TIMELINE = REGION_TIMELINE_SET.field;
 
-/** Page-table row columns the page-table chart reads. */
-export const PAGE_TABLE = PAGE_TABLE_SET.fields(['possibleCpus', 'regionPages', 'pageTablesBytesPerMm']);
+/** Page-table row columns by key. */
+export const PAGE_TABLE = PAGE_TABLE_SET.field;
 
 /** Every table of the vocabulary, by the title docs/metrics.md gives it. */
 export const VOCABULARY: Readonly<Record<string, ColumnSet>> = {

@@ -24,7 +24,7 @@ import {
 import type { WastedVaCollector } from './wasted-va.js';
 
 /** The time series' sampled columns, in storage order (the vocabulary's; the rows add derived ones). */
-export type SeriesKey = keyof typeof TIME_SERIES_SAMPLED_SET.f;
+export type SeriesKey = keyof typeof TIME_SERIES_SAMPLED_SET.field;
 export const SERIES_COLUMNS = TIME_SERIES_SAMPLED_SET.names as readonly SeriesKey[];
 export const SERIES_INDEX = Object.fromEntries(SERIES_COLUMNS.map((c, i) => [c, i])) as Record<SeriesKey, number>;
 
@@ -48,7 +48,7 @@ export function perCpuRows(s: RowsInput): Array<Record<string, number>> {
   const span = spanLength(s.span);
   const R = s.regionPages;
   const k = s.cpu;
-  const C = CPU_SET.f;
+  const C = CPU_SET.field;
   const rows: Array<Record<string, number>> = [];
   for (let c = 0; c < s.cpus; c++) {
     let integral = 0;
@@ -115,7 +115,7 @@ export function perMmRows(s: RowsInput): Array<Record<string, number>> {
   const R = s.regionPages;
   const m = s.machine;
   const k = s.mm;
-  const M = MM_SET.f;
+  const M = MM_SET.field;
   const rows: Array<Record<string, number>> = [];
   for (let mm = 0; mm < m.mmCount(); mm++) {
     let integral = 0;
@@ -162,7 +162,7 @@ export function perMmRows(s: RowsInput): Array<Record<string, number>> {
  */
 export function timeSeriesRows(s: FixedStepSeries, regionPages: number, run: RunSpan): Array<Record<string, number>> {
   const R = regionPages;
-  const T = TIME_SERIES_SET.f;
+  const T = TIME_SERIES_SET.field;
   const out: Array<Record<string, number>> = [];
   const byTime = weightingOf(run) === 'time';
   // the previous row's cumulative values (before the first row: the start)
