@@ -17,7 +17,7 @@
  */
 import { from, type ColumnTable } from 'arquero';
 import type { RunConfig } from '../workloads/config.js';
-import { joinName, LABEL_SET } from './columns/index.js';
+import { joinName, LABEL, LABEL_SET, outputName } from './columns/index.js';
 import type { RunSummary } from './metrics/summary.js';
 
 export { joinName };
@@ -49,7 +49,7 @@ export interface RunLabel {
 }
 
 /** The label columns in table order (the vocabulary's, src/analysis/columns). */
-export const LABEL_COLUMNS = LABEL_SET.names as readonly (keyof RunLabel)[];
+export const LABEL_COLUMNS = LABEL_SET.keys as readonly (keyof RunLabel)[];
 
 /** The label of a parsed run config. */
 export function labelFromRunConfig(cfg: RunConfig): RunLabel {
@@ -75,12 +75,13 @@ export function labelFromRunConfig(cfg: RunConfig): RunLabel {
  */
 export function flattenRecord(obj: Record<string, unknown>, prefix = '', out: RunRow = {}): RunRow {
   for (const [k, v] of Object.entries(obj)) {
-    const name = joinName(prefix, k);
+    const key = joinName(prefix, k);
+    const name = outputName(key);
     if (v === undefined) continue;
     if (v === null || typeof v === 'string' || typeof v === 'boolean') out[name] = v;
     else if (typeof v === 'number') out[name] = Number.isFinite(v) ? v : null;
     else if (Array.isArray(v)) out[name] = JSON.stringify(v);
-    else if (typeof v === 'object') flattenRecord(v as Record<string, unknown>, name, out);
+    else if (typeof v === 'object') flattenRecord(v as Record<string, unknown>, key, out);
   }
   return out;
 }
@@ -96,7 +97,7 @@ function labelRow(label: RunLabel): RunRow {
   const row: RunRow = {};
   for (const k of LABEL_COLUMNS) {
     const v = label[k];
-    if (v !== undefined) row[k] = v;
+    if (v !== undefined) row[LABEL[k]] = v;
   }
   return row;
 }

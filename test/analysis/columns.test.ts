@@ -95,8 +95,8 @@ describe('the vocabulary names every column the rows carry, in their order', () 
 
   it('run rows: the label columns, then every summary field', () => {
     expect(Object.keys(row)).toEqual(RUN_SET.names);
-    expect(LABEL_COLUMNS).toEqual(LABEL_SET.names);
-    expect(Object.keys(FULL_LABEL)).toEqual(LABEL_SET.names);
+    expect(LABEL_COLUMNS).toEqual(LABEL_SET.keys);
+    expect(Object.keys(FULL_LABEL)).toEqual(LABEL_SET.keys);
     // summary columns keep their dotted path: cost.model fills the label's costModel
     expect(SUMMARY_SET.get('wastedVaMeanFraction').path).toBe('wastedVa.meanFraction');
     expect(SUMMARY_SET.get('failuresNoSpace').path).toBe('failures.no_space');
@@ -159,7 +159,7 @@ describe('the vocabulary names every column the rows carry, in their order', () 
   });
 
   it('a set refuses a duplicate name and an unknown field', () => {
-    const c: Column = { name: 'gets', unit: 'gets', kind: 'int', description: '' };
+    const c: Column = { key: 'gets', name: 'gets', unit: 'gets', kind: 'int', description: '' };
     expect(() => new ColumnSet([c, c])).toThrow("column 'gets' is defined twice");
     expect(() => RUN_SET.fields(['noSuchColumn'])).toThrow("no column 'noSuchColumn' in the vocabulary");
     expect(() => RUN_SET.get('flushes_per_1000_gets')).toThrow(/no column/);
@@ -237,7 +237,7 @@ describe('docs/metrics.md', () => {
   });
 
   it('a table lists each column with its unit, kind and meaning', () => {
-    const one: Column = { name: 'gets', unit: 'gets', kind: 'int', description: 'a | b', path: 'gets' };
+    const one: Column = { key: 'gets', name: 'gets', unit: 'gets', kind: 'int', description: 'a | b', path: 'gets' };
     expect(columnTable(new ColumnSet([one]))).toBe(
       '| field | column | unit | kind | meaning |\n|---|---|---|---|---|\n| `gets` | `gets` | gets | int | a \\| b |',
     );

@@ -56,20 +56,10 @@ export interface CaptionConfig {
 }
 
 /** Fields captionFor() writes in its own words: the label columns, and 'policy'. */
-const KNOWN = new Set([...LABEL_SET.names, 'policy']);
+const KNOWN = new Set<string>([...LABEL_SET.keys, 'policy']);
 
 /** The label columns captionConfigOf() reads from rows (not name, nor paging levels). */
-const CAPTION_COLUMNS = [
-  LABEL.variant,
-  LABEL.regionPages,
-  LABEL.slots,
-  LABEL.cpus,
-  LABEL.possibleCpus,
-  LABEL.workload,
-  LABEL.seed,
-  LABEL.tlb,
-  LABEL.costModel,
-];
+const CAPTION_KEYS = LABEL_SET.keys.filter((k) => k !== 'name' && k !== 'pagingLevels');
 
 function list(v: unknown): unknown[] {
   return Array.isArray(v) ? [...new Set(v)] : v === undefined || v === null ? [] : [v];
@@ -150,8 +140,8 @@ export function captionFor(config: CaptionConfig): string {
 /** The caption config of a set of rows: each label column with the distinct values it holds. */
 export function captionConfigOf(rows: ReadonlyArray<Row>): CaptionConfig {
   const out: CaptionConfig = {};
-  for (const k of CAPTION_COLUMNS) {
-    const vals = [...new Set(rows.map((r) => r[k]).filter((v) => v !== undefined && v !== null))] as Array<
+  for (const k of CAPTION_KEYS) {
+    const vals = [...new Set(rows.map((r) => r[LABEL[k]]).filter((v) => v !== undefined && v !== null))] as Array<
       string | number
     >;
     if (vals.length === 0) continue;

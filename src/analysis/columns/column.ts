@@ -10,7 +10,9 @@
 export type ColumnKind = 'int' | 'float' | 'string' | 'json';
 
 export interface Column {
-  /** the output name (a table's column, a row's field) */
+  /** what code calls the column (the camelCase name, for run columns the joined RunSummary path) */
+  readonly key: string;
+  /** the output name (a table's column, a row's field): outputName(key) */
   readonly name: string;
   /** unit as docs/metrics.md writes it ('' when the column has none) */
   readonly unit: string;
@@ -21,8 +23,16 @@ export interface Column {
   readonly path?: string;
 }
 
-/** A column written as [name, unit, kind, description]. */
-export type ColumnDef = readonly [name: string, unit: string, kind: ColumnKind, description: string];
+/** A column written as [key, unit, kind, description]. */
+export type ColumnDef = readonly [key: string, unit: string, kind: ColumnKind, description: string];
+
+/**
+ * The output name of a column key: every table, row, sweep result and chart field gets its name
+ * here. Today it is the key itself (camelCase).
+ */
+export function outputName(key: string): string {
+  return key;
+}
 
 /** snake_case or camelCase -> camelCase with the first letter upper-cased (for joining). */
 function part(key: string): string {
@@ -42,47 +52,63 @@ export function joinName(prefix: string, key: string): string {
   return prefix + part(key);
 }
 
-/** The column name of a dotted RunSummary path: 'tlb.perFlush.user' -> 'tlbPerFlushUser'. */
-export function columnNameOfPath(path: string): string {
+/** The column key of a dotted RunSummary path: 'tlb.perFlush.user' -> 'tlbPerFlushUser'. */
+export function columnKeyOfPath(path: string): string {
   return path.split('.').reduce((name, key) => joinName(name, key), '');
 }
 
 /**
- * An ordered set of columns with lookup by name. A set made from literal definitions (of())
+ * An ordered set of columns with lookup by key. A set made from literal definitions (of())
  * knows its keys: `set.field.gets` is the output name of column `gets`, checked by the compiler.
  */
 export class ColumnSet<K extends string = string> {
   readonly columns: readonly Column[];
   /** output name by key */
   readonly field: { readonly [P in K]: string };
-  private readonly byName: ReadonlyMap<string, Column>;
+  private readonly byKey: ReadonlyMap<string, Column>;
+  private readonly byName: ReadonlySet<string>;
 
   constructor(columns: readonly Column[]) {
     this.columns = columns;
-    const byName = new Map<string, Column>();
+    const byKey = new Map<string, Column>();
+    const byName = new Set<string>();
     for (const c of columns) {
-      if (byName.has(c.name)) throw new Error(`column '${c.name}' is defined twice`);
-      byName.set(c.name, c);
+      if (byKey.has(c.key) || byName.has(c.name)) throw new Error(`column '${c.key}' is defined twice`);
+      byKey.set(c.key, c);
+      byName.add(c.name);
     }
+    this.byKey = byKey;
     this.byName = byName;
-    this.field = Object.fromEntries(columns.map((c) => [c.name, c.name])) as { readonly [P in K]: string };
+    this.field = Object.fromEntries(columns.map((c) => [c.key, c.name])) as { readonly [P in K]: string };
   }
 
   static of<const D extends readonly ColumnDef[]>(defs: D): ColumnSet<D[number][0]> {
-    return new ColumnSet(defs.map(([name, unit, kind, description]) => ({ name, unit, kind, description })));
+    return new ColumnSet(
+      defs.map(([key, unit, kind, description]) => ({ key, name: outputName(key), unit, kind, description })),
+    );
   }
 
+  /** output names, in order */
   get names(): string[] {
     return this.columns.map((c) => c.name);
   }
 
+  get keys(): K[] {
+    return this.columns.map((c) => c.key as K);
+  }
+
+  /** whether a column has this output name */
   has(name: string): boolean {
     return this.byName.has(name);
   }
 
-  get(name: string): Column {
-    const c = this.byName.get(name);
-    if (c === undefined) throw new Error(`no column '${name}' in the vocabulary`);
+  hasKey(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  get(key: string): Column {
+    const c = this.byKey.get(key);
+    if (c === undefined) throw new Error(`no column '${key}' in the vocabulary`);
     return c;
   }
 

@@ -4,7 +4,8 @@
  * and reserved-column lists, the chart field names (through ColumnSet.fields), and the tables
  * of docs/metrics.md (`npm run docs`; test/analysis/columns.test.ts fails when they are stale).
  *
- * Output names are made in one place (column.ts: joinName, columnNameOfPath); a column's unit
+ * Output names are made in one place (column.ts: outputName, of a key from joinName for the
+ * summary's nested fields); a column's unit
  * and kind travel with it, so a renamed, re-typed or annotated column is a one-place change.
  */
 import { ColumnSet } from './column.js';
@@ -35,7 +36,7 @@ export const SUMMARY_SET = new ColumnSet(SUMMARY_COLUMN_LIST);
  */
 export const RUN_SET = new ColumnSet([
   ...LABEL_SET.columns,
-  ...SUMMARY_COLUMN_LIST.filter((c) => !LABEL_SET.has(c.name)),
+  ...SUMMARY_COLUMN_LIST.filter((c) => !LABEL_SET.hasKey(c.key)),
 ]);
 
 /** Sweep results: lead columns, then the grid paths, then provenance, then the run's row. */

@@ -6,7 +6,7 @@
 import { VIOLATION_KINDS } from '../../core/checker.js';
 import { REASON_NAMES } from '../../core/mermap/reasons.js';
 import type { RunSummary } from '../metrics/summary.js';
-import { type Column, type ColumnKind, columnNameOfPath } from './column.js';
+import { type Column, type ColumnKind, columnKeyOfPath, outputName } from './column.js';
 
 type Leaf = readonly [unit: string, kind: ColumnKind, description: string];
 
@@ -227,11 +227,13 @@ function flatten(docs: object, prefix: string, out: Column[]): Column[] {
     const path = prefix === '' ? key : `${prefix}.${key}`;
     if (isLeaf(v)) {
       const [unit, kind, description] = v;
-      out.push({ name: columnNameOfPath(path), unit, kind, description, path });
+      const key = columnKeyOfPath(path);
+      out.push({ key, name: outputName(key), unit, kind, description, path });
     } else if (isPerKey(v)) {
       for (const k of v.keys) {
         const p = `${path}.${k}`;
-        out.push({ name: columnNameOfPath(p), unit: v.unit, kind: v.kind, description: v.describe(k), path: p });
+        const key = columnKeyOfPath(p);
+        out.push({ key, name: outputName(key), unit: v.unit, kind: v.kind, description: v.describe(k), path: p });
       }
     } else {
       flatten(v, path, out);
