@@ -7,6 +7,8 @@
  *   flush cost         TLB maintenance + collateral refill cycles / (those + zeroing cycles)
  * under the targets; the smallest such slot count with it; or null when no grid point does.
  */
+import { LABEL, RUN } from './columns/index.js';
+
 export interface Targets {
   maxFallbackRate: number;
   maxFlushCostFraction: number;
@@ -42,10 +44,10 @@ export function recommendRegion(rows: ReadonlyArray<Row>, targets: Targets = DEF
     { cpus: number; variant: string; R: number; slots: number; n: number; fb: number; cost: number; pt: number }
   >();
   for (const r of rows) {
-    const cpus = num(r, 'possibleCpus');
-    const variant = String(r.variant);
-    const R = num(r, 'regionPages');
-    const slots = num(r, 'slots');
+    const cpus = num(r, LABEL.possibleCpus);
+    const variant = String(r[LABEL.variant]);
+    const R = num(r, LABEL.regionPages);
+    const slots = num(r, LABEL.slots);
     const key = `${cpus}|${variant}|${R}|${slots}`;
     let g = groups.get(key);
     if (g === undefined) {
@@ -53,9 +55,9 @@ export function recommendRegion(rows: ReadonlyArray<Row>, targets: Targets = DEF
       groups.set(key, g);
     }
     g.n++;
-    g.fb += num(r, 'fastPathFailuresPerAllocation');
-    g.cost += num(r, 'costOverheadFraction');
-    g.pt += num(r, 'pageTablesBytesPerMm');
+    g.fb += num(r, RUN.fastPathFailuresPerAllocation);
+    g.cost += num(r, RUN.costOverheadFraction);
+    g.pt += num(r, RUN.pageTablesBytesPerMm);
   }
   const byCase = new Map<string, Recommendation>();
   const points = [...groups.values()].map((g) => ({ ...g, fb: g.fb / g.n, cost: g.cost / g.n, pt: g.pt / g.n }));

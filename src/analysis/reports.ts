@@ -10,6 +10,7 @@ import {
   wastedVaByRegionChart,
   wastedVaChart,
 } from './charts/index.js';
+import { LABEL } from './columns/index.js';
 import { pageTableRows } from './metrics/page-tables.js';
 import {
   formatRecommendations,
@@ -81,14 +82,14 @@ export function sweepReportData(
   targets: Targets = DEFAULT_TARGETS,
 ): { report: ReportData; recommendations: Recommendation[]; text: string } {
   const recs = recommendRegion(rows, targets);
-  const variants = [...new Set(rows.map((r) => String(r.variant)))];
+  const variants = [...new Set(rows.map((r) => String(r[LABEL.variant])))];
   const caption = captionFor({
     variant: variants,
-    regionPages: distinctNumbers(rows, 'regionPages'),
-    slots: distinctNumbers(rows, 'slots'),
-    cpus: distinctNumbers(rows, 'cpus'),
-    possibleCpus: distinctNumbers(rows, 'possibleCpus'),
-    workload: String(rows[0]?.workload ?? ''),
+    regionPages: distinctNumbers(rows, LABEL.regionPages),
+    slots: distinctNumbers(rows, LABEL.slots),
+    cpus: distinctNumbers(rows, LABEL.cpus),
+    possibleCpus: distinctNumbers(rows, LABEL.possibleCpus),
+    workload: String(rows[0]?.[LABEL.workload] ?? ''),
     seed: `sweep '${name}'`,
   } as Parameters<typeof captionFor>[0]);
   const sections: ReportData['sections'] = [];
@@ -110,8 +111,8 @@ export function sweepReportData(
     tlbCollateralChart(rows as never, caption),
   );
   const pt = pageTableRows({
-    regionPages: distinctNumbers(rows, 'regionPages'),
-    possibleCpus: distinctNumbers(rows, 'possibleCpus'),
+    regionPages: distinctNumbers(rows, LABEL.regionPages),
+    possibleCpus: distinctNumbers(rows, LABEL.possibleCpus),
   });
   add(
     'page-table-memory-vs-cpus',

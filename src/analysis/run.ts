@@ -4,6 +4,7 @@ import type { RunConfig } from '../workloads/config.js';
 import { drive, setUpTopology, type DriveStats } from '../workloads/drive.js';
 import { createEventSource } from '../workloads/index.js';
 import { createUniform } from '../workloads/rng.js';
+import { SWEEP_RESERVED_NAMES } from './columns/index.js';
 import { resolveCostModel, type CostModel } from './cost-models.js';
 import { RunMetrics } from './metrics/run-metrics.js';
 import type { FailureSample, RunSummary } from './metrics/index.js';
@@ -132,7 +133,7 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
 }
 
 /** Column names the sweep store owns (provenance); a point's row must not use them. */
-const RESERVED_COLUMNS = new Set(['point', 'replicate', 'configHash', 'seed', 'packageVersion', 'gitCommit']);
+const RESERVED_COLUMNS = new Set(SWEEP_RESERVED_NAMES);
 
 /** The flat, deterministic row of one run for sweep results (no wall-clock figures). */
 export function runRow(config: RunConfig, summary: RunSummary): RunRow {

@@ -12,11 +12,15 @@
  *   timeSeriesTable(rows, label)   RunMetrics.timeSeriesRows() likewise
  *
  * Label columns (the config a chart caption needs) are added to every row so tables of many
- * runs can be concatenated and grouped.
+ * runs can be concatenated and grouped. Every column name, unit and kind is in the column
+ * vocabulary (src/analysis/columns), which docs/metrics.md's tables are generated from.
  */
 import { from, type ColumnTable } from 'arquero';
 import type { RunConfig } from '../workloads/config.js';
-import type { RunSummary } from './metrics/run-metrics.js';
+import { joinName, LABEL, LABEL_SET, outputName } from './columns/index.js';
+import type { RunSummary } from './metrics/summary.js';
+
+export { joinName };
 
 export type Cell = number | string | boolean | null;
 export type RunRow = Record<string, Cell>;
@@ -44,19 +48,8 @@ export interface RunLabel {
   costModel?: string;
 }
 
-export const LABEL_COLUMNS: readonly (keyof RunLabel)[] = [
-  'name',
-  'variant',
-  'regionPages',
-  'slots',
-  'cpus',
-  'possibleCpus',
-  'pagingLevels',
-  'workload',
-  'seed',
-  'tlb',
-  'costModel',
-];
+/** The label columns in table order (the vocabulary's, src/analysis/columns). */
+export const LABEL_COLUMNS = LABEL_SET.keys as readonly (keyof RunLabel)[];
 
 /** The label of a parsed run config. */
 export function labelFromRunConfig(cfg: RunConfig): RunLabel {
@@ -76,33 +69,19 @@ export function labelFromRunConfig(cfg: RunConfig): RunLabel {
   return label;
 }
 
-/** snake_case or camelCase -> camelCase with the first letter upper-cased (for joining). */
-function part(key: string): string {
-  const camel = key.replace(/[_\-\s]+([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase());
-  return camel.charAt(0).toUpperCase() + camel.slice(1);
-}
-
-/** Join a prefix and a key in camelCase: ('wastedVa', 'meanFraction') -> 'wastedVaMeanFraction'. */
-export function joinName(prefix: string, key: string): string {
-  if (prefix === '') {
-    const p = part(key);
-    return p.charAt(0).toLowerCase() + p.slice(1);
-  }
-  return prefix + part(key);
-}
-
 /**
  * Flatten nested plain objects into one row; arrays become their JSON text; undefined is dropped;
  * non-finite numbers become null (Arrow and CSV have no NaN column type worth keeping).
  */
 export function flattenRecord(obj: Record<string, unknown>, prefix = '', out: RunRow = {}): RunRow {
   for (const [k, v] of Object.entries(obj)) {
-    const name = joinName(prefix, k);
+    const key = joinName(prefix, k);
+    const name = outputName(key);
     if (v === undefined) continue;
     if (v === null || typeof v === 'string' || typeof v === 'boolean') out[name] = v;
     else if (typeof v === 'number') out[name] = Number.isFinite(v) ? v : null;
     else if (Array.isArray(v)) out[name] = JSON.stringify(v);
-    else if (typeof v === 'object') flattenRecord(v as Record<string, unknown>, name, out);
+    else if (typeof v === 'object') flattenRecord(v as Record<string, unknown>, key, out);
   }
   return out;
 }
@@ -118,7 +97,7 @@ function labelRow(label: RunLabel): RunRow {
   const row: RunRow = {};
   for (const k of LABEL_COLUMNS) {
     const v = label[k];
-    if (v !== undefined) row[k] = v;
+    if (v !== undefined) row[LABEL[k]] = v;
   }
   return row;
 }

@@ -16,6 +16,7 @@
  */
 import { table, toArrowIPC, toCSV, type ColumnTable } from 'arquero';
 import { bool, float64, int32, uint32, utf8 } from '@uwdata/flechette';
+import { SWEEP, SWEEP_LEAD_SET, SWEEP_PROVENANCE_SET } from '../analysis/columns/index.js';
 import { canonicalJson } from './canonical.js';
 import type { Provenance } from './provenance.js';
 import type { Cell } from './worker-entry.js';
@@ -40,8 +41,10 @@ export interface TableContext {
   provenance: Provenance;
 }
 
-export const LEAD_COLUMNS = ['point', 'replicate', 'configHash', 'seed'] as const;
-export const PROVENANCE_COLUMNS = ['packageVersion', 'gitCommit'] as const;
+/** Before the grid paths (the column vocabulary, src/analysis/columns). */
+export const LEAD_COLUMNS: readonly string[] = SWEEP_LEAD_SET.names;
+/** After the grid paths. */
+export const PROVENANCE_COLUMNS: readonly string[] = SWEEP_PROVENANCE_SET.names;
 
 /** Column names the run function's row may not use. */
 export function reservedColumns(gridPaths: readonly string[]): Set<string> {
@@ -100,25 +103,25 @@ export function resultsTable(
   const types: Record<string, ArrowType> = {};
   const info = rows.map((e) => context.pointInfo(e.point));
   columns.set(
-    'point',
+    SWEEP.point,
     rows.map((e) => e.point),
   );
-  types.point = int32();
+  types[SWEEP.point] = int32();
   columns.set(
-    'replicate',
+    SWEEP.replicate,
     info.map((i) => i.replicate),
   );
-  types.replicate = int32();
+  types[SWEEP.replicate] = int32();
   columns.set(
-    'configHash',
+    SWEEP.configHash,
     rows.map((e) => e.configHash),
   );
-  types.configHash = utf8();
+  types[SWEEP.configHash] = utf8();
   columns.set(
-    'seed',
+    SWEEP.seed,
     rows.map((e) => e.seed),
   );
-  types.seed = uint32();
+  types[SWEEP.seed] = uint32();
   const settle = (name: string, values: Cell[]) => {
     const settled = settleColumn(values);
     columns.set(name, settled.values);
@@ -130,11 +133,11 @@ export function resultsTable(
       info.map((i) => gridCell(i.grid[path])),
     );
   settle(
-    'packageVersion',
+    SWEEP.packageVersion,
     rows.map(() => context.provenance.packageVersion),
   );
   settle(
-    'gitCommit',
+    SWEEP.gitCommit,
     rows.map(() => context.provenance.gitCommit),
   );
   for (const name of fields)

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { SWEEP_RESERVED_NAMES } from '../analysis/columns/index.js';
 import { canonicalJson, firstNonJson, sha256Hex } from './canonical.js';
 import { SpecError } from './errors.js';
 
@@ -42,8 +43,8 @@ export interface SweepSpec {
 const TOP_FIELDS = ['name', 'seed', 'replicates', 'base', 'grid', 'sample', 'workers'];
 const SAMPLE_FIELDS = ['count', 'seed'];
 const JSON_DATA = 'must be JSON data (finite numbers, strings, booleans, null, lists, mappings)';
-/** Results columns a grid path may not be named (results.ts). */
-const RESULT_COLUMNS = ['point', 'replicate', 'configHash', 'packageVersion', 'gitCommit'];
+/** Results columns a grid path may not be named (the sweep's own columns; seed is refused above). */
+const RESULT_COLUMNS = SWEEP_RESERVED_NAMES;
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** An error message for a field, or `required` when the field is absent. */

@@ -1,16 +1,15 @@
+import { LABEL, RUN } from '../columns/index.js';
 import {
-  distinct,
-  hasField,
-  meanBy,
-  MAX_POINTS,
-  pick,
-  resolveCaption,
-  rowsOf,
-  specHeader,
   type CaptionConfig,
   type ChartInput,
+  chartSpec,
+  distinct,
+  hasField,
+  MAX_POINTS,
+  meanBy,
+  openChart,
+  pick,
   type Spec,
-  fitAxisTitles,
 } from './common.js';
 
 export interface FailureRateChartOptions {
@@ -28,33 +27,33 @@ export function failureRateChart(
   caption?: string | CaptionConfig,
   opts: FailureRateChartOptions = {},
 ): Spec {
-  let rows = rowsOf(input);
-  const cap = resolveCaption(caption, rows);
-  const y = opts.y ?? 'failureRate';
-  const keys = ['variant', 'slots', 'regionPages'].filter((k) => hasField(rows, k));
+  const open = openChart(input, caption);
+  let rows = open.rows;
+  const y = opts.y === 'fastPathFailuresPerAllocation' ? RUN.fastPathFailuresPerAllocation : RUN.failureRate;
+  const keys = [LABEL.variant, LABEL.slots, LABEL.regionPages].filter((k) => hasField(rows, k));
   rows = pick(rows, [...keys, y]);
   if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, [y]);
   const yTitle =
-    y === 'failureRate'
+    y === RUN.failureRate
       ? 'Failed gets (% of gets, mean over runs)'
       : 'Fast-path failures (% of allocations, mean over runs)';
   const encoding: Spec = {
     x: {
-      field: 'regionPages',
+      field: LABEL.regionPages,
       type: 'quantitative',
       scale: { type: 'log', base: 2 },
       title: 'Region size R (pages, log scale)',
     },
     y: { field: 'percent', type: 'quantitative', aggregate: 'mean', title: yTitle },
     tooltip: [
-      { field: 'regionPages', type: 'quantitative', title: 'R (pages)' },
+      { field: LABEL.regionPages, type: 'quantitative', title: 'R (pages)' },
       { field: 'percent', type: 'quantitative', aggregate: 'mean', title: '%', format: '.2f' },
     ],
   };
-  if (keys.includes('slots')) encoding.color = { field: 'slots', type: 'ordinal', title: 'Slots per CPU' };
-  if (distinct(rows, 'variant').length > 1) encoding.column = { field: 'variant', type: 'nominal', title: 'Variant' };
-  return fitAxisTitles({
-    ...specHeader('Mermap get failure rate vs region size and slots', cap),
+  if (keys.includes(LABEL.slots)) encoding.color = { field: LABEL.slots, type: 'ordinal', title: 'Slots per CPU' };
+  if (distinct(rows, LABEL.variant).length > 1)
+    encoding.column = { field: LABEL.variant, type: 'nominal', title: 'Variant' };
+  return chartSpec('Mermap get failure rate vs region size and slots', open.caption, {
     data: { values: rows },
     transform: [{ calculate: `datum['${y}'] * 100`, as: 'percent' }],
     mark: { type: 'line', point: true },

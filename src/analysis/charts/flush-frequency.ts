@@ -1,15 +1,14 @@
+import { LABEL, RUN } from '../columns/index.js';
 import {
-  hasField,
-  meanBy,
-  MAX_POINTS,
-  pick,
-  resolveCaption,
-  rowsOf,
-  specHeader,
   type CaptionConfig,
   type ChartInput,
+  chartSpec,
+  hasField,
+  MAX_POINTS,
+  meanBy,
+  openChart,
+  pick,
   type Spec,
-  fitAxisTitles,
 } from './common.js';
 
 /**
@@ -27,29 +26,30 @@ export function flushFrequencyChart(
   caption?: string | CaptionConfig,
   opts: FlushFrequencyChartOptions = {},
 ): Spec {
-  let rows = rowsOf(input);
-  const cap = resolveCaption(caption, rows);
-  const cpuField = opts.cpuField ?? 'cpus';
-  const keys = ['variant', cpuField, 'regionPages'].filter((k) => hasField(rows, k));
-  rows = pick(rows, [...keys, 'flushesPer1000Gets', 'seed']);
-  if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, ['flushesPer1000Gets']);
+  const open = openChart(input, caption);
+  let rows = open.rows;
+  const cpuField = opts.cpuField === 'possibleCpus' ? LABEL.possibleCpus : LABEL.cpus;
+  const y = RUN.flushesPer1000Gets;
+  const keys = [LABEL.variant, cpuField, LABEL.regionPages].filter((k) => hasField(rows, k));
+  rows = pick(rows, [...keys, y, LABEL.seed]);
+  if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, [y]);
   const encoding: Spec = {
     x: {
-      field: 'regionPages',
+      field: LABEL.regionPages,
       type: 'quantitative',
       scale: { type: 'log', base: 2 },
       title: 'Region size R (pages, log scale)',
     },
     y: {
-      field: 'flushesPer1000Gets',
+      field: y,
       type: 'quantitative',
       aggregate: 'mean',
       title: 'Full flushes per 1,000 gets (mean over runs)',
     },
     tooltip: [
-      { field: 'regionPages', type: 'quantitative', title: 'R (pages)' },
+      { field: LABEL.regionPages, type: 'quantitative', title: 'R (pages)' },
       {
-        field: 'flushesPer1000Gets',
+        field: y,
         type: 'quantitative',
         aggregate: 'mean',
         title: 'flushes per 1,000 gets',
@@ -57,15 +57,14 @@ export function flushFrequencyChart(
       },
     ],
   };
-  if (keys.includes('variant')) encoding.color = { field: 'variant', type: 'nominal', title: 'Variant' };
+  if (keys.includes(LABEL.variant)) encoding.color = { field: LABEL.variant, type: 'nominal', title: 'Variant' };
   if (keys.includes(cpuField))
     encoding.column = {
       field: cpuField,
       type: 'ordinal',
-      title: cpuField === 'cpus' ? 'Online CPUs' : 'Possible CPUs',
+      title: cpuField === LABEL.cpus ? 'Online CPUs' : 'Possible CPUs',
     };
-  return fitAxisTitles({
-    ...specHeader('Mermap flush frequency vs region size', cap),
+  return chartSpec('Mermap flush frequency vs region size', open.caption, {
     data: { values: rows },
     mark: { type: 'line', point: true },
     encoding,

@@ -1,14 +1,5 @@
-import {
-  meanBy,
-  resolveCaption,
-  rowsOf,
-  specHeader,
-  type CaptionConfig,
-  type ChartInput,
-  type Row,
-  type Spec,
-  fitAxisTitles,
-} from './common.js';
+import { PAGE_TABLE, RUN } from '../columns/index.js';
+import { type CaptionConfig, type ChartInput, chartSpec, meanBy, openChart, type Row, type Spec } from './common.js';
 
 /**
  * Page-table memory of the mermap per mm vs possible CPUs: mermap_mm_prepare() builds the tables
@@ -17,16 +8,14 @@ import {
  * (possibleCpus or pageTablesPossibleCpus, regionPages, pageTablesBytesPerMm).
  */
 export function pageTableMemoryChart(input: ChartInput, caption?: string | CaptionConfig): Spec {
-  const src = rowsOf(input);
-  const cap = resolveCaption(caption, src);
-  const rows: Row[] = src.map((r) => ({
-    possibleCpus: (r.possibleCpus ?? r.pageTablesPossibleCpus) as number,
-    regionPages: (r.regionPages ?? r.pageTablesRegionPages) as number,
-    kib: ((r.pageTablesBytesPerMm as number) ?? 0) / 1024,
+  const open = openChart(input, caption);
+  const rows: Row[] = open.rows.map((r) => ({
+    possibleCpus: (r[PAGE_TABLE.possibleCpus] ?? r[RUN.pageTablesPossibleCpus]) as number,
+    regionPages: (r[PAGE_TABLE.regionPages] ?? r[RUN.pageTablesRegionPages]) as number,
+    kib: ((r[PAGE_TABLE.pageTablesBytesPerMm] ?? r[RUN.pageTablesBytesPerMm] ?? 0) as number) / 1024,
   }));
   const values = meanBy(rows, ['regionPages', 'possibleCpus'], ['kib']);
-  return fitAxisTitles({
-    ...specHeader('Mermap page-table memory per mm vs possible CPUs', cap),
+  return chartSpec('Mermap page-table memory per mm vs possible CPUs', open.caption, {
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {

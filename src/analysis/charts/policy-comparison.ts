@@ -1,14 +1,13 @@
+import { LABEL, RUN } from '../columns/index.js';
 import {
-  distinct,
-  meanBy,
-  MAX_POINTS,
-  resolveCaption,
-  rowsOf,
-  specHeader,
   type CaptionConfig,
   type ChartInput,
+  chartSpec,
+  distinct,
+  MAX_POINTS,
+  meanBy,
+  openChart,
   type Spec,
-  fitAxisTitles,
 } from './common.js';
 
 /** A panel of the comparison: the row field and its axis title (with unit). */
@@ -18,10 +17,10 @@ export interface PolicyMetric {
 }
 
 export const DEFAULT_POLICY_METRICS: readonly PolicyMetric[] = [
-  { field: 'flushesPer1000Gets', title: 'Full flushes per 1,000 gets' },
-  { field: 'invlpgsPer1000Gets', title: 'INVLPGs per 1,000 gets' },
-  { field: 'costPerGetCycles', title: 'TLB cost per get (cycles)' },
-  { field: 'exposureMeanNs', title: 'Mean stale exposure (ns)' },
+  { field: RUN.flushesPer1000Gets, title: 'Full flushes per 1,000 gets' },
+  { field: RUN.invlpgsPer1000Gets, title: 'INVLPGs per 1,000 gets' },
+  { field: RUN.costPerGetCycles, title: 'TLB cost per get (cycles)' },
+  { field: RUN.exposureMeanNs, title: 'Mean stale exposure (ns)' },
 ];
 
 export interface PolicyComparisonChartOptions {
@@ -40,19 +39,19 @@ export function policyComparisonChart(
   caption?: string | CaptionConfig,
   opts: PolicyComparisonChartOptions = {},
 ): Spec {
-  let rows = rowsOf(input);
-  const cap = resolveCaption(caption, rows);
+  const open = openChart(input, caption);
+  let rows = open.rows;
   const x =
-    opts.x ?? (distinct(rows, 'policy').length > 0 && distinct(rows, 'variant').length === 0 ? 'policy' : 'variant');
+    opts.x ??
+    (distinct(rows, 'policy').length > 0 && distinct(rows, LABEL.variant).length === 0 ? 'policy' : LABEL.variant);
   const metrics = opts.metrics ?? DEFAULT_POLICY_METRICS;
   const fields = metrics.map((m) => m.field);
   rows =
     rows.length > MAX_POINTS
       ? meanBy(rows, [x], fields)
       : rows.map((r) => Object.fromEntries([x, ...fields].map((f) => [f, r[f] ?? null])));
-  const xTitle = x === 'variant' ? 'Variant / policy' : x;
-  return fitAxisTitles({
-    ...specHeader('Mermap variants and alternative policies compared', cap),
+  const xTitle = x === LABEL.variant ? 'Variant / policy' : x;
+  return chartSpec('Mermap variants and alternative policies compared', open.caption, {
     data: { values: rows },
     hconcat: metrics.map((m) => ({
       mark: { type: 'bar' },

@@ -1,4 +1,4 @@
-import { resolveCaption, specHeader, type CaptionConfig, type Spec, fitAxisTitles } from './common.js';
+import { type CaptionConfig, chartSpec, resolveCaption, type Spec } from './common.js';
 
 /**
  * The recommended region size per possible-CPU count and variant (bars; a cross where no grid
@@ -14,8 +14,7 @@ export function recommendationChart(
     regionPages: r.regionPages ?? 0,
     meets: r.regionPages !== null ? 'yes' : 'no grid point meets the targets',
   }));
-  return fitAxisTitles({
-    ...specHeader('Smallest region meeting the fallback and flush-cost targets', resolveCaption(caption, rows)),
+  return chartSpec('Smallest region meeting the fallback and flush-cost targets', resolveCaption(caption, rows), {
     data: { values: rows },
     mark: { type: 'bar' },
     encoding: {

@@ -1,13 +1,12 @@
+import { TIMELINE } from '../columns/index.js';
 import {
-  MAX_POINTS,
-  resolveCaption,
-  rowsOf,
-  specHeader,
   type CaptionConfig,
   type ChartInput,
+  chartSpec,
+  MAX_POINTS,
+  openChart,
   type Row,
   type Spec,
-  fitAxisTitles,
 } from './common.js';
 
 export interface RegionTimelineChartOptions {
@@ -29,31 +28,32 @@ export function regionTimelineChart(
   caption?: string | CaptionConfig,
   opts: RegionTimelineChartOptions = {},
 ): Spec {
-  let rows = rowsOf(input);
-  const cap = resolveCaption(caption, rows);
+  const open = openChart(input, caption);
+  let rows = open.rows;
+  const { step, op, timeNs, page, pageEnd, state } = TIMELINE;
   const extra: string[] = [];
-  const steps = [...new Set(rows.map((r) => r.step as number))].sort((a, b) => a - b);
+  const steps = [...new Set(rows.map((r) => r[step] as number))].sort((a, b) => a - b);
   if (rows.length > MAX_POINTS) {
     // keep whole steps from the start until the limit
     let kept = 0;
     let last = -1;
     const counts = new Map<number, number>();
-    for (const r of rows) counts.set(r.step as number, (counts.get(r.step as number) ?? 0) + 1);
+    for (const r of rows) counts.set(r[step] as number, (counts.get(r[step] as number) ?? 0) + 1);
     for (const s of steps) {
       const c = counts.get(s) ?? 0;
       if (kept + c > MAX_POINTS) break;
       kept += c;
       last = s;
     }
-    rows = rows.filter((r) => (r.step as number) <= last);
+    rows = rows.filter((r) => (r[step] as number) <= last);
     extra.push(`(first ${steps.indexOf(last) + 1} of ${steps.length} steps shown)`);
   }
   const mode = opts.x ?? 'step';
   const xOf = (r: Row): number =>
-    mode === 'step' ? (r.step as number) : mode === 'op' ? (r.op as number) : (r.timeNs as number) / 1e6;
+    mode === 'step' ? (r[step] as number) : mode === 'op' ? (r[op] as number) : (r[timeNs] as number) / 1e6;
   // x of each step, and where its column ends: the next step's x (the last: + the median gap, or 1)
   const firstOfStep = new Map<number, number>();
-  for (const r of rows) if (!firstOfStep.has(r.step as number)) firstOfStep.set(r.step as number, xOf(r));
+  for (const r of rows) if (!firstOfStep.has(r[step] as number)) firstOfStep.set(r[step] as number, xOf(r));
   const order = [...firstOfStep.keys()].sort((a, b) => a - b);
   const gaps = order
     .slice(1)
@@ -68,56 +68,60 @@ export function regionTimelineChart(
     endOf.set(s, x1 > x0 ? x1 : x0 + lastGap);
   });
   const values = rows.map((r) => ({
-    x0: firstOfStep.get(r.step as number)!,
-    x1: endOf.get(r.step as number)!,
-    step: r.step,
-    op: r.op,
-    timeNs: r.timeNs,
-    page: r.page,
-    pageEnd: r.pageEnd,
-    state: r.state,
+    x0: firstOfStep.get(r[step] as number)!,
+    x1: endOf.get(r[step] as number)!,
+    step: r[step],
+    op: r[op],
+    timeNs: r[timeNs],
+    page: r[page],
+    pageEnd: r[pageEnd],
+    state: r[state],
   }));
-  const regionPages = rows.reduce((m, r) => Math.max(m, r.pageEnd as number), 0);
+  const regionPages = rows.reduce((m, r) => Math.max(m, r[pageEnd] as number), 0);
   const xTitle =
     mode === 'step'
       ? 'Step (events that touched this region)'
       : mode === 'op'
         ? 'Operation (event index)'
         : 'Simulated time (ms)';
-  return fitAxisTitles({
-    ...specHeader('Mermap region over time (the allocator diagram)', cap, extra),
-    data: { values },
-    mark: { type: 'rect', strokeWidth: 0 },
-    encoding: {
-      x: {
-        field: 'x0',
-        type: 'quantitative',
-        title: xTitle,
-        axis: mode === 'step' ? { tickMinStep: 1, format: 'd' } : {},
+  return chartSpec(
+    'Mermap region over time (the allocator diagram)',
+    open.caption,
+    {
+      data: { values },
+      mark: { type: 'rect', strokeWidth: 0 },
+      encoding: {
+        x: {
+          field: 'x0',
+          type: 'quantitative',
+          title: xTitle,
+          axis: mode === 'step' ? { tickMinStep: 1, format: 'd' } : {},
+        },
+        x2: { field: 'x1' },
+        y: {
+          field: 'page',
+          type: 'quantitative',
+          title: 'Page of the region (offset from the CPU base, pages)',
+          scale: { domain: [0, regionPages], nice: false },
+        },
+        y2: { field: 'pageEnd' },
+        color: {
+          field: 'state',
+          type: 'nominal',
+          title: 'Page state',
+          scale: { domain: [...REGION_STATE_DOMAIN], range: [...REGION_STATE_COLORS] },
+        },
+        tooltip: [
+          { field: 'step', type: 'quantitative', title: 'step' },
+          { field: 'op', type: 'quantitative', title: 'op' },
+          { field: 'page', type: 'quantitative', title: 'first page' },
+          { field: 'pageEnd', type: 'quantitative', title: 'end page (exclusive)' },
+          { field: 'state', type: 'nominal', title: 'state' },
+        ],
       },
-      x2: { field: 'x1' },
-      y: {
-        field: 'page',
-        type: 'quantitative',
-        title: 'Page of the region (offset from the CPU base, pages)',
-        scale: { domain: [0, regionPages], nice: false },
-      },
-      y2: { field: 'pageEnd' },
-      color: {
-        field: 'state',
-        type: 'nominal',
-        title: 'Page state',
-        scale: { domain: [...REGION_STATE_DOMAIN], range: [...REGION_STATE_COLORS] },
-      },
-      tooltip: [
-        { field: 'step', type: 'quantitative', title: 'step' },
-        { field: 'op', type: 'quantitative', title: 'op' },
-        { field: 'page', type: 'quantitative', title: 'first page' },
-        { field: 'pageEnd', type: 'quantitative', title: 'end page (exclusive)' },
-        { field: 'state', type: 'nominal', title: 'state' },
-      ],
+      width: Math.min(720, Math.max(240, order.length * 24)),
+      height: 260,
     },
-    width: Math.min(720, Math.max(240, order.length * 24)),
-    height: 260,
-  });
+    extra,
+  );
 }

@@ -1,14 +1,13 @@
+import { CPU, LABEL } from '../columns/index.js';
 import {
-  distinct,
-  meanBy,
-  resolveCaption,
-  rowsOf,
-  specHeader,
   type CaptionConfig,
   type ChartInput,
+  chartSpec,
+  distinct,
+  meanBy,
+  openChart,
   type Row,
   type Spec,
-  fitAxisTitles,
 } from './common.js';
 
 export interface TlbCollateralChartOptions {
@@ -18,10 +17,10 @@ export interface TlbCollateralChartOptions {
 
 /** Entry categories in stack order, the row field each comes from, and its legend name. */
 export const TLB_CATEGORY_FIELDS = [
-  ['tlbPerFlushMermap', 'mermap (the flush’s purpose)'],
-  ['tlbPerFlushGlobal', 'global kernel (collateral)'],
-  ['tlbPerFlushOtherPcid', 'other PCIDs (collateral)'],
-  ['tlbPerFlushUser', 'user / current PCID (collateral)'],
+  [CPU.tlbPerFlushMermap, 'mermap (the flush’s purpose)'],
+  [CPU.tlbPerFlushGlobal, 'global kernel (collateral)'],
+  [CPU.tlbPerFlushOtherPcid, 'other PCIDs (collateral)'],
+  [CPU.tlbPerFlushUser, 'user / current PCID (collateral)'],
 ] as const;
 
 /**
@@ -35,9 +34,8 @@ export function tlbCollateralChart(
   caption?: string | CaptionConfig,
   opts: TlbCollateralChartOptions = {},
 ): Spec {
-  const rows = rowsOf(input);
-  const cap = resolveCaption(caption, rows);
-  const x = opts.x ?? (distinct(rows, 'variant').length > 0 ? 'variant' : 'cpu');
+  const { rows, caption: cap } = openChart(input, caption);
+  const x = opts.x ?? (distinct(rows, LABEL.variant).length > 0 ? LABEL.variant : CPU.cpu);
   const fields = TLB_CATEGORY_FIELDS.map(([f]) => f);
   const means = meanBy(rows, [x], fields);
   const long: Row[] = [];
@@ -46,13 +44,13 @@ export function tlbCollateralChart(
       long.push({ [x]: m[x], category: name, order: i, entriesPerFlush: m[f] ?? 0 });
     });
   }
-  const xTitle = x === 'variant' ? 'Variant' : x === 'cpu' ? 'CPU' : x;
-  return fitAxisTitles({
-    ...specHeader('TLB entries discarded per full flush: mermap vs collateral', cap),
+  const xTitle = x === LABEL.variant ? 'Variant' : x === CPU.cpu ? 'CPU' : x;
+  const xType = x === CPU.cpu ? 'ordinal' : 'nominal';
+  return chartSpec('TLB entries discarded per full flush: mermap vs collateral', cap, {
     data: { values: long },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: x, type: x === 'cpu' ? 'ordinal' : 'nominal', title: xTitle },
+      x: { field: x, type: xType, title: xTitle },
       y: {
         field: 'entriesPerFlush',
         type: 'quantitative',
@@ -68,7 +66,7 @@ export function tlbCollateralChart(
       },
       order: { field: 'order', type: 'quantitative' },
       tooltip: [
-        { field: x, type: x === 'cpu' ? 'ordinal' : 'nominal', title: xTitle },
+        { field: x, type: xType, title: xTitle },
         { field: 'category', type: 'nominal', title: 'category' },
         { field: 'entriesPerFlush', type: 'quantitative', title: 'entries per flush', format: '.2f' },
       ],

@@ -1,15 +1,14 @@
+import { LABEL, RUN } from '../columns/index.js';
 import {
-  hasField,
-  meanBy,
-  MAX_POINTS,
-  pick,
-  resolveCaption,
-  rowsOf,
-  specHeader,
   type CaptionConfig,
   type ChartInput,
+  chartSpec,
+  hasField,
+  MAX_POINTS,
+  meanBy,
+  openChart,
+  pick,
   type Spec,
-  fitAxisTitles,
 } from './common.js';
 
 /**
@@ -19,14 +18,15 @@ import {
  * wastedVaMeanFraction, variant.
  */
 export function wastedVaByRegionChart(input: ChartInput, caption?: string | CaptionConfig): Spec {
-  let rows = rowsOf(input);
-  const cap = resolveCaption(caption, rows);
-  const keys = ['variant', 'regionPages'].filter((k) => hasField(rows, k));
-  rows = pick(rows, [...keys, 'wastedVaMeanFraction', 'wastedVaPeakFraction']);
-  if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, ['wastedVaMeanFraction', 'wastedVaPeakFraction']);
+  const open = openChart(input, caption);
+  let rows = open.rows;
+  const keys = [LABEL.variant, LABEL.regionPages].filter((k) => hasField(rows, k));
+  const fields = [RUN.wastedVaMeanFraction, RUN.wastedVaPeakFraction];
+  rows = pick(rows, [...keys, ...fields]);
+  if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, fields);
   const encoding: Spec = {
     x: {
-      field: 'regionPages',
+      field: LABEL.regionPages,
       type: 'quantitative',
       scale: { type: 'log', base: 2 },
       title: 'Region size R (pages, log scale)',
@@ -38,15 +38,14 @@ export function wastedVaByRegionChart(input: ChartInput, caption?: string | Capt
       title: 'Wasted VA (% of the region, time-weighted mean)',
     },
     tooltip: [
-      { field: 'regionPages', type: 'quantitative', title: 'R (pages)' },
+      { field: LABEL.regionPages, type: 'quantitative', title: 'R (pages)' },
       { field: 'percent', type: 'quantitative', aggregate: 'mean', title: 'wasted %', format: '.1f' },
     ],
   };
-  if (keys.includes('variant')) encoding.color = { field: 'variant', type: 'nominal', title: 'Variant' };
-  return fitAxisTitles({
-    ...specHeader('Mermap wasted VA vs region size', cap),
+  if (keys.includes(LABEL.variant)) encoding.color = { field: LABEL.variant, type: 'nominal', title: 'Variant' };
+  return chartSpec('Mermap wasted VA vs region size', open.caption, {
     data: { values: rows },
-    transform: [{ calculate: "datum['wastedVaMeanFraction'] * 100", as: 'percent' }],
+    transform: [{ calculate: `datum['${RUN.wastedVaMeanFraction}'] * 100`, as: 'percent' }],
     mark: { type: 'line', point: true },
     encoding,
     width: 320,

@@ -1,16 +1,15 @@
+import { LABEL, SERIES } from '../columns/index.js';
 import {
   binMean,
+  type CaptionConfig,
+  type ChartInput,
+  chartSpec,
   distinct,
   hasField,
   MAX_POINTS,
+  openChart,
   pick,
-  resolveCaption,
-  rowsOf,
-  specHeader,
-  type CaptionConfig,
-  type ChartInput,
   type Spec,
-  fitAxisTitles,
 } from './common.js';
 
 export interface WastedVaChartOptions {
@@ -30,12 +29,12 @@ export function wastedVaChart(
   caption?: string | CaptionConfig,
   opts: WastedVaChartOptions = {},
 ): Spec {
-  let rows = rowsOf(input);
-  const cap = resolveCaption(caption, rows);
-  const y = opts.y ?? 'wastedMeanFraction';
-  const byTime = rows.some((r) => typeof r.timeMs === 'number' && (r.timeMs as number) > 0);
-  const x = byTime ? 'timeMs' : 'op';
-  const series = opts.series ?? (distinct(rows, 'variant').length > 1 ? 'variant' : null);
+  const open = openChart(input, caption);
+  let rows = open.rows;
+  const y = SERIES[opts.y ?? 'wastedMeanFraction'];
+  const byTime = rows.some((r) => typeof r[SERIES.timeMs] === 'number' && (r[SERIES.timeMs] as number) > 0);
+  const x = byTime ? SERIES.timeMs : SERIES.op;
+  const series = opts.series ?? (distinct(rows, LABEL.variant).length > 1 ? LABEL.variant : null);
   rows = pick(rows, [x, y, ...(series !== null && hasField(rows, series) ? [series] : [])]);
   const extra: string[] = [];
   if (rows.length > MAX_POINTS) {
@@ -43,11 +42,13 @@ export function wastedVaChart(
     extra.push('(averaged into 1,000 time bins per series)');
   }
   const yTitle =
-    y === 'pinnedFraction' ? 'Pinned VA (share of region R)' : 'Wasted VA (share of region R: flush-pending + pinned)';
+    y === SERIES.pinnedFraction
+      ? 'Pinned VA (share of region R)'
+      : 'Wasted VA (share of region R: flush-pending + pinned)';
   const encoding: Spec = {
     x: byTime
-      ? { field: 'timeMs', type: 'quantitative', title: 'Simulated time (ms)' }
-      : { field: 'op', type: 'quantitative', title: 'Operation (event index)' },
+      ? { field: x, type: 'quantitative', title: 'Simulated time (ms)' }
+      : { field: x, type: 'quantitative', title: 'Operation (event index)' },
     y: { field: y, type: 'quantitative', title: yTitle, axis: { format: '%' }, scale: { domain: [0, 1] } },
     tooltip: [
       { field: x, type: 'quantitative', title: byTime ? 'time (ms)' : 'op', format: byTime ? '.3f' : 'd' },
@@ -55,13 +56,17 @@ export function wastedVaChart(
     ],
   };
   if (series !== null)
-    encoding.color = { field: series, type: 'nominal', title: series === 'variant' ? 'Variant' : series };
-  return fitAxisTitles({
-    ...specHeader('Wasted mermap VA over time', cap, extra),
-    data: { values: rows },
-    mark: { type: 'line', interpolate: 'step-after' },
-    encoding,
-    width: 520,
-    height: 240,
-  });
+    encoding.color = { field: series, type: 'nominal', title: series === LABEL.variant ? 'Variant' : series };
+  return chartSpec(
+    'Wasted mermap VA over time',
+    open.caption,
+    {
+      data: { values: rows },
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding,
+      width: 520,
+      height: 240,
+    },
+    extra,
+  );
 }

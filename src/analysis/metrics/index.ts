@@ -1,5 +1,7 @@
 /** Streaming collectors: one per metric family, composed by RunMetrics. */
 export * from './run-metrics.js';
+export * from './summary.js';
+export { MachineBaseline } from './baseline.js';
 export * from './histogram.js';
 export * from './wasted-va.js';
 export * from './time-series.js';

@@ -1,0 +1,102 @@
+/**
+ * The column vocabulary: every column name the tables, sweep results and charts use, with its
+ * unit, kind (int / float / string) and meaning. Everything else derives from here: the label
+ * and reserved-column lists, the chart field names (through ColumnSet.fields), and the tables
+ * of docs/metrics.md (`npm run docs`; test/analysis/columns.test.ts fails when they are stale).
+ *
+ * Output names are made in one place (column.ts: outputName, of a key from joinName for the
+ * summary's nested fields); a column's unit
+ * and kind travel with it, so a renamed, re-typed or annotated column is a one-place change.
+ */
+import { ColumnSet } from './column.js';
+import { SUMMARY_COLUMN_LIST } from './summary.js';
+import {
+  CPU_DEFS,
+  LABEL_DEFS,
+  MM_DEFS,
+  PAGE_TABLE_DEFS,
+  REGION_TIMELINE_DEFS,
+  REPORT_DEFS,
+  SWEEP_LEAD_DEFS,
+  SWEEP_PROVENANCE_DEFS,
+  TIME_SERIES_DERIVED_DEFS,
+  TIME_SERIES_SAMPLED_DEFS,
+} from './tables.js';
+
+export * from './column.js';
+
+/** Run label columns, in the order tables write them (RunLabel, tables.ts). */
+export const LABEL_SET = ColumnSet.of(LABEL_DEFS);
+/** Every RunSummary field flattened (summaryToRow order). */
+export const SUMMARY_SET = new ColumnSet(SUMMARY_COLUMN_LIST);
+
+/**
+ * One row per run (summaryToRow): the label columns, then the summary columns. A summary column
+ * that has a label's name (cost.model -> costModel) fills the label's place.
+ */
+export const RUN_SET = new ColumnSet([
+  ...LABEL_SET.columns,
+  ...SUMMARY_COLUMN_LIST.filter((c) => !LABEL_SET.hasKey(c.key)),
+]);
+
+/** Sweep results: lead columns, then the grid paths, then provenance, then the run's row. */
+export const SWEEP_LEAD_SET = ColumnSet.of(SWEEP_LEAD_DEFS);
+export const SWEEP_PROVENANCE_SET = ColumnSet.of(SWEEP_PROVENANCE_DEFS);
+/** Columns the sweep store owns: a run's row and a grid path must not use these names. */
+export const SWEEP_RESERVED_NAMES: readonly string[] = [...SWEEP_LEAD_SET.names, ...SWEEP_PROVENANCE_SET.names];
+
+/** The sweep results' own columns, for the results table (sweep/results.ts). */
+export const SWEEP = { ...SWEEP_LEAD_SET.field, ...SWEEP_PROVENANCE_SET.field };
+
+export const REPORT_SET = ColumnSet.of(REPORT_DEFS);
+export const CPU_SET = ColumnSet.of(CPU_DEFS);
+export const MM_SET = ColumnSet.of(MM_DEFS);
+/** The time-series columns the collector samples (its buffer's layout), then the derived ones. */
+export const TIME_SERIES_SAMPLED_SET = ColumnSet.of(TIME_SERIES_SAMPLED_DEFS);
+export const TIME_SERIES_SET = ColumnSet.of([...TIME_SERIES_SAMPLED_DEFS, ...TIME_SERIES_DERIVED_DEFS]);
+export const REGION_TIMELINE_SET = ColumnSet.of(REGION_TIMELINE_DEFS);
+export const PAGE_TABLE_SET = ColumnSet.of(PAGE_TABLE_DEFS);
+
+/** The label columns by key (charts caption and group by them). */
+export const LABEL = LABEL_SET.field;
+
+/** Run-row columns the charts and reports select. */
+export const RUN = RUN_SET.fields([
+  'failureRate',
+  'fastPathFailuresPerAllocation',
+  'flushesPer1000Gets',
+  'invlpgsPer1000Gets',
+  'costPerGetCycles',
+  'costOverheadFraction',
+  'exposureMeanNs',
+  'wastedVaMeanFraction',
+  'wastedVaPeakFraction',
+  'pageTablesBytesPerMm',
+  'pageTablesPossibleCpus',
+  'pageTablesRegionPages',
+]);
+
+/** Per-CPU row columns by key. */
+export const CPU = CPU_SET.field;
+
+/** Time-series columns by key. */
+export const SERIES = TIME_SERIES_SET.field;
+
+/** Region-timeline columns. */
+export const TIMELINE = REGION_TIMELINE_SET.field;
+
+/** Page-table row columns by key. */
+export const PAGE_TABLE = PAGE_TABLE_SET.field;
+
+/** Every table of the vocabulary, by the title docs/metrics.md gives it. */
+export const VOCABULARY: Readonly<Record<string, ColumnSet>> = {
+  report: REPORT_SET,
+  summary: SUMMARY_SET,
+  labels: LABEL_SET,
+  sweep: new ColumnSet([...SWEEP_LEAD_SET.columns, ...SWEEP_PROVENANCE_SET.columns]),
+  cpu: CPU_SET,
+  mm: MM_SET,
+  'time-series': TIME_SERIES_SET,
+  'region-timeline': REGION_TIMELINE_SET,
+  'page-tables': PAGE_TABLE_SET,
+};

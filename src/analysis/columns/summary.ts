@@ -1,0 +1,246 @@
+/**
+ * The run columns: every RunSummary field with its unit, kind and meaning, in the order
+ * summaryToRow() writes them. The shape is checked against RunSummary by the compiler, so a
+ * summary field cannot be added, renamed or dropped without this table following.
+ */
+import { VIOLATION_KINDS } from '../../core/checker.js';
+import { REASON_NAMES } from '../../core/mermap/reasons.js';
+import type { RunSummary } from '../metrics/summary.js';
+import { type Column, type ColumnKind, columnKeyOfPath, outputName } from './column.js';
+
+type Leaf = readonly [unit: string, kind: ColumnKind, description: string];
+
+/** A Record<string, number> field: one column per key. */
+interface PerKey {
+  readonly keys: readonly string[];
+  readonly unit: string;
+  readonly kind: ColumnKind;
+  readonly describe: (key: string) => string;
+}
+
+type DocsOf<T> = {
+  readonly [K in keyof T]-?: T[K] extends number | string ? Leaf : string extends keyof T[K] ? PerKey : DocsOf<T[K]>;
+};
+
+const RATIO = 'fraction';
+const FRAC_R = 'fraction of R';
+
+const SUMMARY_DOCS: DocsOf<RunSummary> = {
+  events: ['events', 'int', '`tick()` calls: events the driver applied'],
+  ops: ['ops', 'int', "op span: `finish()`'s op − the op at construction"],
+  simulatedSeconds: ['s', 'float', '(end ns − start ns) / 1e9'],
+  gets: ['gets', 'int', 'get calls (successful, failed, reserved)'],
+  getsOk: ['gets', 'int', 'successful gets'],
+  reservedGets: ['gets', 'int', 'reserved gets (successful)'],
+  puts: ['puts', 'int', 'successful puts'],
+  getFailures: ['gets', 'int', "failed gets (every reason except `not_in_use`, which is a put's)"],
+  failureRate: [RATIO, 'float', 'getFailures / gets'],
+  allocations: [
+    'requests',
+    'int',
+    '`noteAllocation()` calls (the driver: one per GET event, i.e. per allocation that is zeroed)',
+  ],
+  workCycles: ['cycles', 'float', '`noteWork()` total (zeroing): the useful work the cost is compared with'],
+  flushes: ['flushes', 'int', 'full flushes on online CPUs (see Conventions)'],
+  allocatorFlushes: [
+    'flushes',
+    'int',
+    "flushes the allocators asked for: the sum of `MermapAllocator.flushes`, KUnit's `tlb_flushes`",
+  ],
+  invlpgs: ['INVLPGs', 'int', "INVLPGs on online CPUs (the allocator's, shootdowns' and the remote ones)"],
+  flushesPer1000Gets: ['flushes / 1,000 gets', 'float', '1000 · flushes / gets'],
+  invlpgsPer1000Gets: ['INVLPGs / 1,000 gets', 'float', '1000 · invlpgs / gets'],
+  flushesPerSecond: ['flushes / s', 'float', 'flushes / simulatedSeconds'],
+  getsBetweenFlushes: {
+    count: ['intervals', 'int', 'recorded intervals (= flushes)'],
+    mean: ['gets', 'float', 'mean gets between flushes (histogram above)'],
+    p50: ['gets', 'float', 'median gets between flushes (nearest rank, histogram resolution)'],
+    p99: ['gets', 'float', '99th percentile of gets between flushes (nearest rank, histogram resolution)'],
+    min: ['gets', 'int', 'fewest gets between flushes'],
+    max: ['gets', 'int', 'most gets between flushes'],
+  },
+  failures: {
+    keys: REASON_NAMES.slice(1),
+    unit: 'gets',
+    kind: 'int',
+    describe: (r) =>
+      r === 'not_in_use'
+        ? 'failures with reason `not_in_use`: a put of a slot not in use (src/core/mermap/reasons.ts)'
+        : `failures with reason \`${r}\` (src/core/mermap/reasons.ts)`,
+  },
+  fastPathFailures: [
+    'allocations',
+    'int',
+    'fast-path (normal) gets that failed and fell back (`noteFallback()` calls)',
+  ],
+  fallbackPages: ['pages', 'int', 'reserved single-page maps the fallbacks cost'],
+  fastPathFailuresPerAllocation: [RATIO, 'float', 'fastPathFailures / allocations'],
+  wastedVa: {
+    meanFraction: [FRAC_R, 'float', 'time- (or op-) weighted wasted fraction, mean over active regions'],
+    peakFraction: [FRAC_R, 'float', 'largest wasted fraction any region reached'],
+    meanReclaimableFraction: [FRAC_R, 'float', 'the part of meanFraction a wrap flush would recover'],
+    meanPinnedFraction: [FRAC_R, 'float', 'the part of meanFraction pinned below live allocations'],
+    meanLiveFraction: [FRAC_R, 'float', 'mean share held by live allocations'],
+    weighting: ["`'time'` / `'ops'`", 'string', 'which integral the means use'],
+    activeRegions: ['regions', 'int', '(mm, CPU) regions with at least one get'],
+    regionPages: ['pages', 'int', 'R'],
+  },
+  failureStates: {
+    count: ['gets', 'int', 'failed gets whose region was read (all failed gets on online CPUs)'],
+    meanLive: ['pages', 'float', 'mean live pages of the failing region just after the failure'],
+    meanPending: ['pages', 'float', 'mean reclaimable flush-pending pages of the failing region'],
+    meanPinned: ['pages', 'float', 'mean pinned pages of the failing region'],
+    meanFree: ['pages', 'float', 'mean free pages of the failing region (the four means sum to R)'],
+    meanRequestPages: ['pages', 'float', 'mean size of the failed requests'],
+  },
+  tlb: {
+    hits: ['lookups', 'int', 'TLB hits (either level)'],
+    l1Hits: ['lookups', 'int', 'TLB hits in L1'],
+    stlbHits: ['lookups', 'int', 'TLB hits in the STLB'],
+    misses: ['lookups', 'int', 'misses in both levels'],
+    walks: ['walks', 'int', 'page walks (`Machine.pageWalks`: one per miss, plus faulting walks)'],
+    fills: ['fills', 'int', 'translations inserted after a walk'],
+    evictions: ['copies', 'int', 'valid copies replaced to make room'],
+    missRate: [RATIO, 'float', 'misses / (hits + misses)'],
+    fullFlushes: ['flushes', 'int', 'full flushes the TLBs executed (FLUSH_ALL + INVPCID single), online CPUs'],
+    discarded: {
+      mermap: ['translations', 'int', "discarded by full flushes: mermap entries (the flush's purpose)"],
+      global: ['translations', 'int', 'collateral: global kernel entries (kernel text, direct map)'],
+      otherPcid: ['translations', 'int', 'collateral: non-global entries of other PCIDs (other mms)'],
+      user: [
+        'translations',
+        'int',
+        'collateral: non-global entries of the current PCID outside the mermap (user pages)',
+      ],
+    },
+    discardedPerFlush: ['translations / flush', 'float', 'all four / fullFlushes'],
+    perFlush: {
+      mermap: ['translations / flush', 'float', 'mermap entries discarded / fullFlushes'],
+      global: ['translations / flush', 'float', 'global kernel entries discarded / fullFlushes'],
+      otherPcid: ['translations / flush', 'float', "other PCIDs' entries discarded / fullFlushes"],
+      user: ['translations / flush', 'float', 'user entries discarded / fullFlushes'],
+    },
+    collateralPerFlush: ['translations / flush', 'float', '(global + otherPcid + user) / fullFlushes'],
+    invlpgDiscarded: ['translations', 'int', 'discarded by INVLPGs'],
+    cr3Discarded: ['translations', 'int', 'discarded by flushing CR3 writes (PCID off)'],
+    refillsAfterFlush: [
+      'walks',
+      'int',
+      'fills of a non-mermap translation a full flush had discarded: the refill misses attributable to flushes',
+    ],
+    refillsPerFlush: ['walks / flush', 'float', 'refillsAfterFlush / fullFlushes'],
+  },
+  cost: {
+    model: ['name', 'string', 'cost-model preset (src/analysis/cost-models.ts; each cites its source)'],
+    source: ['text', 'string', "where the preset's numbers come from"],
+    params: {
+      invlpgCycles: ['cycles', 'float', 'cost of one INVLPG used (overrides included)'],
+      flushAllCycles: ['cycles', 'float', 'cost of one `__flush_tlb_all()` used'],
+      cr3Cycles: ['cycles', 'float', 'cost of one flushing CR3 write used'],
+      invpcidCycles: ['cycles', 'float', 'cost of one INVPCID single-context flush used'],
+      walkCycles: ['cycles', 'float', 'cost of one page walk and fill used'],
+      shootdownBaseCycles: ['cycles', 'float', "initiator's fixed cost of one shootdown used"],
+      ipiCycles: ['cycles', 'float', 'cost per IPI receiver used'],
+      cpuGhz: ['GHz', 'float', 'clock used to turn cycles into time'],
+      flushCeilingPages: ['pages', 'int', '`tlb_single_page_flush_ceiling` used'],
+    },
+    refillWalks: ['walks', 'int', 'walks charged: `tlb.refillsAfterFlush`'],
+    flushCycles: [
+      'cycles',
+      'float',
+      'FLUSH_ALL × flushAllCycles + flushing CR3 writes × cr3Cycles + INVPCID single × invpcidCycles',
+    ],
+    invlpgCycles: ['cycles', 'float', 'INVLPGs × invlpgCycles'],
+    walkCycles: ['cycles', 'float', 'refillWalks × walkCycles'],
+    shootdownCycles: ['cycles', 'float', 'shootdowns × shootdownBaseCycles + IPIs × ipiCycles'],
+    totalCycles: ['cycles', 'float', 'the four above'],
+    perGetCycles: ['cycles / get', 'float', 'totalCycles / gets'],
+    overheadFraction: [RATIO, 'float', 'totalCycles / (totalCycles + workCycles); 1 without work'],
+    totalNs: ['ns', 'float', 'totalCycles / cpuGhz'],
+  },
+  pageTables: {
+    bytesPerMm: [
+      'bytes',
+      'int',
+      'page-table memory `mermap_mm_prepare()` added to one mm, as measured on the first prepared mm (else the closed form)',
+    ],
+    tablePagesPerMm: ['pages', 'int', 'the same in 4 KiB table pages'],
+    pteTables: ['pages', 'int', 'PTE tables (closed form, src/core/paging/cost.ts)'],
+    pmdTables: ['pages', 'int', 'PMD tables (closed form)'],
+    pudTables: ['pages', 'int', 'PUD tables (closed form)'],
+    p4dTables: ['pages', 'int', 'P4D tables (closed form)'],
+    setupPteWrites: ['PTEs', 'int', 'PTEs one prepare writes: possibleCpus × R'],
+    possibleCpus: ['CPUs', 'int', 'possible CPUs the cost depends on'],
+    regionPages: ['pages', 'int', 'R the cost depends on'],
+    pagingLevels: ['levels', 'int', 'paging levels the cost depends on'],
+    preparedMms: ['mms', 'int', 'mms whose mermap was prepared'],
+    totalBytes: ['bytes', 'int', 'the sum over prepared mms'],
+  },
+  exposure: {
+    staleDropped: ['translations', 'int', 'stale translations that left a TLB during the run'],
+    meanOps: ['ops', 'float', 'mean time they stayed cached after the put'],
+    maxOps: ['ops', 'int', 'longest time one stayed cached after the put'],
+    meanNs: ['ns', 'float', 'mean time they stayed cached, in simulated time'],
+    maxNs: ['ns', 'float', 'longest time one stayed cached, in simulated time'],
+    staleLive: ['translations', 'int', 'stale translations still cached at the end'],
+    staleHits: ['lookups', 'int', 'TLB hits on a stale translation'],
+  },
+  violations: {
+    keys: VIOLATION_KINDS,
+    unit: 'reports',
+    kind: 'int',
+    describe: (k) => `checker violations of kind \`${k}\` (src/core/checker.ts)`,
+  },
+  violationsTotal: ['reports', 'int', 'the sum of the violations'],
+  machine: {
+    accesses: ['accesses', 'int', '`Machine.access()` calls'],
+    pageWalks: ['walks', 'int', 'page walks'],
+    walkReads: ['reads', 'int', 'table entries the page walks read'],
+    pageFaults: ['faults', 'int', 'demand-mapped user/kernel pages'],
+    mermapFaults: ['faults', 'int', 'accesses to a not-present mermap page'],
+    cr3Writes: ['writes', 'int', 'CR3 writes (mm switches)'],
+    cr3Flushes: [
+      'writes',
+      'int',
+      "CR3 writes that flushed: one of the CPU's 6 dynamic ASIDs (TLB_NR_DYN_ASIDS) reused for another mm, or PCID off",
+    ],
+    migrations: ['migrations', 'int', 'task migrations done'],
+    migrationsRefused: ['migrations', 'int', 'task migrations refused (migrate-disabled)'],
+    shootdowns: ['count', 'int', '`flush_tlb_kernel_range()` calls'],
+    ipis: ['count', 'int', 'IPIs sent'],
+    remoteInvlpgs: ['count', 'int', 'INVLPGs on other CPUs'],
+    pteWrites: ['PTEs', 'int', 'PTEs written by get/put'],
+    ptesSkipped: ['PTEs', 'int', 'PTEs `apply_to_existing_page_range()` skipped'],
+  },
+};
+
+function isLeaf(v: unknown): v is Leaf {
+  return Array.isArray(v);
+}
+
+function isPerKey(v: unknown): v is PerKey {
+  return typeof v === 'object' && v !== null && 'keys' in v && 'describe' in v;
+}
+
+function flatten(docs: object, prefix: string, out: Column[]): Column[] {
+  for (const [key, v] of Object.entries(docs)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    if (isLeaf(v)) {
+      const [unit, kind, description] = v;
+      const key = columnKeyOfPath(path);
+      out.push({ key, name: outputName(key), unit, kind, description, path });
+    } else if (isPerKey(v)) {
+      for (const k of v.keys) {
+        const p = `${path}.${k}`;
+        const key = columnKeyOfPath(p);
+        out.push({ key, name: outputName(key), unit: v.unit, kind: v.kind, description: v.describe(k), path: p });
+      }
+    } else {
+      flatten(v, path, out);
+    }
+  }
+  return out;
+}
+
+/** Every RunSummary field as a column, in summaryToRow() order. */
+export const SUMMARY_COLUMN_LIST: readonly Column[] = flatten(SUMMARY_DOCS, '', []);
