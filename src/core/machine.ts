@@ -1,12 +1,13 @@
 import { allocatorInfo, allocatorNames } from './allocators.js';
 import {
   Checker,
+  lockSite,
   MmStamps,
-  V_LOCK_IN_ATOMIC,
   V_MIGRATE_DISABLE_LEAK,
   V_OUT_OF_REGION,
   V_REUSE_WITHOUT_FLUSH,
   V_STALE_TLB_AFTER_FREE,
+  V_STALE_TLB_HIT,
 } from './checker.js';
 import type { AllocatorOptions, FlushHost, MermapAllocator } from './mermap/allocator.js';
 import { REASON_COUNT, R_PTE_WRITE } from './mermap/reasons.js';
@@ -19,7 +20,7 @@ import {
 } from './paging/geometry.js';
 import { mermapPrepareCostClosedForm } from './paging/cost.js';
 import { PageTable } from './paging/page-table.js';
-import { mkPte, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
+import { mkPte, ptePfn, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
 import {
   FLUSH_ALL,
   FLUSH_CR3,
@@ -63,6 +64,11 @@ export interface MachineConfig {
   pcid?: boolean;
   /** the checker (default on) */
   checker?: boolean;
+  /**
+   * A PREEMPT_RT kernel (default false): the PTE spinlock sleeps, so the checker reports
+   * lock_in_atomic (facts §8.2), once per call site.
+   */
+  preemptRt?: boolean;
 }
 
 export interface MachineObserver {
@@ -114,6 +120,8 @@ interface MmRec {
   preparePteWrites: number;
   /** 1 once a CPU's region has its tables and unmapped PTEs in `pt` (see mermapMmPrepare) */
   regionReady: Uint8Array;
+  /** 1 for a handle taken by a reserved get (made on the mm's first reserved get) */
+  reservedHandle: Uint8Array | null;
 }
 
 /** user half: below 2^47 (4-level) or 2^56 (5-level), in pages */
@@ -133,8 +141,11 @@ export class Machine {
   readonly pcidEnabled: boolean;
   observer: MachineObserver | null = null;
   private readonly observers: MachineObserver[] = [];
-  /** Fault injection: return true to make this get's PTE write fail (§8.3). */
-  pteWriteFault: ((task: number) => boolean) | null = null;
+  /**
+   * Fault injection (§8.3): make this get's PTE write fail. true: at the middle page of the range
+   * (floor(pages / 2) PTEs written before it); a number k: after k PTEs. false: no failure.
+   */
+  pteWriteFault: ((task: number, pages: number) => boolean | number) | null = null;
 
   // --- counters (plain numbers; see docs/metrics.md) ---
   gets = 0;
@@ -197,7 +208,7 @@ export class Machine {
     this.tlbConfig = resolveTlbConfig(cfg.tlb ?? 'golden-cove');
     this.pcidEnabled = cfg.pcid ?? true;
     this.checking = cfg.checker ?? true;
-    this.checker = new Checker(this.geometry, this.checking);
+    this.checker = new Checker(this.geometry, this.checking, cfg.preemptRt ?? false);
     this.kernelPt = new PageTable(levels);
     this.userTop = userTopVpn(levels);
     this.tlbs = [];
@@ -248,6 +259,7 @@ export class Machine {
       prepareBytes: 0,
       preparePteWrites: 0,
       regionReady: new Uint8Array(this.possibleCpus),
+      reservedHandle: null,
     };
     rec.alloc.prepared = false;
     this.mms.push(rec);
@@ -436,19 +448,10 @@ export class Machine {
     this.migrateDepth[task]++;
     const base = alloc.lastBase;
     const n = alloc.lastPages;
+    if (reserved) this.markReserved(rec, h);
     if (this.checking) {
-      if (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0)) {
-        this.checker.report(
-          V_LOCK_IN_ATOMIC,
-          this.clock.op,
-          cpu,
-          mm,
-          task,
-          base,
-          -1,
-          'PTE lock taken in mermap get with preemption or IRQs off',
-        );
-      }
+      if (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))
+        this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, mm, task, base);
       const cpuBase = cpuBaseVpn(this.geometry, cpu);
       if (base < cpuBase || base + n > cpuBase + this.geometry.regionPages) {
         this.checker.report(
@@ -459,14 +462,30 @@ export class Machine {
           task,
           base,
           -1,
-          this.checker.keeping
+          this.checker.keeping(V_OUT_OF_REGION)
             ? `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages`
             : '',
         );
       }
     }
-    if (this.pteWriteFault?.(task)) {
-      // apply_to_existing_page_range() failed: the slot is freed, migrate_enable() is forgotten
+    const fault = this.pteWriteFault === null ? false : this.pteWriteFault(task, n);
+    // apply_to_page_range() stops at a failing PTE: the ones before it stay written
+    const written = fault === false ? n : fault === true ? Math.floor(n / 2) : Math.max(0, Math.min(n, fault));
+    const reused = this.mapRange(rec, cpu, base, written, pfn, prot);
+    if (reused >= 0) {
+      this.checker.report(
+        V_REUSE_WITHOUT_FLUSH,
+        this.clock.op,
+        cpu,
+        mm,
+        task,
+        reused,
+        -1,
+        'page mapped again before its CPU flushed the old translation',
+      );
+    }
+    if (fault !== false) {
+      // the slot is freed, migrate_enable() is forgotten, the PTEs written so far stay present
       alloc.abortGet(h);
       this.failures[R_PTE_WRITE]++;
       if (this.checking) {
@@ -478,8 +497,8 @@ export class Machine {
           task,
           base,
           -1,
-          this.checker.keeping
-            ? `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write`
+          this.checker.keeping(V_MIGRATE_DISABLE_LEAK)
+            ? `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write; ${written} of ${n} PTEs left present with no owner`
             : '',
         );
       }
@@ -487,12 +506,26 @@ export class Machine {
         this.observer.onGetFail(cpu, mm, task, R_PTE_WRITE, pages, reserved);
       return -R_PTE_WRITE;
     }
-    this.ensureRegions(rec, base, n);
+    this.liveAllocs[task]++;
+    this.getsOk++;
+    if (this.observer !== null && this.observer.onGet !== undefined)
+      this.observer.onGet(cpu, mm, task, h, base, n, reserved);
+    return h;
+  }
+
+  /**
+   * Write the first `pages` PTEs of [base, ...) to pfn.. with prot, as the allocator's
+   * apply_to_*_page_range() does. Returns the first page the checker found a reuse without
+   * flush on, or -1.
+   */
+  private mapRange(rec: MmRec, cpu: number, base: number, pages: number, pfn: number, prot: number): number {
+    if (pages === 0) return -1;
+    this.ensureRegions(rec, base, pages);
     const pt = rec.pt;
-    const existingOnly = alloc.writesExistingOnly;
+    const existingOnly = rec.alloc.writesExistingOnly;
     let reused = -1;
     let idx = -1;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < pages; i++) {
       const vpn = base + i;
       // consecutive PTEs of one PTE table are consecutive in pt.ptes: walk only at table starts
       idx = idx >= 0 && vpn % 512 !== 0 ? idx + 1 : pt.pteIndex(vpn);
@@ -511,23 +544,19 @@ export class Machine {
       pt.ptes[idx] = mkPte(pfn + i, prot);
       this.pteWrites++;
     }
-    if (reused >= 0) {
-      this.checker.report(
-        V_REUSE_WITHOUT_FLUSH,
-        this.clock.op,
-        cpu,
-        mm,
-        task,
-        reused,
-        -1,
-        'page mapped again before its CPU flushed the old translation',
-      );
+    return reused;
+  }
+
+  /** Remember that handle h of this mm came from a reserved get (for the put's call site). */
+  private markReserved(rec: MmRec, h: number): void {
+    let a = rec.reservedHandle;
+    if (a === null || h >= a.length) {
+      const grown = new Uint8Array(Math.max(h + 1, this.possibleCpus * rec.alloc.slotsPerCpu));
+      if (a !== null) grown.set(a);
+      a = grown;
+      rec.reservedHandle = a;
     }
-    this.liveAllocs[task]++;
-    this.getsOk++;
-    if (this.observer !== null && this.observer.onGet !== undefined)
-      this.observer.onGet(cpu, mm, task, h, base, n, reserved);
-    return h;
+    a[h] = 1;
   }
 
   /** __mermap_put(): rewrite the range's PTEs to the unmapped value, free the slot, migrate_enable(). */
@@ -545,22 +574,17 @@ export class Machine {
     const cpu = alloc.handleCpu(handle);
     const base = alloc.lastBase;
     const n = alloc.lastPages;
-    if (this.checking && alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0)) {
-      this.checker.report(
-        V_LOCK_IN_ATOMIC,
-        this.clock.op,
-        cpu,
-        mm,
-        task,
-        base,
-        -1,
-        'PTE lock taken in mermap put with preemption or IRQs off',
-      );
-    }
+    const rh = rec.reservedHandle;
+    const wasReserved = rh !== null && handle < rh.length && rh[handle] === 1;
+    if (wasReserved) (rh as Uint8Array)[handle] = 0;
+    if (this.checking && alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))
+      this.checker.lockInAtomic(lockSite(true, wasReserved), this.clock.op, cpu, mm, task, base);
     const pt = rec.pt;
     const unmapped = alloc.unmappedPte;
     const tlb = this.tlbs[cpu];
     const pcid = this.currentPcidOf[cpu];
+    const checking = this.checking;
+    const stamps = rec.stamps;
     let idx = -1;
     for (let i = 0; i < n; i++) {
       const vpn = base + i;
@@ -569,6 +593,7 @@ export class Machine {
         pt.ptes[idx] = unmapped;
         this.pteWrites++;
       }
+      if (checking) this.checker.onUnmap(stamps, vpn);
       tlb.markStale(vpn, pcid);
     }
     if (this.observer !== null && this.observer.onPut !== undefined)
@@ -611,7 +636,26 @@ export class Machine {
     const tlb = this.tlbs[cpu];
     this.accesses++;
     const pcid = this.currentPcidOf[cpu];
-    if (tlb.lookup(vpn, pcid) >= 0) return true;
+    const staleBefore = tlb.staleHits;
+    const hit = tlb.lookup(vpn, pcid);
+    if (hit >= 0) {
+      if (this.checking && tlb.staleHits !== staleBefore) {
+        const pfn = ptePfn(hit);
+        this.checker.report(
+          V_STALE_TLB_HIT,
+          this.clock.op,
+          cpu,
+          this.taskMm[task],
+          task,
+          vpn,
+          pfn,
+          this.checker.keeping(V_STALE_TLB_HIT)
+            ? `access to page 0x${vpn.toString(16)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`
+            : '',
+        );
+      }
+      return true;
+    }
     const mmLocal = vpn >= this.geometry.mmLocalStartVpn && vpn < this.geometry.mmLocalEndVpn;
     const pt = vpn < this.userTop || mmLocal ? rec.pt : this.kernelPt;
     let pte = pt.walk(vpn);
@@ -644,7 +688,9 @@ export class Machine {
         -1,
         -1,
         p,
-        this.checker.keeping ? `pfn ${p} freed while a TLB still holds a mermap translation to it` : '',
+        this.checker.keeping(V_STALE_TLB_AFTER_FREE)
+          ? `pfn ${p} freed while a TLB still holds a mermap translation to it`
+          : '',
       );
     }
   }
