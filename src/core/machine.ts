@@ -17,6 +17,7 @@ import {
   mermapGeometry,
   type MermapGeometry,
   type PagingLevels,
+  vpnToHex,
 } from './paging/geometry.js';
 import { mermapPrepareCostClosedForm } from './paging/cost.js';
 import { PageTable } from './paging/page-table.js';
@@ -650,7 +651,7 @@ export class Machine {
           vpn,
           pfn,
           this.checker.keeping(V_STALE_TLB_HIT)
-            ? `access to page 0x${vpn.toString(16)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`
+            ? `access to ${vpnToHex(vpn)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`
             : '',
         );
       }
@@ -689,7 +690,7 @@ export class Machine {
         -1,
         p,
         this.checker.keeping(V_STALE_TLB_AFTER_FREE)
-          ? `pfn ${p} freed while a TLB still holds a mermap translation to it`
+          ? `pfn 0x${p.toString(16)} freed while a TLB still holds a mermap translation to it`
           : '',
       );
     }
