@@ -123,6 +123,8 @@ interface MmRec {
   regionReady: Uint8Array;
   /** 1 for a handle taken by a reserved get (made on the mm's first reserved get) */
   reservedHandle: Uint8Array | null;
+  /** some get of this mm reached outside its CPU's region: other CPUs' TLBs may hold its pages */
+  crossedRegion: boolean;
 }
 
 /** user half: below 2^47 (4-level) or 2^56 (5-level), in pages */
@@ -261,6 +263,7 @@ export class Machine {
       preparePteWrites: 0,
       regionReady: new Uint8Array(this.possibleCpus),
       reservedHandle: null,
+      crossedRegion: false,
     };
     rec.alloc.prepared = false;
     this.mms.push(rec);
@@ -450,11 +453,13 @@ export class Machine {
     const base = alloc.lastBase;
     const n = alloc.lastPages;
     if (reserved) this.markReserved(rec, h);
+    const cpuBase = cpuBaseVpn(this.geometry, cpu);
+    const outside = base < cpuBase || base + n > cpuBase + this.geometry.regionPages;
+    if (outside) rec.crossedRegion = true;
     if (this.checking) {
       if (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))
         this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, mm, task, base);
-      const cpuBase = cpuBaseVpn(this.geometry, cpu);
-      if (base < cpuBase || base + n > cpuBase + this.geometry.regionPages) {
+      if (outside) {
         this.checker.report(
           V_OUT_OF_REGION,
           this.clock.op,
@@ -542,6 +547,9 @@ export class Machine {
         continue;
       }
       if (this.checking && this.checker.onMap(rec.stamps, cpu, vpn) && reused < 0) reused = vpn;
+      // a present PTE changed under a mapping (an overlap, a PTE left by a failed get): any
+      // TLB's copy of it is stale from now
+      if (ptePresent(pt.ptes[idx])) this.markStaleEverywhere(rec.id, vpn, -1);
       pt.ptes[idx] = mkPte(pfn + i, prot);
       this.pteWrites++;
     }
@@ -596,6 +604,8 @@ export class Machine {
       }
       if (checking) this.checker.onUnmap(stamps, vpn);
       tlb.markStale(vpn, pcid);
+      // after an out-of-region mapping in this mm, other CPUs may hold copies too
+      if (rec.crossedRegion) this.markStaleEverywhere(mm, vpn, cpu);
     }
     if (this.observer !== null && this.observer.onPut !== undefined)
       this.observer.onPut(cpu, mm, task, handle, base, n);
@@ -740,6 +750,21 @@ export class Machine {
           if (c !== cpu) this.remoteInvlpgs++;
         }
       }
+    }
+  }
+
+  /** Mark vpn's translations of mm stale in the TLB of every online CPU but `except`. */
+  private markStaleEverywhere(mm: number, vpn: number, except: number): void {
+    for (let c = 0; c < this.onlineCpus; c++) {
+      if (c === except) continue;
+      let pcid = -1;
+      if (!this.pcidEnabled) pcid = this.currentMm[c] === mm ? 0 : -1;
+      else {
+        // entries under an ASID this mm held before were flushed when it was reassigned
+        const s0 = c * TLB_NR_DYN_ASIDS;
+        for (let a = 0; a < TLB_NR_DYN_ASIDS; a++) if (this.asidMm[s0 + a] === mm) pcid = a + 1;
+      }
+      if (pcid >= 0) this.tlbs[c].markStale(vpn, pcid);
     }
   }
 

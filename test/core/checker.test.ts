@@ -219,6 +219,31 @@ describe('the machine: reuse without flush as the issue found it', () => {
   });
 });
 
+describe('stale_tlb_hit: what a run actually did', () => {
+  it("another CPU's cached copy goes stale when an out-of-region get overwrites the PTE, and when it is put", () => {
+    const r = new Replayer({ possibleCpus: 2, regionPages: 16, allocator: 'dev-snapshot', tlb: 'tiny' });
+    const m = r.machine;
+    const page = cpuBaseVpn(m.geometry, 1); // CPU 1's page 0
+    get(r, 1, 1, 'x');
+    expect(m.access(1, page)).toBe(true); // CPU 1 caches x's translation
+    get(r, 0, 15, 'fill');
+    r.apply({ op: 'put', tag: 'fill' });
+    get(r, 0, 1, 'top', true);
+    r.apply({ op: 'put', tag: 'top' });
+    expect(get(r, 0, 1, 'bad')).toMatchObject({ ok: true, offset: 16 }); // over x's live PTE
+    expect(m.access(1, page)).toBe(true); // CPU 1 still translates to x's page
+    expect(m.checker.violations.filter((v) => v.kind === 'stale_tlb_hit').map((v) => [v.op, v.cpu, v.pfn])).toEqual([
+      [5, 1, 0x100000],
+    ]);
+    // a normal run of the same CPU marks nothing stale: no hit without a change of the PTE
+    const ok = new Replayer({ possibleCpus: 2, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
+    get(ok, 1, 1, 'x');
+    ok.machine.access(1, page);
+    ok.machine.access(1, page);
+    expect(ok.machine.checker.countOf('stale_tlb_hit')).toBe(0);
+  });
+});
+
 describe('the machine: a PTE write failing mid-range (facts §8.3)', () => {
   it('leaves the PTEs before the failure present, migration disabled, and the next reuse of them unsafe', () => {
     const m = new Machine({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
