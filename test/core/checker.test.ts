@@ -250,7 +250,7 @@ describe('the machine: a PTE write failing mid-range (facts §8.3)', () => {
     const mm = m.createMm();
     const t = m.createTask(mm, 0);
     const base = cpuBaseVpn(m.geometry, 0);
-    m.pteWriteFault = (_task, pages) => (pages === 4 ? true : false);
+    m.pteWriteFault = (_task, pages) => pages === 4;
     expect(reasonName(m.mermapGet(t, 4, 0x40))).toBe('pte_write_failed');
     const pt = m.pageTable(mm);
     // apply_to_existing_page_range() stopped at the third PTE: two written, two not
