@@ -66,6 +66,7 @@ export function machineConfigOf(config: RunConfig): MachineConfig {
     },
     tlb: config.machine.tlb,
     checker: true,
+    preemptRt: config.machine.preemptRt ?? false,
   };
 }
 

@@ -39,9 +39,15 @@ export function buildProgram(): Command {
     .option('--region-pages <n>', 'per-CPU region size in pages', intOption('--region-pages', 2), 512)
     .option('--slots <n>', 'shared slots (rfc-v1, dev-snapshot) or normal slots (rfc-later)', intOption('--slots', 1))
     .option('--cpus <n>', 'possible (and online) CPUs', intOption('--cpus', 1), 1)
-    .action(async (script: string, o: { variant: string; regionPages: number; slots?: number; cpus: number }) => {
-      process.exitCode = await replayCommand(script, o);
-    });
+    .option('--preempt-rt', 'a PREEMPT_RT kernel: report lock_in_atomic (the PTE lock taken in atomic context)')
+    .action(
+      async (
+        script: string,
+        o: { variant: string; regionPages: number; slots?: number; cpus: number; preemptRt?: boolean },
+      ) => {
+        process.exitCode = await replayCommand(script, o);
+      },
+    );
 
   program
     .command('run')

@@ -10,6 +10,8 @@ export interface ReplayOptions {
   slots?: number;
   cpus: number;
   tlb?: string;
+  /** a PREEMPT_RT kernel: report lock_in_atomic (facts §8.2) */
+  preemptRt?: boolean;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function replayCommand(
     allocator: opts.variant,
     allocatorOptions: opts.slots === undefined ? {} : { slots: opts.slots },
     tlb: opts.tlb,
+    preemptRt: opts.preemptRt ?? false,
   });
   const input = script === '-' ? process.stdin : createReadStream(script);
   const opened = new Promise<void>((resolve, reject) => {

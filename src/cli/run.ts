@@ -1,3 +1,4 @@
+import { violationLines } from '../core/checker-report.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -118,6 +119,7 @@ export function formatRunSummary(r: RunResult): string {
     `page tables ${kib.toFixed(1)} KiB per mm (${n(s.pageTables.tablePagesPerMm)} table pages)`,
     `exposure    stale translations to freed mermap pages lived mean ${s.exposure.meanOps.toFixed(1)} ops / ${(s.exposure.meanNs / 1000).toFixed(2)} µs, max ${n(s.exposure.maxOps)} ops / ${(s.exposure.maxNs / 1000).toFixed(2)} µs`,
     `violations  ${nonzero(s.violations as unknown as Record<string, number>)}`,
+    ...violationLines(r.machine.checker, s.violations).map((l) => `  ${l}`),
     `region of CPU 0 (mm 0) at the end:`,
     ...r.regionText.split('\n').map((l) => `  ${l}`),
   ].join('\n');

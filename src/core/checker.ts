@@ -4,39 +4,74 @@ import { NumMap } from './util/num-map.js';
 /**
  * The checker: watches the machine and reports states that are unsafe in the kernel.
  *
- *   reuse_without_flush    a page of the mermap is mapped again although it was mapped at some
- *                          time since the last flush of the CPU that mapped it: that CPU's TLB
- *                          may still hold the old translation
+ *   reuse_without_flush    a page of the mermap is mapped while some CPU may still cache an older
+ *                          translation of it: its PTE was present at some time since that CPU's
+ *                          last full flush (facts §5.1)
  *   out_of_region          an allocation reaches outside the CPU's own region
  *   stale_tlb_after_free   a physical page that was mapped through the mermap goes back to the
  *                          page allocator while some TLB still holds a translation to it
  *   migrate_disable_leak   a task's migrate-disable depth is left raised with no allocation
  *                          to show for it (the missing migrate_enable(), §8.3)
- *   lock_in_atomic         the PTE lock is taken with preemption or IRQs off (PREEMPT_RT, §8.2)
+ *   lock_in_atomic         the PTE lock is taken with preemption or IRQs off: a bug only on
+ *                          PREEMPT_RT (§8.2), so reported only when the machine is one, and once
+ *                          per call site (lockSiteEvents counts the events behind each)
+ *   stale_tlb_hit          an access hit a cached translation whose PTE has changed since it was
+ *                          cached (the TLB model's F_STALE): what a run did, where
+ *                          reuse_without_flush is what the kernel allows
  *
- * How reuse is tracked without allocating: per mm, one stamp per page of the mermap, made when
- * the page is mapped, naming the mapping CPU and two flush epochs at that moment:
- *   cpuEpoch[c]      bumped by every flush that drops all of CPU c's non-global entries
- *                    (__flush_tlb_all, a CR3 write without PCID), whatever mm they belong to
- *   mm.epoch[c]      bumped when only this mm's entries on c go (INVPCID single context)
- * A page mapped while both epochs of its stamp are still current is a reuse without flush;
- * INVLPG of one page clears the page's stamp. A full flush is O(1): no loop over mms.
- * Stamps live in chunks of one region each, made on first use, so 1024 possible CPUs cost
- * nothing until they map.
+ * The reuse rule (facts §5.1), per mm, per CPU c, per page v of the mermap:
+ *   dirty(c, v) = c mapped v, and v's PTE was present at some time since c's last full flush
+ *                 (or since c's last INVLPG of v)
+ * Only CPUs that mapped a page count: the kernel forbids a CPU to touch another CPU's region, so
+ * only the mapping CPU (or, with an out-of-region bug, each of the CPUs that mapped it) can have
+ * cached a translation. A page is stamped per (CPU, page):
+ *   LIVE (-1)  mapped by c and its PTE still present: dirty whatever c flushes
+ *   g + 1      the PTE stopped being present when c's flush generation was g: dirty until the
+ *              generation moves on
+ *   0          clean
+ * c's flush generation in an mm is cpuEpoch[c] (flushes that drop all of c's non-global entries:
+ * __flush_tlb_all, a CR3 write without PCID) plus the mm's epoch[c] (INVPCID single context, a
+ * reused PCID): a full flush is O(1), no loop over mms or pages.
+ *
+ * Stamps live in one Float64Array per (CPU, region), made on first use: a CPU's own region in
+ * `own`, any other region it reached (out-of-region bugs) in a short list. No allocation per
+ * event once a region's array exists.
  */
 export const V_REUSE_WITHOUT_FLUSH = 0;
 export const V_OUT_OF_REGION = 1;
 export const V_STALE_TLB_AFTER_FREE = 2;
 export const V_MIGRATE_DISABLE_LEAK = 3;
 export const V_LOCK_IN_ATOMIC = 4;
+export const V_STALE_TLB_HIT = 5;
 export const VIOLATION_KINDS = [
   'reuse_without_flush',
   'out_of_region',
   'stale_tlb_after_free',
   'migrate_disable_leak',
   'lock_in_atomic',
+  'stale_tlb_hit',
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
+
+/** One line per kind for the run summary: what it means in the kernel. */
+export const VIOLATION_EXPLANATIONS: Record<ViolationKind, string> = {
+  reuse_without_flush:
+    'a page was mapped again while a CPU that had it present since its last full flush may still cache the old translation (facts §5.1)',
+  out_of_region: "an allocation reached outside its CPU's region (facts §8.6)",
+  stale_tlb_after_free:
+    "pages went back to the page allocator while a TLB still translated to them through the mermap: RFC v1's page-allocator caller (clear_page_mermap) frees them without the full TLB flush mermap_get's comment requires (facts §3, §6.1)",
+  migrate_disable_leak:
+    'a failed PTE write in __mermap_get left migration disabled and the PTEs written before it present with no owner (facts §8.3)',
+  lock_in_atomic:
+    'the PTE spinlock, a sleeping lock on PREEMPT_RT, was taken with preemption or IRQs off (facts §8.2); counted once per call site',
+  stale_tlb_hit: 'an access hit a cached mermap translation whose PTE had been cleared since it was cached',
+};
+
+/** lock_in_atomic call sites: index = (put ? 2 : 0) + (reserved ? 1 : 0). */
+export const LOCK_SITES = ['get', 'reserved get', 'put', 'reserved put'] as const;
+export function lockSite(put: boolean, reserved: boolean): number {
+  return (put ? 2 : 0) + (reserved ? 1 : 0);
+}
 
 export interface Violation {
   kind: ViolationKind;
@@ -45,23 +80,25 @@ export interface Violation {
   cpu: number;
   mm: number;
   task: number;
-  /** page number involved (reuse, out_of_region), or -1 */
+  /** page number involved (reuse, out_of_region, stale_tlb_hit), or -1 */
   vpn: number;
-  /** physical page involved (stale_tlb_after_free), or -1 */
+  /** physical page involved (stale_tlb_after_free, stale_tlb_hit), or -1 */
   pfn: number;
   detail: string;
 }
 
-const CPU_SPAN = 8192;
+const LIVE = -1;
 
 /** Per-mm state of the checker. */
 export class MmStamps {
-  /** per region chunk: cpuEpoch * 8192 + mappingCpu + 1 (0: no translation since the last flush) */
-  readonly chunks: (Float64Array | undefined)[] = [];
-  /** per region chunk: the mm's own epoch on the mapping CPU at mapping time */
-  readonly mmChunks: (Uint32Array | undefined)[] = [];
-  /** flush epoch of this mm on each possible CPU (INVPCID single context) */
+  /** flush epoch of this mm on each possible CPU (INVPCID single context, a reused PCID) */
   readonly epoch: Uint32Array;
+  /** own[c]: CPU c's stamps in its own region (made on first use) */
+  readonly own: (Float64Array | undefined)[] = [];
+  /** stamps of a CPU in a region not its own: parallel lists (out-of-region bugs only) */
+  readonly foreignCpu: number[] = [];
+  readonly foreignRegion: number[] = [];
+  readonly foreign: Float64Array[] = [];
   constructor(possibleCpus: number) {
     this.epoch = new Uint32Array(possibleCpus);
   }
@@ -69,27 +106,38 @@ export class MmStamps {
 
 export class Checker {
   enabled: boolean;
+  /** PREEMPT_RT kernel: the PTE lock sleeps, so taking it in atomic context is a bug */
+  readonly preemptRt: boolean;
   readonly counts = new Float64Array(VIOLATION_KINDS.length);
+  /** lock_in_atomic events per call site (LOCK_SITES), counted whatever preemptRt says */
+  readonly lockSiteEvents = new Float64Array(LOCK_SITES.length);
   /** Violations as events, in order (capped: see maxKept). */
   readonly violations: Violation[] = [];
+  /** The first violation of each kind (VIOLATION_KINDS order), kept whatever maxKept says. */
+  readonly first: (Violation | null)[] = VIOLATION_KINDS.map(() => null);
   maxKept = 10_000;
   onViolation: ((v: Violation) => void) | null = null;
   /** translations to each pfn currently held by any TLB (mermap entries only) */
   readonly tlbRefs = new NumMap(1024);
+  /** Flush epochs of every CPU: bumped by flushes that drop all of a CPU's non-global entries. */
+  readonly cpuEpoch: Float64Array;
 
-  private readonly g: MermapGeometry;
+  private readonly baseVpn: number;
   private readonly R: number;
+  private readonly totalPages: number;
 
-  constructor(geometry: MermapGeometry, enabled: boolean) {
+  constructor(geometry: MermapGeometry, enabled: boolean, preemptRt = false) {
     this.cpuEpoch = new Float64Array(geometry.possibleCpus);
-    this.g = geometry;
+    this.baseVpn = geometry.baseVpn;
     this.R = geometry.regionPages;
+    this.totalPages = geometry.regionPages * geometry.possibleCpus;
     this.enabled = enabled;
+    this.preemptRt = preemptRt;
   }
 
-  /** Violation events are still being kept or passed on: worth building their detail text. */
-  get keeping(): boolean {
-    return this.violations.length < this.maxKept || this.onViolation !== null;
+  /** A violation of `kind` would still be kept or passed on: worth building its detail text. */
+  keeping(kind: number): boolean {
+    return this.first[kind] === null || this.violations.length < this.maxKept || this.onViolation !== null;
   }
 
   report(
@@ -103,52 +151,116 @@ export class Checker {
     detail: string,
   ): void {
     this.counts[kind]++;
-    if (this.violations.length < this.maxKept || this.onViolation !== null) {
+    const isFirst = this.first[kind] === null;
+    if (isFirst || this.violations.length < this.maxKept || this.onViolation !== null) {
       const v: Violation = { kind: VIOLATION_KINDS[kind], op, cpu, mm, task, vpn, pfn, detail };
+      if (isFirst) this.first[kind] = v;
       if (this.violations.length < this.maxKept) this.violations.push(v);
       if (this.onViolation !== null) this.onViolation(v);
     }
   }
 
-  /** Flush epochs of every CPU: bumped by flushes that drop all of a CPU's non-global entries. */
-  readonly cpuEpoch: Float64Array;
-
-  /** The mermap page vpn is being mapped by `cpu` in mm `st`. Returns true on a reuse without flush. */
-  onMap(st: MmStamps, cpu: number, vpn: number): boolean {
-    const idx = vpn - this.g.baseVpn;
-    if (idx < 0) return false;
-    const chunkNo = Math.floor(idx / this.R);
-    let chunk = st.chunks[chunkNo];
-    let mmChunk = st.mmChunks[chunkNo];
-    if (chunk === undefined || mmChunk === undefined) {
-      chunk = new Float64Array(this.R);
-      mmChunk = new Uint32Array(this.R);
-      st.chunks[chunkNo] = chunk;
-      st.mmChunks[chunkNo] = mmChunk;
-    }
-    const i = idx - chunkNo * this.R;
-    const s = chunk[i];
-    let reused = false;
-    if (s !== 0) {
-      const c = (s - 1) % CPU_SPAN;
-      const e = Math.floor((s - 1) / CPU_SPAN);
-      reused = this.cpuEpoch[c] === e && st.epoch[c] === mmChunk[i];
-    }
-    chunk[i] = this.cpuEpoch[cpu] * CPU_SPAN + cpu + 1;
-    mmChunk[i] = st.epoch[cpu];
-    return reused;
+  /**
+   * The PTE lock was taken in atomic context at a call site (lockSite()). Counted per site; a
+   * violation only on PREEMPT_RT and only the first time at each site.
+   */
+  lockInAtomic(site: number, op: number, cpu: number, mm: number, task: number, vpn: number): void {
+    if (this.lockSiteEvents[site]++ !== 0 || !this.preemptRt) return;
+    this.report(
+      V_LOCK_IN_ATOMIC,
+      op,
+      cpu,
+      mm,
+      task,
+      vpn,
+      -1,
+      `PTE lock taken in mermap ${LOCK_SITES[site]} with preemption or IRQs off`,
+    );
   }
 
-  /** INVLPG of vpn on cpu: a translation made by that CPU is gone. */
+  /** c's flush generation in mm st */
+  private gen(st: MmStamps, c: number): number {
+    return this.cpuEpoch[c] + st.epoch[c];
+  }
+
+  /** CPU cpu's stamps of region `region`, made if `make`; undefined if none yet. */
+  private stampsOf(st: MmStamps, cpu: number, region: number, make: boolean): Float64Array | undefined {
+    if (cpu === region) {
+      let a = st.own[cpu];
+      if (a === undefined && make) {
+        a = new Float64Array(this.R);
+        st.own[cpu] = a;
+      }
+      return a;
+    }
+    const fc = st.foreignCpu;
+    const fr = st.foreignRegion;
+    for (let k = 0; k < fc.length; k++) if (fc[k] === cpu && fr[k] === region) return st.foreign[k];
+    if (!make) return undefined;
+    const a = new Float64Array(this.R);
+    fc.push(cpu);
+    fr.push(region);
+    st.foreign.push(a);
+    return a;
+  }
+
+  private dirtyIn(st: MmStamps, a: Float64Array | undefined, c: number, i: number): boolean {
+    if (a === undefined) return false;
+    const s = a[i];
+    return s === LIVE || (s !== 0 && s === this.gen(st, c) + 1);
+  }
+
+  /**
+   * `cpu` makes vpn's PTE present in mm st. Returns true when some CPU that mapped vpn had its
+   * PTE present since its last flush (a reuse without flush). Pages outside the mermap: false.
+   */
+  onMap(st: MmStamps, cpu: number, vpn: number): boolean {
+    const idx = vpn - this.baseVpn;
+    if (idx < 0 || idx >= this.totalPages) return false;
+    const region = Math.floor(idx / this.R);
+    const i = idx - region * this.R;
+    let dirty = this.dirtyIn(st, st.own[region], region, i);
+    const fr = st.foreignRegion;
+    for (let k = 0; k < fr.length && !dirty; k++) {
+      if (fr[k] === region) dirty = this.dirtyIn(st, st.foreign[k], st.foreignCpu[k], i);
+    }
+    (this.stampsOf(st, cpu, region, true) as Float64Array)[i] = LIVE;
+    return dirty;
+  }
+
+  /** vpn's PTE stops being present in mm st (a put): every CPU that had it mapped stamps the moment. */
+  onUnmap(st: MmStamps, vpn: number): void {
+    const idx = vpn - this.baseVpn;
+    if (idx < 0 || idx >= this.totalPages) return;
+    const region = Math.floor(idx / this.R);
+    const i = idx - region * this.R;
+    const a = st.own[region];
+    if (a !== undefined && a[i] === LIVE) a[i] = this.gen(st, region) + 1;
+    const fr = st.foreignRegion;
+    for (let k = 0; k < fr.length; k++) {
+      if (fr[k] !== region) continue;
+      const b = st.foreign[k];
+      if (b[i] === LIVE) b[i] = this.gen(st, st.foreignCpu[k]) + 1;
+    }
+  }
+
+  /** INVLPG of vpn on cpu: its translation made before is gone (a present PTE stays dirty). */
   onInvlpg(st: MmStamps, cpu: number, vpn: number): void {
-    const idx = vpn - this.g.baseVpn;
-    if (idx < 0) return;
-    const chunkNo = Math.floor(idx / this.R);
-    const chunk = st.chunks[chunkNo];
-    if (chunk === undefined) return;
-    const i = idx - chunkNo * this.R;
-    const s = chunk[i];
-    if (s !== 0 && (s - 1) % CPU_SPAN === cpu) chunk[i] = 0;
+    const idx = vpn - this.baseVpn;
+    if (idx < 0 || idx >= this.totalPages) return;
+    const region = Math.floor(idx / this.R);
+    const a = this.stampsOf(st, cpu, region, false);
+    if (a === undefined) return;
+    const i = idx - region * this.R;
+    if (a[i] !== LIVE) a[i] = 0;
+  }
+
+  /** Is vpn dirty for cpu in mm st (see the rule above)? For tests and diagnostics. */
+  isDirty(st: MmStamps, cpu: number, vpn: number): boolean {
+    const idx = vpn - this.baseVpn;
+    if (idx < 0 || idx >= this.totalPages) return false;
+    const region = Math.floor(idx / this.R);
+    return this.dirtyIn(st, this.stampsOf(st, cpu, region, false), cpu, idx - region * this.R);
   }
 
   /** A TLB of some CPU started (+1) or stopped (-1) holding a mermap translation to pfn. */

@@ -5,6 +5,7 @@ export * from './mermap/index.js';
 export * from './allocators.js';
 export * from './policies/index.js';
 export * from './checker.js';
+export * from './checker-report.js';
 export * from './machine.js';
 export * from './region-text.js';
 export * from './replay.js';

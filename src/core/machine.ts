@@ -1,12 +1,13 @@
 import { allocatorInfo, allocatorNames } from './allocators.js';
 import {
   Checker,
+  lockSite,
   MmStamps,
-  V_LOCK_IN_ATOMIC,
   V_MIGRATE_DISABLE_LEAK,
   V_OUT_OF_REGION,
   V_REUSE_WITHOUT_FLUSH,
   V_STALE_TLB_AFTER_FREE,
+  V_STALE_TLB_HIT,
 } from './checker.js';
 import type { AllocatorOptions, FlushHost, MermapAllocator } from './mermap/allocator.js';
 import { REASON_COUNT, R_PTE_WRITE } from './mermap/reasons.js';
@@ -16,10 +17,11 @@ import {
   mermapGeometry,
   type MermapGeometry,
   type PagingLevels,
+  vpnToHex,
 } from './paging/geometry.js';
 import { mermapPrepareCostClosedForm } from './paging/cost.js';
 import { PageTable } from './paging/page-table.js';
-import { mkPte, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
+import { mkPte, ptePfn, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
 import {
   FLUSH_ALL,
   FLUSH_CR3,
@@ -63,6 +65,11 @@ export interface MachineConfig {
   pcid?: boolean;
   /** the checker (default on) */
   checker?: boolean;
+  /**
+   * A PREEMPT_RT kernel (default false): the PTE spinlock sleeps, so the checker reports
+   * lock_in_atomic (facts §8.2), once per call site.
+   */
+  preemptRt?: boolean;
 }
 
 export interface MachineObserver {
@@ -114,6 +121,10 @@ interface MmRec {
   preparePteWrites: number;
   /** 1 once a CPU's region has its tables and unmapped PTEs in `pt` (see mermapMmPrepare) */
   regionReady: Uint8Array;
+  /** 1 for a handle taken by a reserved get (made on the mm's first reserved get) */
+  reservedHandle: Uint8Array | null;
+  /** some get of this mm reached outside its CPU's region: other CPUs' TLBs may hold its pages */
+  crossedRegion: boolean;
 }
 
 /** user half: below 2^47 (4-level) or 2^56 (5-level), in pages */
@@ -133,8 +144,11 @@ export class Machine {
   readonly pcidEnabled: boolean;
   observer: MachineObserver | null = null;
   private readonly observers: MachineObserver[] = [];
-  /** Fault injection: return true to make this get's PTE write fail (§8.3). */
-  pteWriteFault: ((task: number) => boolean) | null = null;
+  /**
+   * Fault injection (§8.3): make this get's PTE write fail. true: at the middle page of the range
+   * (floor(pages / 2) PTEs written before it); a number k: after k PTEs. false: no failure.
+   */
+  pteWriteFault: ((task: number, pages: number) => boolean | number) | null = null;
 
   // --- counters (plain numbers; see docs/metrics.md) ---
   gets = 0;
@@ -197,7 +211,7 @@ export class Machine {
     this.tlbConfig = resolveTlbConfig(cfg.tlb ?? 'golden-cove');
     this.pcidEnabled = cfg.pcid ?? true;
     this.checking = cfg.checker ?? true;
-    this.checker = new Checker(this.geometry, this.checking);
+    this.checker = new Checker(this.geometry, this.checking, cfg.preemptRt ?? false);
     this.kernelPt = new PageTable(levels);
     this.userTop = userTopVpn(levels);
     this.tlbs = [];
@@ -248,6 +262,8 @@ export class Machine {
       prepareBytes: 0,
       preparePteWrites: 0,
       regionReady: new Uint8Array(this.possibleCpus),
+      reservedHandle: null,
+      crossedRegion: false,
     };
     rec.alloc.prepared = false;
     this.mms.push(rec);
@@ -436,21 +452,14 @@ export class Machine {
     this.migrateDepth[task]++;
     const base = alloc.lastBase;
     const n = alloc.lastPages;
+    if (reserved) this.markReserved(rec, h);
+    const cpuBase = cpuBaseVpn(this.geometry, cpu);
+    const outside = base < cpuBase || base + n > cpuBase + this.geometry.regionPages;
+    if (outside) rec.crossedRegion = true;
     if (this.checking) {
-      if (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0)) {
-        this.checker.report(
-          V_LOCK_IN_ATOMIC,
-          this.clock.op,
-          cpu,
-          mm,
-          task,
-          base,
-          -1,
-          'PTE lock taken in mermap get with preemption or IRQs off',
-        );
-      }
-      const cpuBase = cpuBaseVpn(this.geometry, cpu);
-      if (base < cpuBase || base + n > cpuBase + this.geometry.regionPages) {
+      if (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))
+        this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, mm, task, base);
+      if (outside) {
         this.checker.report(
           V_OUT_OF_REGION,
           this.clock.op,
@@ -459,14 +468,30 @@ export class Machine {
           task,
           base,
           -1,
-          this.checker.keeping
+          this.checker.keeping(V_OUT_OF_REGION)
             ? `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages`
             : '',
         );
       }
     }
-    if (this.pteWriteFault?.(task)) {
-      // apply_to_existing_page_range() failed: the slot is freed, migrate_enable() is forgotten
+    const fault = this.pteWriteFault === null ? false : this.pteWriteFault(task, n);
+    // apply_to_page_range() stops at a failing PTE: the ones before it stay written
+    const written = fault === false ? n : fault === true ? Math.floor(n / 2) : Math.max(0, Math.min(n, fault));
+    const reused = this.mapRange(rec, cpu, base, written, pfn, prot);
+    if (reused >= 0) {
+      this.checker.report(
+        V_REUSE_WITHOUT_FLUSH,
+        this.clock.op,
+        cpu,
+        mm,
+        task,
+        reused,
+        -1,
+        'page mapped again before its CPU flushed the old translation',
+      );
+    }
+    if (fault !== false) {
+      // the slot is freed, migrate_enable() is forgotten, the PTEs written so far stay present
       alloc.abortGet(h);
       this.failures[R_PTE_WRITE]++;
       if (this.checking) {
@@ -478,8 +503,8 @@ export class Machine {
           task,
           base,
           -1,
-          this.checker.keeping
-            ? `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write`
+          this.checker.keeping(V_MIGRATE_DISABLE_LEAK)
+            ? `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write; ${written} of ${n} PTEs left present with no owner`
             : '',
         );
       }
@@ -487,12 +512,26 @@ export class Machine {
         this.observer.onGetFail(cpu, mm, task, R_PTE_WRITE, pages, reserved);
       return -R_PTE_WRITE;
     }
-    this.ensureRegions(rec, base, n);
+    this.liveAllocs[task]++;
+    this.getsOk++;
+    if (this.observer !== null && this.observer.onGet !== undefined)
+      this.observer.onGet(cpu, mm, task, h, base, n, reserved);
+    return h;
+  }
+
+  /**
+   * Write the first `pages` PTEs of [base, ...) to pfn.. with prot, as the allocator's
+   * apply_to_*_page_range() does. Returns the first page the checker found a reuse without
+   * flush on, or -1.
+   */
+  private mapRange(rec: MmRec, cpu: number, base: number, pages: number, pfn: number, prot: number): number {
+    if (pages === 0) return -1;
+    this.ensureRegions(rec, base, pages);
     const pt = rec.pt;
-    const existingOnly = alloc.writesExistingOnly;
+    const existingOnly = rec.alloc.writesExistingOnly;
     let reused = -1;
     let idx = -1;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < pages; i++) {
       const vpn = base + i;
       // consecutive PTEs of one PTE table are consecutive in pt.ptes: walk only at table starts
       idx = idx >= 0 && vpn % 512 !== 0 ? idx + 1 : pt.pteIndex(vpn);
@@ -508,26 +547,25 @@ export class Machine {
         continue;
       }
       if (this.checking && this.checker.onMap(rec.stamps, cpu, vpn) && reused < 0) reused = vpn;
+      // a present PTE changed under a mapping (an overlap, a PTE left by a failed get): any
+      // TLB's copy of it is stale from now
+      if (ptePresent(pt.ptes[idx])) this.markStaleEverywhere(rec.id, vpn, -1);
       pt.ptes[idx] = mkPte(pfn + i, prot);
       this.pteWrites++;
     }
-    if (reused >= 0) {
-      this.checker.report(
-        V_REUSE_WITHOUT_FLUSH,
-        this.clock.op,
-        cpu,
-        mm,
-        task,
-        reused,
-        -1,
-        'page mapped again before its CPU flushed the old translation',
-      );
+    return reused;
+  }
+
+  /** Remember that handle h of this mm came from a reserved get (for the put's call site). */
+  private markReserved(rec: MmRec, h: number): void {
+    let a = rec.reservedHandle;
+    if (a === null || h >= a.length) {
+      const grown = new Uint8Array(Math.max(h + 1, this.possibleCpus * rec.alloc.slotsPerCpu));
+      if (a !== null) grown.set(a);
+      a = grown;
+      rec.reservedHandle = a;
     }
-    this.liveAllocs[task]++;
-    this.getsOk++;
-    if (this.observer !== null && this.observer.onGet !== undefined)
-      this.observer.onGet(cpu, mm, task, h, base, n, reserved);
-    return h;
+    a[h] = 1;
   }
 
   /** __mermap_put(): rewrite the range's PTEs to the unmapped value, free the slot, migrate_enable(). */
@@ -545,22 +583,17 @@ export class Machine {
     const cpu = alloc.handleCpu(handle);
     const base = alloc.lastBase;
     const n = alloc.lastPages;
-    if (this.checking && alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0)) {
-      this.checker.report(
-        V_LOCK_IN_ATOMIC,
-        this.clock.op,
-        cpu,
-        mm,
-        task,
-        base,
-        -1,
-        'PTE lock taken in mermap put with preemption or IRQs off',
-      );
-    }
+    const rh = rec.reservedHandle;
+    const wasReserved = rh !== null && handle < rh.length && rh[handle] === 1;
+    if (wasReserved) (rh as Uint8Array)[handle] = 0;
+    if (this.checking && alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))
+      this.checker.lockInAtomic(lockSite(true, wasReserved), this.clock.op, cpu, mm, task, base);
     const pt = rec.pt;
     const unmapped = alloc.unmappedPte;
     const tlb = this.tlbs[cpu];
     const pcid = this.currentPcidOf[cpu];
+    const checking = this.checking;
+    const stamps = rec.stamps;
     let idx = -1;
     for (let i = 0; i < n; i++) {
       const vpn = base + i;
@@ -569,7 +602,10 @@ export class Machine {
         pt.ptes[idx] = unmapped;
         this.pteWrites++;
       }
+      if (checking) this.checker.onUnmap(stamps, vpn);
       tlb.markStale(vpn, pcid);
+      // after an out-of-region mapping in this mm, other CPUs may hold copies too
+      if (rec.crossedRegion) this.markStaleEverywhere(mm, vpn, cpu);
     }
     if (this.observer !== null && this.observer.onPut !== undefined)
       this.observer.onPut(cpu, mm, task, handle, base, n);
@@ -611,7 +647,26 @@ export class Machine {
     const tlb = this.tlbs[cpu];
     this.accesses++;
     const pcid = this.currentPcidOf[cpu];
-    if (tlb.lookup(vpn, pcid) >= 0) return true;
+    const staleBefore = tlb.staleHits;
+    const hit = tlb.lookup(vpn, pcid);
+    if (hit >= 0) {
+      if (this.checking && tlb.staleHits !== staleBefore) {
+        const pfn = ptePfn(hit);
+        this.checker.report(
+          V_STALE_TLB_HIT,
+          this.clock.op,
+          cpu,
+          this.taskMm[task],
+          task,
+          vpn,
+          pfn,
+          this.checker.keeping(V_STALE_TLB_HIT)
+            ? `access to ${vpnToHex(vpn)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`
+            : '',
+        );
+      }
+      return true;
+    }
     const mmLocal = vpn >= this.geometry.mmLocalStartVpn && vpn < this.geometry.mmLocalEndVpn;
     const pt = vpn < this.userTop || mmLocal ? rec.pt : this.kernelPt;
     let pte = pt.walk(vpn);
@@ -644,7 +699,9 @@ export class Machine {
         -1,
         -1,
         p,
-        this.checker.keeping ? `pfn ${p} freed while a TLB still holds a mermap translation to it` : '',
+        this.checker.keeping(V_STALE_TLB_AFTER_FREE)
+          ? `pfn 0x${p.toString(16)} freed while a TLB still holds a mermap translation to it`
+          : '',
       );
     }
   }
@@ -693,6 +750,21 @@ export class Machine {
           if (c !== cpu) this.remoteInvlpgs++;
         }
       }
+    }
+  }
+
+  /** Mark vpn's translations of mm stale in the TLB of every online CPU but `except`. */
+  private markStaleEverywhere(mm: number, vpn: number, except: number): void {
+    for (let c = 0; c < this.onlineCpus; c++) {
+      if (c === except) continue;
+      let pcid = -1;
+      if (!this.pcidEnabled) pcid = this.currentMm[c] === mm ? 0 : -1;
+      else {
+        // entries under an ASID this mm held before were flushed when it was reassigned
+        const s0 = c * TLB_NR_DYN_ASIDS;
+        for (let a = 0; a < TLB_NR_DYN_ASIDS; a++) if (this.asidMm[s0 + a] === mm) pcid = a + 1;
+      }
+      if (pcid >= 0) this.tlbs[c].markStale(vpn, pcid);
     }
   }
 

@@ -8,7 +8,7 @@
  *   mermap.regionPages: 1 is not allowed: must be a whole number of pages >= 2
  *   machine.onlineCpus: 8 is not allowed: must be <= machine.possibleCpus (4)
  *   workload.path: is missing: must be a non-empty file path
- *   machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb
+ *   machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, preemptRt
  *
  * Defaults are filled in, so a parsed RunConfig is complete and can be recorded next to results.
  */
@@ -126,6 +126,7 @@ const MachineSchema = obj({
   onlineCpusCap: intField(`must be a whole number of CPUs in 1..${MAX_CPUS}`, 1, MAX_CPUS).optional(),
   pagingLevels: z.union([z.literal(4), z.literal(5)], { error: 'must be 4 or 5' }).default(4),
   tlb: oneOf(TLB_PRESET_NAMES).default('golden-cove'),
+  preemptRt: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 const MermapSchema = obj({
@@ -296,6 +297,8 @@ export interface MachineSection {
   pagingLevels: 4 | 5;
   /** TLB geometry preset for the core. Default 'golden-cove'. */
   tlb: TlbPreset;
+  /** A PREEMPT_RT kernel: the checker reports lock_in_atomic (facts §8.2). Default false. */
+  preemptRt?: boolean;
 }
 
 export interface MermapSection {

@@ -4,8 +4,8 @@ import { cli } from '../helpers/cli.js';
 const fx = (n: string) => `test/fixtures/replay/${n}`;
 
 describe('mermap-lab replay', () => {
-  it('prints one JSON result per op, in order (test_size under rfc-v1)', () => {
-    const r = cli(['replay', fx('kunit-test-size.jsonl'), '--variant', 'rfc-v1']);
+  it('prints one JSON result per op, in order (test_size under rfc-v1, PREEMPT_RT)', () => {
+    const r = cli(['replay', fx('kunit-test-size.jsonl'), '--variant', 'rfc-v1', '--preempt-rt']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = r.stdout
@@ -26,7 +26,11 @@ describe('mermap-lab replay', () => {
         reason: null,
         flushes: 1,
         violations: [
-          { kind: 'lock_in_atomic', cpu: 0, detail: 'PTE lock taken in mermap get with preemption or IRQs off' },
+          {
+            kind: 'lock_in_atomic',
+            cpu: 0,
+            detail: 'PTE lock taken in mermap reserved get with preemption or IRQs off',
+          },
         ],
       },
       {
@@ -34,9 +38,32 @@ describe('mermap-lab replay', () => {
         ok: true,
         flushes: 1,
         violations: [
-          { kind: 'lock_in_atomic', cpu: 0, detail: 'PTE lock taken in mermap put with preemption or IRQs off' },
+          {
+            kind: 'lock_in_atomic',
+            cpu: 0,
+            detail: 'PTE lock taken in mermap reserved put with preemption or IRQs off',
+          },
         ],
       },
+    ]);
+  });
+
+  it('without --preempt-rt the PTE lock in atomic context is no finding (same offsets and flushes)', () => {
+    const r = cli(['replay', fx('kunit-test-size.jsonl'), '--variant', 'rfc-v1']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.offset ?? null, l.flushes, l.violations])).toEqual([
+      [0, 0, []],
+      [null, 0, []],
+      [null, 0, []],
+      [0, 1, []],
+      [510, 1, []],
+      [null, 1, []],
+      [511, 1, []],
+      [null, 1, []],
     ]);
   });
 

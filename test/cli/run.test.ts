@@ -41,6 +41,43 @@ describe('mermap-lab run', () => {
     expect(r.stdout).toMatch(/^mermap-lab run: rfc-v1, R = 16 pages/);
   });
 
+  it('the summary lists each violation kind with an explanation and its first event; PREEMPT_RT per call site', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-'));
+    const cfg = join(dir, 'window.json');
+    const config = {
+      seed: 1,
+      machine: { possibleCpus: 4 },
+      mermap: { variant: 'rfc-later', regionPages: 64 },
+      workload: { kind: 'microbench', mode: 'window', window: 3, reservedFraction: 0.3 },
+      length: { events: 40000 },
+    };
+    writeFileSync(cfg, JSON.stringify(config));
+    const r = cli(['run', cfg]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('violations  '));
+    expect(lines.slice(at, at + 3)).toEqual([
+      'violations  reuse_without_flush 92',
+      '  reuse_without_flush 92: a page was mapped again while a CPU that had it present since its last full flush may still cache the old translation (facts §5.1)',
+      expect.stringMatching(
+        /^ {4}first: op [\d,]+, CPU \d, address 0x[0-9a-f]{16}: page mapped again before its CPU flushed the old translation$/,
+      ),
+    ]);
+    expect(lines[at + 3]).toBe('region of CPU 0 (mm 0) at the end:');
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        ...config,
+        mermap: { variant: 'rfc-v1', regionPages: 64 },
+        machine: { possibleCpus: 4, preemptRt: true },
+      }),
+    );
+    const rt = cli(['run', cfg]).stdout;
+    expect(rt).toMatch(
+      /\n {2}lock_in_atomic 4 call sites \(get [\d,]+ events, reserved get 5,974 events, put [\d,]+ events, reserved put [\d,]+ events\): the PTE spinlock/,
+    );
+  });
+
   it('guest-boot: every order-9 allocation takes the slow path under rfc-v1 with a 512-page region, and none with 1024 pages', () => {
     const v1 = JSON.parse(cli(['run', '--preset', 'guest-boot', '--json']).stdout);
     expect(v1.allocations).toBe(512); // 1 GiB / 2 MiB
@@ -72,7 +109,7 @@ describe('mermap-lab run', () => {
     expect(r.stderr).toBe(
       [
         'mermap-lab: test/fixtures/configs/invalid.yaml: invalid config:',
-        '  machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb',
+        '  machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, preemptRt',
         '  mermap.variant: "rfc-v2" is not allowed: must be one of "rfc-v1", "rfc-later", "dev-snapshot", "flush-on-put", "kmap-local", "vmap-block", "mermap-reuse", "mermap-invpcid"',
         '  mermap.regionPages: 1.5 is not allowed: must be a whole number of pages >= 2',
         '  workload.ratePerCpuHz: -5 is not allowed: must be a rate in Hz >= 0',

@@ -34,11 +34,18 @@ describe('test_size', () => {
     });
   }
   it('rfc-v1 takes the PTE lock with IRQs off on the reserved path (bug 8.2), rfc-later does not', () => {
-    const v1 = replay('kunit-test-size.jsonl', { allocator: 'rfc-v1' }).results;
+    const v1 = replay('kunit-test-size.jsonl', { allocator: 'rfc-v1', preemptRt: true }).results;
     expect(v1[6].violations.map((x) => x.kind)).toEqual(['lock_in_atomic']);
     expect(v1[7].violations.map((x) => x.kind)).toEqual(['lock_in_atomic']);
-    const later = replay('kunit-test-size.jsonl', { allocator: 'rfc-later' }).results;
+    const later = replay('kunit-test-size.jsonl', { allocator: 'rfc-later', preemptRt: true }).results;
     expect(later.flatMap((r) => r.violations)).toEqual([]);
+  });
+  it('without PREEMPT_RT (the default) the PTE lock in atomic context is no finding', () => {
+    const v1 = replay('kunit-test-size.jsonl', { allocator: 'rfc-v1' });
+    expect(v1.results.flatMap((r) => r.violations)).toEqual([]);
+    // still counted per call site, for the summary of a PREEMPT_RT run
+    expect(Array.from(v1.replayer.machine.checker.lockSiteEvents)).toEqual([0, 1, 0, 1]);
+    expect(v1.replayer.machine.checker.countOf('lock_in_atomic')).toBe(0);
   });
   it('rfc-v1 peaks at 3 of its 4 shared slots, rfc-later at 2 normal slots + the reserve slot', () => {
     const v1 = replay('kunit-test-size.jsonl', { allocator: 'rfc-v1' }).replayer;

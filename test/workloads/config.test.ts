@@ -130,7 +130,7 @@ describe('parseRunConfig errors: every field named with its value and what is al
         length: {},
       }),
     ).toEqual([
-      'machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb',
+      'machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, preemptRt',
       'mermap.variant: "rfc-v9" is not allowed: must be one of "rfc-v1", "rfc-later", "dev-snapshot", "flush-on-put", "kmap-local", "vmap-block", "mermap-reuse", "mermap-invpcid"',
       'mermap.regionPages: 1 is not allowed: must be a whole number of pages >= 2',
       'workload.ratePerCpuHz: -1 is not allowed: must be a rate in Hz >= 0',
@@ -317,7 +317,7 @@ describe('config files', () => {
       const err = e as ConfigError;
       expect(err.source).toBe(fixture('invalid.yaml'));
       expect(err.issues).toEqual([
-        'machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb',
+        'machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, preemptRt',
         'mermap.variant: "rfc-v2" is not allowed: must be one of "rfc-v1", "rfc-later", "dev-snapshot", "flush-on-put", "kmap-local", "vmap-block", "mermap-reuse", "mermap-invpcid"',
         'mermap.regionPages: 1.5 is not allowed: must be a whole number of pages >= 2',
         'workload.ratePerCpuHz: -5 is not allowed: must be a rate in Hz >= 0',

@@ -52,6 +52,9 @@ export class PageTable {
   private readonly entrySpan: Float64Array;
   /** 2^36 or 2^45: pages of the canonical address space */
   private readonly span: number;
+  /** where the last descend() that returned -1 stopped: order[] position and the entry there */
+  private stopK = 0;
+  private stopEntry = 0;
 
   /**
    * @param pteTablesHint PTE tables to reserve room for up front (a caller that knows how much it
@@ -106,14 +109,8 @@ export class PageTable {
    */
   pteIndex(vpn: number): number {
     const v = modPow2(vpn, this.span);
-    const order = this.order;
-    let t = 0;
-    for (let k = 0; k < order.length; k++) {
-      const e = this.upper[order[k]][t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE)];
-      if (e <= 0) return -1;
-      t = e - 1;
-    }
-    return t * PTRS_PER_TABLE + modPow2(v, PTRS_PER_TABLE);
+    const t = this.descend(v, LEVEL_PTE, false);
+    return t < 0 ? -1 : t * PTRS_PER_TABLE + modPow2(v, PTRS_PER_TABLE);
   }
 
   /** The PTE of vpn, 0 (pte_none) when its PTE table does not exist. */
@@ -141,20 +138,12 @@ export class PageTable {
     const v = modPow2(vpn, this.span);
     if (modPow2(v, pages) !== 0) throw new RangeError(`${level} leaf at vpn ${vpn} is not ${pages}-page aligned`);
     if (!(pte > 0)) throw new RangeError('a large leaf needs a non-none pte');
-    const order = this.order;
-    let t = 0;
-    for (let k = 0; k < order.length; k++) {
-      const lvl = order[k];
-      const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE);
-      const e = this.upper[lvl][slot];
-      if (lvl === leafLevel) {
-        if (e > 0) throw new Error(`${level} slot of vpn ${vpn} already points to a table`);
-        this.upper[lvl][slot] = -pte;
-        return;
-      }
-      if (e < 0) throw new Error(`vpn ${vpn} lies under a larger leaf`);
-      t = e > 0 ? e - 1 : this.linkNewTable(lvl, slot, order[k + 1]);
-    }
+    const t = this.descend(v, leafLevel, true);
+    if (t < 0) throw new Error(`vpn ${vpn} lies under a larger leaf`);
+    const k = this.order.indexOf(leafLevel);
+    const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE);
+    if (this.upper[leafLevel][slot] > 0) throw new Error(`${level} slot of vpn ${vpn} already points to a table`);
+    this.upper[leafLevel][slot] = -pte;
   }
 
   /**
@@ -165,26 +154,18 @@ export class PageTable {
    */
   walk(vpn: number): number {
     const v = modPow2(vpn, this.span);
-    const order = this.order;
-    let t = 0;
-    let reads = 0;
-    for (let k = 0; k < order.length; k++) {
-      const lvl = order[k];
-      const e = this.upper[lvl][t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE)];
-      reads++;
-      if (e > 0) {
-        t = e - 1;
-        continue;
-      }
-      this.lastWalkReads = reads;
+    const t = this.descend(v, LEVEL_PTE, false);
+    if (t < 0) {
+      this.lastWalkReads = this.stopK + 1;
+      const e = this.stopEntry;
       if (e === 0) {
         this.lastWalkPageShift = 12;
         return 0;
       }
-      this.lastWalkPageShift = lvl === LEVEL_PMD ? 21 : 30;
+      this.lastWalkPageShift = this.order[this.stopK] === LEVEL_PMD ? 21 : 30;
       return ptePresent(-e) ? -e : 0;
     }
-    this.lastWalkReads = reads + 1;
+    this.lastWalkReads = this.order.length + 1;
     this.lastWalkPageShift = 12;
     const pte = this.ptes[t * PTRS_PER_TABLE + modPow2(v, PTRS_PER_TABLE)];
     return ptePresent(pte) ? pte : 0;
@@ -192,14 +173,34 @@ export class PageTable {
 
   /** Walk to v's PTE table, allocating missing tables on the way (pte_alloc / pmd_alloc ...). */
   private ensurePteTable(v: number): number {
+    const t = this.descend(v, LEVEL_PTE, true);
+    if (t < 0) throw new Error(`cannot populate PTEs under a large leaf (vpn offset ${v})`);
+    return t;
+  }
+
+  /**
+   * The walk, written once: from the PGD down the upper levels for canonical page v, reading one
+   * entry per level, until the table of level `until` (LEVEL_PTE: through every upper level).
+   * Returns that table's index, or -1 when an entry on the way is not a table pointer: a large
+   * leaf, or a none entry when `create` is false (with `create`, pgd/p4d/pud/pmd/pte_alloc()
+   * link a new table there). On -1, stopK is the order[] position of the entry and stopEntry
+   * its value.
+   */
+  private descend(v: number, until: number, create: boolean): number {
     const order = this.order;
     let t = 0;
     for (let k = 0; k < order.length; k++) {
       const lvl = order[k];
+      if (lvl === until) return t;
       const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE);
       const e = this.upper[lvl][slot];
-      if (e < 0) throw new Error(`cannot populate PTEs under a large leaf (vpn offset ${v})`);
-      t = e > 0 ? e - 1 : this.linkNewTable(lvl, slot, k + 1 < order.length ? order[k + 1] : LEVEL_PTE);
+      if (e > 0) t = e - 1;
+      else if (e === 0 && create) t = this.linkNewTable(lvl, slot, k + 1 < order.length ? order[k + 1] : LEVEL_PTE);
+      else {
+        this.stopK = k;
+        this.stopEntry = e;
+        return -1;
+      }
     }
     return t;
   }

@@ -29,6 +29,14 @@ import {
  * So a slot is always flushed before it is pushed again: no flush-pending space, no wrap, and
  * one INVLPG per put where the mermap pays one full flush per wrap of its window.
  *
+ * Which kernel this is: x86-64 has no HIGHMEM, so there kmap_local_page() normally maps
+ * nothing: __kmap_local_page_prot() returns page_address(), the direct-map address, unless
+ * CONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP is set, when it maps through the KMAP_LOCAL fixmap slots
+ * (arch/x86/include/asm/fixmap.h, FIX_KMAP_BEGIN..FIX_KMAP_END). An __GFP_UNMAPPED page has no
+ * direct-map entry, so only the forced-map path could reach it. What is modelled here is that
+ * path (the one 32-bit HIGHMEM kernels always take), with the slots moved into the mm-local
+ * region: the cost of the mechanism, not what a stock x86-64 kernel runs.
+ *
  * Semantics chosen for the mermap's interface:
  *   - every get maps exactly one page; a get of more is too_large (a kmap_local caller maps a
  *     multi-page range one page at a time, nesting one slot per page)

@@ -20,12 +20,14 @@ import { RfcLaterMermap } from '../mermap/rfc-later.js';
  * Allocation, slots and reserved gets: rfc-later's, unchanged; flushes[cpu] counts these
  * context flushes where rfc-later counts full ones.
  *
- * Left out: the kernel's dynamic ASIDs (TLB_NR_DYN_ASIDS per CPU, recycled between mms, with
- * leftovers flushed when an ASID is reassigned): here an mm keeps one PCID for life, so all its
- * stale entries are under the PCID being flushed. Under PTI each mm has a kernel and a user
- * PCID and the mm-local region is also in the user page tables, so both would need flushing
- * (invalidate_user_asid()); the sim has one PCID per mm. Without PCID (pcid: false) INVPCID
- * type 1 on PCID 0 drops every non-global entry, like a CR3 write.
+ * PCIDs are the machine's: each CPU hands its TLB_NR_DYN_ASIDS = 6 dynamic ASIDs to mms round
+ * robin (choose_new_asid()), and the CR3 write that gives an ASID to a new mm flushes what the
+ * previous holder left under it. So when a get runs, every entry of the current mm on this CPU
+ * is under the ASID it holds now (entries under an ASID it held before went when that ASID was
+ * reassigned), and flushing that one PCID drops all of them. Left out: under PTI each mm has a
+ * kernel and a user PCID and the mm-local region is also in the user page tables, so both would
+ * need flushing (invalidate_user_asid()); the sim has the kernel PCID only. Without PCID
+ * (pcid: false) INVPCID type 1 on PCID 0 drops every non-global entry, like a CR3 write.
  */
 export class MermapInvpcid extends RfcLaterMermap {
   override readonly name: string = 'mermap-invpcid';
