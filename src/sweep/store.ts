@@ -15,34 +15,30 @@
  * Nothing here depends on time or on which worker ran what, so a folder's files are the same
  * bytes for any worker count, and a merged folder is byte for byte an unsharded run's folder.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  truncateSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256Hex } from './canonical.js';
 import { SweepError } from './errors.js';
-import type { SweepPlan } from './plan.js';
+import { shardSize, type SweepPlan } from './plan.js';
 import type { Provenance } from './provenance.js';
 import { encodeResults, type Cell, type JournalEntry, type TableContext } from './results.js';
 import { formatShard, inShard, type Shard } from './shard.js';
 import { specHash, type SweepSpec } from './spec.js';
+import { FolderLockedError, openOutputFolder, type OutputFolder } from '../util/folder-lock.js';
 import { makeDirs } from '../util/make-dirs.js';
+import {
+  assertWritableTarget,
+  openAppendSafe,
+  removeStaleTemps,
+  UnsafeFileError,
+  writeFileSafe,
+} from '../util/safe-write.js';
 
 export const SWEEP_FILE = 'sweep.json';
 export const JOURNAL_FILE = 'results.jsonl';
 export const CSV_FILE = 'results.csv';
 export const ARROW_FILE = 'results.arrow';
 const RESULT_FILES = [JOURNAL_FILE, CSV_FILE, ARROW_FILE];
-const TEMP_FILE = /^\.(sweep\.json|results\.jsonl|results\.csv|results\.arrow)\.\d+\.tmp$/;
 
 export const RECORD_FORMAT = 'mermap-lab-sweep/1';
 
@@ -73,8 +69,8 @@ export function makeRecord(plan: SweepPlan, shard: Shard | null, provenance: Pro
     specHash: plan.specHash,
     shard: formatShard(shard),
     points: {
-      total: plan.points.length,
-      inShard: plan.points.filter((p) => inShard(p.index, shard)).length,
+      total: plan.size,
+      inShard: shardSize(plan.size, shard),
     },
     packageVersion: provenance.packageVersion,
     gitCommit: provenance.gitCommit,
@@ -86,7 +82,7 @@ export function makeRecord(plan: SweepPlan, shard: Shard | null, provenance: Pro
 export function tableContext(plan: SweepPlan, provenance: Provenance): TableContext {
   return {
     gridPaths: plan.gridPaths,
-    pointInfo: (index) => plan.points[index]!,
+    pointInfo: (index) => plan.point(index),
     provenance,
   };
 }
@@ -105,36 +101,23 @@ function errnoText(err: unknown): string {
 }
 
 export function unwritable(dir: string, err: unknown): SweepError {
+  if (err instanceof UnsafeFileError) return new SweepError(err.message);
   return new SweepError(`cannot write to ${dir} (${errnoText(err)})`);
 }
 
-/** Write a file so that readers see the old bytes or the new ones, never a mix. */
-export function writeFileAtomic(dir: string, name: string, data: string | Uint8Array): void {
-  const temp = join(dir, `.${name}.${process.pid}.tmp`);
-  const fd = openSync(temp, 'w');
+/** Lock `out` for `command` (creating it): a SweepError naming the holder when it cannot. */
+export function openFolder(out: string, command: string): OutputFolder {
   try {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    return openOutputFolder(out, command);
+  } catch (err) {
+    if (err instanceof FolderLockedError || err instanceof UnsafeFileError) throw new SweepError(err.message);
+    throw unwritable(out, err);
   }
-  renameSync(temp, join(dir, name));
-  syncDir(dir);
 }
 
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not every platform can fsync a folder; the rename is still atomic.
-  }
+/** Write a file so that readers see the old bytes or the new ones, never a mix, never through a link. */
+export function writeFileAtomic(dir: string, name: string, data: string | Uint8Array): void {
+  writeFileSafe(join(dir, name), data, { fsync: true });
 }
 
 /** sweep.json of `dir`, or null when there is none. Throws SweepError when it is not ours. */
@@ -166,12 +149,6 @@ const shortHash = (hash: string) => hash.slice(0, 12);
 const describeShard = (shard: string | null) => (shard === null ? 'the whole sweep' : `shard ${shard}`);
 const describeVersion = (r: { packageVersion: string; gitCommit: string | null }) =>
   `mermap-lab ${r.packageVersion} at commit ${r.gitCommit ?? 'unknown'}`;
-
-function removeStaleTemps(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    if (TEMP_FILE.test(name)) unlinkSync(join(dir, name));
-  }
-}
 
 /**
  * Make `dir` ready to hold `record`'s results. A new or empty folder gets sweep.json. A folder
@@ -210,7 +187,7 @@ export function prepareOutDir(dir: string, record: SweepRecord, resume: boolean)
     }
     try {
       removeStaleTemps(dir);
-      closeSync(openSync(join(dir, JOURNAL_FILE), 'a'));
+      closeSync(openAppendSafe(join(dir, JOURNAL_FILE)));
     } catch (err) {
       throw unwritable(dir, err);
     }
@@ -234,8 +211,20 @@ export function prepareOutDir(dir: string, record: SweepRecord, resume: boolean)
 
 // ---- the journal -------------------------------------------------------------------------
 
-/** One journal line: the entry as JSON, non-finite numbers as {"$number": "NaN"} and the like. */
+/**
+ * One journal line: the entry as JSON, non-finite numbers as {"$number": "NaN"} and the like,
+ * ending with "sum": the first 16 hex digits of sha256 of the line before it was added (so of the
+ * point, its key, config hash, seed, events and row). An edit of a line that is still valid JSON
+ * (a changed number, a moved point) no longer matches its sum and --resume and merge refuse it.
+ * The sum guards against accidents and hand edits, not against someone who recomputes it.
+ * Journals written before sums existed are refused with a message saying so (see readJournal).
+ */
 export function encodeEntry(entry: JournalEntry): string {
+  const body = entryBody(entry);
+  return `${body.slice(0, -1)},"sum":"${entrySum(body)}"}\n`;
+}
+
+function entryBody(entry: JournalEntry): string {
   const ordered = {
     point: entry.point,
     key: entry.key,
@@ -244,22 +233,32 @@ export function encodeEntry(entry: JournalEntry): string {
     events: entry.events,
     row: entry.row,
   };
-  return `${JSON.stringify(ordered, (_key, value: unknown) =>
+  return JSON.stringify(ordered, (_key, value: unknown) =>
     typeof value === 'number' && !Number.isFinite(value) ? { $number: String(value) } : value,
-  )}\n`;
+  );
 }
+
+const entrySum = (body: string) => sha256Hex(body).slice(0, 16);
 
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
+/** A journal line that parses but fails its checksum (or has none). */
+class ChecksumError extends Error {}
+
 function decodeEntry(line: string): JournalEntry {
-  return JSON.parse(line, (_key, value: unknown) => {
+  const parsed = JSON.parse(line, (_key, value: unknown) => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const keys = Object.keys(value);
       const tag = (value as { $number?: unknown }).$number;
       if (keys.length === 1 && typeof tag === 'string' && tag in NON_FINITE) return NON_FINITE[tag];
     }
     return value;
-  }) as JournalEntry;
+  }) as JournalEntry & { sum?: unknown };
+  if (parsed === null || typeof parsed !== 'object') throw new ChecksumError('not a journal entry');
+  const { sum, ...entry } = parsed;
+  if (typeof sum !== 'string') throw new ChecksumError('has no checksum');
+  if (entrySum(entryBody(entry)) !== sum) throw new ChecksumError('does not match its checksum');
+  return entry;
 }
 
 function isCell(value: unknown): value is Cell {
@@ -294,7 +293,14 @@ export function readJournal(
   }
   const end = bytes.lastIndexOf(0x0a) + 1;
   const partialLine = end < bytes.length;
-  if (partialLine && options.repair === true) truncateSync(path, end);
+  if (partialLine && options.repair === true) {
+    try {
+      assertWritableTarget(path);
+      truncateSync(path, end);
+    } catch (err) {
+      throw unwritable(dir, err);
+    }
+  }
   const lines = bytes.subarray(0, end).toString('utf8').split('\n');
   lines.pop();
   lines.forEach((line, i) => {
@@ -302,10 +308,24 @@ export function readJournal(
     let entry: JournalEntry;
     try {
       entry = decodeEntry(line);
-    } catch {
-      throw new SweepError(`${where} is damaged (not JSON); only a last line can be cut short by a kill`);
+    } catch (err) {
+      if (!(err instanceof ChecksumError)) {
+        throw new SweepError(`${where} is damaged (not JSON); only a last line can be cut short by a kill`);
+      }
+      if (err.message === 'has no checksum') {
+        throw new SweepError(
+          `${where} has no checksum: the journal was written by an older mermap-lab or edited by hand;` +
+            ` run the sweep again into a new --out`,
+        );
+      }
+      throw new SweepError(
+        `${where} was changed after it was written (${err.message}); run that point again by deleting the line`,
+      );
     }
-    const point = Number.isSafeInteger(entry?.point) ? plan.points[entry.point] : undefined;
+    const point =
+      Number.isSafeInteger(entry?.point) && entry.point >= 0 && entry.point < plan.size
+        ? plan.point(entry.point)
+        : undefined;
     if (
       point === undefined ||
       entry.key !== point.key ||
@@ -338,7 +358,7 @@ export class Journal {
   constructor(dir: string) {
     this.path = join(dir, JOURNAL_FILE);
     try {
-      this.#fd = openSync(this.path, 'a');
+      this.#fd = openAppendSafe(this.path);
     } catch (err) {
       throw unwritable(dir, err);
     }

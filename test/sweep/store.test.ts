@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -160,11 +161,12 @@ describe('the journal', () => {
     journal.append(entry(1, rows[1]));
     journal.close();
     const text = readFileSync(join(dir, 'results.jsonl'), 'utf8');
-    expect(text.split('\n')[0]).toBe(
+    const body =
       `{"point":3,"key":${JSON.stringify(plan.points[3]!.key)},"configHash":"${plan.points[3]!.configHash}",` +
-        `"seed":${plan.points[3]!.seed},"events":10,"row":{"a":{"$number":"NaN"},"b":{"$number":"Infinity"},` +
-        `"c":{"$number":"-Infinity"},"d":null,"e":"NaN","f":true,"g":0.30000000000000004}}`,
-    );
+      `"seed":${plan.points[3]!.seed},"events":10,"row":{"a":{"$number":"NaN"},"b":{"$number":"Infinity"},` +
+      `"c":{"$number":"-Infinity"},"d":null,"e":"NaN","f":true,"g":0.30000000000000004}}`;
+    const sum = createHash('sha256').update(body, 'utf8').digest('hex').slice(0, 16);
+    expect(text.split('\n')[0]).toBe(`${body.slice(0, -1)},"sum":"${sum}"}`);
     const { entries, partialLine } = readJournal(dir, plan, null);
     expect(partialLine).toBe(false);
     expect([...entries.keys()]).toEqual([3, 1]);
@@ -210,6 +212,28 @@ describe('the journal', () => {
     writeFileSync(path, good + encodeEntry(entry(0, { v: 99 })));
     expect(error(() => readJournal(dir, plan, null)).message).toBe(
       `${path} line 2 repeats point 0 with different results`,
+    );
+  });
+
+  it('refuses a line edited into other valid JSON, naming the line, and a line with no checksum', () => {
+    const dir = fresh();
+    prepareOutDir(dir, record, false);
+    const path = join(dir, 'results.jsonl');
+    const good = encodeEntry(entry(0, { flushes: 12 }));
+    const edited = encodeEntry(entry(1, { flushes: 12 })).replace('"flushes":12', '"flushes":99999');
+    writeFileSync(path, good + edited);
+    expect(error(() => readJournal(dir, plan, null)).message).toBe(
+      `${path} line 2 was changed after it was written (does not match its checksum); run that point again by deleting the line`,
+    );
+    const moved = good.replace('"point":0', '"point":1');
+    writeFileSync(path, moved);
+    expect(error(() => readJournal(dir, plan, null)).message).toMatch(/^\S+ line 1 was changed after it was written/);
+    const old = good.replace(/,"sum":"[0-9a-f]{16}"\}/, '}');
+    expect(old).not.toBe(good);
+    writeFileSync(path, old);
+    expect(error(() => readJournal(dir, plan, null, { repair: true })).message).toBe(
+      `${path} line 1 has no checksum: the journal was written by an older mermap-lab or edited by hand;` +
+        ` run the sweep again into a new --out`,
     );
   });
 });
