@@ -79,7 +79,10 @@ class LineTooLongError extends Error {}
  * The lines of a stream (without their \n or \r\n), refusing one longer than `maxBytes` bytes
  * instead of buffering it whole.
  */
-export async function* readLines(input: AsyncIterable<unknown> | NodeJS.ReadableStream, maxBytes: number) {
+export async function* readLines(
+  input: Iterable<Buffer | string> | AsyncIterable<unknown> | NodeJS.ReadableStream,
+  maxBytes: number,
+) {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const take = (tail: Buffer): string => {
