@@ -3,11 +3,13 @@
  *
  *   DIR/sweep.json     what this folder holds: the spec and its hash, the shard, the point
  *                      counts, the package version and git commit. Written first, atomically.
+ *   DIR/.lock          the writing process (util/folder-lock.ts): one writer per folder.
  *   DIR/results.jsonl  the journal: one line per finished point, appended and fsynced the moment
  *                      the point finishes, in whatever order points finish. A kill can only
  *                      leave a partial last line (no newline yet); readers ignore it and
  *                      --resume cuts it off before appending. Once every point is in, the journal
- *                      is rewritten in canonical order.
+ *                      is rewritten in canonical order. Each line ends with a checksum of its
+ *                      content (encodeEntry), so an edited line is refused with its number.
  *   DIR/results.csv    the results table (results.ts), canonical order; written (temp file +
  *   DIR/results.arrow  rename) when every point of the folder's shard is done, on resume and
  *                      on merge. Until then they do not exist.
