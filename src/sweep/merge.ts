@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { SweepError } from './errors.js';
+import { readJournal } from './journal.js';
 import { planSweep, pointLabel } from './plan.js';
 import type { Provenance } from './provenance.js';
 import { parseShard } from './shard.js';
@@ -17,7 +18,6 @@ import {
   makeRecord,
   openFolder,
   prepareOutDir,
-  readJournal,
   readSweepRecord,
   tableContext,
   writeResults,

@@ -24,12 +24,11 @@ import { currentProvenance, type Provenance } from './provenance.js';
 import { reservedColumns } from './results.js';
 import { formatShard, type Shard } from './shard.js';
 import type { SweepSpec } from './spec.js';
+import { Journal, readJournal } from './journal.js';
 import {
-  Journal,
   SWEEP_FILE,
   makeRecord,
   prepareOutDir,
-  readJournal,
   tableContext,
   openFolder,
   writeResults,
