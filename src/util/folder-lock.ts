@@ -113,7 +113,9 @@ const describeHolder = (h: LockInfo) => `${h.command || 'mermap-lab'} (pid ${h.p
 export function lockFolder(dir: string, command: string): FolderLock {
   const file = join(dir, LOCK_FILE);
   const info: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command };
-  const temp = join(dir, `.lock.${randomBytes(8).toString('hex')}.tmp`);
+  // Not a name isStaleTemp() matches: a lock holder clearing its folder must not remove the
+  // half-made lock of a process about to be refused.
+  const temp = join(dir, `.lock.${process.pid}.${randomBytes(8).toString('hex')}`);
   writeFileSync(temp, `${JSON.stringify(info)}\n`, { flag: 'wx' });
   try {
     for (let attempt = 0; ; attempt++) {
