@@ -1,11 +1,21 @@
 import { UsageError } from './errors.js';
 import { FolderLockedError, openOutputFolder, type OutputFolder } from '../util/folder-lock.js';
-import { UnsafeFileError, writeFileSafe } from '../util/safe-write.js';
+import { assertWritableTarget, UnsafeFileError, writeFileSafe } from '../util/safe-write.js';
 
 /** Write a file so a reader never sees half of it, never through a link (util/safe-write.ts). */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
   try {
     writeFileSafe(file, data);
+  } catch (e) {
+    if (e instanceof UnsafeFileError) throw new UsageError(e.message);
+    throw new UsageError(`${file}: cannot write: ${(e as Error).message}`);
+  }
+}
+
+/** Refuse a link or a folder where `file` is to be written, as a UsageError. */
+export function writableTarget(file: string): void {
+  try {
+    assertWritableTarget(file);
   } catch (e) {
     if (e instanceof UnsafeFileError) throw new UsageError(e.message);
     throw new UsageError(`${file}: cannot write: ${(e as Error).message}`);

@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import { toCSV, from } from 'arquero';
 import { runConfig, type RunReport, type RunResult } from '../analysis/run.js';
 import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../workloads/index.js';
-import { withOutDir, writeFileAtomicSync } from './atomic.js';
+import { withOutDir, writableTarget, writeFileAtomicSync } from './atomic.js';
 import { UsageError } from './errors.js';
 
 export interface RunCommandOptions {
@@ -181,6 +181,9 @@ function writeRunFolder(dir: string, result: RunResult): void {
     regionTimeline: result.regionTimeline,
     regionText: result.regionText,
   };
+  const files = ['run.json', 'per-cpu.csv', 'time-series.csv'].map((f) => join(dir, f));
+  // Every destination is checked before the first is written, so a refusal leaves nothing half-written
+  for (const file of files) writableTarget(file);
   writeFileAtomicSync(join(dir, 'run.json'), `${JSON.stringify(artifacts, null, 1)}\n`);
   writeFileAtomicSync(join(dir, 'per-cpu.csv'), `${toCSV(from(result.perCpu))}\n`);
   writeFileAtomicSync(join(dir, 'time-series.csv'), `${toCSV(from(result.timeSeries))}\n`);

@@ -4,7 +4,7 @@ import { renderReportHtml, type Report } from './report.js';
 import { assertSafeName, type VegaLiteSpec } from './spec.js';
 import { renderSvg } from './svg.js';
 import { makeDirs } from '../util/make-dirs.js';
-import { writeFileSafe } from '../util/safe-write.js';
+import { assertWritableTarget, writeFileSafe } from '../util/safe-write.js';
 
 export interface ChartFiles {
   svg: string;
@@ -79,6 +79,11 @@ export async function writeReport(dir: string, report: Report, opts: PngOptions 
   }
   const abs = path.resolve(dir);
   makeDirs(abs);
+  // Every destination is checked before the first is written: a link refuses the whole report.
+  for (const section of report.sections) {
+    for (const ext of ['svg', 'png']) assertWritableTarget(path.join(abs, `${section.id}.${ext}`));
+  }
+  assertWritableTarget(path.join(abs, 'report.html'));
   const written: ReportFiles['charts'] = [];
   for (const [i, section] of report.sections.entries()) {
     written.push({ id: section.id, ...(await writeRendered(abs, section.id, charts[i]!)) });
