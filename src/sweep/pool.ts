@@ -166,8 +166,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
   const folder = openFolder(out, 'mermap-lab sweep');
   let failed = true;
   try {
-    const summary = await runInFolder(
-      options,
+    const summary = await runInFolder(options, {
       plan,
       shard,
       workers,
@@ -176,7 +175,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
       provenance,
       record,
       started,
-    );
+    });
     failed = false;
     return summary;
   } finally {
@@ -184,17 +183,21 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
   }
 }
 
-async function runInFolder(
-  options: RunSweepOptions,
-  plan: SweepPlan,
-  shard: Shard | null,
-  workers: number,
-  entryPath: string,
-  modulePath: string,
-  provenance: Provenance,
-  record: SweepRecord,
-  started: number,
-): Promise<SweepSummary> {
+/** What runSweep settled before taking the output folder. */
+interface Prepared {
+  plan: SweepPlan;
+  shard: Shard | null;
+  workers: number;
+  entryPath: string;
+  modulePath: string;
+  provenance: Provenance;
+  record: SweepRecord;
+  started: number;
+}
+
+/** The sweep proper, holding the output folder's lock. */
+async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promise<SweepSummary> {
+  const { plan, shard, workers, entryPath, modulePath, provenance, record, started } = prepared;
   const out = options.out;
   prepareOutDir(out, record, options.resume === true);
 
