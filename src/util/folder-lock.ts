@@ -191,8 +191,8 @@ export function openOutputFolder(dir: string, command: string): OutputFolder {
   }
   let lock: FolderLock;
   try {
-    lock = lockFolder(abs, command);
-    removeStaleTemps(abs);
+    lock = lockFolder(dir, command); // named as the user gave it
+    removeStaleTemps(dir);
   } catch (err) {
     removeEmpty(created);
     throw err;

@@ -3,7 +3,7 @@
  * resumed from the command line, and split into 3 shard processes then merged. Each ends with
  * files byte for byte equal to one uninterrupted single-process run.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { mergeCommand } from '../../src/sweep/cli.js';
 import { planSweep, pointLabel } from '../../src/sweep/plan.js';
 import { runSweep } from '../../src/sweep/pool.js';
 import { loadSweepSpec } from '../../src/sweep/spec.js';
+import { lockFolder } from '../../src/util/folder-lock.js';
 import {
   bytes,
   Capture,
@@ -267,6 +268,23 @@ describe('the output folder lock', () => {
     expect(await exitOf(first)).toEqual({ code: 0, signal: null });
     expectSameFiles(out);
     expect(existsSync(join(out, '.lock'))).toBe(false);
+  });
+
+  it('merge into a folder in use is refused before anything is written', async () => {
+    const out = join(root, 'merge-locked');
+    mkdirSync(out);
+    const lock = lockFolder(out, 'mermap-lab report');
+    try {
+      const stderr = new Capture();
+      expect(await mergeCommand({ dirs: [reference], out, stderr })).toBe(2);
+      expect(stderr.text).toBe(
+        `mermap-lab merge: ${out} is in use by mermap-lab report (pid ${process.pid} on ${hostname()},` +
+          ` since ${lock.info.started}); wait for it or choose another --out\n`,
+      );
+      expect(readdirSync(out)).toEqual(['.lock']);
+    } finally {
+      lock.release();
+    }
   });
 
   it('a lock left by kill -9 is stale and taken over by --resume', async () => {
