@@ -1,24 +1,49 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { UsageError } from './errors.js';
-import { makeDirs } from '../util/make-dirs.js';
+import { FolderLockedError, openOutputFolder, type OutputFolder } from '../util/folder-lock.js';
+import { assertWritableTarget, UnsafeFileError, writeFileSafe } from '../util/safe-write.js';
 
-/** Write a file so a reader never sees half of it: a temporary file beside it, then rename. */
+/** Write a file so a reader never sees half of it, never through a link (util/safe-write.ts). */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(file), `.${Date.now()}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
+    writeFileSafe(file, data);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    if (e instanceof UnsafeFileError) throw new UsageError(e.message);
     throw new UsageError(`${file}: cannot write: ${(e as Error).message}`);
   }
 }
 
-export function ensureDir(dir: string): void {
+/** Refuse a link or a folder where `file` is to be written, as a UsageError. */
+export function writableTarget(file: string): void {
   try {
-    makeDirs(dir);
+    assertWritableTarget(file);
   } catch (e) {
+    if (e instanceof UnsafeFileError) throw new UsageError(e.message);
+    throw new UsageError(`${file}: cannot write: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Create (if needed) and lock an output folder for `command`, as a UsageError when it cannot be
+ * used: a file in its place, another process writing it, no permission. Release it when done.
+ */
+export function openOutDir(dir: string, command: string): OutputFolder {
+  try {
+    return openOutputFolder(dir, command);
+  } catch (e) {
+    if (e instanceof FolderLockedError || e instanceof UnsafeFileError) throw new UsageError(e.message);
     throw new UsageError(`${dir}: cannot create the folder: ${(e as Error).message}`);
+  }
+}
+
+/** Run `f` holding `dir`'s lock; after a failure, a folder this call created is removed if empty. */
+export async function withOutDir<T>(dir: string, command: string, f: () => Promise<T> | T): Promise<T> {
+  const folder = openOutDir(dir, command);
+  let failed = true;
+  try {
+    const result = await f();
+    failed = false;
+    return result;
+  } finally {
+    folder.release(failed);
   }
 }

@@ -5,6 +5,7 @@ import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { mergeCli, sweepCli } from './sweep.js';
+import { printable } from '../util/printable.js';
 
 /** Whole numbers for options, with the option named in the error. */
 export function intOption(name: string, min: number): (v: string) => number {
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
     .description('Simulate the Linux mermap (__GFP_UNMAPPED): paging, TLBs, allocator versions, workloads, sweeps')
     .version(packageVersion())
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(printable(s)) });
 
   program
     .command('replay')
@@ -117,9 +118,9 @@ export async function main(argv: string[]): Promise<void> {
     }
     const err = e as Error & { exitCode?: number; issues?: string[] };
     if (e instanceof UsageError || err.exitCode === 2 || Array.isArray(err.issues)) {
-      process.stderr.write(`mermap-lab: ${err.message}\n`);
+      process.stderr.write(`mermap-lab: ${printable(err.message)}\n`);
       if (Array.isArray(err.issues))
-        for (const i of err.issues) if (!err.message.includes(i)) process.stderr.write(`  ${i}\n`);
+        for (const i of err.issues) if (!err.message.includes(i)) process.stderr.write(`  ${printable(i)}\n`);
       process.exitCode = 2;
       return;
     }

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createReadStream, statSync } from 'node:fs';
 import { allocatorNames } from '../core/allocators.js';
 import { parseReplayLine, Replayer, ReplayError } from '../core/replay.js';
 import { UsageError } from './errors.js';
@@ -34,23 +33,25 @@ export async function replayCommand(
     tlb: opts.tlb,
     preemptRt: opts.preemptRt ?? false,
   });
-  const input = script === '-' ? process.stdin : createReadStream(script);
-  const opened = new Promise<void>((resolve, reject) => {
-    input.once('error', reject);
-    if (script === '-') resolve();
-    else input.once('open', () => resolve());
-  });
-  try {
-    await opened;
-  } catch (e) {
-    throw new UsageError(`${script}: cannot read: ${(e as Error).message}`);
+  let input: NodeJS.ReadableStream;
+  if (script === '-') input = process.stdin;
+  else {
+    try {
+      if (statSync(script).isDirectory()) throw new Error('it is a folder, not a file');
+      input = createReadStream(script);
+      await new Promise<void>((resolve, reject) => {
+        input.once('error', reject);
+        input.once('open', () => resolve());
+      });
+    } catch (e) {
+      throw new UsageError(`${script}: cannot read: ${(e as Error).message}`);
+    }
   }
-  const rl = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   let buf = '';
-  for await (const line of rl) {
-    lineNo++;
-    try {
+  try {
+    for await (const line of readLines(input, MAX_LINE_BYTES)) {
+      lineNo++;
       const op = parseReplayLine(line);
       if (op === null) continue;
       buf += `${JSON.stringify(replayer.apply(op))}\n`;
@@ -58,12 +59,51 @@ export async function replayCommand(
         out.write(buf);
         buf = '';
       }
-    } catch (e) {
-      out.write(buf);
-      if (e instanceof ReplayError) throw new UsageError(`${script}:${lineNo}: ${e.message}`);
-      throw e;
     }
+  } catch (e) {
+    out.write(buf);
+    if (e instanceof ReplayError) throw new UsageError(`${script}:${lineNo}: ${e.message}`);
+    if (e instanceof LineTooLongError) throw new UsageError(`${script}:${lineNo + 1}: ${e.message}`);
+    if ((e as NodeJS.ErrnoException).code !== undefined) {
+      throw new UsageError(`${script}: cannot read: ${(e as Error).message}`);
+    }
+    throw e;
   }
   out.write(buf);
   return 0;
+}
+
+/** The longest op-script line read (an op is well under 1 KiB): more is an error, not a crash. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+class LineTooLongError extends Error {}
+
+/**
+ * The lines of a stream (without their \n or \r\n), refusing one longer than `maxBytes` bytes
+ * instead of buffering it whole.
+ */
+export async function* readLines(
+  input: Iterable<Buffer | string> | AsyncIterable<unknown> | NodeJS.ReadableStream,
+  maxBytes: number,
+) {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const take = (tail: Buffer): string => {
+    const line = Buffer.concat([...pending, tail]).toString('utf8');
+    pending = [];
+    pendingBytes = 0;
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+  };
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    for (let nl = bytes.indexOf(0x0a); nl >= 0; nl = bytes.indexOf(0x0a)) {
+      if (pendingBytes + nl > maxBytes) throw new LineTooLongError(`line longer than ${maxBytes} bytes`);
+      yield take(bytes.subarray(0, nl));
+      bytes = bytes.subarray(nl + 1);
+    }
+    pendingBytes += bytes.length;
+    if (pendingBytes > maxBytes) throw new LineTooLongError(`line longer than ${maxBytes} bytes`);
+    if (bytes.length > 0) pending.push(Buffer.from(bytes));
+  }
+  if (pendingBytes > 0) yield take(Buffer.alloc(0));
 }

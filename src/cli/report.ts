@@ -2,36 +2,83 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArrow } from 'arquero';
 import { runReportData, sweepReportData, type ReportData, type RunArtifacts } from '../analysis/reports.js';
+import { withOutDir } from './atomic.js';
 import { UsageError } from './errors.js';
+import { LEAD_COLUMNS } from '../sweep/results.js';
+import { ARROW_FILE, readSweepRecord, SWEEP_FILE } from '../sweep/store.js';
+import { printable } from '../util/printable.js';
+import { UnsafeFileError } from '../util/safe-write.js';
 
-/** Read a sweep's results back (the Arrow file; arquero reads the CSV the same way). */
+/** Read a sweep's results back (the Arrow file), checked against its sweep.json. */
 export function readSweepRows(dir: string): { name: string; rows: Array<Record<string, unknown>> } {
-  const arrow = join(dir, 'results.arrow');
+  const arrow = join(dir, ARROW_FILE);
   if (!existsSync(arrow))
     throw new UsageError(
       `${dir}: no results.arrow: the sweep has not finished (run it with --resume), or it is a shard (merge the shards first)`,
     );
-  const record = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { name?: string };
-  const table = fromArrow(readFileSync(arrow));
-  return { name: record.name ?? 'sweep', rows: table.objects() as Array<Record<string, unknown>> };
+  const record = readSweepRecord(dir);
+  if (record === null) throw new UsageError(`${join(dir, SWEEP_FILE)}: missing`);
+  let rows: Array<Record<string, unknown>>;
+  try {
+    rows = fromArrow(readFileSync(arrow)).objects() as Array<Record<string, unknown>>;
+  } catch (e) {
+    throw new UsageError(`${arrow}: not a results table (damaged or cut short: ${(e as Error).message})`);
+  }
+  const expected = record.shard === null ? record.points.total : record.points.inShard;
+  const missing = LEAD_COLUMNS.find((c) => rows.length > 0 && !(c in rows[0]!));
+  if (rows.length !== expected || missing !== undefined) {
+    throw new UsageError(
+      `${arrow}: not the results of ${join(dir, SWEEP_FILE)}: ` +
+        (missing !== undefined ? `no '${missing}' column` : `${rows.length} rows for ${expected} points`) +
+        `; run the sweep again with --resume to rewrite it`,
+    );
+  }
+  return { name: record.name, rows };
+}
+
+/** The fields of run.json that the report reads, with what each must be. */
+const RUN_FIELDS: Array<[keyof RunArtifacts, string, (v: unknown) => boolean]> = [
+  ['report', 'an object with a config', (v) => typeof v === 'object' && v !== null && 'config' in v],
+  ['perCpu', 'a list', Array.isArray],
+  ['perMm', 'a list', Array.isArray],
+  ['timeSeries', 'a list', Array.isArray],
+  ['regionTimeline', 'a list', Array.isArray],
+  ['regionText', 'a string', (v) => typeof v === 'string'],
+];
+
+function readRunArtifacts(runFile: string): RunArtifacts {
+  let artifacts: Record<string, unknown>;
+  try {
+    artifacts = JSON.parse(readFileSync(runFile, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`${runFile}: not a run written by mermap-lab run --out: ${(e as Error).message}`);
+  }
+  if (artifacts === null || typeof artifacts !== 'object' || Array.isArray(artifacts)) {
+    throw new UsageError(`${runFile}: not a run written by mermap-lab run --out: not a JSON object`);
+  }
+  for (const [field, what, ok] of RUN_FIELDS) {
+    if (!ok(artifacts[field])) {
+      throw new UsageError(`${runFile}: not a run written by mermap-lab run --out: field ${field} must be ${what}`);
+    }
+  }
+  return artifacts as unknown as RunArtifacts;
 }
 
 /** The report of a run folder (run --out) or a sweep folder, and for a sweep its summary text. */
 export function reportDataOf(dir: string): { data: ReportData; text: string | null } {
-  if (existsSync(join(dir, 'sweep.json'))) {
+  if (existsSync(join(dir, SWEEP_FILE))) {
     const { name, rows } = readSweepRows(dir);
     const r = sweepReportData(name, rows);
     return { data: r.report, text: r.text };
   }
   const runFile = join(dir, 'run.json');
   if (existsSync(runFile)) {
-    let artifacts: RunArtifacts;
+    const artifacts = readRunArtifacts(runFile);
     try {
-      artifacts = JSON.parse(readFileSync(runFile, 'utf8')) as RunArtifacts;
+      return { data: runReportData(artifacts), text: null };
     } catch (e) {
       throw new UsageError(`${runFile}: not a run written by mermap-lab run --out: ${(e as Error).message}`);
     }
-    return { data: runReportData(artifacts), text: null };
   }
   throw new UsageError(`${dir}: neither a sweep folder (sweep.json) nor a run folder (run.json)`);
 }
@@ -40,9 +87,11 @@ export function reportDataOf(dir: string): { data: ReportData; text: string | nu
 export async function writeReportFiles(data: ReportData, out: string): Promise<string[]> {
   const { writeReport } = await import('../render/index.js');
   try {
-    const files = await writeReport(out, data);
+    const files = await withOutDir(out, 'mermap-lab report', () => writeReport(out, data));
     return [files.html, ...files.charts.flatMap((c) => [c.svg, c.png])];
   } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if (e instanceof UnsafeFileError) throw new UsageError(e.message);
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'ENOENT' || code === 'EROFS' || code === 'ENOTDIR')
       throw new UsageError(`${out}: cannot write the report: ${(e as Error).message}`);
@@ -54,9 +103,9 @@ export async function reportCommand(dir: string, o: { out?: string }): Promise<n
   if (o.out === undefined) throw new UsageError('--out DIR is required');
   const { data, text } = reportDataOf(dir);
   const files = await writeReportFiles(data, o.out);
-  if (text !== null) process.stdout.write(`${text}\n`);
+  if (text !== null) process.stdout.write(`${printable(text)}\n`);
   process.stdout.write(
-    `report: ${files.length} files in ${o.out} (report.html, ${(files.length - 1) / 2} charts as SVG and PNG)\n`,
+    `report: ${files.length} files in ${printable(o.out)} (report.html, ${(files.length - 1) / 2} charts as SVG and PNG)\n`,
   );
   return 0;
 }

@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { toCSV, from } from 'arquero';
 import { runConfig, type RunReport, type RunResult } from '../analysis/run.js';
 import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../workloads/index.js';
-import { ensureDir, writeFileAtomicSync } from './atomic.js';
+import { withOutDir, writableTarget, writeFileAtomicSync } from './atomic.js';
 import { UsageError } from './errors.js';
 
 export interface RunCommandOptions {
@@ -149,28 +149,44 @@ function withProgress<T>(enabled: boolean, f: (cb: (events: number, total: numbe
 
 export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const config = buildConfig(o);
-  if (o.out !== undefined) ensureDir(o.out);
-  const result = withProgress(process.stderr.isTTY === true, (cb) =>
+  // The output folder is checked (and locked) before simulating, and removed again if the run
+  // fails and the folder was made for it.
+  const result =
+    o.out === undefined
+      ? simulate(config, o)
+      : await withOutDir(o.out, 'mermap-lab run', () => {
+          const r = simulate(config, o);
+          writeRunFolder(o.out!, r);
+          return r;
+        });
+  if (o.json) out.write(`${JSON.stringify(result.report, null, 2)}\n`);
+  else out.write(`${formatRunSummary(result)}\n`);
+  return 0;
+}
+
+function simulate(config: RunConfig, o: RunCommandOptions): RunResult {
+  return withProgress(process.stderr.isTTY === true, (cb) =>
     runConfig(config, {
       onProgress: (e, total) => cb(e, total),
       regionTimeline: o.out !== undefined || o.timeline === true,
     }),
   );
+}
+
+function writeRunFolder(dir: string, result: RunResult): void {
   const report: RunReport = result.report;
-  if (o.out !== undefined) {
-    const artifacts = {
-      report,
-      perCpu: result.perCpu,
-      perMm: result.perMm,
-      timeSeries: result.timeSeries,
-      regionTimeline: result.regionTimeline,
-      regionText: result.regionText,
-    };
-    writeFileAtomicSync(join(o.out, 'run.json'), `${JSON.stringify(artifacts, null, 1)}\n`);
-    writeFileAtomicSync(join(o.out, 'per-cpu.csv'), `${toCSV(from(result.perCpu))}\n`);
-    writeFileAtomicSync(join(o.out, 'time-series.csv'), `${toCSV(from(result.timeSeries))}\n`);
-  }
-  if (o.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else out.write(`${formatRunSummary(result)}\n`);
-  return 0;
+  const artifacts = {
+    report,
+    perCpu: result.perCpu,
+    perMm: result.perMm,
+    timeSeries: result.timeSeries,
+    regionTimeline: result.regionTimeline,
+    regionText: result.regionText,
+  };
+  const files = ['run.json', 'per-cpu.csv', 'time-series.csv'].map((f) => join(dir, f));
+  // Every destination is checked before the first is written, so a refusal leaves nothing half-written
+  for (const file of files) writableTarget(file);
+  writeFileAtomicSync(join(dir, 'run.json'), `${JSON.stringify(artifacts, null, 1)}\n`);
+  writeFileAtomicSync(join(dir, 'per-cpu.csv'), `${toCSV(from(result.perCpu))}\n`);
+  writeFileAtomicSync(join(dir, 'time-series.csv'), `${toCSV(from(result.timeSeries))}\n`);
 }

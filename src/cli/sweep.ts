@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeCommand, sweepCommand } from '../sweep/cli.js';
 import { reportDataOf, writeReportFiles } from './report.js';
+import { printable } from '../util/printable.js';
 import { parseRunConfig } from '../workloads/config.js';
 
 /** The worker every sweep point runs in: src/analysis/run-point.ts (a .js URL falls back to .ts from sources). */
@@ -45,15 +46,15 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
   const sharded = o.shard !== undefined && !/^\s*0\s*\/\s*1\s*$/.test(o.shard);
   if (sharded || !existsSync(join(o.out, 'results.arrow'))) {
     process.stderr.write(
-      `sweep: shard ${o.shard ?? ''} done; join the shards with mermap-lab merge DIR... --out MERGED, then mermap-lab report MERGED --out REPORT\n`,
+      `sweep: shard ${printable(o.shard ?? '')} done; join the shards with mermap-lab merge DIR... --out MERGED, then mermap-lab report MERGED --out REPORT\n`,
     );
     return code;
   }
   const { data, text } = reportDataOf(o.out);
   const files = await writeReportFiles(data, o.out);
-  if (text !== null) process.stdout.write(`\n${text}\n`);
+  if (text !== null) process.stdout.write(`\n${printable(text)}\n`);
   process.stdout.write(
-    `\n${o.out}: results.csv, results.arrow, report.html and ${(files.length - 1) / 2} charts (SVG and PNG)\n`,
+    `\n${printable(o.out)}: results.csv, results.arrow, report.html and ${(files.length - 1) / 2} charts (SVG and PNG)\n`,
   );
   return code;
 }

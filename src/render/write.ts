@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { svgToPng, type PngOptions } from './png.js';
 import { renderReportHtml, type Report } from './report.js';
 import { assertSafeName, type VegaLiteSpec } from './spec.js';
 import { renderSvg } from './svg.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { assertWritableTarget, writeFileSafe } from '../util/safe-write.js';
 
 export interface ChartFiles {
   svg: string;
@@ -19,20 +18,13 @@ export interface ReportFiles {
 }
 
 /**
- * Write `data` to `file` atomically: write a temporary file in the same directory (same file
- * system, so rename() is atomic), then rename it over the target. A reader sees the old file or
- * the complete new one, never a partial write; on failure the temporary file is removed.
+ * Write `data` to `file` atomically and never through a link (util/safe-write.ts): a temporary
+ * file created exclusively under a random name in the same directory, then renamed over the
+ * target. A reader sees the old file or the complete new one; a link or folder at `file` is
+ * refused (UnsafeFileError); on failure the temporary file is removed.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, data, { flag: 'wx' });
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  writeFileSafe(file, data);
 }
 
 interface RenderedChart {
@@ -87,6 +79,11 @@ export async function writeReport(dir: string, report: Report, opts: PngOptions 
   }
   const abs = path.resolve(dir);
   makeDirs(abs);
+  // Every destination is checked before the first is written: a link refuses the whole report.
+  for (const section of report.sections) {
+    for (const ext of ['svg', 'png']) assertWritableTarget(path.join(abs, `${section.id}.${ext}`));
+  }
+  assertWritableTarget(path.join(abs, 'report.html'));
   const written: ReportFiles['charts'] = [];
   for (const [i, section] of report.sections.entries()) {
     written.push({ id: section.id, ...(await writeRendered(abs, section.id, charts[i]!)) });

@@ -13,6 +13,7 @@ import { getPreset } from './presets.js';
 import { createProgressReporter, formatDuration, type ProgressStream } from './progress.js';
 import { parseShard } from './shard.js';
 import { loadSweepSpec, type SweepSpec } from './spec.js';
+import { printable } from '../util/printable.js';
 
 export interface SweepCommandOptions {
   /** Path of a YAML or JSON sweep spec (give this or `preset`). */
@@ -92,10 +93,12 @@ function loadSpec(options: SweepCommandOptions): { spec: SweepSpec; source: stri
 
 function report(stderr: ProgressStream, command: string, err: unknown): number {
   if (err instanceof SweepError || err instanceof PointFailedError || err instanceof SweepInterruptedError) {
-    stderr.write(`mermap-lab ${command}: ${err.message}\n`);
+    stderr.write(`mermap-lab ${command}: ${printable(err.message)}\n`);
     return err.exitCode;
   }
-  stderr.write(`mermap-lab ${command}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  stderr.write(
+    `mermap-lab ${command}: ${printable(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+  );
   return 1;
 }
 
@@ -132,7 +135,7 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
       signal: controller.signal,
     });
     progress.stop();
-    stderr.write(formatSummary(summary));
+    stderr.write(printable(formatSummary(summary)));
     return 0;
   } catch (err) {
     progress.stop();
@@ -158,7 +161,7 @@ export async function mergeCommand(options: MergeCommandOptions): Promise<number
   try {
     if (options.out === undefined || options.out === '') throw new SweepError('--out DIR is required');
     const summary = mergeSweeps(options.dirs, options.out);
-    stderr.write(formatMergeSummary(summary));
+    stderr.write(printable(formatMergeSummary(summary)));
     return 0;
   } catch (err) {
     return report(stderr, 'merge', err);

@@ -19,6 +19,7 @@ export { formatShard, parseShard } from './shard.js';
 export type { Shard } from './shard.js';
 export { loadSweepSpec, parseSweepSpec, parseSweepSpecText, specHash } from './spec.js';
 export type { SweepSpec } from './spec.js';
-export { ARROW_FILE, CSV_FILE, JOURNAL_FILE, SWEEP_FILE, readJournal, readSweepRecord } from './store.js';
+export { readJournal } from './journal.js';
+export { ARROW_FILE, CSV_FILE, JOURNAL_FILE, SWEEP_FILE, readSweepRecord } from './store.js';
 export type { SweepRecord } from './store.js';
 export type { PointResult } from './worker-entry.js';

@@ -10,13 +10,14 @@
  */
 import { resolve } from 'node:path';
 import { SweepError } from './errors.js';
+import { readJournal } from './journal.js';
 import { planSweep, pointLabel } from './plan.js';
 import type { Provenance } from './provenance.js';
 import { parseShard } from './shard.js';
 import {
   makeRecord,
+  openFolder,
   prepareOutDir,
-  readJournal,
   readSweepRecord,
   tableContext,
   writeResults,
@@ -36,9 +37,9 @@ export interface MergeSummary {
 /** How many points an error lists by name before just counting the rest. */
 const LISTED = 10;
 
-function listPoints(labels: string[]): string {
+function listPoints(labels: string[], count: number): string {
   const shown = labels.slice(0, LISTED).join(', ');
-  return labels.length > LISTED ? `${shown} and ${labels.length - LISTED} more` : shown;
+  return count > LISTED ? `${shown} and ${count - LISTED} more` : shown;
 }
 
 const describe = (r: SweepRecord) => `'${r.name}', spec hash ${r.specHash.slice(0, 12)}`;
@@ -81,17 +82,22 @@ export function mergeSweeps(dirs: string[], out: string): MergeSummary {
     for (const entry of readJournal(dirs[i]!, plan, shard).entries.values()) {
       const earlier = owner.get(entry.point);
       if (earlier !== undefined) {
-        duplicates.push(`point ${pointLabel(plan.points[entry.point]!)} is in both ${dirs[earlier]} and ${dirs[i]}`);
+        duplicates.push(`point ${pointLabel(plan.point(entry.point))} is in both ${dirs[earlier]} and ${dirs[i]}`);
         continue;
       }
       owner.set(entry.point, i);
       entries.push(entry);
     }
   });
-  const missing = plan.points.filter((p) => !owner.has(p.index)).map(pointLabel);
+  const missing: string[] = [];
+  let missingCount = 0;
+  for (let i = 0; i < plan.size; i++) {
+    if (owner.has(i)) continue;
+    if (missingCount++ < LISTED) missing.push(pointLabel(plan.point(i)));
+  }
   const problems: string[] = [];
-  if (missing.length > 0) {
-    problems.push(`${missing.length} of ${plan.points.length} points are missing: ${listPoints(missing)}`);
+  if (missingCount > 0) {
+    problems.push(`${missingCount} of ${plan.size} points are missing: ${listPoints(missing, missingCount)}`);
   }
   if (duplicates.length > 0) {
     const shown = duplicates.slice(0, LISTED);
@@ -105,7 +111,15 @@ export function mergeSweeps(dirs: string[], out: string): MergeSummary {
   }
 
   const provenance: Provenance = { packageVersion: first.packageVersion, gitCommit: first.gitCommit };
-  prepareOutDir(out, makeRecord(plan, null, provenance), true);
-  const files = writeResults(out, entries, tableContext(plan, provenance));
+  const folder = openFolder(out, 'mermap-lab merge');
+  let failed = true;
+  let files: MergeSummary['files'];
+  try {
+    prepareOutDir(out, makeRecord(plan, null, provenance), true);
+    files = writeResults(out, entries, tableContext(plan, provenance));
+    failed = false;
+  } finally {
+    folder.release(failed);
+  }
   return { name: first.name, specHash: first.specHash, out, dirs, points: entries.length, files };
 }

@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, cloneJson, sha256Hex } from './canonical.js';
 import { SpecError } from './errors.js';
+import type { Shard } from './shard.js';
 import { gridCombinations, specHash, type SweepSpec } from './spec.js';
 
 export interface SweepPoint {
@@ -40,6 +41,10 @@ export interface SweepPoint {
   configHash: string;
 }
 
+/**
+ * A planned sweep. Points are computed on demand from their index (point(i), shardPoints()), so
+ * a shard of a million-point sweep costs the memory of its own points only.
+ */
 export interface SweepPlan {
   spec: SweepSpec;
   specHash: string;
@@ -47,7 +52,14 @@ export interface SweepPlan {
   gridPaths: string[];
   /** Combinations in the full grid (before sampling). */
   combinations: number;
-  points: SweepPoint[];
+  /** Points in the whole sweep. */
+  size: number;
+  /** Point `index`, 0 <= index < size (a RangeError otherwise). */
+  point(index: number): SweepPoint;
+  /** The points of `shard` (all of them for null), in canonical order, one at a time. */
+  shardPoints(shard: Shard | null): Generator<SweepPoint>;
+  /** Every point, built on first use and kept: for small sweeps and tests, never the engine. */
+  readonly points: SweepPoint[];
 }
 
 /** Checks one expanded point's config; returns its problems (empty when it is valid). */
@@ -57,6 +69,8 @@ export interface PlanOptions {
   validatePoint?: PointValidator;
   /** Names the sweep in a SpecError; defaults to `sweep '<name>'`. */
   source?: string;
+  /** Validate only this shard's points (the ones that will run here); default every point. */
+  shard?: Shard | null;
 }
 
 /** How many validation issues a SpecError lists before summarising the rest. */
@@ -154,47 +168,52 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
   const combinations = gridCombinations(spec.grid);
   const chosen =
     spec.sample === undefined ? null : sampleCombinations(combinations, spec.sample.count, spec.sample.seed);
-  const count = chosen === null ? combinations : chosen.length;
+  const size = (chosen === null ? combinations : chosen.length) * spec.replicates;
   const lists = gridPaths.map((p) => spec.grid[p]!);
 
-  const points: SweepPoint[] = [];
-  for (let c = 0; c < count; c++) {
+  const point = (index: number): SweepPoint => {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
+      throw new RangeError(`point ${index} is not in a sweep of ${size} points`);
+    }
+    const c = Math.floor(index / spec.replicates);
+    const replicate = index % spec.replicates;
     const combination = chosen === null ? c : chosen[c]!;
-    const digits = new Array<number>(lists.length);
+    const grid: Record<string, unknown> = {};
     let rest = combination;
     for (let k = lists.length - 1; k >= 0; k--) {
-      digits[k] = rest % lists[k]!.length;
+      grid[gridPaths[k]!] = lists[k]![rest % lists[k]!.length];
       rest = Math.floor(rest / lists[k]!.length);
     }
-    const grid: Record<string, unknown> = {};
-    gridPaths.forEach((path, k) => {
-      grid[path] = lists[k]![digits[k]!];
-    });
-    for (let replicate = 0; replicate < spec.replicates; replicate++) {
-      const key = pointKey(grid, replicate);
-      const seed = derivePointSeed(spec.seed, key);
-      const config = cloneJson(spec.base);
-      for (const path of gridPaths) setPath(config, path, grid[path]);
-      config.seed = seed;
-      points.push({
-        index: points.length,
-        combination,
-        replicate,
-        grid: cloneJson(grid),
-        key,
-        seed,
-        config,
-        configHash: sha256Hex(canonicalJson(config)),
-      });
-    }
+    const ordered: Record<string, unknown> = {};
+    for (const path of gridPaths) ordered[path] = cloneJson(grid[path]);
+    const key = pointKey(ordered, replicate);
+    const seed = derivePointSeed(spec.seed, key);
+    const config = cloneJson(spec.base);
+    for (const path of gridPaths) setPath(config, path, ordered[path]);
+    config.seed = seed;
+    return {
+      index,
+      combination,
+      replicate,
+      grid: ordered,
+      key,
+      seed,
+      config,
+      configHash: sha256Hex(canonicalJson(config)),
+    };
+  };
+  function* shardPoints(shard: Shard | null): Generator<SweepPoint> {
+    const first = shard === null ? 0 : shard.index;
+    const step = shard === null ? 1 : shard.count;
+    for (let i = first; i < size; i += step) yield point(i);
   }
 
   if (options.validatePoint !== undefined) {
     const issues: string[] = [];
     let more = 0;
-    for (const point of points) {
-      for (const problem of options.validatePoint(cloneJson(point.config))) {
-        if (issues.length < MAX_LISTED_ISSUES) issues.push(`point ${pointLabel(point)}: ${problem}`);
+    for (const p of shardPoints(options.shard ?? null)) {
+      for (const problem of options.validatePoint(cloneJson(p.config))) {
+        if (issues.length < MAX_LISTED_ISSUES) issues.push(`point ${pointLabel(p)}: ${problem}`);
         else more++;
       }
     }
@@ -202,5 +221,24 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
     if (issues.length > 0) throw new SpecError(source, issues);
   }
 
-  return { spec, specHash: specHash(spec), gridPaths, combinations, points };
+  let all: SweepPoint[] | null = null;
+  return {
+    spec,
+    specHash: specHash(spec),
+    gridPaths,
+    combinations,
+    size,
+    point,
+    shardPoints,
+    get points() {
+      all ??= Array.from({ length: size }, (_, i) => point(i));
+      return all;
+    },
+  };
+}
+
+/** How many of `size` points (indices 0..size-1) fall in `shard`. */
+export function shardSize(size: number, shard: Shard | null): number {
+  if (shard === null) return size;
+  return shard.index >= size ? 0 : Math.floor((size - 1 - shard.index) / shard.count) + 1;
 }

@@ -19,12 +19,22 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { PointFailedError, SweepError, SweepInterruptedError } from './errors.js';
-import { planSweep, pointLabel, type PointValidator, type SweepPoint } from './plan.js';
-import { currentProvenance } from './provenance.js';
+import { planSweep, pointLabel, shardSize, type PointValidator, type SweepPlan, type SweepPoint } from './plan.js';
+import { currentProvenance, type Provenance } from './provenance.js';
 import { reservedColumns } from './results.js';
-import { formatShard, selectShard, type Shard } from './shard.js';
+import { formatShard, type Shard } from './shard.js';
 import type { SweepSpec } from './spec.js';
-import { Journal, SWEEP_FILE, makeRecord, prepareOutDir, readJournal, tableContext, writeResults } from './store.js';
+import { Journal, readJournal } from './journal.js';
+import {
+  SWEEP_FILE,
+  makeRecord,
+  prepareOutDir,
+  tableContext,
+  openFolder,
+  writeResults,
+  type SweepRecord,
+} from './store.js';
+
 import type { TaskResult } from './worker-entry.js';
 
 /** The point runner: a module (file URL, URL or path) and the name of its exported function. */
@@ -141,23 +151,64 @@ function positiveInt(value: number, what: string): number {
 
 export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> {
   const started = performance.now();
+  const shard = options.shard == null || options.shard.count === 1 ? null : options.shard;
   const plan = planSweep(options.spec, {
     validatePoint: options.validatePoint,
     source: options.source,
+    shard,
   });
-  const shard = options.shard == null || options.shard.count === 1 ? null : options.shard;
   const workers = positiveInt(options.workers ?? options.spec.workers ?? availableParallelism(), '--workers');
   const entryPath = resolveModulePath(new URL('./worker-entry.js', import.meta.url));
   const modulePath = resolveModulePath(options.worker.module);
   const provenance = currentProvenance();
   const record = makeRecord(plan, shard, provenance);
   const out = options.out;
+  const folder = openFolder(out, 'mermap-lab sweep');
+  let failed = true;
+  try {
+    const summary = await runInFolder(options, {
+      plan,
+      shard,
+      workers,
+      entryPath,
+      modulePath,
+      provenance,
+      record,
+      started,
+    });
+    failed = false;
+    return summary;
+  } finally {
+    folder.release(failed);
+  }
+}
+
+/** What runSweep settled before taking the output folder. */
+interface Prepared {
+  plan: SweepPlan;
+  shard: Shard | null;
+  workers: number;
+  entryPath: string;
+  modulePath: string;
+  provenance: Provenance;
+  record: SweepRecord;
+  started: number;
+}
+
+/** The sweep proper, holding the output folder's lock. */
+async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promise<SweepSummary> {
+  const { plan, shard, workers, entryPath, modulePath, provenance, record, started } = prepared;
+  const out = options.out;
   prepareOutDir(out, record, options.resume === true);
 
-  const points = selectShard(plan.points, shard);
+  const shardPoints = shardSize(plan.size, shard);
   const before = readJournal(out, plan, shard, { repair: true }).entries;
-  const todo = points.filter((p) => !before.has(p.index));
-  const threads = Math.min(workers, todo.length);
+  // The points left to run, built one at a time as threads ask for them.
+  const todoCount = shardPoints - before.size;
+  const todo = (function* () {
+    for (const p of plan.shardPoints(shard)) if (!before.has(p.index)) yield p;
+  })();
+  const threads = Math.min(workers, todoCount);
   const reserved = reservedColumns(plan.gridPaths);
   const stats = new Map<number, WorkerStats>();
   let ran = 0;
@@ -166,10 +217,10 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
   const progress = (): void => {
     if (options.onProgress === undefined) return;
     const elapsedSeconds = (performance.now() - started) / 1000;
-    const left = todo.length - ran;
+    const left = todoCount - ran;
     options.onProgress({
       done: before.size + ran,
-      total: points.length,
+      total: shardPoints,
       skipped: before.size,
       ran,
       workers: threads,
@@ -179,7 +230,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
   };
   progress();
 
-  if (todo.length > 0) {
+  if (todoCount > 0) {
     const journal = new Journal(out);
     const pool = new Piscina<{ config: Record<string, unknown> }, TaskResult>({
       filename: pathToFileURL(entryPath).href,
@@ -198,7 +249,6 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
     const onAbort = () => aborter.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     let failure: Error | null = null;
-    let next = 0;
 
     const finish = (point: SweepPoint, result: TaskResult): void => {
       const clash = Object.keys(result.row).find((name) => reserved.has(name));
@@ -231,8 +281,10 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
     };
 
     const lane = async (): Promise<void> => {
-      while (failure === null && !aborter.signal.aborted && next < todo.length) {
-        const point = todo[next++]!;
+      while (failure === null && !aborter.signal.aborted) {
+        const item = todo.next();
+        if (item.done === true) return;
+        const point = item.value;
         let result: TaskResult;
         try {
           result = await pool.run({ config: point.config }, { signal: aborter.signal });
@@ -260,15 +312,15 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
     if (failure !== null) throw failure;
     if (aborter.signal.aborted) {
       throw new SweepInterruptedError(
-        `interrupted: ${before.size + ran} of ${points.length} points are in ${journal.path};` +
+        `interrupted: ${before.size + ran} of ${shardPoints} points are in ${journal.path};` +
           ` run again with --resume to finish`,
       );
     }
   }
 
   const entries = readJournal(out, plan, shard).entries;
-  if (entries.size !== points.length) {
-    throw new Error(`internal: ${entries.size} of ${points.length} points journaled`);
+  if (entries.size !== shardPoints) {
+    throw new Error(`internal: ${entries.size} of ${shardPoints} points journaled`);
   }
   const files = writeResults(out, entries.values(), tableContext(plan, provenance));
   const wallSeconds = (performance.now() - started) / 1000;
@@ -282,8 +334,8 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
     specHash: plan.specHash,
     out,
     shard: formatShard(shard),
-    totalPoints: plan.points.length,
-    shardPoints: points.length,
+    totalPoints: plan.size,
+    shardPoints,
     skipped: before.size,
     ran,
     workers: threads,

@@ -3,11 +3,13 @@
  *
  *   DIR/sweep.json     what this folder holds: the spec and its hash, the shard, the point
  *                      counts, the package version and git commit. Written first, atomically.
+ *   DIR/.lock          the writing process (util/folder-lock.ts): one writer per folder.
  *   DIR/results.jsonl  the journal: one line per finished point, appended and fsynced the moment
  *                      the point finishes, in whatever order points finish. A kill can only
  *                      leave a partial last line (no newline yet); readers ignore it and
  *                      --resume cuts it off before appending. Once every point is in, the journal
- *                      is rewritten in canonical order.
+ *                      is rewritten in canonical order. Each line ends with a checksum of its
+ *                      content (encodeEntry), so an edited line is refused with its number.
  *   DIR/results.csv    the results table (results.ts), canonical order; written (temp file +
  *   DIR/results.arrow  rename) when every point of the folder's shard is done, on resume and
  *                      on merge. Until then they do not exist.
@@ -15,34 +17,22 @@
  * Nothing here depends on time or on which worker ran what, so a folder's files are the same
  * bytes for any worker count, and a merged folder is byte for byte an unsharded run's folder.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  truncateSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SweepError } from './errors.js';
-import type { SweepPlan } from './plan.js';
+import { shardSize, type SweepPlan } from './plan.js';
 import type { Provenance } from './provenance.js';
-import { encodeResults, type Cell, type JournalEntry, type TableContext } from './results.js';
-import { formatShard, inShard, type Shard } from './shard.js';
+import { ARROW_FILE, CSV_FILE, describeShard, errnoText, JOURNAL_FILE, SWEEP_FILE, unwritable } from './files.js';
+import { encodeEntry } from './journal.js';
+import { encodeResults, type JournalEntry, type TableContext } from './results.js';
+import { formatShard, type Shard } from './shard.js';
 import { specHash, type SweepSpec } from './spec.js';
+import { FolderLockedError, openOutputFolder, type OutputFolder } from '../util/folder-lock.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { openAppendSafe, removeStaleTemps, UnsafeFileError, writeFileSafe } from '../util/safe-write.js';
 
-export const SWEEP_FILE = 'sweep.json';
-export const JOURNAL_FILE = 'results.jsonl';
-export const CSV_FILE = 'results.csv';
-export const ARROW_FILE = 'results.arrow';
+export { ARROW_FILE, CSV_FILE, JOURNAL_FILE, SWEEP_FILE, unwritable };
 const RESULT_FILES = [JOURNAL_FILE, CSV_FILE, ARROW_FILE];
-const TEMP_FILE = /^\.(sweep\.json|results\.jsonl|results\.csv|results\.arrow)\.\d+\.tmp$/;
 
 export const RECORD_FORMAT = 'mermap-lab-sweep/1';
 
@@ -73,8 +63,8 @@ export function makeRecord(plan: SweepPlan, shard: Shard | null, provenance: Pro
     specHash: plan.specHash,
     shard: formatShard(shard),
     points: {
-      total: plan.points.length,
-      inShard: plan.points.filter((p) => inShard(p.index, shard)).length,
+      total: plan.size,
+      inShard: shardSize(plan.size, shard),
     },
     packageVersion: provenance.packageVersion,
     gitCommit: provenance.gitCommit,
@@ -86,55 +76,24 @@ export function makeRecord(plan: SweepPlan, shard: Shard | null, provenance: Pro
 export function tableContext(plan: SweepPlan, provenance: Provenance): TableContext {
   return {
     gridPaths: plan.gridPaths,
-    pointInfo: (index) => plan.points[index]!,
+    pointInfo: (index) => plan.point(index),
     provenance,
   };
 }
 
-function errnoText(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  const why: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'read-only file system',
-    ENOTDIR: 'a part of the path is not a folder',
-    ENOSPC: 'no space left on the device',
-    EEXIST: 'a file is in the way',
-  };
-  return code === undefined ? String(err) : `${code}${why[code] ? `: ${why[code]}` : ''}`;
+/** Lock `out` for `command` (creating it): a SweepError naming the holder when it cannot. */
+export function openFolder(out: string, command: string): OutputFolder {
+  try {
+    return openOutputFolder(out, command);
+  } catch (err) {
+    if (err instanceof FolderLockedError || err instanceof UnsafeFileError) throw new SweepError(err.message);
+    throw unwritable(out, err);
+  }
 }
 
-export function unwritable(dir: string, err: unknown): SweepError {
-  return new SweepError(`cannot write to ${dir} (${errnoText(err)})`);
-}
-
-/** Write a file so that readers see the old bytes or the new ones, never a mix. */
+/** Write a file so that readers see the old bytes or the new ones, never a mix, never through a link. */
 export function writeFileAtomic(dir: string, name: string, data: string | Uint8Array): void {
-  const temp = join(dir, `.${name}.${process.pid}.tmp`);
-  const fd = openSync(temp, 'w');
-  try {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, join(dir, name));
-  syncDir(dir);
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not every platform can fsync a folder; the rename is still atomic.
-  }
+  writeFileSafe(join(dir, name), data, { fsync: true });
 }
 
 /** sweep.json of `dir`, or null when there is none. Throws SweepError when it is not ours. */
@@ -163,15 +122,8 @@ export function readSweepRecord(dir: string): SweepRecord | null {
 }
 
 const shortHash = (hash: string) => hash.slice(0, 12);
-const describeShard = (shard: string | null) => (shard === null ? 'the whole sweep' : `shard ${shard}`);
 const describeVersion = (r: { packageVersion: string; gitCommit: string | null }) =>
   `mermap-lab ${r.packageVersion} at commit ${r.gitCommit ?? 'unknown'}`;
-
-function removeStaleTemps(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    if (TEMP_FILE.test(name)) unlinkSync(join(dir, name));
-  }
-}
 
 /**
  * Make `dir` ready to hold `record`'s results. A new or empty folder gets sweep.json. A folder
@@ -210,7 +162,7 @@ export function prepareOutDir(dir: string, record: SweepRecord, resume: boolean)
     }
     try {
       removeStaleTemps(dir);
-      closeSync(openSync(join(dir, JOURNAL_FILE), 'a'));
+      closeSync(openAppendSafe(join(dir, JOURNAL_FILE)));
     } catch (err) {
       throw unwritable(dir, err);
     }
@@ -230,130 +182,6 @@ export function prepareOutDir(dir: string, record: SweepRecord, resume: boolean)
     throw unwritable(dir, err);
   }
   return { resumed: false };
-}
-
-// ---- the journal -------------------------------------------------------------------------
-
-/** One journal line: the entry as JSON, non-finite numbers as {"$number": "NaN"} and the like. */
-export function encodeEntry(entry: JournalEntry): string {
-  const ordered = {
-    point: entry.point,
-    key: entry.key,
-    configHash: entry.configHash,
-    seed: entry.seed,
-    events: entry.events,
-    row: entry.row,
-  };
-  return `${JSON.stringify(ordered, (_key, value: unknown) =>
-    typeof value === 'number' && !Number.isFinite(value) ? { $number: String(value) } : value,
-  )}\n`;
-}
-
-const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
-
-function decodeEntry(line: string): JournalEntry {
-  return JSON.parse(line, (_key, value: unknown) => {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const keys = Object.keys(value);
-      const tag = (value as { $number?: unknown }).$number;
-      if (keys.length === 1 && typeof tag === 'string' && tag in NON_FINITE) return NON_FINITE[tag];
-    }
-    return value;
-  }) as JournalEntry;
-}
-
-function isCell(value: unknown): value is Cell {
-  return value === null || ['number', 'string', 'boolean'].includes(typeof value);
-}
-
-export interface JournalContents {
-  /** Finished points by index. */
-  entries: Map<number, JournalEntry>;
-  /** Whether a partial last line (left by a kill) was found. */
-  partialLine: boolean;
-}
-
-/**
- * Read `dir`'s journal and check every line against the plan and shard. A partial last line is
- * ignored, and cut off when `repair` is set; any other bad line is an error.
- */
-export function readJournal(
-  dir: string,
-  plan: SweepPlan,
-  shard: Shard | null,
-  options: { repair?: boolean } = {},
-): JournalContents {
-  const path = join(dir, JOURNAL_FILE);
-  const entries = new Map<number, JournalEntry>();
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries, partialLine: false };
-    throw new SweepError(`cannot read ${path} (${errnoText(err)})`);
-  }
-  const end = bytes.lastIndexOf(0x0a) + 1;
-  const partialLine = end < bytes.length;
-  if (partialLine && options.repair === true) truncateSync(path, end);
-  const lines = bytes.subarray(0, end).toString('utf8').split('\n');
-  lines.pop();
-  lines.forEach((line, i) => {
-    const where = `${path} line ${i + 1}`;
-    let entry: JournalEntry;
-    try {
-      entry = decodeEntry(line);
-    } catch {
-      throw new SweepError(`${where} is damaged (not JSON); only a last line can be cut short by a kill`);
-    }
-    const point = Number.isSafeInteger(entry?.point) ? plan.points[entry.point] : undefined;
-    if (
-      point === undefined ||
-      entry.key !== point.key ||
-      entry.configHash !== point.configHash ||
-      entry.seed !== point.seed ||
-      typeof entry.events !== 'number' ||
-      entry.row === null ||
-      typeof entry.row !== 'object' ||
-      !Object.values(entry.row).every(isCell)
-    ) {
-      throw new SweepError(`${where} does not belong to this sweep`);
-    }
-    if (!inShard(entry.point, shard)) {
-      throw new SweepError(`${where} holds point ${entry.point}, which is not in ${describeShard(formatShard(shard))}`);
-    }
-    const previous = entries.get(entry.point);
-    if (previous !== undefined && encodeEntry(previous) !== encodeEntry(entry)) {
-      throw new SweepError(`${where} repeats point ${entry.point} with different results`);
-    }
-    entries.set(entry.point, entry);
-  });
-  return { entries, partialLine };
-}
-
-/** Appends finished points to a journal, one write and one fsync per point. */
-export class Journal {
-  readonly path: string;
-  #fd: number;
-
-  constructor(dir: string) {
-    this.path = join(dir, JOURNAL_FILE);
-    try {
-      this.#fd = openSync(this.path, 'a');
-    } catch (err) {
-      throw unwritable(dir, err);
-    }
-  }
-
-  append(entry: JournalEntry): void {
-    const bytes = Buffer.from(encodeEntry(entry), 'utf8');
-    let written = 0;
-    while (written < bytes.length) written += writeSync(this.#fd, bytes, written, bytes.length - written);
-    fsyncSync(this.#fd);
-  }
-
-  close(): void {
-    closeSync(this.#fd);
-  }
 }
 
 /**

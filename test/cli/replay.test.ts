@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readLines } from '../../src/cli/replay.js';
 import { cli } from '../helpers/cli.js';
 
 const fx = (n: string) => `test/fixtures/replay/${n}`;
@@ -116,5 +120,35 @@ describe('mermap-lab replay', () => {
     const f = cli(['replay', 'no-such-file.jsonl', '--variant', 'rfc-v1']);
     expect(f.status).toBe(2);
     expect(f.stderr).toMatch(/^mermap-lab: no-such-file.jsonl: cannot read: ENOENT/);
+  });
+
+  it('a folder, and a line longer than 1 MiB: exit 2, one line, no stack trace', () => {
+    const d = cli(['replay', 'test/fixtures/replay', '--variant', 'rfc-v1']);
+    expect(d.status).toBe(2);
+    expect(d.stderr).toBe('mermap-lab: test/fixtures/replay: cannot read: it is a folder, not a file\n');
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-replay-'));
+    const long = join(dir, 'long.jsonl');
+    writeFileSync(long, `{"op":"get","pages":1,"tag":"a"}\n{"op":"get","pad":"${'x'.repeat(2 << 20)}"}\n`);
+    const l = cli(['replay', long, '--variant', 'rfc-v1']);
+    expect(l.stderr).toBe(`mermap-lab: ${long}:2: line longer than 1048576 bytes\n`);
+    expect(l.status).toBe(2);
+    expect(l.stdout.split('\n')).toHaveLength(2); // line 1's result, then the stop
+  });
+});
+
+describe('readLines', () => {
+  it('splits on \\n and \\r\\n across chunks, keeps a last line without newline, refuses a long one', async () => {
+    const chunks = ['ab', 'c\r\nd', 'e\n\nf'].map((c) => Buffer.from(c));
+    const lines: string[] = [];
+    for await (const line of readLines(chunks, 10)) lines.push(line);
+    expect(lines).toEqual(['abc', 'de', '', 'f']);
+    const long = async () => {
+      for await (const _ of readLines([Buffer.from('12345'), Buffer.from('678\n')], 7));
+    };
+    await expect(long()).rejects.toThrow('line longer than 7 bytes');
+    const tail = async () => {
+      for await (const _ of readLines([Buffer.from('1\n12345678')], 7));
+    };
+    await expect(tail()).rejects.toThrow('line longer than 7 bytes');
   });
 });

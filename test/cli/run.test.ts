@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -165,6 +165,44 @@ describe('scale and bad output folders', () => {
     expect(r.stderr).toBe(
       "mermap-lab: /proc/mermap-lab-cannot-exist/run: cannot create the folder: ENOENT: no such file or directory, mkdir '/proc/mermap-lab-cannot-exist'\n",
     );
+  });
+
+  it('--out naming a file is refused before simulating (a billion events would not finish)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-out-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'mine\n');
+    const r = cli(['run', '--preset', 'kunit-tight', '--events', '1000000000', '--out', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`mermap-lab: cannot write to ${file} (it is a file, not a folder)\n`);
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+  });
+
+  it('a run that fails leaves no output folder behind, and never writes through a link in it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-out-'));
+    const out = join(dir, 'new', 'run');
+    const failed = cli(['run', '--trace', 'test/fixtures/ftrace/mixed.trace', '--out', out]);
+    expect(failed.status).toBe(2);
+    expect(failed.stderr).toMatch(/^mermap-lab: test\/fixtures\/ftrace\/mixed\.trace:15: malformed line[^\n]*\n$/);
+    expect(readdirSync(dir)).toEqual([]);
+
+    const linked = join(dir, 'linked');
+    mkdirSync(linked);
+    writeFileSync(join(dir, 'victim'), 'precious\n');
+    symlinkSync(join(dir, 'victim'), join(linked, 'per-cpu.csv'));
+    const r = cli(['run', '--preset', 'kunit-tight', '--events', '1000', '--out', linked]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `mermap-lab: ${join(linked, 'per-cpu.csv')} is a symbolic link; mermap-lab writes only regular files it owns (remove it first)\n`,
+    );
+    expect(readFileSync(join(dir, 'victim'), 'utf8')).toBe('precious\n');
+    expect(readdirSync(linked)).toEqual(['per-cpu.csv']); // nothing half-written
+  });
+
+  it('terminal escape sequences in a value are printed as \\xHH', () => {
+    const r = cli(['run', '--preset', 'kunit-tight', '--seed', '\x1b]0;owned\x07']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--seed must be a whole number >= 0, got "\\x1b]0;owned\\x07"');
+    expect(r.stderr).not.toContain('\x1b');
   });
 });
 

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeChartFiles, writeFileAtomic, writeReport } from '../../src/render/index.js';
+import { UnsafeFileError } from '../../src/util/safe-write.js';
 import { loadReportFixture, loadSpec } from '../fixtures/render/report-fixture.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -113,5 +114,25 @@ describe('writeReport', () => {
     };
     await expect(writeReport(dir, report)).rejects.toThrow(/report section "stlb-misses"/);
     expect(await readdir(dir)).toEqual([]);
+  });
+  it('writes nothing through a link: a report.html or chart link refuses the whole report', async () => {
+    const report = loadReportFixture();
+    const victim = path.join(dir, 'victim');
+    await writeFile(victim, 'precious');
+    const out = path.join(dir, 'report');
+    await mkdir(out);
+    await symlink(victim, path.join(out, 'report.html'));
+    await expect(writeReport(out, report)).rejects.toThrow(
+      new UnsafeFileError(
+        `${path.join(out, 'report.html')} is a symbolic link; mermap-lab writes only regular files it owns (remove it first)`,
+      ),
+    );
+    expect(await readdir(out)).toEqual(['report.html']);
+    await rm(path.join(out, 'report.html'));
+    await symlink(victim, path.join(out, `${report.sections[0]!.id}.png`));
+    await expect(writeChartFiles(out, report.sections[0]!.id, report.sections[0]!.spec)).rejects.toThrow(
+      UnsafeFileError,
+    );
+    expect(await readFile(victim, 'utf8')).toBe('precious');
   });
 });

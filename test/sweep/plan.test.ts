@@ -210,3 +210,95 @@ describe('setPath', () => {
     expect(() => setPath(target, 'a.b', 2)).toThrow('cannot set a.b: a is not a mapping');
   });
 });
+
+describe('lazy planning', () => {
+  /** The planner as it was: every point built up front with nested loops. */
+  function naivePoints(s: typeof spec) {
+    const paths = Object.keys(s.grid);
+    const combos: Array<Record<string, unknown>> = [{}];
+    for (const path of paths) {
+      const next: Array<Record<string, unknown>> = [];
+      for (const c of combos) for (const v of s.grid[path]!) next.push({ ...c, [path]: v });
+      combos.splice(0, combos.length, ...next);
+    }
+    const chosen =
+      s.sample === undefined
+        ? combos.map((_, i) => i)
+        : sampleCombinations(combos.length, s.sample.count, s.sample.seed);
+    const points = [];
+    for (const c of chosen) {
+      for (let replicate = 0; replicate < s.replicates; replicate++) {
+        const key = canonicalJson({ grid: combos[c], replicate });
+        const seed = derivePointSeed(s.seed, key);
+        const config = structuredClone(s.base) as Record<string, unknown>;
+        for (const path of paths) setPath(config, path, combos[c]![path]);
+        config.seed = seed;
+        points.push({
+          index: points.length,
+          combination: c,
+          replicate,
+          grid: combos[c],
+          key,
+          seed,
+          config,
+          configHash: sha256Hex(canonicalJson(config)),
+        });
+      }
+    }
+    return points;
+  }
+
+  it('gives every shard the same points, seeds and order as planning everything up front', () => {
+    const sampled = parseSweepSpec({ ...spec, grid: { ...spec.grid, c: [1, 2, 3, 4] }, sample: { count: 9, seed: 3 } });
+    for (const s of [spec, sampled]) {
+      const reference = naivePoints(s);
+      const plan = planSweep(s);
+      expect(plan.size).toBe(reference.length);
+      expect(plan.points).toEqual(reference);
+      for (const count of [1, 2, 5, 40]) {
+        for (let index = 0; index < count; index++) {
+          expect([...plan.shardPoints({ index, count })]).toEqual(reference.filter((p) => p.index % count === index));
+        }
+      }
+    }
+    expect(() => planSweep(spec).point(12)).toThrow(RangeError);
+  });
+
+  it('plans one shard of a million-point sweep without building the other points', () => {
+    const values = Array.from({ length: 1000 }, (_, i) => i);
+    const big = parseSweepSpec({
+      name: 'big',
+      seed: 1,
+      replicates: 1,
+      base: { w: { deep: [1, 2, 3] } },
+      grid: { a: values, b: values },
+    });
+    const heapBefore = process.memoryUsage().heapUsed;
+    const validated: number[] = [];
+    let built = 0;
+    const plan = planSweep(big, {
+      shard: { index: 7, count: 1000 },
+      validatePoint: (config) => {
+        validated.push((config.a as number) * 1000 + (config.b as number));
+        return [];
+      },
+    });
+    const shard = [];
+    for (const p of plan.shardPoints({ index: 7, count: 1000 })) {
+      built++;
+      shard.push(p.index);
+    }
+    const grown = process.memoryUsage().heapUsed - heapBefore;
+    expect(plan.size).toBe(1_000_000);
+    expect(validated).toEqual(Array.from({ length: 1000 }, (_, i) => 7 + 1000 * i));
+    expect(built).toBe(1000);
+    expect(shard).toEqual(validated);
+    // Building every point took about 1.4 GB; one shard's thousand points take well under 64 MB.
+    expect(grown).toBeLessThan(64 * 1024 * 1024);
+    const last = plan.point(999_999);
+    const key = canonicalJson({ grid: { a: 999, b: 999 }, replicate: 0 });
+    expect(last.key).toBe(key);
+    expect(last.seed).toBe(derivePointSeed(1, key));
+    expect(last.config).toEqual({ w: { deep: [1, 2, 3] }, a: 999, b: 999, seed: last.seed });
+  });
+});

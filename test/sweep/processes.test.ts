@@ -3,13 +3,15 @@
  * resumed from the command line, and split into 3 shard processes then merged. Each ends with
  * files byte for byte equal to one uninterrupted single-process run.
  */
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeCommand } from '../../src/sweep/cli.js';
 import { planSweep, pointLabel } from '../../src/sweep/plan.js';
 import { runSweep } from '../../src/sweep/pool.js';
 import { loadSweepSpec } from '../../src/sweep/spec.js';
+import { lockFolder } from '../../src/util/folder-lock.js';
 import {
   bytes,
   Capture,
@@ -194,5 +196,107 @@ describe('shards', () => {
     expect(stderr.text).toBe(
       `mermap-lab merge: ${foreign} holds another sweep ('fake', spec hash ${foreignHash}) than ${shardDirs[0]} ('fake', spec hash ${plan.specHash.slice(0, 12)})\n`,
     );
+  });
+});
+
+describe('a hostile output folder', () => {
+  const victimText = 'precious, not the tool’s\n';
+  const plantVictim = (name: string) => {
+    const victim = join(root, name);
+    writeFileSync(victim, victimText);
+    return victim;
+  };
+
+  it('a results.jsonl link is refused on --resume, and its target is not touched', async () => {
+    const out = join(root, 'linked-journal');
+    cpSync(reference, out, { recursive: true });
+    const victim = plantVictim('victim-journal');
+    rmSync(join(out, 'results.jsonl'));
+    symlinkSync(victim, join(out, 'results.jsonl'));
+    const child = spawnSweep([SPEC_FILE, '--out', out, '--workers', '1', '--resume']);
+    expect(await exitOf(child)).toEqual({ code: 2, signal: null });
+    expect(child.output()).toBe(
+      `mermap-lab sweep: ${join(out, 'results.jsonl')} is a symbolic link;` +
+        ` mermap-lab writes only regular files it owns (remove it first)\n`,
+    );
+    expect(readFileSync(victim, 'utf8')).toBe(victimText);
+  });
+
+  it('links planted during a sweep, at the old temp names and at results.csv, are never written through', async () => {
+    const out = join(root, 'planted');
+    const child = spawnSweep([SPEC_FILE, '--out', out, '--workers', '2'], { FAKE_SWEEP_DELAY_MS: '100' });
+    await waitFor(() => journalLines(out) >= 1, 60_000, 'a journaled point');
+    const victim = plantVictim('victim-planted');
+    for (const name of ['results.csv', 'results.arrow', 'sweep.json', 'results.jsonl']) {
+      symlinkSync(victim, join(out, `.${name}.${child.pid}.tmp`)); // the names used before
+    }
+    symlinkSync(victim, join(out, 'results.csv'));
+    expect(await exitOf(child)).toEqual({ code: 2, signal: null });
+    expect(child.output().trimEnd().split('\n').at(-1)).toBe(
+      `mermap-lab sweep: ${join(out, 'results.csv')} is a symbolic link;` +
+        ` mermap-lab writes only regular files it owns (remove it first)`,
+    );
+    expect(readFileSync(victim, 'utf8')).toBe(victimText);
+    // Once the link is gone, --resume finishes with the reference bytes; the planted temps go.
+    rmSync(join(out, 'results.csv'));
+    const resumed = spawnSweep([SPEC_FILE, '--out', out, '--workers', '1', '--resume']);
+    expect(await exitOf(resumed), resumed.output()).toEqual({ code: 0, signal: null });
+    expectSameFiles(out);
+    expect(readdirSync(out).sort()).toEqual(['results.arrow', 'results.csv', 'results.jsonl', 'sweep.json']);
+    expect(readFileSync(victim, 'utf8')).toBe(victimText);
+  });
+});
+
+describe('the output folder lock', () => {
+  it('a second sweep into a folder in use is refused, naming the holder; the first finishes intact', async () => {
+    const out = join(root, 'locked');
+    // Slow points (6 s in all), so the first sweep is still running when the others have started
+    const first = spawnSweep([SPEC_FILE, '--out', out, '--workers', '2'], { FAKE_SWEEP_DELAY_MS: '1000' });
+    await waitFor(() => existsSync(join(out, 'sweep.json')), 60_000, 'the first sweep to start');
+    const second = spawnSweep([SPEC_FILE, '--out', out, '--workers', '1', '--resume']);
+    const other = spawnSweep([SPEC_FILE, '--out', out, '--workers', '1', '--shard', '1/2']);
+    const lock = JSON.parse(readFileSync(join(out, '.lock'), 'utf8')) as { started: string };
+    expect(lock).toEqual({ pid: first.pid, host: hostname(), started: lock.started, command: 'mermap-lab sweep' });
+    const holder = `mermap-lab sweep (pid ${first.pid} on ${hostname()}, since ${lock.started})`;
+    expect(await exitOf(second)).toEqual({ code: 2, signal: null });
+    expect(second.output()).toBe(
+      `mermap-lab sweep: ${out} is in use by ${holder}; wait for it or choose another --out\n`,
+    );
+    expect(first.exitCode).toBe(null);
+    expect(await exitOf(other)).toEqual({ code: 2, signal: null });
+    expect(other.output()).toContain(`is in use by ${holder}`);
+    expect(await exitOf(first)).toEqual({ code: 0, signal: null });
+    expectSameFiles(out);
+    expect(existsSync(join(out, '.lock'))).toBe(false);
+  });
+
+  it('merge into a folder in use is refused before anything is written', async () => {
+    const out = join(root, 'merge-locked');
+    mkdirSync(out);
+    const lock = lockFolder(out, 'mermap-lab report');
+    try {
+      const stderr = new Capture();
+      expect(await mergeCommand({ dirs: [reference], out, stderr })).toBe(2);
+      expect(stderr.text).toBe(
+        `mermap-lab merge: ${out} is in use by mermap-lab report (pid ${process.pid} on ${hostname()},` +
+          ` since ${lock.info.started}); wait for it or choose another --out\n`,
+      );
+      expect(readdirSync(out)).toEqual(['.lock']);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('a lock left by kill -9 is stale and taken over by --resume', async () => {
+    const out = join(root, 'stale-lock');
+    const child = spawnSweep([SPEC_FILE, '--out', out, '--workers', '1'], { FAKE_SWEEP_DELAY_MS: '150' });
+    await waitFor(() => journalLines(out) >= 1, 60_000, 'a journaled point');
+    child.kill('SIGKILL');
+    await exitOf(child);
+    expect(JSON.parse(readFileSync(join(out, '.lock'), 'utf8')).pid).toBe(child.pid);
+    const resumed = spawnSweep([SPEC_FILE, '--out', out, '--workers', '2', '--resume']);
+    expect(await exitOf(resumed), resumed.output()).toEqual({ code: 0, signal: null });
+    expectSameFiles(out);
+    expect(existsSync(join(out, '.lock'))).toBe(false);
   });
 });

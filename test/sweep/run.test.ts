@@ -244,6 +244,19 @@ describe('sweepCommand', () => {
     for (const file of RESULT_FILES) expect(bytes(out, file).equals(bytes(oneDir, file)), file).toBe(true);
   });
 
+  it('prints a sweep name holding terminal escapes as \\xHH, in the summary and in errors', async () => {
+    const file = join(root, 'escapes.json');
+    writeFileSync(file, JSON.stringify({ ...spec, name: 'x\x1b]0;owned\x07\x1b[2J' }));
+    const out = join(root, 'escapes');
+    const first = await run({ spec: file, out, workers: '1' });
+    expect(first.code).toBe(0);
+    expect(first.text).toContain("sweep 'x\\x1b]0;owned\\x07\\x1b[2J' 12 points");
+    const other = await run({ spec: SPEC_FILE, out });
+    expect(other.code).toBe(2);
+    expect(other.text).toContain("holds the results of another sweep ('x\\x1b]0;owned\\x07\\x1b[2J', spec hash");
+    for (const text of [first.text, other.text]) expect(text).not.toMatch(/[\x07\x1b]/);
+  });
+
   it('runs the smoke preset', async () => {
     const out = join(root, 'smoke');
     const { code } = await run({ preset: 'smoke', out });

@@ -7,15 +7,8 @@ import { readGitCommit } from '../../src/sweep/provenance.js';
 import type { JournalEntry } from '../../src/sweep/results.js';
 import { parseShard } from '../../src/sweep/shard.js';
 import { loadSweepSpec, parseSweepSpec } from '../../src/sweep/spec.js';
-import {
-  encodeEntry,
-  Journal,
-  makeRecord,
-  prepareOutDir,
-  readJournal,
-  readSweepRecord,
-  type SweepRecord,
-} from '../../src/sweep/store.js';
+import { encodeEntry } from '../../src/sweep/journal.js';
+import { makeRecord, prepareOutDir, readSweepRecord, type SweepRecord } from '../../src/sweep/store.js';
 import { removeDir, SPEC_FILE, tempDir } from './helpers.js';
 
 const root = tempDir('store');
@@ -144,73 +137,6 @@ describe('prepareOutDir', () => {
     prepareOutDir(dir, record, false);
     expect(() => statSync(join(dir, '.results.csv.123.tmp'))).toThrow();
     expect(readFileSync(join(dir, '.keep.tmp'), 'utf8')).toBe('not ours');
-  });
-});
-
-describe('the journal', () => {
-  it('round-trips every kind of cell, non-finite numbers included', () => {
-    const dir = fresh();
-    prepareOutDir(dir, record, false);
-    const rows: JournalEntry['row'][] = [
-      { a: NaN, b: Infinity, c: -Infinity, d: null, e: 'NaN', f: true, g: 0.1 + 0.2 },
-      { $number: 'NaN', x: -0 },
-    ];
-    const journal = new Journal(dir);
-    journal.append(entry(3, rows[0]));
-    journal.append(entry(1, rows[1]));
-    journal.close();
-    const text = readFileSync(join(dir, 'results.jsonl'), 'utf8');
-    expect(text.split('\n')[0]).toBe(
-      `{"point":3,"key":${JSON.stringify(plan.points[3]!.key)},"configHash":"${plan.points[3]!.configHash}",` +
-        `"seed":${plan.points[3]!.seed},"events":10,"row":{"a":{"$number":"NaN"},"b":{"$number":"Infinity"},` +
-        `"c":{"$number":"-Infinity"},"d":null,"e":"NaN","f":true,"g":0.30000000000000004}}`,
-    );
-    const { entries, partialLine } = readJournal(dir, plan, null);
-    expect(partialLine).toBe(false);
-    expect([...entries.keys()]).toEqual([3, 1]);
-    expect(entries.get(3)!.row).toEqual(rows[0]);
-    expect(Object.is(entries.get(3)!.row.a, NaN)).toBe(true);
-    expect(entries.get(1)!.row).toEqual({ $number: 'NaN', x: 0 });
-  });
-
-  it('ignores a partial last line, and cuts it off when repairing', () => {
-    const dir = fresh();
-    prepareOutDir(dir, record, false);
-    const whole = encodeEntry(entry(0)) + encodeEntry(entry(1));
-    const cut = encodeEntry(entry(2)).slice(0, 40);
-    writeFileSync(join(dir, 'results.jsonl'), whole + cut);
-    expect([...readJournal(dir, plan, null).entries.keys()]).toEqual([0, 1]);
-    expect(readFileSync(join(dir, 'results.jsonl'), 'utf8')).toBe(whole + cut);
-    const repaired = readJournal(dir, plan, null, { repair: true });
-    expect(repaired.partialLine).toBe(true);
-    expect(readFileSync(join(dir, 'results.jsonl'), 'utf8')).toBe(whole);
-  });
-
-  it('refuses damaged, foreign, out-of-shard and conflicting lines', () => {
-    const dir = fresh();
-    prepareOutDir(dir, record, false);
-    const path = join(dir, 'results.jsonl');
-    const good = encodeEntry(entry(0));
-    writeFileSync(path, `${good}{"point":\n${encodeEntry(entry(1))}`);
-    expect(error(() => readJournal(dir, plan, null)).message).toBe(
-      `${path} line 2 is damaged (not JSON); only a last line can be cut short by a kill`,
-    );
-    writeFileSync(path, good + encodeEntry({ ...entry(1), seed: 5 }));
-    expect(error(() => readJournal(dir, plan, null)).message).toBe(`${path} line 2 does not belong to this sweep`);
-    writeFileSync(path, good + encodeEntry({ ...entry(1), point: 12 }));
-    expect(error(() => readJournal(dir, plan, null)).message).toBe(`${path} line 2 does not belong to this sweep`);
-    writeFileSync(path, good + encodeEntry(entry(1, { v: [1] as never })));
-    expect(error(() => readJournal(dir, plan, null)).message).toBe(`${path} line 2 does not belong to this sweep`);
-    writeFileSync(path, good);
-    expect(error(() => readJournal(dir, plan, parseShard('1/2'))).message).toBe(
-      `${path} line 1 holds point 0, which is not in shard 1/2`,
-    );
-    writeFileSync(path, good + good);
-    expect(readJournal(dir, plan, null).entries.size).toBe(1);
-    writeFileSync(path, good + encodeEntry(entry(0, { v: 99 })));
-    expect(error(() => readJournal(dir, plan, null)).message).toBe(
-      `${path} line 2 repeats point 0 with different results`,
-    );
   });
 });
 
