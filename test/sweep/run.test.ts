@@ -254,6 +254,7 @@ describe('sweepCommand', () => {
     const other = await run({ spec: SPEC_FILE, out });
     expect(other.code).toBe(2);
     expect(other.text).toContain("holds the results of another sweep ('x\\x1b]0;owned\\x07\\x1b[2J', spec hash");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw escapes
     for (const text of [first.text, other.text]) expect(text).not.toMatch(/[\x07\x1b]/);
   });
 
