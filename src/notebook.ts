@@ -11,7 +11,7 @@ import { runConfig, runRow, type RunResult } from './analysis/run.js';
 import type { RunSummary } from './analysis/metrics/run-metrics.js';
 import type { RunRow } from './analysis/tables.js';
 import { specHeader, type Spec } from './analysis/charts/common.js';
-import { parseRunConfig, type RunConfig, type RunConfigInput } from './workloads/config.js';
+import { parseRunConfig, type RunConfig, type RunConfigInput } from './config/index.js';
 import { makeDirs } from './util/make-dirs.js';
 
 type Render = typeof import('./render/index.js');

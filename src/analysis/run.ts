@@ -1,6 +1,6 @@
 import { Machine, type MachineConfig } from '../core/machine.js';
 import { renderAllocatorRegion } from '../core/region-text.js';
-import type { RunConfig } from '../workloads/config.js';
+import type { RunConfig } from '../config/index.js';
 import { drive, setUpTopology, type DriveStats } from '../workloads/drive.js';
 import { createEventSource } from '../workloads/index.js';
 import { createUniform } from '../workloads/rng.js';

@@ -15,7 +15,7 @@
  * runs can be concatenated and grouped.
  */
 import { from, type ColumnTable } from 'arquero';
-import type { RunConfig } from '../workloads/config.js';
+import type { RunConfig } from '../config/index.js';
 import type { RunSummary } from './metrics/run-metrics.js';
 
 export type Cell = number | string | boolean | null;

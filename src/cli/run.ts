@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { toCSV, from } from 'arquero';
 import { runConfig, type RunReport, type RunResult } from '../analysis/run.js';
-import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../workloads/index.js';
+import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../config/index.js';
 import { ensureDir, writeFileAtomicSync } from './atomic.js';
 import { UsageError } from './errors.js';
 

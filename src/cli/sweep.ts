@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeCommand, sweepCommand } from '../sweep/cli.js';
 import { reportDataOf, writeReportFiles } from './report.js';
-import { parseRunConfig } from '../workloads/config.js';
+import { parseRunConfig } from '../config/index.js';
 
 /** The worker every sweep point runs in: src/analysis/run-point.ts (a .js URL falls back to .ts from sources). */
 const RUN_POINT = { module: new URL('../analysis/run-point.js', import.meta.url), export: 'runPoint' };

@@ -1,5 +1,12 @@
 import { allocatorInfo, allocatorNames } from './allocators.js';
 import {
+  DEFAULT_PAGING_LEVELS,
+  DEFAULT_REGION_PAGES,
+  DEFAULT_TLB_PRESET,
+  DEFAULT_VARIANT,
+  PTRS_PER_TABLE,
+} from './defaults.js';
+import {
   Checker,
   MmStamps,
   V_LOCK_IN_ATOMIC,
@@ -10,13 +17,7 @@ import {
 } from './checker.js';
 import type { AllocatorOptions, FlushHost, MermapAllocator } from './mermap/allocator.js';
 import { REASON_COUNT, R_PTE_WRITE } from './mermap/reasons.js';
-import {
-  cpuBaseVpn,
-  DEFAULT_REGION_PAGES,
-  mermapGeometry,
-  type MermapGeometry,
-  type PagingLevels,
-} from './paging/geometry.js';
+import { cpuBaseVpn, mermapGeometry, type MermapGeometry, type PagingLevels } from './paging/geometry.js';
 import { mermapPrepareCostClosedForm } from './paging/cost.js';
 import { PageTable } from './paging/page-table.js';
 import { mkPte, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
@@ -185,16 +186,16 @@ export class Machine {
   private nextUserPfn = 2 ** 30;
 
   constructor(cfg: MachineConfig) {
-    const levels = cfg.pagingLevels ?? 4;
+    const levels = cfg.pagingLevels ?? DEFAULT_PAGING_LEVELS;
     this.possibleCpus = cfg.possibleCpus;
     this.onlineCpus = cfg.onlineCpus ?? cfg.possibleCpus;
     this.geometry = mermapGeometry(levels, cfg.regionPages ?? DEFAULT_REGION_PAGES, cfg.possibleCpus);
-    this.allocatorName = cfg.allocator ?? 'rfc-v1';
+    this.allocatorName = cfg.allocator ?? DEFAULT_VARIANT;
     if (allocatorInfo(this.allocatorName) === undefined) {
       throw new RangeError(`unknown allocator ${this.allocatorName}: one of ${allocatorNames().join(', ')}`);
     }
     this.allocOptions = { ...cfg.allocatorOptions, onlineCpus: this.onlineCpus };
-    this.tlbConfig = resolveTlbConfig(cfg.tlb ?? 'golden-cove');
+    this.tlbConfig = resolveTlbConfig(cfg.tlb ?? DEFAULT_TLB_PRESET);
     this.pcidEnabled = cfg.pcid ?? true;
     this.checking = cfg.checker ?? true;
     this.checker = new Checker(this.geometry, this.checking);
@@ -495,7 +496,7 @@ export class Machine {
     for (let i = 0; i < n; i++) {
       const vpn = base + i;
       // consecutive PTEs of one PTE table are consecutive in pt.ptes: walk only at table starts
-      idx = idx >= 0 && vpn % 512 !== 0 ? idx + 1 : pt.pteIndex(vpn);
+      idx = idx >= 0 && vpn % PTRS_PER_TABLE !== 0 ? idx + 1 : pt.pteIndex(vpn);
       if (idx < 0) {
         if (existingOnly) {
           this.ptesSkipped++;
@@ -564,7 +565,7 @@ export class Machine {
     let idx = -1;
     for (let i = 0; i < n; i++) {
       const vpn = base + i;
-      idx = idx >= 0 && vpn % 512 !== 0 ? idx + 1 : pt.pteIndex(vpn);
+      idx = idx >= 0 && vpn % PTRS_PER_TABLE !== 0 ? idx + 1 : pt.pteIndex(vpn);
       if (idx >= 0) {
         pt.ptes[idx] = unmapped;
         this.pteWrites++;

@@ -9,7 +9,7 @@ import {
   locateJsonError,
   parseConfigText,
   parseRunConfig,
-} from '../../src/workloads/config.js';
+} from '../../src/config/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => join(here, '..', 'fixtures', 'configs', name);
