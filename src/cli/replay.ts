@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { ConfigError } from '../config/errors.js';
+import { parseRunConfig } from '../config/parse.js';
 import { allocatorNames } from '../core/allocators.js';
 import { parseReplayLine, Replayer, ReplayError } from '../core/replay.js';
 import { UsageError } from './errors.js';
@@ -23,6 +25,24 @@ export async function replayCommand(
 ): Promise<number> {
   if (!allocatorNames().includes(opts.variant)) {
     throw new UsageError(`--variant ${opts.variant} is not known: one of ${allocatorNames().join(', ')}`);
+  }
+  try {
+    // the run config's rules (the region must fit the mm-local slot ...), so replay takes what run takes
+    parseRunConfig(
+      {
+        machine: { possibleCpus: opts.cpus },
+        mermap: {
+          variant: opts.variant,
+          regionPages: opts.regionPages,
+          ...(opts.slots === undefined ? {} : { slots: opts.slots }),
+        },
+      },
+      'replay options',
+    );
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new UsageError(`--cpus ${opts.cpus} --region-pages ${opts.regionPages}: ${e.issues.join('; ')}`);
+    throw e;
   }
   const replayer = new Replayer({
     possibleCpus: opts.cpus,

@@ -26,3 +26,8 @@ export function tooDeepAt(value: unknown, max = MAX_NESTING): string | null {
   }
   return null;
 }
+
+/** A path shortened for one-line messages: its first 40 characters. */
+export function shortPath(path: string): string {
+  return path.length > 40 ? `${path.slice(0, 37).replace(/\.$/, '')}...` : path;
+}

@@ -47,7 +47,8 @@ export function tooLarge(limit: SizeLimit): string {
  * the limit. Returns the number, or what is wrong with it in the words of the flag parsers.
  */
 export function parseDecimalSize(text: string, limit: SizeLimit): number | string {
-  const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!/^[0-9]+$/.test(text)) return `must be a whole number >= ${limit.min} in decimal digits`;
+  const n = Number(text);
   if (!Number.isSafeInteger(n) || n < limit.min) return `must be a whole number >= ${limit.min}`;
   if (n > limit.max) return tooLarge(limit);
   return n;

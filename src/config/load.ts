@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import YAML from 'yaml';
-import { MAX_NESTING, tooDeepAt } from './depth.js';
+import { MAX_NESTING, shortPath, tooDeepAt } from './depth.js';
 import { locateJsonError } from './json-scan.js';
 
 export type DataFormat = 'json' | 'yaml';
@@ -46,8 +46,7 @@ export function formatOfPath(path: string): DataFormat | null {
 }
 
 function tooDeep(path: string): string {
-  const where = path.length > 40 ? `${path.slice(0, 37)}...` : path;
-  return `nests deeper than ${MAX_NESTING} levels (at ${where})`;
+  return `nests deeper than ${MAX_NESTING} levels (at ${shortPath(path)})`;
 }
 
 function parseJson(text: string): TextParse {
@@ -68,6 +67,10 @@ function parseYamlText(text: string): TextParse {
       return { ok: false, problems: [{ message: `nests deeper than ${MAX_NESTING} levels` }] };
     throw e;
   }
+  // the yaml library catches its own stack overflow on deep nesting and reports it once per level
+  if (doc.errors.some((err) => /call stack/i.test(err.message))) {
+    return { ok: false, problems: [{ message: `nests deeper than ${MAX_NESTING} levels` }] };
+  }
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -81,11 +84,11 @@ function parseYamlText(text: string): TextParse {
   try {
     value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown;
   } catch (e) {
-    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-      return {
-        ok: false,
-        problems: [{ message: `aliases expand more than ${MAX_YAML_ALIASES} times (a YAML alias bomb?)` }],
-      };
+    if (e instanceof ReferenceError) {
+      // the yaml library's words for a bomb: "Excessive alias count indicates a resource exhaustion attack"
+      const bomb = /excessive alias count/i.test(e.message);
+      const message = bomb ? `aliases expand more than ${MAX_YAML_ALIASES} times (a YAML alias bomb?)` : e.message;
+      return { ok: false, problems: [{ message }] };
     }
     if (e instanceof RangeError)
       return { ok: false, problems: [{ message: `nests deeper than ${MAX_NESTING} levels` }] };

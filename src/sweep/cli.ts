@@ -5,6 +5,7 @@
  *   0 done; 1 a point failed; 2 bad input (spec, options, output folder), nothing overwritten;
  *   130 / 143 interrupted by SIGINT / SIGTERM (finish with --resume).
  */
+import { InputError } from '../config/errors.js';
 import { PointFailedError, SweepError, SweepInterruptedError } from './errors.js';
 import { mergeSweeps, type MergeSummary } from './merge.js';
 import type { PointValidator } from './plan.js';
@@ -91,7 +92,7 @@ function loadSpec(options: SweepCommandOptions): { spec: SweepSpec; source: stri
 }
 
 function report(stderr: ProgressStream, command: string, err: unknown): number {
-  if (err instanceof SweepError || err instanceof PointFailedError || err instanceof SweepInterruptedError) {
+  if (err instanceof InputError || err instanceof PointFailedError || err instanceof SweepInterruptedError) {
     stderr.write(`mermap-lab ${command}: ${err.message}\n`);
     return err.exitCode;
   }
