@@ -55,7 +55,7 @@ export function machineConfigOf(config: RunConfig): MachineConfig {
     onlineCpus: config.machine.onlineCpus,
     pagingLevels: config.machine.pagingLevels,
     regionPages: m.regionPages,
-    allocator: m.variant,
+    variant: m.variant,
     allocatorOptions: {
       slots: m.slots,
       kmapSlots: m.kmapSlots,
@@ -84,7 +84,7 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   const t0 = performance.now();
   const source = createEventSource(config);
   const machine = new Machine(machineConfigOf(config));
-  const p = config.faults?.pteWriteFailProbability ?? 0;
+  const p = config.faults.pteWriteFailProbability;
   if (p > 0) {
     const u = createUniform(config.seed, 'faults', 'pte-write');
     machine.pteWriteFault = () => u() < p;
@@ -97,7 +97,7 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   const totalEvents = config.length.events ?? null;
   const stats = drive(machine, source, metrics, {
     zeroCyclesPerPage: zeroCyclesOf(config),
-    slowPathProt: config.faults?.slowPathGlobalProt ? 'kernel' : 'noglobal',
+    slowPathProt: config.faults.slowPathGlobalProt ? 'kernel' : 'noglobal',
     onProgress: opts.onProgress === undefined ? undefined : (n, ns) => opts.onProgress!(n, totalEvents, ns),
   });
   const summary = metrics.finish(stats.lastNs, stats.events);

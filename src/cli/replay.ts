@@ -47,7 +47,7 @@ export async function replayCommand(
   const replayer = new Replayer({
     possibleCpus: opts.cpus,
     regionPages: opts.regionPages,
-    allocator: opts.variant,
+    variant: opts.variant,
     allocatorOptions: opts.slots === undefined ? {} : { slots: opts.slots },
     tlb: opts.tlb,
   });

@@ -51,8 +51,8 @@ export interface MachineConfig {
   onlineCpus?: number;
   pagingLevels?: PagingLevels;
   regionPages?: number;
-  /** allocator name: a kernel version of the mermap or an alternative policy */
-  allocator?: string;
+  /** the allocator registry's name (src/core/allocators.ts): a kernel version of the mermap or an alternative policy */
+  variant?: string;
   allocatorOptions?: AllocatorOptions;
   tlb?: string | TlbConfig;
   /**
@@ -126,7 +126,8 @@ export class Machine {
   readonly geometry: MermapGeometry;
   readonly possibleCpus: number;
   readonly onlineCpus: number;
-  readonly allocatorName: string;
+  /** the allocator registry's name this machine runs */
+  readonly variant: string;
   readonly clock: Clock = { op: 0, ns: 0 };
   readonly tlbs: Tlb[];
   readonly tlbConfig: TlbConfig;
@@ -190,9 +191,9 @@ export class Machine {
     this.possibleCpus = cfg.possibleCpus;
     this.onlineCpus = cfg.onlineCpus ?? cfg.possibleCpus;
     this.geometry = mermapGeometry(levels, cfg.regionPages ?? DEFAULT_REGION_PAGES, cfg.possibleCpus);
-    this.allocatorName = cfg.allocator ?? DEFAULT_VARIANT;
-    if (allocatorInfo(this.allocatorName) === undefined) {
-      throw new RangeError(`unknown allocator ${this.allocatorName}: one of ${allocatorNames().join(', ')}`);
+    this.variant = cfg.variant ?? DEFAULT_VARIANT;
+    if (allocatorInfo(this.variant) === undefined) {
+      throw new RangeError(`unknown variant ${this.variant}: one of ${allocatorNames().join(', ')}`);
     }
     this.allocOptions = { ...cfg.allocatorOptions, onlineCpus: this.onlineCpus };
     this.tlbConfig = resolveTlbConfig(cfg.tlb ?? DEFAULT_TLB_PRESET);
@@ -239,7 +240,7 @@ export class Machine {
   /** mm_alloc(): a new mm with its own page tables; prepare its mermap unless told not to. */
   createMm(prepare = true): number {
     const id = this.mms.length;
-    const info = allocatorInfo(this.allocatorName)!;
+    const info = allocatorInfo(this.variant)!;
     const rec: MmRec = {
       id,
       pt: new PageTable(this.geometry.levels),

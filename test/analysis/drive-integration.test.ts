@@ -22,7 +22,7 @@ describe('RunMetrics under the run driver', () => {
       const m = new Machine({
         possibleCpus: 4,
         onlineCpus: 2,
-        allocator: variant,
+        variant,
         regionPages: 64,
         tlb: 'haswell',
         allocatorOptions: { slots: cfg.mermap.slots },
