@@ -15,9 +15,9 @@ import { labelFromRunConfig, summaryToRow, type RunRow } from './tables.js';
  */
 export interface RunOptions {
   /** called every ~65k events */
-  onProgress?: (events: number, totalEvents: number | null, nowNs: number) => void;
+  onProgress?: ((events: number, totalEvents: number | null, nowNs: number) => void) | undefined;
   /** region timeline of (mm 0, CPU 0) for the chart; bounded */
-  regionTimeline?: boolean;
+  regionTimeline?: boolean | undefined;
 }
 
 /** What `mermap-lab run --json` prints: the metrics plus what only the run knows. */

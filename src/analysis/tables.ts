@@ -24,24 +24,24 @@ export type RunRow = Record<string, Cell>;
 /** What identifies a run in tables and chart captions. Every field is optional. */
 export interface RunLabel {
   /** a name for the run (a preset, a sweep point) */
-  name?: string;
+  name?: string | undefined;
   /** mermap variant or alternative policy (config mermap.variant) */
-  variant?: string;
+  variant?: string | undefined;
   /** R, pages per CPU region */
-  regionPages?: number;
+  regionPages?: number | undefined;
   /** slots per CPU per mm */
-  slots?: number;
+  slots?: number | undefined;
   /** online CPUs */
-  cpus?: number;
-  possibleCpus?: number;
-  pagingLevels?: number;
+  cpus?: number | undefined;
+  possibleCpus?: number | undefined;
+  pagingLevels?: number | undefined;
   /** workload kind */
-  workload?: string;
-  seed?: number | string;
+  workload?: string | undefined;
+  seed?: number | string | undefined;
   /** TLB geometry preset */
-  tlb?: string;
+  tlb?: string | undefined;
   /** cost-model preset */
-  costModel?: string;
+  costModel?: string | undefined;
 }
 
 export const LABEL_COLUMNS: readonly (keyof RunLabel)[] = [

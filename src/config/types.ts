@@ -22,7 +22,7 @@ export interface MachineSection {
    * region is independent, so a sweep over possible CPUs can keep the simulated traffic to a
    * few CPUs while page tables and VA are laid out for all of them.
    */
-  onlineCpusCap?: number;
+  onlineCpusCap?: number | undefined;
   /** CPUs that run (0..onlineCpus-1); events only name these. Default: possibleCpus (capped by onlineCpusCap). */
   onlineCpus: number;
   /** x86-64 paging levels. Default 4. */
@@ -48,7 +48,7 @@ export interface MermapSection {
    * vmap-block: pages per block, at most the region. Default: the kernel's VMAP_BBMAP_BITS for
    * the possible CPUs, halved until 4 blocks fit in the region (src/core/policies/vmap-block.ts).
    */
-  vmapBlockPages?: number;
+  vmapBlockPages?: number | undefined;
   /** vmap-block: lazily freed pages before a purge. Default lazy_max_pages(onlineCpus). */
   vmapLazyPages: number;
   /** Range flushes above this many pages become full flushes. Default 33. */

@@ -37,7 +37,7 @@ export const RFC_LATER_NORMAL_SLOTS = 3;
 export const DEFAULT_VARIANT = 'rfc-v1';
 
 /** x86-64 paging levels when none are named. */
-export const DEFAULT_PAGING_LEVELS = 4;
+export const DEFAULT_PAGING_LEVELS = 4 as const;
 
 /** The TLB geometry preset when none is named (src/core/tlb/config.ts). */
 export const DEFAULT_TLB_PRESET = 'golden-cove';

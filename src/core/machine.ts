@@ -4,6 +4,7 @@ import {
   DEFAULT_REGION_PAGES,
   DEFAULT_TLB_PRESET,
   DEFAULT_VARIANT,
+  FLUSH_CEILING_PAGES,
   PTRS_PER_TABLE,
 } from './defaults.js';
 import {
@@ -48,22 +49,22 @@ import {
  */
 export interface MachineConfig {
   possibleCpus: number;
-  onlineCpus?: number;
-  pagingLevels?: PagingLevels;
-  regionPages?: number;
+  onlineCpus?: number | undefined;
+  pagingLevels?: PagingLevels | undefined;
+  regionPages?: number | undefined;
   /** the allocator registry's name (src/core/allocators.ts): a kernel version of the mermap or an alternative policy */
-  variant?: string;
-  allocatorOptions?: AllocatorOptions;
-  tlb?: string | TlbConfig;
+  variant?: string | undefined;
+  allocatorOptions?: AllocatorOptions | undefined;
+  tlb?: string | TlbConfig | undefined;
   /**
    * PCID on (default): each CPU tags TLB entries with one of TLB_NR_DYN_ASIDS = 6 dynamic ASIDs
    * (arch/x86/include/asm/tlbflush.h), handed to mms round robin as in choose_new_asid(); a CR3
    * write keeps the entries of mms that still hold an ASID there. PCID off: every CR3 write
    * flushes the non-global entries.
    */
-  pcid?: boolean;
+  pcid?: boolean | undefined;
   /** the checker (default on) */
-  checker?: boolean;
+  checker?: boolean | undefined;
 }
 
 export interface MachineObserver {
@@ -683,7 +684,7 @@ export class Machine {
    * to the ceiling, a full flush past it (arch/x86/mm/tlb.c; ceiling from the allocator options).
    */
   flushKernelRangeAllCpus(cpu: number, startVpn: number, pages: number): void {
-    const ceiling = this.allocOptions.flushCeilingPages ?? 33;
+    const ceiling = this.allocOptions.flushCeilingPages ?? FLUSH_CEILING_PAGES;
     this.shootdowns++;
     for (let c = 0; c < this.onlineCpus; c++) {
       if (c !== cpu) this.ipis++;

@@ -17,30 +17,30 @@ import { loadSweepSpec, type SweepSpec } from './spec.js';
 
 export interface SweepCommandOptions {
   /** Path of a YAML or JSON sweep spec (give this or `preset`). */
-  spec?: string;
+  spec?: string | undefined;
   /** Name of an embedded preset (presets.ts). */
-  preset?: string;
-  out?: string;
+  preset?: string | undefined;
+  out?: string | undefined;
   /** --workers, as typed or as a number. */
-  workers?: number | string;
+  workers?: number | string | undefined;
   /** --shard i/N, 0-based. */
-  shard?: string;
-  resume?: boolean;
+  shard?: string | undefined;
+  resume?: boolean | undefined;
   /** The point runner. */
   worker: WorkerRef;
-  validatePoint?: PointValidator;
+  validatePoint?: PointValidator | undefined;
   /** Where messages, progress and the summary go (default process.stderr). */
-  stderr?: ProgressStream;
+  stderr?: ProgressStream | undefined;
   /** Plain progress lines: the longest silence between lines (default 10 s). */
-  progressIntervalSeconds?: number;
+  progressIntervalSeconds?: number | undefined;
   /** Stop cleanly on SIGINT/SIGTERM (default true). */
-  handleSignals?: boolean;
+  handleSignals?: boolean | undefined;
 }
 
 export interface MergeCommandOptions {
   dirs: string[];
-  out?: string;
-  stderr?: ProgressStream;
+  out?: string | undefined;
+  stderr?: ProgressStream | undefined;
 }
 
 /** `950`, `12.3k`, `4.56M` events per second. */

@@ -54,9 +54,9 @@ export interface SweepPlan {
 export type PointValidator = (config: Record<string, unknown>) => string[];
 
 export interface PlanOptions {
-  validatePoint?: PointValidator;
+  validatePoint?: PointValidator | undefined;
   /** Names the sweep in a SpecError; defaults to `sweep '<name>'`. */
-  source?: string;
+  source?: string | undefined;
 }
 
 /** How many validation issues a SpecError lists before summarising the rest. */
