@@ -21,10 +21,18 @@ export const MAX_REGION_PAGES = 2 ** 18;
 /** Most slots per CPU per mm (mermap slots, kmap_local slots): per-CPU state is sized by it. */
 export const MAX_SLOTS = 1024;
 
+/** Most processes per CPU or threads per process a generator creates: a simulator bound (each mm carries page tables). */
+export const MAX_TASKS_PER_LEVEL = 1024;
+
+/** PID_MAX_LIMIT on 64-bit (include/linux/threads.h: 4 * 1024 * 1024): no kernel runs more tasks. */
+export const PID_MAX_LIMIT = 4 * 1024 * 1024;
+
 export const LIMITS = {
   cpus: { min: 1, max: MAX_CPUS, unit: 'CPUs' },
   regionPages: { min: 2, max: MAX_REGION_PAGES, unit: 'pages' },
   slots: { min: 1, max: MAX_SLOTS, unit: 'slots' },
+  mmsPerCpu: { min: 1, max: MAX_TASKS_PER_LEVEL, unit: 'processes' },
+  threadsPerMm: { min: 1, max: MAX_TASKS_PER_LEVEL, unit: 'threads' },
   events: { min: 1, max: Number.MAX_SAFE_INTEGER, unit: 'events' },
   seed: { min: 0, max: Number.MAX_SAFE_INTEGER, unit: '' },
 } as const satisfies Record<string, SizeLimit>;

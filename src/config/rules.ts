@@ -8,7 +8,8 @@ import { pgdShiftPages } from '../core/paging/geometry.js';
 import { ORDER_COUNT } from './defaults.js';
 import { formatValue, valueAt } from './issues.js';
 import { MachineSchema, MermapSchema } from './schema.js';
-import { TlbPressureSchema } from './workload-schema.js';
+import { PID_MAX_LIMIT } from './limits.js';
+import { TlbPressureSchema, UnmappedAllocSchema } from './workload-schema.js';
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -59,6 +60,23 @@ export function crossFieldIssues(input: unknown): string[] {
     if (Array.isArray(orders) && orders.length === ORDER_COUNT && orders.every((w) => isNum(w) && w >= 0)) {
       if (!(orders as number[]).some((w) => w > 0)) {
         out.push(`workload.orders: ${formatValue(orders)} is not allowed: must have a positive sum`);
+      }
+    }
+  }
+  if (kind === 'unmapped-alloc') {
+    const w = UnmappedAllocSchema.shape;
+    const mms = orDefault(w.mmsPerCpu, get('workload', 'mmsPerCpu'));
+    const threads = orDefault(w.threadsPerMm, get('workload', 'threadsPerMm'));
+    const onlineRaw = get('machine', 'onlineCpus');
+    const cap = get('machine', 'onlineCpusCap');
+    if (possibleOk && fieldOk(w.mmsPerCpu, mms) && fieldOk(w.threadsPerMm, threads)) {
+      const online = isInt(onlineRaw) ? onlineRaw : Math.min(possible, isInt(cap) ? cap : possible);
+      const tasks = Math.min(online, possible) * (mms as number) * (threads as number);
+      if (tasks > PID_MAX_LIMIT) {
+        out.push(
+          `workload.threadsPerMm: ${threads} is not allowed: ${tasks} tasks (online CPUs x mmsPerCpu x threadsPerMm) ` +
+            `are more than PID_MAX_LIMIT (${PID_MAX_LIMIT})`,
+        );
       }
     }
   }

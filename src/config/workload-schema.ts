@@ -21,8 +21,10 @@ import {
   oneOf,
   pathField,
   probField,
+  sizeField,
   zeroCyclesField,
 } from './fields.js';
+import { LIMITS } from './limits.js';
 import { WORKLOAD_KINDS } from './types.js';
 
 export const TlbPressureSchema = obj({
@@ -48,8 +50,8 @@ export const UnmappedAllocSchema = obj({
   cpuGhz: cpuGhzField().default(DEFAULT_CPU_GHZ),
   initMode: oneOf(['init_on_alloc', 'init_on_free']).default('init_on_alloc'),
   pageblockQuirk: boolField().default(true),
-  mmsPerCpu: intField('must be a whole number >= 1', 1).default(2),
-  threadsPerMm: intField('must be a whole number >= 1', 1).default(4),
+  mmsPerCpu: sizeField('must be a whole number >= 1', LIMITS.mmsPerCpu).default(2),
+  threadsPerMm: sizeField('must be a whole number >= 1', LIMITS.threadsPerMm).default(4),
   timeSliceUs: numField('must be a duration in µs > 0', 0, { exclusiveMin: true }).default(DEFAULT_TIME_SLICE_US),
   preemptProbability: probField().default(0.5),
   migrateProbability: probField().default(0.01),

@@ -451,6 +451,27 @@ describe('hostile config files: one line, no crash', () => {
       'mermap.slots: 5000 is not allowed: must be at most 1024 slots',
       'mermap.kmapSlots: 2000 is not allowed: must be at most 1024 slots',
     ]);
+    expect(issuesOf({ workload: { kind: 'unmapped-alloc', mmsPerCpu: 1_000_000, threadsPerMm: 100_000_000 } })).toEqual(
+      [
+        'workload.mmsPerCpu: 1000000 is not allowed: must be at most 1024 processes',
+        'workload.threadsPerMm: 100000000 is not allowed: must be at most 1024 threads',
+      ],
+    );
+    // 8192 x 1024 x 1024 tasks: more than any kernel runs; 4 x 1024 x 1024 = PID_MAX_LIMIT is allowed
+    expect(
+      issuesOf({
+        machine: { possibleCpus: 8192 },
+        workload: { kind: 'unmapped-alloc', mmsPerCpu: 1024, threadsPerMm: 1024 },
+      }),
+    ).toEqual([
+      'workload.threadsPerMm: 1024 is not allowed: 8589934592 tasks (online CPUs x mmsPerCpu x threadsPerMm) are more than PID_MAX_LIMIT (4194304)',
+    ]);
+    expect(
+      parseRunConfig({
+        machine: { possibleCpus: 4 },
+        workload: { kind: 'unmapped-alloc', mmsPerCpu: 1024, threadsPerMm: 1024 },
+      }).workload,
+    ).toMatchObject({ mmsPerCpu: 1024, threadsPerMm: 1024 });
     expect(issuesOf({ machine: { possibleCpus: 300_000 } })).toEqual([
       'machine.possibleCpus: 300000 is not allowed: must be a whole number of CPUs in 1..8192',
     ]);
