@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeCommand, sweepCommand } from '../sweep/cli.js';
 import { reportDataOf, writeReportFiles } from './report.js';
-import { parseRunConfig } from '../config/index.js';
+import { ConfigError, parseRunConfig } from '../config/index.js';
 
 /** The worker every sweep point runs in: src/analysis/run-point.ts (a .js URL falls back to .ts from sources). */
 const RUN_POINT = { module: new URL('../analysis/run-point.js', import.meta.url), export: 'runPoint' };
@@ -12,8 +12,8 @@ function validatePoint(config: object): string[] {
     parseRunConfig(config, 'point');
     return [];
   } catch (e) {
-    const issues = (e as { issues?: string[] }).issues;
-    return issues ?? [(e as Error).message];
+    if (e instanceof ConfigError) return e.issues;
+    return [e instanceof Error ? e.message : String(e)];
   }
 }
 
