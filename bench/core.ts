@@ -41,7 +41,7 @@ function allocatorTarget(): Target {
 }
 
 function machineTarget(): Target {
-  const m = new Machine({ possibleCpus: 1, regionPages: 512, allocator: 'rfc-v1', tlb: 'golden-cove', checker: true });
+  const m = new Machine({ possibleCpus: 1, regionPages: 512, variant: 'rfc-v1', tlb: 'golden-cove', checker: true });
   const mm = m.createMm();
   const task = m.createTask(mm, 0);
   return {

@@ -3,14 +3,8 @@
  * into a reused 4096-event chunk, nothing consuming them. Target (issue): >= 10 M events/s, so
  * generation does not dominate a run.
  */
-import {
-  createEventSource,
-  EventChunk,
-  parseRunConfig,
-  presetConfig,
-  type RunConfig,
-  type RunConfigInput,
-} from '../src/workloads/index.js';
+import { parseRunConfig, presetConfig, type RunConfig, type RunConfigInput } from '../src/config/index.js';
+import { createEventSource, EventChunk } from '../src/workloads/index.js';
 
 interface Case {
   name: string;

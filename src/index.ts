@@ -6,6 +6,7 @@
  * src/render lazily with import().
  */
 export * from './core/index.js';
+export * from './config/index.js';
 export * from './workloads/index.js';
 export { drive, setUpTopology, type DriveHooks, type DriveOptions, type DriveStats } from './workloads/drive.js';
 export * from './analysis/index.js';

@@ -1,4 +1,4 @@
-import { parseRunConfig } from '../workloads/config.js';
+import { parseRunConfig } from '../config/index.js';
 import { runConfig, runRow } from './run.js';
 import type { RunRow } from './tables.js';
 

@@ -1,6 +1,6 @@
 import { Machine, type MachineConfig } from '../core/machine.js';
 import { renderAllocatorRegion } from '../core/region-text.js';
-import type { RunConfig } from '../workloads/config.js';
+import type { RunConfig } from '../config/index.js';
 import { drive, setUpTopology, type DriveStats } from '../workloads/drive.js';
 import { createEventSource } from '../workloads/index.js';
 import { createUniform } from '../workloads/rng.js';
@@ -16,9 +16,9 @@ import { labelFromRunConfig, summaryToRow, type RunRow } from './tables.js';
  */
 export interface RunOptions {
   /** called every ~65k events */
-  onProgress?: (events: number, totalEvents: number | null, nowNs: number) => void;
+  onProgress?: ((events: number, totalEvents: number | null, nowNs: number) => void) | undefined;
   /** region timeline of (mm 0, CPU 0) for the chart; bounded */
-  regionTimeline?: boolean;
+  regionTimeline?: boolean | undefined;
 }
 
 /** What `mermap-lab run --json` prints: the metrics plus what only the run knows. */
@@ -56,7 +56,7 @@ export function machineConfigOf(config: RunConfig): MachineConfig {
     onlineCpus: config.machine.onlineCpus,
     pagingLevels: config.machine.pagingLevels,
     regionPages: m.regionPages,
-    allocator: m.variant,
+    variant: m.variant,
     allocatorOptions: {
       slots: m.slots,
       kmapSlots: m.kmapSlots,
@@ -86,7 +86,7 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   const t0 = performance.now();
   const source = createEventSource(config);
   const machine = new Machine(machineConfigOf(config));
-  const p = config.faults?.pteWriteFailProbability ?? 0;
+  const p = config.faults.pteWriteFailProbability;
   if (p > 0) {
     const u = createUniform(config.seed, 'faults', 'pte-write');
     machine.pteWriteFault = () => u() < p;
@@ -99,7 +99,7 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   const totalEvents = config.length.events ?? null;
   const stats = drive(machine, source, metrics, {
     zeroCyclesPerPage: zeroCyclesOf(config),
-    slowPathProt: config.faults?.slowPathGlobalProt ? 'kernel' : 'noglobal',
+    slowPathProt: config.faults.slowPathGlobalProt ? 'kernel' : 'noglobal',
     onProgress: opts.onProgress === undefined ? undefined : (n, ns) => opts.onProgress!(n, totalEvents, ns),
   });
   const summary = metrics.finish(stats.lastNs, stats.events);

@@ -16,7 +16,7 @@
  * vocabulary (src/analysis/columns), which docs/metrics.md's tables are generated from.
  */
 import { from, type ColumnTable } from 'arquero';
-import type { RunConfig } from '../workloads/config.js';
+import type { RunConfig } from '../config/index.js';
 import { joinName, LABEL, LABEL_SET, outputName } from './columns/index.js';
 import type { RunSummary } from './metrics/summary.js';
 
@@ -28,24 +28,24 @@ export type RunRow = Record<string, Cell>;
 /** What identifies a run in tables and chart captions. Every field is optional. */
 export interface RunLabel {
   /** a name for the run (a preset, a sweep point) */
-  name?: string;
+  name?: string | undefined;
   /** mermap variant or alternative policy (config mermap.variant) */
-  variant?: string;
+  variant?: string | undefined;
   /** R, pages per CPU region */
-  regionPages?: number;
+  regionPages?: number | undefined;
   /** slots per CPU per mm */
-  slots?: number;
+  slots?: number | undefined;
   /** online CPUs */
-  cpus?: number;
-  possibleCpus?: number;
-  pagingLevels?: number;
+  cpus?: number | undefined;
+  possibleCpus?: number | undefined;
+  pagingLevels?: number | undefined;
   /** workload kind */
-  workload?: string;
-  seed?: number | string;
+  workload?: string | undefined;
+  seed?: number | string | undefined;
   /** TLB geometry preset */
-  tlb?: string;
+  tlb?: string | undefined;
   /** cost-model preset */
-  costModel?: string;
+  costModel?: string | undefined;
 }
 
 /** The label columns in table order (the vocabulary's, src/analysis/columns). */

@@ -1,18 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { UsageError } from './errors.js';
+import { InputError } from '../config/errors.js';
+import { DEFAULT_REGION_PAGES } from '../core/defaults.js';
+import { LIMITS, parseDecimalSize, type SizeLimit } from '../config/limits.js';
 import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { mergeCli, sweepCli } from './sweep.js';
 import { printable } from '../util/printable.js';
 
-/** Whole numbers for options, with the option named in the error. */
-export function intOption(name: string, min: number): (v: string) => number {
+/**
+ * A size option: decimal digits only, within the same limit as the run config's field
+ * (src/config/limits.ts), with the option named in the error.
+ */
+export function sizeOption(name: string, limit: SizeLimit): (v: string) => number {
   return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got "${v}"`);
+    const n = parseDecimalSize(v, limit);
+    if (typeof n === 'string') throw new InvalidArgumentError(`${name} ${n}, got "${v}"`);
     return n;
   };
 }
@@ -37,9 +41,18 @@ export function buildProgram(): Command {
     .description('apply an op script (JSON lines) to one mm and print one JSON result per op')
     .argument('<script>', 'op script, one JSON object per line (- for stdin)')
     .requiredOption('--variant <name>', 'rfc-v1 | rfc-later | dev-snapshot | a policy name')
-    .option('--region-pages <n>', 'per-CPU region size in pages', intOption('--region-pages', 2), 512)
-    .option('--slots <n>', 'shared slots (rfc-v1, dev-snapshot) or normal slots (rfc-later)', intOption('--slots', 1))
-    .option('--cpus <n>', 'possible (and online) CPUs', intOption('--cpus', 1), 1)
+    .option(
+      '--region-pages <n>',
+      'per-CPU region size in pages',
+      sizeOption('--region-pages', LIMITS.regionPages),
+      DEFAULT_REGION_PAGES,
+    )
+    .option(
+      '--slots <n>',
+      'shared slots (rfc-v1, dev-snapshot) or normal slots (rfc-later)',
+      sizeOption('--slots', LIMITS.slots),
+    )
+    .option('--cpus <n>', 'possible (and online) CPUs', sizeOption('--cpus', LIMITS.cpus), 1)
     .option('--preempt-rt', 'a PREEMPT_RT kernel: report lock_in_atomic (the PTE lock taken in atomic context)')
     .action(
       async (
@@ -58,12 +71,16 @@ export function buildProgram(): Command {
     .option('--trace <file>', 'an ftrace text file (mm_page_alloc / mm_page_free lines) as the workload')
     .option('--format <format>', 'trace format', 'ftrace')
     .option('--lenient', 'skip and count malformed trace lines instead of stopping')
-    .option('--cpus <n>', 'possible CPUs (default for a trace: its highest CPU column + 1)', intOption('--cpus', 1))
+    .option(
+      '--cpus <n>',
+      'possible CPUs (default for a trace: its highest CPU column + 1)',
+      sizeOption('--cpus', LIMITS.cpus),
+    )
     .option('--variant <name>', 'mermap variant or policy')
-    .option('--region-pages <n>', 'per-CPU region size in pages', intOption('--region-pages', 2))
-    .option('--slots <n>', 'slots per CPU', intOption('--slots', 1))
-    .option('--events <n>', 'stop after this many events', intOption('--events', 1))
-    .option('--seed <n>', 'seed', intOption('--seed', 0))
+    .option('--region-pages <n>', 'per-CPU region size in pages', sizeOption('--region-pages', LIMITS.regionPages))
+    .option('--slots <n>', 'slots per CPU', sizeOption('--slots', LIMITS.slots))
+    .option('--events <n>', 'stop after this many events', sizeOption('--events', LIMITS.events))
+    .option('--seed <n>', 'seed', sizeOption('--seed', LIMITS.seed))
     .option('--json', 'print one JSON object instead of the summary')
     .option('--timeline', 'record the region timeline of CPU 0')
     .option('--out <dir>', 'write run.json, per-cpu.csv and time-series.csv into DIR')
@@ -116,11 +133,16 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    const err = e as Error & { exitCode?: number; issues?: string[] };
-    if (e instanceof UsageError || err.exitCode === 2 || Array.isArray(err.issues)) {
-      process.stderr.write(`mermap-lab: ${printable(err.message)}\n`);
-      if (Array.isArray(err.issues))
-        for (const i of err.issues) if (!err.message.includes(i)) process.stderr.write(`  ${printable(i)}\n`);
+    if (e instanceof InputError) {
+      // the message names the file (and line) or the field; issues it does not show get a line each
+      const { message, issues } = e;
+      const lines = [message, ...issues.filter((i) => !message.includes(i)).map((i) => `  ${i}`)];
+      process.stderr.write(`mermap-lab: ${printable(lines.join('\n'))}\n`);
+      process.exitCode = e.exitCode;
+      return;
+    }
+    if ((e as { exitCode?: number }).exitCode === 2) {
+      process.stderr.write(`mermap-lab: ${printable((e as Error).message)}\n`);
       process.exitCode = 2;
       return;
     }

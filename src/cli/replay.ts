@@ -1,4 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
+import { ConfigError } from '../config/errors.js';
+import { parseRunConfig } from '../config/parse.js';
 import { allocatorNames } from '../core/allocators.js';
 import { parseReplayLine, Replayer, ReplayError } from '../core/replay.js';
 import { UsageError } from './errors.js';
@@ -25,10 +27,28 @@ export async function replayCommand(
   if (!allocatorNames().includes(opts.variant)) {
     throw new UsageError(`--variant ${opts.variant} is not known: one of ${allocatorNames().join(', ')}`);
   }
+  try {
+    // the run config's rules (the region must fit the mm-local slot ...), so replay takes what run takes
+    parseRunConfig(
+      {
+        machine: { possibleCpus: opts.cpus },
+        mermap: {
+          variant: opts.variant,
+          regionPages: opts.regionPages,
+          ...(opts.slots === undefined ? {} : { slots: opts.slots }),
+        },
+      },
+      'replay options',
+    );
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new UsageError(`--cpus ${opts.cpus} --region-pages ${opts.regionPages}: ${e.issues.join('; ')}`);
+    throw e;
+  }
   const replayer = new Replayer({
     possibleCpus: opts.cpus,
     regionPages: opts.regionPages,
-    allocator: opts.variant,
+    variant: opts.variant,
     allocatorOptions: opts.slots === undefined ? {} : { slots: opts.slots },
     tlb: opts.tlb,
     preemptRt: opts.preemptRt ?? false,

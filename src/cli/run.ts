@@ -4,25 +4,25 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { toCSV, from } from 'arquero';
 import { runConfig, type RunReport, type RunResult } from '../analysis/run.js';
-import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../workloads/index.js';
+import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../config/index.js';
 import { withOutDir, writableTarget, writeFileAtomicSync } from './atomic.js';
 import { UsageError } from './errors.js';
 
 export interface RunCommandOptions {
-  config?: string;
-  preset?: string;
-  trace?: string;
-  format?: string;
-  lenient?: boolean;
-  cpus?: number;
-  variant?: string;
-  regionPages?: number;
-  slots?: number;
-  events?: number;
-  seed?: number;
-  json?: boolean;
-  out?: string;
-  timeline?: boolean;
+  config?: string | undefined;
+  preset?: string | undefined;
+  trace?: string | undefined;
+  format?: string | undefined;
+  lenient?: boolean | undefined;
+  cpus?: number | undefined;
+  variant?: string | undefined;
+  regionPages?: number | undefined;
+  slots?: number | undefined;
+  events?: number | undefined;
+  seed?: number | undefined;
+  json?: boolean | undefined;
+  out?: string | undefined;
+  timeline?: boolean | undefined;
 }
 
 /** The highest CPU column of an ftrace file, so a trace runs without being told its CPU count. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { mergeCommand, sweepCommand } from '../sweep/cli.js';
 import { reportDataOf, writeReportFiles } from './report.js';
 import { printable } from '../util/printable.js';
-import { parseRunConfig } from '../workloads/config.js';
+import { ConfigError, parseRunConfig } from '../config/index.js';
 
 /** The worker every sweep point runs in: src/analysis/run-point.ts (a .js URL falls back to .ts from sources). */
 const RUN_POINT = { module: new URL('../analysis/run-point.js', import.meta.url), export: 'runPoint' };
@@ -13,8 +13,8 @@ function validatePoint(config: object): string[] {
     parseRunConfig(config, 'point');
     return [];
   } catch (e) {
-    const issues = (e as { issues?: string[] }).issues;
-    return issues ?? [(e as Error).message];
+    if (e instanceof ConfigError) return e.issues;
+    return [e instanceof Error ? e.message : String(e)];
   }
 }
 

@@ -1,4 +1,5 @@
 /** src/core: the simulator. No I/O, nothing from Node or vega: runs in tests, workers and notebooks. */
+export * from './defaults.js';
 export * from './paging/index.js';
 export * from './tlb/index.js';
 export * from './mermap/index.js';

@@ -1,5 +1,13 @@
 import { allocatorInfo, allocatorNames } from './allocators.js';
 import {
+  DEFAULT_PAGING_LEVELS,
+  DEFAULT_REGION_PAGES,
+  DEFAULT_TLB_PRESET,
+  DEFAULT_VARIANT,
+  FLUSH_CEILING_PAGES,
+  PTRS_PER_TABLE,
+} from './defaults.js';
+import {
   Checker,
   lockSite,
   MmStamps,
@@ -11,14 +19,7 @@ import {
 } from './checker.js';
 import type { AllocatorOptions, FlushHost, MermapAllocator } from './mermap/allocator.js';
 import { REASON_COUNT, R_PTE_WRITE } from './mermap/reasons.js';
-import {
-  cpuBaseVpn,
-  DEFAULT_REGION_PAGES,
-  mermapGeometry,
-  type MermapGeometry,
-  type PagingLevels,
-  vpnToHex,
-} from './paging/geometry.js';
+import { cpuBaseVpn, mermapGeometry, type MermapGeometry, type PagingLevels, vpnToHex } from './paging/geometry.js';
 import { mermapPrepareCostClosedForm } from './paging/cost.js';
 import { PageTable } from './paging/page-table.js';
 import { mkPte, ptePfn, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
@@ -49,27 +50,27 @@ import {
  */
 export interface MachineConfig {
   possibleCpus: number;
-  onlineCpus?: number;
-  pagingLevels?: PagingLevels;
-  regionPages?: number;
-  /** allocator name: a kernel version of the mermap or an alternative policy */
-  allocator?: string;
-  allocatorOptions?: AllocatorOptions;
-  tlb?: string | TlbConfig;
+  onlineCpus?: number | undefined;
+  pagingLevels?: PagingLevels | undefined;
+  regionPages?: number | undefined;
+  /** the allocator registry's name (src/core/allocators.ts): a kernel version of the mermap or an alternative policy */
+  variant?: string | undefined;
+  allocatorOptions?: AllocatorOptions | undefined;
+  tlb?: string | TlbConfig | undefined;
   /**
    * PCID on (default): each CPU tags TLB entries with one of TLB_NR_DYN_ASIDS = 6 dynamic ASIDs
    * (arch/x86/include/asm/tlbflush.h), handed to mms round robin as in choose_new_asid(); a CR3
    * write keeps the entries of mms that still hold an ASID there. PCID off: every CR3 write
    * flushes the non-global entries.
    */
-  pcid?: boolean;
+  pcid?: boolean | undefined;
   /** the checker (default on) */
-  checker?: boolean;
+  checker?: boolean | undefined;
   /**
    * A PREEMPT_RT kernel (default false): the PTE spinlock sleeps, so the checker reports
    * lock_in_atomic (facts §8.2), once per call site.
    */
-  preemptRt?: boolean;
+  preemptRt?: boolean | undefined;
 }
 
 export interface MachineObserver {
@@ -136,7 +137,8 @@ export class Machine {
   readonly geometry: MermapGeometry;
   readonly possibleCpus: number;
   readonly onlineCpus: number;
-  readonly allocatorName: string;
+  /** the allocator registry's name this machine runs */
+  readonly variant: string;
   readonly clock: Clock = { op: 0, ns: 0 };
   readonly tlbs: Tlb[];
   readonly tlbConfig: TlbConfig;
@@ -199,16 +201,16 @@ export class Machine {
   private nextUserPfn = 2 ** 30;
 
   constructor(cfg: MachineConfig) {
-    const levels = cfg.pagingLevels ?? 4;
+    const levels = cfg.pagingLevels ?? DEFAULT_PAGING_LEVELS;
     this.possibleCpus = cfg.possibleCpus;
     this.onlineCpus = cfg.onlineCpus ?? cfg.possibleCpus;
     this.geometry = mermapGeometry(levels, cfg.regionPages ?? DEFAULT_REGION_PAGES, cfg.possibleCpus);
-    this.allocatorName = cfg.allocator ?? 'rfc-v1';
-    if (allocatorInfo(this.allocatorName) === undefined) {
-      throw new RangeError(`unknown allocator ${this.allocatorName}: one of ${allocatorNames().join(', ')}`);
+    this.variant = cfg.variant ?? DEFAULT_VARIANT;
+    if (allocatorInfo(this.variant) === undefined) {
+      throw new RangeError(`unknown variant ${this.variant}: one of ${allocatorNames().join(', ')}`);
     }
     this.allocOptions = { ...cfg.allocatorOptions, onlineCpus: this.onlineCpus };
-    this.tlbConfig = resolveTlbConfig(cfg.tlb ?? 'golden-cove');
+    this.tlbConfig = resolveTlbConfig(cfg.tlb ?? DEFAULT_TLB_PRESET);
     this.pcidEnabled = cfg.pcid ?? true;
     this.checking = cfg.checker ?? true;
     this.checker = new Checker(this.geometry, this.checking, cfg.preemptRt ?? false);
@@ -252,7 +254,7 @@ export class Machine {
   /** mm_alloc(): a new mm with its own page tables; prepare its mermap unless told not to. */
   createMm(prepare = true): number {
     const id = this.mms.length;
-    const info = allocatorInfo(this.allocatorName)!;
+    const info = allocatorInfo(this.variant)!;
     const rec: MmRec = {
       id,
       pt: new PageTable(this.geometry.levels),
@@ -534,7 +536,7 @@ export class Machine {
     for (let i = 0; i < pages; i++) {
       const vpn = base + i;
       // consecutive PTEs of one PTE table are consecutive in pt.ptes: walk only at table starts
-      idx = idx >= 0 && vpn % 512 !== 0 ? idx + 1 : pt.pteIndex(vpn);
+      idx = idx >= 0 && vpn % PTRS_PER_TABLE !== 0 ? idx + 1 : pt.pteIndex(vpn);
       if (idx < 0) {
         if (existingOnly) {
           this.ptesSkipped++;
@@ -597,7 +599,7 @@ export class Machine {
     let idx = -1;
     for (let i = 0; i < n; i++) {
       const vpn = base + i;
-      idx = idx >= 0 && vpn % 512 !== 0 ? idx + 1 : pt.pteIndex(vpn);
+      idx = idx >= 0 && vpn % PTRS_PER_TABLE !== 0 ? idx + 1 : pt.pteIndex(vpn);
       if (idx >= 0) {
         pt.ptes[idx] = unmapped;
         this.pteWrites++;
@@ -738,7 +740,7 @@ export class Machine {
    * to the ceiling, a full flush past it (arch/x86/mm/tlb.c; ceiling from the allocator options).
    */
   flushKernelRangeAllCpus(cpu: number, startVpn: number, pages: number): void {
-    const ceiling = this.allocOptions.flushCeilingPages ?? 33;
+    const ceiling = this.allocOptions.flushCeilingPages ?? FLUSH_CEILING_PAGES;
     this.shootdowns++;
     for (let c = 0; c < this.onlineCpus; c++) {
       if (c !== cpu) this.ipis++;

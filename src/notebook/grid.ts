@@ -6,7 +6,7 @@ import { runConfig, runRow, type RunResult } from '../analysis/run.js';
 import type { RunSummary } from '../analysis/metrics/run-metrics.js';
 import type { RunRow } from '../analysis/tables.js';
 import { planSweep } from '../sweep/plan.js';
-import { parseRunConfig, type RunConfig, type RunConfigInput } from '../workloads/config.js';
+import { parseRunConfig, type RunConfig, type RunConfigInput } from '../config/index.js';
 
 export type GridValue = string | number | boolean;
 

@@ -5,6 +5,7 @@
  *   0 done; 1 a point failed; 2 bad input (spec, options, output folder), nothing overwritten;
  *   130 / 143 interrupted by SIGINT / SIGTERM (finish with --resume).
  */
+import { InputError } from '../config/errors.js';
 import { PointFailedError, SweepError, SweepInterruptedError } from './errors.js';
 import { mergeSweeps, type MergeSummary } from './merge.js';
 import type { PointValidator } from './plan.js';
@@ -17,30 +18,30 @@ import { printable } from '../util/printable.js';
 
 export interface SweepCommandOptions {
   /** Path of a YAML or JSON sweep spec (give this or `preset`). */
-  spec?: string;
+  spec?: string | undefined;
   /** Name of an embedded preset (presets.ts). */
-  preset?: string;
-  out?: string;
+  preset?: string | undefined;
+  out?: string | undefined;
   /** --workers, as typed or as a number. */
-  workers?: number | string;
+  workers?: number | string | undefined;
   /** --shard i/N, 0-based. */
-  shard?: string;
-  resume?: boolean;
+  shard?: string | undefined;
+  resume?: boolean | undefined;
   /** The point runner. */
   worker: WorkerRef;
-  validatePoint?: PointValidator;
+  validatePoint?: PointValidator | undefined;
   /** Where messages, progress and the summary go (default process.stderr). */
-  stderr?: ProgressStream;
+  stderr?: ProgressStream | undefined;
   /** Plain progress lines: the longest silence between lines (default 10 s). */
-  progressIntervalSeconds?: number;
+  progressIntervalSeconds?: number | undefined;
   /** Stop cleanly on SIGINT/SIGTERM (default true). */
-  handleSignals?: boolean;
+  handleSignals?: boolean | undefined;
 }
 
 export interface MergeCommandOptions {
   dirs: string[];
-  out?: string;
-  stderr?: ProgressStream;
+  out?: string | undefined;
+  stderr?: ProgressStream | undefined;
 }
 
 /** `950`, `12.3k`, `4.56M` events per second. */
@@ -92,7 +93,7 @@ function loadSpec(options: SweepCommandOptions): { spec: SweepSpec; source: stri
 }
 
 function report(stderr: ProgressStream, command: string, err: unknown): number {
-  if (err instanceof SweepError || err instanceof PointFailedError || err instanceof SweepInterruptedError) {
+  if (err instanceof InputError || err instanceof PointFailedError || err instanceof SweepInterruptedError) {
     stderr.write(`mermap-lab ${command}: ${printable(err.message)}\n`);
     return err.exitCode;
   }

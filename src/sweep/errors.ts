@@ -1,3 +1,5 @@
+import { InputError, uniqueLines } from '../config/errors.js';
+
 /**
  * The sweep's errors, each with the exit status the CLI gives it:
  *   2  the input is wrong (a bad spec, bad options, an output folder that cannot be used);
@@ -5,10 +7,9 @@
  *   1  a point failed while running (the points finished before it stay in the journal)
  *   130 / 143  interrupted by SIGINT / SIGTERM (finished points stay in the journal)
  */
-export class SweepError extends Error {
-  readonly exitCode: number = 2;
-  constructor(message: string) {
-    super(message);
+export class SweepError extends InputError {
+  constructor(message: string, issues: readonly string[] = []) {
+    super(message, {}, issues);
     this.name = 'SweepError';
   }
 }
@@ -16,12 +17,11 @@ export class SweepError extends Error {
 /** A sweep spec that does not validate. Every issue names the field (or grid point) at fault. */
 export class SpecError extends SweepError {
   readonly source: string;
-  readonly issues: string[];
   constructor(source: string, issues: string[]) {
-    super(`${source}: invalid sweep spec\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    const unique = uniqueLines(issues);
+    super(`${source}: invalid sweep spec\n${unique.map((i) => `  - ${i}`).join('\n')}`, unique);
     this.name = 'SpecError';
     this.source = source;
-    this.issues = issues;
   }
 }
 

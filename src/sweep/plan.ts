@@ -66,11 +66,11 @@ export interface SweepPlan {
 export type PointValidator = (config: Record<string, unknown>) => string[];
 
 export interface PlanOptions {
-  validatePoint?: PointValidator;
+  validatePoint?: PointValidator | undefined;
   /** Names the sweep in a SpecError; defaults to `sweep '<name>'`. */
-  source?: string;
+  source?: string | undefined;
   /** Validate only this shard's points (the ones that will run here); default every point. */
-  shard?: Shard | null;
+  shard?: Shard | null | undefined;
 }
 
 /** How many validation issues a SpecError lists before summarising the rest. */

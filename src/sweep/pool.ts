@@ -64,16 +64,16 @@ export interface RunSweepOptions {
   out: string;
   worker: WorkerRef;
   /** Worker threads; defaults to spec.workers, then to the number of cores. */
-  workers?: number;
-  shard?: Shard | null;
+  workers?: number | undefined;
+  shard?: Shard | null | undefined;
   /** Continue the sweep already in `out` (or start it, if `out` holds none). */
-  resume?: boolean;
-  validatePoint?: PointValidator;
+  resume?: boolean | undefined;
+  validatePoint?: PointValidator | undefined;
   /** Names the spec in errors (a file path, `preset 'smoke'`). */
-  source?: string;
-  onProgress?: (progress: SweepProgress) => void;
+  source?: string | undefined;
+  onProgress?: ((progress: SweepProgress) => void) | undefined;
   /** Aborting stops the sweep: finished points stay journaled; throws SweepInterruptedError. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface WorkerStats {
@@ -232,13 +232,14 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
 
   if (todoCount > 0) {
     const journal = new Journal(out);
+    const execArgv = threadExecArgv([entryPath, modulePath]);
     const pool = new Piscina<{ config: Record<string, unknown> }, TaskResult>({
       filename: pathToFileURL(entryPath).href,
       name: 'default',
       minThreads: threads,
       maxThreads: threads,
       concurrentTasksPerWorker: 1,
-      execArgv: threadExecArgv([entryPath, modulePath]),
+      ...(execArgv === undefined ? {} : { execArgv }),
       workerData: {
         module: pathToFileURL(modulePath).href,
         export: options.worker.export,

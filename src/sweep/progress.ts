@@ -14,13 +14,13 @@ export interface ProgressStream {
 }
 
 export interface ProgressOptions {
-  stream?: ProgressStream;
+  stream?: ProgressStream | undefined;
   /** Force the bar (true) or plain lines (false); defaults to stream.isTTY. */
-  tty?: boolean;
+  tty?: boolean | undefined;
   /** Plain mode: the longest silence between lines. */
-  intervalSeconds?: number;
+  intervalSeconds?: number | undefined;
   /** Clock in seconds, for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export interface ProgressReporter {

@@ -15,11 +15,10 @@
  * issues are reported at once. The grid's key order is part of the sweep: it fixes the canonical
  * point order (plan.ts), so the spec hash keeps it.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SWEEP_RESERVED_NAMES } from '../analysis/columns/index.js';
+import { MAX_NESTING, shortPath, tooDeepAt } from '../config/depth.js';
+import { formatOfPath, parseDataText, readInputFile } from '../config/load.js';
 import { canonicalJson, firstNonJson, sha256Hex } from './canonical.js';
 import { SpecError } from './errors.js';
 
@@ -113,6 +112,8 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new SpecError(source, [`the spec must be a mapping with the fields ${TOP_FIELDS.join(', ')}`]);
   }
+  const deep = tooDeepAt(input);
+  if (deep !== null) throw new SpecError(source, [`${shortPath(deep)}: nests deeper than ${MAX_NESTING} levels`]);
   const parsed = specSchema.safeParse(input);
   if (!parsed.success) {
     const issues: string[] = [];
@@ -204,26 +205,26 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
 
 /** Parse spec text: JSON for `.json` files, YAML (a superset of JSON) otherwise. */
 export function parseSweepSpecText(text: string, source: string, format: 'json' | 'yaml' = 'yaml'): SweepSpec {
-  let input: unknown;
-  try {
-    input = format === 'json' ? JSON.parse(text) : parseYaml(text, { schema: 'core', uniqueKeys: true });
-  } catch (err) {
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-    throw new SpecError(source, [`not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${first}`]);
+  const parsed = parseDataText(text, format);
+  if (!parsed.ok) {
+    const kind = format === 'json' ? 'JSON' : 'YAML';
+    throw new SpecError(
+      source,
+      parsed.problems.map((p) =>
+        p.line === undefined
+          ? `not valid ${kind}: ${p.message}`
+          : `not valid ${kind}: ${p.message} at line ${p.line}, column ${p.column}:`,
+      ),
+    );
   }
-  return parseSweepSpec(input, source);
+  return parseSweepSpec(parsed.value, source);
 }
 
 /** Read and validate a sweep spec file (`.json`, or YAML for any other extension). */
 export function loadSweepSpec(path: string): SweepSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new SpecError(path, [`cannot read the file (${code})`]);
-  }
-  return parseSweepSpecText(text, path, extname(path).toLowerCase() === '.json' ? 'json' : 'yaml');
+  const read = readInputFile(path);
+  if (!read.ok) throw new SpecError(path, [`cannot read the file (${read.code})`]);
+  return parseSweepSpecText(read.text, path, formatOfPath(path) === 'json' ? 'json' : 'yaml');
 }
 
 /**

@@ -43,19 +43,19 @@ export interface DriveOptions {
   /** zeroing cost, for the work counter (cycles per 4 KiB page) */
   zeroCyclesPerPage: number;
   /** the zeroing touches each mapped page (a TLB lookup/fill per page); default true */
-  zeroTouches?: boolean;
+  zeroTouches?: boolean | undefined;
   /**
    * Protection the slow path passes to mermap_get_reserved(). RFC v1 passes PAGE_KERNEL, which
    * has the global bit unless PTI or !PGE masked it (bug §8.8): 'kernel' reproduces that (every
    * reserved get then fails with global_prot); the default 'noglobal' is what the fast path uses.
    */
-  slowPathProt?: 'noglobal' | 'kernel';
+  slowPathProt?: 'noglobal' | 'kernel' | undefined;
   /** stop after this many events (the generator may produce more) */
-  maxEvents?: number;
+  maxEvents?: number | undefined;
   /** stop at this simulated time */
-  maxNs?: number;
+  maxNs?: number | undefined;
   /** progress callback, called every ~65k events with the events applied so far */
-  onProgress?: (events: number, nowNs: number) => void;
+  onProgress?: ((events: number, nowNs: number) => void) | undefined;
 }
 
 export interface DriveStats {

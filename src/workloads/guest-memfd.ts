@@ -14,7 +14,7 @@
  *   next GET, taking the next allocation of the guest from a shared counter, until the whole
  *   guest is populated. Guest memory stays allocated: no FREE.
  */
-import type { GuestMemfdConfig, RunConfig } from './config.js';
+import type { GuestMemfdConfig, RunConfig } from '../config/types.js';
 import {
   EV_GET,
   EV_PUT,

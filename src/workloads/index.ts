@@ -5,7 +5,8 @@
  *          ──► TLB pressure (if workload.tlbPressure) ──► length limit ──► EventSource
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, type RunConfig, type WorkloadKind } from './config.js';
+import { ConfigError } from '../config/errors.js';
+import type { RunConfig, WorkloadKind } from '../config/types.js';
 import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
 import { GuestMemfdSource, guestAllocations } from './guest-memfd.js';
 import { LengthLimitedSource } from './limit.js';
@@ -16,9 +17,7 @@ import { OpScriptSource, parseOpScript } from './trace/op-script.js';
 import { UnmappedAllocSource } from './unmapped-alloc.js';
 
 export * from './events.js';
-export * from './config.js';
 export * from './rng.js';
-export * from './presets.js';
 export * from './stream.js';
 export { UnmappedAllocSource, type GeneratorOptions } from './unmapped-alloc.js';
 export { GuestMemfdSource, guestAllocations } from './guest-memfd.js';

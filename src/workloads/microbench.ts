@@ -12,7 +12,7 @@
  * CPU use distinct pfns, and the same pfns are mapped again and again (nothing is freed).
  * GETs carry no ZEROING flag: a failed get is counted, with no fallback.
  */
-import type { MicrobenchConfig, RunConfig, SizeDistribution } from './config.js';
+import type { MicrobenchConfig, RunConfig, SizeDistribution } from '../config/types.js';
 import {
   EV_GET,
   EV_PUT,

@@ -10,7 +10,7 @@
  * User pages use the same vpns in every mm: they are different translations (different CR3 /
  * PCID), which is what a CR3 write or a PCID flush acts on. The touches carry the op's time.
  */
-import type { TlbPressureConfig } from './config.js';
+import type { TlbPressureConfig } from '../config/types.js';
 import {
   EV_GET,
   EV_PUT,

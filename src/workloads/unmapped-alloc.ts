@@ -25,7 +25,7 @@
  * Tasks, CPUs and mms: task k belongs to mm floor(k / threadsPerMm) and starts on CPU
  * floor(k / (mmsPerCpu * threadsPerMm)); the first task of each CPU's queue runs first.
  */
-import type { RunConfig, UnmappedAllocConfig } from './config.js';
+import type { RunConfig, UnmappedAllocConfig } from '../config/types.js';
 import {
   EV_FREE,
   EV_GET,

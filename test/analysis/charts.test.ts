@@ -30,7 +30,7 @@ const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t
 /** A 1-CPU run of `gets` get/put pairs of `pages` pages. */
 function run(variant: string, regionPages: number, slots: number, pages = 1, gets = 200) {
   const d = new Driven(
-    { possibleCpus: 2, onlineCpus: 1, regionPages, tlb: 'tiny', allocator: variant, allocatorOptions: { slots } },
+    { possibleCpus: 2, onlineCpus: 1, regionPages, tlb: 'tiny', variant, allocatorOptions: { slots } },
     { sampleEveryNs: 1000, regionTimeline: { mm: 0, cpu: 0, maxSteps: 40 } },
     100,
   );

@@ -5,7 +5,8 @@ import { violationLines } from '../../src/core/checker-report.js';
 import { Machine, type MachineObserver } from '../../src/core/machine.js';
 import { FLUSH_INVLPG } from '../../src/core/tlb/tlb.js';
 import { drive, setUpTopology } from '../../src/workloads/drive.js';
-import { createEventSource, parseRunConfig, presetConfig, type RunConfig } from '../../src/workloads/index.js';
+import { parseRunConfig, presetConfig, type RunConfig } from '../../src/config/index.js';
+import { createEventSource } from '../../src/workloads/index.js';
 
 /**
  * The checker on whole runs: the stock window microbench with reserved gets (facts §5.1) and the

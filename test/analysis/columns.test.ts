@@ -59,7 +59,7 @@ const FULL_LABEL: Required<RunLabel> = {
 /** A 2-CPU run on both CPUs with failures, flushes and a TLB that sees traffic. */
 function run(variant: string, regionPages: number) {
   const d = new Driven(
-    { possibleCpus: 2, regionPages, tlb: 'tiny', allocator: variant, allocatorOptions: { slots: 4 } },
+    { possibleCpus: 2, regionPages, tlb: 'tiny', variant: variant, allocatorOptions: { slots: 4 } },
     { sampleEveryNs: 1000, regionTimeline: { mm: 0, cpu: 0, maxSteps: 40 } },
     100,
   );

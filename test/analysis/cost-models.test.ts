@@ -95,7 +95,7 @@ describe('costOf', () => {
     // counters straight from the machine's TLBs (one CPU, R = 16), walks left out (TLB-size dependent)
     const m = resolveCostModel('molnar-2015');
     const total = (allocator: string) => {
-      const r = new Replayer({ possibleCpus: 1, regionPages: 16, allocator, tlb: 'tiny' });
+      const r = new Replayer({ possibleCpus: 1, regionPages: 16, variant: allocator, tlb: 'tiny' });
       const failed = new Set<string>();
       for (const op of readOps('policy-ordering.jsonl')) {
         if (op.op === 'put' && failed.has(op.tag)) continue;

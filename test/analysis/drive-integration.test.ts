@@ -5,7 +5,8 @@ import { resolveCostModel } from '../../src/analysis/cost-models.js';
 import { RunMetrics } from '../../src/analysis/metrics/run-metrics.js';
 import { summaryToRow, labelFromRunConfig, runTable } from '../../src/analysis/tables.js';
 import { drive, setUpTopology, type DriveHooks } from '../../src/workloads/drive.js';
-import { createEventSource, defineRunConfig } from '../../src/workloads/index.js';
+import { defineRunConfig } from '../../src/config/index.js';
+import { createEventSource } from '../../src/workloads/index.js';
 
 /** The collector under the real driver and generator: its totals agree with the machine's own. */
 describe('RunMetrics under the run driver', () => {
@@ -21,7 +22,7 @@ describe('RunMetrics under the run driver', () => {
       const m = new Machine({
         possibleCpus: 4,
         onlineCpus: 2,
-        allocator: variant,
+        variant,
         regionPages: 64,
         tlb: 'haswell',
         allocatorOptions: { slots: cfg.mermap.slots },

@@ -5,7 +5,7 @@ import { Machine } from '../../src/core/machine.js';
 
 describe('the region state at every failure (failureSamples)', () => {
   it("the seed diagram's failing get: 2 live pages at 13-14, 13 pinned below them, nothing reclaimable, the reserve page free", () => {
-    const m = new Machine({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
+    const m = new Machine({ possibleCpus: 1, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny' });
     const task = m.createTask(m.createMm(), 0);
     const metrics = new RunMetrics(m, { costModel: resolveCostModel() });
     let op = 0;

@@ -116,7 +116,7 @@ describe('wasted VA on the seed diagram (R = 16)', () => {
   const WASTED = [0, 4, 4, 4, 13, 13, 15, 0];
 
   function seed(times?: number[]): { r: Replayer; metrics: RunMetrics } {
-    const r = new Replayer({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
+    const r = new Replayer({ possibleCpus: 1, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny' });
     const metrics = new RunMetrics(r.machine, {
       costModel: resolveCostModel(),
       sampleEveryOps: 1,
@@ -267,7 +267,7 @@ describe('failures by reason', () => {
   });
 
   it('rfc-later: a normal get fails with reserve_busy while the reserve slot is held', () => {
-    const d = new Driven({ possibleCpus: 1, regionPages: 16, tlb: 'tiny', allocator: 'rfc-later' });
+    const d = new Driven({ possibleCpus: 1, regionPages: 16, tlb: 'tiny', variant: 'rfc-later' });
     const mm = d.machine.createMm();
     const t = d.machine.createTask(mm, 0);
     d.machine.localIrqSave(t);

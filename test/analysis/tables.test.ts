@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineRunConfig } from '../../src/workloads/config.js';
+import { defineRunConfig } from '../../src/config/index.js';
 import {
   cpuTable,
   flattenRecord,

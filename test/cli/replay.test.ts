@@ -122,6 +122,29 @@ describe('mermap-lab replay', () => {
     expect(f.stderr).toMatch(/^mermap-lab: no-such-file.jsonl: cannot read: ENOENT/);
   });
 
+  it('size flags: decimal digits only, within the run config limits; one line, exit 2', () => {
+    const script = fx('kunit-test-basic-alloc.jsonl');
+    const cases: Array<[string[], string]> = [
+      [['--region-pages', '0x40'], '--region-pages must be a whole number >= 2 in decimal digits, got "0x40"'],
+      [['--region-pages', '1e9'], '--region-pages must be a whole number >= 2 in decimal digits, got "1e9"'],
+      [['--region-pages', '1000000000'], '--region-pages must be at most 262144 pages, got "1000000000"'],
+      [['--cpus', '100000'], '--cpus must be at most 8192 CPUs, got "100000"'],
+      [['--cpus', '300000'], '--cpus must be at most 8192 CPUs, got "300000"'],
+      [['--slots', '99999'], '--slots must be at most 1024 slots, got "99999"'],
+    ];
+    for (const [flags, message] of cases) {
+      const r = cli(['replay', script, '--variant', 'rfc-v1', ...flags]);
+      expect([flags, r.status, r.stdout]).toEqual([flags, 2, '']);
+      expect(r.stderr).toBe(`error: option '${flags[0]} <n>' argument '${flags[1]}' is invalid. ${message}\n`);
+    }
+    const fit = cli(['replay', script, '--variant', 'rfc-v1', '--cpus', '8192', '--region-pages', '262144']);
+    expect(fit.status).toBe(2);
+    expect(fit.stderr).toBe(
+      'mermap-lab: --cpus 8192 --region-pages 262144: mermap.regionPages: 262144 is not allowed: 8192 CPUs x 262144 pages ' +
+        'do not fit in the mm-local PGD slot with 4-level paging (at most 16383 pages per CPU)\n',
+    );
+  });
+
   it('a folder, and a line longer than 1 MiB: exit 2, one line, no stack trace', () => {
     const d = cli(['replay', 'test/fixtures/replay', '--variant', 'rfc-v1']);
     expect(d.status).toBe(2);

@@ -159,6 +159,41 @@ describe('scale and bad output folders', () => {
     expect(j.gets).toBeGreaterThan(0);
   });
 
+  it('hostile config files and flags: exit 2, one line, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-hostile-'));
+    const bomb = join(dir, 'bomb.yaml');
+    writeFileSync(
+      bomb,
+      [
+        'a: &a [x, x, x, x, x, x, x, x, x, x]',
+        'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+        'c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+        '',
+      ].join('\n'),
+    );
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `{"name": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    const dup = join(dir, 'dup.json');
+    writeFileSync(dup, '{\n  "seed": 1,\n  "seed": 2\n}\n');
+    const cases: Array<[string[], string]> = [
+      [['run', bomb], `mermap-lab: ${bomb}: invalid YAML: aliases expand more than 100 times (a YAML alias bomb?)\n`],
+      [['run', deep], `mermap-lab: ${deep}:1:73: invalid JSON: nests deeper than 64 levels\n`],
+      [['run', dup], `mermap-lab: ${dup}:3:3: invalid JSON: duplicate key "seed" (keys must be unique)\n`],
+      [
+        ['run', '--preset', 'kunit-tight', '--region-pages', '0x40'],
+        `error: option '--region-pages <n>' argument '0x40' is invalid. --region-pages must be a whole number >= 2 in decimal digits, got "0x40"\n`,
+      ],
+      [
+        ['run', '--preset', 'kunit-tight', '--cpus', '300000'],
+        `error: option '--cpus <n>' argument '300000' is invalid. --cpus must be at most 8192 CPUs, got "300000"\n`,
+      ],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = cli(args);
+      expect([args, r.status, r.stdout, r.stderr]).toEqual([args, 2, '', stderr]);
+    }
+  });
+
   it('an output folder that cannot be created: exit 2 at once, one line', () => {
     const r = cli(['run', '--preset', 'kunit-tight', '--out', '/proc/mermap-lab-cannot-exist/run']);
     expect(r.status).toBe(2);
@@ -201,7 +236,7 @@ describe('scale and bad output folders', () => {
   it('terminal escape sequences in a value are printed as \\xHH', () => {
     const r = cli(['run', '--preset', 'kunit-tight', '--seed', '\x1b]0;owned\x07']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--seed must be a whole number >= 0, got "\\x1b]0;owned\\x07"');
+    expect(r.stderr).toContain('--seed must be a whole number >= 0 in decimal digits, got "\\x1b]0;owned\\x07"');
     expect(r.stderr).not.toContain('\x1b');
   });
 });

@@ -75,11 +75,8 @@ class NaiveRule implements MachineObserver {
   }
 }
 
-function run(
-  allocator: string,
-  actions: Action[],
-): { checker: Array<[number, number]>; naive: Array<[number, number]> } {
-  const r = new Replayer({ possibleCpus: CPUS, regionPages: R, allocator, tlb: 'tiny' });
+function run(variant: string, actions: Action[]): { checker: Array<[number, number]>; naive: Array<[number, number]> } {
+  const r = new Replayer({ possibleCpus: CPUS, regionPages: R, variant, tlb: 'tiny' });
   const m = r.machine;
   const g = m.geometry;
   const naive = new NaiveRule(g.baseVpn, g.baseVpn + CPUS * R);

@@ -165,7 +165,7 @@ const get = (r: Replayer, cpu: number, pages: number, tag: string, reserved = fa
 
 describe('the machine: reuse without flush as the issue found it', () => {
   it('rfc-later, R = 16: a reserve live across the flush of a failing get, then reused (facts §5.1, §8.1)', () => {
-    const r = new Replayer({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-later', tlb: 'tiny' });
+    const r = new Replayer({ possibleCpus: 1, regionPages: 16, variant: 'rfc-later', tlb: 'tiny' });
     const m = r.machine;
     const page10 = cpuBaseVpn(m.geometry, 0) + 10;
     expect(get(r, 0, 10, 'a')).toMatchObject({ ok: true, offset: 0, violations: [] });
@@ -187,7 +187,7 @@ describe('the machine: reuse without flush as the issue found it', () => {
   });
 
   it('rfc-v1 on the same script: no finding (the reserve has its own top page, which normal gets never reach)', () => {
-    const r = new Replayer({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
+    const r = new Replayer({ possibleCpus: 1, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny' });
     get(r, 0, 10, 'a');
     r.apply({ op: 'put', tag: 'a' });
     get(r, 0, 1, 'r', true);
@@ -198,7 +198,7 @@ describe('the machine: reuse without flush as the issue found it', () => {
   });
 
   it('dev-snapshot: an out-of-region allocation over a live page of CPU 1; both remaps are caught', () => {
-    const r = new Replayer({ possibleCpus: 2, regionPages: 16, allocator: 'dev-snapshot', tlb: 'tiny' });
+    const r = new Replayer({ possibleCpus: 2, regionPages: 16, variant: 'dev-snapshot', tlb: 'tiny' });
     get(r, 0, 15, 'fill');
     r.apply({ op: 'put', tag: 'fill' });
     get(r, 0, 1, 'top', true);
@@ -221,7 +221,7 @@ describe('the machine: reuse without flush as the issue found it', () => {
 
 describe('stale_tlb_hit: what a run actually did', () => {
   it("another CPU's cached copy goes stale when an out-of-region get overwrites the PTE, and when it is put", () => {
-    const r = new Replayer({ possibleCpus: 2, regionPages: 16, allocator: 'dev-snapshot', tlb: 'tiny' });
+    const r = new Replayer({ possibleCpus: 2, regionPages: 16, variant: 'dev-snapshot', tlb: 'tiny' });
     const m = r.machine;
     const page = cpuBaseVpn(m.geometry, 1); // CPU 1's page 0
     get(r, 1, 1, 'x');
@@ -236,7 +236,7 @@ describe('stale_tlb_hit: what a run actually did', () => {
       [5, 1, 0x100000],
     ]);
     // a normal run of the same CPU marks nothing stale: no hit without a change of the PTE
-    const ok = new Replayer({ possibleCpus: 2, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
+    const ok = new Replayer({ possibleCpus: 2, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny' });
     get(ok, 1, 1, 'x');
     ok.machine.access(1, page);
     ok.machine.access(1, page);
@@ -246,7 +246,7 @@ describe('stale_tlb_hit: what a run actually did', () => {
 
 describe('the machine: a PTE write failing mid-range (facts §8.3)', () => {
   it('leaves the PTEs before the failure present, migration disabled, and the next reuse of them unsafe', () => {
-    const m = new Machine({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
+    const m = new Machine({ possibleCpus: 1, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny' });
     const mm = m.createMm();
     const t = m.createTask(mm, 0);
     const base = cpuBaseVpn(m.geometry, 0);

@@ -16,7 +16,7 @@ export function readOps(name: string): ReplayOp[] {
 
 export function replay(
   name: string,
-  cfg: Partial<MachineConfig> & { allocator: string },
+  cfg: Partial<MachineConfig> & { variant: string },
 ): { results: ReplayResult[]; replayer: Replayer } {
   const replayer = new Replayer({ possibleCpus: 1, tlb: 'tiny', ...cfg });
   const results = readOps(name).map((op) => replayer.apply(op));

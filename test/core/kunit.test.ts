@@ -10,7 +10,7 @@ const KERNEL_VARIANTS = ['rfc-v1', 'rfc-later', 'dev-snapshot'] as const;
 describe('test_basic_alloc', () => {
   for (const v of KERNEL_VARIANTS) {
     it(`${v}: one normal(1) succeeds at the region base`, () => {
-      const { results } = replay('kunit-test-basic-alloc.jsonl', { allocator: v });
+      const { results } = replay('kunit-test-basic-alloc.jsonl', { variant: v });
       expect(getSummary(results)).toEqual([[0, 0]]);
     });
   }
@@ -29,26 +29,26 @@ describe('test_size', () => {
   ];
   for (const v of KERNEL_VARIANTS) {
     it(`${v}: off-by-one checks around the 511-page normal limit`, () => {
-      const { results } = replay('kunit-test-size.jsonl', { allocator: v });
+      const { results } = replay('kunit-test-size.jsonl', { variant: v });
       expect(getSummary(results)).toEqual(expected);
     });
   }
   it('rfc-v1 takes the PTE lock with IRQs off on the reserved path (bug 8.2), rfc-later does not', () => {
-    const v1 = replay('kunit-test-size.jsonl', { allocator: 'rfc-v1', preemptRt: true }).results;
+    const v1 = replay('kunit-test-size.jsonl', { variant: 'rfc-v1', preemptRt: true }).results;
     expect(v1[6].violations.map((x) => x.kind)).toEqual(['lock_in_atomic']);
     expect(v1[7].violations.map((x) => x.kind)).toEqual(['lock_in_atomic']);
-    const later = replay('kunit-test-size.jsonl', { allocator: 'rfc-later', preemptRt: true }).results;
+    const later = replay('kunit-test-size.jsonl', { variant: 'rfc-later', preemptRt: true }).results;
     expect(later.flatMap((r) => r.violations)).toEqual([]);
   });
   it('without PREEMPT_RT (the default) the PTE lock in atomic context is no finding', () => {
-    const v1 = replay('kunit-test-size.jsonl', { allocator: 'rfc-v1' });
+    const v1 = replay('kunit-test-size.jsonl', { variant: 'rfc-v1' });
     expect(v1.results.flatMap((r) => r.violations)).toEqual([]);
     // still counted per call site, for the summary of a PREEMPT_RT run
     expect(Array.from(v1.replayer.machine.checker.lockSiteEvents)).toEqual([0, 1, 0, 1]);
     expect(v1.replayer.machine.checker.countOf('lock_in_atomic')).toBe(0);
   });
   it('rfc-v1 peaks at 3 of its 4 shared slots, rfc-later at 2 normal slots + the reserve slot', () => {
-    const v1 = replay('kunit-test-size.jsonl', { allocator: 'rfc-v1' }).replayer;
+    const v1 = replay('kunit-test-size.jsonl', { variant: 'rfc-v1' }).replayer;
     // after the reserved put: the 510-page and 1-page allocations are still live
     expect(
       v1.machine
@@ -64,7 +64,7 @@ describe('test_size', () => {
 
 describe('test_multiple_allocs', () => {
   it('rfc-v1 (K0/V1k): four normal(1) at base, +1, +2, +3', () => {
-    const { results } = replay('kunit-test-multiple-allocs-v1.jsonl', { allocator: 'rfc-v1' });
+    const { results } = replay('kunit-test-multiple-allocs-v1.jsonl', { variant: 'rfc-v1' });
     expect(getSummary(results)).toEqual([
       [0, 0],
       [1, 0],
@@ -73,7 +73,7 @@ describe('test_multiple_allocs', () => {
     ]);
   });
   it('rfc-later (VLk): the 4th normal(1) fails for lack of a slot, reserved() succeeds at +3', () => {
-    const { results } = replay('kunit-test-multiple-allocs-later.jsonl', { allocator: 'rfc-later' });
+    const { results } = replay('kunit-test-multiple-allocs-later.jsonl', { variant: 'rfc-later' });
     expect(getSummary(results)).toEqual([
       [0, 0],
       [1, 0],
@@ -83,7 +83,7 @@ describe('test_multiple_allocs', () => {
     ]);
   });
   it('bug 8.1: under rfc-v1 the same script makes the "always succeeds" reserved get fail', () => {
-    const { results } = replay('kunit-test-multiple-allocs-later.jsonl', { allocator: 'rfc-v1' });
+    const { results } = replay('kunit-test-multiple-allocs-later.jsonl', { variant: 'rfc-v1' });
     expect(getSummary(results)).toEqual([
       [0, 0],
       [1, 0],
@@ -97,7 +97,7 @@ describe('test_multiple_allocs', () => {
 describe('test_tlb_flushed', () => {
   for (const v of KERNEL_VARIANTS) {
     it(`${v}: 512 one-page get/put pairs, no flush before the 512th get, which flushes once at offset 0`, () => {
-      const { results } = replay('kunit-test-tlb-flushed.jsonl', { allocator: v });
+      const { results } = replay('kunit-test-tlb-flushed.jsonl', { variant: v });
       const gets = getSummary(results);
       expect(gets).toHaveLength(512);
       for (let i = 0; i < 511; i++) expect(gets[i]).toEqual([i, 0]);

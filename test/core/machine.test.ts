@@ -6,7 +6,7 @@ import { PTE_SENTINEL, PTE_NONE, mkPte, PROT_KERNEL_NOGLOBAL } from '../../src/c
 import { CAT_GLOBAL, CAT_MERMAP, CAT_OTHER_PCID, FLUSH_ALL } from '../../src/core/tlb/tlb.js';
 
 function machine(allocator = 'rfc-v1', cpus = 2) {
-  const m = new Machine({ possibleCpus: cpus, regionPages: 16, allocator, tlb: 'tiny' });
+  const m = new Machine({ possibleCpus: cpus, regionPages: 16, variant: allocator, tlb: 'tiny' });
   const mm = m.createMm();
   const t0 = m.createTask(mm, 0);
   const t1 = m.createTask(mm, 1);
@@ -79,7 +79,7 @@ describe('Machine: the mermap on real page tables', () => {
   });
 
   it('a full flush discards mermap, global and other-PCID entries; the counts land in the TLB by category', () => {
-    const m = new Machine({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
+    const m = new Machine({ possibleCpus: 1, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny' });
     const a = m.createMm();
     const b = m.createMm();
     const ta = m.createTask(a, 0);
@@ -103,7 +103,7 @@ describe('Machine: the mermap on real page tables', () => {
 
 describe('PCID: 6 dynamic ASIDs per CPU, handed out round robin (choose_new_asid)', () => {
   it('a 7th mm on a CPU reuses ASID 0 and its CR3 write flushes what the first mm left under it', () => {
-    const m = new Machine({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
+    const m = new Machine({ possibleCpus: 1, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny' });
     const tasks = Array.from({ length: 7 }, () => m.createTask(m.createMm(), 0));
     m.access(tasks[0], 0x1000); // mm 0's user page, tagged with ASID 0 (PCID 1)
     for (let i = 1; i < 6; i++) m.switchTo(tasks[i]);

@@ -81,7 +81,13 @@ interface Run {
  * checker compares with what the TLBs still hold (stale_tlb_after_free).
  */
 function run(allocator: string, opts: AllocatorOptions, actions: Action[]): Run {
-  const r = new Replayer({ possibleCpus: CPUS, regionPages: R, allocator, allocatorOptions: opts, tlb: 'tiny' });
+  const r = new Replayer({
+    possibleCpus: CPUS,
+    regionPages: R,
+    variant: allocator,
+    allocatorOptions: opts,
+    tlb: 'tiny',
+  });
   const m = r.machine;
   const alloc = m.allocator(r.mm);
   const live: Array<{ tag: string; cpu: number; pfn: number; pages: number; offset: number }> = [];

@@ -10,7 +10,7 @@ import { getSummary, replay } from './helpers.js';
 describe('replay with a policy', () => {
   it('test_basic_alloc: every policy maps the first get at the region base', () => {
     for (const v of POLICY_NAMES)
-      expect([v, getSummary(replay('kunit-test-basic-alloc.jsonl', { allocator: v }).results)]).toEqual([v, [[0, 0]]]);
+      expect([v, getSummary(replay('kunit-test-basic-alloc.jsonl', { variant: v }).results)]).toEqual([v, [[0, 0]]]);
   });
 
   it('test_tlb_flushed (512 one-page get/put pairs): who flushes when', () => {
@@ -25,7 +25,7 @@ describe('replay with a policy', () => {
       'mermap-invpcid': { offsets: (i) => (i < 511 ? i : 0), flushesAtEnd: 1, invlpgs: 0 },
     };
     for (const v of POLICY_NAMES) {
-      const { results, replayer } = replay('kunit-test-tlb-flushed.jsonl', { allocator: v });
+      const { results, replayer } = replay('kunit-test-tlb-flushed.jsonl', { variant: v });
       const e = expected[v];
       const gets = getSummary(results);
       expect(gets).toHaveLength(512);
@@ -39,7 +39,7 @@ describe('replay with a policy', () => {
   });
 
   it('kmap-local: a put out of LIFO order is reported (ok false, not_lifo) and the tag stays live', () => {
-    const { results, replayer } = replay('policy-kmap-lifo.jsonl', { allocator: 'kmap-local' });
+    const { results, replayer } = replay('policy-kmap-lifo.jsonl', { variant: 'kmap-local' });
     expect(results).toEqual([
       { i: 0, ok: true, offset: 0, reason: null, flushes: 0, violations: [] },
       { i: 1, ok: true, offset: 1, reason: null, flushes: 0, violations: [] },
@@ -55,7 +55,7 @@ describe('replay with a policy', () => {
   });
 
   it('the kernel versions take puts in any order: under rfc-later the first "put a" succeeds, so the second is an error', () => {
-    expect(() => replay('policy-kmap-lifo.jsonl', { allocator: 'rfc-later' })).toThrow(
+    expect(() => replay('policy-kmap-lifo.jsonl', { variant: 'rfc-later' })).toThrow(
       'put of tag "a", which is not live',
     );
   });

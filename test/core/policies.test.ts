@@ -42,7 +42,7 @@ const g = (tag: string, pages: number, more: { cpu?: number; reserved?: boolean;
 const p = (tag: string): Op => ({ op: 'put', tag });
 
 function session(allocator: string, cfg: Partial<MachineConfig> = {}) {
-  const r = new Replayer({ possibleCpus: 1, regionPages: 16, tlb: 'tiny', allocator, ...cfg });
+  const r = new Replayer({ possibleCpus: 1, regionPages: 16, tlb: 'tiny', variant: allocator, ...cfg });
   const apply = (op: Op): ReplayResult =>
     r.apply(
       op.op === 'get'
@@ -75,7 +75,7 @@ describe('the registry', () => {
     expect(allocatorNames()).toEqual(['rfc-v1', 'rfc-later', 'dev-snapshot', ...POLICY_NAMES]);
     expect(POLICY_NAMES.map((n) => allocatorInfo(n)!.kind)).toEqual(['policy', 'policy', 'policy', 'policy', 'policy']);
     for (const n of POLICY_NAMES) {
-      const m = new Machine({ possibleCpus: 2, allocator: n });
+      const m = new Machine({ possibleCpus: 2, variant: n });
       expect(m.allocator(m.createMm()).name).toBe(n);
     }
   });
@@ -163,7 +163,7 @@ describe('flush-on-put (the ephmap)', () => {
   });
 
   it("reserved gets keep rfc-later's semantics: 3 normal slots + 1 reserve, a live reserve fails every get", () => {
-    const { results } = replay('kunit-test-multiple-allocs-later.jsonl', { allocator: 'flush-on-put' });
+    const { results } = replay('kunit-test-multiple-allocs-later.jsonl', { variant: 'flush-on-put' });
     expect(getSummary(results)).toEqual([
       [0, 0],
       [1, 0],
@@ -271,7 +271,7 @@ describe('kmap-local', () => {
     const small = session('kmap-local', { regionPages: 8 });
     expect(small.alloc.slotsPerCpu).toBe(8);
     expect(() =>
-      new Machine({ possibleCpus: 1, allocator: 'kmap-local', allocatorOptions: { kmapSlots: 0 } }).createMm(),
+      new Machine({ possibleCpus: 1, variant: 'kmap-local', allocatorOptions: { kmapSlots: 0 } }).createMm(),
     ).toThrow('kmapSlots must be a whole number >= 1, got 0');
   });
 
@@ -304,14 +304,14 @@ describe('vmap-block', () => {
       defaultVmapBlockPages(4, 16),
       defaultVmapBlockPages(2, 12),
     ]).toEqual([128, 128, 4, 2]);
-    const m = new Machine({ possibleCpus: 8, onlineCpus: 4, allocator: 'vmap-block' });
+    const m = new Machine({ possibleCpus: 8, onlineCpus: 4, variant: 'vmap-block' });
     const a = m.allocator(m.createMm()) as VmapBlock;
     expect([a.blockPages, a.blocksPerCpu, a.lazyMaxPages, a.slotsPerCpu]).toEqual([128, 4, 24576, 512]);
     expect(() =>
       new Machine({
         possibleCpus: 1,
         regionPages: 16,
-        allocator: 'vmap-block',
+        variant: 'vmap-block',
         allocatorOptions: { vmapBlockPages: 17 },
       }).createMm(),
     ).toThrow('vmapBlockPages must be a whole number in 1..16 (the region), got 17');
@@ -481,7 +481,7 @@ describe('mermap-reuse', () => {
   });
 
   it('KUnit test_size and test_tlb_flushed: the same results as rfc-later (no reuse is possible there)', () => {
-    const size = replay('kunit-test-size.jsonl', { allocator: 'mermap-reuse' }).results;
+    const size = replay('kunit-test-size.jsonl', { variant: 'mermap-reuse' }).results;
     expect(getSummary(size)).toEqual([
       [0, 0],
       ['no_space', 0],
@@ -490,7 +490,7 @@ describe('mermap-reuse', () => {
       ['no_space', 1],
       [511, 1],
     ]);
-    const flushed = getSummary(replay('kunit-test-tlb-flushed.jsonl', { allocator: 'mermap-reuse' }).results);
+    const flushed = getSummary(replay('kunit-test-tlb-flushed.jsonl', { variant: 'mermap-reuse' }).results);
     expect(flushed[510]).toEqual([510, 0]);
     expect(flushed[511]).toEqual([0, 1]);
   });
@@ -498,7 +498,7 @@ describe('mermap-reuse', () => {
 
 describe('mermap-invpcid', () => {
   it('test_tlb_flushed: rfc-later offsets and one flush, made as INVPCID single context, not __flush_tlb_all', () => {
-    const { results, replayer } = replay('kunit-test-tlb-flushed.jsonl', { allocator: 'mermap-invpcid' });
+    const { results, replayer } = replay('kunit-test-tlb-flushed.jsonl', { variant: 'mermap-invpcid' });
     const s = getSummary(results);
     expect(s).toHaveLength(512);
     expect(s[0]).toEqual([0, 0]);
@@ -512,7 +512,7 @@ describe('mermap-invpcid', () => {
     const KTEXT = 0xffffffff81000000 / 4096; // kernel text: demand-mapped global
     const USER = 0x400; // a user page of the other mm
     const run = (allocator: string) => {
-      const m = new Machine({ possibleCpus: 1, regionPages: 16, allocator, tlb: 'golden-cove' });
+      const m = new Machine({ possibleCpus: 1, regionPages: 16, variant: allocator, tlb: 'golden-cove' });
       const mmA = m.createMm();
       const mmB = m.createMm();
       const a = m.createTask(mmA, 0);

@@ -37,7 +37,7 @@ interface Observed {
 }
 
 function run(variant: string, actions: Action[]): Observed[] {
-  const r = new Replayer({ possibleCpus: CPUS, regionPages: R, allocator: variant, tlb: 'tiny' });
+  const r = new Replayer({ possibleCpus: CPUS, regionPages: R, variant, tlb: 'tiny' });
   const alloc = r.machine.allocator(r.mm);
   const live: Array<{ tag: string; cpu: number }> = [];
   const seen: Observed[] = [];
@@ -171,7 +171,7 @@ describe('region rendering agrees with the allocator on random scripts', () => {
           { maxLength: 40 },
         ),
         (acts) => {
-          const r = new Replayer({ possibleCpus: 1, regionPages: R, allocator: 'rfc-v1', tlb: 'tiny' });
+          const r = new Replayer({ possibleCpus: 1, regionPages: R, variant: 'rfc-v1', tlb: 'tiny' });
           const tracer = new RegionTracer(r.machine, 0, 0);
           r.machine.observer = tracer;
           let n = 0;

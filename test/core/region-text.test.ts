@@ -7,7 +7,7 @@ import { FLUSH_ALL, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../../src/core/tl
 
 /** A tracer of (mm 0, CPU 1) on a machine of 2 CPUs, R = 8, fed events by hand. */
 function tracer() {
-  const m = new Machine({ possibleCpus: 2, regionPages: 8, allocator: 'rfc-v1', tlb: 'tiny' });
+  const m = new Machine({ possibleCpus: 2, regionPages: 8, variant: 'rfc-v1', tlb: 'tiny' });
   const t = new RegionTracer(m, 0, 1);
   return { m, t, base: cpuBaseVpn(m.geometry, 1) };
 }
@@ -58,7 +58,7 @@ describe('RegionTracer', () => {
   });
 
   it('scales (worst page per character) and folds with offsets', () => {
-    const m = new Machine({ possibleCpus: 1, regionPages: 17, allocator: 'rfc-v1', tlb: 'tiny' });
+    const m = new Machine({ possibleCpus: 1, regionPages: 17, variant: 'rfc-v1', tlb: 'tiny' });
     const t = new RegionTracer(m, 0, 0);
     const base = cpuBaseVpn(m.geometry, 0);
     t.onGet(0, 0, 0, 1, base + 1, 2);
@@ -79,7 +79,7 @@ describe('RegionTracer', () => {
 
 describe('renderAllocatorRegion', () => {
   it('draws from the allocator alone: live A..A, the pending span below next_addr T..T, free above', () => {
-    const m = new Machine({ possibleCpus: 1, regionPages: 16, allocator: 'rfc-v1', tlb: 'tiny' });
+    const m = new Machine({ possibleCpus: 1, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny' });
     const mm = m.createMm();
     const task = m.createTask(mm, 0);
     const a = m.mermapGet(task, 4, 0x10, PROT_KERNEL_NOGLOBAL);

@@ -11,7 +11,7 @@ import { getSummary, readOps, replay } from './helpers.js';
 describe('the seed diagram on a 16-page region', () => {
   for (const v of ['rfc-v1', 'rfc-later', 'dev-snapshot']) {
     it(`${v}: every step's result and rendering`, () => {
-      const r = new Replayer({ possibleCpus: 1, regionPages: 16, allocator: v, tlb: 'tiny' });
+      const r = new Replayer({ possibleCpus: 1, regionPages: 16, variant: v, tlb: 'tiny' });
       const tracer = new RegionTracer(r.machine, 0, 0);
       r.machine.observer = tracer;
       const steps = readOps('seed-diagram.jsonl').map((op) => {
@@ -40,7 +40,7 @@ describe('the seed diagram on a 16-page region', () => {
   }
 
   it('folds and scales long regions, saying so', () => {
-    const r = new Replayer({ possibleCpus: 1, regionPages: 512, allocator: 'rfc-v1', tlb: 'tiny' });
+    const r = new Replayer({ possibleCpus: 1, regionPages: 512, variant: 'rfc-v1', tlb: 'tiny' });
     const tracer = new RegionTracer(r.machine, 0, 0);
     r.machine.observer = tracer;
     r.apply({ op: 'get', cpu: 0, pages: 100, tag: 'a', reserved: false, prot: 'noglobal' });
@@ -64,7 +64,7 @@ describe('the seed diagram on a 16-page region', () => {
 describe('bug 8.6: dev-snapshot wraps past the region end', () => {
   it('after a reserved get took the top page, dev-snapshot lands at the region end without a flush; rfc-v1 flushes and returns the base', () => {
     const dev = replay('dev-snapshot-wrap.jsonl', {
-      allocator: 'dev-snapshot',
+      variant: 'dev-snapshot',
       regionPages: 16,
       possibleCpus: 2,
     }).results;
@@ -74,7 +74,7 @@ describe('bug 8.6: dev-snapshot wraps past the region end', () => {
       [16, 0],
     ]);
     expect(dev[4].violations.map((v) => v.kind)).toEqual(['out_of_region']);
-    const v1 = replay('dev-snapshot-wrap.jsonl', { allocator: 'rfc-v1', regionPages: 16, possibleCpus: 2 }).results;
+    const v1 = replay('dev-snapshot-wrap.jsonl', { variant: 'rfc-v1', regionPages: 16, possibleCpus: 2 }).results;
     expect(getSummary(v1)).toEqual([
       [0, 0],
       [15, 0],
@@ -83,7 +83,7 @@ describe('bug 8.6: dev-snapshot wraps past the region end', () => {
     expect(v1[4].violations).toEqual([]);
   });
   it('the allocation past the end lands in CPU 1 region and remaps a page CPU 1 mapped since its last flush', () => {
-    const r = new Replayer({ possibleCpus: 2, regionPages: 16, allocator: 'dev-snapshot', tlb: 'tiny' });
+    const r = new Replayer({ possibleCpus: 2, regionPages: 16, variant: 'dev-snapshot', tlb: 'tiny' });
     const get = (cpu: number, pages: number, tag: string, reserved = false) =>
       r.apply({ op: 'get', cpu, pages, tag, reserved, prot: 'noglobal' });
     expect(get(1, 1, 'x')).toMatchObject({ ok: true, offset: 0 }); // CPU 1 maps its first page
@@ -100,7 +100,7 @@ describe('bug 8.6: dev-snapshot wraps past the region end', () => {
 
 describe('region rendering under a policy that flushes at put', () => {
   it('flush-on-put: INVLPG of every freed page leaves no flush-pending space', () => {
-    const r = new Replayer({ possibleCpus: 1, regionPages: 16, allocator: 'flush-on-put', tlb: 'tiny' });
+    const r = new Replayer({ possibleCpus: 1, regionPages: 16, variant: 'flush-on-put', tlb: 'tiny' });
     const tracer = new RegionTracer(r.machine, 0, 0);
     r.machine.observer = tracer;
     const texts = readOps('seed-diagram.jsonl')

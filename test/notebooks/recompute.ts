@@ -56,7 +56,7 @@ async function tour(p: Params): Promise<Record<string, FactValue>> {
   const replayer = new ml.Replayer({
     possibleCpus: 1,
     regionPages: R,
-    allocator: p.seedVariant as string,
+    variant: p.seedVariant as string,
     tlb: 'tiny',
   });
   const tracer = new ml.RegionTracer(replayer.machine, 0, 0);
@@ -226,7 +226,7 @@ async function reviewBugs(p: Params): Promise<Record<string, FactValue>> {
   });
   const put = (tag: string): ml.ReplayOp => ({ op: 'put', tag });
   const replay = (variant: string, ops: ml.ReplayOp[], possibleCpus = 1) => {
-    const r = new ml.Replayer({ possibleCpus, regionPages: R, allocator: variant, tlb: 'tiny' });
+    const r = new ml.Replayer({ possibleCpus, regionPages: R, variant, tlb: 'tiny' });
     return ops.map((op) => r.apply(op));
   };
   const kinds = (res: ml.ReplayResult) => res.violations.map((v) => v.kind);
@@ -239,7 +239,7 @@ async function reviewBugs(p: Params): Promise<Record<string, FactValue>> {
   const locks = (rs: ml.ReplayResult[]) => rs.flatMap(kinds).filter((k) => k === 'lock_in_atomic').length;
 
   const pteFault = (variant: string) => {
-    const m = new ml.Machine({ possibleCpus: 2, regionPages: R, allocator: variant, tlb: 'tiny' });
+    const m = new ml.Machine({ possibleCpus: 2, regionPages: R, variant, tlb: 'tiny' });
     const mm = m.createMm();
     const task = m.createTask(mm, 0);
     let first = true;
@@ -268,7 +268,7 @@ async function reviewBugs(p: Params): Promise<Record<string, FactValue>> {
   const b83later = pteFault('rfc-later');
 
   const b84global = replay('rfc-v1', [get('g', 1, { reserved: true, global: true })])[0];
-  const irq = new ml.Replayer({ possibleCpus: 1, regionPages: R, allocator: 'rfc-v1', tlb: 'tiny' });
+  const irq = new ml.Replayer({ possibleCpus: 1, regionPages: R, variant: 'rfc-v1', tlb: 'tiny' });
   irq.machine.setInTask(0, false);
   const b84irq = irq.apply(get('irq', 1, { reserved: true }));
 
@@ -293,7 +293,7 @@ async function reviewBugs(p: Params): Promise<Record<string, FactValue>> {
     get('again', 1, { reserved: true }),
   ]);
 
-  const m = new ml.Machine({ possibleCpus: 2, regionPages: R, allocator: 'rfc-v1', tlb: 'tiny' });
+  const m = new ml.Machine({ possibleCpus: 2, regionPages: R, variant: 'rfc-v1', tlb: 'tiny' });
   const mm = m.createMm();
   m.createTask(mm, 0);
   m.mermapGet(m.createTask(mm, 1), 3, 0x3000);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runConfig, runRow } from '../../src/analysis/run.js';
 import { sweepReportData, runReportData } from '../../src/analysis/reports.js';
 import { writeReport } from '../../src/render/index.js';
-import { parseRunConfig } from '../../src/workloads/config.js';
+import { parseRunConfig } from '../../src/config/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../', import.meta.url));

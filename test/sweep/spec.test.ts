@@ -184,6 +184,30 @@ describe('spec files', () => {
   });
 });
 
+describe('hostile spec files', () => {
+  it('a base nested 5,000 deep is refused, not a stack overflow', () => {
+    const yaml = `name: s\nseed: 1\nbase: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}\n`;
+    expect(() => parseSweepSpecText(yaml, 'deep.yaml')).toThrow(
+      new SpecError('deep.yaml', ['not valid YAML: nests deeper than 64 levels']),
+    );
+    let base: unknown = 1;
+    for (let i = 0; i < 5000; i++) base = { a: base };
+    expect(issuesOf({ name: 's', seed: 1, base })).toEqual([
+      'base.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a...: nests deeper than 64 levels',
+    ]);
+  });
+
+  it('a YAML alias bomb and duplicate JSON keys, worded as for run configs', () => {
+    const bomb = `name: s\nseed: 1\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nbase: {c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]}\n`;
+    expect(() => parseSweepSpecText(bomb, 'bomb.yaml')).toThrow(
+      new SpecError('bomb.yaml', ['not valid YAML: aliases expand more than 100 times (a YAML alias bomb?)']),
+    );
+    expect(() => parseSweepSpecText('{"name": "s",\n "seed": 1,\n "name": "t"}', 'dup.json', 'json')).toThrow(
+      new SpecError('dup.json', ['not valid JSON: duplicate key "name" (keys must be unique) at line 3, column 2:']),
+    );
+  });
+});
+
 describe('specHash', () => {
   it('ignores key layout and workers, but not the grid order', () => {
     const reordered = { base: { mermap: { slots: 4 } }, grid: good.grid, replicates: 2, seed: 3, name: 'g' };

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FLAG_ZEROING } from '../../src/workloads/events.js';
-import { createEventSource, loadRunConfig, parseRunConfig } from '../../src/workloads/index.js';
+import { loadRunConfig, parseRunConfig } from '../../src/config/index.js';
+import { createEventSource } from '../../src/workloads/index.js';
 import { collectEvents, formatEvent } from '../../src/workloads/stream.js';
 import {
   FtraceParser,

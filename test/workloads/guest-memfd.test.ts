@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig, type RunConfigInput } from '../../src/workloads/config.js';
+import { parseRunConfig, type RunConfigInput } from '../../src/config/index.js';
 import { EventChunk, FLAG_ZEROING } from '../../src/workloads/events.js';
 import { GuestMemfdSource, guestAllocations } from '../../src/workloads/guest-memfd.js';
 import { createEventSource } from '../../src/workloads/index.js';
-import { presetConfig } from '../../src/workloads/presets.js';
+import { presetConfig } from '../../src/config/presets.js';
 import { collectEvents, hashEventStream } from '../../src/workloads/stream.js';
 import { checkStream } from './helpers.js';
 

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseRunConfig } from '../../src/workloads/config.js';
+import { parseRunConfig } from '../../src/config/index.js';
 import { FLAG_PROT_GLOBAL } from '../../src/workloads/events.js';
-import { createEventSource, loadRunConfig } from '../../src/workloads/index.js';
+import { loadRunConfig } from '../../src/config/index.js';
+import { createEventSource } from '../../src/workloads/index.js';
 import { collectEvents } from '../../src/workloads/stream.js';
 import { OpScriptError, OpScriptSource, parseOpScript } from '../../src/workloads/trace/op-script.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig, type RunConfigInput } from '../../src/workloads/config.js';
+import { parseRunConfig, type RunConfigInput } from '../../src/config/index.js';
 import { createEventSource } from '../../src/workloads/index.js';
 import { collectEvents, hashEventStream } from '../../src/workloads/stream.js';
 import {

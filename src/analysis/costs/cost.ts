@@ -18,7 +18,7 @@ export interface CostCounters {
    * walks (of `walks`) that found no paging-structure-cache entry; when absent, a share
    * 1 - walkPscHitFraction of the walks is taken to miss
    */
-  walksNoPsc?: number;
+  walksNoPsc?: number | undefined;
   shootdowns: number;
   ipis: number;
   /** cycles of useful work (e.g. zeroing) the overhead is compared with; 0 if unknown */

@@ -1,3 +1,4 @@
+import { DEFAULT_PAGING_LEVELS } from '../../core/defaults.js';
 import { mermapPrepareCostClosedForm, type MermapPrepareCost } from '../../core/paging/cost.js';
 import { mermapGeometry, type PagingLevels } from '../../core/paging/geometry.js';
 
@@ -56,7 +57,7 @@ export function pageTableRows(opts: {
   regionPages: readonly number[];
   possibleCpus: readonly number[];
 }): PageTableRow[] {
-  const levels = opts.levels ?? 4;
+  const levels = opts.levels ?? DEFAULT_PAGING_LEVELS;
   const out: PageTableRow[] = [];
   for (const r of opts.regionPages) {
     for (const n of opts.possibleCpus) {

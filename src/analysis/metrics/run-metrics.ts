@@ -44,13 +44,13 @@ export type { FailureSample, RunSummary };
 export interface MetricsOptions {
   costModel: CostModel;
   /** time-series step in simulated ns (takes precedence over sampleEveryOps) */
-  sampleEveryNs?: number;
+  sampleEveryNs?: number | undefined;
   /** time-series step in ops; default 1 (the step doubles as the series fills) */
-  sampleEveryOps?: number;
+  sampleEveryOps?: number | undefined;
   /** record the page states of one (mm, CPU) region at every event that touches it */
-  regionTimeline?: { mm: number; cpu: number; maxSteps?: number; maxBands?: number };
+  regionTimeline?: { mm: number; cpu: number; maxSteps?: number; maxBands?: number } | undefined;
   /** time-series row limit (even, >= 4); default 2000 */
-  maxSeriesRows?: number;
+  maxSeriesRows?: number | undefined;
 }
 
 export class RunMetrics {

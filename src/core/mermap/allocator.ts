@@ -18,17 +18,17 @@ export interface FlushHost {
 /** Options every allocator understands; each reads the ones that apply to it. */
 export interface AllocatorOptions {
   /** Shared slots (rfc-v1, dev-snapshot; default 4) or normal slots (rfc-later; default 3). */
-  slots?: number;
+  slots?: number | undefined;
   /** kmap-local stack depth (KM_MAX_IDX, default 16). */
-  kmapSlots?: number;
+  kmapSlots?: number | undefined;
   /** vmap-block block size in pages. */
-  vmapBlockPages?: number;
+  vmapBlockPages?: number | undefined;
   /** vmap-block lazy purge threshold in pages (default: lazy_max_pages() for the online CPUs). */
-  vmapLazyPages?: number;
+  vmapLazyPages?: number | undefined;
   /** tlb_single_page_flush_ceiling (33). */
-  flushCeilingPages?: number;
+  flushCeilingPages?: number | undefined;
   /** online CPUs (vmap-block scales its lazy threshold with them). */
-  onlineCpus?: number;
+  onlineCpus?: number | undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { RFC_LATER_NORMAL_SLOTS } from '../defaults.js';
 import { cpuBaseVpn, u64AddPages, u64SubPages, type MermapGeometry } from '../paging/geometry.js';
 import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost } from './allocator.js';
@@ -41,7 +42,7 @@ export class RfcLaterMermap extends MermapCpuState {
   protected readonly normalSlots: number;
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
-    const normal = opts.slots ?? 3;
+    const normal = opts.slots ?? RFC_LATER_NORMAL_SLOTS;
     super(geometry, host, normal + 1);
     this.normalSlots = normal;
   }

@@ -1,3 +1,4 @@
+import { SHARED_SLOTS } from '../defaults.js';
 import { u64AddPages, u64SubPages, type MermapGeometry } from '../paging/geometry.js';
 import { PTE_GLOBAL, PTE_SENTINEL } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost } from './allocator.js';
@@ -44,7 +45,7 @@ export class RfcV1Mermap extends MermapCpuState {
   protected readonly subtractingSizeCheck: boolean = false;
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
-    super(geometry, host, opts.slots ?? 4);
+    super(geometry, host, opts.slots ?? SHARED_SLOTS);
   }
 
   get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {

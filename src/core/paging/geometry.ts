@@ -16,9 +16,10 @@
  * 4-level: 0xffff880000000000 .. 0xffff888000000000 (512 GiB), mermap base 0xffff880000200000.
  * 5-level: 0xff10000000000000 .. 0xff11000000000000 (256 TiB), mermap base 0xff10000000200000.
  */
+import { LDT_REMAP_PAGES, PTRS_PER_TABLE } from '../defaults.js';
+
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
-export const PTRS_PER_TABLE = 512;
 export const INDEX_BITS = 9;
 export const TABLE_BYTES = PAGE_SIZE;
 
@@ -37,11 +38,7 @@ export function u64AddPages(a: number, b: number): number {
   return s >= U64_PAGES ? s - U64_PAGES : s;
 }
 
-export const MM_LOCAL_PGD_SLOT = 512 - 240; // MM_LOCAL_PGD_ENTRY = -240
-/** LDT_REMAP_SIZE = PMD_SIZE: the mermap starts 2 MiB into the mm-local slot. */
-export const LDT_REMAP_PAGES = 512;
-/** MERMAP_CPU_REGION_SIZE in rfc-v1 and later: PMD_SIZE. */
-export const DEFAULT_REGION_PAGES = 512;
+export const MM_LOCAL_PGD_SLOT = PTRS_PER_TABLE - 240; // MM_LOCAL_PGD_ENTRY = -240
 
 /** Page-number shift of one top-level (PGD) entry: 39-12 = 27 (4-level) or 48-12 = 36 (5-level). */
 export function pgdShiftPages(levels: PagingLevels): number {

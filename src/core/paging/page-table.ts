@@ -21,7 +21,8 @@
  * Page numbers of kernel addresses are about 2^52: every index below is computed with
  * Math.floor on doubles (modPow2), never with 32-bit bitwise operators.
  */
-import { PTRS_PER_TABLE, type PagingLevels } from './geometry.js';
+import { PTRS_PER_TABLE } from '../defaults.js';
+import type { PagingLevels } from './geometry.js';
 import { ptePresent } from './pte.js';
 
 /** tablesPerLevel indices */

@@ -1,3 +1,4 @@
+import { FLUSH_CEILING_PAGES, RFC_LATER_NORMAL_SLOTS } from '../defaults.js';
 import type { MermapGeometry } from '../paging/geometry.js';
 import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost } from '../mermap/allocator.js';
@@ -59,10 +60,10 @@ export class FlushOnPut extends MermapCpuState {
   readonly flushCeilingPages: number;
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
-    const normal = opts.slots ?? 3;
+    const normal = opts.slots ?? RFC_LATER_NORMAL_SLOTS;
     super(geometry, host, normal + 1);
     this.normalSlots = normal;
-    this.flushCeilingPages = opts.flushCeilingPages ?? 33;
+    this.flushCeilingPages = opts.flushCeilingPages ?? FLUSH_CEILING_PAGES;
   }
 
   get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {

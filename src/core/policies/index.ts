@@ -23,5 +23,5 @@ export { VmapBlock, defaultVmapBlockPages, fls, lazyMaxPages, vmapBbmapBits } fr
 export { MermapReuse } from './mermap-reuse.js';
 export { MermapInvpcid } from './mermap-invpcid.js';
 
-export const POLICY_NAMES = ['flush-on-put', 'kmap-local', 'vmap-block', 'mermap-reuse', 'mermap-invpcid'] as const;
-export type PolicyName = (typeof POLICY_NAMES)[number];
+/** The alternative policies' names, from the allocator registry. */
+export { POLICY_NAMES, type PolicyName } from '../allocators.js';

@@ -1,3 +1,4 @@
+import { KM_MAX_IDX } from '../defaults.js';
 import type { MermapGeometry } from '../paging/geometry.js';
 import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost, LiveAllocation, MermapAllocator } from '../mermap/allocator.js';
@@ -70,7 +71,7 @@ export class KmapLocal extends AllocatorBase implements MermapAllocator {
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
     super(geometry, host);
-    const k = opts.kmapSlots ?? 16;
+    const k = opts.kmapSlots ?? KM_MAX_IDX;
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`kmapSlots must be a whole number >= 1, got ${k}`);
     this.slotsPerCpu = Math.min(k, geometry.regionPages);
     const n = geometry.possibleCpus;

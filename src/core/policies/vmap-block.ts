@@ -1,3 +1,4 @@
+import { FLUSH_CEILING_PAGES } from '../defaults.js';
 import type { MermapGeometry } from '../paging/geometry.js';
 import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost, LiveAllocation, MermapAllocator } from '../mermap/allocator.js';
@@ -168,7 +169,7 @@ export class VmapBlock extends AllocatorBase implements MermapAllocator {
     const lazy = opts.vmapLazyPages ?? lazyMaxPages(opts.onlineCpus ?? geometry.possibleCpus);
     if (!(lazy >= 0)) throw new RangeError(`vmapLazyPages must be >= 0, got ${lazy}`);
     this.lazyMaxPages = lazy;
-    this.flushCeilingPages = opts.flushCeilingPages ?? 33;
+    this.flushCeilingPages = opts.flushCeilingPages ?? FLUSH_CEILING_PAGES;
     const n = geometry.possibleCpus;
     const nb = n * this.blocksPerCpu;
     this.state = new Uint8Array(nb);

@@ -35,6 +35,7 @@
  * skipped and counted with the first messages kept. A CPU at or above machine.onlineCpus is
  * always an error.
  */
+import { InputError } from '../../config/errors.js';
 import {
   EV_FREE,
   EV_GET,
@@ -50,15 +51,13 @@ import { createUniform, type Seed, type Uniform } from '../rng.js';
 import { CpuHeap } from '../sched/cpu-heap.js';
 import { forEachLine, forEachLineOfText, forEachLineSync } from './lines.js';
 
-export class TraceError extends Error {
-  /** CLI exit status for bad input. */
-  readonly exitCode = 2;
+export class TraceError extends InputError {
   constructor(
-    readonly file: string,
-    readonly line: number,
+    file: string,
+    line: number,
     readonly detail: string,
   ) {
-    super(`${file}:${line}: ${detail}`);
+    super(`${file}:${line}: ${detail}`, { file, line });
     this.name = 'TraceError';
   }
 }

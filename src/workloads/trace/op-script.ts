@@ -16,6 +16,7 @@
  * get maps its own pfns (a bump allocator). A reserved get must be of 1 page there: the RESERVED
  * event maps exactly one.
  */
+import { InputError } from '../../config/errors.js';
 import {
   EV_GET,
   EV_PUT,
@@ -33,15 +34,13 @@ export type Op =
   | { op: 'get'; line: number; cpu: number; pages: number; tag: string; reserved: boolean; prot: 'global' | 'noglobal' }
   | { op: 'put'; line: number; cpu: number; tag: string };
 
-export class OpScriptError extends Error {
-  /** CLI exit status for bad input. */
-  readonly exitCode = 2;
+export class OpScriptError extends InputError {
   constructor(
-    readonly file: string,
-    readonly line: number,
+    file: string,
+    line: number,
     readonly detail: string,
   ) {
-    super(`${file}:${line}: ${detail}`);
+    super(`${file}:${line}: ${detail}`, { file, line });
     this.name = 'OpScriptError';
   }
 }

@@ -1,7 +1,10 @@
 /**
  * Embedded presets: complete RunConfigs by name, for the CLI (`--preset`), sweeps and notebooks.
  */
-import { ConfigError, parseRunConfig, type RunConfig, type RunConfigInput } from './config.js';
+import { ConfigError } from './errors.js';
+import { parseRunConfig } from './parse.js';
+import type { RunConfigInput } from './schema.js';
+import type { RunConfig } from './types.js';
 
 interface Preset {
   description: string;

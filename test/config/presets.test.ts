@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/workloads/config.js';
+import { ConfigError } from '../../src/config/index.js';
 import { createEventSource } from '../../src/workloads/index.js';
-import { listPresets, presetConfig } from '../../src/workloads/presets.js';
-import { checkStream } from './helpers.js';
+import { listPresets, presetConfig } from '../../src/config/presets.js';
+import { checkStream } from '../workloads/helpers.js';
 
 describe('presets', () => {
   it('lists the embedded presets with descriptions', () => {

@@ -1,0 +1,125 @@
+/**
+ * The rules that tie fields together (a region must fit the mm-local slot, online <= possible ...).
+ * Each runs only when the fields it reads are individually valid, so a config's problems are all
+ * reported at once; an absent field counts as its schema default.
+ */
+import { LDT_REMAP_PAGES } from '../core/defaults.js';
+import { pgdShiftPages } from '../core/paging/geometry.js';
+import { ORDER_COUNT } from './defaults.js';
+import { formatValue, valueAt } from './issues.js';
+import { MachineSchema, MermapSchema } from './schema.js';
+import { PID_MAX_LIMIT } from './limits.js';
+import { TlbPressureSchema, UnmappedAllocSchema } from './workload-schema.js';
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** The raw value, or the field's schema default when it is absent. */
+function orDefault(field: { parse(v: unknown): unknown }, raw: unknown): unknown {
+  return raw === undefined ? field.parse(undefined) : raw;
+}
+/** Whether a raw value (or its default) passes its field's own schema. */
+function fieldOk(field: { safeParse(v: unknown): { success: boolean } }, raw: unknown): boolean {
+  return field.safeParse(raw).success;
+}
+
+/** Rules that tie fields together; each runs only when the fields it reads are individually valid. */
+export function crossFieldIssues(input: unknown): string[] {
+  const out: string[] = [];
+  const get = (...p: string[]) => valueAt(input, p).value;
+  const m = MachineSchema.shape;
+  const possible = orDefault(m.possibleCpus, get('machine', 'possibleCpus'));
+  const possibleOk = isInt(possible) && fieldOk(m.possibleCpus, possible);
+  const online = get('machine', 'onlineCpus');
+  if (possibleOk && isInt(online) && online >= 1 && online > possible) {
+    out.push(`machine.onlineCpus: ${online} is not allowed: must be <= machine.possibleCpus (${possible})`);
+  }
+  const region = orDefault(MermapSchema.shape.regionPages, get('mermap', 'regionPages'));
+  const regionOk = isInt(region) && fieldOk(MermapSchema.shape.regionPages, region);
+  const levels = orDefault(m.pagingLevels, get('machine', 'pagingLevels'));
+  if (possibleOk && regionOk && (levels === 4 || levels === 5)) {
+    // The mermap must fit in the mm-local PGD slot after the LDT remap (facts §4.1, §4.2).
+    const slotPages = 2 ** pgdShiftPages(levels);
+    if (LDT_REMAP_PAGES + possible * region > slotPages) {
+      const most = Math.floor((slotPages - LDT_REMAP_PAGES) / possible);
+      out.push(
+        `mermap.regionPages: ${region} is not allowed: ${possible} CPUs x ${region} pages do not fit in the ` +
+          `mm-local PGD slot with ${levels}-level paging (at most ${most} pages per CPU)`,
+      );
+    }
+  }
+  const block = get('mermap', 'vmapBlockPages');
+  if (isInt(block) && block >= 1 && regionOk && block > region) {
+    out.push(
+      `mermap.vmapBlockPages: ${block} is not allowed: a block must fit in the region (at most mermap.regionPages = ${region})`,
+    );
+  }
+  const kind = get('workload', 'kind');
+  if (kind === 'unmapped-alloc') {
+    const orders = get('workload', 'orders');
+    if (Array.isArray(orders) && orders.length === ORDER_COUNT && orders.every((w) => isNum(w) && w >= 0)) {
+      if (!(orders as number[]).some((w) => w > 0)) {
+        out.push(`workload.orders: ${formatValue(orders)} is not allowed: must have a positive sum`);
+      }
+    }
+  }
+  if (kind === 'unmapped-alloc') {
+    const w = UnmappedAllocSchema.shape;
+    const mms = orDefault(w.mmsPerCpu, get('workload', 'mmsPerCpu'));
+    const threads = orDefault(w.threadsPerMm, get('workload', 'threadsPerMm'));
+    const onlineRaw = get('machine', 'onlineCpus');
+    const cap = get('machine', 'onlineCpusCap');
+    if (possibleOk && fieldOk(w.mmsPerCpu, mms) && fieldOk(w.threadsPerMm, threads)) {
+      const online = isInt(onlineRaw) ? onlineRaw : Math.min(possible, isInt(cap) ? cap : possible);
+      const tasks = Math.min(online, possible) * (mms as number) * (threads as number);
+      if (tasks > PID_MAX_LIMIT) {
+        out.push(
+          `workload.threadsPerMm: ${threads} is not allowed: ${tasks} tasks (online CPUs x mmsPerCpu x threadsPerMm) ` +
+            `are more than PID_MAX_LIMIT (${PID_MAX_LIMIT})`,
+        );
+      }
+    }
+  }
+  if (kind === 'microbench') {
+    const sizes = get('workload', 'sizes') as Record<string, unknown> | undefined;
+    if (sizes && typeof sizes === 'object') {
+      if (sizes.dist === 'uniform' && isInt(sizes.min) && isInt(sizes.max) && sizes.min >= 1 && sizes.max < sizes.min) {
+        out.push(`workload.sizes.max: ${sizes.max} is not allowed: must be >= workload.sizes.min (${sizes.min})`);
+      }
+      if (sizes.dist === 'table' && Array.isArray(sizes.pages) && Array.isArray(sizes.weights)) {
+        if (sizes.pages.length !== sizes.weights.length) {
+          out.push(
+            `workload.sizes.weights: ${formatValue(sizes.weights)} is not allowed: must have one weight per entry of ` +
+              `workload.sizes.pages (${sizes.pages.length})`,
+          );
+        } else if (sizes.weights.every((w) => isNum(w) && w >= 0) && !sizes.weights.some((w) => (w as number) > 0)) {
+          out.push(`workload.sizes.weights: ${formatValue(sizes.weights)} is not allowed: must have a positive sum`);
+        }
+      }
+    }
+  }
+  const tp = get('workload', 'tlbPressure') as Record<string, unknown> | undefined;
+  if (tp && typeof tp === 'object') {
+    const t = TlbPressureSchema.shape;
+    const touches = orDefault(t.touchesPerOp, tp.touchesPerOp);
+    const gf = orDefault(t.globalFraction, tp.globalFraction);
+    const user = orDefault(t.userPagesPerMm, tp.userPagesPerMm);
+    const glob = orDefault(t.globalPages, tp.globalPages);
+    if (isNum(touches) && touches > 0 && isNum(gf) && gf >= 0 && gf <= 1) {
+      if (gf < 1 && user === 0) {
+        out.push('workload.tlbPressure.userPagesPerMm: 0 is not allowed: must be >= 1 while globalFraction < 1');
+      }
+      if (gf > 0 && glob === 0) {
+        out.push('workload.tlbPressure.globalPages: 0 is not allowed: must be >= 1 while globalFraction > 0');
+      }
+    }
+  }
+  const length = get('length');
+  if (length && typeof length === 'object' && !Array.isArray(length)) {
+    const l = length as Record<string, unknown>;
+    if (l.events === undefined && l.seconds === undefined) {
+      out.push(`length: ${formatValue(length)} is not allowed: must give events, seconds or both`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+/**
+ * The run config's schema: every field, its allowed values and its default, written once. The
+ * cross-field rules (rules.ts) read the values this schema parses; nothing re-defaults elsewhere.
+ */
+import { z } from 'zod';
+import { VARIANTS } from '../core/allocators.js';
+import {
+  DEFAULT_PAGING_LEVELS,
+  DEFAULT_REGION_PAGES,
+  DEFAULT_TLB_PRESET,
+  DEFAULT_VARIANT,
+  FLUSH_CEILING_PAGES,
+  KM_MAX_IDX,
+} from '../core/defaults.js';
+import { TLB_PRESETS, type TlbPresetName } from '../core/tlb/config.js';
+import { boolField, intField, numField, obj, oneOf, probField, sizeField } from './fields.js';
+import { LIMITS, sizeAllowed } from './limits.js';
+import type { RunConfig } from './types.js';
+import { TlbPressureSchema, WORKLOAD_SCHEMAS, WorkloadSchema } from './workload-schema.js';
+
+/** Every mermap variant a config may name: the allocator registry's names. */
+export const MERMAP_VARIANTS = VARIANTS;
+/** Every TLB preset a config may name: the core's presets. */
+export const TLB_PRESET_NAMES = Object.keys(TLB_PRESETS) as [TlbPresetName, ...TlbPresetName[]];
+
+/** Possible CPUs when a config names none. */
+export const DEFAULT_POSSIBLE_CPUS = 4;
+
+const CPUS_ALLOWED = `must be ${sizeAllowed(LIMITS.cpus)}`;
+
+export const MachineSchema = obj({
+  possibleCpus: intField(CPUS_ALLOWED, LIMITS.cpus.min, LIMITS.cpus.max).default(DEFAULT_POSSIBLE_CPUS),
+  onlineCpus: intField(CPUS_ALLOWED, LIMITS.cpus.min, LIMITS.cpus.max).optional(),
+  onlineCpusCap: intField(CPUS_ALLOWED, LIMITS.cpus.min, LIMITS.cpus.max).optional(),
+  pagingLevels: z.union([z.literal(4), z.literal(5)], { error: 'must be 4 or 5' }).default(DEFAULT_PAGING_LEVELS),
+  tlb: oneOf(TLB_PRESET_NAMES).default(DEFAULT_TLB_PRESET),
+  preemptRt: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
+export const MermapSchema = obj({
+  variant: oneOf(MERMAP_VARIANTS).default(DEFAULT_VARIANT),
+  regionPages: sizeField('must be a whole number of pages >= 2', LIMITS.regionPages).default(DEFAULT_REGION_PAGES),
+  slots: sizeField('must be a whole number of slots >= 1', LIMITS.slots).optional(),
+  kmapSlots: sizeField('must be a whole number of slots >= 1', LIMITS.slots).default(KM_MAX_IDX),
+  vmapBlockPages: intField('must be a whole number of pages >= 1', 1).optional(),
+  vmapLazyPages: intField('must be a whole number of pages >= 0', 0).optional(),
+  flushCeilingPages: intField('must be a whole number of pages >= 0', 0).default(FLUSH_CEILING_PAGES),
+});
+
+export const FaultsSchema = obj({
+  pteWriteFailProbability: probField().default(0),
+  slowPathGlobalProt: boolField().default(false),
+});
+
+export const CostSchema = obj({
+  preset: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
+  overrides: z
+    .record(z.string(), z.number({ error: 'must be a finite number' }), {
+      error: 'must be an object of numbers',
+    })
+    .optional(),
+});
+
+export const LengthSchema = obj({
+  events: intField('must be a whole number of events >= 1', LIMITS.events.min, LIMITS.events.max).optional(),
+  seconds: numField('must be a number of seconds > 0', 0, { exclusiveMin: true }).optional(),
+});
+
+const SEED_ALLOWED = 'must be a whole number >= 0 or a non-empty string';
+export const RunConfigSchema = obj({
+  name: z.string({ error: 'must be a string' }).optional(),
+  machine: MachineSchema.prefault({}),
+  mermap: MermapSchema.prefault({}),
+  workload: WorkloadSchema.prefault({ kind: 'unmapped-alloc' }),
+  faults: FaultsSchema.prefault({}),
+  cost: CostSchema.optional(),
+  seed: z
+    .union(
+      [
+        z
+          .number({ error: SEED_ALLOWED })
+          .int({ error: SEED_ALLOWED })
+          .min(LIMITS.seed.min, { error: SEED_ALLOWED })
+          .max(LIMITS.seed.max, { error: SEED_ALLOWED }),
+        z.string({ error: SEED_ALLOWED }).min(1, { error: SEED_ALLOWED }),
+      ],
+      { error: SEED_ALLOWED },
+    )
+    .default(1),
+  length: LengthSchema.prefault({ events: 1_000_000 }),
+});
+
+/** What code may pass to parseRunConfig: every defaulted field optional. */
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+
+// Compile-time check that the schema's output, once completed, is a RunConfig.
+type Completed = Omit<z.output<typeof RunConfigSchema>, 'machine' | 'mermap'> & {
+  machine: z.output<typeof MachineSchema> & { onlineCpus: number };
+  mermap: z.output<typeof MermapSchema> & { slots: number; vmapLazyPages: number };
+};
+const schemaMatchesType = (c: Completed): RunConfig => c;
+void schemaMatchesType;
+
+/** Fields allowed in the object at a dotted path, for "unknown field" messages. */
+export function allowedFields(path: string, workloadKind: unknown, sizesDist: unknown): string[] {
+  const sizes: Record<string, string[]> = {
+    fixed: ['dist', 'pages'],
+    uniform: ['dist', 'min', 'max'],
+    table: ['dist', 'pages', 'weights'],
+  };
+  const shapeOf = (s: { shape: object }) => Object.keys(s.shape);
+  switch (path) {
+    case '':
+      return shapeOf(RunConfigSchema);
+    case 'machine':
+      return shapeOf(MachineSchema);
+    case 'mermap':
+      return shapeOf(MermapSchema);
+    case 'workload': {
+      const s = typeof workloadKind === 'string' && Object.hasOwn(WORKLOAD_SCHEMAS, workloadKind);
+      return s ? shapeOf(WORKLOAD_SCHEMAS[workloadKind as string]!) : [];
+    }
+    case 'workload.tlbPressure':
+      return shapeOf(TlbPressureSchema);
+    case 'workload.sizes':
+      return typeof sizesDist === 'string' && Object.hasOwn(sizes, sizesDist) ? sizes[sizesDist]! : [];
+    case 'faults':
+      return shapeOf(FaultsSchema);
+    case 'cost':
+      return shapeOf(CostSchema);
+    case 'length':
+      return shapeOf(LengthSchema);
+    default:
+      return [];
+  }
+}

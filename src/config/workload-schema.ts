@@ -1,0 +1,140 @@
+/**
+ * The workload section's schemas, one per workload kind (the generators in src/workloads read the
+ * parsed values; the config layer does not import them). A new workload field goes in its kind's
+ * schema here and in its interface in types.ts.
+ */
+import { z } from 'zod';
+import { MAX_CPUS, MAX_ORDER } from '../core/defaults.js';
+import {
+  DEFAULT_CPU_GHZ,
+  DEFAULT_ORDER_WEIGHTS,
+  DEFAULT_TIME_SLICE_US,
+  DEFAULT_ZERO_CYCLES_PER_PAGE,
+  ORDER_COUNT,
+} from './defaults.js';
+import {
+  boolField,
+  cpuGhzField,
+  intField,
+  numField,
+  obj,
+  oneOf,
+  pathField,
+  probField,
+  sizeField,
+  zeroCyclesField,
+} from './fields.js';
+import { LIMITS } from './limits.js';
+import { WORKLOAD_KINDS } from './types.js';
+
+export const TlbPressureSchema = obj({
+  userPagesPerMm: intField('must be a whole number of pages >= 0', 0).default(256),
+  globalPages: intField('must be a whole number of pages >= 0', 0).default(1024),
+  touchesPerOp: numField('must be a number of touches >= 0', 0).default(4),
+  globalFraction: probField().default(0.25),
+});
+
+const ORDERS_ALLOWED = `must be ${ORDER_COUNT} weights, one per order 0..${MAX_ORDER}`;
+
+export const UnmappedAllocSchema = obj({
+  kind: z.literal('unmapped-alloc'),
+  ratePerCpuHz: numField('must be a rate in Hz >= 0', 0).default(20_000),
+  arrival: oneOf(['poisson', 'bursty']).default('poisson'),
+  burstOnUs: numField('must be a duration in µs > 0', 0, { exclusiveMin: true }).default(1000),
+  burstOffUs: numField('must be a duration in µs > 0', 0, { exclusiveMin: true }).default(4000),
+  orders: z
+    .array(numField('must be a weight >= 0', 0), { error: ORDERS_ALLOWED })
+    .length(ORDER_COUNT, { error: ORDERS_ALLOWED })
+    .default([...DEFAULT_ORDER_WEIGHTS]),
+  zeroCyclesPerPage: zeroCyclesField().default(DEFAULT_ZERO_CYCLES_PER_PAGE),
+  cpuGhz: cpuGhzField().default(DEFAULT_CPU_GHZ),
+  initMode: oneOf(['init_on_alloc', 'init_on_free']).default('init_on_alloc'),
+  pageblockQuirk: boolField().default(true),
+  mmsPerCpu: sizeField('must be a whole number >= 1', LIMITS.mmsPerCpu).default(2),
+  threadsPerMm: sizeField('must be a whole number >= 1', LIMITS.threadsPerMm).default(4),
+  timeSliceUs: numField('must be a duration in µs > 0', 0, { exclusiveMin: true }).default(DEFAULT_TIME_SLICE_US),
+  preemptProbability: probField().default(0.5),
+  migrateProbability: probField().default(0.01),
+  holdAfterZeroUs: numField('must be a duration in µs >= 0', 0).default(1000),
+  tlbPressure: TlbPressureSchema.optional(),
+});
+
+export const GuestMemfdSchema = obj({
+  kind: z.literal('guest-memfd-populate'),
+  guestGiB: numField('must be a size in GiB > 0', 0, { exclusiveMin: true }).default(1),
+  vcpus: intField(`must be a whole number of vCPUs in 1..${MAX_CPUS}`, 1, MAX_CPUS).default(4),
+  order: intField(`must be an order in 0..${MAX_ORDER}`, 0, MAX_ORDER).default(9),
+  zeroCyclesPerPage: zeroCyclesField().default(DEFAULT_ZERO_CYCLES_PER_PAGE),
+  cpuGhz: cpuGhzField().default(DEFAULT_CPU_GHZ),
+  faultGapUs: numField('must be a duration in µs >= 0', 0).default(1),
+  tlbPressure: TlbPressureSchema.optional(),
+});
+
+const PAGES_ALLOWED = 'must be a whole number of pages >= 1';
+export const SizesSchema = z.discriminatedUnion(
+  'dist',
+  [
+    obj({ dist: z.literal('fixed'), pages: intField(PAGES_ALLOWED, 1).default(1) }),
+    obj({ dist: z.literal('uniform'), min: intField(PAGES_ALLOWED, 1), max: intField(PAGES_ALLOWED, 1) }),
+    obj({
+      dist: z.literal('table'),
+      pages: z.array(intField(PAGES_ALLOWED, 1), { error: 'must be a non-empty list of page counts' }).min(1, {
+        error: 'must be a non-empty list of page counts',
+      }),
+      weights: z.array(numField('must be a weight >= 0', 0), { error: 'must be a list of weights >= 0' }),
+    }),
+  ],
+  {
+    error: (iss) =>
+      iss.code === 'invalid_union' ? 'must be one of "fixed", "uniform", "table"' : 'must be an object with a dist',
+  },
+);
+
+export const MicrobenchSchema = obj({
+  kind: z.literal('microbench'),
+  mode: oneOf(['tight', 'window']).default('tight'),
+  window: intField('must be a whole number >= 1', 1).default(3),
+  sizes: SizesSchema.prefault({ dist: 'fixed' }),
+  opNs: numField('must be a duration in ns > 0', 0, { exclusiveMin: true }).default(50),
+  reservedFraction: probField().default(0),
+  tlbPressure: TlbPressureSchema.optional(),
+});
+
+export const OpsSchema = obj({
+  kind: z.literal('ops'),
+  path: pathField(),
+  opSpacingNs: numField('must be a duration in ns > 0', 0, { exclusiveMin: true }).default(1000),
+  tlbPressure: TlbPressureSchema.optional(),
+});
+
+const GFP_ALLOWED = 'must be "*" or gfp flag names joined by "|"';
+export const FtraceSchema = obj({
+  kind: z.literal('ftrace'),
+  path: pathField(),
+  gfpFilter: z
+    .string({ error: GFP_ALLOWED })
+    .regex(/^(\*|[A-Za-z0-9_]+(\|[A-Za-z0-9_]+)*)$/, { error: GFP_ALLOWED })
+    .default('__GFP_UNMAPPED'),
+  unmappedFraction: probField().optional(),
+  lenient: boolField().default(false),
+  initMode: oneOf(['init_on_alloc', 'init_on_free', 'gfp_zero']).default('init_on_alloc'),
+  zeroCyclesPerPage: zeroCyclesField().default(DEFAULT_ZERO_CYCLES_PER_PAGE),
+  cpuGhz: cpuGhzField().default(DEFAULT_CPU_GHZ),
+  tlbPressure: TlbPressureSchema.optional(),
+});
+
+const KIND_ALLOWED = `must be one of ${WORKLOAD_KINDS.map((k) => JSON.stringify(k)).join(', ')}`;
+export const WorkloadSchema = z.discriminatedUnion(
+  'kind',
+  [UnmappedAllocSchema, GuestMemfdSchema, MicrobenchSchema, OpsSchema, FtraceSchema],
+  { error: (iss) => (iss.code === 'invalid_union' ? KIND_ALLOWED : 'must be an object with a kind') },
+);
+
+/** The schema of each workload kind, for "unknown field" messages. */
+export const WORKLOAD_SCHEMAS: Record<string, { shape: object }> = {
+  'unmapped-alloc': UnmappedAllocSchema,
+  'guest-memfd-populate': GuestMemfdSchema,
+  microbench: MicrobenchSchema,
+  ops: OpsSchema,
+  ftrace: FtraceSchema,
+};

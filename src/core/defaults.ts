@@ -1,0 +1,52 @@
+/**
+ * Kernel constants and the simulator's defaults, written once. The config schema, the machine and
+ * the allocators import them; nothing re-defaults further down.
+ *
+ * Sources: mm/mermap.c and arch/x86 of the RFC "mm: Add __GFP_UNMAPPED" (the facts sheet's
+ * sections are cited per constant) and, for the alternatives, the kernel code they mirror.
+ */
+
+/** PTRS_PER_PTE = PTRS_PER_PMD = ... = 512 entries per x86-64 page-table page. */
+export const PTRS_PER_TABLE = 512;
+
+/** LDT_REMAP_SIZE = PMD_SIZE: the mermap starts 512 pages into the mm-local PGD slot (facts §4.1). */
+export const LDT_REMAP_PAGES = 512;
+
+/** MERMAP_CPU_REGION_SIZE = PMD_SIZE = 512 pages in rfc-v1 and later (facts §4.2). */
+export const DEFAULT_REGION_PAGES = 512;
+
+/** MAX_PAGE_ORDER = 10 on x86: unmapped allocations use orders 0..10 (facts §6.1). */
+export const MAX_ORDER = 10;
+
+/** KM_MAX_IDX without CONFIG_DEBUG_KMAP_LOCAL: kmap_local slots per CPU (kernel-analogues §1b). */
+export const KM_MAX_IDX = 16;
+
+/** tlb_single_page_flush_ceiling = 33 pages (arch/x86/mm/tlb.c; facts §9.2). */
+export const FLUSH_CEILING_PAGES = 33;
+
+/** x86 NR_CPUS upper bound with CONFIG_MAXSMP (arch/x86/Kconfig). */
+export const MAX_CPUS = 8192;
+
+/** rfc-v1, dev-snapshot and the policies built on them: 4 slots shared by normal and reserved gets (facts §1.2). */
+export const SHARED_SLOTS = 4;
+
+/** rfc-later: 3 normal slots beside its dedicated reserve slot (facts §1.2). */
+export const RFC_LATER_NORMAL_SLOTS = 3;
+
+/** The allocator a machine runs when none is named. */
+export const DEFAULT_VARIANT = 'rfc-v1';
+
+/** x86-64 paging levels when none are named. */
+export const DEFAULT_PAGING_LEVELS = 4 as const;
+
+/** The TLB geometry preset when none is named (src/core/tlb/config.ts). */
+export const DEFAULT_TLB_PRESET = 'golden-cove';
+
+/**
+ * Slots per CPU per mm for a variant when a run config gives no `mermap.slots` (facts §1.2):
+ * rfc-later's 3 normal slots, 4 for every other variant. (A machine built in code without slots
+ * gives flush-on-put, mermap-reuse and mermap-invpcid rfc-later's 3, as their constructors did.)
+ */
+export function defaultSlots(variant: string): number {
+  return variant === 'rfc-later' ? RFC_LATER_NORMAL_SLOTS : SHARED_SLOTS;
+}
