@@ -2,7 +2,7 @@ import { Machine, type MachineConfig } from '../core/machine.js';
 import { renderAllocatorRegion } from '../core/region-text.js';
 import type { RunConfig } from '../workloads/config.js';
 import { drive, setUpTopology, type DriveStats } from '../workloads/drive.js';
-import { createEventSource } from '../workloads/index.js';
+import { createEventSource, type FtraceSummary } from '../workloads/index.js';
 import { createUniform } from '../workloads/rng.js';
 import { resolveCostModel, type CostModel } from './cost-models.js';
 import { RunMetrics } from './metrics/run-metrics.js';
@@ -26,6 +26,8 @@ export type RunReport = RunSummary & {
   allocations: number;
   /** trace lines skipped (headers, comments, other events, malformed with --lenient) */
   skippedLines: number;
+  /** traces: what the reader read, selected, refused and used (FtraceSummary) */
+  trace?: FtraceSummary;
   /** wall-clock speed of this run (not part of sweep results: it differs between runs) */
   eventsPerSecond: number;
   wallSeconds: number;
@@ -102,13 +104,13 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   });
   const summary = metrics.finish(stats.lastNs, stats.events);
   const wallSeconds = (performance.now() - t0) / 1000;
-  const info = source.info as { ftrace?: { skippedHeader?: number; skippedOther?: number; malformed?: number } };
-  const ft = info.ftrace;
-  const skippedLines = ft === undefined ? 0 : (ft.skippedHeader ?? 0) + (ft.skippedOther ?? 0) + (ft.malformed ?? 0);
+  const ft = source.info.ftrace;
+  const skippedLines = ft === undefined ? 0 : ft.skippedHeader + ft.skippedOther + ft.malformed;
   const report: RunReport = {
     ...summary,
     allocations: summary.allocations,
     skippedLines,
+    ...(ft === undefined ? {} : { trace: ft }),
     eventsPerSecond: wallSeconds > 0 ? stats.events / wallSeconds : 0,
     wallSeconds,
     slowPathFailures: stats.slowPathFailures,

@@ -218,13 +218,14 @@ const OpsSchema = obj({
   tlbPressure: TlbPressureSchema.optional(),
 });
 
-const GFP_ALLOWED = 'must be "*" or gfp flag names joined by "|"';
+const GFP_ALLOWED = 'must be "*", gfp flag names joined by "|", or a mask 0xHEX of at most 32 bits';
 const FtraceSchema = obj({
   kind: z.literal('ftrace'),
   path: pathField(),
+  format: oneOf(['auto', 'ftrace', 'trace-cmd', 'perf']).default('auto'),
   gfpFilter: z
     .string({ error: GFP_ALLOWED })
-    .regex(/^(\*|[A-Za-z0-9_]+(\|[A-Za-z0-9_]+)*)$/, { error: GFP_ALLOWED })
+    .regex(/^(\*|0x[0-9a-fA-F]{1,8}|[A-Za-z0-9_]+(\|[A-Za-z0-9_]+)*)$/, { error: GFP_ALLOWED })
     .default('__GFP_UNMAPPED'),
   unmappedFraction: probField().optional(),
   lenient: z.boolean({ error: 'must be true or false' }).default(false),
@@ -419,9 +420,11 @@ export interface OpsConfig {
 
 export interface FtraceConfig {
   kind: 'ftrace';
-  /** ftrace text (trace or trace_pipe). */
+  /** A trace as text: tracefs trace or trace_pipe, trace-cmd report, or perf script. */
   path: string;
-  /** Allocations whose gfp_flags hold all these flags ("A|B") are unmapped; "*": all. Default "__GFP_UNMAPPED". */
+  /** The text's format; "auto" (default) tells it from the first lines. */
+  format: 'auto' | 'ftrace' | 'trace-cmd' | 'perf';
+  /** Allocations whose gfp_flags hold all these flags ("A|B", or all bits of "0xMASK") are unmapped; "*": all. Default "__GFP_UNMAPPED". */
   gfpFilter: string;
   /** If set, each allocation passing the filter is unmapped with this probability (seeded). */
   unmappedFraction?: number | undefined;

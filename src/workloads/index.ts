@@ -11,7 +11,7 @@ import { GuestMemfdSource, guestAllocations } from './guest-memfd.js';
 import { LengthLimitedSource } from './limit.js';
 import { MicrobenchSource } from './microbench.js';
 import { TlbPressureSource } from './tlb-pressure.js';
-import { FtraceSource, parseFtraceFileSync, type FtraceSummary } from './trace/ftrace.js';
+import { checkSelection, FtraceSource, scanTraceInput, type FtraceSummary, type TraceScan } from './trace/ftrace.js';
 import { OpScriptSource, parseOpScript } from './trace/op-script.js';
 import { UnmappedAllocSource } from './unmapped-alloc.js';
 
@@ -27,16 +27,21 @@ export { TlbPressureSource, USER_BASE_VPN, DIRECT_MAP_BASE_VPN_4, DIRECT_MAP_BAS
 export { LengthLimitedSource, type LengthLimit } from './limit.js';
 export { PHYS_BASE_PFN } from './sched/phys.js';
 export {
-  FtraceParser,
   FtraceSource,
   TraceError,
-  parseFtraceFile,
-  parseFtraceFileSync,
-  parseFtraceText,
-  type FtraceParseOptions,
+  TraceSelectionError,
+  TRACE_FORMATS,
+  checkSelection,
+  isKernelThread,
+  scanTraceInput,
+  traceCpus,
+  traceSource,
   type FtraceSourceOptions,
   type FtraceSummary,
-  type FtraceTrace,
+  type TraceFormat,
+  type TraceInput,
+  type TraceScan,
+  type TraceScanOptions,
 } from './trace/ftrace.js';
 export { OpScriptError, OpScriptSource, parseOpScript, type Op } from './trace/op-script.js';
 
@@ -105,23 +110,29 @@ export function createEventSource(config: RunConfig): WorkloadSource {
       break;
     }
     case 'ftrace': {
-      let trace: ReturnType<typeof parseFtraceFileSync>;
+      let scan: TraceScan;
       try {
-        trace = parseFtraceFileSync(w.path, {
-          gfpFilter: w.gfpFilter,
-          unmappedFraction: w.unmappedFraction,
-          seed: config.seed,
-          lenient: w.lenient,
-          onlineCpus: config.machine.onlineCpus,
-        });
+        scan = scanTraceInput(
+          { path: w.path },
+          {
+            format: w.format,
+            gfpFilter: w.gfpFilter,
+            sample: w.unmappedFraction,
+            seed: config.seed,
+            lenient: w.lenient,
+            onlineCpus: config.machine.onlineCpus,
+            initMode: w.initMode,
+          },
+        );
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (typeof code === 'string')
           throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${code})`]);
         throw e;
       }
-      info.ftrace = trace.summary;
-      src = new FtraceSource(trace, {
+      checkSelection(scan);
+      info.ftrace = scan.summary;
+      src = new FtraceSource({ path: w.path }, scan, {
         initMode: w.initMode,
         zeroCyclesPerPage: w.zeroCyclesPerPage,
         cpuGhz: w.cpuGhz,
