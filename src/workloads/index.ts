@@ -4,7 +4,6 @@
  *   config ──► generator (unmapped-alloc | guest-memfd-populate | microbench | ops | ftrace)
  *          ──► TLB pressure (if workload.tlbPressure) ──► length limit ──► EventSource
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError, type RunConfig, type WorkloadKind } from './config.js';
 import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
 import { GuestMemfdSource, guestAllocations } from './guest-memfd.js';
@@ -12,7 +11,7 @@ import { LengthLimitedSource } from './limit.js';
 import { MicrobenchSource } from './microbench.js';
 import { TlbPressureSource } from './tlb-pressure.js';
 import { checkSelection, FtraceSource, scanTraceInput, type FtraceSummary, type TraceScan } from './trace/ftrace.js';
-import { OpScriptSource, parseOpScript } from './trace/op-script.js';
+import { OpScriptSource } from './trace/op-script.js';
 import { UnmappedAllocSource } from './unmapped-alloc.js';
 
 export * from './events.js';
@@ -43,7 +42,7 @@ export {
   type TraceScan,
   type TraceScanOptions,
 } from './trace/ftrace.js';
-export { OpScriptError, OpScriptSource, parseOpScript, type Op } from './trace/op-script.js';
+export { OpScriptError, OpScriptSource, parseOpScript, type Op, type OpScriptInput } from './trace/op-script.js';
 
 /** What a workload knows about itself besides its events. */
 export interface WorkloadInfo {
@@ -96,17 +95,17 @@ export function createEventSource(config: RunConfig): WorkloadSource {
       src = new MicrobenchSource(config, { endTimeNs });
       break;
     case 'ops': {
-      let text: string;
+      let ops: OpScriptSource;
       try {
-        text = readFileSync(w.path, 'utf8');
+        ops = new OpScriptSource({ path: w.path }, config.machine.onlineCpus, w.opSpacingNs, w.path);
       } catch (e) {
-        throw new ConfigError(w.path, [
-          `workload.path: ${w.path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-        ]);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (typeof code === 'string')
+          throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${code})`]);
+        throw e;
       }
-      const ops = parseOpScript(text, w.path);
-      info.ops = ops.length;
-      src = new OpScriptSource(ops, config.machine.onlineCpus, w.opSpacingNs, w.path);
+      info.ops = ops.count;
+      src = ops;
       break;
     }
     case 'ftrace': {
