@@ -42,6 +42,7 @@ export {
   type TraceScan,
   type TraceScanOptions,
 } from './trace/ftrace.js';
+export { syntheticTrace, type SyntheticTraceOptions } from './trace/synth.js';
 export { OpScriptError, OpScriptSource, parseOpScript, type Op, type OpScriptInput } from './trace/op-script.js';
 
 /** What a workload knows about itself besides its events. */
