@@ -180,7 +180,8 @@ export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStrea
   if (o.out !== undefined) ensureDir(o.out);
   const result = withProgress(process.stderr.isTTY === true, (cb) =>
     runConfig(config, {
-      onProgress: (e, total) => cb(e, total),
+      // a trace's length is its own, not an event count: the bar grows with it
+      onProgress: (e, total) => cb(e, config.workload.kind === 'ftrace' ? null : total),
       regionTimeline: o.out !== undefined || o.timeline === true,
     }),
   );
