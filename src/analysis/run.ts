@@ -16,6 +16,8 @@ import { labelFromRunConfig, summaryToRow, type RunRow } from './tables.js';
 export interface RunOptions {
   /** called every ~65k events */
   onProgress?: (events: number, totalEvents: number | null, nowNs: number) => void;
+  /** traces: the share of the trace read, 0..1 */
+  onTraceProgress?: (fraction: number) => void;
   /** region timeline of (mm 0, CPU 0) for the chart; bounded */
   regionTimeline?: boolean;
 }
@@ -84,7 +86,7 @@ function zeroCyclesOf(config: RunConfig): number {
 
 export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   const t0 = performance.now();
-  const source = createEventSource(config);
+  const source = createEventSource(config, { onTraceProgress: opts.onTraceProgress });
   const machine = new Machine(machineConfigOf(config));
   const p = config.faults?.pteWriteFailProbability ?? 0;
   if (p > 0) {

@@ -153,22 +153,28 @@ export function formatRunSummary(r: RunResult): string {
   ].join('\n');
 }
 
-function withProgress<T>(enabled: boolean, f: (cb: (events: number, total: number | null) => void) => T): T {
+/** A progress bar on stderr, shown after a second; `unit` names what value and total count. */
+function withProgress<T>(
+  enabled: boolean,
+  label: string,
+  unit: string,
+  f: (cb: (value: number, total: number | null) => void) => T,
+): T {
   if (!enabled) return f(() => {});
   const started = Date.now();
   let bar: cliProgress.SingleBar | null = null;
   try {
-    return f((events, total) => {
+    return f((value, total) => {
       if (bar === null) {
         if (Date.now() - started < 1000) return;
         bar = new cliProgress.SingleBar(
-          { format: 'run [{bar}] {percentage}% | {value}/{total} events | ETA {eta}s', stream: process.stderr },
+          { format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta}s`, stream: process.stderr },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(total ?? events * 2, events);
+        bar.start(total ?? value * 2, value);
       }
-      if (total === null) bar.setTotal(Math.max(events * 2, 1));
-      bar.update(events);
+      if (total === null) bar.setTotal(Math.max(value * 2, 1));
+      bar.update(value);
     });
   } finally {
     if (bar !== null) (bar as cliProgress.SingleBar).stop();
@@ -178,10 +184,13 @@ function withProgress<T>(enabled: boolean, f: (cb: (events: number, total: numbe
 export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const config = buildConfig(o);
   if (o.out !== undefined) ensureDir(o.out);
-  const result = withProgress(process.stderr.isTTY === true, (cb) =>
+  // a trace's length is its own, not an event count: its bar is the share of the file read
+  const isTrace = config.workload.kind === 'ftrace';
+  const tty = process.stderr.isTTY === true;
+  const result = withProgress(tty, isTrace ? 'trace' : 'run', isTrace ? 'per mille read' : 'events', (cb) =>
     runConfig(config, {
-      // a trace's length is its own, not an event count: the bar grows with it
-      onProgress: (e, total) => cb(e, config.workload.kind === 'ftrace' ? null : total),
+      onProgress: isTrace ? undefined : (e, total) => cb(e, total),
+      onTraceProgress: isTrace ? (f) => cb(Math.round(f * 1000), 1000) : undefined,
       regionTimeline: o.out !== undefined || o.timeline === true,
     }),
   );

@@ -4,6 +4,7 @@
  *   config ──► generator (unmapped-alloc | guest-memfd-populate | microbench | ops | ftrace)
  *          ──► TLB pressure (if workload.tlbPressure) ──► length limit ──► EventSource
  */
+import { statSync } from 'node:fs';
 import { ConfigError, type RunConfig, type WorkloadKind } from './config.js';
 import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
 import { GuestMemfdSource, guestAllocations } from './guest-memfd.js';
@@ -79,7 +80,12 @@ class Wrapped implements WorkloadSource {
  * it names). Throws OpScriptError / TraceError (file:line) for bad input files and ConfigError
  * when a file cannot be read.
  */
-export function createEventSource(config: RunConfig): WorkloadSource {
+export interface EventSourceOptions {
+  /** traces: the share of the trace read so far, 0..1 (the check pass is the first half) */
+  onTraceProgress?: (fraction: number) => void;
+}
+
+export function createEventSource(config: RunConfig, opts: EventSourceOptions = {}): WorkloadSource {
   const w = config.workload;
   const endTimeNs = config.length.seconds !== undefined ? config.length.seconds * 1e9 : Infinity;
   const info: WorkloadInfo = { kind: w.kind };
@@ -111,7 +117,9 @@ export function createEventSource(config: RunConfig): WorkloadSource {
     }
     case 'ftrace': {
       let scan: TraceScan;
+      const progress = opts.onTraceProgress;
       try {
+        const size = progress === undefined ? 0 : statSync(w.path).size;
         scan = scanTraceInput(
           { path: w.path },
           {
@@ -122,6 +130,7 @@ export function createEventSource(config: RunConfig): WorkloadSource {
             lenient: w.lenient,
             onlineCpus: config.machine.onlineCpus,
             initMode: w.initMode,
+            onProgress: progress === undefined ? undefined : (b) => progress((0.5 * b) / Math.max(size, 1)),
           },
         );
       } catch (e) {
@@ -138,6 +147,7 @@ export function createEventSource(config: RunConfig): WorkloadSource {
         cpuGhz: w.cpuGhz,
         onlineCpus: config.machine.onlineCpus,
         endTimeNs,
+        onProgress: progress === undefined ? undefined : (b, t) => progress(0.5 + (0.5 * b) / Math.max(t, 1)),
       });
       break;
     }

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collectEvents, formatEvent } from '../../src/workloads/stream.js';
+import { syntheticTrace } from '../../src/workloads/trace/synth.js';
 import {
   checkSelection,
+  FtraceSource,
   scanTraceInput,
   TraceError,
   TraceSelectionError,
@@ -236,5 +238,34 @@ describe('the per-CPU merge', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('trace progress and the synthetic trace', () => {
+  it('the scan reports the bytes read every 65,536 lines; the stream its share, never going back', () => {
+    const lines = [...syntheticTrace({ events: 70_000, cpus: 4, seed: 3 })];
+    expect(lines).toHaveLength(70_005);
+    const text = `${lines.join('\n')}\n`;
+    const seen: number[] = [];
+    const scan = scanTraceInput({ text }, { gfpFilter: '*', onProgress: (b) => seen.push(b) });
+    const first = lines.slice(0, 65_536).reduce((a, l) => a + Buffer.byteLength(l) + 1, 0);
+    expect(seen).toEqual([first]);
+    expect(scan.bytes).toBe(Buffer.byteLength(text));
+    expect(scan.summary).toMatchObject({ format: 'ftrace', possibleCpus: 4, mmsBy: 'tgid', malformed: 0 });
+    const shares: Array<[number, number]> = [];
+    const src = new FtraceSource({ text }, scan, {
+      initMode: 'init_on_alloc',
+      zeroCyclesPerPage: 1200,
+      cpuGhz: 3,
+      onlineCpus: 4,
+      onProgress: (b, t) => shares.push([b, t]),
+    });
+    collectEvents(src, Infinity, 64);
+    expect(shares.length).toBeGreaterThan(10);
+    for (let i = 1; i < shares.length; i++) expect(shares[i]![0]).toBeGreaterThanOrEqual(shares[i - 1]![0]);
+    for (const [b, t] of shares) {
+      expect(t).toBe(scan.bytes);
+      expect(b).toBeLessThanOrEqual(t);
+    }
   });
 });

@@ -40,6 +40,8 @@ class Cursor {
     private readonly reader: LineReader,
     private readonly onlyCpu: number,
     private readonly scan: TraceScan,
+    private readonly rangeStart = 0,
+    private readonly rangeBytes = 0,
   ) {
     // lines were checked by the scan: skip what it skipped, throw nothing new
     this.c = new TraceClassifier({ ...scan.classify, lenient: true, onlineCpus: Infinity });
@@ -69,6 +71,15 @@ class Cursor {
     this.reader.close();
   }
 
+  get total(): number {
+    return this.rangeBytes;
+  }
+
+  /** bytes of its range read so far */
+  bytesRead(): number {
+    return this.done ? this.rangeBytes : this.reader.endOffset - this.rangeStart;
+  }
+
   close(): void {
     this.reader.close();
   }
@@ -80,11 +91,11 @@ export class TraceMerge {
   private readonly cursors: Cursor[];
 
   constructor(open: OpenTrace, scan: TraceScan) {
-    if (scan.sorted) this.cursors = [new Cursor(open(), -1, scan)];
+    if (scan.sorted) this.cursors = [new Cursor(open(), -1, scan, 0, scan.bytes)];
     else {
       this.cursors = [];
       scan.ranges.forEach((r, cpu) => {
-        if (r !== null) this.cursors.push(new Cursor(open(r, CPU_BLOCK), cpu, scan));
+        if (r !== null) this.cursors.push(new Cursor(open(r, CPU_BLOCK), cpu, scan, r.start, r.end - r.start));
       });
     }
     this.pick();
@@ -108,6 +119,20 @@ export class TraceMerge {
   next(): void {
     this.cur?.advance();
     this.pick();
+  }
+
+  /** bytes read by all cursors: the whole file once read, when the file is sorted */
+  bytesRead(): number {
+    let b = 0;
+    for (const c of this.cursors) b += c.bytesRead();
+    return b;
+  }
+
+  /** bytes the cursors read in all */
+  bytesTotal(): number {
+    let b = 0;
+    for (const c of this.cursors) b += c.total;
+    return b;
   }
 
   close(): void {

@@ -73,6 +73,8 @@ export interface FtraceSourceOptions {
   onlineCpus: number;
   /** Stop before events later than this (ns). Default: never. */
   endTimeNs?: number;
+  /** called every 64 fills with the bytes the stream has read and will read in all */
+  onProgress?: (bytesRead: number, bytesTotal: number) => void;
 }
 
 /** Most events one record can emit: 3 truncated zeroings (PUT + FREE each), MIGRATE, SWITCH, GET or FREE. */
@@ -101,6 +103,8 @@ export class FtraceSource implements EventSource {
   private readonly liveCpu = new Map<number, number>();
   private nextAllocId = 0;
   private done = false;
+  private fills = 0;
+  private readonly onProgress: ((bytesRead: number, bytesTotal: number) => void) | undefined;
 
   constructor(input: TraceInput | OpenTrace, scan: TraceScan, opts: FtraceSourceOptions) {
     this.summary = scan.summary;
@@ -109,6 +113,7 @@ export class FtraceSource implements EventSource {
     this.zeroAtAlloc = opts.initMode === 'init_on_alloc' ? 1 : opts.initMode === 'gfp_zero' ? 2 : 0;
     this.zeroAtFree = opts.initMode === 'init_on_free';
     this.endTimeNs = opts.endTimeNs ?? Infinity;
+    this.onProgress = opts.onProgress;
     const n = opts.onlineCpus;
     const tasks = scan.taskMm.length;
     this.topology = { taskMm: scan.taskMm, taskCpu: scan.taskCpu, mms: scan.mms };
@@ -140,6 +145,7 @@ export class FtraceSource implements EventSource {
     if (this.done) return false;
     if (chunk.capacity < MAX_STEP) throw new RangeError(`EventChunk capacity must be >= ${MAX_STEP}`);
     const m = this.merge;
+    if ((++this.fills & 63) === 0 && this.onProgress !== undefined) this.onProgress(m.bytesRead(), m.bytesTotal());
     const heap = this.heap;
     const s = this.summary;
     const limit = chunk.capacity - MAX_STEP;

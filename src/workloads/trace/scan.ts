@@ -96,6 +96,8 @@ export interface TraceScanOptions {
   cpusSource?: string;
   /** where each task starts: the CPU of its first zeroing under this mode. Default init_on_alloc */
   initMode?: InitMode;
+  /** called every 65,536 lines with the bytes read so far */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface TraceScan {
@@ -109,6 +111,8 @@ export interface TraceScan {
   readonly mms: number;
   /** alloc/free lines never go back in time along the file */
   readonly sorted: boolean;
+  /** bytes of the trace */
+  readonly bytes: number;
   /** per CPU with alloc/free lines: the byte range from its first to past its last such line */
   readonly ranges: Array<LineRange | null>;
 }
@@ -180,10 +184,13 @@ export function scanTrace(open: () => LineReader, opts: TraceScanOptions = {}): 
   let first = Infinity;
   let last = -Infinity;
   let sorted = true;
+  let bytes = 0;
   const r = open();
   try {
+    const onProgress = opts.onProgress;
     for (let text = r.next(); text !== null; text = r.next()) {
       s.lines++;
+      if ((s.lines & 0xffff) === 0 && onProgress !== undefined) onProgress(r.endOffset);
       const kind = c.classify(text, r.lineNo);
       if (kind === L_HEADER) {
         s.skippedHeader++;
@@ -264,6 +271,7 @@ export function scanTrace(open: () => LineReader, opts: TraceScanOptions = {}): 
           break;
       }
     }
+    bytes = r.endOffset;
   } finally {
     r.close();
   }
@@ -281,6 +289,7 @@ export function scanTrace(open: () => LineReader, opts: TraceScanOptions = {}): 
     mms: mmIndex.size,
     sorted,
     ranges,
+    bytes,
   };
 }
 
