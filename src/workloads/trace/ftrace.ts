@@ -34,13 +34,12 @@ import { type OpenTrace, TraceMerge } from './cursor.js';
 import { LineReader } from './lines.js';
 import { type FtraceSummary, type InitMode, scanTrace, type TraceScan, type TraceScanOptions } from './scan.js';
 import type { TraceFormat } from './line-format.js';
-import { traceCpuCount } from './scan.js';
+import { traceCpuCount } from './checks.js';
 
 export { TraceError, TraceSelectionError, isKernelThread } from './classify.js';
+export { checkSelection, traceCpuCount } from './checks.js';
 export {
-  checkSelection,
   scanTrace,
-  traceCpuCount,
   type FtraceSummary,
   type TraceScan,
   type TraceScanOptions,
