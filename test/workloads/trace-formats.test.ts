@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collectEvents, formatEvent } from '../../src/workloads/stream.js';
@@ -266,6 +268,35 @@ describe('trace progress and the synthetic trace', () => {
     for (const [b, t] of shares) {
       expect(t).toBe(scan.bytes);
       expect(b).toBeLessThanOrEqual(t);
+    }
+  });
+});
+
+describe('per-CPU readers over a file', () => {
+  it('a file of per-CPU blocks streams as its time-ordered text does', () => {
+    const lines = [...syntheticTrace({ events: 20_000, cpus: 4, seed: 5 })];
+    const head = lines.slice(0, 5);
+    const body = lines.slice(5);
+    const cpuOf = (l: string) => Number(/\[(\d+)\]/.exec(l)![1]);
+    const byCpu = [...head, ...[0, 1, 2, 3].flatMap((c) => body.filter((l) => cpuOf(l) === c))].join('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-percpu-'));
+    try {
+      const file = join(dir, 'per-cpu.trace');
+      writeFileSync(file, byCpu);
+      const opts = { gfpFilter: '__GFP_ZERO' };
+      const scan = scanTraceInput({ path: file }, opts);
+      expect(scan.sorted).toBe(false);
+      const named = (input: { path: string } | { text: string }) => {
+        const labels = scanTraceInput(input, opts).taskLabel;
+        return collectEvents(traceSource(input, opts, OPTS))
+          .map(formatEvent)
+          .map((e) => e.replace(/ k(\d+) /, (_, k) => ` ${labels[Number(k)]} `));
+      };
+      const fromFile = named({ path: file });
+      expect(fromFile.length).toBeGreaterThan(1000);
+      expect(fromFile).toEqual(named({ text: lines.join('\n') }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

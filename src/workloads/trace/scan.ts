@@ -166,6 +166,14 @@ export function scanTrace(open: () => LineReader, opts: TraceScanOptions = {}): 
   const taskIndex = new Map<number, number>();
   const taskMm: number[] = [];
   const taskCpu: number[] = [];
+  /** time of the line that set taskCpu: the earliest zeroing, whatever the file order */
+  const taskStartNs: number[] = [];
+  const start = (task: number, cpu: number, t: number) => {
+    if (taskCpu[task] === -1 || t < taskStartNs[task]!) {
+      taskCpu[task] = cpu;
+      taskStartNs[task] = t;
+    }
+  };
   const labels: string[] = [];
   const mmIndex = new Map<number, number>();
   const ranges: Array<LineRange | null> = [];
@@ -228,12 +236,13 @@ export function scanTrace(open: () => LineReader, opts: TraceScanOptions = {}): 
           }
           taskMm.push(mm);
           taskCpu.push(-1);
+          taskStartNs.push(0);
           labels.push(`${l.comm.trim()}-${l.pid}`);
         }
       }
       if (kind === L_FREE) {
         s.frees++;
-        if (task >= 0 && initMode === 'init_on_free' && taskCpu[task] === -1) taskCpu[task] = cpu;
+        if (task >= 0 && initMode === 'init_on_free') start(task, cpu, t);
         continue;
       }
       s.allocs++;
@@ -254,8 +263,7 @@ export function scanTrace(open: () => LineReader, opts: TraceScanOptions = {}): 
         case A_UNMAPPED:
           s.selected++;
           s.unmappedAllocs++;
-          if (taskCpu[task] === -1 && (initMode === 'init_on_alloc' || (initMode === 'gfp_zero' && c.gfpZero)))
-            taskCpu[task] = cpu;
+          if (initMode === 'init_on_alloc' || (initMode === 'gfp_zero' && c.gfpZero)) start(task, cpu, t);
           break;
       }
     }
