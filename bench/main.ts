@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     );
   }
 
-  for (const extra of ['./workloads.js', './sweep.js']) {
+  for (const extra of ['./workloads.js', './trace.js', './sweep.js']) {
     let mod: Record<string, unknown>;
     try {
       mod = (await import(extra)) as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { Machine, type MachineConfig } from '../core/machine.js';
 import { renderAllocatorRegion } from '../core/region-text.js';
 import type { RunConfig } from '../config/index.js';
 import { drive, setUpTopology, type DriveStats } from '../workloads/drive.js';
-import { createEventSource } from '../workloads/index.js';
+import { createEventSource, type FtraceSummary } from '../workloads/index.js';
 import { createUniform } from '../workloads/rng.js';
 import { SWEEP_RESERVED_NAMES } from './columns/index.js';
 import { resolveCostModel, type CostModel } from './cost-models.js';
@@ -17,6 +17,8 @@ import { labelFromRunConfig, summaryToRow, type RunRow } from './tables.js';
 export interface RunOptions {
   /** called every ~65k events */
   onProgress?: ((events: number, totalEvents: number | null, nowNs: number) => void) | undefined;
+  /** traces: the share of the trace read, 0..1 */
+  onTraceProgress?: ((fraction: number) => void) | undefined;
   /** region timeline of (mm 0, CPU 0) for the chart; bounded */
   regionTimeline?: boolean | undefined;
 }
@@ -27,6 +29,8 @@ export type RunReport = RunSummary & {
   allocations: number;
   /** trace lines skipped (headers, comments, other events, malformed with --lenient) */
   skippedLines: number;
+  /** traces: what the reader read, selected, refused and used (FtraceSummary) */
+  trace?: FtraceSummary;
   /** wall-clock speed of this run (not part of sweep results: it differs between runs) */
   eventsPerSecond: number;
   wallSeconds: number;
@@ -84,7 +88,7 @@ function zeroCyclesOf(config: RunConfig): number {
 
 export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   const t0 = performance.now();
-  const source = createEventSource(config);
+  const source = createEventSource(config, { onTraceProgress: opts.onTraceProgress });
   const machine = new Machine(machineConfigOf(config));
   const p = config.faults.pteWriteFailProbability;
   if (p > 0) {
@@ -104,13 +108,13 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   });
   const summary = metrics.finish(stats.lastNs, stats.events);
   const wallSeconds = (performance.now() - t0) / 1000;
-  const info = source.info as { ftrace?: { skippedHeader?: number; skippedOther?: number; malformed?: number } };
-  const ft = info.ftrace;
-  const skippedLines = ft === undefined ? 0 : (ft.skippedHeader ?? 0) + (ft.skippedOther ?? 0) + (ft.malformed ?? 0);
+  const ft = source.info.ftrace;
+  const skippedLines = ft === undefined ? 0 : ft.skippedHeader + ft.skippedOther + ft.malformed;
   const report: RunReport = {
     ...summary,
     allocations: summary.allocations,
     skippedLines,
+    ...(ft === undefined ? {} : { trace: ft }),
     eventsPerSecond: wallSeconds > 0 ? stats.events / wallSeconds : 0,
     wallSeconds,
     slowPathFailures: stats.slowPathFailures,

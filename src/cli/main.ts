@@ -21,6 +21,16 @@ export function sizeOption(name: string, limit: SizeLimit): (v: string) => numbe
   };
 }
 
+/** A fraction in (0, 1], with the option named in the error. */
+export function fractionOption(name: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1)
+      throw new InvalidArgumentError(`${name} must be a fraction in (0, 1], got "${v}"`);
+    return n;
+  };
+}
+
 function packageVersion(): string {
   // src/cli/main.ts and dist/cli/main.js both sit two levels below the package root
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -68,12 +78,24 @@ export function buildProgram(): Command {
     .description('run one simulation and print its summary (or --json); --out DIR keeps the tables for a report')
     .argument('[config]', 'run config, JSON or YAML')
     .option('--preset <name>', 'an embedded run preset: default, kunit-tight, guest-boot, nested-slots')
-    .option('--trace <file>', 'an ftrace text file (mm_page_alloc / mm_page_free lines) as the workload')
-    .option('--format <format>', 'trace format', 'ftrace')
+    .option(
+      '--trace <file>',
+      'a trace of kmem:mm_page_alloc / mm_page_free as the workload (tracefs, trace-cmd report, perf script)',
+    )
+    .option('--format <format>', 'trace format: auto, ftrace, trace-cmd or perf', 'auto')
+    .option(
+      '--gfp-filter <flags>',
+      "trace allocations taken as unmapped: 'A|B' (flag names, all required), 0xMASK, or '*' (default __GFP_UNMAPPED)",
+    )
+    .option(
+      '--sample <fraction>',
+      'take this seeded share of the matching trace allocations',
+      fractionOption('--sample'),
+    )
     .option('--lenient', 'skip and count malformed trace lines instead of stopping')
     .option(
       '--cpus <n>',
-      'possible CPUs (default for a trace: its highest CPU column + 1)',
+      "possible CPUs (default for a trace: its header's #P:N or cpus=N, else its highest CPU + 1)",
       sizeOption('--cpus', LIMITS.cpus),
     )
     .option('--variant <name>', 'mermap variant or policy')

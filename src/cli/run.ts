@@ -1,10 +1,10 @@
 import { violationLines } from '../core/checker-report.js';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { toCSV, from } from 'arquero';
 import { runConfig, type RunReport, type RunResult } from '../analysis/run.js';
 import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../config/index.js';
+import { TRACE_FORMATS, traceCpus, type FtraceSummary } from '../workloads/index.js';
 import { withOutDir, writableTarget, writeFileAtomicSync } from './atomic.js';
 import { UsageError } from './errors.js';
 
@@ -14,6 +14,8 @@ export interface RunCommandOptions {
   trace?: string | undefined;
   format?: string | undefined;
   lenient?: boolean | undefined;
+  gfpFilter?: string | undefined;
+  sample?: number | undefined;
   cpus?: number | undefined;
   variant?: string | undefined;
   regionPages?: number | undefined;
@@ -25,17 +27,15 @@ export interface RunCommandOptions {
   timeline?: boolean | undefined;
 }
 
-/** The highest CPU column of an ftrace file, so a trace runs without being told its CPU count. */
-function traceCpus(file: string): number {
-  let text: string;
+/** The CPUs of a trace: its header's, else its highest CPU column + 1. */
+function cpusOfTrace(file: string, format: string): number {
   try {
-    text = readFileSync(file, 'utf8');
+    return traceCpus({ path: file }, format as 'auto');
   } catch (e) {
-    throw new UsageError(`${file}: cannot read: ${(e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new UsageError(`${file}: cannot read the trace (${code})`);
+    throw e;
   }
-  let max = 0;
-  for (const m of text.matchAll(/^\s*\S.*?\s\[(\d{3,})\]\s/gm)) max = Math.max(max, Number(m[1]));
-  return max + 1;
 }
 
 function buildConfig(o: RunCommandOptions): RunConfig {
@@ -52,12 +52,13 @@ function buildConfig(o: RunCommandOptions): RunConfig {
     }
     raw = structuredClone(presetConfig(o.preset)) as unknown as Record<string, unknown>;
   } else if (o.trace !== undefined) {
-    if ((o.format ?? 'ftrace') !== 'ftrace')
-      throw new UsageError(`--format ${o.format} is not known: the one trace format is ftrace`);
-    const cpus = o.cpus ?? traceCpus(o.trace);
+    const format = o.format ?? 'auto';
+    if (format !== 'auto' && !(TRACE_FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`--format ${format} is not known: one of auto, ${TRACE_FORMATS.join(', ')}`);
+    const cpus = o.cpus ?? cpusOfTrace(o.trace, format);
     raw = {
       machine: { possibleCpus: cpus },
-      workload: { kind: 'ftrace', path: o.trace, lenient: o.lenient === true },
+      workload: { kind: 'ftrace', path: o.trace, format, lenient: o.lenient === true },
       length: { events: Number.MAX_SAFE_INTEGER },
     };
   } else {
@@ -79,8 +80,15 @@ function buildConfig(o: RunCommandOptions): RunConfig {
   }
   if (o.events !== undefined) raw.length = { events: o.events };
   if (o.seed !== undefined) raw.seed = o.seed;
-  if (o.lenient && raw.workload && (raw.workload as Record<string, unknown>).kind === 'ftrace')
-    (raw.workload as Record<string, unknown>).lenient = true;
+  const w = raw.workload as Record<string, unknown> | undefined;
+  const isTrace = w !== undefined && w.kind === 'ftrace';
+  if ((o.gfpFilter !== undefined || o.sample !== undefined) && !isTrace)
+    throw new UsageError('--gfp-filter and --sample apply to a trace workload (--trace FILE)');
+  if (isTrace) {
+    if (o.lenient) w.lenient = true;
+    if (o.gfpFilter !== undefined) w.gfpFilter = o.gfpFilter;
+    if (o.sample !== undefined) w.unmappedFraction = o.sample;
+  }
   // overrides and the loaded file are validated again together
   return parseRunConfig(raw, o.config ?? (o.preset !== undefined ? `preset ${o.preset}` : o.trace));
 }
@@ -88,6 +96,19 @@ function buildConfig(o: RunCommandOptions): RunConfig {
 const sizeOf = (pages: number) => (pages * 4 >= 1024 ? `${(pages * 4) / 1024} MiB` : `${pages * 4} KiB`);
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+/** The trace reader's counts, and what the summary must say about how the trace was read. */
+function traceLines(t: FtraceSummary): string[] {
+  const lines = [
+    `trace       ${t.format}: ${n(t.lines)} lines, ${n(t.allocs)} allocations (${n(t.failedAllocs)} failed), ${n(t.frees)} frees, ${n(t.skippedOther)} other events, ${n(t.lostEvents)} lost events${t.malformed > 0 ? `, ${n(t.malformed)} malformed lines skipped` : ''}`,
+    `selected    ${n(t.selected)} allocations: ${n(t.unmappedAllocs)} reached the mermap, refused by prepare_alloc_pages (mermap_ready() false): ${n(t.refusedNotInTask)} not in task context, ${n(t.refusedNoMm)} without an mm (kernel threads, idle); ${n(t.unmappedFrees)} of their frees seen${t.unreadyFreeZeroings > 0 ? `, ${n(t.unreadyFreeZeroings)} zeroed at free without mermap_ready() (RFC v1 oopses)` : ''}`,
+    t.mmsBy === 'tgid'
+      ? 'mms         one per process (TGID column)'
+      : 'mms         one per pid: the trace has no TGID column, so threads of one process count as separate mms (record with the record-tgid option, or perf script -F +pid)',
+  ];
+  if (!t.irqInfo) lines.push('context     the trace has no irq-flags column: every allocation taken as task context');
+  return lines;
+}
 
 export function formatRunSummary(r: RunResult): string {
   const s = r.report;
@@ -100,6 +121,7 @@ export function formatRunSummary(r: RunResult): string {
   const kib = s.pageTables.bytesPerMm / 1024;
   return [
     `mermap-lab run: ${c.mermap.variant}, R = ${c.mermap.regionPages} pages (${sizeOf(c.mermap.regionPages)}), ${c.machine.onlineCpus} online CPU${c.machine.onlineCpus === 1 ? '' : 's'} (${c.machine.possibleCpus} possible), ${c.workload.kind}, seed ${c.seed}`,
+    ...(s.trace === undefined ? [] : traceLines(s.trace)),
     `events      ${n(s.events)} in ${s.wallSeconds.toFixed(2)} s (${n(s.eventsPerSecond)} events/s), ${s.simulatedSeconds.toFixed(4)} s simulated`,
     `gets        ${n(s.gets)} (${n(s.reservedGets)} reserved), puts ${n(s.puts)}, allocations ${n(s.allocations)}`,
     `flushes     ${n(s.flushes)}: ${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets, ${n(s.flushesPerSecond)} per simulated second; gets between flushes mean ${s.getsBetweenFlushes.mean.toFixed(1)}, p50 ${n(s.getsBetweenFlushes.p50)}, p99 ${n(s.getsBetweenFlushes.p99)}`,
@@ -125,22 +147,28 @@ export function formatRunSummary(r: RunResult): string {
   ].join('\n');
 }
 
-function withProgress<T>(enabled: boolean, f: (cb: (events: number, total: number | null) => void) => T): T {
+/** A progress bar on stderr, shown after a second; `unit` names what value and total count. */
+function withProgress<T>(
+  enabled: boolean,
+  label: string,
+  unit: string,
+  f: (cb: (value: number, total: number | null) => void) => T,
+): T {
   if (!enabled) return f(() => {});
   const started = Date.now();
   let bar: cliProgress.SingleBar | null = null;
   try {
-    return f((events, total) => {
+    return f((value, total) => {
       if (bar === null) {
         if (Date.now() - started < 1000) return;
         bar = new cliProgress.SingleBar(
-          { format: 'run [{bar}] {percentage}% | {value}/{total} events | ETA {eta}s', stream: process.stderr },
+          { format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta}s`, stream: process.stderr },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(total ?? events * 2, events);
+        bar.start(total ?? value * 2, value);
       }
-      if (total === null) bar.setTotal(Math.max(events * 2, 1));
-      bar.update(events);
+      if (total === null) bar.setTotal(Math.max(value * 2, 1));
+      bar.update(value);
     });
   } finally {
     if (bar !== null) (bar as cliProgress.SingleBar).stop();
@@ -165,9 +193,13 @@ export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStrea
 }
 
 function simulate(config: RunConfig, o: RunCommandOptions): RunResult {
-  return withProgress(process.stderr.isTTY === true, (cb) =>
+  // a trace's length is its own, not an event count: its bar is the share of the file read
+  const isTrace = config.workload.kind === 'ftrace';
+  const tty = process.stderr.isTTY === true;
+  return withProgress(tty, isTrace ? 'trace' : 'run', isTrace ? 'per mille read' : 'events', (cb) =>
     runConfig(config, {
-      onProgress: (e, total) => cb(e, total),
+      onProgress: isTrace ? undefined : (e, total) => cb(e, total),
+      onTraceProgress: isTrace ? (f) => cb(Math.round(f * 1000), 1000) : undefined,
       regionTimeline: o.out !== undefined || o.timeline === true,
     }),
   );

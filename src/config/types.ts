@@ -154,9 +154,11 @@ export interface OpsConfig {
 
 export interface FtraceConfig {
   kind: 'ftrace';
-  /** ftrace text (trace or trace_pipe). */
+  /** A trace as text: tracefs trace or trace_pipe, trace-cmd report, or perf script. */
   path: string;
-  /** Allocations whose gfp_flags hold all these flags ("A|B") are unmapped; "*": all. Default "__GFP_UNMAPPED". */
+  /** The text's format; "auto" (default) tells it from the first lines. */
+  format: 'auto' | 'ftrace' | 'trace-cmd' | 'perf';
+  /** Allocations whose gfp_flags hold all these flags ("A|B", or all bits of "0xMASK") are unmapped; "*": all. Default "__GFP_UNMAPPED". */
   gfpFilter: string;
   /** If set, each allocation passing the filter is unmapped with this probability (seeded). */
   unmappedFraction?: number | undefined;

@@ -107,13 +107,14 @@ export const OpsSchema = obj({
   tlbPressure: TlbPressureSchema.optional(),
 });
 
-const GFP_ALLOWED = 'must be "*" or gfp flag names joined by "|"';
+const GFP_ALLOWED = 'must be "*", gfp flag names joined by "|", or a mask 0xHEX of at most 32 bits';
 export const FtraceSchema = obj({
   kind: z.literal('ftrace'),
   path: pathField(),
+  format: oneOf(['auto', 'ftrace', 'trace-cmd', 'perf']).default('auto'),
   gfpFilter: z
     .string({ error: GFP_ALLOWED })
-    .regex(/^(\*|[A-Za-z0-9_]+(\|[A-Za-z0-9_]+)*)$/, { error: GFP_ALLOWED })
+    .regex(/^(\*|0x[0-9a-fA-F]{1,8}|[A-Za-z0-9_]+(\|[A-Za-z0-9_]+)*)$/, { error: GFP_ALLOWED })
     .default('__GFP_UNMAPPED'),
   unmappedFraction: probField().optional(),
   lenient: boolField().default(false),

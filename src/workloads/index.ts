@@ -4,7 +4,7 @@
  *   config ──► generator (unmapped-alloc | guest-memfd-populate | microbench | ops | ftrace)
  *          ──► TLB pressure (if workload.tlbPressure) ──► length limit ──► EventSource
  */
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { ConfigError } from '../config/errors.js';
 import type { RunConfig, WorkloadKind } from '../config/types.js';
 import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
@@ -12,8 +12,8 @@ import { GuestMemfdSource, guestAllocations } from './guest-memfd.js';
 import { LengthLimitedSource } from './limit.js';
 import { MicrobenchSource } from './microbench.js';
 import { TlbPressureSource } from './tlb-pressure.js';
-import { FtraceSource, parseFtraceFileSync, type FtraceSummary } from './trace/ftrace.js';
-import { OpScriptSource, parseOpScript } from './trace/op-script.js';
+import { checkSelection, FtraceSource, scanTraceInput, type FtraceSummary, type TraceScan } from './trace/ftrace.js';
+import { OpScriptSource } from './trace/op-script.js';
 import { UnmappedAllocSource } from './unmapped-alloc.js';
 
 export * from './events.js';
@@ -26,18 +26,24 @@ export { TlbPressureSource, USER_BASE_VPN, DIRECT_MAP_BASE_VPN_4, DIRECT_MAP_BAS
 export { LengthLimitedSource, type LengthLimit } from './limit.js';
 export { PHYS_BASE_PFN } from './sched/phys.js';
 export {
-  FtraceParser,
   FtraceSource,
   TraceError,
-  parseFtraceFile,
-  parseFtraceFileSync,
-  parseFtraceText,
-  type FtraceParseOptions,
+  TraceSelectionError,
+  TRACE_FORMATS,
+  checkSelection,
+  isKernelThread,
+  scanTraceInput,
+  traceCpus,
+  traceSource,
   type FtraceSourceOptions,
   type FtraceSummary,
-  type FtraceTrace,
+  type TraceFormat,
+  type TraceInput,
+  type TraceScan,
+  type TraceScanOptions,
 } from './trace/ftrace.js';
-export { OpScriptError, OpScriptSource, parseOpScript, type Op } from './trace/op-script.js';
+export { syntheticTrace, type SyntheticTraceOptions } from './trace/synth.js';
+export { OpScriptError, OpScriptSource, parseOpScript, type Op, type OpScriptInput } from './trace/op-script.js';
 
 /** What a workload knows about itself besides its events. */
 export interface WorkloadInfo {
@@ -73,7 +79,12 @@ class Wrapped implements WorkloadSource {
  * it names). Throws OpScriptError / TraceError (file:line) for bad input files and ConfigError
  * when a file cannot be read.
  */
-export function createEventSource(config: RunConfig): WorkloadSource {
+export interface EventSourceOptions {
+  /** traces: the share of the trace read so far, 0..1 (the check pass is the first half) */
+  onTraceProgress?: ((fraction: number) => void) | undefined;
+}
+
+export function createEventSource(config: RunConfig, opts: EventSourceOptions = {}): WorkloadSource {
   const w = config.workload;
   const endTimeNs = config.length.seconds !== undefined ? config.length.seconds * 1e9 : Infinity;
   const info: WorkloadInfo = { kind: w.kind };
@@ -90,42 +101,52 @@ export function createEventSource(config: RunConfig): WorkloadSource {
       src = new MicrobenchSource(config, { endTimeNs });
       break;
     case 'ops': {
-      let text: string;
+      let ops: OpScriptSource;
       try {
-        text = readFileSync(w.path, 'utf8');
-      } catch (e) {
-        throw new ConfigError(w.path, [
-          `workload.path: ${w.path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-        ]);
-      }
-      const ops = parseOpScript(text, w.path);
-      info.ops = ops.length;
-      src = new OpScriptSource(ops, config.machine.onlineCpus, w.opSpacingNs, w.path);
-      break;
-    }
-    case 'ftrace': {
-      let trace: ReturnType<typeof parseFtraceFileSync>;
-      try {
-        trace = parseFtraceFileSync(w.path, {
-          gfpFilter: w.gfpFilter,
-          unmappedFraction: w.unmappedFraction,
-          seed: config.seed,
-          lenient: w.lenient,
-          onlineCpus: config.machine.onlineCpus,
-        });
+        ops = new OpScriptSource({ path: w.path }, config.machine.onlineCpus, w.opSpacingNs, w.path);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (typeof code === 'string')
           throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${code})`]);
         throw e;
       }
-      info.ftrace = trace.summary;
-      src = new FtraceSource(trace, {
+      info.ops = ops.count;
+      src = ops;
+      break;
+    }
+    case 'ftrace': {
+      let scan: TraceScan;
+      const progress = opts.onTraceProgress;
+      try {
+        const size = progress === undefined ? 0 : statSync(w.path).size;
+        scan = scanTraceInput(
+          { path: w.path },
+          {
+            format: w.format,
+            gfpFilter: w.gfpFilter,
+            sample: w.unmappedFraction,
+            seed: config.seed,
+            lenient: w.lenient,
+            onlineCpus: config.machine.onlineCpus,
+            initMode: w.initMode,
+            onProgress: progress === undefined ? undefined : (b) => progress((0.5 * b) / Math.max(size, 1)),
+          },
+        );
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (typeof code === 'string')
+          throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${code})`]);
+        throw e;
+      }
+      checkSelection(scan);
+      info.ftrace = scan.summary;
+      src = new FtraceSource({ path: w.path }, scan, {
         initMode: w.initMode,
         zeroCyclesPerPage: w.zeroCyclesPerPage,
         cpuGhz: w.cpuGhz,
         onlineCpus: config.machine.onlineCpus,
         endTimeNs,
+        onProgress: progress === undefined ? undefined : (b, t) => progress(0.5 + (0.5 * b) / Math.max(t, 1)),
       });
       break;
     }

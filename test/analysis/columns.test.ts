@@ -130,6 +130,7 @@ describe('the vocabulary names every column the rows carry, in their order', () 
     // the compiler checks these keys are exactly RunReport's besides RunSummary's
     const added: Record<Exclude<keyof RunReport, keyof RunSummary>, true> = {
       skippedLines: true,
+      trace: true,
       eventsPerSecond: true,
       wallSeconds: true,
       slowPathFailures: true,

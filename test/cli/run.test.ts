@@ -102,6 +102,56 @@ describe('mermap-lab run', () => {
     expect(lenient.skippedLines).toBe(23);
   });
 
+  it('a trace: the empty selection stops with exit 2 and says how to choose; --gfp-filter, --sample, --format', () => {
+    const empty = cli(['run', '--trace', 'test/fixtures/ftrace/perf-script.txt']);
+    expect(empty.status).toBe(2);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toBe(
+      "mermap-lab: test/fixtures/ftrace/perf-script.txt: 3 mm_page_alloc lines read (0 failed), none matched --gfp-filter __GFP_UNMAPPED (the default; no released kernel has __GFP_UNMAPPED): choose them with --gfp-filter 'GFP_KERNEL|__GFP_ZERO' (flag names, all required), --gfp-filter 0xMASK (numeric flags) or --gfp-filter '*' (all), and --sample FRACTION to take a share\n",
+    );
+    const perf = cli([
+      'run',
+      '--trace',
+      'test/fixtures/ftrace/perf-script.txt',
+      '--gfp-filter',
+      'GFP_KERNEL',
+      '--json',
+    ]);
+    expect(perf.status).toBe(0);
+    const j = JSON.parse(perf.stdout);
+    expect(j.config.machine.possibleCpus).toBe(3); // no header: the highest CPU + 1
+    expect(j.trace).toMatchObject({
+      format: 'perf',
+      lines: 15,
+      allocs: 3,
+      frees: 1,
+      selected: 3,
+      refusedNoMm: 1,
+      unmappedAllocs: 2,
+      unmappedFrees: 1,
+      malformed: 0,
+      lostEvents: 0,
+      skippedOther: 1,
+    });
+    const text = cli(['run', '--trace', 'test/fixtures/ftrace/trace-cmd.txt', '--gfp-filter', '0x152cc0']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain(
+      'trace       trace-cmd: 9 lines, 4 allocations (0 failed), 1 frees, 2 other events, 0 lost events\n',
+    );
+    expect(text.stdout).toContain('mms         one per pid: the trace has no TGID column');
+    expect(text.stdout).toMatch(/^mermap-lab run: rfc-v1, .*, 4 online CPUs \(4 possible\)/); // cpus=4
+    const sampled = JSON.parse(
+      cli(['run', '--trace', 'test/fixtures/ftrace/trace-cmd.txt', '--gfp-filter', '*', '--sample', '0.5', '--json'])
+        .stdout,
+    );
+    expect(sampled.trace).toMatchObject({ selected: 3, unmappedAllocs: 2 }); // seed 1 drops one of the 4
+    const wrong = cli(['run', '--trace', 'test/fixtures/ftrace/perf-script.txt', '--format', 'ftrace']);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/perf-script\.txt:1: malformed line: expected "TASK-PID/);
+    expect(cli(['run', '--preset', 'default', '--gfp-filter', '*']).status).toBe(2);
+    expect(cli(['run', '--trace', 'test/fixtures/ftrace/perf-script.txt', '--sample', '2']).status).toBe(2);
+  });
+
   it('config errors: every issue at once, naming field, value and what is allowed; exit 2', () => {
     const r = cli(['run', 'test/fixtures/configs/invalid.yaml']);
     expect(r.status).toBe(2);

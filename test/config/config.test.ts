@@ -100,6 +100,7 @@ describe('parseRunConfig defaults', () => {
     expect(parseRunConfig({ workload: { kind: 'ftrace', path: 't.trace' } }).workload).toEqual({
       kind: 'ftrace',
       path: 't.trace',
+      format: 'auto',
       gfpFilter: '__GFP_UNMAPPED',
       lenient: false,
       initMode: 'init_on_alloc',
@@ -257,7 +258,7 @@ describe('parseRunConfig errors: every field named with its value and what is al
     ]);
     expect(issuesOf({ workload: { kind: 'ftrace', path: 'x', gfpFilter: 'GFP KERNEL', unmappedFraction: 3 } })).toEqual(
       [
-        'workload.gfpFilter: "GFP KERNEL" is not allowed: must be "*" or gfp flag names joined by "|"',
+        'workload.gfpFilter: "GFP KERNEL" is not allowed: must be "*", gfp flag names joined by "|", or a mask 0xHEX of at most 32 bits',
         'workload.unmappedFraction: 3 is not allowed: must be a probability in [0, 1]',
       ],
     );

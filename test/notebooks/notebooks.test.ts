@@ -56,6 +56,7 @@ const EXPECTED_CHARTS: Record<string, string[]> = {
   ],
   '04-review-bugs': [],
   '05-flush-policies': ['05-flush-policies-comparison', '05-flush-policies-tlb-collateral'],
+  '06-trace-replay': [],
 };
 const NAMES = Object.keys(EXPECTED_CHARTS);
 

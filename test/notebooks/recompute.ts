@@ -7,6 +7,9 @@
  * This is deliberately written apart from the notebooks (not shared with them): a mistake in a
  * notebook's computation shows up as a mismatch.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ml from '../../src/index.js';
 
 export type FactValue = ml.FactValue;
@@ -414,6 +417,54 @@ async function flushPolicies(p: Params): Promise<Record<string, FactValue>> {
   return out;
 }
 
+// ---------------------------------------------------------------------------- 06-trace-replay
+
+async function traceReplay(p: Params): Promise<Record<string, FactValue>> {
+  if (p.tracePath !== '') throw new Error('06-trace-replay: only the generated trace can be recomputed');
+  const dir = mkdtempSync(join(tmpdir(), 'mermap-nb06-'));
+  try {
+    const file = join(dir, 'synthetic.trace');
+    const lines: string[] = [];
+    for (const l of ml.syntheticTrace(p.synthetic as ml.SyntheticTraceOptions)) lines.push(l);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const cpus = ml.traceCpus({ path: file });
+    const reports = (p.regionPages as number[]).map(
+      (R) =>
+        ml.runConfig(
+          ml.parseRunConfig({
+            seed: p.seed as number,
+            machine: { possibleCpus: cpus },
+            mermap: { variant: p.variant as string, regionPages: R },
+            workload: { kind: 'ftrace', path: file, gfpFilter: p.gfpFilter as string },
+            length: { events: Number.MAX_SAFE_INTEGER },
+          }),
+        ).report,
+    );
+    const t = reports[0]!.trace!;
+    const first = reports[0]!;
+    const last = reports[reports.length - 1]!;
+    const R = p.regionPages as number[];
+    return {
+      'trace.lines': t.lines,
+      'trace.format': t.format,
+      'trace.allocs': t.allocs,
+      'trace.frees': t.frees,
+      'trace.selected': t.selected,
+      'trace.unmapped': t.unmappedAllocs,
+      'trace.refusedNotInTask': t.refusedNotInTask,
+      'trace.refusedNoMm': t.refusedNoMm,
+      'first.R': R[0]!,
+      'first.fallback': first.fastPathFailuresPerAllocation,
+      'first.flushes': first.flushesPer1000Gets,
+      'last.R': R[R.length - 1]!,
+      'last.fallback': last.fastPathFailuresPerAllocation,
+      'last.flushes': last.flushesPer1000Gets,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Each notebook's recomputation, by notebook name. */
 export const RECOMPUTE: Record<string, (params: Params) => Promise<Record<string, FactValue>>> = {
   '00-template': template,
@@ -422,4 +473,5 @@ export const RECOMPUTE: Record<string, (params: Params) => Promise<Record<string
   '03-cpu-scaling': cpuScaling,
   '04-review-bugs': reviewBugs,
   '05-flush-policies': flushPolicies,
+  '06-trace-replay': traceReplay,
 };

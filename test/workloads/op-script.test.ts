@@ -79,14 +79,44 @@ describe('op scripts', () => {
   });
 
   it('as a workload: CPUs must be online and reserved gets 1 page', () => {
-    const ops = parseOpScript('{"op":"get","cpu":2,"pages":1,"tag":"a"}', 'x.jsonl');
+    const ops = { text: '{"op":"get","cpu":2,"pages":1,"tag":"a"}' };
     expect(() => new OpScriptSource(ops, 2, 1000, 'x.jsonl')).toThrow(
       new OpScriptError('x.jsonl', 1, 'cpu 2 is not an online CPU (0..1)'),
     );
-    const big = parseOpScript('{"op":"get","pages":2,"tag":"r","reserved":true}', 'x.jsonl');
+    const big = { text: '{"op":"get","pages":2,"tag":"r","reserved":true}' };
     expect(() => new OpScriptSource(big, 2, 1000, 'x.jsonl')).toThrow(
       "x.jsonl:1: a reserved get of 2 pages: a workload's reserved get maps exactly 1 page",
     );
+  });
+
+  it('streams: any chunk size gives op i at i * spacing with its own pfns, as a naive reference says', () => {
+    const lines: string[] = [];
+    const ref: Array<[string, number, number, number, number]> = [];
+    let pfn = 0x100000;
+    const live = new Map<string, [number, number, number]>();
+    for (let i = 0; i < 3000; i++) {
+      const tag = `t${i % 7}`;
+      const got = live.get(tag);
+      if (got === undefined) {
+        const pages = 1 + (i % 5);
+        lines.push(JSON.stringify({ op: 'get', cpu: i % 3, pages, tag }));
+        live.set(tag, [i, pages, pfn]);
+        ref.push(['get', ref.length * 10, i % 3, pages, pfn]);
+        pfn += pages;
+      } else {
+        lines.push(i % 11 === 0 ? '' : JSON.stringify({ op: 'put', tag }));
+        if (i % 11 === 0) continue;
+        live.delete(tag);
+        ref.push(['put', ref.length * 10, got[0] % 3, got[1], got[2]]);
+      }
+    }
+    const text = lines.join('\r\n');
+    for (const cap of [1, 5, 4096]) {
+      const src = new OpScriptSource({ text }, 3, 10, 'x.jsonl');
+      expect(src.count).toBe(ref.length);
+      const ev = collectEvents(src, Infinity, cap).filter((e) => e.kind !== 'switch');
+      expect(ev.map((e) => [e.kind, e.time, e.cpu, e.a, e.pfn])).toEqual(ref);
+    }
   });
 
   it('an unreadable script is a config error naming the path', () => {

@@ -49,6 +49,12 @@ export const REPORT_DEFS = [
     'trace lines skipped: header and comment lines, other events, and malformed lines under `--lenient` (0 for generators)',
   ],
   [
+    'trace',
+    '',
+    'json',
+    'traces only: the parse counts (lines, allocation and free lines, selected, refused by context, malformed under `--lenient`, lost events, other events), the format read, the possible CPUs its header gave and how mms were assigned (FtraceSummary)',
+  ],
+  [
     'eventsPerSecond',
     'events / s',
     'float',

@@ -14,7 +14,8 @@
  *
  * As a workload: one task per online CPU, all in mm 0; op i happens at time i * opSpacingNs; each
  * get maps its own pfns (a bump allocator). A reserved get must be of 1 page there: the RESERVED
- * event maps exactly one.
+ * event maps exactly one. The script is streamed, never held in memory: read once to check it,
+ * then again as the events are emitted.
  */
 import { InputError } from '../../config/errors.js';
 import {
@@ -29,6 +30,7 @@ import {
 } from '../events.js';
 import { parseReplayLine, ReplayError, type ReplayOp } from '../../core/replay.js';
 import { PHYS_BASE_PFN } from '../sched/phys.js';
+import { LineReader } from './lines.js';
 
 export type Op =
   | { op: 'get'; line: number; cpu: number; pages: number; tag: string; reserved: boolean; prot: 'global' | 'noglobal' }
@@ -45,108 +47,125 @@ export class OpScriptError extends InputError {
   }
 }
 
+/** An op script to read: a file, or a text. */
+export type OpScriptInput = { path: string } | { text: string };
+
+function openScript(input: OpScriptInput): LineReader {
+  return 'path' in input ? LineReader.open(input.path) : LineReader.ofText(input.text);
+}
+
 /**
- * Parse an op script. Throws OpScriptError (file:line: message) at the first bad line. Each
- * line's grammar is the replay's own (parseReplayLine, src/core/replay.ts); this adds what a
- * whole script must keep: a tag is live once at a time, a put names a live tag.
+ * Reads an op script line by line (the one line splitter, lines.ts) and checks what a whole
+ * script must keep: each line's grammar is the replay's own (parseReplayLine,
+ * src/core/replay.ts); a tag is live once at a time; a put names a live tag; and, when
+ * `onlineCpus` is given, what a workload needs (an online CPU, 1-page reserved gets). Memory
+ * holds the live tags only. Throws OpScriptError (file:line: message) at the first bad line.
  */
-export function parseOpScript(text: string, file = 'ops'): Op[] {
-  const ops: Op[] = [];
+class OpReader {
   /** tag -> cpu of the live get */
-  const live = new Map<string, number>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
-    let o: ReplayOp | null;
-    try {
-      o = parseReplayLine(lines[i]!);
-    } catch (e) {
-      if (e instanceof ReplayError) throw new OpScriptError(file, lineNo, e.message);
-      throw e;
-    }
-    if (o === null) continue;
-    if (o.op === 'get') {
-      if (live.has(o.tag)) throw new OpScriptError(file, lineNo, `tag ${JSON.stringify(o.tag)} is already live`);
-      live.set(o.tag, o.cpu);
-      ops.push({ ...o, line: lineNo });
-    } else {
-      const holder = live.get(o.tag);
+  private readonly live = new Map<string, number>();
+
+  constructor(
+    private readonly r: LineReader,
+    private readonly file: string,
+    private readonly onlineCpus = Infinity,
+  ) {}
+
+  next(): Op | null {
+    for (let text = this.r.next(); text !== null; text = this.r.next()) {
+      const lineNo = this.r.lineNo;
+      let o: ReplayOp | null;
+      try {
+        o = parseReplayLine(text);
+      } catch (e) {
+        if (e instanceof ReplayError) throw new OpScriptError(this.file, lineNo, e.message);
+        throw e;
+      }
+      if (o === null) continue;
+      if (o.op === 'get') {
+        if (this.live.has(o.tag))
+          throw new OpScriptError(this.file, lineNo, `tag ${JSON.stringify(o.tag)} is already live`);
+        if (o.cpu >= this.onlineCpus) {
+          throw new OpScriptError(this.file, lineNo, `cpu ${o.cpu} is not an online CPU (0..${this.onlineCpus - 1})`);
+        }
+        if (this.onlineCpus !== Infinity && o.reserved && o.pages !== 1) {
+          throw new OpScriptError(
+            this.file,
+            lineNo,
+            `a reserved get of ${o.pages} pages: a workload's reserved get maps exactly 1 page`,
+          );
+        }
+        this.live.set(o.tag, o.cpu);
+        return { ...o, line: lineNo };
+      }
+      const holder = this.live.get(o.tag);
       if (holder === undefined)
-        throw new OpScriptError(file, lineNo, `put of tag ${JSON.stringify(o.tag)}, which is not live`);
-      live.delete(o.tag);
-      ops.push({ op: 'put', line: lineNo, cpu: holder, tag: o.tag });
+        throw new OpScriptError(this.file, lineNo, `put of tag ${JSON.stringify(o.tag)}, which is not live`);
+      this.live.delete(o.tag);
+      return { op: 'put', line: lineNo, cpu: holder, tag: o.tag };
     }
+    this.r.close();
+    return null;
   }
+
+  close(): void {
+    this.r.close();
+  }
+}
+
+/** Parse a whole op script into ops (small scripts, tests); throws OpScriptError. */
+export function parseOpScript(text: string, file = 'ops'): Op[] {
+  const r = new OpReader(LineReader.ofText(text), file);
+  const ops: Op[] = [];
+  for (let o = r.next(); o !== null; o = r.next()) ops.push(o);
   return ops;
 }
 
-/** An op script as a workload (see the file comment). */
+/** What the stream keeps of a live get until its put. */
+interface LiveGet {
+  id: number;
+  pages: number;
+  pfn: number;
+  flags: number;
+}
+
+/**
+ * An op script as a workload (see the file comment), streamed: the constructor reads the script
+ * once to check it and count its ops, fill() reads it again and emits as it goes, so memory
+ * holds the live gets only, not the script.
+ */
 export class OpScriptSource implements EventSource {
   readonly topology: WorkloadTopology;
-  private readonly kind: Uint8Array;
-  private readonly cpu: Int32Array;
-  private readonly a: Float64Array;
-  private readonly id: Float64Array;
-  private readonly pfn: Float64Array;
-  private readonly flags: Uint8Array;
-  private readonly count: number;
+  /** ops in the script */
+  readonly count: number;
+  private readonly input: OpScriptInput;
+  private readonly file: string;
   private readonly spacingNs: number;
   private readonly cpus: number;
+  private reader: OpReader | null = null;
+  private readonly live = new Map<string, LiveGet>();
+  private bump = PHYS_BASE_PFN;
   private switched = 0;
   private next = 0;
 
   /**
-   * @param ops parsed ops
+   * @param input the script (a file or a text)
    * @param onlineCpus CPUs of the machine; every op's cpu must be below it
    * @param file for error messages
    */
-  constructor(ops: readonly Op[], onlineCpus: number, spacingNs = 1000, file = 'ops') {
-    const n = ops.length;
-    this.count = n;
+  constructor(input: OpScriptInput, onlineCpus: number, spacingNs = 1000, file = 'ops') {
+    this.input = input;
+    this.file = file;
     this.spacingNs = spacingNs;
     this.cpus = onlineCpus;
-    this.kind = new Uint8Array(n);
-    this.cpu = new Int32Array(n);
-    this.a = new Float64Array(n);
-    this.id = new Float64Array(n);
-    this.pfn = new Float64Array(n);
-    this.flags = new Uint8Array(n);
-    const tagId = new Map<string, number>();
-    const tagPages = new Map<string, number>();
-    const tagPfn = new Map<string, number>();
-    let bump = PHYS_BASE_PFN;
-    for (let i = 0; i < n; i++) {
-      const op = ops[i]!;
-      if (op.cpu >= onlineCpus) {
-        throw new OpScriptError(file, op.line, `cpu ${op.cpu} is not an online CPU (0..${onlineCpus - 1})`);
-      }
-      if (op.op === 'get' && op.reserved && op.pages !== 1) {
-        throw new OpScriptError(
-          file,
-          op.line,
-          `a reserved get of ${op.pages} pages: a workload's reserved get maps exactly 1 page`,
-        );
-      }
-      this.cpu[i] = op.cpu;
-      if (op.op === 'get') {
-        this.kind[i] = op.reserved ? EV_RESERVED : EV_GET;
-        this.id[i] = i;
-        this.pfn[i] = bump;
-        this.a[i] = op.reserved ? bump : op.pages;
-        this.flags[i] = op.prot === 'global' ? FLAG_PROT_GLOBAL : 0;
-        tagId.set(op.tag, i);
-        tagPages.set(op.tag, op.pages);
-        tagPfn.set(op.tag, bump);
-        bump += op.pages;
-      } else {
-        const gi = tagId.get(op.tag)!;
-        this.kind[i] = EV_PUT;
-        this.id[i] = gi;
-        this.a[i] = tagPages.get(op.tag)!;
-        this.pfn[i] = tagPfn.get(op.tag)!;
-        this.flags[i] = this.flags[gi]!;
-      }
+    const check = new OpReader(openScript(input), file, onlineCpus);
+    let n = 0;
+    try {
+      while (check.next() !== null) n++;
+    } finally {
+      check.close();
     }
+    this.count = n;
     const taskCpu = new Int32Array(onlineCpus);
     for (let c = 0; c < onlineCpus; c++) taskCpu[c] = c;
     this.topology = { taskMm: new Int32Array(onlineCpus), taskCpu, mms: 1 };
@@ -160,21 +179,30 @@ export class OpScriptSource implements EventSource {
         chunk.push(EV_SWITCH, 0, c, c, 0, 0, -1, 0);
         continue;
       }
-      const i = this.next;
-      if (i >= this.count) return false;
-      this.next++;
-      const c = this.cpu[i]!;
-      chunk.push(
-        this.kind[i]!,
-        Math.round(i * this.spacingNs),
-        c,
-        c,
-        this.a[i]!,
-        this.id[i]!,
-        this.pfn[i]!,
-        this.flags[i]!,
-      );
+      if (this.next >= this.count) return false;
+      if (this.reader === null) this.reader = new OpReader(openScript(this.input), this.file, this.cpus);
+      const op = this.reader.next();
+      if (op === null) return false;
+      const i = this.next++;
+      const t = Math.round(i * this.spacingNs);
+      const c = op.cpu;
+      if (op.op === 'get') {
+        const flags = op.prot === 'global' ? FLAG_PROT_GLOBAL : 0;
+        const pfn = this.bump;
+        this.bump += op.pages;
+        this.live.set(op.tag, { id: i, pages: op.pages, pfn, flags });
+        if (op.reserved) chunk.push(EV_RESERVED, t, c, c, pfn, i, pfn, flags);
+        else chunk.push(EV_GET, t, c, c, op.pages, i, pfn, flags);
+      } else {
+        const g = this.live.get(op.tag)!;
+        this.live.delete(op.tag);
+        chunk.push(EV_PUT, t, c, c, g.pages, g.id, g.pfn, g.flags);
+      }
     }
-    return this.next < this.count;
+    if (this.next >= this.count) {
+      this.reader?.close();
+      return false;
+    }
+    return true;
   }
 }
