@@ -27,7 +27,7 @@ export async function benchSweepRealRuns(
     },
     'sweep benchmark (real runs)',
   );
-  const worker = { module: new URL('../src/analysis/run-point.js', import.meta.url), export: 'runPoint' };
+  const worker = { module: new URL('../src/run/point.js', import.meta.url), export: 'runPoint' };
   const root = mkdtempSync(join(tmpdir(), 'mermap-lab-bench-'));
   try {
     const time = async (workers: number) => {

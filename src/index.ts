@@ -8,10 +8,10 @@
 export * from './core/index.js';
 export * from './config/index.js';
 export * from './workloads/index.js';
-export { drive, setUpTopology, type DriveHooks, type DriveOptions, type DriveStats } from './workloads/drive.js';
+export { drive, setUpTopology, type DriveHooks, type DriveOptions, type DriveStats } from './run/drive.js';
 export * from './analysis/index.js';
-export * from './analysis/run.js';
+export * from './run/run.js';
 export * from './analysis/recommend.js';
 export * from './analysis/reports.js';
-export { runPoint } from './analysis/run-point.js';
+export { runPoint } from './run/point.js';
 export * from './notebook/index.js';

@@ -19,7 +19,7 @@ import {
   type Recommendation,
   type Targets,
 } from './recommend.js';
-import type { RunResult } from './run.js';
+import type { RunResult } from './run-result.js';
 import { labelFromRunConfig } from './tables.js';
 
 /**

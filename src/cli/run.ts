@@ -2,7 +2,7 @@ import { violationLines } from '../core/checker-report.js';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { toCSV, from } from 'arquero';
-import { runConfig, type RunReport, type RunResult } from '../analysis/run.js';
+import { runConfig, type RunReport, type RunResult } from '../run/run.js';
 import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../config/index.js';
 import { TRACE_FORMATS, traceCpus, type FtraceSummary } from '../workloads/index.js';
 import { withOutDir, writableTarget, writeFileAtomicSync } from './atomic.js';

@@ -5,8 +5,8 @@ import { reportDataOf, writeReportFiles } from './report.js';
 import { printable } from '../util/printable.js';
 import { ConfigError, parseRunConfig } from '../config/index.js';
 
-/** The worker every sweep point runs in: src/analysis/run-point.ts (a .js URL falls back to .ts from sources). */
-const RUN_POINT = { module: new URL('../analysis/run-point.js', import.meta.url), export: 'runPoint' };
+/** The worker every sweep point runs in: src/run/point.ts (a .js URL falls back to .ts from sources). */
+const RUN_POINT = { module: new URL('../run/point.js', import.meta.url), export: 'runPoint' };
 
 function validatePoint(config: object): string[] {
   try {

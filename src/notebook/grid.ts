@@ -2,7 +2,7 @@
  * In-process grids of runs (small sweeps inside a notebook), with a progress callback.
  */
 import { from as tableFrom, type ColumnTable } from 'arquero';
-import { runConfig, runRow, type RunResult } from '../analysis/run.js';
+import { runConfig, runRow, type RunResult } from '../run/run.js';
 import type { RunSummary } from '../analysis/metrics/run-metrics.js';
 import type { RunRow } from '../analysis/tables.js';
 import { planSweep } from '../sweep/plan.js';

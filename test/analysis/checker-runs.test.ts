@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RunMetrics } from '../../src/analysis/metrics/run-metrics.js';
-import { costModelOf, machineConfigOf, runConfig } from '../../src/analysis/run.js';
+import { costModelOf, machineConfigOf, runConfig } from '../../src/run/run.js';
 import { violationLines } from '../../src/core/checker-report.js';
 import { Machine, type MachineObserver } from '../../src/core/machine.js';
 import { FLUSH_INVLPG } from '../../src/core/tlb/tlb.js';
-import { drive, setUpTopology } from '../../src/workloads/drive.js';
+import { drive, setUpTopology } from '../../src/run/drive.js';
 import { parseRunConfig, presetConfig, type RunConfig } from '../../src/config/index.js';
 import { createEventSource } from '../../src/workloads/index.js';
 

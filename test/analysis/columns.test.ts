@@ -35,7 +35,7 @@ import {
 import { columnTable, renderMetricsDoc } from '../../src/analysis/columns/docs.js';
 import { pageTableRows } from '../../src/analysis/metrics/page-tables.js';
 import type { RunSummary } from '../../src/analysis/metrics/summary.js';
-import type { RunReport } from '../../src/analysis/run.js';
+import type { RunReport } from '../../src/analysis/run-result.js';
 import { LABEL_COLUMNS, type RunLabel, summaryToRow } from '../../src/analysis/tables.js';
 import { PROT_KERNEL_NOGLOBAL } from '../../src/core/paging/index.js';
 import { LEAD_COLUMNS, PROVENANCE_COLUMNS } from '../../src/sweep/results.js';

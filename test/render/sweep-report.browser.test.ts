@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { runConfig, runRow } from '../../src/analysis/run.js';
+import { runConfig, runRow } from '../../src/run/run.js';
 import { sweepReportData, runReportData } from '../../src/analysis/reports.js';
 import { writeReport } from '../../src/render/index.js';
 import { parseRunConfig } from '../../src/config/index.js';

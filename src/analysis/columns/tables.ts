@@ -34,7 +34,7 @@ export const SWEEP_PROVENANCE_DEFS = [
   ['gitCommit', '', 'string', 'git commit of the checkout that ran the sweep, if known'],
 ] as const satisfies readonly ColumnDef[];
 
-/** Fields `mermap-lab run --json` adds to the RunSummary (RunReport, analysis/run.ts). */
+/** Fields `mermap-lab run --json` adds to the RunSummary (RunReport, analysis/run-result.ts; filled in by run/run.ts). */
 export const REPORT_DEFS = [
   [
     'allocations',

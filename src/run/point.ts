@@ -1,6 +1,6 @@
 import { parseRunConfig } from '../config/index.js';
 import { runConfig, runRow } from './run.js';
-import type { RunRow } from './tables.js';
+import type { RunRow } from '../analysis/tables.js';
 
 /**
  * One sweep point, run in a worker thread: the point's config (plain JSON, seed already derived

@@ -4,7 +4,7 @@ import { FLUSH_ALL, FLUSH_INVPCID_SINGLE } from '../../src/core/tlb/index.js';
 import { resolveCostModel } from '../../src/analysis/cost-models.js';
 import { RunMetrics } from '../../src/analysis/metrics/run-metrics.js';
 import { summaryToRow, labelFromRunConfig, runTable } from '../../src/analysis/tables.js';
-import { drive, setUpTopology, type DriveHooks } from '../../src/workloads/drive.js';
+import { drive, setUpTopology, type DriveHooks } from '../../src/run/drive.js';
 import { defineRunConfig } from '../../src/config/index.js';
 import { createEventSource } from '../../src/workloads/index.js';
 

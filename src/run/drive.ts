@@ -1,4 +1,5 @@
 import type { Machine } from '../core/machine.js';
+import type { DriveStats } from '../analysis/run-result.js';
 import { NumMap } from '../core/util/num-map.js';
 import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
 import {
@@ -13,7 +14,7 @@ import {
   FLAG_PROT_GLOBAL,
   FLAG_ZEROING,
   type EventSource,
-} from './events.js';
+} from '../workloads/events.js';
 
 /**
  * The run driver: applies a workload's event stream to a Machine, doing what the kernel's
@@ -56,20 +57,6 @@ export interface DriveOptions {
   maxNs?: number | undefined;
   /** progress callback, called every ~65k events with the events applied so far */
   onProgress?: ((events: number, nowNs: number) => void) | undefined;
-}
-
-export interface DriveStats {
-  events: number;
-  lastNs: number;
-  /** fast-path gets that failed */
-  fastPathFailures: number;
-  /** pages mapped one by one by the slow path */
-  fallbackPages: number;
-  /** reserved gets of the slow path that failed: a NULL dereference in the kernel */
-  slowPathFailures: number;
-  /** puts of allocations the driver did not know (ignored) */
-  unknownPuts: number;
-  migrationsRefused: number;
 }
 
 /** Create the source's mms (each prepared) and tasks on the machine. */
@@ -191,3 +178,5 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
   stats.lastNs = clock.ns;
   return stats;
 }
+
+export type { DriveStats };

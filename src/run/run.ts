@@ -1,14 +1,15 @@
 import { Machine, type MachineConfig } from '../core/machine.js';
 import { renderAllocatorRegion } from '../core/region-text.js';
 import type { RunConfig } from '../config/index.js';
-import { drive, setUpTopology, type DriveStats } from '../workloads/drive.js';
-import { createEventSource, type FtraceSummary } from '../workloads/index.js';
+import { drive, setUpTopology } from './drive.js';
+import type { RunReport, RunResult } from '../analysis/run-result.js';
+import { createEventSource } from '../workloads/index.js';
 import { createUniform } from '../workloads/rng.js';
-import { SWEEP_RESERVED_NAMES } from './columns/index.js';
-import { resolveCostModel, type CostModel } from './cost-models.js';
-import { RunMetrics } from './metrics/run-metrics.js';
-import type { FailureSample, RunSummary } from './metrics/index.js';
-import { labelFromRunConfig, summaryToRow, type RunRow } from './tables.js';
+import { SWEEP_RESERVED_NAMES } from '../analysis/columns/index.js';
+import { resolveCostModel, type CostModel } from '../analysis/cost-models.js';
+import { RunMetrics } from '../analysis/metrics/run-metrics.js';
+import type { RunSummary } from '../analysis/metrics/index.js';
+import { labelFromRunConfig, summaryToRow, type RunRow } from '../analysis/tables.js';
 
 /**
  * One run: a validated config -> a Machine, the workload's event stream through the driver,
@@ -21,36 +22,6 @@ export interface RunOptions {
   onTraceProgress?: ((fraction: number) => void) | undefined;
   /** region timeline of (mm 0, CPU 0) for the chart; bounded */
   regionTimeline?: boolean | undefined;
-}
-
-/** What `mermap-lab run --json` prints: the metrics plus what only the run knows. */
-export type RunReport = RunSummary & {
-  /** mm_page_alloc events used (traces) or allocation requests (generators) */
-  allocations: number;
-  /** trace lines skipped (headers, comments, other events, malformed with --lenient) */
-  skippedLines: number;
-  /** traces: what the reader read, selected, refused and used (FtraceSummary) */
-  trace?: FtraceSummary;
-  /** wall-clock speed of this run (not part of sweep results: it differs between runs) */
-  eventsPerSecond: number;
-  wallSeconds: number;
-  slowPathFailures: number;
-  /** the first failed gets with their region's state (RunMetrics.failureSamples) */
-  failureSamples: FailureSample[];
-  config: RunConfig;
-};
-
-export interface RunResult {
-  report: RunReport;
-  summary: RunSummary;
-  drive: DriveStats;
-  perCpu: Array<Record<string, number>>;
-  perMm: Array<Record<string, number>>;
-  timeSeries: Array<Record<string, number>>;
-  regionTimeline: ReturnType<RunMetrics['regionTimelineRows']>;
-  /** CPU 0's region of mm 0 at the end, in the seed diagram's notation */
-  regionText: string;
-  machine: Machine;
 }
 
 export function machineConfigOf(config: RunConfig): MachineConfig {
@@ -148,3 +119,5 @@ export function runRow(config: RunConfig, summary: RunSummary): RunRow {
   for (const [k, v] of Object.entries(row)) if (!RESERVED_COLUMNS.has(k)) out[k] = v;
   return out;
 }
+
+export type { RunReport, RunResult };
