@@ -1,36 +1,37 @@
 import { UsageError } from './errors.js';
-import { FolderLockedError, openOutputFolder, type OutputFolder } from '../util/folder-lock.js';
-import { assertWritableTarget, UnsafeFileError, writeFileSafe } from '../util/safe-write.js';
+import { openOutputFolder, type OutputFolder } from '../util/folder-lock.js';
+import { InputError } from '../util/input-error.js';
+import { assertWritableTarget, writeFileSafe } from '../util/safe-write.js';
 
 /** Write a file so a reader never sees half of it, never through a link (util/safe-write.ts). */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
   try {
     writeFileSafe(file, data);
   } catch (e) {
-    if (e instanceof UnsafeFileError) throw new UsageError(e.message);
+    if (e instanceof InputError) throw e; // a link or a folder in the way: already one line, exit 2
     throw new UsageError(`${file}: cannot write: ${(e as Error).message}`);
   }
 }
 
-/** Refuse a link or a folder where `file` is to be written, as a UsageError. */
+/** Refuse a link or a folder where `file` is to be written (UnsafeFileError, an InputError). */
 export function writableTarget(file: string): void {
   try {
     assertWritableTarget(file);
   } catch (e) {
-    if (e instanceof UnsafeFileError) throw new UsageError(e.message);
+    if (e instanceof InputError) throw e; // a link or a folder in the way: already one line, exit 2
     throw new UsageError(`${file}: cannot write: ${(e as Error).message}`);
   }
 }
 
 /**
- * Create (if needed) and lock an output folder for `command`, as a UsageError when it cannot be
+ * Create (if needed) and lock an output folder for `command`, as an InputError when it cannot be
  * used: a file in its place, another process writing it, no permission. Release it when done.
  */
 export function openOutDir(dir: string, command: string): OutputFolder {
   try {
     return openOutputFolder(dir, command);
   } catch (e) {
-    if (e instanceof FolderLockedError || e instanceof UnsafeFileError) throw new UsageError(e.message);
+    if (e instanceof InputError) throw e; // locked, or a link in the way: already one line, exit 2
     throw new UsageError(`${dir}: cannot create the folder: ${(e as Error).message}`);
   }
 }

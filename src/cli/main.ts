@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { InputError } from '../config/errors.js';
 import { DEFAULT_REGION_PAGES } from '../core/defaults.js';
 import { LIMITS, parseDecimalSize, type SizeLimit } from '../config/limits.js';
 import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { mergeCli, sweepCli } from './sweep.js';
+import { InputError } from '../util/input-error.js';
 import { printable } from '../util/printable.js';
 
 /**
@@ -145,6 +145,19 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Bad input (any InputError, recognised by class alone) as the user sees it: the message, then
+ * each issue the message does not already show, and exit status 2. Null for anything else (a bug:
+ * rethrown with its stack).
+ */
+export function reportInputError(e: unknown, write: (text: string) => void): number | null {
+  if (!(e instanceof InputError)) return null;
+  const { message, issues } = e;
+  const lines = [message, ...issues.filter((i) => !message.includes(i)).map((i) => `  ${i}`)];
+  write(`mermap-lab: ${printable(lines.join('\n'))}\n`);
+  return e.exitCode;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
@@ -155,17 +168,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (e instanceof InputError) {
-      // the message names the file (and line) or the field; issues it does not show get a line each
-      const { message, issues } = e;
-      const lines = [message, ...issues.filter((i) => !message.includes(i)).map((i) => `  ${i}`)];
-      process.stderr.write(`mermap-lab: ${printable(lines.join('\n'))}\n`);
-      process.exitCode = e.exitCode;
-      return;
-    }
-    if ((e as { exitCode?: number }).exitCode === 2) {
-      process.stderr.write(`mermap-lab: ${printable((e as Error).message)}\n`);
-      process.exitCode = 2;
+    const code = reportInputError(e, (text) => process.stderr.write(text));
+    if (code !== null) {
+      process.exitCode = code;
       return;
     }
     throw e;

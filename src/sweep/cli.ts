@@ -5,7 +5,7 @@
  *   0 done; 1 a point failed; 2 bad input (spec, options, output folder), nothing overwritten;
  *   130 / 143 interrupted by SIGINT / SIGTERM (finish with --resume).
  */
-import { InputError } from '../config/errors.js';
+import { InputError } from '../util/input-error.js';
 import { PointFailedError, SweepError, SweepInterruptedError } from './errors.js';
 import { mergeSweeps, type MergeSummary } from './merge.js';
 import type { PointValidator } from './plan.js';

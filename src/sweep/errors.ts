@@ -1,4 +1,4 @@
-import { InputError, uniqueLines } from '../config/errors.js';
+import { InputError, uniqueLines } from '../util/input-error.js';
 
 /**
  * The sweep's errors, each with the exit status the CLI gives it:

@@ -22,6 +22,7 @@ import {
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { InputError } from './input-error.js';
 import { makeDirs } from './make-dirs.js';
 import { removeStaleTemps, UnsafeFileError } from './safe-write.js';
 
@@ -36,8 +37,7 @@ export interface LockInfo {
 }
 
 /** The folder is locked by another live process (or one we cannot check): exit status 2. */
-export class FolderLockedError extends Error {
-  readonly exitCode = 2;
+export class FolderLockedError extends InputError {
   readonly holder: LockInfo | null;
   constructor(message: string, holder: LockInfo | null) {
     super(message);

@@ -27,10 +27,10 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { InputError } from './input-error.js';
 
 /** A path we would write is a link or not a regular file: refused, nothing written. */
-export class UnsafeFileError extends Error {
-  readonly exitCode = 2;
+export class UnsafeFileError extends InputError {
   readonly code = 'EUNSAFE';
   constructor(message: string) {
     super(message);

@@ -10,7 +10,7 @@
  * never reach the mermap. A trace cannot say whether a task has an mm: the idle task is pid 0,
  * and a kernel thread is recognised by its name (KTHREAD_RE).
  */
-import { InputError } from '../../config/errors.js';
+import { InputError } from '../../util/input-error.js';
 import { deriveSeed, type Seed } from '../rng.js';
 import { L_ALLOC, L_FREE, L_MALFORMED, parseTraceLine, TraceLine, type TraceFormat } from './line-format.js';
 

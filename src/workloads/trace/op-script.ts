@@ -17,7 +17,7 @@
  * event maps exactly one. The script is streamed, never held in memory: read once to check it,
  * then again as the events are emitted.
  */
-import { InputError } from '../../config/errors.js';
+import { InputError } from '../../util/input-error.js';
 import {
   EV_GET,
   EV_PUT,
