@@ -13,6 +13,7 @@ import {
   KM_MAX_IDX,
 } from '../core/defaults.js';
 import { TLB_PRESETS, type TlbPresetName } from '../core/tlb/config.js';
+import { COST_PARAM_NAMES, COST_PRESET_NAMES, type CostParamName } from './cost-names.js';
 import { boolField, intField, numField, obj, oneOf, probField, sizeField } from './fields.js';
 import { LIMITS, sizeAllowed } from './limits.js';
 import type { RunConfig } from './types.js';
@@ -22,6 +23,8 @@ import { TlbPressureSchema, WORKLOAD_SCHEMAS, WorkloadSchema } from './workload-
 export const MERMAP_VARIANTS = VARIANTS;
 /** Every TLB preset a config may name: the core's presets. */
 export const TLB_PRESET_NAMES = Object.keys(TLB_PRESETS) as [TlbPresetName, ...TlbPresetName[]];
+
+const COST_PARAM_NAMES_TUPLE = COST_PARAM_NAMES as [CostParamName, ...CostParamName[]];
 
 /** Possible CPUs when a config names none. */
 export const DEFAULT_POSSIBLE_CPUS = 4;
@@ -53,9 +56,10 @@ export const FaultsSchema = obj({
 });
 
 export const CostSchema = obj({
-  preset: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
+  preset: oneOf(COST_PRESET_NAMES),
+  // Unknown parameters are unrecognized keys: "unknown field: allowed fields are ..." (issues.ts).
   overrides: z
-    .record(z.string(), z.number({ error: 'must be a finite number' }), {
+    .partialRecord(oneOf(COST_PARAM_NAMES_TUPLE), z.number({ error: 'must be a finite number' }), {
       error: 'must be an object of numbers',
     })
     .optional(),
@@ -128,6 +132,8 @@ export function allowedFields(path: string, workloadKind: unknown, sizesDist: un
       return shapeOf(FaultsSchema);
     case 'cost':
       return shapeOf(CostSchema);
+    case 'cost.overrides':
+      return COST_PARAM_NAMES;
     case 'length':
       return shapeOf(LengthSchema);
     default:

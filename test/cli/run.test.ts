@@ -244,6 +244,20 @@ describe('scale and bad output folders', () => {
     }
   });
 
+  it('an unknown cost preset or override: exit 2, one line each, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-cost-'));
+    const cfg = join(dir, 'cost.json');
+    writeFileSync(cfg, JSON.stringify({ cost: { preset: 'ingo-2015', overrides: { invlpgCycle: 100 } } }));
+    const r = cli(['run', cfg]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      `mermap-lab: ${cfg}: invalid config:\n` +
+        '  cost.preset: "ingo-2015" is not allowed: must be one of "low", "molnar-2015", "hansen-2014", "kernel-tlb-c", "high"\n' +
+        '  cost.overrides.invlpgCycle: unknown field: allowed fields are invlpgCycles, flushAllCycles, cr3Cycles, invpcidCycles, walkCycles, walkNoPscCycles, walkPscHitFraction, shootdownBaseCycles, ipiCycles, cpuGhz, flushCeilingPages, pteWriteCycles, lockCycles, irqSaveRestoreCycles, zeroCyclesPerPage\n',
+    ]);
+  });
+
   it('an output folder that cannot be created: exit 2 at once, one line', () => {
     const r = cli(['run', '--preset', 'kunit-tight', '--out', '/proc/mermap-lab-cannot-exist/run']);
     expect(r.status).toBe(2);

@@ -12,8 +12,13 @@ import {
   type CostParam,
   type CostParamName,
   type CostPreset,
+  type CostPresetName,
+  COST_PRESET_NAMES,
   costPresetProblems,
 } from './params.js';
+
+/** A preset of this module: its name is one of config's COST_PRESET_NAMES. */
+type NamedPreset = CostPreset & { name: CostPresetName };
 
 type FlushFigures = Pick<
   Record<CostParamName, CostParam>,
@@ -36,7 +41,7 @@ const shared = (flush: FlushFigures): Record<CostParamName, CostParam> => ({
 });
 
 /** Molnar 2015: CR3 write 96, INVLPG 260 cycles, "but a full flush has hidden refill costs". */
-const MOLNAR_2015: CostPreset = {
+const MOLNAR_2015: NamedPreset = {
   name: 'molnar-2015',
   source: 'Molnar, linux-mm 2015: CR3 write 96, INVLPG 260 cycles; global flush derived as 2 CR3-priced writes',
   params: shared({
@@ -48,7 +53,7 @@ const MOLNAR_2015: CostPreset = {
 };
 
 /** Hansen 2014, measured per flush_tlb_mm_range() call: the call's overhead is included. */
-const HANSEN_2014: CostPreset = {
+const HANSEN_2014: NamedPreset = {
   name: 'hansen-2014',
   source: 'Hansen 2014 (tlb_single_page_flush_ceiling commit): 1-page flush 1,276 cycles, full flush 2,283 cycles',
   params: shared({
@@ -60,7 +65,7 @@ const HANSEN_2014: CostPreset = {
 };
 
 /** The tlb.c comment: ~100 ns per single flush, 33-page ceiling; full flush = the ceiling's worth. */
-const KERNEL_TLB_C: CostPreset = {
+const KERNEL_TLB_C: NamedPreset = {
   name: 'kernel-tlb-c',
   source: 'arch/x86/mm/tlb.c: ~100 ns per single-page flush, 33-page ceiling (~3,000 ns); 3 GHz assumed',
   params: shared({
@@ -72,7 +77,7 @@ const KERNEL_TLB_C: CostPreset = {
 };
 
 /** The cheapest plausible figure of each parameter. */
-const LOW: CostPreset = {
+const LOW: NamedPreset = {
   name: 'low',
   source: 'the lowest cited or derived figure of each parameter (lower end of the band)',
   params: {
@@ -88,7 +93,7 @@ const LOW: CostPreset = {
 };
 
 /** The dearest plausible figure of each parameter. */
-const HIGH: CostPreset = {
+const HIGH: NamedPreset = {
   name: 'high',
   source: 'the highest cited or derived figure of each parameter (upper end of the band)',
   params: {
@@ -107,15 +112,19 @@ const HIGH: CostPreset = {
   },
 };
 
-/** Band order: low, the named presets, high. */
-export const COST_PRESET_SPECS: readonly CostPreset[] = Object.freeze([
-  LOW,
-  MOLNAR_2015,
-  HANSEN_2014,
-  KERNEL_TLB_C,
-  HIGH,
-]);
+const BY_NAME: Record<CostPresetName, NamedPreset> = {
+  low: LOW,
+  'molnar-2015': MOLNAR_2015,
+  'hansen-2014': HANSEN_2014,
+  'kernel-tlb-c': KERNEL_TLB_C,
+  high: HIGH,
+};
+/** Band order (COST_PRESET_NAMES): low, the named presets, high. */
+export const COST_PRESET_SPECS: readonly CostPreset[] = Object.freeze(COST_PRESET_NAMES.map((n) => BY_NAME[n]));
 
+for (const n of COST_PRESET_NAMES) {
+  if (BY_NAME[n].name !== n) throw new Error(`cost presets: ${BY_NAME[n].name} is filed as ${n}`);
+}
 for (const p of COST_PRESET_SPECS) {
   const problems = costPresetProblems(p);
   if (problems.length > 0) throw new Error(`cost presets: ${problems.join('; ')}`);
@@ -137,7 +146,7 @@ export const DEFAULT_COST_MODEL = 'molnar-2015';
 export const ZERO_CYCLES_PER_PAGE = MOLNAR_2015.params.zeroCyclesPerPage.value;
 
 export function costPresetNames(): string[] {
-  return COST_PRESET_SPECS.map((p) => p.name);
+  return [...COST_PRESET_NAMES];
 }
 
 export function costPresetSpec(preset: string): CostPreset | undefined {
