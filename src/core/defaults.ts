@@ -43,10 +43,19 @@ export const DEFAULT_PAGING_LEVELS = 4 as const;
 export const DEFAULT_TLB_PRESET = 'golden-cove';
 
 /**
- * Slots per CPU per mm for a variant when a run config gives no `mermap.slots` (facts §1.2):
- * rfc-later's 3 normal slots, 4 for every other variant. (A machine built in code without slots
- * gives flush-on-put, mermap-reuse and mermap-invpcid rfc-later's 3, as their constructors did.)
+ * The variants laid out like rfc-later: `normal_allocs[3]` plus a separate `reserve_alloc`
+ * (facts §1.2). flush-on-put (the ephmap before it), mermap-reuse and mermap-invpcid are
+ * rfc-later with another flush or reuse step: their constructors take rfc-later's slots and
+ * reserve, so their callers see the same slots and only the flushing differs.
+ */
+const RFC_LATER_LAYOUT: ReadonlySet<string> = new Set(['rfc-later', 'flush-on-put', 'mermap-reuse', 'mermap-invpcid']);
+
+/**
+ * Slots per CPU per mm for a variant that names none (facts §1.2), for a run config and a machine
+ * built in code alike: 3 normal slots beside the reserve for rfc-later's layout, 4 shared slots
+ * for every other variant. (Until 2026-11 a run config gave flush-on-put, mermap-reuse and
+ * mermap-invpcid 4 normal slots, 5 in all, a layout no kernel version has.)
  */
 export function defaultSlots(variant: string): number {
-  return variant === 'rfc-later' ? RFC_LATER_NORMAL_SLOTS : SHARED_SLOTS;
+  return RFC_LATER_LAYOUT.has(variant) ? RFC_LATER_NORMAL_SLOTS : SHARED_SLOTS;
 }
