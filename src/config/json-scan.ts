@@ -88,25 +88,15 @@ export function locateJsonError(text: string, maxNesting = MAX_NESTING): JsonPro
   const value = (): boolean => {
     ws();
     const c = text[i];
-    if (c === '{') {
+    if (c === '{' || c === '[') {
       open(c);
       ws();
-      if (text[i] === '}') {
-        i++;
+      if (text[i] === (c === '{' ? '}' : ']')) {
+        i++; // empty: closed at once
         stack.pop();
         return false;
       }
-      key();
-      return true;
-    }
-    if (c === '[') {
-      open(c);
-      ws();
-      if (text[i] === ']') {
-        i++;
-        stack.pop();
-        return false;
-      }
+      if (c === '{') key();
       return true;
     }
     if (c === '"') {

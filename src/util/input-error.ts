@@ -37,6 +37,18 @@ export class InputError extends Error {
   }
 }
 
+/** Bad input at one line of a file (a trace, an op script): `file:line: detail`. */
+export class InputLineError extends InputError {
+  constructor(
+    file: string,
+    line: number,
+    readonly detail: string,
+  ) {
+    super(`${file}:${line}: ${detail}`, { file, line });
+    this.name = 'InputLineError';
+  }
+}
+
 /** The lines in order, each once. */
 export function uniqueLines(lines: readonly string[]): string[] {
   return [...new Set(lines)];

@@ -120,3 +120,14 @@ export interface EventSource {
   readonly topology: WorkloadTopology;
   fill(chunk: EventChunk): boolean;
 }
+
+/**
+ * The start of every generator's fill(): empty `chunk`; false once the source is `done`; a chunk
+ * with room for less than one step of `maxStep` events is refused (a RangeError, a caller's bug).
+ */
+export function startFill(chunk: EventChunk, done: boolean, maxStep: number): boolean {
+  chunk.length = 0;
+  if (done) return false;
+  if (chunk.capacity < maxStep) throw new RangeError(`EventChunk capacity must be >= ${maxStep}`);
+  return true;
+}

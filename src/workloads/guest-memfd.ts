@@ -15,15 +15,8 @@
  *   guest is populated. Guest memory stays allocated: no FREE.
  */
 import type { GuestMemfdConfig, RunConfig } from '../config/types.js';
-import {
-  EV_GET,
-  EV_PUT,
-  EV_SWITCH,
-  FLAG_ZEROING,
-  type EventChunk,
-  type EventSource,
-  type WorkloadTopology,
-} from './events.js';
+import { EV_GET, EV_PUT, EV_SWITCH, FLAG_ZEROING, startFill } from './events.js';
+import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
 import { CpuHeap } from './sched/cpu-heap.js';
 import { PhysAllocator } from './sched/phys.js';
 import type { GeneratorOptions } from './unmapped-alloc.js';
@@ -91,9 +84,7 @@ export class GuestMemfdSource implements EventSource {
   }
 
   fill(chunk: EventChunk): boolean {
-    chunk.length = 0;
-    if (this.done) return false;
-    if (chunk.capacity < MAX_STEP) throw new RangeError(`EventChunk capacity must be >= ${MAX_STEP}`);
+    if (!startFill(chunk, this.done, MAX_STEP)) return false;
     const heap = this.heap;
     const limit = chunk.capacity - MAX_STEP;
     while (chunk.length <= limit) {

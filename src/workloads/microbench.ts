@@ -13,15 +13,8 @@
  * GETs carry no ZEROING flag: a failed get is counted, with no fallback.
  */
 import type { MicrobenchConfig, RunConfig, SizeDistribution } from '../config/types.js';
-import {
-  EV_GET,
-  EV_PUT,
-  EV_RESERVED,
-  EV_SWITCH,
-  type EventChunk,
-  type EventSource,
-  type WorkloadTopology,
-} from './events.js';
+import { EV_GET, EV_PUT, EV_RESERVED, EV_SWITCH, startFill } from './events.js';
+import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
 import { AliasTable, createUniform, type Uniform } from './rng.js';
 import { PHYS_BASE_PFN } from './sched/phys.js';
 import type { GeneratorOptions } from './unmapped-alloc.js';
@@ -96,9 +89,7 @@ export class MicrobenchSource implements EventSource {
   }
 
   fill(chunk: EventChunk): boolean {
-    chunk.length = 0;
-    if (this.done) return false;
-    if (chunk.capacity < MAX_STEP) throw new RangeError(`EventChunk capacity must be >= ${MAX_STEP}`);
+    if (!startFill(chunk, this.done, MAX_STEP)) return false;
     const n = this.n;
     const win = this.window;
     const w = this.w;

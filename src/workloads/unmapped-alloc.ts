@@ -26,17 +26,8 @@
  * floor(k / (mmsPerCpu * threadsPerMm)); the first task of each CPU's queue runs first.
  */
 import type { RunConfig, UnmappedAllocConfig } from '../config/types.js';
-import {
-  EV_FREE,
-  EV_GET,
-  EV_MIGRATE,
-  EV_PUT,
-  EV_SWITCH,
-  FLAG_ZEROING,
-  type EventChunk,
-  type EventSource,
-  type WorkloadTopology,
-} from './events.js';
+import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_SWITCH, FLAG_ZEROING, startFill } from './events.js';
+import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
 import { AliasTable, createUniform, type Uniform } from './rng.js';
 import { CpuHeap } from './sched/cpu-heap.js';
 import { CpuWheel } from './sched/cpu-wheel.js';
@@ -208,9 +199,7 @@ export class UnmappedAllocSource implements EventSource {
   }
 
   fill(chunk: EventChunk): boolean {
-    chunk.length = 0;
-    if (this.done) return false;
-    if (chunk.capacity < MAX_STEP) throw new RangeError(`EventChunk capacity must be >= ${MAX_STEP}`);
+    if (!startFill(chunk, this.done, MAX_STEP)) return false;
     const heap = this.heap;
     const frees = this.frees;
     const limit = chunk.capacity - MAX_STEP;

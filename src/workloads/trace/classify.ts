@@ -10,19 +10,12 @@
  * never reach the mermap. A trace cannot say whether a task has an mm: the idle task is pid 0,
  * and a kernel thread is recognised by its name (KTHREAD_RE).
  */
-import { InputError } from '../../util/input-error.js';
+import { InputError, InputLineError } from '../../util/input-error.js';
 import { deriveSeed, type Seed } from '../rng.js';
 import { L_ALLOC, L_FREE, L_MALFORMED, parseTraceLine, TraceLine, type TraceFormat } from './line-format.js';
 
-export class TraceError extends InputError {
-  constructor(
-    file: string,
-    line: number,
-    readonly detail: string,
-  ) {
-    super(`${file}:${line}: ${detail}`, { file, line });
-    this.name = 'TraceError';
-  }
+export class TraceError extends InputLineError {
+  override name = 'TraceError';
 }
 
 /** The selection is empty: nothing to simulate (exit status 2). */

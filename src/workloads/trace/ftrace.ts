@@ -17,17 +17,8 @@
  * reaches clear_page_mermap, whose both paths fail, and RFC v1 dereferences NULL (facts §8.8):
  * it is counted (unreadyFreeZeroings) and only its FREE is emitted.
  */
-import {
-  EV_FREE,
-  EV_GET,
-  EV_MIGRATE,
-  EV_PUT,
-  EV_SWITCH,
-  FLAG_ZEROING,
-  type EventChunk,
-  type EventSource,
-  type WorkloadTopology,
-} from '../events.js';
+import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_SWITCH, FLAG_ZEROING, startFill } from '../events.js';
+import type { EventChunk, EventSource, WorkloadTopology } from '../events.js';
 import { CpuHeap } from '../sched/cpu-heap.js';
 import { A_UNMAPPED } from './classify.js';
 import { type OpenTrace, TraceMerge } from './cursor.js';
@@ -140,9 +131,7 @@ export class FtraceSource implements EventSource {
   }
 
   fill(chunk: EventChunk): boolean {
-    chunk.length = 0;
-    if (this.done) return false;
-    if (chunk.capacity < MAX_STEP) throw new RangeError(`EventChunk capacity must be >= ${MAX_STEP}`);
+    if (!startFill(chunk, this.done, MAX_STEP)) return false;
     const m = this.merge;
     if ((++this.fills & 63) === 0 && this.onProgress !== undefined) this.onProgress(m.bytesRead(), m.bytesTotal());
     const heap = this.heap;

@@ -17,7 +17,7 @@
  * event maps exactly one. The script is streamed, never held in memory: read once to check it,
  * then again as the events are emitted.
  */
-import { InputError } from '../../util/input-error.js';
+import { InputLineError } from '../../util/input-error.js';
 import {
   EV_GET,
   EV_PUT,
@@ -36,15 +36,8 @@ export type Op =
   | { op: 'get'; line: number; cpu: number; pages: number; tag: string; reserved: boolean; prot: 'global' | 'noglobal' }
   | { op: 'put'; line: number; cpu: number; tag: string };
 
-export class OpScriptError extends InputError {
-  constructor(
-    file: string,
-    line: number,
-    readonly detail: string,
-  ) {
-    super(`${file}:${line}: ${detail}`, { file, line });
-    this.name = 'OpScriptError';
-  }
+export class OpScriptError extends InputLineError {
+  override name = 'OpScriptError';
 }
 
 /** An op script to read: a file, or a text. */
