@@ -3,6 +3,7 @@
  * is filled in (schema.ts writes the defaults once), so a RunConfig can be recorded next to results.
  */
 import type { Variant } from '../core/allocators.js';
+import type { CostParamName, CostPresetName } from './cost-names.js';
 import type { TlbPresetName } from '../core/tlb/config.js';
 
 /** A mermap variant: a kernel version or an alternative policy (the allocator registry's names). */
@@ -190,7 +191,7 @@ export interface RunConfig {
     slowPathGlobalProt: boolean;
   };
   /** Cost model: a preset name and numeric overrides (the models live in src/analysis). */
-  cost?: { preset: string; overrides?: Record<string, number> | undefined } | undefined;
+  cost?: { preset: CostPresetName; overrides?: Partial<Record<CostParamName, number>> | undefined } | undefined;
   /** Seed of every random stream. Default 1. */
   seed: number | string;
   /** Stop after this many events or simulated seconds, whichever comes first. Default 1e6 events. */

@@ -41,11 +41,14 @@ type WriteDisplayData = (data: { data: MimeBundle; metadata: object; transient: 
  */
 function tslabWriter(): WriteDisplayData {
   const cache = createRequire(import.meta.url).cache;
-  const key = Object.keys(cache).find((k) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(k));
-  const mod = key === undefined ? undefined : (cache[key]?.exports as { lastWriteDisplayData?: unknown } | undefined);
-  const write = mod?.lastWriteDisplayData;
-  if (typeof write !== 'function') throw new Error('showChart: not running in a tslab kernel (no tslab display)');
-  return write as WriteDisplayData;
+  // The kernel's tslab is the copy executing a cell; another copy (the notebook's own `import
+  // 'tslab'` resolved from elsewhere) may be loaded too, with no display of its own.
+  for (const key of Object.keys(cache)) {
+    if (!/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(key)) continue;
+    const write = (cache[key]?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
+    if (typeof write === 'function') return write as WriteDisplayData;
+  }
+  throw new Error('showChart: not running in a tslab kernel (no tslab display)');
 }
 
 /** Show a MIME bundle as one output of the running cell (tslab kernels only). */
