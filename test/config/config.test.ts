@@ -44,7 +44,7 @@ describe('parseRunConfig defaults', () => {
         burstOnUs: 1000,
         burstOffUs: 4000,
         orders: [...DEFAULT_ORDER_WEIGHTS],
-        zeroCyclesPerPage: 1200,
+        zeroCyclesPerPage: 897,
         cpuGhz: 3,
         initMode: 'init_on_alloc',
         pageblockQuirk: true,
@@ -93,7 +93,7 @@ describe('parseRunConfig defaults', () => {
       guestGiB: 1,
       vcpus: 4,
       order: 9,
-      zeroCyclesPerPage: 1200,
+      zeroCyclesPerPage: 897,
       cpuGhz: 3,
       faultGapUs: 1,
     });
@@ -104,7 +104,7 @@ describe('parseRunConfig defaults', () => {
       gfpFilter: '__GFP_UNMAPPED',
       lenient: false,
       initMode: 'init_on_alloc',
-      zeroCyclesPerPage: 1200,
+      zeroCyclesPerPage: 897,
       cpuGhz: 3,
     });
     expect(parseRunConfig({ workload: { kind: 'unmapped-alloc', tlbPressure: {} } }).workload).toMatchObject({
