@@ -1,5 +1,6 @@
 import type { Machine } from '../core/machine.js';
 import type { DriveStats } from '../analysis/run-result.js';
+import type { SlowPathNote } from '../analysis/metrics/slow-path.js';
 import { NumMap } from '../core/util/num-map.js';
 import { DEFAULT_CPU_GHZ } from '../config/defaults.js';
 import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
@@ -35,18 +36,8 @@ export interface DriveHooks {
   tick(nowNs: number, op: number): void;
   /** the fast path failed; the fallback mapped `pages` pages one by one through the reserved path */
   noteFallback(pages: number): void;
-  /**
-   * that fallback done: its `pages` rounds wrote `pteWrites` PTEs and took `locks` PTE locks,
-   * `mapFailures` reserved gets failed; IRQs were off `irqsOffNs` in all, at most `windowNs` at once
-   */
-  noteSlowPath(
-    pages: number,
-    pteWrites: number,
-    locks: number,
-    mapFailures: number,
-    irqsOffNs: number,
-    windowNs: number,
-  ): void;
+  /** that fallback done: what its rounds wrote, locked and failed, and how long IRQs were off */
+  noteSlowPath: SlowPathNote;
   /** useful work (zeroing): `cycles` over `pages` pages */
   noteWork(cycles: number, pages: number): void;
   /** one allocation request (GET) used */

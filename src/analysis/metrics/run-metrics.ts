@@ -30,7 +30,7 @@ import type { CostModel } from '../cost-models.js';
 import { MachineBaseline } from './baseline.js';
 import { LogHistogram } from './histogram.js';
 import { RegionTimeline, type RegionTimelineRow } from './region-timeline.js';
-import { SlowPathCollector } from './slow-path.js';
+import { SlowPathCollector, type SlowPathNote } from './slow-path.js';
 import { perCpuRows, perMmRows, type RowsInput, SERIES_COLUMNS, SERIES_INDEX as S, timeSeriesRows } from './rows.js';
 import { CpuCounters, MmCounters, type RunSpan, type RunTotals } from './state.js';
 import { summarize } from './summarize.js';
@@ -171,16 +171,7 @@ export class RunMetrics {
   }
 
   /** the slow path of one allocation done (after noteFallback): see slow-path.ts */
-  noteSlowPath(
-    pages: number,
-    pteWrites: number,
-    locks: number,
-    mapFailures: number,
-    irqsOffNs: number,
-    windowNs: number,
-  ): void {
-    this.slow.note(pages, pteWrites, locks, mapFailures, irqsOffNs, windowNs);
-  }
+  readonly noteSlowPath: SlowPathNote = this.slow.note;
 
   /** useful work: `cycles` of zeroing over `pages` pages */
   noteWork(cycles: number, pages = 0): void {

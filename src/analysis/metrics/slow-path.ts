@@ -16,6 +16,20 @@
 import { LogHistogram } from './histogram.js';
 import type { SlowPathSummary } from './summary.js';
 
+/**
+ * One allocation's slow path: `pages` single-page rounds (each one IRQ save/restore pair), the
+ * PTEs they wrote, the PTE locks they took, the reserved gets that failed, the IRQs-off time in
+ * all and the longest continuous IRQs-off window (ns).
+ */
+export type SlowPathNote = (
+  pages: number,
+  pteWrites: number,
+  locks: number,
+  mapFailures: number,
+  irqsOffNs: number,
+  windowNs: number,
+) => void;
+
 export class SlowPathCollector {
   allocations = 0;
   pages = 0;
@@ -27,18 +41,8 @@ export class SlowPathCollector {
   private windowMax = 0;
   private readonly hist = new LogHistogram();
 
-  /**
-   * One allocation's slow path: `pages` single-page rounds (each one IRQ save/restore pair),
-   * what they wrote and locked, the reserved gets that failed, and the IRQs-off time.
-   */
-  note(
-    pages: number,
-    pteWrites: number,
-    locks: number,
-    mapFailures: number,
-    irqsOffNs: number,
-    windowNs: number,
-  ): void {
+  /** see SlowPathNote */
+  readonly note: SlowPathNote = (pages, pteWrites, locks, mapFailures, irqsOffNs, windowNs) => {
     this.allocations++;
     this.pages += pages;
     this.pteWrites += pteWrites;
@@ -48,7 +52,7 @@ export class SlowPathCollector {
     if (irqsOffNs > this.irqsOffMax) this.irqsOffMax = irqsOffNs;
     if (windowNs > this.windowMax) this.windowMax = windowNs;
     this.hist.record(Math.round(irqsOffNs));
-  }
+  };
 
   summary(): SlowPathSummary {
     const n = this.allocations;
