@@ -135,7 +135,7 @@ export function formatRunSummary(r: RunResult): string {
           })(),
         ]
       : []),
-    `fallback    ${n(s.fastPathFailures)} fast-path failures (fallback rate ${pct(s.fastPathFailuresPerAllocation)} of allocations) -> ${n(s.fallbackPages)} reserved single-page maps${s.slowPathFailures > 0 ? `, ${n(s.slowPathFailures)} of which failed` : ''}`,
+    `fallback    ${n(s.fastPathFailures)} fast-path failures (fallback rate ${pct(s.fastPathFailuresPerAllocation)} of allocations) -> ${n(s.fallbackPages)} reserved single-page maps${s.slowPath.mapFailures > 0 ? `, ${n(s.slowPath.mapFailures)} of which failed` : ''}`,
     `slow path   ${n(s.slowPath.pteWrites)} PTE writes, ${n(s.slowPath.lockAcquisitions)} PTE locks; IRQs off per allocation mean ${us(s.slowPath.irqsOffNs.mean)}, p99 ${us(s.slowPath.irqsOffNs.p99)}, max ${us(s.slowPath.irqsOffNs.max)}; longest IRQs-off window ${us(s.slowPath.irqsOffWindowMaxNs)} (one page); ${n(s.cost.slowPathCycles)} cycles`,
     `wasted VA   mean ${pct(s.wastedVa.meanFraction)}, peak ${pct(s.wastedVa.peakFraction)} of each region`,
     `TLB         ${n(s.tlb.hits)} hits, ${n(s.tlb.misses)} misses; per full flush discarded: mermap ${s.tlb.perFlush.mermap.toFixed(1)}, global ${s.tlb.perFlush.global.toFixed(1)}, other PCIDs ${s.tlb.perFlush.otherPcid.toFixed(1)}, user ${s.tlb.perFlush.user.toFixed(1)}; ${n(s.tlb.refillsAfterFlush)} refills after flushes`,

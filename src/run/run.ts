@@ -93,7 +93,6 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
     ...(ft === undefined ? {} : { trace: ft }),
     eventsPerSecond: wallSeconds > 0 ? stats.events / wallSeconds : 0,
     wallSeconds,
-    slowPathFailures: stats.slowPathFailures,
     failureSamples: metrics.failureSamples(),
     config,
   };

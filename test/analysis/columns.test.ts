@@ -133,7 +133,6 @@ describe('the vocabulary names every column the rows carry, in their order', () 
       trace: true,
       eventsPerSecond: true,
       wallSeconds: true,
-      slowPathFailures: true,
       failureSamples: true,
       config: true,
     };

@@ -309,7 +309,8 @@ describe('bug 8.8 in a run', () => {
     const j = JSON.parse(cli(['run', cfg, '--json']).stdout);
     expect(j.allocations).toBe(64); // 128 MiB of order-9 allocations
     expect(j.fallbackPages).toBe(64 * 512);
-    expect(j.slowPathFailures).toBe(64 * 512);
+    expect(j.slowPath.mapFailures).toBe(64 * 512);
+    expect(j.reservedGetFailures).toBe(64 * 512);
     expect(j.failures.global_prot).toBe(64 * 512);
   });
 });

@@ -113,7 +113,11 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
       'int',
       'PTE-lock acquisitions of the slow path (rfc-v1: one per reserved get and one per put, facts §8.2; 0 for variants that write PTEs without the lock)',
     ],
-    mapFailures: ['gets', 'int', "the slow path's reserved gets that failed (that page is not zeroed)"],
+    mapFailures: [
+      'gets',
+      'int',
+      "the slow path's reserved gets that failed: that page is not zeroed, a NULL dereference in the kernel",
+    ],
     irqsOffNs: {
       mean: ['ns', 'float', 'IRQs-off time per slow-path allocation: pages zeroed × zeroing time per page, mean'],
       p99: ['ns', 'float', 'the same, 99th percentile (nearest rank, whole ns, histogram resolution)'],
