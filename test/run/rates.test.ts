@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveCostModel } from '../../src/analysis/cost-models.js';
 import { COST_PRESETS } from '../../src/analysis/costs/index.js';
@@ -136,6 +137,47 @@ describe('flush rates a reader can compare: normal and reserved gets apart', () 
     expect(high.totalCycles).toBeGreaterThanOrEqual(s.cost.totalCycles);
     expect(low.overheadFraction).toBeLessThanOrEqual(s.cost.overheadFraction);
     expect(high.overheadFraction).toBeGreaterThan(s.cost.overheadFraction);
+  });
+});
+
+describe('property: sequential zeroing allocations against a naive reference', () => {
+  // One allocation at a time (GET then PUT): the region can always be flushed empty, so under
+  // rfc-v1 a fast-path get of n pages fails exactly when n > R - 1 (a normal get leaves a page,
+  // facts §2.3), and then the slow path maps all n pages through the reserve.
+  it('fallbacks, slow-path counts, IRQs-off times and the rates follow from the sizes alone', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(16, 64, 512),
+        fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 12 }),
+        (R, orders) => {
+          const sizes = orders.map((o) => 2 ** o);
+          const rows: number[][] = [[EV_SWITCH, 0, 0, -1, 0]];
+          sizes.forEach((n, i) => {
+            rows.push([EV_GET, n, i + 1, 0x100000 * (i + 1), FLAG_ZEROING]);
+            rows.push([EV_PUT, n, i + 1, 0x100000 * (i + 1), FLAG_ZEROING]);
+          });
+          const s = run(R, rows);
+          const slow = sizes.filter((n) => n > R - 1);
+          const slowPages = slow.reduce((a, n) => a + n, 0);
+          const pages = sizes.reduce((a, n) => a + n, 0);
+          expect(s.allocations).toBe(sizes.length);
+          expect(s.fastPathGets).toBe(sizes.length);
+          expect(s.fastPathFailures).toBe(slow.length);
+          expect(s.fallbackPages).toBe(slowPages);
+          expect(s.reservedGets).toBe(slowPages);
+          expect(s.gets).toBe(sizes.length + slowPages);
+          expect(s.zeroedPages).toBe(pages);
+          expect(s.slowPath.pteWrites).toBe(2 * slowPages);
+          expect(s.slowPath.lockAcquisitions).toBe(2 * slowPages);
+          expect(s.slowPath.irqsOffNs.max).toBe(slow.length > 0 ? Math.max(...slow) * 300 : 0);
+          expect(s.slowPath.irqsOffNs.mean).toBe(slow.length > 0 ? (slowPages * 300) / slow.length : 0);
+          expect(s.flushesPerAllocation).toBe(s.flushes / sizes.length);
+          expect(s.flushesPerZeroedPage).toBe(s.flushes / pages);
+          expect(s.flushesPer1000FastPathGets).toBe((1000 * s.flushes) / sizes.length);
+        },
+      ),
+      { numRuns: 40, seed: 12 },
+    );
   });
 });
 

@@ -221,7 +221,11 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
     totalNs: ['ns', 'float', 'totalCycles / cpuGhz'],
     band: {
       low: {
-        totalCycles: ['cycles', 'float', 'totalCycles under the cheapest preset (the least over every preset)'],
+        totalCycles: [
+          'cycles',
+          'float',
+          "totalCycles, the least over every preset (the presets' own figures: `cost.overrides` do not apply)",
+        ],
         slowPathCycles: ['cycles', 'float', 'slowPathCycles, the least over every preset'],
         perGetCycles: ['cycles / get', 'float', 'perGetCycles, the least over every preset'],
         overheadFraction: [RATIO, 'float', 'overheadFraction, the least over every preset'],
