@@ -156,7 +156,7 @@ export function summarize(s: SummaryInput): RunSummary {
     simulatedSeconds: seconds,
     gets,
     getsOk: gets - tot.fails,
-    reservedGets: sum(s.cpu.reserved),
+    reservedGets: tot.reservedGets - tot.reservedFails,
     reservedGetFailures: tot.reservedFails,
     fastPathGets: gets - tot.reservedGets,
     reservedGetFraction: ratio(tot.reservedGets, gets),
