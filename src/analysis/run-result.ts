@@ -17,7 +17,7 @@ export interface DriveStats {
   fastPathFailures: number;
   /** pages mapped one by one by the slow path */
   fallbackPages: number;
-  /** reserved gets of the slow path that failed: a NULL dereference in the kernel */
+  /** reserved gets the driver made that failed (the slow path's and RESERVED events'): RunSummary.reservedGetFailures */
   slowPathFailures: number;
   /** puts of allocations the driver did not know (ignored) */
   unknownPuts: number;
@@ -35,7 +35,6 @@ export type RunReport = RunSummary & {
   /** wall-clock speed of this run (not part of sweep results: it differs between runs) */
   eventsPerSecond: number;
   wallSeconds: number;
-  slowPathFailures: number;
   /** the first failed gets with their region's state (RunMetrics.failureSamples) */
   failureSamples: FailureSample[];
   config: RunConfig;

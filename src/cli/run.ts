@@ -96,6 +96,7 @@ function buildConfig(o: RunCommandOptions): RunConfig {
 const sizeOf = (pages: number) => (pages * 4 >= 1024 ? `${(pages * 4) / 1024} MiB` : `${pages * 4} KiB`);
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+const us = (ns: number) => `${(ns / 1000).toFixed(2)} µs`;
 
 /** The trace reader's counts, and what the summary must say about how the trace was read. */
 function traceLines(t: FtraceSummary): string[] {
@@ -123,8 +124,8 @@ export function formatRunSummary(r: RunResult): string {
     `mermap-lab run: ${c.mermap.variant}, R = ${c.mermap.regionPages} pages (${sizeOf(c.mermap.regionPages)}), ${c.machine.onlineCpus} online CPU${c.machine.onlineCpus === 1 ? '' : 's'} (${c.machine.possibleCpus} possible), ${c.workload.kind}, seed ${c.seed}`,
     ...(s.trace === undefined ? [] : traceLines(s.trace)),
     `events      ${n(s.events)} in ${s.wallSeconds.toFixed(2)} s (${n(s.eventsPerSecond)} events/s), ${s.simulatedSeconds.toFixed(4)} s simulated`,
-    `gets        ${n(s.gets)} (${n(s.reservedGets)} reserved), puts ${n(s.puts)}, allocations ${n(s.allocations)}`,
-    `flushes     ${n(s.flushes)}: ${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets, ${n(s.flushesPerSecond)} per simulated second; gets between flushes mean ${s.getsBetweenFlushes.mean.toFixed(1)}, p50 ${n(s.getsBetweenFlushes.p50)}, p99 ${n(s.getsBetweenFlushes.p99)}`,
+    `gets        ${n(s.gets)}: ${n(s.fastPathGets)} fast-path, ${n(s.gets - s.fastPathGets)} reserved (${pct(s.reservedGetFraction)}); puts ${n(s.puts)}, allocations ${n(s.allocations)}`,
+    `flushes     ${n(s.flushes)}: ${s.flushesPerAllocation.toFixed(4)} per allocation, ${n(s.flushesPerSecond)} per simulated second, ${s.flushesPer1000FastPathGets.toFixed(2)} per 1,000 fast-path gets (${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets with reserved ones); gets between flushes mean ${s.getsBetweenFlushes.mean.toFixed(1)}, p50 ${n(s.getsBetweenFlushes.p50)}, p99 ${n(s.getsBetweenFlushes.p99)}`,
     `failures    ${nonzero(s.failures)}`,
     ...(s.failureSamples.length > 0
       ? [
@@ -134,10 +135,11 @@ export function formatRunSummary(r: RunResult): string {
           })(),
         ]
       : []),
-    `fallback    ${n(s.fastPathFailures)} fast-path failures (${pct(s.fastPathFailuresPerAllocation)} of allocations) -> ${n(s.fallbackPages)} reserved single-page maps${s.slowPathFailures > 0 ? `, ${n(s.slowPathFailures)} of which failed` : ''}`,
+    `fallback    ${n(s.fastPathFailures)} fast-path failures (fallback rate ${pct(s.fastPathFailuresPerAllocation)} of allocations) -> ${n(s.fallbackPages)} reserved single-page maps${s.slowPath.mapFailures > 0 ? `, ${n(s.slowPath.mapFailures)} of which failed` : ''}`,
+    `slow path   ${n(s.slowPath.pteWrites)} PTE writes, ${n(s.slowPath.lockAcquisitions)} PTE locks; IRQs off per allocation mean ${us(s.slowPath.irqsOffNs.mean)}, p99 ${us(s.slowPath.irqsOffNs.p99)}, max ${us(s.slowPath.irqsOffNs.max)}; longest IRQs-off window ${us(s.slowPath.irqsOffWindowMaxNs)} (one page); ${n(s.cost.slowPathCycles)} cycles`,
     `wasted VA   mean ${pct(s.wastedVa.meanFraction)}, peak ${pct(s.wastedVa.peakFraction)} of each region`,
     `TLB         ${n(s.tlb.hits)} hits, ${n(s.tlb.misses)} misses; per full flush discarded: mermap ${s.tlb.perFlush.mermap.toFixed(1)}, global ${s.tlb.perFlush.global.toFixed(1)}, other PCIDs ${s.tlb.perFlush.otherPcid.toFixed(1)}, user ${s.tlb.perFlush.user.toFixed(1)}; ${n(s.tlb.refillsAfterFlush)} refills after flushes`,
-    `cost        ${s.cost.model}: ${s.cost.perGetCycles.toFixed(1)} cycles per get, ${pct(s.cost.overheadFraction)} of cycles`,
+    `cost        ${s.cost.model}: ${s.cost.perGetCycles.toFixed(1)} cycles per get, ${pct(s.cost.overheadFraction)} of cycles; over every preset ${s.cost.band.low.perGetCycles.toFixed(1)} to ${s.cost.band.high.perGetCycles.toFixed(1)} cycles per get, ${pct(s.cost.band.low.overheadFraction)} to ${pct(s.cost.band.high.overheadFraction)} of cycles`,
     `page tables ${kib.toFixed(1)} KiB per mm (${n(s.pageTables.tablePagesPerMm)} table pages)`,
     `exposure    stale translations to freed mermap pages lived mean ${s.exposure.meanOps.toFixed(1)} ops / ${(s.exposure.meanNs / 1000).toFixed(2)} µs, max ${n(s.exposure.maxOps)} ops / ${(s.exposure.maxNs / 1000).toFixed(2)} µs`,
     `violations  ${nonzero(s.violations as unknown as Record<string, number>)}`,

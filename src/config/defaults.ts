@@ -2,7 +2,7 @@
  * The run config's model defaults that are not kernel constants (those are in src/core/defaults.ts):
  * workload assumptions, each with where it comes from.
  */
-import { MAX_ORDER } from '../core/defaults.js';
+import { MAX_ORDER, ZERO_CYCLES_PER_PAGE } from '../core/defaults.js';
 
 /** Orders 0..MAX_ORDER: one weight each. */
 export const ORDER_COUNT = MAX_ORDER + 1;
@@ -19,11 +19,10 @@ export const DEFAULT_ORDER_WEIGHTS: readonly number[] = Object.freeze([
 ]);
 
 /**
- * ASSUMPTION: cycles to zero one 4 KiB page that is not in cache. No figure in the sources
- * (facts §9.2 lists none); taken as ~10 GB/s single-core store bandwidth, i.e. ~400 ns per page,
- * ~1200 cycles at 3 GHz. A parameter: calibrate it.
+ * Cycles to zero one 4 KiB page: the cited figure (897, derived from facts §9.5; the derivation is
+ * at ZERO_CYCLES_PER_PAGE in src/core/defaults.ts). A parameter: calibrate it for a machine.
  */
-export const DEFAULT_ZERO_CYCLES_PER_PAGE = 1200;
+export const DEFAULT_ZERO_CYCLES_PER_PAGE = ZERO_CYCLES_PER_PAGE;
 /** ASSUMPTION: core clock used to turn cycles into time. */
 export const DEFAULT_CPU_GHZ = 3;
 /**

@@ -82,7 +82,7 @@ export interface UnmappedAllocConfig {
   burstOffUs: number;
   /** Weights of orders 0..10 (11 entries, >= 0, positive sum). Default DEFAULT_ORDER_WEIGHTS. */
   orders: number[];
-  /** Cycles to zero one page. Default 1200 (ASSUMPTION). */
+  /** Cycles to zero one page. Default 897 (derived, facts §9.5; src/core/defaults.ts). */
   zeroCyclesPerPage: number;
   /** Clock turning cycles into time. Default 3 (ASSUMPTION). */
   cpuGhz: number;

@@ -59,3 +59,12 @@ const RFC_LATER_LAYOUT: ReadonlySet<string> = new Set(['rfc-later', 'flush-on-pu
 export function defaultSlots(variant: string): number {
   return RFC_LATER_LAYOUT.has(variant) ? RFC_LATER_NORMAL_SLOTS : SHARED_SLOTS;
 }
+
+/**
+ * clear_page() of one 4 KiB page, in cycles: the default zeroing cost of every workload and of
+ * the named cost presets. DERIVED (facts §9.5) from commit cb431accb36e ("x86/clear_page:
+ * introduce clear_pages()"): rep stos in 4 KiB chunks at 13.7 GB/s, measured on AMD Milan;
+ * 4096 B / 13.7 GB/s = 299 ns, x 3 GHz (the workbench's clock convention) = 897 cycles.
+ */
+export const CLEAR_PAGE_4K_GB_PER_S = 13.7;
+export const ZERO_CYCLES_PER_PAGE = Math.round((4096 / CLEAR_PAGE_4K_GB_PER_S) * 3);

@@ -1,6 +1,8 @@
 import type { Machine } from '../core/machine.js';
 import type { DriveStats } from '../analysis/run-result.js';
+import type { SlowPathNote } from '../analysis/metrics/slow-path.js';
 import { NumMap } from '../core/util/num-map.js';
+import { DEFAULT_CPU_GHZ } from '../config/defaults.js';
 import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
 import {
   EV_FREE,
@@ -34,8 +36,10 @@ export interface DriveHooks {
   tick(nowNs: number, op: number): void;
   /** the fast path failed; the fallback mapped `pages` pages one by one through the reserved path */
   noteFallback(pages: number): void;
-  /** useful work (zeroing), in cycles */
-  noteWork(cycles: number): void;
+  /** that fallback done: what its rounds wrote, locked and failed, and how long IRQs were off */
+  noteSlowPath: SlowPathNote;
+  /** useful work (zeroing): `cycles` over `pages` pages */
+  noteWork(cycles: number, pages: number): void;
   /** one allocation request (GET) used */
   noteAllocation(): void;
 }
@@ -43,6 +47,8 @@ export interface DriveHooks {
 export interface DriveOptions {
   /** zeroing cost, for the work counter (cycles per 4 KiB page) */
   zeroCyclesPerPage: number;
+  /** the workload's clock, to turn zeroing cycles into IRQs-off time; default 3 (config DEFAULT_CPU_GHZ) */
+  cpuGhz?: number | undefined;
   /** the zeroing touches each mapped page (a TLB lookup/fill per page); default true */
   zeroTouches?: boolean | undefined;
   /**
@@ -82,6 +88,8 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
   const reservedLive = new NumMap(64);
   const touch = opts.zeroTouches ?? true;
   const zc = opts.zeroCyclesPerPage;
+  /** one page's zeroing, ns: the IRQs-off window of one slow-path round */
+  const zeroNs = zc / (opts.cpuGhz ?? DEFAULT_CPU_GHZ);
   const slowProt = opts.slowPathProt === 'kernel' ? PROT_KERNEL_GLOBAL : PROT_KERNEL_NOGLOBAL;
   const maxEvents = opts.maxEvents ?? Infinity;
   const maxNs = opts.maxNs ?? Infinity;
@@ -119,19 +127,27 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
             stats.fastPathFailures++;
             stats.fallbackPages += pages;
             hooks.noteFallback(pages);
+            const alloc = machine.allocator(machine.mmOfTask(task));
+            const pte0 = machine.pteWrites;
+            let mapped = 0;
             for (let p = 0; p < pages; p++) {
               machine.localIrqSave(task);
               const hr = machine.mermapGet(task, 1, pfn + p, slowProt, true);
               if (hr >= 0) {
-                if (touch) machine.access(task, machine.allocator(machine.mmOfTask(task)).lastBase);
+                if (touch) machine.access(task, alloc.lastBase);
                 machine.mermapPut(task, hr);
+                mapped++;
               } else {
                 stats.slowPathFailures++;
               }
               machine.localIrqRestore(task);
             }
+            // rfc-v1 takes the PTE lock in the get and in the put (facts §8.2)
+            const locks = alloc.ptesLocked ? 2 * mapped : 0;
+            const off = mapped * zeroNs;
+            hooks.noteSlowPath(pages, machine.pteWrites - pte0, locks, pages - mapped, off, mapped > 0 ? zeroNs : 0);
           }
-          if (zeroing) hooks.noteWork(pages * zc);
+          if (zeroing) hooks.noteWork(pages * zc, pages);
           break;
         }
         case EV_PUT: {

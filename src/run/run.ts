@@ -57,6 +57,10 @@ function zeroCyclesOf(config: RunConfig): number {
   return w.zeroCyclesPerPage ?? 0;
 }
 
+function cpuGhzOf(config: RunConfig): number | undefined {
+  return (config.workload as { cpuGhz?: number }).cpuGhz;
+}
+
 export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   const t0 = performance.now();
   const source = createEventSource(config, { onTraceProgress: opts.onTraceProgress });
@@ -74,6 +78,7 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   const totalEvents = config.length.events ?? null;
   const stats = drive(machine, source, metrics, {
     zeroCyclesPerPage: zeroCyclesOf(config),
+    cpuGhz: cpuGhzOf(config),
     slowPathProt: config.faults.slowPathGlobalProt ? 'kernel' : 'noglobal',
     onProgress: opts.onProgress === undefined ? undefined : (n, ns) => opts.onProgress!(n, totalEvents, ns),
   });
@@ -88,7 +93,6 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
     ...(ft === undefined ? {} : { trace: ft }),
     eventsPerSecond: wallSeconds > 0 ? stats.events / wallSeconds : 0,
     wallSeconds,
-    slowPathFailures: stats.slowPathFailures,
     failureSamples: metrics.failureSamples(),
     config,
   };

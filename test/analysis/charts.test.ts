@@ -117,16 +117,31 @@ describe('chart specs', () => {
     seed: 1,
   });
 
-  it('flush frequency vs region size: log x in pages, flushes per 1,000 gets, colour variant, panel per CPU count', () => {
+  it('flush frequency vs region size: log x in pages, flushes per allocation, colour variant, panel per CPU count', () => {
     const spec = flushFrequencyChart(runTable(rows), caption);
     checkCommon(spec, caption);
     const enc = spec.encoding as Enc;
     expect(enc.x).toMatchObject({ field: 'regionPages', type: 'quantitative', scale: { type: 'log' } });
-    expect(enc.y).toMatchObject({ field: 'flushesPer1000Gets', aggregate: 'mean' });
+    expect(enc.y).toMatchObject({ field: 'flushesPerAllocation', aggregate: 'mean' });
+    expect(text(enc.y.title)).toMatch(/per allocation/);
     expect(enc.color.field).toBe('variant');
     expect(enc.column.field).toBe('cpus');
     for (const t of axisTitles(enc)) expect(hasUnit(t), t).toBe(true);
     expect((spec.data as { values: unknown[] }).values).toHaveLength(6);
+  });
+
+  it('flush frequency: any of the four rates; the order-9 note only when reserved gets meet R > 512', () => {
+    for (const y of ['flushesPerSecond', 'flushesPer1000FastPathGets', 'flushesPer1000Gets'] as const)
+      expect((flushFrequencyChart(rows, caption, { y }).encoding as Enc).y.field).toBe(y);
+    const subtitle = (spec: Record<string, unknown>) => (spec.title as { subtitle: string[] }).subtitle.join(' ');
+    expect(subtitle(flushFrequencyChart(rows, caption))).not.toMatch(/Order-9/);
+    const mixed = [
+      { regionPages: 512, reservedGetFraction: 0.77, flushesPerAllocation: 0.01 },
+      { regionPages: 1024, reservedGetFraction: 0, flushesPerAllocation: 0.005 },
+    ];
+    expect(subtitle(flushFrequencyChart(mixed, caption))).toMatch(/Order-9\/10 allocations take the slow path/);
+    // reserved gets at R <= 512 but no larger region: nothing to explain
+    expect(subtitle(flushFrequencyChart(mixed.slice(0, 1), caption))).not.toMatch(/Order-9/);
   });
 
   it('wasted VA over time: x time in ms, y a share of the region', () => {

@@ -110,7 +110,7 @@ describe('the default preset', () => {
       /^stale_tlb_after_free [\d,]+: pages went back to the page allocator .*RFC v1's page-allocator caller/,
     );
     expect(lines[1]).toBe(
-      '  first: op 89, pfn 0x100040: pfn 0x100040 freed while a TLB still holds a mermap translation to it',
+      '  first: op 74, pfn 0x100040: pfn 0x100040 freed while a TLB still holds a mermap translation to it',
     );
     expect(lines).toHaveLength(2);
     const rt = runConfig({ ...cfg, machine: { ...cfg.machine, preemptRt: true } });

@@ -37,7 +37,10 @@ describe('mermap-lab run', () => {
     // 41 events = the CPU's first SWITCH + 20 get/put pairs; 15 normal pages per epoch: the 16th
     // get flushed, gets 16..20 took offsets 0..4 and were put: one flush-pending block
     expect(r.stdout).toContain('region of CPU 0 (mm 0) at the end:\n  TtttT__________|_\n');
-    expect(r.stdout).toContain('flushes     1: 50.00 per 1,000 gets');
+    expect(r.stdout).toContain('gets        20: 20 fast-path, 0 reserved (0.00 %);');
+    // 1 flush / 20 allocations; 1,000 x 1 / 20 fast-path gets
+    expect(r.stdout).toContain('flushes     1: 0.0500 per allocation, ');
+    expect(r.stdout).toContain(' 50.00 per 1,000 fast-path gets (50.00 per 1,000 gets with reserved ones)');
     expect(r.stdout).toMatch(/^mermap-lab run: rfc-v1, R = 16 pages/);
   });
 
@@ -320,7 +323,8 @@ describe('bug 8.8 in a run', () => {
     const j = JSON.parse(cli(['run', cfg, '--json']).stdout);
     expect(j.allocations).toBe(64); // 128 MiB of order-9 allocations
     expect(j.fallbackPages).toBe(64 * 512);
-    expect(j.slowPathFailures).toBe(64 * 512);
+    expect(j.slowPath.mapFailures).toBe(64 * 512);
+    expect(j.reservedGetFailures).toBe(64 * 512);
     expect(j.failures.global_prot).toBe(64 * 512);
   });
 });

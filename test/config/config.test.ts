@@ -45,7 +45,7 @@ describe('parseRunConfig defaults', () => {
         burstOnUs: 1000,
         burstOffUs: 4000,
         orders: [...DEFAULT_ORDER_WEIGHTS],
-        zeroCyclesPerPage: 1200,
+        zeroCyclesPerPage: 897,
         cpuGhz: 3,
         initMode: 'init_on_alloc',
         pageblockQuirk: true,
@@ -94,7 +94,7 @@ describe('parseRunConfig defaults', () => {
       guestGiB: 1,
       vcpus: 4,
       order: 9,
-      zeroCyclesPerPage: 1200,
+      zeroCyclesPerPage: 897,
       cpuGhz: 3,
       faultGapUs: 1,
     });
@@ -105,7 +105,7 @@ describe('parseRunConfig defaults', () => {
       gfpFilter: '__GFP_UNMAPPED',
       lenient: false,
       initMode: 'init_on_alloc',
-      zeroCyclesPerPage: 1200,
+      zeroCyclesPerPage: 897,
       cpuGhz: 3,
     });
     expect(parseRunConfig({ workload: { kind: 'unmapped-alloc', tlbPressure: {} } }).workload).toMatchObject({

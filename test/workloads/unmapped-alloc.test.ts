@@ -69,9 +69,9 @@ describe('unmapped-alloc: determinism', () => {
 });
 
 const HASHES = {
-  default: 'ec2e2743 200000 {"get":65988,"put":65987,"free":65870,"switch":2111,"migrate":44}',
-  burstyFree: 'bf494c10 200000 {"get":33164,"put":33164,"free":33135,"switch":1054,"migrate":19,"touch":99464}',
-  cpus1000: '0cfe52c0 100000 {"get":38247,"put":38090,"free":21318,"switch":2314,"migrate":31}',
+  default: 'fdf78502 200000 {"get":66065,"put":66064,"free":65901,"switch":1937,"migrate":33}',
+  burstyFree: 'e8555a08 200000 {"get":33134,"put":33134,"free":33102,"switch":1223,"migrate":31,"touch":99376}',
+  cpus1000: '3fe646d8 100000 {"get":38266,"put":38138,"free":21281,"switch":2288,"migrate":27}',
 };
 
 describe('unmapped-alloc: the stream contract', () => {

@@ -33,10 +33,11 @@ export function failureRateChart(
   const keys = [LABEL.variant, LABEL.slots, LABEL.regionPages].filter((k) => hasField(rows, k));
   rows = pick(rows, [...keys, y]);
   if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, [y]);
-  const yTitle =
-    y === RUN.failureRate
-      ? 'Failed gets (% of gets, mean over runs)'
-      : 'Fast-path failures (% of allocations, mean over runs)';
+  // the vocabulary's names: get failure rate (failureRate), fallback rate (fastPathFailuresPerAllocation)
+  const perGet = y === RUN.failureRate;
+  const yTitle = perGet
+    ? 'Get failure rate (% of gets, mean over runs)'
+    : 'Fallback rate (% of allocations, mean over runs)';
   const encoding: Spec = {
     x: {
       field: LABEL.regionPages,
@@ -53,7 +54,8 @@ export function failureRateChart(
   if (keys.includes(LABEL.slots)) encoding.color = { field: LABEL.slots, type: 'ordinal', title: 'Slots per CPU' };
   if (distinct(rows, LABEL.variant).length > 1)
     encoding.column = { field: LABEL.variant, type: 'nominal', title: 'Variant' };
-  return chartSpec('Mermap get failure rate vs region size and slots', open.caption, {
+  const title = `Mermap ${perGet ? 'get failure' : 'fallback'} rate vs region size and slots`;
+  return chartSpec(title, open.caption, {
     data: { values: rows },
     transform: [{ calculate: `datum['${y}'] * 100`, as: 'percent' }],
     mark: { type: 'line', point: true },

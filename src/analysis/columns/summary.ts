@@ -31,16 +31,32 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
   simulatedSeconds: ['s', 'float', '(end ns − start ns) / 1e9'],
   gets: ['gets', 'int', 'get calls (successful, failed, reserved)'],
   getsOk: ['gets', 'int', 'successful gets'],
-  reservedGets: ['gets', 'int', 'reserved gets (successful)'],
+  reservedGets: ['gets', 'int', 'reserved gets (successful): the slow path and other reserved callers'],
+  reservedGetFailures: ['gets', 'int', 'reserved gets that failed'],
+  fastPathGets: [
+    'gets',
+    'int',
+    'normal (non-reserved) get calls, successful or failed: gets − reservedGets − reservedGetFailures',
+  ],
+  reservedGetFraction: [
+    RATIO,
+    'float',
+    '(reservedGets + reservedGetFailures) / gets: the share of gets the slow path made; each order ≥ 9 allocation that misses the fast path makes 512 or more of them',
+  ],
   puts: ['puts', 'int', 'successful puts'],
   getFailures: ['gets', 'int', "failed gets (every reason except `not_in_use`, which is a put's)"],
-  failureRate: [RATIO, 'float', 'getFailures / gets'],
+  failureRate: [
+    RATIO,
+    'float',
+    '**get failure rate**: getFailures / gets, per get call (reserved gets included); for the share of allocations that fall back, see fastPathFailuresPerAllocation',
+  ],
   allocations: [
     'requests',
     'int',
     '`noteAllocation()` calls (the driver: one per GET event, i.e. per allocation that is zeroed)',
   ],
   workCycles: ['cycles', 'float', '`noteWork()` total (zeroing): the useful work the cost is compared with'],
+  zeroedPages: ['pages', 'int', 'pages zeroed, by the fast and the slow path (`noteWork()` pages)'],
   flushes: ['flushes', 'int', 'full flushes on online CPUs (see Conventions)'],
   allocatorFlushes: [
     'flushes',
@@ -48,9 +64,20 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
     "flushes the allocators asked for: the sum of `MermapAllocator.flushes`, KUnit's `tlb_flushes`",
   ],
   invlpgs: ['INVLPGs', 'int', "INVLPGs on online CPUs (the allocator's, shootdowns' and the remote ones)"],
-  flushesPer1000Gets: ['flushes / 1,000 gets', 'float', '1000 · flushes / gets'],
+  flushesPer1000Gets: [
+    'flushes / 1,000 gets',
+    'float',
+    '1000 · flushes / gets, reserved gets included: not comparable across R once order-9/10 allocations fit the fast path (R > 512), because each then makes one get instead of 512 or more reserved ones; compare flushesPerAllocation, flushesPerSecond or flushesPer1000FastPathGets',
+  ],
   invlpgsPer1000Gets: ['INVLPGs / 1,000 gets', 'float', '1000 · invlpgs / gets'],
   flushesPerSecond: ['flushes / s', 'float', 'flushes / simulatedSeconds'],
+  flushesPerAllocation: ['flushes / allocation', 'float', 'flushes / allocations'],
+  flushesPerZeroedPage: ['flushes / page', 'float', 'flushes / zeroedPages'],
+  flushesPer1000FastPathGets: [
+    'flushes / 1,000 gets',
+    'float',
+    '1000 · flushes / fastPathGets (reserved gets left out)',
+  ],
   getsBetweenFlushes: {
     count: ['intervals', 'int', 'recorded intervals (= flushes)'],
     mean: ['gets', 'float', 'mean gets between flushes (histogram above)'],
@@ -71,10 +98,37 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
   fastPathFailures: [
     'allocations',
     'int',
-    'fast-path (normal) gets that failed and fell back (`noteFallback()` calls)',
+    "**fast-path failures**: zeroing allocations whose fast-path get failed, so clear_page_mermap()'s slow path zeroed them (`noteFallback()` calls)",
   ],
-  fallbackPages: ['pages', 'int', 'reserved single-page maps the fallbacks cost'],
-  fastPathFailuresPerAllocation: [RATIO, 'float', 'fastPathFailures / allocations'],
+  fallbackPages: ['pages', 'int', "the slow path's pages: one reserved single-page map each, IRQs off"],
+  fastPathFailuresPerAllocation: [
+    RATIO,
+    'float',
+    '**fallback rate**: fastPathFailures / allocations, per allocation (not per get: see failureRate)',
+  ],
+  slowPath: {
+    pteWrites: ['PTEs', 'int', "PTEs the slow path's reserved gets and puts wrote"],
+    lockAcquisitions: [
+      'locks',
+      'int',
+      'PTE-lock acquisitions of the slow path (rfc-v1: one per reserved get and one per put, facts §8.2; 0 for variants that write PTEs without the lock)',
+    ],
+    mapFailures: [
+      'gets',
+      'int',
+      "the slow path's reserved gets that failed: that page is not zeroed, a NULL dereference in the kernel",
+    ],
+    irqsOffNs: {
+      mean: ['ns', 'float', 'IRQs-off time per slow-path allocation: pages zeroed × zeroing time per page, mean'],
+      p99: ['ns', 'float', 'the same, 99th percentile (nearest rank, whole ns, histogram resolution)'],
+      max: ['ns', 'float', 'the same, largest'],
+    },
+    irqsOffWindowMaxNs: [
+      'ns',
+      'float',
+      'the longest continuous IRQs-off window: one page (IRQs come back on between pages)',
+    ],
+  },
   wastedVa: {
     meanFraction: [FRAC_R, 'float', 'time- (or op-) weighted wasted fraction, mean over active regions'],
     peakFraction: [FRAC_R, 'float', 'largest wasted fraction any region reached'],
@@ -143,6 +197,9 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
       ipiCycles: ['cycles', 'float', 'cost per IPI receiver used'],
       cpuGhz: ['GHz', 'float', 'clock used to turn cycles into time'],
       flushCeilingPages: ['pages', 'int', '`tlb_single_page_flush_ceiling` used'],
+      pteWriteCycles: ['cycles', 'float', 'cost of one PTE write used (slow path)'],
+      lockCycles: ['cycles', 'float', 'cost of one PTE-lock acquisition and release used (slow path)'],
+      irqSaveRestoreCycles: ['cycles', 'float', 'cost of one `local_irq_save()`/`restore()` pair used (slow path)'],
     },
     refillWalks: ['walks', 'int', 'walks charged: `tlb.refillsAfterFlush`'],
     flushCycles: [
@@ -153,10 +210,33 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
     invlpgCycles: ['cycles', 'float', 'INVLPGs × invlpgCycles'],
     walkCycles: ['cycles', 'float', 'refillWalks × walkCycles'],
     shootdownCycles: ['cycles', 'float', 'shootdowns × shootdownBaseCycles + IPIs × ipiCycles'],
-    totalCycles: ['cycles', 'float', 'the four above'],
+    slowPathCycles: [
+      'cycles',
+      'float',
+      'the slow path beyond its zeroing: fallbackPages × irqSaveRestoreCycles + slowPath.pteWrites × pteWriteCycles + slowPath.lockAcquisitions × lockCycles',
+    ],
+    totalCycles: ['cycles', 'float', 'the five above'],
     perGetCycles: ['cycles / get', 'float', 'totalCycles / gets'],
     overheadFraction: [RATIO, 'float', 'totalCycles / (totalCycles + workCycles); 1 without work'],
     totalNs: ['ns', 'float', 'totalCycles / cpuGhz'],
+    band: {
+      low: {
+        totalCycles: [
+          'cycles',
+          'float',
+          "totalCycles, the least over every preset (the presets' own figures: `cost.overrides` do not apply)",
+        ],
+        slowPathCycles: ['cycles', 'float', 'slowPathCycles, the least over every preset'],
+        perGetCycles: ['cycles / get', 'float', 'perGetCycles, the least over every preset'],
+        overheadFraction: [RATIO, 'float', 'overheadFraction, the least over every preset'],
+      },
+      high: {
+        totalCycles: ['cycles', 'float', 'totalCycles, the most over every preset'],
+        slowPathCycles: ['cycles', 'float', 'slowPathCycles, the most over every preset'],
+        perGetCycles: ['cycles / get', 'float', 'perGetCycles, the most over every preset'],
+        overheadFraction: [RATIO, 'float', 'overheadFraction, the most over every preset'],
+      },
+    },
   },
   pageTables: {
     bytesPerMm: [

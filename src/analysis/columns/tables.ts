@@ -62,12 +62,6 @@ export const REPORT_DEFS = [
   ],
   ['wallSeconds', 's', 'float', 'wall-clock duration of the run'],
   [
-    'slowPathFailures',
-    'gets',
-    'int',
-    "reserved single-page gets of clear_page_mermap()'s slow path that failed: a NULL dereference in the kernel",
-  ],
-  [
     'failureSamples',
     '',
     'json',

@@ -3,6 +3,7 @@
  * shared/reference/kernel-analogues.md §1d and the facts sheet (mermap-facts.md) §5, §6.1, §9.2,
  * §9.4, §9.5. Cycle counts from times assume the 3 GHz clock below (CPU_GHZ).
  */
+import { CLEAR_PAGE_4K_GB_PER_S, ZERO_CYCLES_PER_PAGE } from '../../core/defaults.js';
 import { assumed, type CostParam, derived, measured, unknown } from './params.js';
 
 const MOLNAR = 'Ingo Molnar, linux-mm 2015 (kernel-analogues §1d)';
@@ -145,9 +146,9 @@ const CLEAR_PAGES = 'commit cb431accb36e "x86/clear_page: introduce clear_pages(
 /** 4096 bytes at r GB/s take 4096 / r ns */
 const zeroCycles = (gbPerSecond: number) => Math.round((4096 / gbPerSecond) * GHZ);
 export const ZERO_4K = derived(
-  zeroCycles(13.7),
+  ZERO_CYCLES_PER_PAGE,
   CLEAR_PAGES,
-  'rep stos in 4 KiB chunks at 13.7 GB/s measured on AMD Milan: 4096 B / 13.7 GB/s = 299 ns x 3 GHz',
+  `rep stos in 4 KiB chunks at ${CLEAR_PAGE_4K_GB_PER_S} GB/s measured on AMD Milan: 4096 B / ${CLEAR_PAGE_4K_GB_PER_S} GB/s = 299 ns x 3 GHz`,
 );
 export const ZERO_2M = derived(
   zeroCycles(15.1),

@@ -142,8 +142,8 @@ export const COST_PRESETS: Readonly<Record<string, CostModel>> = Object.freeze(
 
 export const DEFAULT_COST_MODEL = 'molnar-2015';
 
-/** Zeroing cycles per 4 KiB page of the default preset: the default for workloads' zeroCyclesPerPage. */
-export const ZERO_CYCLES_PER_PAGE = MOLNAR_2015.params.zeroCyclesPerPage.value;
+/** Zeroing cycles per 4 KiB page of the named presets and of workloads' zeroCyclesPerPage (written in core). */
+export { ZERO_CYCLES_PER_PAGE } from '../../core/defaults.js';
 
 export function costPresetNames(): string[] {
   return [...COST_PRESET_NAMES];

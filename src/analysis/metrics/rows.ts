@@ -41,6 +41,28 @@ export interface RowsInput {
   regionPages: number;
 }
 
+/**
+ * The wasted-VA integral, the peak and the active count over `count` regions (index mm x cpus +
+ * CPU) from `first`, `stride` apart: one CPU's regions of every mm, or one mm's of every CPU.
+ */
+function regionsOf(
+  w: WastedVaCollector,
+  byTime: boolean,
+  first: number,
+  count: number,
+  stride: number,
+): { integral: number; peak: number; active: number } {
+  let integral = 0;
+  let peak = 0;
+  let active = 0;
+  for (let i = 0, r = first; i < count; i++, r += stride) {
+    integral += byTime ? w.intNs[r] : w.intOps[r];
+    if (w.peak[r] > peak) peak = w.peak[r];
+    active += w.active[r];
+  }
+  return { integral, peak, active };
+}
+
 /** One row per online CPU. */
 export function perCpuRows(s: RowsInput): Array<Record<string, number>> {
   const w = s.waste;
@@ -51,15 +73,7 @@ export function perCpuRows(s: RowsInput): Array<Record<string, number>> {
   const C = CPU_SET.field;
   const rows: Array<Record<string, number>> = [];
   for (let c = 0; c < s.cpus; c++) {
-    let integral = 0;
-    let peak = 0;
-    let active = 0;
-    for (let mm = 0; mm < w.mmCapacity; mm++) {
-      const r = mm * s.cpus + c;
-      integral += byTime ? w.intNs[r] : w.intOps[r];
-      if (w.peak[r] > peak) peak = w.peak[r];
-      active += w.active[r];
-    }
+    const { integral, peak, active } = regionsOf(w, byTime, c, w.mmCapacity, s.cpus);
     const t = s.baseline.tlbOf(c);
     const ff = fullFlushCount(t, 0);
     const d = [CAT_MERMAP, CAT_GLOBAL, CAT_OTHER_PCID, CAT_OTHER].map((cat) => fullFlushDiscards(t, 0, cat));
@@ -118,15 +132,7 @@ export function perMmRows(s: RowsInput): Array<Record<string, number>> {
   const M = MM_SET.field;
   const rows: Array<Record<string, number>> = [];
   for (let mm = 0; mm < m.mmCount(); mm++) {
-    let integral = 0;
-    let peak = 0;
-    let active = 0;
-    for (let c = 0; c < s.cpus; c++) {
-      const r = mm * s.cpus + c;
-      integral += byTime ? w.intNs[r] : w.intOps[r];
-      if (w.peak[r] > peak) peak = w.peak[r];
-      active += w.active[r];
-    }
+    const { integral, peak, active } = regionsOf(w, byTime, mm * s.cpus, s.cpus, 1);
     const alloc = m.allocator(mm);
     let flushes = 0;
     let live = 0;

@@ -30,6 +30,7 @@ import type { CostModel } from '../cost-models.js';
 import { MachineBaseline } from './baseline.js';
 import { LogHistogram } from './histogram.js';
 import { RegionTimeline, type RegionTimelineRow } from './region-timeline.js';
+import { SlowPathCollector, type SlowPathNote } from './slow-path.js';
 import { perCpuRows, perMmRows, type RowsInput, SERIES_COLUMNS, SERIES_INDEX as S, timeSeriesRows } from './rows.js';
 import { CpuCounters, MmCounters, type RunSpan, type RunTotals } from './state.js';
 import { summarize } from './summarize.js';
@@ -69,13 +70,17 @@ export class RunMetrics {
     events: 0,
     gets: 0,
     fails: 0,
+    reservedGets: 0,
+    reservedFails: 0,
     flushes: 0,
     invlpgs: 0,
     fastPathFailures: 0,
     fallbackPages: 0,
     workCycles: 0,
+    zeroedPages: 0,
     allocations: 0,
   };
+  private readonly slow = new SlowPathCollector();
   private summary: RunSummary | null = null;
   private lastFailCpu = -1;
 
@@ -130,7 +135,7 @@ export class RunMetrics {
 
     this.observer = {
       onGet: (cpu, mm, _task, _h, _base, _pages, reserved) => this.onGet(cpu, mm, reserved),
-      onGetFail: (cpu, mm, _task, reason, pages) => this.onGetFail(cpu, mm, reason, pages),
+      onGetFail: (cpu, mm, _task, reason, pages, reserved) => this.onGetFail(cpu, mm, reason, pages, reserved),
       onPut: (cpu, mm) => this.onPut(cpu, mm),
       onFlush: (cpu, kind) => this.onFlush(cpu, kind),
     };
@@ -165,8 +170,13 @@ export class RunMetrics {
     }
   }
 
-  noteWork(cycles: number): void {
+  /** the slow path of one allocation done (after noteFallback): see slow-path.ts */
+  readonly noteSlowPath: SlowPathNote = this.slow.note;
+
+  /** useful work: `cycles` of zeroing over `pages` pages */
+  noteWork(cycles: number, pages = 0): void {
     this.totals.workCycles += cycles;
+    this.totals.zeroedPages += pages;
   }
 
   noteAllocation(): void {
@@ -187,6 +197,7 @@ export class RunMetrics {
       baseline: this.baseline,
       waste: this.waste,
       hist: this.hist,
+      slow: this.slow,
       cpu: this.cpu,
       totals: this.totals,
       span: this.span,
@@ -201,6 +212,7 @@ export class RunMetrics {
 
   private onGet(cpu: number, mm: number, reserved: boolean): void {
     this.totals.gets++;
+    if (reserved) this.totals.reservedGets++;
     const k = this.cpu;
     if (cpu < this.cpus) {
       k.gets[cpu]++;
@@ -215,7 +227,7 @@ export class RunMetrics {
     this.touch(mm, cpu);
   }
 
-  private onGetFail(cpu: number, mm: number, reason: number, pages: number): void {
+  private onGetFail(cpu: number, mm: number, reason: number, pages: number, reserved: boolean): void {
     const s = this.span;
     if (this.failSamples.length < this.maxFailureSamples) {
       const alloc = this.machine.allocator(mm);
@@ -237,6 +249,10 @@ export class RunMetrics {
     }
     this.totals.gets++;
     this.totals.fails++;
+    if (reserved) {
+      this.totals.reservedGets++;
+      this.totals.reservedFails++;
+    }
     this.lastFailCpu = cpu;
     const k = this.cpu;
     if (cpu < this.cpus) {

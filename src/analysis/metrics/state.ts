@@ -81,11 +81,15 @@ export interface RunTotals {
   events: number;
   gets: number;
   fails: number;
+  /** reserved gets, successful and failed */
+  reservedGets: number;
+  reservedFails: number;
   flushes: number;
   invlpgs: number;
   fastPathFailures: number;
   fallbackPages: number;
   workCycles: number;
+  zeroedPages: number;
   allocations: number;
 }
 

@@ -15,9 +15,11 @@ import {
   FLUSH_INVLPG,
   FLUSH_INVPCID_SINGLE,
 } from '../../core/tlb/index.js';
-import { costOf, type CostModel } from '../cost-models.js';
+import type { CostCounters, CostModel, SlowPathCounters } from '../costs/index.js';
 import type { MachineBaseline } from './baseline.js';
 import type { LogHistogram } from './histogram.js';
+import { runCostBand, runCostOf } from './run-cost.js';
+import type { SlowPathCollector } from './slow-path.js';
 import { type CpuCounters, ratio, type RunSpan, type RunTotals, spanLength, sum, weightingOf } from './state.js';
 import type { PageTableSummary, RunSummary, TlbCategories, TlbSummary } from './summary.js';
 import {
@@ -44,6 +46,7 @@ export interface SummaryInput {
   baseline: MachineBaseline;
   waste: WastedVaCollector;
   hist: LogHistogram;
+  slow: SlowPathCollector;
   cpu: CpuCounters;
   totals: RunTotals;
   span: RunSpan;
@@ -114,20 +117,26 @@ export function summarize(s: SummaryInput): RunSummary {
 
   // cost
   const model = s.costModel;
-  const cost = costOf(
-    {
-      gets,
-      invlpgs: t[T_FLUSHES + FLUSH_INVLPG],
-      flushAlls: t[T_FLUSHES + FLUSH_ALL],
-      cr3Flushes: t[T_FLUSHES + FLUSH_CR3],
-      invpcids: t[T_FLUSHES + FLUSH_INVPCID_SINGLE],
-      walks: t[T_REFILLS],
-      shootdowns: mc.shootdowns,
-      ipis: mc.ipis,
-      workCycles: tot.workCycles,
-    },
-    model,
-  );
+  const counters: CostCounters = {
+    gets,
+    invlpgs: t[T_FLUSHES + FLUSH_INVLPG],
+    flushAlls: t[T_FLUSHES + FLUSH_ALL],
+    cr3Flushes: t[T_FLUSHES + FLUSH_CR3],
+    invpcids: t[T_FLUSHES + FLUSH_INVPCID_SINGLE],
+    walks: t[T_REFILLS],
+    shootdowns: mc.shootdowns,
+    ipis: mc.ipis,
+    workCycles: tot.workCycles,
+  };
+  const sp = s.slow;
+  const slowCounters: SlowPathCounters = {
+    allocations: sp.allocations,
+    pages: sp.pages,
+    pteWrites: sp.pteWrites,
+    lockAcquisitions: sp.lockAcquisitions,
+  };
+  const cost = runCostOf(counters, slowCounters, model);
+  const band = runCostBand(counters, slowCounters, { flushCeilingPages: model.flushCeilingPages });
 
   // exposure
   let maxOps = 0;
@@ -147,18 +156,25 @@ export function summarize(s: SummaryInput): RunSummary {
     simulatedSeconds: seconds,
     gets,
     getsOk: gets - tot.fails,
-    reservedGets: sum(s.cpu.reserved),
+    reservedGets: tot.reservedGets - tot.reservedFails,
+    reservedGetFailures: tot.reservedFails,
+    fastPathGets: gets - tot.reservedGets,
+    reservedGetFraction: ratio(tot.reservedGets, gets),
     puts: sum(s.cpu.puts),
     getFailures: tot.fails,
     failureRate: ratio(tot.fails, gets),
     allocations: tot.allocations,
     workCycles: tot.workCycles,
+    zeroedPages: tot.zeroedPages,
     flushes,
     allocatorFlushes: base.allocatorFlushesDelta(),
     invlpgs: tot.invlpgs,
     flushesPer1000Gets: ratio(1000 * flushes, gets),
     invlpgsPer1000Gets: ratio(1000 * tot.invlpgs, gets),
     flushesPerSecond: ratio(flushes, seconds),
+    flushesPerAllocation: ratio(flushes, tot.allocations),
+    flushesPerZeroedPage: ratio(flushes, tot.zeroedPages),
+    flushesPer1000FastPathGets: ratio(1000 * flushes, gets - tot.reservedGets),
     getsBetweenFlushes: {
       count: s.hist.count,
       mean: s.hist.mean(),
@@ -171,6 +187,7 @@ export function summarize(s: SummaryInput): RunSummary {
     fastPathFailures: tot.fastPathFailures,
     fallbackPages: tot.fallbackPages,
     fastPathFailuresPerAllocation: ratio(tot.fastPathFailures, tot.allocations),
+    slowPath: sp.summary(),
     wastedVa: {
       meanFraction: ratio(wasted, denom),
       peakFraction: peak / R,
@@ -203,9 +220,13 @@ export function summarize(s: SummaryInput): RunSummary {
         ipiCycles: model.ipiCycles,
         cpuGhz: model.cpuGhz,
         flushCeilingPages: model.flushCeilingPages,
+        pteWriteCycles: model.pteWriteCycles,
+        lockCycles: model.lockCycles,
+        irqSaveRestoreCycles: model.irqSaveRestoreCycles,
       },
       refillWalks: t[T_REFILLS],
       ...cost,
+      band,
     },
     pageTables: pageTableSummary(m),
     exposure: {

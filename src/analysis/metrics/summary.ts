@@ -114,7 +114,18 @@ export type CostParams = Pick<
   | 'ipiCycles'
   | 'cpuGhz'
   | 'flushCeilingPages'
+  | 'pteWriteCycles'
+  | 'lockCycles'
+  | 'irqSaveRestoreCycles'
 >;
+
+/** One end of the cost band: the run's counts priced under every preset, the least or the most. */
+export interface CostBandEnd {
+  totalCycles: number;
+  slowPathCycles: number;
+  perGetCycles: number;
+  overheadFraction: number;
+}
 
 export interface CostSummary extends Cost {
   /** preset name */
@@ -125,6 +136,24 @@ export interface CostSummary extends Cost {
   params: CostParams;
   /** the walks charged: refill walks after full flushes (tlb.refillsAfterFlush) */
   refillWalks: number;
+  /** the slow path beyond the zeroing itself: IRQ save/restore pairs, PTE writes, PTE locks */
+  slowPathCycles: number;
+  /** the same counts under every preset (low, the named ones, high): the smallest and largest */
+  band: { low: CostBandEnd; high: CostBandEnd };
+}
+
+/** What clear_page_mermap()'s slow path cost (its allocations and pages: fastPathFailures, fallbackPages). */
+export interface SlowPathSummary {
+  /** PTEs the slow path's reserved gets and puts wrote */
+  pteWrites: number;
+  /** PTE-lock acquisitions (rfc-v1: one per reserved get and one per put; facts §8.2) */
+  lockAcquisitions: number;
+  /** reserved gets of the slow path that failed (the page is not zeroed) */
+  mapFailures: number;
+  /** IRQs-off time per slow-path allocation: pages zeroed x zeroing time per page */
+  irqsOffNs: { mean: number; p99: number; max: number };
+  /** the longest continuous IRQs-off window: one page's zeroing (IRQs come back on between pages) */
+  irqsOffWindowMaxNs: number;
 }
 
 export interface PageTableSummary {
@@ -185,6 +214,12 @@ export interface RunSummary {
   gets: number;
   getsOk: number;
   reservedGets: number;
+  /** reserved gets that failed */
+  reservedGetFailures: number;
+  /** normal (non-reserved) get calls, successful or failed */
+  fastPathGets: number;
+  /** reserved get calls / gets */
+  reservedGetFraction: number;
   puts: number;
   getFailures: number;
   /** getFailures / gets */
@@ -193,6 +228,8 @@ export interface RunSummary {
   allocations: number;
   /** noteWork() cycles */
   workCycles: number;
+  /** pages zeroed (fast and slow path) */
+  zeroedPages: number;
   flushes: number;
   /** flushes the allocators asked for (sum of MermapAllocator.flushes: KUnit's tlb_flushes) */
   allocatorFlushes: number;
@@ -200,6 +237,9 @@ export interface RunSummary {
   flushesPer1000Gets: number;
   invlpgsPer1000Gets: number;
   flushesPerSecond: number;
+  flushesPerAllocation: number;
+  flushesPerZeroedPage: number;
+  flushesPer1000FastPathGets: number;
   getsBetweenFlushes: GetsBetweenFlushes;
   /** by reason name (every reason present, 'ok' excluded); put failures (not_in_use) included */
   failures: Record<string, number>;
@@ -207,6 +247,7 @@ export interface RunSummary {
   fallbackPages: number;
   /** fastPathFailures / allocations (0 without allocations) */
   fastPathFailuresPerAllocation: number;
+  slowPath: SlowPathSummary;
   wastedVa: WastedVaSummary;
   failureStates: FailureStates;
   tlb: TlbSummary;
