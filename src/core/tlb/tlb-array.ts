@@ -1,0 +1,98 @@
+/** The set-associative array behind each TLB level (./tlb.ts). */
+export const F_GLOBAL = 1;
+export const F_MERMAP = 2;
+export const F_STALE = 4;
+
+/** One set-associative array; entry i of set s is at s * ways + w. pcid -1 = invalid. */
+export class TlbArray {
+  readonly sets: number;
+  readonly ways: number;
+  readonly vpn: Float64Array;
+  readonly pcid: Int32Array;
+  readonly flags: Uint8Array;
+  readonly pte: Float64Array;
+  readonly lru: Float64Array;
+  readonly staleOp: Float64Array;
+  readonly staleNs: Float64Array;
+  valid = 0;
+
+  constructor(entries: number, ways: number) {
+    this.ways = ways;
+    this.sets = entries / ways;
+    this.vpn = new Float64Array(entries);
+    this.pcid = new Int32Array(entries).fill(-1);
+    this.flags = new Uint8Array(entries);
+    this.pte = new Float64Array(entries);
+    this.lru = new Float64Array(entries);
+    this.staleOp = new Float64Array(entries);
+    this.staleNs = new Float64Array(entries);
+  }
+
+  /**
+   * First way of vpn's set: (vpn mod sets) * ways. Page numbers near 2^52 are doubles, and `%`
+   * on them is a libm fmod call; a floor division (off by at most one for the small set counts
+   * used here, and corrected) gives the same value at half the cost.
+   */
+  setBase(vpn: number): number {
+    const sets = this.sets;
+    let s = vpn - Math.floor(vpn / sets) * sets;
+    if (s < 0) s += sets;
+    else if (s >= sets) s -= sets;
+    return s * this.ways;
+  }
+
+  /** first entry a lookup by (vpn, pcid) hits, or -1 */
+  find(vpn: number, pcid: number): number {
+    const vpns = this.vpn;
+    const pcids = this.pcid;
+    const base = this.setBase(vpn);
+    const end = base + this.ways;
+    for (let i = base; i < end; i++) {
+      // an invalid way keeps its old vpn: pcid -1 marks it
+      if (vpns[i] === vpn) {
+        const p = pcids[i];
+        if (p >= 0 && (p === pcid || (this.flags[i] & F_GLOBAL) !== 0)) return i;
+      }
+    }
+    return -1;
+  }
+
+  /** whether a copy of exactly this translation (same vpn, same global-ness, same pcid unless global) is here */
+  hasKey(vpn: number, pcid: number, global: boolean): boolean {
+    const vpns = this.vpn;
+    const pcids = this.pcid;
+    const base = this.setBase(vpn);
+    const end = base + this.ways;
+    for (let i = base; i < end; i++) {
+      if (vpns[i] !== vpn || pcids[i] < 0) continue;
+      const g = (this.flags[i] & F_GLOBAL) !== 0;
+      if (g === global && (global || pcids[i] === pcid)) return true;
+    }
+    return false;
+  }
+
+  /** LRU victim of vpn's set: an invalid way if any, else the least recently used */
+  victim(vpn: number): number {
+    const pcids = this.pcid;
+    const lru = this.lru;
+    const base = this.setBase(vpn);
+    const end = base + this.ways;
+    let best = base;
+    let oldest = Infinity;
+    for (let i = base; i < end; i++) {
+      if (pcids[i] < 0) return i;
+      const t = lru[i];
+      if (t < oldest) {
+        oldest = t;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  invalidate(i: number): void {
+    this.pcid[i] = -1;
+    this.flags[i] = 0;
+    this.valid--;
+  }
+}
