@@ -215,7 +215,11 @@ export class Checker {
    * PTE present since its last flush (a reuse without flush). Pages outside the mermap: false.
    */
   onMap(st: MmStamps, cpu: number, vpn: number): boolean {
-    const idx = vpn - this.baseVpn;
+    return this.onMapAt(st, cpu, vpn - this.baseVpn);
+  }
+
+  /** onMap() of the page at offset idx from MERMAP_BASE_ADDR (a small integer: no 52-bit vpn). */
+  onMapAt(st: MmStamps, cpu: number, idx: number): boolean {
     if (idx < 0 || idx >= this.totalPages) return false;
     const region = Math.floor(idx / this.R);
     const i = idx - region * this.R;
@@ -230,7 +234,11 @@ export class Checker {
 
   /** vpn's PTE stops being present in mm st (a put): every CPU that had it mapped stamps the moment. */
   onUnmap(st: MmStamps, vpn: number): void {
-    const idx = vpn - this.baseVpn;
+    this.onUnmapAt(st, vpn - this.baseVpn);
+  }
+
+  /** onUnmap() of the page at offset idx from MERMAP_BASE_ADDR. */
+  onUnmapAt(st: MmStamps, idx: number): void {
     if (idx < 0 || idx >= this.totalPages) return;
     const region = Math.floor(idx / this.R);
     const i = idx - region * this.R;

@@ -1,5 +1,4 @@
 import { lockSite, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_REGION, V_REUSE_WITHOUT_FLUSH } from './checker.js';
-import { PTRS_PER_TABLE } from './defaults.js';
 import { R_PTE_WRITE } from './mermap/reasons.js';
 import { cpuBaseVpn } from './paging/geometry.js';
 import { mkPte, ptePresent, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
@@ -20,6 +19,9 @@ export {
  * calls that write the page tables.
  */
 export class Machine extends MachineTranslation {
+  /** the page mapRange() found a reuse without flush on */
+  private reusedVpn = 0;
+
   // ------------------------------------------------------------------ the mermap
 
   /**
@@ -27,7 +29,8 @@ export class Machine extends MachineTranslation {
    * (>= 0) or -reason. `pfn` is the first of `pages` physically contiguous pages.
    */
   mermapGet(task: number, pages: number, pfn: number, prot: number = PROT_KERNEL_NOGLOBAL, reserved = false): number {
-    this.switchTo(task);
+    // the common case (the task already runs on its CPU) without a call
+    if (this.currentTask[this.taskCpu[task]] !== task) this.switchTo(task);
     const cpu = this.taskCpu[task];
     const mm = this.taskMm[task];
     const rec = this.mms[mm];
@@ -70,15 +73,14 @@ export class Machine extends MachineTranslation {
     const fault = this.pteWriteFault === null ? false : this.pteWriteFault(task, n);
     // apply_to_page_range() stops at a failing PTE: the ones before it stay written
     const written = fault === false ? n : fault === true ? Math.floor(n / 2) : Math.max(0, Math.min(n, fault));
-    const reused = this.mapRange(rec, cpu, base, written, pfn, prot);
-    if (reused >= 0) {
+    if (this.mapRange(rec, cpu, base - this.geometry.baseVpn, written, pfn, prot, outside)) {
       this.checker.report(
         V_REUSE_WITHOUT_FLUSH,
         this.clock.op,
         cpu,
         mm,
         task,
-        reused,
+        this.reusedVpn,
         -1,
         'page mapped again before its CPU flushed the old translation',
       );
@@ -114,35 +116,48 @@ export class Machine extends MachineTranslation {
 
   /**
    * Write the first `pages` PTEs of [base, ...) to pfn.. with prot, as the allocator's
-   * apply_to_*_page_range() does. Returns the first page the checker found a reuse without
-   * flush on, or -1.
+   * apply_to_*_page_range() does; base = MERMAP_BASE_ADDR page + off (pages are carried as
+   * offsets from it, small integers, and made 52-bit page numbers only where one is reported).
+   * Returns whether the checker found a reuse without flush (the first such page in reusedVpn).
    */
-  private mapRange(rec: MmRec, cpu: number, base: number, pages: number, pfn: number, prot: number): number {
-    if (pages === 0) return -1;
-    this.ensureRegions(rec, base, pages);
+  private mapRange(
+    rec: MmRec,
+    cpu: number,
+    off: number,
+    pages: number,
+    pfn: number,
+    prot: number,
+    outside: boolean,
+  ): boolean {
+    if (pages === 0) return false;
+    const baseVpn = this.geometry.baseVpn;
+    if (outside || rec.regionReady[cpu] === 0) this.ensureRegions(rec, baseVpn + off, pages);
     const pt = rec.pt;
+    const ix = rec.pteIdx;
     const existingOnly = rec.alloc.writesExistingOnly;
-    let reused = -1;
-    let idx = -1;
+    const checking = this.checking;
+    let reused = false;
     for (let i = 0; i < pages; i++) {
-      const vpn = base + i;
-      // consecutive PTEs of one PTE table are consecutive in pt.ptes: walk only at table starts
-      idx = idx >= 0 && vpn % PTRS_PER_TABLE !== 0 ? idx + 1 : pt.pteIndex(vpn);
+      const o = off + i;
+      let idx = ix.indexAt(pt, o);
       if (idx < 0) {
         if (existingOnly) {
           this.ptesSkipped++;
           continue;
         }
-        pt.populate(vpn, 1, 0); // PGRANGE_CREATE
-        idx = pt.pteIndex(vpn);
+        pt.populate(baseVpn + o, 1, 0); // PGRANGE_CREATE
+        idx = ix.indexAt(pt, o);
       } else if (existingOnly && pt.ptes[idx] === 0) {
         this.ptesSkipped++;
         continue;
       }
-      if (this.checking && this.checker.onMap(rec.stamps, cpu, vpn) && reused < 0) reused = vpn;
+      if (checking && this.checker.onMapAt(rec.stamps, cpu, o) && !reused) {
+        reused = true;
+        this.reusedVpn = baseVpn + o;
+      }
       // a present PTE changed under a mapping (an overlap, a PTE left by a failed get): any
       // TLB's copy of it is stale from now
-      if (ptePresent(pt.ptes[idx])) this.markStaleEverywhere(rec.id, vpn, -1);
+      if (ptePresent(pt.ptes[idx])) this.markStaleEverywhere(rec.id, baseVpn + o, -1);
       pt.ptes[idx] = mkPte(pfn + i, prot);
       this.pteWrites++;
     }
@@ -163,7 +178,8 @@ export class Machine extends MachineTranslation {
 
   /** __mermap_put(): rewrite the range's PTEs to the unmapped value, free the slot, migrate_enable(). */
   mermapPut(task: number, handle: number): number {
-    this.switchTo(task);
+    // the common case (the task already runs on its CPU) without a call
+    if (this.currentTask[this.taskCpu[task]] !== task) this.switchTo(task);
     const mm = this.taskMm[task];
     const rec = this.mms[mm];
     const alloc = rec.alloc;
@@ -187,18 +203,21 @@ export class Machine extends MachineTranslation {
     const pcid = this.currentPcidOf[cpu];
     const checking = this.checking;
     const stamps = rec.stamps;
-    let idx = -1;
+    const ix = rec.pteIdx;
+    const baseVpn = this.geometry.baseVpn;
+    const off = base - baseVpn;
     for (let i = 0; i < n; i++) {
-      const vpn = base + i;
-      idx = idx >= 0 && vpn % PTRS_PER_TABLE !== 0 ? idx + 1 : pt.pteIndex(vpn);
+      const o = off + i;
+      const idx = ix.indexAt(pt, o);
       if (idx >= 0) {
         pt.ptes[idx] = unmapped;
         this.pteWrites++;
       }
-      if (checking) this.checker.onUnmap(stamps, vpn);
-      tlb.markStale(vpn, pcid);
+      if (checking) this.checker.onUnmapAt(stamps, o);
+      // (markStale has nothing to do while the TLB holds no mermap translation)
+      if (tlb.mermapLive !== 0) tlb.markStale(baseVpn + o, pcid);
       // after an out-of-region mapping in this mm, other CPUs may hold copies too
-      if (rec.crossedRegion) this.markStaleEverywhere(mm, vpn, cpu);
+      if (rec.crossedRegion) this.markStaleEverywhere(mm, baseVpn + o, cpu);
     }
     if (this.observer !== null && this.observer.onPut !== undefined)
       this.observer.onPut(cpu, mm, task, handle, base, n);

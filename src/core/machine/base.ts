@@ -15,6 +15,7 @@ import {
   TLB_NR_DYN_ASIDS,
   userTopVpn,
 } from './config.js';
+import { MermapPteIndex } from './pte-index.js';
 
 /**
  * The Machine's state and bookkeeping: CPUs, TLBs, mms and tasks, counters, observers (see
@@ -146,6 +147,7 @@ export abstract class MachineBase {
     const rec: MmRec = {
       id,
       pt: new PageTable(this.geometry.levels),
+      pteIdx: new MermapPteIndex(this.geometry),
       alloc: info.factory(this.geometry, this.host, this.allocOptions),
       stamps: new MmStamps(this.possibleCpus),
       prepareTablePages: 0,

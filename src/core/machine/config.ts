@@ -3,6 +3,7 @@ import type { MmStamps } from '../checker.js';
 import type { PagingLevels } from '../paging/geometry.js';
 import type { PageTable } from '../paging/page-table.js';
 import type { TlbConfig } from '../tlb/index.js';
+import type { MermapPteIndex } from './pte-index.js';
 
 /**
  * A machine of N possible CPUs (the first `onlineCpus` of them online), any number of mms and
@@ -85,6 +86,8 @@ export const TLB_NR_DYN_ASIDS = 6;
 export interface MmRec {
   id: number;
   pt: PageTable;
+  /** where the mermap's PTEs are in pt.ptes */
+  pteIdx: MermapPteIndex;
   alloc: MermapAllocator;
   stamps: MmStamps;
   prepareTablePages: number;
