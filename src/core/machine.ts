@@ -1,4 +1,5 @@
 import { lockSite, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_REGION, V_REUSE_WITHOUT_FLUSH } from './checker.js';
+import { PTRS_PER_TABLE } from './defaults.js';
 import { R_PTE_WRITE } from './mermap/reasons.js';
 import { cpuBaseVpn } from './paging/geometry.js';
 import { mkPte, ptePresent, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
@@ -137,9 +138,11 @@ export class Machine extends MachineTranslation {
     const existingOnly = rec.alloc.writesExistingOnly;
     const checking = this.checking;
     let reused = false;
+    let idx = -1;
     for (let i = 0; i < pages; i++) {
       const o = off + i;
-      let idx = ix.indexAt(pt, o);
+      // consecutive PTEs of one PTE table are consecutive in pt.ptes: look up at table starts
+      idx = idx >= 0 && o % PTRS_PER_TABLE !== 0 ? idx + 1 : ix.indexAt(pt, o);
       if (idx < 0) {
         if (existingOnly) {
           this.ptesSkipped++;
@@ -206,9 +209,10 @@ export class Machine extends MachineTranslation {
     const ix = rec.pteIdx;
     const baseVpn = this.geometry.baseVpn;
     const off = base - baseVpn;
+    let idx = -1;
     for (let i = 0; i < n; i++) {
       const o = off + i;
-      const idx = ix.indexAt(pt, o);
+      idx = idx >= 0 && o % PTRS_PER_TABLE !== 0 ? idx + 1 : ix.indexAt(pt, o);
       if (idx >= 0) {
         pt.ptes[idx] = unmapped;
         this.pteWrites++;

@@ -32,19 +32,27 @@ export class MermapPteIndex {
 
   /** index() of the page at offset `off` from MERMAP_BASE_ADDR (outside the mermap: a walk). */
   indexAt(pt: PageTable, off: number): number {
+    const first = this.first;
+    if (first !== null && off >= 0 && off < this.pages) {
+      const chunk = Math.floor(off / PTRS_PER_TABLE);
+      const f = first[chunk];
+      if (f !== 0) return f - 1 + (off - chunk * PTRS_PER_TABLE);
+    }
+    return this.lookUp(pt, off);
+  }
+
+  /** indexAt() the first time for a chunk (small, so that indexAt inlines). */
+  private lookUp(pt: PageTable, off: number): number {
     if (off < 0 || off >= this.pages) return pt.pteIndex(this.baseVpn + off);
-    const chunk = Math.floor(off / PTRS_PER_TABLE);
-    const inChunk = off - chunk * PTRS_PER_TABLE;
     let first = this.first;
     if (first === null) {
       first = new Int32Array(Math.ceil(this.pages / PTRS_PER_TABLE));
       this.first = first;
     }
-    const f = first[chunk];
-    if (f !== 0) return f - 1 + inChunk;
+    const chunk = Math.floor(off / PTRS_PER_TABLE);
     const i = pt.pteIndex(this.baseVpn + chunk * PTRS_PER_TABLE);
     if (i < 0) return -1;
     first[chunk] = i + 1;
-    return i + inChunk;
+    return i + (off - chunk * PTRS_PER_TABLE);
   }
 }

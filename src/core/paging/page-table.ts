@@ -51,6 +51,8 @@ export class PageTable {
   private readonly order: Int32Array;
   /** pages covered by one entry of order[k]'s tables */
   private readonly entrySpan: Float64Array;
+  /** 1 / entrySpan[k]: a power of two, so v * it is v / entrySpan[k] exactly, without a divide */
+  private readonly entryScale: Float64Array;
   /** 2^36 or 2^45: pages of the canonical address space */
   private readonly span: number;
   /** where the last descend() that returned -1 stopped: order[] position and the entry there */
@@ -71,6 +73,7 @@ export class PageTable {
         : Int32Array.of(LEVEL_PGD, LEVEL_PUD, LEVEL_PMD);
     this.entrySpan =
       levels === 5 ? Float64Array.of(2 ** 36, 2 ** 27, 2 ** 18, 2 ** 9) : Float64Array.of(2 ** 27, 2 ** 18, 2 ** 9);
+    this.entryScale = this.entrySpan.map((x) => 1 / x);
     this.upper = [
       new Float64Array(0),
       new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE),
@@ -193,7 +196,7 @@ export class PageTable {
     for (let k = 0; k < order.length; k++) {
       const lvl = order[k];
       if (lvl === until) return t;
-      const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE);
+      const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v * this.entryScale[k]), PTRS_PER_TABLE);
       const e = this.upper[lvl][slot];
       if (e > 0) t = e - 1;
       else if (e === 0 && create) t = this.linkNewTable(lvl, slot, k + 1 < order.length ? order[k + 1] : LEVEL_PTE);

@@ -15,10 +15,13 @@ export class TlbArray {
   readonly staleOp: Float64Array;
   readonly staleNs: Float64Array;
   valid = 0;
+  /** sets - 1 when sets is a power of two, else -1 */
+  private readonly setMask: number;
 
   constructor(entries: number, ways: number) {
     this.ways = ways;
     this.sets = entries / ways;
+    this.setMask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
     this.vpn = new Float64Array(entries);
     this.pcid = new Int32Array(entries).fill(-1);
     this.flags = new Uint8Array(entries);
@@ -30,10 +33,14 @@ export class TlbArray {
 
   /**
    * First way of vpn's set: (vpn mod sets) * ways. Page numbers near 2^52 are doubles, and `%`
-   * on them is a libm fmod call; a floor division (off by at most one for the small set counts
-   * used here, and corrected) gives the same value at half the cost.
+   * on them is a libm fmod call. With a power-of-two set count (every Intel preset), vpn mod sets
+   * is in vpn's low 32 bits, which `>>> 0` takes exactly (ToUint32 is mod 2^32, and V8 does it
+   * with one 64-bit truncation for integers below 2^53). Otherwise a floor division (off by at
+   * most one for the small set counts used here, and corrected) gives the same value.
    */
   setBase(vpn: number): number {
+    const mask = this.setMask;
+    if (mask >= 0) return ((vpn >>> 0) & mask) * this.ways;
     const sets = this.sets;
     let s = vpn - Math.floor(vpn / sets) * sets;
     if (s < 0) s += sets;
