@@ -112,6 +112,8 @@ export abstract class MachineBase {
     for (let c = 0; c < this.onlineCpus; c++) {
       const t = new Tlb(this.tlbConfig, this.geometry.baseVpn, this.geometry.mmLocalEndVpn, this.clock);
       t.onMermapRef = onRef;
+      if (cfg.shadowTlb === true)
+        t.shadow = new Tlb(this.tlbConfig, this.geometry.baseVpn, this.geometry.mmLocalEndVpn, this.clock);
       this.tlbs.push(t);
     }
     this.asidMm = new Int32Array(this.onlineCpus * TLB_NR_DYN_ASIDS).fill(-1);

@@ -35,6 +35,12 @@ export interface MachineConfig {
    * flushes the non-global entries.
    */
   pcid?: boolean | undefined;
+  /**
+   * A shadow TLB per online CPU (default off): fed the same accesses, flushed by CR3 writes but
+   * never by the mermap, for tlb.shadowMisses and tlb.collateralRefills (issue 12 §3). It
+   * doubles the TLB work of every access.
+   */
+  shadowTlb?: boolean | undefined;
   /** the checker (default on) */
   checker?: boolean | undefined;
   /**

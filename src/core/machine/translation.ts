@@ -73,7 +73,10 @@ export abstract class MachineTranslation extends MachineBase {
     const pcid = this.currentPcidOf[cpu];
     const staleBefore = tlb.staleHits;
     const hit = tlb.lookup(vpn, pcid);
+    const shadow = tlb.shadow;
     if (hit >= 0) {
+      // the shadow may miss where the real TLB hits (an eviction order that differs)
+      if (shadow !== null && shadow.lookup(vpn, pcid) < 0) shadow.fill(vpn, pcid, hit);
       if (this.checking && tlb.staleHits !== staleBefore) {
         const pfn = ptePfn(hit);
         this.checker.report(
@@ -99,6 +102,7 @@ export abstract class MachineTranslation extends MachineBase {
     if (!ptePresent(pte)) {
       if (mmLocal) {
         this.mermapFaults++;
+        if (shadow !== null) shadow.lookup(vpn, pcid);
         return false;
       }
       this.pageFaults++;
@@ -107,6 +111,7 @@ export abstract class MachineTranslation extends MachineBase {
       pt.populate(vpn, 1, pte);
     }
     tlb.fill(vpn, pcid, pte);
+    if (shadow !== null && shadow.lookup(vpn, pcid) < 0) shadow.fill(vpn, pcid, pte);
     return true;
   }
 

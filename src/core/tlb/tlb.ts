@@ -38,7 +38,7 @@ import {
   CAT_OTHER_PCID,
   type Clock,
   FLUSH_ALL,
-  type FLUSH_CR3,
+  FLUSH_CR3,
   FLUSH_INVLPG,
   type FLUSH_INVPCID_SINGLE,
   FLUSH_KINDS,
@@ -82,6 +82,13 @@ export class Tlb {
   exposureNs = 0;
   maxExposureOps = 0;
   maxExposureNs = 0;
+
+  /**
+   * The counterfactual TLB (issue 12 §3), or null when it is off: fed the same lookups and fills
+   * by the Machine and flushed by CR3 writes (FLUSH_CR3 here, forwarded), but never by the
+   * mermap's flushes, so its misses are the misses that would have happened anyway.
+   */
+  shadow: Tlb | null = null;
 
   /** +1 when a mermap translation enters this TLB, -1 when its last copy leaves; set by the checker */
   onMermapRef: ((pfn: number, delta: number) => void) | null = null;
@@ -193,8 +200,19 @@ export class Tlb {
     kind: typeof FLUSH_CR3 | typeof FLUSH_INVPCID_SINGLE,
   ): void {
     this.flushes[kind]++;
+    if (kind === FLUSH_CR3 && this.shadow !== null) this.shadow.flushPcid(pcid, currentPcid, false, kind);
     if (this.l1.valid + this.stlb.valid === 0) return;
     this.dropWhere(pcid, currentPcid, attribute, kind);
+  }
+
+  /** Misses the shadow TLB had: those that would have happened without the mermap's flushes. */
+  get shadowMisses(): number | null {
+    return this.shadow === null ? null : this.shadow.misses;
+  }
+
+  /** Misses the mermap's flushes caused: misses - shadowMisses, never negative (null: no shadow). */
+  get collateralRefills(): number | null {
+    return this.shadow === null ? null : Math.max(0, this.misses - this.shadow.misses);
   }
 
   /**
@@ -254,6 +272,7 @@ export class Tlb {
     this.staleDropped = this.exposureOps = this.exposureNs = this.maxExposureOps = this.maxExposureNs = 0;
     this.flushes.fill(0);
     this.discarded.fill(0);
+    if (this.shadow !== null) this.shadow.resetCounters();
   }
 
   /** Every cached copy, L1 first (allocates: tests and rendering only). */
