@@ -39,12 +39,7 @@ export class Machine extends MachineTranslation {
     this.gets++;
     if (reserved) this.reservedGets++;
     const h = alloc.get(cpu, pages, reserved, prot, this.inTask[task] === 1);
-    if (h < 0) {
-      this.failures[-h]++;
-      if (this.observer !== null && this.observer.onGetFail !== undefined)
-        this.observer.onGetFail(cpu, mm, task, -h, pages, reserved);
-      return h;
-    }
+    if (h < 0) return this.getFailed(cpu, mm, task, -h, pages, reserved);
     // migrate_disable() happened before mermap_alloc(); it stays on for the caller.
     this.migrateDepth[task]++;
     const base = alloc.lastBase;
@@ -53,39 +48,85 @@ export class Machine extends MachineTranslation {
     const cpuBase = cpuBaseVpn(this.geometry, cpu);
     const outside = base < cpuBase || base + n > cpuBase + this.geometry.regionPages;
     if (outside) rec.crossedRegion = true;
-    if (this.checking) {
-      if (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))
-        this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, mm, task, base);
-      if (outside) {
-        this.checker.report(
-          V_OUT_OF_REGION,
-          this.clock.op,
-          cpu,
-          mm,
-          task,
-          base,
-          -1,
-          this.checker.keeping(V_OUT_OF_REGION)
-            ? `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages`
-            : '',
-        );
-      }
-    }
-    const fault = this.pteWriteFault === null ? false : this.pteWriteFault(task, n);
-    // apply_to_page_range() stops at a failing PTE: the ones before it stay written
-    const written = fault === false ? n : fault === true ? Math.floor(n / 2) : Math.max(0, Math.min(n, fault));
-    if (this.mapRange(rec, cpu, base - this.geometry.baseVpn, written, pfn, prot, outside)) {
+    if (this.checking && (outside || (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))))
+      this.checkGet(cpu, mm, task, reserved, outside);
+    // (the rest of this function is the hot path: the rare ones are in methods of their own, so
+    // that this one stays small enough for V8 to inline what it calls)
+    if (this.pteWriteFault !== null) return this.getWithFault(rec, cpu, task, h, pages, pfn, prot, reserved, outside);
+    if (this.mapRange(rec, cpu, base - this.geometry.baseVpn, n, pfn, prot, outside)) this.reportReuse(cpu, mm, task);
+    this.liveAllocs[task]++;
+    this.getsOk++;
+    if (this.observer !== null && this.observer.onGet !== undefined)
+      this.observer.onGet(cpu, mm, task, h, base, n, reserved);
+    return h;
+  }
+
+  /** The allocator refused a get (reason > 0). */
+  private getFailed(cpu: number, mm: number, task: number, reason: number, pages: number, reserved: boolean): number {
+    this.failures[reason]++;
+    if (this.observer !== null && this.observer.onGetFail !== undefined)
+      this.observer.onGetFail(cpu, mm, task, reason, pages, reserved);
+    return -reason;
+  }
+
+  /** The checker's look at a get that took the PTE lock in atomic context or reached outside its region. */
+  private checkGet(cpu: number, mm: number, task: number, reserved: boolean, outside: boolean): void {
+    const alloc = this.mms[mm].alloc;
+    const base = alloc.lastBase;
+    const n = alloc.lastPages;
+    if (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))
+      this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, mm, task, base);
+    if (outside) {
+      const cpuBase = cpuBaseVpn(this.geometry, cpu);
       this.checker.report(
-        V_REUSE_WITHOUT_FLUSH,
+        V_OUT_OF_REGION,
         this.clock.op,
         cpu,
         mm,
         task,
-        this.reusedVpn,
+        base,
         -1,
-        'page mapped again before its CPU flushed the old translation',
+        this.checker.keeping(V_OUT_OF_REGION)
+          ? `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages`
+          : '',
       );
     }
+  }
+
+  private reportReuse(cpu: number, mm: number, task: number): void {
+    this.checker.report(
+      V_REUSE_WITHOUT_FLUSH,
+      this.clock.op,
+      cpu,
+      mm,
+      task,
+      this.reusedVpn,
+      -1,
+      'page mapped again before its CPU flushed the old translation',
+    );
+  }
+
+  /** The rest of a get while fault injection (pteWriteFault) is set: §8.3. */
+  private getWithFault(
+    rec: MmRec,
+    cpu: number,
+    task: number,
+    h: number,
+    pages: number,
+    pfn: number,
+    prot: number,
+    reserved: boolean,
+    outside: boolean,
+  ): number {
+    const alloc = rec.alloc;
+    const mm = rec.id;
+    const base = alloc.lastBase;
+    const n = alloc.lastPages;
+    const fault = this.pteWriteFault === null ? false : this.pteWriteFault(task, n);
+    // apply_to_page_range() stops at a failing PTE: the ones before it stay written
+    const written = fault === false ? n : fault === true ? Math.floor(n / 2) : Math.max(0, Math.min(n, fault));
+    if (this.mapRange(rec, cpu, base - this.geometry.baseVpn, written, pfn, prot, outside))
+      this.reportReuse(cpu, mm, task);
     if (fault !== false) {
       // the slot is freed, migrate_enable() is forgotten, the PTEs written so far stay present
       alloc.abortGet(h);
