@@ -65,44 +65,31 @@ export abstract class MachineTranslation extends MachineBase {
    * page is a fault of the caller (counted, nothing filled).
    */
   access(task: number, vpn: number): boolean {
-    this.switchTo(task);
+    if (this.currentTask[this.taskCpu[task]] !== task) this.switchTo(task);
     const cpu = this.taskCpu[task];
     const rec = this.mms[this.taskMm[task]];
     const tlb = this.tlbs[cpu];
     this.accesses++;
     const pcid = this.currentPcidOf[cpu];
     const staleBefore = tlb.staleHits;
-    const hit = tlb.lookup(vpn, pcid);
     const shadow = tlb.shadow;
-    if (hit >= 0) {
+    if (tlb.hit(vpn, pcid)) {
+      const hit = tlb.hitPte;
       // the shadow may miss where the real TLB hits (an eviction order that differs)
-      if (shadow !== null && shadow.lookup(vpn, pcid) < 0) shadow.fill(vpn, pcid, hit);
-      if (this.checking && tlb.staleHits !== staleBefore) {
-        const pfn = ptePfn(hit);
-        this.checker.report(
-          V_STALE_TLB_HIT,
-          this.clock.op,
-          cpu,
-          this.taskMm[task],
-          task,
-          vpn,
-          pfn,
-          this.checker.keeping(V_STALE_TLB_HIT)
-            ? `access to ${vpnToHex(vpn)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`
-            : '',
-        );
-      }
+      if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, hit);
+      if (this.checking && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, hit);
       return true;
     }
     const mmLocal = vpn >= this.geometry.mmLocalStartVpn && vpn < this.geometry.mmLocalEndVpn;
     const pt = vpn < this.userTop || mmLocal ? rec.pt : this.kernelPt;
-    let pte = pt.walk(vpn);
+    pt.walkInto(vpn);
+    let pte = pt.lastWalkPte;
     this.pageWalks++;
     this.walkReads += pt.lastWalkReads;
     if (!ptePresent(pte)) {
       if (mmLocal) {
         this.mermapFaults++;
-        if (shadow !== null) shadow.lookup(vpn, pcid);
+        if (shadow !== null) shadow.hit(vpn, pcid);
         return false;
       }
       this.pageFaults++;
@@ -111,8 +98,24 @@ export abstract class MachineTranslation extends MachineBase {
       pt.populate(vpn, 1, pte);
     }
     tlb.fill(vpn, pcid, pte);
-    if (shadow !== null && shadow.lookup(vpn, pcid) < 0) shadow.fill(vpn, pcid, pte);
+    if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte);
     return true;
+  }
+
+  private reportStaleHit(cpu: number, task: number, vpn: number, pte: number): void {
+    const pfn = ptePfn(pte);
+    this.checker.report(
+      V_STALE_TLB_HIT,
+      this.clock.op,
+      cpu,
+      this.taskMm[task],
+      task,
+      vpn,
+      pfn,
+      this.checker.keeping(V_STALE_TLB_HIT)
+        ? `access to ${vpnToHex(vpn)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`
+        : '',
+    );
   }
 
   /** Pages go back to the page allocator: the checker looks for TLBs still translating to them. */

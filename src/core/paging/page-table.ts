@@ -44,6 +44,8 @@ export class PageTable {
   lastWalkReads = 0;
   /** page shift of what the last walk() ended on: 12, 21 (pmd leaf) or 30 (pud leaf) */
   lastWalkPageShift = 12;
+  /** what the last walk() returned */
+  lastWalkPte = 0;
 
   /** pools of upper-level tables, indexed like tablesPerLevel (upper[0] unused: PTEs live in ptes) */
   private readonly upper: Float64Array[];
@@ -157,6 +159,12 @@ export class PageTable {
    * 2/3 for a pud leaf (4-/5-level); a walk that stops at a none entry counts that read too.
    */
   walk(vpn: number): number {
+    this.walkInto(vpn);
+    return this.lastWalkPte;
+  }
+
+  /** walk() with its result in lastWalkPte (no 52-bit pte returned through a call to box). */
+  walkInto(vpn: number): void {
     const v = modPow2(vpn, this.span);
     const t = this.descend(v, LEVEL_PTE, false);
     if (t < 0) {
@@ -164,15 +172,17 @@ export class PageTable {
       const e = this.stopEntry;
       if (e === 0) {
         this.lastWalkPageShift = 12;
-        return 0;
+        this.lastWalkPte = 0;
+        return;
       }
       this.lastWalkPageShift = this.order[this.stopK] === LEVEL_PMD ? 21 : 30;
-      return ptePresent(-e) ? -e : 0;
+      this.lastWalkPte = ptePresent(-e) ? -e : 0;
+      return;
     }
     this.lastWalkReads = this.order.length + 1;
     this.lastWalkPageShift = 12;
     const pte = this.ptes[t * PTRS_PER_TABLE + modPow2(v, PTRS_PER_TABLE)];
-    return ptePresent(pte) ? pte : 0;
+    this.lastWalkPte = ptePresent(pte) ? pte : 0;
   }
 
   /** Walk to v's PTE table, allocating missing tables on the way (pte_alloc / pmd_alloc ...). */

@@ -89,6 +89,8 @@ export class Tlb {
    * mermap's flushes, so its misses are the misses that would have happened anyway.
    */
   shadow: Tlb | null = null;
+  /** the pte of the last hit() */
+  hitPte = 0;
 
   /** +1 when a mermap translation enters this TLB, -1 when its last copy leaves; set by the checker */
   onMermapRef: ((pfn: number, delta: number) => void) | null = null;
@@ -120,13 +122,22 @@ export class Tlb {
 
   /** The pte of a cached translation of vpn visible to pcid, or -1 on a miss (the caller walks). */
   lookup(vpn: number, pcid: number): number {
+    return this.hit(vpn, pcid) ? this.hitPte : -1;
+  }
+
+  /**
+   * lookup() without returning a 52-bit pte (a double a call boundary would box): whether it
+   * hit, the pte in hitPte.
+   */
+  hit(vpn: number, pcid: number): boolean {
     const l1 = this.l1;
     let i = l1.find(vpn, pcid);
     if (i >= 0) {
       l1.lru[i] = ++this.tick;
       this.l1Hits++;
       if ((l1.flags[i] & F_STALE) !== 0) this.staleHits++;
-      return l1.pte[i];
+      this.hitPte = l1.pte[i];
+      return true;
     }
     const stlb = this.stlb;
     i = stlb.find(vpn, pcid);
@@ -134,7 +145,7 @@ export class Tlb {
       this.misses++;
       this.missVpn = vpn;
       this.missPcid = pcid;
-      return -1;
+      return false;
     }
     stlb.lru[i] = ++this.tick;
     this.stlbHits++;
@@ -149,7 +160,8 @@ export class Tlb {
     l1.staleNs[j] = stlb.staleNs[i];
     l1.lru[j] = this.tick;
     l1.valid++;
-    return stlb.pte[i];
+    this.hitPte = stlb.pte[i];
+    return true;
   }
 
   /**
