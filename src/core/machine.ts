@@ -183,7 +183,7 @@ export class Machine extends MachineTranslation {
     for (let i = 0; i < pages; i++) {
       const o = off + i;
       // consecutive PTEs of one PTE table are consecutive in pt.ptes: look up at table starts
-      idx = idx >= 0 && o % PTRS_PER_TABLE !== 0 ? idx + 1 : ix.indexAt(pt, o);
+      idx = idx >= 0 && !startsTable(o) ? idx + 1 : ix.indexAt(pt, o);
       if (idx < 0) {
         if (existingOnly) {
           this.ptesSkipped++;
@@ -253,7 +253,7 @@ export class Machine extends MachineTranslation {
     let idx = -1;
     for (let i = 0; i < n; i++) {
       const o = off + i;
-      idx = idx >= 0 && o % PTRS_PER_TABLE !== 0 ? idx + 1 : ix.indexAt(pt, o);
+      idx = idx >= 0 && !startsTable(o) ? idx + 1 : ix.indexAt(pt, o);
       if (idx >= 0) {
         pt.ptes[idx] = unmapped;
         this.pteWrites++;
@@ -274,3 +274,12 @@ export class Machine extends MachineTranslation {
 }
 
 export { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE };
+
+/**
+ * Whether page offset o (from MERMAP_BASE_ADDR, table aligned) starts a PTE table. Offsets come
+ * from 52-bit page numbers, so V8 holds them as doubles, and `%` on a double is a libm fmod
+ * call; the floor form is exact and stays in registers.
+ */
+function startsTable(o: number): boolean {
+  return o - Math.floor(o / PTRS_PER_TABLE) * PTRS_PER_TABLE === 0;
+}
