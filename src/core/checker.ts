@@ -215,7 +215,27 @@ export class Checker {
    * PTE present since its last flush (a reuse without flush). Pages outside the mermap: false.
    */
   onMap(st: MmStamps, cpu: number, vpn: number): boolean {
-    const idx = vpn - this.baseVpn;
+    return this.onMapAt(st, cpu, vpn - this.baseVpn);
+  }
+
+  /** onMap() of the page at offset idx from MERMAP_BASE_ADDR (a small integer: no 52-bit vpn). */
+  onMapAt(st: MmStamps, cpu: number, idx: number): boolean {
+    // the common case, small enough to inline: cpu maps in its own region, stamps made, and no
+    // CPU of this mm has reached outside its own region
+    if (idx >= 0 && idx < this.totalPages && st.foreign.length === 0) {
+      const region = Math.floor(idx / this.R);
+      const a = st.own[region];
+      if (region === cpu && a !== undefined) {
+        const i = idx - region * this.R;
+        const s = a[i];
+        a[i] = LIVE;
+        return s === LIVE || (s !== 0 && s === this.gen(st, cpu) + 1);
+      }
+    }
+    return this.onMapSlow(st, cpu, idx);
+  }
+
+  private onMapSlow(st: MmStamps, cpu: number, idx: number): boolean {
     if (idx < 0 || idx >= this.totalPages) return false;
     const region = Math.floor(idx / this.R);
     const i = idx - region * this.R;
@@ -230,12 +250,21 @@ export class Checker {
 
   /** vpn's PTE stops being present in mm st (a put): every CPU that had it mapped stamps the moment. */
   onUnmap(st: MmStamps, vpn: number): void {
-    const idx = vpn - this.baseVpn;
+    this.onUnmapAt(st, vpn - this.baseVpn);
+  }
+
+  /** onUnmap() of the page at offset idx from MERMAP_BASE_ADDR. */
+  onUnmapAt(st: MmStamps, idx: number): void {
     if (idx < 0 || idx >= this.totalPages) return;
     const region = Math.floor(idx / this.R);
     const i = idx - region * this.R;
     const a = st.own[region];
     if (a !== undefined && a[i] === LIVE) a[i] = this.gen(st, region) + 1;
+    if (st.foreign.length !== 0) this.onUnmapForeign(st, region, i);
+  }
+
+  /** onUnmapAt() for the CPUs that mapped page i of `region` from outside their own region. */
+  private onUnmapForeign(st: MmStamps, region: number, i: number): void {
     const fr = st.foreignRegion;
     for (let k = 0; k < fr.length; k++) {
       if (fr[k] !== region) continue;

@@ -44,6 +44,8 @@ export class PageTable {
   lastWalkReads = 0;
   /** page shift of what the last walk() ended on: 12, 21 (pmd leaf) or 30 (pud leaf) */
   lastWalkPageShift = 12;
+  /** what the last walk() returned */
+  lastWalkPte = 0;
 
   /** pools of upper-level tables, indexed like tablesPerLevel (upper[0] unused: PTEs live in ptes) */
   private readonly upper: Float64Array[];
@@ -51,6 +53,8 @@ export class PageTable {
   private readonly order: Int32Array;
   /** pages covered by one entry of order[k]'s tables */
   private readonly entrySpan: Float64Array;
+  /** 1 / entrySpan[k]: a power of two, so v * it is v / entrySpan[k] exactly, without a divide */
+  private readonly entryScale: Float64Array;
   /** 2^36 or 2^45: pages of the canonical address space */
   private readonly span: number;
   /** where the last descend() that returned -1 stopped: order[] position and the entry there */
@@ -71,6 +75,7 @@ export class PageTable {
         : Int32Array.of(LEVEL_PGD, LEVEL_PUD, LEVEL_PMD);
     this.entrySpan =
       levels === 5 ? Float64Array.of(2 ** 36, 2 ** 27, 2 ** 18, 2 ** 9) : Float64Array.of(2 ** 27, 2 ** 18, 2 ** 9);
+    this.entryScale = this.entrySpan.map((x) => 1 / x);
     this.upper = [
       new Float64Array(0),
       new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE),
@@ -154,6 +159,12 @@ export class PageTable {
    * 2/3 for a pud leaf (4-/5-level); a walk that stops at a none entry counts that read too.
    */
   walk(vpn: number): number {
+    this.walkInto(vpn);
+    return this.lastWalkPte;
+  }
+
+  /** walk() with its result in lastWalkPte (no 52-bit pte returned through a call to box). */
+  walkInto(vpn: number): void {
     const v = modPow2(vpn, this.span);
     const t = this.descend(v, LEVEL_PTE, false);
     if (t < 0) {
@@ -161,15 +172,17 @@ export class PageTable {
       const e = this.stopEntry;
       if (e === 0) {
         this.lastWalkPageShift = 12;
-        return 0;
+        this.lastWalkPte = 0;
+        return;
       }
       this.lastWalkPageShift = this.order[this.stopK] === LEVEL_PMD ? 21 : 30;
-      return ptePresent(-e) ? -e : 0;
+      this.lastWalkPte = ptePresent(-e) ? -e : 0;
+      return;
     }
     this.lastWalkReads = this.order.length + 1;
     this.lastWalkPageShift = 12;
     const pte = this.ptes[t * PTRS_PER_TABLE + modPow2(v, PTRS_PER_TABLE)];
-    return ptePresent(pte) ? pte : 0;
+    this.lastWalkPte = ptePresent(pte) ? pte : 0;
   }
 
   /** Walk to v's PTE table, allocating missing tables on the way (pte_alloc / pmd_alloc ...). */
@@ -193,7 +206,7 @@ export class PageTable {
     for (let k = 0; k < order.length; k++) {
       const lvl = order[k];
       if (lvl === until) return t;
-      const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE);
+      const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v * this.entryScale[k]), PTRS_PER_TABLE);
       const e = this.upper[lvl][slot];
       if (e > 0) t = e - 1;
       else if (e === 0 && create) t = this.linkNewTable(lvl, slot, k + 1 < order.length ? order[k + 1] : LEVEL_PTE);

@@ -32,17 +32,21 @@ export function mkPte(pfn: number, flags: number): number {
 export function ptePfn(pte: number): number {
   return Math.floor(pte / FLAG_SPAN);
 }
+/**
+ * The low 4 bits. A pte above 2^31 is a double, and `%` on a double is a libm fmod call on
+ * every PTE test; dividing by 16 is exact in doubles, so the floor form is the same number.
+ */
 export function pteFlags(pte: number): number {
-  return pte % FLAG_SPAN;
+  return pte - Math.floor(pte / FLAG_SPAN) * FLAG_SPAN;
 }
 export function pteNone(pte: number): boolean {
   return pte === PTE_NONE;
 }
 export function ptePresent(pte: number): boolean {
-  return ((pte % FLAG_SPAN) & PTE_PRESENT) !== 0;
+  return (pteFlags(pte) & PTE_PRESENT) !== 0;
 }
 export function pteGlobal(pte: number): boolean {
-  return ((pte % FLAG_SPAN) & PTE_GLOBAL) !== 0;
+  return (pteFlags(pte) & PTE_GLOBAL) !== 0;
 }
 
 /** PAGE_KERNEL_NOGLOBAL: what the page allocator's fast path passes to mermap_get(). */

@@ -31,142 +31,28 @@
 import { ptePfn, pteGlobal } from '../paging/pte.js';
 import { resolveTlbConfig, type TlbConfig } from './config.js';
 import { NumMap } from '../util/num-map.js';
+import {
+  CAT_GLOBAL,
+  CAT_MERMAP,
+  CAT_OTHER,
+  CAT_OTHER_PCID,
+  type Clock,
+  FLUSH_ALL,
+  FLUSH_CR3,
+  FLUSH_INVLPG,
+  type FLUSH_INVPCID_SINGLE,
+  FLUSH_KINDS,
+  TLB_CATEGORIES,
+  type TlbEntrySnapshot,
+} from './kinds.js';
+import { F_GLOBAL, F_MERMAP, F_STALE, TlbArray } from './tlb-array.js';
 
-export const FLUSH_INVLPG = 0;
-export const FLUSH_ALL = 1;
-export const FLUSH_CR3 = 2;
-export const FLUSH_INVPCID_SINGLE = 3;
-export const FLUSH_KINDS = 4;
-export type FlushKind = typeof FLUSH_INVLPG | typeof FLUSH_ALL | typeof FLUSH_CR3 | typeof FLUSH_INVPCID_SINGLE;
+export * from './kinds.js';
 
-/** vpn in the mermap range [lo, hi) (any PCID, global or not) */
-export const CAT_MERMAP = 0;
-/** global, outside the mermap: kernel text, direct map... */
-export const CAT_GLOBAL = 1;
-/** non-global, another PCID's, outside the mermap */
-export const CAT_OTHER_PCID = 2;
-/** non-global, current PCID, outside the mermap (user and non-global kernel) */
-export const CAT_OTHER = 3;
-export const TLB_CATEGORIES = 4;
-
-/** The Machine's notion of time; the TLB only reads it. */
-export interface Clock {
-  /** events applied so far */
-  op: number;
-  /** simulated nanoseconds */
-  ns: number;
-}
-
-export interface TlbEntrySnapshot {
-  level: 'l1' | 'stlb';
-  vpn: number;
-  pcid: number;
-  global: boolean;
-  pte: number;
-  stale: boolean;
-}
-
-const F_GLOBAL = 1;
-const F_MERMAP = 2;
-const F_STALE = 4;
 /** remembered-key pcid standing for "global" in refill attribution */
 const GLOBAL_KEY = -2;
 /** internal: a translation leaving without a flush (eviction, replacement by fill) */
 const NO_FLUSH = -1;
-
-/** One set-associative array; entry i of set s is at s * ways + w. pcid -1 = invalid. */
-class TlbArray {
-  readonly sets: number;
-  readonly ways: number;
-  readonly vpn: Float64Array;
-  readonly pcid: Int32Array;
-  readonly flags: Uint8Array;
-  readonly pte: Float64Array;
-  readonly lru: Float64Array;
-  readonly staleOp: Float64Array;
-  readonly staleNs: Float64Array;
-  valid = 0;
-
-  constructor(entries: number, ways: number) {
-    this.ways = ways;
-    this.sets = entries / ways;
-    this.vpn = new Float64Array(entries);
-    this.pcid = new Int32Array(entries).fill(-1);
-    this.flags = new Uint8Array(entries);
-    this.pte = new Float64Array(entries);
-    this.lru = new Float64Array(entries);
-    this.staleOp = new Float64Array(entries);
-    this.staleNs = new Float64Array(entries);
-  }
-
-  /**
-   * First way of vpn's set: (vpn mod sets) * ways. Page numbers near 2^52 are doubles, and `%`
-   * on them is a libm fmod call; a floor division (off by at most one for the small set counts
-   * used here, and corrected) gives the same value at half the cost.
-   */
-  setBase(vpn: number): number {
-    const sets = this.sets;
-    let s = vpn - Math.floor(vpn / sets) * sets;
-    if (s < 0) s += sets;
-    else if (s >= sets) s -= sets;
-    return s * this.ways;
-  }
-
-  /** first entry a lookup by (vpn, pcid) hits, or -1 */
-  find(vpn: number, pcid: number): number {
-    const vpns = this.vpn;
-    const pcids = this.pcid;
-    const base = this.setBase(vpn);
-    const end = base + this.ways;
-    for (let i = base; i < end; i++) {
-      // an invalid way keeps its old vpn: pcid -1 marks it
-      if (vpns[i] === vpn) {
-        const p = pcids[i];
-        if (p >= 0 && (p === pcid || (this.flags[i] & F_GLOBAL) !== 0)) return i;
-      }
-    }
-    return -1;
-  }
-
-  /** whether a copy of exactly this translation (same vpn, same global-ness, same pcid unless global) is here */
-  hasKey(vpn: number, pcid: number, global: boolean): boolean {
-    const vpns = this.vpn;
-    const pcids = this.pcid;
-    const base = this.setBase(vpn);
-    const end = base + this.ways;
-    for (let i = base; i < end; i++) {
-      if (vpns[i] !== vpn || pcids[i] < 0) continue;
-      const g = (this.flags[i] & F_GLOBAL) !== 0;
-      if (g === global && (global || pcids[i] === pcid)) return true;
-    }
-    return false;
-  }
-
-  /** LRU victim of vpn's set: an invalid way if any, else the least recently used */
-  victim(vpn: number): number {
-    const pcids = this.pcid;
-    const lru = this.lru;
-    const base = this.setBase(vpn);
-    const end = base + this.ways;
-    let best = base;
-    let oldest = Infinity;
-    for (let i = base; i < end; i++) {
-      if (pcids[i] < 0) return i;
-      const t = lru[i];
-      if (t < oldest) {
-        oldest = t;
-        best = i;
-      }
-    }
-    return best;
-  }
-
-  invalidate(i: number): void {
-    this.pcid[i] = -1;
-    this.flags[i] = 0;
-    this.valid--;
-  }
-}
 
 export class Tlb {
   readonly config: TlbConfig;
@@ -196,6 +82,15 @@ export class Tlb {
   exposureNs = 0;
   maxExposureOps = 0;
   maxExposureNs = 0;
+
+  /**
+   * The counterfactual TLB (issue 12 §3), or null when it is off: fed the same lookups and fills
+   * by the Machine and flushed by CR3 writes (FLUSH_CR3 here, forwarded), but never by the
+   * mermap's flushes, so its misses are the misses that would have happened anyway.
+   */
+  shadow: Tlb | null = null;
+  /** the pte of the last hit() */
+  hitPte = 0;
 
   /** +1 when a mermap translation enters this TLB, -1 when its last copy leaves; set by the checker */
   onMermapRef: ((pfn: number, delta: number) => void) | null = null;
@@ -227,13 +122,22 @@ export class Tlb {
 
   /** The pte of a cached translation of vpn visible to pcid, or -1 on a miss (the caller walks). */
   lookup(vpn: number, pcid: number): number {
+    return this.hit(vpn, pcid) ? this.hitPte : -1;
+  }
+
+  /**
+   * lookup() without returning a 52-bit pte (a double a call boundary would box): whether it
+   * hit, the pte in hitPte.
+   */
+  hit(vpn: number, pcid: number): boolean {
     const l1 = this.l1;
     let i = l1.find(vpn, pcid);
     if (i >= 0) {
       l1.lru[i] = ++this.tick;
       this.l1Hits++;
       if ((l1.flags[i] & F_STALE) !== 0) this.staleHits++;
-      return l1.pte[i];
+      this.hitPte = l1.pte[i];
+      return true;
     }
     const stlb = this.stlb;
     i = stlb.find(vpn, pcid);
@@ -241,7 +145,7 @@ export class Tlb {
       this.misses++;
       this.missVpn = vpn;
       this.missPcid = pcid;
-      return -1;
+      return false;
     }
     stlb.lru[i] = ++this.tick;
     this.stlbHits++;
@@ -256,7 +160,8 @@ export class Tlb {
     l1.staleNs[j] = stlb.staleNs[i];
     l1.lru[j] = this.tick;
     l1.valid++;
-    return stlb.pte[i];
+    this.hitPte = stlb.pte[i];
+    return true;
   }
 
   /**
@@ -307,8 +212,19 @@ export class Tlb {
     kind: typeof FLUSH_CR3 | typeof FLUSH_INVPCID_SINGLE,
   ): void {
     this.flushes[kind]++;
+    if (kind === FLUSH_CR3 && this.shadow !== null) this.shadow.flushPcid(pcid, currentPcid, false, kind);
     if (this.l1.valid + this.stlb.valid === 0) return;
     this.dropWhere(pcid, currentPcid, attribute, kind);
+  }
+
+  /** Misses the shadow TLB had: those that would have happened without the mermap's flushes. */
+  get shadowMisses(): number | null {
+    return this.shadow === null ? null : this.shadow.misses;
+  }
+
+  /** Misses the mermap's flushes caused: misses - shadowMisses, never negative (null: no shadow). */
+  get collateralRefills(): number | null {
+    return this.shadow === null ? null : Math.max(0, this.misses - this.shadow.misses);
   }
 
   /**
@@ -368,6 +284,7 @@ export class Tlb {
     this.staleDropped = this.exposureOps = this.exposureNs = this.maxExposureOps = this.maxExposureNs = 0;
     this.flushes.fill(0);
     this.discarded.fill(0);
+    if (this.shadow !== null) this.shadow.resetCounters();
   }
 
   /** Every cached copy, L1 first (allocates: tests and rendering only). */

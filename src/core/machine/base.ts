@@ -1,0 +1,308 @@
+import { allocatorInfo, allocatorNames } from '../allocators.js';
+import { Checker, MmStamps } from '../checker.js';
+import { DEFAULT_PAGING_LEVELS, DEFAULT_REGION_PAGES, DEFAULT_TLB_PRESET, DEFAULT_VARIANT } from '../defaults.js';
+import type { AllocatorOptions, FlushHost, MermapAllocator } from '../mermap/allocator.js';
+import { REASON_COUNT } from '../mermap/reasons.js';
+import { mermapPrepareCostClosedForm } from '../paging/cost.js';
+import { cpuBaseVpn, mermapGeometry, type MermapGeometry } from '../paging/geometry.js';
+import { PageTable } from '../paging/page-table.js';
+import { resolveTlbConfig, Tlb, type Clock, type TlbConfig } from '../tlb/index.js';
+import {
+  combineObservers,
+  type MachineConfig,
+  type MachineObserver,
+  type MmRec,
+  TLB_NR_DYN_ASIDS,
+  userTopVpn,
+} from './config.js';
+import { MermapPteIndex } from './pte-index.js';
+
+/**
+ * The Machine's state and bookkeeping: CPUs, TLBs, mms and tasks, counters, observers (see
+ * src/core/machine.ts for the whole picture). Translation (CR3, accesses, flushes) is in
+ * ./translation.ts, the mermap calls in ../machine.ts.
+ */
+export abstract class MachineBase {
+  readonly geometry: MermapGeometry;
+  readonly possibleCpus: number;
+  readonly onlineCpus: number;
+  /** the allocator registry's name this machine runs */
+  readonly variant: string;
+  readonly clock: Clock = { op: 0, ns: 0 };
+  readonly tlbs: Tlb[];
+  readonly tlbConfig: TlbConfig;
+  readonly checker: Checker;
+  readonly pcidEnabled: boolean;
+  observer: MachineObserver | null = null;
+  protected readonly observers: MachineObserver[] = [];
+  /**
+   * Fault injection (§8.3): make this get's PTE write fail. true: at the middle page of the range
+   * (floor(pages / 2) PTEs written before it); a number k: after k PTEs. false: no failure.
+   */
+  pteWriteFault: ((task: number, pages: number) => boolean | number) | null = null;
+
+  // --- counters (plain numbers; see docs/metrics.md) ---
+  gets = 0;
+  getsOk = 0;
+  reservedGets = 0;
+  puts = 0;
+  readonly failures = new Float64Array(REASON_COUNT);
+  pteWrites = 0;
+  /** PTEs apply_to_existing_page_range() skipped because they were pte_none() or had no table */
+  ptesSkipped = 0;
+  cr3Writes = 0;
+  accesses = 0;
+  pageWalks = 0;
+  walkReads = 0;
+  pageFaults = 0;
+  mermapFaults = 0;
+  migrations = 0;
+  migrationsRefused = 0;
+  /** flush_tlb_kernel_range() calls (each an IPI round to every other online CPU) */
+  shootdowns = 0;
+  ipis = 0;
+  remoteInvlpgs = 0;
+
+  readonly currentTask: Int32Array;
+  /** the mm holding each dynamic ASID of each online CPU: [cpu * 6 + asid], -1 free */
+  protected readonly asidMm: Int32Array;
+  /** cpu_tlbstate.next_asid */
+  protected readonly nextAsid: Int32Array;
+  /** PCID loaded in CR3 on each CPU (ASID + 1 with PCID on; 0 without) */
+  protected readonly currentPcidOf: Int32Array;
+  /** CR3 writes that had to flush (a reused ASID, or no PCID) */
+  cr3Flushes = 0;
+  readonly currentMm: Int32Array;
+  protected readonly allocOptions: AllocatorOptions;
+  protected readonly mms: MmRec[] = [];
+  protected readonly kernelPt: PageTable;
+  protected readonly userTop: number;
+  protected readonly host: FlushHost;
+  protected readonly checking: boolean;
+  // tasks (a handful; plain arrays of numbers)
+  protected readonly taskMm: number[] = [];
+  protected readonly taskCpu: number[] = [];
+  protected readonly migrateDepth: number[] = [];
+  protected readonly liveAllocs: number[] = [];
+  protected readonly preemptCount: number[] = [];
+  protected readonly irqsOff: number[] = [];
+  protected readonly inTask: number[] = [];
+  protected nextUserPfn = 2 ** 30;
+
+  constructor(cfg: MachineConfig) {
+    const levels = cfg.pagingLevels ?? DEFAULT_PAGING_LEVELS;
+    this.possibleCpus = cfg.possibleCpus;
+    this.onlineCpus = cfg.onlineCpus ?? cfg.possibleCpus;
+    this.geometry = mermapGeometry(levels, cfg.regionPages ?? DEFAULT_REGION_PAGES, cfg.possibleCpus);
+    this.variant = cfg.variant ?? DEFAULT_VARIANT;
+    if (allocatorInfo(this.variant) === undefined) {
+      throw new RangeError(`unknown variant ${this.variant}: one of ${allocatorNames().join(', ')}`);
+    }
+    this.allocOptions = { ...cfg.allocatorOptions, onlineCpus: this.onlineCpus };
+    this.tlbConfig = resolveTlbConfig(cfg.tlb ?? DEFAULT_TLB_PRESET);
+    this.pcidEnabled = cfg.pcid ?? true;
+    this.checking = cfg.checker ?? true;
+    this.checker = new Checker(this.geometry, this.checking, cfg.preemptRt ?? false);
+    this.kernelPt = new PageTable(levels);
+    this.userTop = userTopVpn(levels);
+    this.tlbs = [];
+    const onRef = this.checking ? (pfn: number, d: number) => this.checker.tlbRef(pfn, d) : null;
+    // Only online CPUs run anything, so only they get a TLB (tlbs[c], c < onlineCpus): a machine
+    // of 1024 possible CPUs with 4 online ones does not carry 1020 empty TLB models.
+    for (let c = 0; c < this.onlineCpus; c++) {
+      const t = new Tlb(this.tlbConfig, this.geometry.baseVpn, this.geometry.mmLocalEndVpn, this.clock);
+      t.onMermapRef = onRef;
+      if (cfg.shadowTlb === true)
+        t.shadow = new Tlb(this.tlbConfig, this.geometry.baseVpn, this.geometry.mmLocalEndVpn, this.clock);
+      this.tlbs.push(t);
+    }
+    this.asidMm = new Int32Array(this.onlineCpus * TLB_NR_DYN_ASIDS).fill(-1);
+    this.nextAsid = new Int32Array(this.onlineCpus);
+    this.currentPcidOf = new Int32Array(this.possibleCpus);
+    this.currentTask = new Int32Array(this.possibleCpus).fill(-1);
+    this.currentMm = new Int32Array(this.possibleCpus).fill(-1);
+    this.host = {
+      flushTlbAll: (cpu) => this.flushTlbAll(cpu),
+      flushTlbMm: (cpu) => this.flushTlbMm(cpu),
+      invlpg: (cpu, vpn) => this.invlpg(cpu, vpn),
+      flushKernelRangeAllCpus: (cpu, start, pages) => this.flushKernelRangeAllCpus(cpu, start, pages),
+    };
+  }
+
+  /** Add an observer next to any already there. */
+  addObserver(o: MachineObserver): void {
+    this.observers.push(o);
+    this.observer = combineObservers(this.observers);
+  }
+  removeObserver(o: MachineObserver): void {
+    const i = this.observers.indexOf(o);
+    if (i >= 0) this.observers.splice(i, 1);
+    this.observer = combineObservers(this.observers);
+  }
+
+  // ------------------------------------------------------------------ mms and tasks
+
+  /** mm_alloc(): a new mm with its own page tables; prepare its mermap unless told not to. */
+  createMm(prepare = true): number {
+    const id = this.mms.length;
+    const info = allocatorInfo(this.variant)!;
+    const rec: MmRec = {
+      id,
+      pt: new PageTable(this.geometry.levels),
+      pteIdx: new MermapPteIndex(this.geometry),
+      alloc: info.factory(this.geometry, this.host, this.allocOptions),
+      stamps: new MmStamps(this.possibleCpus),
+      prepareTablePages: 0,
+      prepareBytes: 0,
+      preparePteWrites: 0,
+      regionReady: new Uint8Array(this.possibleCpus),
+      reservedHandle: null,
+      crossedRegion: false,
+    };
+    rec.alloc.prepared = false;
+    this.mms.push(rec);
+    if (prepare) this.mermapMmPrepare(id);
+    return id;
+  }
+
+  /**
+   * mermap_mm_prepare(): for every possible CPU, walk its whole region with
+   * apply_to_page_range(), allocating the PUD/PMD/PTE tables and writing the "unmapped" PTE
+   * (the sentinel in rfc-v1 and the dev snapshots, zero in rfc-later), so get never allocates.
+   *
+   * The cost is what that walk allocates for every possible CPU (the closed form of
+   * src/core/paging/cost.ts, checked against a real tree there). The tables themselves are
+   * materialised in this mm's PageTable region by region, the first time anything maps into a
+   * region: a region nothing has touched holds only unmapped PTEs, so the state every get, put,
+   * walk and checker sees is the same as if all were written up front, while 1024 possible CPUs
+   * x thousands of mms stay cheap to simulate.
+   */
+  mermapMmPrepare(mm: number): void {
+    const rec = this.mms[mm];
+    if (rec.alloc.prepared) return; // idempotent under init_lock
+    const c = mermapPrepareCostClosedForm(this.geometry.levels, this.geometry.regionPages, this.possibleCpus);
+    rec.prepareTablePages = c.tablePages;
+    rec.prepareBytes = c.bytes;
+    rec.preparePteWrites = c.pteWrites;
+    rec.alloc.prepared = true;
+  }
+
+  /** Materialise the prepared regions that [vpn, vpn + pages) falls in (see mermapMmPrepare). */
+  protected ensureRegions(rec: MmRec, vpn: number, pages: number): void {
+    if (!rec.alloc.prepared) return;
+    const R = this.geometry.regionPages;
+    const first = Math.max(0, Math.floor((vpn - this.geometry.baseVpn) / R));
+    const last = Math.min(this.possibleCpus - 1, Math.floor((vpn + pages - 1 - this.geometry.baseVpn) / R));
+    for (let c = first; c <= last; c++) {
+      if (rec.regionReady[c] === 0) {
+        rec.regionReady[c] = 1;
+        rec.pt.populate(cpuBaseVpn(this.geometry, c), R, rec.alloc.unmappedPte);
+      }
+    }
+  }
+
+  createTask(mm: number, cpu: number): number {
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.onlineCpus)
+      throw new RangeError(`task on CPU ${cpu}: only the online CPUs 0..${this.onlineCpus - 1} run tasks`);
+    const id = this.taskMm.length;
+    this.taskMm.push(mm);
+    this.taskCpu.push(cpu);
+    this.migrateDepth.push(0);
+    this.liveAllocs.push(0);
+    this.preemptCount.push(0);
+    this.irqsOff.push(0);
+    this.inTask.push(1);
+    return id;
+  }
+
+  mmCount(): number {
+    return this.mms.length;
+  }
+  taskCount(): number {
+    return this.taskMm.length;
+  }
+  allocator(mm: number): MermapAllocator {
+    return this.mms[mm].alloc;
+  }
+  pageTable(mm: number): PageTable {
+    return this.mms[mm].pt;
+  }
+  mmOfTask(task: number): number {
+    return this.taskMm[task];
+  }
+  cpuOfTask(task: number): number {
+    return this.taskCpu[task];
+  }
+  migrateDisableDepth(task: number): number {
+    return this.migrateDepth[task];
+  }
+  /** Page-table pages and bytes mermap_mm_prepare() added to this mm, and its PTE writes. */
+  prepareCost(mm: number): { tablePages: number; bytes: number; pteWrites: number } {
+    const r = this.mms[mm];
+    return { tablePages: r.prepareTablePages, bytes: r.prepareBytes, pteWrites: r.preparePteWrites };
+  }
+
+  // execution context of a task (what in_task(), preemptible(), irqs_disabled() would say)
+  preemptDisable(task: number): void {
+    this.preemptCount[task]++;
+  }
+  preemptEnable(task: number): void {
+    if (this.preemptCount[task] > 0) this.preemptCount[task]--;
+  }
+  localIrqSave(task: number): void {
+    this.irqsOff[task]++;
+  }
+  localIrqRestore(task: number): void {
+    if (this.irqsOff[task] > 0) this.irqsOff[task]--;
+  }
+  /** false: the task's next gets are made from IRQ context (in_task() is false). */
+  setInTask(task: number, inTask: boolean): void {
+    this.inTask[task] = inTask ? 1 : 0;
+  }
+
+  /** Move a task to another CPU; refused (false) while it is migrate-disabled. */
+  migrate(task: number, toCpu: number): boolean {
+    if (!Number.isInteger(toCpu) || toCpu < 0 || toCpu >= this.onlineCpus)
+      throw new RangeError(`migration to CPU ${toCpu}: only the online CPUs 0..${this.onlineCpus - 1} run tasks`);
+    if (this.migrateDepth[task] > 0) {
+      this.migrationsRefused++;
+      return false;
+    }
+    const from = this.taskCpu[task];
+    if (from === toCpu) return true;
+    if (this.currentTask[from] === task) this.currentTask[from] = -1;
+    this.taskCpu[task] = toCpu;
+    this.migrations++;
+    return true;
+  }
+
+  /**
+   * mermap_mm_teardown() as written in every version read (§8.7): the loop runs over every
+   * possible CPU but looks at this_cpu_ptr(): the tearing-down CPU's slots, each time.
+   * Returns what it warns about and what it misses.
+   */
+  mermapMmTeardown(mm: number, currentCpu: number): { warned: boolean; slotsSeen: number; slotsMissed: number } {
+    const alloc = this.mms[mm].alloc;
+    let seen = 0;
+    let missed = 0;
+    for (let c = 0; c < this.possibleCpus; c++) {
+      const live = alloc.liveAllocations(c).length;
+      if (c === currentCpu) seen = live;
+      else missed += live;
+    }
+    return { warned: seen > 0, slotsSeen: seen, slotsMissed: missed };
+  }
+
+  /** Allocator-requested local flushes on a CPU, summed over mms (what replay reports). */
+  flushCount(cpu: number): number {
+    let n = 0;
+    for (let i = 0; i < this.mms.length; i++) n += this.mms[i].alloc.flushes[cpu];
+    return n;
+  }
+
+  // the FlushHost the allocators flush through (./translation.ts)
+  abstract flushTlbAll(cpu: number): void;
+  abstract flushTlbMm(cpu: number): void;
+  abstract invlpg(cpu: number, vpn: number): void;
+  abstract flushKernelRangeAllCpus(cpu: number, startVpn: number, pages: number): void;
+}

@@ -1,0 +1,58 @@
+import { PTRS_PER_TABLE } from '../defaults.js';
+import type { MermapGeometry } from '../paging/geometry.js';
+import type { PageTable } from '../paging/page-table.js';
+
+/**
+ * Where the mermap's PTEs sit in one mm's PageTable.ptes, remembered per PTE table: a get or put
+ * finds each page's PTE with a subtraction and an array load instead of a walk down 4 or 5
+ * levels of 52-bit page numbers.
+ *
+ * MERMAP_BASE_ADDR is table aligned (the mm-local slot plus the LDT remap's 512 pages), so
+ * chunk k = [baseVpn + 512 k, baseVpn + 512 (k + 1)) is exactly one PTE table. A table, once
+ * linked, keeps its index for the mm's life (page tables are never freed, and a large leaf is
+ * never put over a table: PageTable.mapLarge refuses), so a chunk's index never goes stale; a
+ * chunk with no table yet is not remembered and is looked up again next time.
+ */
+export class MermapPteIndex {
+  private readonly baseVpn: number;
+  private readonly pages: number;
+  /** index in ptes of each chunk's first PTE, plus 1 (0: not known); made on first use */
+  private first: Int32Array | null = null;
+
+  constructor(g: MermapGeometry) {
+    if (g.baseVpn % PTRS_PER_TABLE !== 0) throw new RangeError('MERMAP_BASE_ADDR is not PTE-table aligned');
+    this.baseVpn = g.baseVpn;
+    this.pages = g.endVpn - g.baseVpn;
+  }
+
+  /** pt.pteIndex(vpn) (the flat index of vpn's PTE, or -1 when no PTE table covers it). */
+  index(pt: PageTable, vpn: number): number {
+    return this.indexAt(pt, vpn - this.baseVpn);
+  }
+
+  /** index() of the page at offset `off` from MERMAP_BASE_ADDR (outside the mermap: a walk). */
+  indexAt(pt: PageTable, off: number): number {
+    const first = this.first;
+    if (first !== null && off >= 0 && off < this.pages) {
+      const chunk = Math.floor(off / PTRS_PER_TABLE);
+      const f = first[chunk];
+      if (f !== 0) return f - 1 + (off - chunk * PTRS_PER_TABLE);
+    }
+    return this.lookUp(pt, off);
+  }
+
+  /** indexAt() the first time for a chunk (small, so that indexAt inlines). */
+  private lookUp(pt: PageTable, off: number): number {
+    if (off < 0 || off >= this.pages) return pt.pteIndex(this.baseVpn + off);
+    let first = this.first;
+    if (first === null) {
+      first = new Int32Array(Math.ceil(this.pages / PTRS_PER_TABLE));
+      this.first = first;
+    }
+    const chunk = Math.floor(off / PTRS_PER_TABLE);
+    const i = pt.pteIndex(this.baseVpn + chunk * PTRS_PER_TABLE);
+    if (i < 0) return -1;
+    first[chunk] = i + 1;
+    return i + (off - chunk * PTRS_PER_TABLE);
+  }
+}

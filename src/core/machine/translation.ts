@@ -1,0 +1,206 @@
+import { V_STALE_TLB_AFTER_FREE, V_STALE_TLB_HIT } from '../checker.js';
+import { FLUSH_CEILING_PAGES } from '../defaults.js';
+import { vpnToHex } from '../paging/geometry.js';
+import { mkPte, ptePfn, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT } from '../paging/pte.js';
+import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../tlb/index.js';
+import { MachineBase } from './base.js';
+import { TLB_NR_DYN_ASIDS } from './config.js';
+
+/**
+ * Address translation on the Machine: CR3 writes and PCIDs (switchTo), data accesses through
+ * the TLBs and page walks, and the flushes the allocators ask for (the FlushHost).
+ */
+export abstract class MachineTranslation extends MachineBase {
+  /**
+   * Run `task` on its CPU: switch_mm_irqs_off(). A CR3 write when the mm changes. With PCID the
+   * mm keeps its ASID on this CPU if it still has one (no flush: entries tagged with it are
+   * still its own); otherwise choose_new_asid() takes the next of the 6 round robin and the CR3
+   * write flushes that PCID, dropping what the ASID's previous mm left there. Without PCID every
+   * CR3 write flushes the non-global entries.
+   */
+  switchTo(task: number): void {
+    const cpu = this.taskCpu[task];
+    if (this.currentTask[cpu] === task) return;
+    this.currentTask[cpu] = task;
+    const mm = this.taskMm[task];
+    if (this.currentMm[cpu] === mm) return;
+    this.currentMm[cpu] = mm;
+    this.cr3Writes++;
+    const tlb = this.tlbs[cpu];
+    if (!this.pcidEnabled) {
+      this.cr3Flushes++;
+      tlb.flushPcid(0, 0, false, FLUSH_CR3);
+      this.checker.cpuEpoch[cpu]++;
+      return;
+    }
+    const s0 = cpu * TLB_NR_DYN_ASIDS;
+    for (let a = 0; a < TLB_NR_DYN_ASIDS; a++) {
+      if (this.asidMm[s0 + a] === mm) {
+        this.currentPcidOf[cpu] = a + 1;
+        return;
+      }
+    }
+    let asid = this.nextAsid[cpu];
+    if (asid >= TLB_NR_DYN_ASIDS) asid = 0;
+    this.nextAsid[cpu] = asid + 1;
+    const previous = this.asidMm[s0 + asid];
+    this.asidMm[s0 + asid] = mm;
+    const pcid = asid + 1;
+    this.currentPcidOf[cpu] = pcid;
+    if (previous >= 0) {
+      // the reused PCID still tags the previous mm's entries: the CR3 write flushes them
+      this.cr3Flushes++;
+      tlb.flushPcid(pcid, pcid, false, FLUSH_CR3);
+      tlb.forgetPcid(pcid);
+      this.mms[previous].stamps.epoch[cpu]++;
+    }
+  }
+
+  // ------------------------------------------------------------------ memory accesses
+
+  /**
+   * A data access by `task` (on its CPU) to page vpn: a TLB hit, or a page walk through the
+   * current mm's tables (or the shared kernel tables) and a fill. User and kernel pages that are
+   * not mapped yet are demand-mapped (kernel ones global, the direct map); a not-present mermap
+   * page is a fault of the caller (counted, nothing filled).
+   */
+  access(task: number, vpn: number): boolean {
+    if (this.currentTask[this.taskCpu[task]] !== task) this.switchTo(task);
+    const cpu = this.taskCpu[task];
+    const rec = this.mms[this.taskMm[task]];
+    const tlb = this.tlbs[cpu];
+    this.accesses++;
+    const pcid = this.currentPcidOf[cpu];
+    const staleBefore = tlb.staleHits;
+    const shadow = tlb.shadow;
+    if (tlb.hit(vpn, pcid)) {
+      const hit = tlb.hitPte;
+      // the shadow may miss where the real TLB hits (an eviction order that differs)
+      if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, hit);
+      if (this.checking && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, hit);
+      return true;
+    }
+    const mmLocal = vpn >= this.geometry.mmLocalStartVpn && vpn < this.geometry.mmLocalEndVpn;
+    const pt = vpn < this.userTop || mmLocal ? rec.pt : this.kernelPt;
+    pt.walkInto(vpn);
+    let pte = pt.lastWalkPte;
+    this.pageWalks++;
+    this.walkReads += pt.lastWalkReads;
+    if (!ptePresent(pte)) {
+      if (mmLocal) {
+        this.mermapFaults++;
+        if (shadow !== null) shadow.hit(vpn, pcid);
+        return false;
+      }
+      this.pageFaults++;
+      const global = vpn >= this.userTop;
+      pte = mkPte(this.nextUserPfn++, PTE_PRESENT | PTE_NX | (global ? PTE_GLOBAL : 0));
+      pt.populate(vpn, 1, pte);
+    }
+    tlb.fill(vpn, pcid, pte);
+    if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte);
+    return true;
+  }
+
+  private reportStaleHit(cpu: number, task: number, vpn: number, pte: number): void {
+    const pfn = ptePfn(pte);
+    this.checker.report(
+      V_STALE_TLB_HIT,
+      this.clock.op,
+      cpu,
+      this.taskMm[task],
+      task,
+      vpn,
+      pfn,
+      this.checker.keeping(V_STALE_TLB_HIT)
+        ? `access to ${vpnToHex(vpn)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`
+        : '',
+    );
+  }
+
+  /** Pages go back to the page allocator: the checker looks for TLBs still translating to them. */
+  freePages(pfn: number, pages: number, cpu = -1): void {
+    if (!this.checking) return;
+    const p = this.checker.firstCachedPfn(pfn, pages);
+    if (p >= 0) {
+      this.checker.report(
+        V_STALE_TLB_AFTER_FREE,
+        this.clock.op,
+        cpu,
+        -1,
+        -1,
+        -1,
+        p,
+        this.checker.keeping(V_STALE_TLB_AFTER_FREE)
+          ? `pfn 0x${p.toString(16)} freed while a TLB still holds a mermap translation to it`
+          : '',
+      );
+    }
+  }
+
+  // ------------------------------------------------------------------ flushes (the FlushHost)
+
+  /** __flush_tlb_all() on `cpu`: INVPCID type 2 / CR4.PGE toggle: everything, globals included. */
+  flushTlbAll(cpu: number): void {
+    this.tlbs[cpu].flushAll(this.currentPcid(cpu), true);
+    this.checker.cpuEpoch[cpu]++;
+    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_ALL, 0, -1);
+  }
+
+  /** INVPCID single context: the current mm's PCID on `cpu`, globals and other PCIDs survive. */
+  flushTlbMm(cpu: number): void {
+    const mm = this.currentMm[cpu];
+    const pcid = this.currentPcid(cpu);
+    this.tlbs[cpu].flushPcid(pcid, pcid, true, FLUSH_INVPCID_SINGLE);
+    if (mm >= 0) this.mms[mm].stamps.epoch[cpu]++;
+    if (this.observer !== null && this.observer.onFlush !== undefined)
+      this.observer.onFlush(cpu, FLUSH_INVPCID_SINGLE, 0, -1);
+  }
+
+  invlpg(cpu: number, vpn: number): void {
+    const pcid = this.currentPcid(cpu);
+    this.tlbs[cpu].invlpg(vpn, pcid);
+    const mm = this.currentMm[cpu];
+    if (this.checking && mm >= 0) this.checker.onInvlpg(this.mms[mm].stamps, cpu, vpn);
+    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_INVLPG, 1, vpn);
+  }
+
+  /**
+   * flush_tlb_kernel_range() from `cpu`: every online CPU, the others by IPI; INVLPG per page up
+   * to the ceiling, a full flush past it (arch/x86/mm/tlb.c; ceiling from the allocator options).
+   */
+  flushKernelRangeAllCpus(cpu: number, startVpn: number, pages: number): void {
+    const ceiling = this.allocOptions.flushCeilingPages ?? FLUSH_CEILING_PAGES;
+    this.shootdowns++;
+    for (let c = 0; c < this.onlineCpus; c++) {
+      if (c !== cpu) this.ipis++;
+      if (pages > ceiling) {
+        this.flushTlbAll(c);
+      } else {
+        for (let i = 0; i < pages; i++) {
+          this.invlpg(c, startVpn + i);
+          if (c !== cpu) this.remoteInvlpgs++;
+        }
+      }
+    }
+  }
+
+  /** Mark vpn's translations of mm stale in the TLB of every online CPU but `except`. */
+  protected markStaleEverywhere(mm: number, vpn: number, except: number): void {
+    for (let c = 0; c < this.onlineCpus; c++) {
+      if (c === except) continue;
+      let pcid = -1;
+      if (!this.pcidEnabled) pcid = this.currentMm[c] === mm ? 0 : -1;
+      else {
+        // entries under an ASID this mm held before were flushed when it was reassigned
+        const s0 = c * TLB_NR_DYN_ASIDS;
+        for (let a = 0; a < TLB_NR_DYN_ASIDS; a++) if (this.asidMm[s0 + a] === mm) pcid = a + 1;
+      }
+      if (pcid >= 0) this.tlbs[c].markStale(vpn, pcid);
+    }
+  }
+
+  protected currentPcid(cpu: number): number {
+    return this.currentPcidOf[cpu];
+  }
+}
