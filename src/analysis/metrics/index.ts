@@ -8,3 +8,5 @@ export * from './time-series.js';
 export * from './region-timeline.js';
 export * from './page-tables.js';
 export * from './tlb-counters.js';
+export * from './slow-path.js';
+export * from './run-cost.js';
