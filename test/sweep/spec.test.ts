@@ -65,7 +65,7 @@ describe('parseSweepSpec', () => {
     [
       'an unknown field',
       { ...good, replicate: 2 },
-      ['replicate: unknown field (known: name, seed, replicates, base, grid, sample, workers)'],
+      ['replicate: unknown field (known: name, seed, replicates, base, grid, sample, workers, targets, adaptive)'],
     ],
     [
       'an unknown sample field',
@@ -73,6 +73,25 @@ describe('parseSweepSpec', () => {
       ['sample.seeds: unknown field (known: count, seed)'],
     ],
     ['a sample without count', { ...good, sample: {} }, ['sample.count: required']],
+    [
+      'a target out of range',
+      { ...good, targets: { maxFallbackRate: 0, maxFlushCostFraction: 1.5 } },
+      [
+        'targets.maxFallbackRate: must be a number in (0, 1]',
+        'targets.maxFlushCostFraction: must be a number in (0, 1]',
+      ],
+    ],
+    [
+      'an unknown target',
+      { ...good, targets: { maxFallbackRate: 0.01, maxFlushCostFraction: 0.01, maxWaste: 1 } },
+      ['targets.maxWaste: unknown field (known: maxFallbackRate, maxFlushCostFraction)'],
+    ],
+    [
+      'an adaptive cap under the replicates',
+      { ...good, replicates: 4, adaptive: { maxReplicates: 3, ciWidth: 0.1 } },
+      ['adaptive.maxReplicates: 3 is fewer than the 4 replicates every point gets'],
+    ],
+    ['an adaptive mode without a width', { ...good, adaptive: { maxReplicates: 3 } }, ['adaptive.ciWidth: required']],
     ['zero workers', { ...good, workers: 0 }, ['workers: must be an integer >= 1']],
     [
       'several problems at once',
@@ -126,7 +145,7 @@ describe('parseSweepSpec', () => {
   it('rejects a spec that is not a mapping, and formats the whole message', () => {
     expect(() => parseSweepSpec([1], 'x.yaml')).toThrow(
       new SpecError('x.yaml', [
-        'the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers',
+        'the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers, targets, adaptive',
       ]),
     );
     const err = (() => {
@@ -179,7 +198,7 @@ describe('spec files', () => {
       /^bad\.json: invalid sweep spec\n {2}- not valid JSON: /,
     );
     expect(() => parseSweepSpecText('', 'empty.yaml')).toThrow(
-      'empty.yaml: invalid sweep spec\n  - the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers',
+      'empty.yaml: invalid sweep spec\n  - the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers, targets, adaptive',
     );
   });
 });
