@@ -3,9 +3,11 @@
  *
  * Every combination first gets the spec's `replicates`. Then, in rounds of that many more, up
  * to adaptive.maxReplicates: a combination gets another round while, over the runs it has,
- *   - both metrics' 95 % intervals reach below their targets (the point could still meet them),
+ *   - both metrics' means are under their targets (the point is a candidate: only the noise
+ *     keeps it from meeting them, recommend-verdict.ts's within-noise),
  *   - and some metric's interval straddles its target (lo < target <= hi) with half its width
  *     over ciWidth x the target.
+ * Points whose mean is over a target are left alone: more runs would confirm that they fail.
  * The decision reads the combination's own runs 0..n-1 and nothing else, and each replicate's
  * seed derives from the point and the replicate index (plan.ts), so the runs made are the same
  * for any worker count, shard (shards deal whole combinations) or interruption: a resumed sweep
@@ -43,9 +45,9 @@ export function needsMoreReplicates(
   for (const [column, target] of watched(targets)) {
     const values = rows.map((r) => r[column]);
     if (!values.every((v): v is number => typeof v === 'number' && Number.isFinite(v))) return false;
-    const { ci95 } = interval(values);
+    const { mean, ci95 } = interval(values);
     const [lo, hi] = ci95!;
-    if (lo >= target) return false;
+    if (mean >= target) return false;
     if (hi >= target && (hi - lo) / 2 > ciWidth * target) doubt = true;
   }
   return doubt;

@@ -18,6 +18,12 @@
  * config.seed. So a point gets the same seed whichever worker, shard or resumed run computes it.
  * configHash is sha256 of the canonical JSON of the full config (seed included).
  *
+ * Shared seeds (spec.sharedSeeds): the seed's key leaves those grid paths out, so points that
+ * differ only there run with the same seeds (common random numbers). The default sweep shares
+ * them across machine.possibleCpus, which lays out page tables and VA but does not change what a
+ * CPU does (traffic runs on at most onlineCpusCap CPUs): its runs at 4, 16, 64 and 256 possible
+ * CPUs differ by the page tables, not by noise.
+ *
  * Adaptive sweeps (spec.adaptive): every combination has room for maxReplicates replicates in the
  * canonical order (index = combination · maxReplicates + replicate), of which the first
  * `replicates` always run and the rest only where adaptive.ts asks for them. Their seeds derive
@@ -182,6 +188,7 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
   const shardUnit = spec.adaptive === undefined ? 1 : perCombination;
   const size = (chosen === null ? combinations : chosen.length) * perCombination;
   const lists = gridPaths.map((p) => spec.grid[p]!);
+  const shared = new Set(spec.sharedSeeds ?? []);
 
   const point = (index: number): SweepPoint => {
     if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
@@ -199,7 +206,13 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
     const ordered: Record<string, unknown> = {};
     for (const path of gridPaths) ordered[path] = cloneJson(grid[path]);
     const key = pointKey(ordered, replicate);
-    const seed = derivePointSeed(spec.seed, key);
+    let seedKey = key;
+    if (shared.size > 0) {
+      const kept: Record<string, unknown> = {};
+      for (const path of gridPaths) if (!shared.has(path)) kept[path] = ordered[path];
+      seedKey = pointKey(kept, replicate);
+    }
+    const seed = derivePointSeed(spec.seed, seedKey);
     const config = cloneJson(spec.base);
     for (const path of gridPaths) setPath(config, path, ordered[path]);
     config.seed = seed;

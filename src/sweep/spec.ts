@@ -13,6 +13,7 @@
  *   targets:                    # optional: what the recommendation asks (default 1 % and 1 %)
  *     maxFallbackRate: 0.01
  *     maxFlushCostFraction: 0.01
+ *   sharedSeeds: [machine.possibleCpus]   # optional: grid paths left out of the seeds (plan.ts)
  *   adaptive:                   # optional: more replicates where a target is in doubt (adaptive.ts)
  *     maxReplicates: 8          # the cap (replicates above is the minimum)
  *     ciWidth: 0.1              # stop once half the 95 % interval is within this share of the target
@@ -47,6 +48,8 @@ export interface SweepSpec {
   targets?: SweepTargets;
   /** Replicates added where a target is in doubt, up to maxReplicates (adaptive.ts). */
   adaptive?: { maxReplicates: number; ciWidth: number };
+  /** Grid paths the seeds do not depend on: points that differ only there share seeds. */
+  sharedSeeds?: string[];
 }
 
 export interface SweepTargets {
@@ -54,7 +57,18 @@ export interface SweepTargets {
   maxFlushCostFraction: number;
 }
 
-const TOP_FIELDS = ['name', 'seed', 'replicates', 'base', 'grid', 'sample', 'workers', 'targets', 'adaptive'];
+const TOP_FIELDS = [
+  'name',
+  'seed',
+  'replicates',
+  'base',
+  'grid',
+  'sample',
+  'workers',
+  'targets',
+  'adaptive',
+  'sharedSeeds',
+];
 const SAMPLE_FIELDS = ['count', 'seed'];
 const TARGET_FIELDS = ['maxFallbackRate', 'maxFlushCostFraction'];
 const ADAPTIVE_FIELDS = ['maxReplicates', 'ciWidth'];
@@ -128,6 +142,7 @@ const specSchema = z.strictObject({
       { error: 'must be a mapping with maxReplicates and ciWidth' },
     )
     .optional(),
+  sharedSeeds: z.array(z.string(), { error: 'must be a list of grid paths' }).optional(),
 });
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -230,6 +245,10 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
     });
   });
 
+  for (const [i, path] of (data.sharedSeeds ?? []).entries()) {
+    if (!keys.includes(path)) issues.push(`sharedSeeds[${i}]: '${path}' is not a grid path (grid: ${keys.join(', ')})`);
+  }
+
   const combinations = gridCombinations(data.grid);
   if (combinations > Number.MAX_SAFE_INTEGER) {
     issues.push(`grid: more than 2^53 combinations`);
@@ -262,6 +281,7 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
   if (data.workers !== undefined) spec.workers = data.workers;
   if (data.targets !== undefined) spec.targets = { ...data.targets };
   if (data.adaptive !== undefined) spec.adaptive = { ...data.adaptive };
+  if (data.sharedSeeds !== undefined) spec.sharedSeeds = [...data.sharedSeeds];
   return spec;
 }
 

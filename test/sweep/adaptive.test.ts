@@ -32,11 +32,13 @@ describe('needsMoreReplicates', () => {
     expect(needsMoreReplicates(fb(0.002, 0.0021), TARGETS, 0.1)).toBe(false);
     // wholly over: the point cannot meet the target, more runs do not help
     expect(needsMoreReplicates(fb(0.03, 0.031), TARGETS, 0.1)).toBe(false);
+    // straddles with the mean over the target: more runs would only confirm it fails
+    expect(needsMoreReplicates(fb(0.0126, 0.0092), TARGETS, 0.1)).toBe(false);
     // straddles, but half the interval (12.706 · 0.0000141 / √2 = 0.000127) is within 2 % of the
     // target (0.0002), though not within 1 % (0.0001)
-    expect(needsMoreReplicates(fb(0.00999, 0.01001), TARGETS, 0.02)).toBe(false);
-    expect(needsMoreReplicates(fb(0.00999, 0.01001), TARGETS, 0.01)).toBe(true);
-    expect(needsMoreReplicates(fb(0.00999, 0.01001), TARGETS, 0.001)).toBe(true);
+    expect(needsMoreReplicates(fb(0.00998, 0.01), TARGETS, 0.02)).toBe(false);
+    expect(needsMoreReplicates(fb(0.00998, 0.01), TARGETS, 0.01)).toBe(true);
+    expect(needsMoreReplicates(fb(0.00998, 0.01), TARGETS, 0.001)).toBe(true);
   });
 });
 
@@ -64,7 +66,7 @@ describe('an adaptive sweep', () => {
     mergeSweeps([join(root, 's0'), join(root, 's1')], join(root, 'merged'));
   });
 
-  it('adds replicates only where the fallback interval straddles the target', () => {
+  it('adds replicates only where the mean is under the target and the interval is not', () => {
     // combinations in grid order: (64, 1), (64, 4), (256, 1), (256, 4), (1024, 1), (1024, 4)
     const counts = replicatesOf(join(root, 'one'));
     expect(counts[0]).toBe(2);
