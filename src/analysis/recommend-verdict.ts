@@ -175,8 +175,13 @@ export function recommendWithIntervals(rows: ReadonlyArray<Row>, targets: Target
       check('fallback rate', p.fallback, targets.maxFallbackRate);
       check('flush cost', c.cost, targets.maxFlushCostFraction);
       settle = needs.length === open.length && needs.length > 0 ? Math.max(...needs) : null;
+      const single = p.fallback.n < 2;
       reason = `the means are under the targets but ${open.join(' and ')}; ${
-        settle === null ? 'no replicate count settles it' : `about ${settle} replicates would settle it`
+        single
+          ? 'one run per point gives no interval: run 2 or more replicates'
+          : settle === null
+            ? 'no replicate count settles it'
+            : `about ${settle} replicates would settle it`
       }`;
     }
     return {
