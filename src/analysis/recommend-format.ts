@@ -43,11 +43,6 @@ export function presetsOf(recs: readonly RegionVerdict[]): string[] {
   return recs.length === 0 ? [] : Object.keys(recs[0]!.byCostModel);
 }
 
-/** Whether the region changes with the cost preset, per case. */
-export function dependsOnCostModel(r: RegionVerdict): boolean {
-  return new Set(Object.values(r.byCostModel)).size > 1;
-}
-
 /** The terminal table of the main job (stdout of `sweep` and `report`). */
 export function formatVerdictTable(recs: readonly RegionVerdict[], targets: Targets): string {
   const presets = presetsOf(recs);

@@ -51,6 +51,21 @@ export interface RegionVerdict {
   reason: string;
   /** the region chosen the same way under each cost-model preset, or null */
   byCostModel: Record<string, number | null>;
+  /** the region chosen the same way with the zeroing work (cycles per page) scaled: `x0.5`, `x2` */
+  byZeroingCycles: Record<string, number | null>;
+}
+
+/** Factors of the workload's zeroing cycles per page the sensitivity tries. */
+export const ZEROING_FACTORS = [0.5, 2] as const;
+
+/**
+ * A flush cost f = T / (T + W) with the work W scaled by k: T / (T + kW), from f alone
+ * (T / W = f / (1 - f)); the TLB work T does not depend on how long zeroing takes.
+ */
+export function withZeroingScaled(f: number, k: number): number {
+  if (f >= 1) return 1;
+  const ratio = f / (1 - f);
+  return ratio / (ratio + k);
 }
 
 export interface RecommendationFile {
@@ -154,6 +169,12 @@ export function recommendWithIntervals(rows: ReadonlyArray<Row>, targets: Target
     for (const preset of presets) {
       byCostModel[preset] = choose(points, (p) => presetCost(p, preset), targets).point?.R ?? null;
     }
+    const byZeroingCycles: Record<string, number | null> = {};
+    for (const k of ZEROING_FACTORS) {
+      const scaled = (q: Point) =>
+        interval(metricValues(q.rows, RUN.costOverheadFraction).map((f) => withZeroingScaled(f, k)));
+      byZeroingCycles[`x${k}`] = choose(points, scaled, targets).point?.R ?? null;
+    }
     const p = c.point;
     let reason: string;
     let settle: number | null = null;
@@ -196,6 +217,7 @@ export function recommendWithIntervals(rows: ReadonlyArray<Row>, targets: Target
       replicatesToSettle: settle,
       reason,
       byCostModel,
+      byZeroingCycles,
     };
   });
 }

@@ -15,6 +15,7 @@ import { pageTableRows } from './metrics/page-tables.js';
 import { DEFAULT_TARGETS, type Targets } from './recommend.js';
 import { formatEstimate, formatVerdictTable } from './recommend-format.js';
 import { type RegionVerdict, recommendWithIntervals } from './recommend-verdict.js';
+import { sensitivityChart, sensitivityTable } from './recommend-sensitivity.js';
 import { dependsText } from './sweep-summary.js';
 import type { RunResult } from './run-result.js';
 import { labelFromRunConfig } from './tables.js';
@@ -131,6 +132,14 @@ export function sweepReportData(
     caption: `${text.split('\n')[0]} ${captionOf(recSpec)}`,
     spec: recSpec,
     table: recommendationTable(recs),
+  });
+  const sensitivity = sensitivityTable(recs);
+  sections.push({
+    id: 'recommendation-sensitivity',
+    title: 'What the recommendation depends on',
+    caption: `${dependsText(recs)} Each region is chosen as in the table above (95 % intervals over each grid point's replicates), with the runs' flush cost recomputed from their counters under each cost preset, or with the zeroing work per page scaled.`,
+    spec: sensitivityChart(recs, caption),
+    table: sensitivity,
   });
   return {
     report: {

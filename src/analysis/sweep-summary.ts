@@ -3,15 +3,8 @@
  * recommendation with its intervals, the few numbers that matter, what the answer depends on,
  * and the command that reproduces it. summary.txt is plain text at most 80 columns wide.
  */
-import {
-  alignColumns,
-  dependsOnCostModel,
-  formatEstimate,
-  pagesToText,
-  pct,
-  presetsOf,
-  targetsLine,
-} from './recommend-format.js';
+import { alignColumns, formatEstimate, pagesToText, pct, targetsLine } from './recommend-format.js';
+import { sensitivityCounts, sensitivityTable } from './recommend-sensitivity.js';
 import type { RegionVerdict, Targets } from './recommend-verdict.js';
 
 export const SUMMARY_WIDTH = 80;
@@ -52,15 +45,19 @@ export function wrap(text: string, width = SUMMARY_WIDTH, indent = ''): string[]
 
 /** The sentence saying what the answer depends on (also the report's first paragraph). */
 export function dependsText(recs: readonly RegionVerdict[]): string {
-  const byCost = recs.filter(dependsOnCostModel).length;
+  const { costModel, zeroing } = sensitivityCounts(recs);
   const counts = (['meets', 'within-noise', 'none'] as const).map(
     (v) => `${recs.filter((r) => r.verdict === v).length} ${v}`,
   );
   const cost =
-    byCost === 0
+    costModel === 0
       ? 'The region does not change with the cost model preset'
-      : `The cost model decides the region in ${byCost} of ${recs.length} cases: the same runs give a different region under another preset`;
-  return `${cost}. Verdicts: ${counts.join(', ')} (judged on the 95 % interval of each grid point).`;
+      : `The cost model decides the region in ${costModel} of ${recs.length} cases: the same runs give a different region under another preset`;
+  const zero =
+    zeroing === 0
+      ? 'nor with the zeroing work per page halved or doubled'
+      : `and halving or doubling the zeroing work per page changes it in ${zeroing}`;
+  return `${cost}, ${zero}. Verdicts: ${counts.join(', ')} (judged on the 95 % interval of each grid point).`;
 }
 
 function keyNumbers(input: SweepSummaryInput): string[] {
@@ -94,10 +91,15 @@ interface Tables {
   swept: string[][];
   rec: { head: string[]; rows: string[][] };
   cost: { head: string[]; rows: string[][] };
+  costOnly: { head: string[]; rows: string[][] };
+  zeroing: { head: string[]; rows: string[][] };
+}
+
+function table(t: { columns: string[]; rows: string[][] }): { head: string[]; rows: string[][] } {
+  return { head: t.columns, rows: t.rows };
 }
 
 function tables(input: SweepSummaryInput): Tables {
-  const presets = presetsOf(input.recs);
   return {
     swept: Object.entries(input.grid).map(([path, values]) => [path, values.map(valueText).join(', ')]),
     rec: {
@@ -112,10 +114,9 @@ function tables(input: SweepSummaryInput): Tables {
         r.verdict,
       ]),
     },
-    cost: {
-      head: ['CPUs', 'variant', ...presets],
-      rows: input.recs.map((r) => [String(r.cpus), r.variant, ...presets.map((p) => String(r.byCostModel[p] ?? '-'))]),
-    },
+    cost: table(sensitivityTable(input.recs)),
+    costOnly: table(sensitivityTable(input.recs, 'cost')),
+    zeroing: table(sensitivityTable(input.recs, 'zeroing')),
   };
 }
 
@@ -159,7 +160,10 @@ export function summaryText(input: SweepSummaryInput): string {
     ...fitted(t.rec.head, t.rec.rows),
     '',
     ...para('Region (pages) under each cost model preset:'),
-    ...fitted(t.cost.head, t.cost.rows),
+    ...fitted(t.costOnly.head, t.costOnly.rows),
+    '',
+    ...para('Region (pages) with the zeroing work per page halved or doubled:'),
+    ...fitted(t.zeroing.head, t.zeroing.rows),
     '',
     ...keyNumbers(input).flatMap((s) => wrap(`* ${s}`, SUMMARY_WIDTH, '  ')),
     '',
@@ -200,7 +204,7 @@ export function summaryMarkdown(input: SweepSummaryInput): string {
     '',
     ...mdTable(t.rec.head, t.rec.rows),
     '',
-    'Region (pages) under each cost model preset:',
+    'Region (pages) under each cost model preset, and with the zeroing work per page halved or doubled:',
     '',
     ...mdTable(t.cost.head, t.cost.rows),
     '',

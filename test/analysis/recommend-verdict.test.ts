@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flushCostByPreset } from '../../src/analysis/recommend-costs.js';
-import { recommendationFile, recommendWithIntervals } from '../../src/analysis/recommend-verdict.js';
+import { recommendationFile, recommendWithIntervals, withZeroingScaled } from '../../src/analysis/recommend-verdict.js';
 
 const TARGETS = { maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 };
 /** molnar-2015's __flush_tlb_all() in cycles (src/analysis/costs/presets.ts). */
@@ -100,6 +100,16 @@ describe('recommendWithIntervals', () => {
     expect(costs['molnar-2015']).toBeCloseTo(0.003, 12);
     expect(costs['hansen-2014']).toBeCloseTo((2283 * 0.003) / (2283 * 0.003 + 192 * 0.997), 12);
     expect(costs.low).toBeCloseTo(0.003 / (2 - 0.003), 12);
+  });
+
+  it('byZeroingCycles: the region with the zeroing work halved or doubled', () => {
+    // f = T / (T + W); with W doubled, T / (T + 2W) = (f / (1 - f)) / (f / (1 - f) + 2)
+    expect(withZeroingScaled(0.01, 2)).toBeCloseTo(1 / 199, 15);
+    expect(withZeroingScaled(0.01, 0.5)).toBeCloseTo(2 / 101, 15);
+    // 4 CPUs at 512 pages: half the zeroing work makes 0.2 / 0.3 / 0.4 % about 0.4 / 0.6 / 0.8 %,
+    // whose upper bound 0.6 % + 4.303 · 0.2 % / √3 = 1.10 % fails: 1024 pages; twice the work meets
+    expect(recs.find((x) => x.cpus === 4)!.byZeroingCycles).toEqual({ 'x0.5': 1024, x2: 512 });
+    expect(recs.find((x) => x.cpus === 64)!.byZeroingCycles).toEqual({ 'x0.5': null, x2: null });
   });
 
   it('refuses a row whose cost its preset does not give back', () => {

@@ -19,6 +19,7 @@ const rec = (cpus: number, verdict: RegionVerdict['verdict'], n: number, mean: n
       ? 'under the targets'
       : 'the means are under the targets but fallback rate 0.99 % [-1.17 %, 3.15 %] reaches 1.00 %; about 2223 replicates would settle it',
   byCostModel: presets,
+  byZeroingCycles: { 'x0.5': 1024, x2: null },
 });
 
 const input = {
@@ -65,7 +66,7 @@ describe('summary.md', () => {
     const md = summaryMarkdown(input);
     expect(md).toContain('| CPUs | variant | pages | slots | fallback % | flush cost % | verdict |');
     expect(md).toContain('| 256 | rfc-later | 2048 | 8 | 12.34 ± 10.56 (12) | 12.34 ± 10.56 (12) | meets |');
-    expect(md).toContain('| 256 | rfc-later | 512 | 512 | 2048 | - | - |');
+    expect(md).toContain('| 256 | rfc-later | 512 | 512 | 2048 | - | - | 1024 | - |');
     expect(md).toContain('```sh\nmermap-lab sweep --preset default');
   });
 });
