@@ -203,7 +203,7 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
   prepareOutDir(out, record, options.resume === true);
 
   const before = readJournal(out, plan, shard, { repair: true }).entries;
-  // every journaled run, this run's added as they finish: adaptive decisions read them
+  // every journaled run, and for an adaptive sweep this run's as they finish (its decisions read them)
   const have = new Map<number, JournalEntry>(before);
   const adaptive = plan.spec.adaptive !== undefined;
   /** The points left to run now; for an adaptive sweep, those of the current round. */
@@ -232,8 +232,8 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
     const elapsedSeconds = (performance.now() - started) / 1000;
     const left = round.count - roundRan;
     options.onProgress({
-      done: have.size,
-      total: have.size + left,
+      done: before.size + ran,
+      total: before.size + ran + left,
       skipped: before.size,
       ran,
       workers: threads,
@@ -282,7 +282,7 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
         row: result.row,
       };
       journal.append(entry);
-      have.set(point.index, entry);
+      if (adaptive) have.set(point.index, entry);
       ran++;
       roundRan++;
       events += result.events;
@@ -336,7 +336,7 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
     if (failure !== null) throw failure;
     if (aborter.signal.aborted) {
       throw new SweepInterruptedError(
-        `interrupted: ${have.size}${adaptive ? '' : ` of ${shardSize(plan.size, shard)}`} points are in ${journal.path};` +
+        `interrupted: ${before.size + ran}${adaptive ? '' : ` of ${shardSize(plan.size, shard)}`} points are in ${journal.path};` +
           ` run again with --resume to finish`,
       );
     }
