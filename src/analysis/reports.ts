@@ -12,13 +12,11 @@ import {
 } from './charts/index.js';
 import { LABEL } from './columns/index.js';
 import { pageTableRows } from './metrics/page-tables.js';
-import {
-  formatRecommendations,
-  recommendRegion,
-  DEFAULT_TARGETS,
-  type Recommendation,
-  type Targets,
-} from './recommend.js';
+import { DEFAULT_TARGETS, type Targets } from './recommend.js';
+import { formatEstimate, formatVerdictTable } from './recommend-format.js';
+import { type RegionVerdict, recommendWithIntervals } from './recommend-verdict.js';
+import { sensitivityChart, sensitivityTable } from './recommend-sensitivity.js';
+import { dependsText } from './sweep-summary.js';
 import type { RunResult } from './run-result.js';
 import { labelFromRunConfig } from './tables.js';
 
@@ -50,27 +48,29 @@ function captionOf(spec: object): string {
   return Array.isArray(s) ? s.join(' ') : (s ?? '');
 }
 
-function recommendationTable(recs: Recommendation[]): { columns: string[]; rows: unknown[][] } {
+function recommendationTable(recs: RegionVerdict[]): { columns: string[]; rows: unknown[][] } {
   return {
     columns: [
       'possible CPUs',
       'variant',
       'region pages',
       'slots',
-      'fallback rate %',
-      'flush cost %',
+      'fallback rate (mean ± 95 % half interval, n)',
+      'flush cost (mean ± 95 % half interval, n)',
+      'verdict',
       'page tables KiB/mm',
+      ...Object.keys(recs[0]?.byCostModel ?? {}).map((p) => `region under ${p}`),
     ],
     rows: recs.map((r) => [
-      r.possibleCpus,
+      r.cpus,
       r.variant,
       r.regionPages ?? 'none',
       r.slots ?? '-',
-      r.fallbackRate === null ? `best ${(r.bestFallbackRate * 100).toFixed(2)}` : (r.fallbackRate * 100).toFixed(2),
-      r.flushCostFraction === null
-        ? `best ${(r.bestFlushCostFraction * 100).toFixed(2)}`
-        : (r.flushCostFraction * 100).toFixed(3),
+      formatEstimate(r.fallbackRate),
+      formatEstimate(r.flushCostFraction, 3),
+      r.verdict === 'meets' ? 'meets' : `${r.verdict}: ${r.reason}`,
       r.pageTableBytesPerMm === null ? '-' : Math.round(r.pageTableBytesPerMm / 1024),
+      ...Object.values(r.byCostModel).map((v) => v ?? 'none'),
     ]),
   };
 }
@@ -80,8 +80,8 @@ export function sweepReportData(
   name: string,
   rows: ReadonlyArray<Row>,
   targets: Targets = DEFAULT_TARGETS,
-): { report: ReportData; recommendations: Recommendation[]; text: string } {
-  const recs = recommendRegion(rows, targets);
+): { report: ReportData; recommendations: RegionVerdict[]; text: string } {
+  const recs = recommendWithIntervals(rows, targets);
   const variants = [...new Set(rows.map((r) => String(r[LABEL.variant])))];
   const caption = captionFor({
     variant: variants,
@@ -121,8 +121,11 @@ export function sweepReportData(
   );
   if (variants.length > 1)
     add('variant-comparison', 'Variants compared', policyComparisonChart(rows as never, caption));
-  const text = formatRecommendations(recs, targets);
-  const recSpec = recommendationChart(recs, caption);
+  const text = formatVerdictTable(recs, targets);
+  const recSpec = recommendationChart(
+    recs.map((r) => ({ possibleCpus: r.cpus, variant: r.variant, regionPages: r.regionPages })),
+    caption,
+  );
   sections.push({
     id: 'recommended-region-size',
     title: 'Recommended region size',
@@ -130,10 +133,18 @@ export function sweepReportData(
     spec: recSpec,
     table: recommendationTable(recs),
   });
+  const sensitivity = sensitivityTable(recs);
+  sections.push({
+    id: 'recommendation-sensitivity',
+    title: 'What the recommendation depends on',
+    caption: `${dependsText(recs)} Each region is chosen as in the table above (95 % intervals over each grid point's replicates), with the runs' flush cost recomputed from their counters under each cost preset, or with the zeroing work per page scaled.`,
+    spec: sensitivityChart(recs, caption),
+    table: sensitivity,
+  });
   return {
     report: {
       title: `mermap-lab sweep '${name}'`,
-      intro: `${rows.length} runs. ${caption}\n\nFallback rate: fast-path failures per allocation request (each falls back to reserved single-page maps with IRQs off). Flush cost: cycles of TLB flushes, INVLPGs and the refills a flush causes, as a share of those plus the zeroing work.`,
+      intro: `${dependsText(recs)} ${rows.length} runs. ${caption}\n\nFallback rate: fast-path failures per allocation request (each falls back to reserved single-page maps with IRQs off). Flush cost: cycles of TLB flushes, INVLPGs and the refills a flush causes, as a share of those plus the zeroing work.`,
       sections,
     },
     recommendations: recs,

@@ -5,7 +5,7 @@ import { LIMITS, parseDecimalSize, type SizeLimit } from '../config/limits.js';
 import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
-import { mergeCli, sweepCli } from './sweep.js';
+import { mergeCli, summaryCli, sweepCli } from './sweep.js';
 import { InputError } from '../util/input-error.js';
 import { printable } from '../util/printable.js';
 
@@ -120,8 +120,27 @@ export function buildProgram(): Command {
     .option('--shard <i/N>', 'run only the i-th of N disjoint parts (0-based)')
     .option('--resume', 'run only the points missing from DIR')
     .option('--no-report', 'do not write the charts and report.html at the end')
+    .option('--replicates <n>', 'runs per grid point (the minimum in the adaptive mode)')
+    .option(
+      '--ci-width <w>',
+      'adaptive mode: add replicates where an interval straddles a target until half of it is within W x the target (0: off)',
+    )
+    .option('--max-replicates <n>', 'adaptive mode: at most this many runs per grid point')
+    .option('--max-fallback <fraction>', 'target fallback rate of the recommendation (default 0.01)')
+    .option('--max-flush-cost <fraction>', 'target flush cost, a share of cycles (default 0.01)')
     .action(async (spec: string | undefined, o: Record<string, unknown>) => {
       process.exitCode = await sweepCli(spec, o);
+    });
+
+  program
+    .command('summary')
+    .description(
+      "print a finished sweep's summary: what was swept, the recommendation with intervals, how to reproduce it",
+    )
+    .argument('<dir>', 'sweep folder')
+    .option('--markdown', 'print summary.md instead of the 80-column text')
+    .action((dir: string, o: { markdown?: boolean }) => {
+      process.exitCode = summaryCli(dir, o);
     });
 
   program

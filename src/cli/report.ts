@@ -2,15 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArrow } from 'arquero';
 import { runReportData, sweepReportData, type ReportData, type RunArtifacts } from '../analysis/reports.js';
+import type { Targets } from '../analysis/recommend.js';
+import { specTargets } from '../sweep/adaptive.js';
 import { withOutDir } from './atomic.js';
 import { UsageError } from './errors.js';
 import { LEAD_COLUMNS } from '../sweep/results.js';
-import { ARROW_FILE, readSweepRecord, SWEEP_FILE } from '../sweep/store.js';
+import { ARROW_FILE, readSweepRecord, SWEEP_FILE, type SweepRecord } from '../sweep/store.js';
 import { printable } from '../util/printable.js';
 import { UnsafeFileError } from '../util/safe-write.js';
 
 /** Read a sweep's results back (the Arrow file), checked against its sweep.json. */
-export function readSweepRows(dir: string): { name: string; rows: Array<Record<string, unknown>> } {
+export function readSweepRows(dir: string): {
+  name: string;
+  rows: Array<Record<string, unknown>>;
+  record: SweepRecord;
+} {
   const arrow = join(dir, ARROW_FILE);
   if (!existsSync(arrow))
     throw new UsageError(
@@ -26,14 +32,17 @@ export function readSweepRows(dir: string): { name: string; rows: Array<Record<s
   }
   const expected = record.shard === null ? record.points.total : record.points.inShard;
   const missing = LEAD_COLUMNS.find((c) => rows.length > 0 && !(c in rows[0]!));
-  if (rows.length !== expected || missing !== undefined) {
+  // an adaptive sweep runs between its minimum and its cap of replicates per combination
+  const countOk =
+    record.spec.adaptive === undefined ? rows.length === expected : rows.length > 0 && rows.length <= expected;
+  if (!countOk || missing !== undefined) {
     throw new UsageError(
       `${arrow}: not the results of ${join(dir, SWEEP_FILE)}: ` +
         (missing !== undefined ? `no '${missing}' column` : `${rows.length} rows for ${expected} points`) +
         `; run the sweep again with --resume to rewrite it`,
     );
   }
-  return { name: record.name, rows };
+  return { name: record.name, rows, record };
 }
 
 /** The fields of run.json that the report reads, with what each must be. */
@@ -65,10 +74,10 @@ function readRunArtifacts(runFile: string): RunArtifacts {
 }
 
 /** The report of a run folder (run --out) or a sweep folder, and for a sweep its summary text. */
-export function reportDataOf(dir: string): { data: ReportData; text: string | null } {
+export function reportDataOf(dir: string, targets?: Targets): { data: ReportData; text: string | null } {
   if (existsSync(join(dir, SWEEP_FILE))) {
-    const { name, rows } = readSweepRows(dir);
-    const r = sweepReportData(name, rows);
+    const { name, rows, record } = readSweepRows(dir);
+    const r = sweepReportData(name, rows, targets ?? specTargets(record.spec));
     return { data: r.report, text: r.text };
   }
   const runFile = join(dir, 'run.json');

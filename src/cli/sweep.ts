@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeCommand, sweepCommand } from '../sweep/cli.js';
 import { reportDataOf, writeReportFiles } from './report.js';
+import { sweepOutputsOf, writeSweepOutputs } from './sweep-outputs.js';
 import { printable } from '../util/printable.js';
 import { ConfigError, parseRunConfig } from '../config/index.js';
 
@@ -25,6 +26,11 @@ export interface SweepCliOptions {
   shard?: string;
   resume?: boolean;
   report?: boolean;
+  replicates?: string;
+  ciWidth?: string;
+  maxReplicates?: string;
+  maxFallback?: string;
+  maxFlushCost?: string;
 }
 
 /**
@@ -39,10 +45,15 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
     workers: o.workers,
     shard: o.shard,
     resume: o.resume,
+    replicates: o.replicates,
+    ciWidth: o.ciWidth,
+    maxReplicates: o.maxReplicates,
+    maxFallback: o.maxFallback,
+    maxFlushCost: o.maxFlushCost,
     worker: RUN_POINT,
     validatePoint,
   });
-  if (code !== 0 || o.out === undefined || o.report === false) return code;
+  if (code !== 0 || o.out === undefined) return code;
   const sharded = o.shard !== undefined && !/^\s*0\s*\/\s*1\s*$/.test(o.shard);
   if (sharded || !existsSync(join(o.out, 'results.arrow'))) {
     process.stderr.write(
@@ -50,15 +61,27 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
     );
     return code;
   }
-  const { data, text } = reportDataOf(o.out);
-  const files = await writeReportFiles(data, o.out);
-  if (text !== null) process.stdout.write(`\n${printable(text)}\n`);
+  const outputs = sweepOutputsOf(o.out);
+  await writeSweepOutputs(o.out, outputs);
+  process.stdout.write(`\n${printable(outputs.table)}\n`);
+  const data = o.report === false ? null : reportDataOf(o.out, outputs.targets).data;
+  const charts = data === null ? 0 : ((await writeReportFiles(data, o.out)).length - 1) / 2;
   process.stdout.write(
-    `\n${printable(o.out)}: results.csv, results.arrow, report.html and ${(files.length - 1) / 2} charts (SVG and PNG)\n`,
+    `\n${printable(o.out)}: results.csv, results.arrow, points.csv, points.arrow, recommendation.json, summary.md, summary.txt` +
+      (data === null ? '\n' : `, report.html and ${charts} charts (SVG and PNG)\n`),
   );
   return code;
 }
 
+/** mermap-lab summary DIR: the sweep's summary.txt (or summary.md with --markdown), from its results. */
+export function summaryCli(dir: string, o: { markdown?: boolean }): number {
+  const outputs = sweepOutputsOf(dir);
+  process.stdout.write(printable(o.markdown === true ? outputs.summaryMarkdown : outputs.summaryText));
+  return 0;
+}
+
 export async function mergeCli(dirs: string[], o: { out?: string }): Promise<number> {
-  return mergeCommand({ dirs, out: o.out });
+  const code = await mergeCommand({ dirs, out: o.out });
+  if (code === 0 && o.out !== undefined) await writeSweepOutputs(o.out, sweepOutputsOf(o.out));
+  return code;
 }

@@ -13,7 +13,7 @@ import { runSweep, type SweepSummary, type WorkerRef } from './pool.js';
 import { getPreset } from './presets.js';
 import { createProgressReporter, formatDuration, type ProgressStream } from './progress.js';
 import { parseShard } from './shard.js';
-import { loadSweepSpec, type SweepSpec } from './spec.js';
+import { loadSweepSpec, parseSweepSpec, type SweepSpec } from './spec.js';
 import { printable } from '../util/printable.js';
 
 export interface SweepCommandOptions {
@@ -27,6 +27,12 @@ export interface SweepCommandOptions {
   /** --shard i/N, 0-based. */
   shard?: string | undefined;
   resume?: boolean | undefined;
+  /** Overrides of the spec, as typed: --replicates, --ci-width (0: no adaptive mode), --max-replicates, --max-fallback, --max-flush-cost. */
+  replicates?: string | undefined;
+  ciWidth?: string | undefined;
+  maxReplicates?: string | undefined;
+  maxFallback?: string | undefined;
+  maxFlushCost?: string | undefined;
   /** The point runner. */
   worker: WorkerRef;
   validatePoint?: PointValidator | undefined;
@@ -87,9 +93,60 @@ function loadSpec(options: SweepCommandOptions): { spec: SweepSpec; source: stri
   if (options.spec !== undefined && options.preset !== undefined) {
     throw new SweepError('give a spec file or --preset NAME, not both');
   }
-  if (options.preset !== undefined) return { spec: getPreset(options.preset), source: `preset '${options.preset}'` };
-  if (options.spec !== undefined) return { spec: loadSweepSpec(options.spec), source: options.spec };
-  throw new SweepError('give a spec file or --preset NAME');
+  let loaded: { spec: SweepSpec; source: string };
+  if (options.preset !== undefined) loaded = { spec: getPreset(options.preset), source: `preset '${options.preset}'` };
+  else if (options.spec !== undefined) loaded = { spec: loadSweepSpec(options.spec), source: options.spec };
+  else throw new SweepError('give a spec file or --preset NAME');
+  return { spec: withOverrides(loaded.spec, options), source: loaded.source };
+}
+
+/** A number typed for `flag`, or a SweepError naming the flag and what it takes. */
+function numberFlag(flag: string, text: string, ok: (n: number) => boolean, what: string): number {
+  const n = /^\s*[0-9]*\.?[0-9]+(e-?[0-9]+)?\s*$/i.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(n) || !ok(n)) throw new SweepError(`${flag}: must be ${what}, got '${text}'`);
+  return n;
+}
+
+const FRACTION = 'a number in (0, 1]';
+const isFraction = (n: number) => n > 0 && n <= 1;
+const isCount = (n: number) => Number.isSafeInteger(n) && n >= 1;
+
+/** The spec with the command line's overrides, validated again as a whole. */
+export function withOverrides(spec: SweepSpec, o: SweepCommandOptions): SweepSpec {
+  const next: SweepSpec = structuredClone(spec);
+  if (o.replicates !== undefined)
+    next.replicates = numberFlag('--replicates', o.replicates, isCount, 'an integer >= 1');
+  if (o.maxFallback !== undefined || o.maxFlushCost !== undefined) {
+    const t = next.targets ?? { maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 };
+    next.targets = {
+      maxFallbackRate:
+        o.maxFallback === undefined
+          ? t.maxFallbackRate
+          : numberFlag('--max-fallback', o.maxFallback, isFraction, FRACTION),
+      maxFlushCostFraction:
+        o.maxFlushCost === undefined
+          ? t.maxFlushCostFraction
+          : numberFlag('--max-flush-cost', o.maxFlushCost, isFraction, FRACTION),
+    };
+  }
+  if (o.ciWidth !== undefined) {
+    const w = numberFlag(
+      '--ci-width',
+      o.ciWidth,
+      (n) => n >= 0 && n <= 1,
+      'a number in [0, 1] (0 turns the adaptive mode off)',
+    );
+    if (w === 0) delete next.adaptive;
+    else next.adaptive = { maxReplicates: next.adaptive?.maxReplicates ?? 3 * next.replicates, ciWidth: w };
+  }
+  if (o.maxReplicates !== undefined) {
+    const cap = numberFlag('--max-replicates', o.maxReplicates, isCount, 'an integer >= 1');
+    if (next.adaptive === undefined) throw new SweepError('--max-replicates: needs the adaptive mode (--ci-width W)');
+    next.adaptive.maxReplicates = cap;
+  } else if (next.adaptive !== undefined && next.adaptive.maxReplicates < next.replicates) {
+    next.adaptive.maxReplicates = next.replicates;
+  }
+  return parseSweepSpec(next, 'the spec with the command-line options');
 }
 
 function report(stderr: ProgressStream, command: string, err: unknown): number {

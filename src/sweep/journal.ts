@@ -140,7 +140,7 @@ export function readJournal(
     ) {
       throw new SweepError(`${where} does not belong to this sweep`);
     }
-    if (!inShard(entry.point, shard)) {
+    if (!inShard(entry.point, shard, plan.shardUnit)) {
       throw new SweepError(`${where} holds point ${entry.point}, which is not in ${describeShard(formatShard(shard))}`);
     }
     const previous = entries.get(entry.point);

@@ -14,6 +14,7 @@ import { readJournal } from './journal.js';
 import { planSweep, pointLabel } from './plan.js';
 import type { Provenance } from './provenance.js';
 import { parseShard } from './shard.js';
+import { adaptiveMissing } from './adaptive.js';
 import {
   makeRecord,
   openFolder,
@@ -76,6 +77,7 @@ export function mergeSweeps(dirs: string[], out: string): MergeSummary {
   const plan = planSweep(first.spec, { source: `${dirs[0]}/sweep.json` });
   const owner = new Map<number, number>();
   const entries: JournalEntry[] = [];
+  const byPoint = new Map<number, JournalEntry>();
   const duplicates: string[] = [];
   records.forEach((record, i) => {
     const shard = record.shard === null ? null : parseShard(record.shard);
@@ -86,18 +88,26 @@ export function mergeSweeps(dirs: string[], out: string): MergeSummary {
         continue;
       }
       owner.set(entry.point, i);
+      byPoint.set(entry.point, entry);
       entries.push(entry);
     }
   });
   const missing: string[] = [];
   let missingCount = 0;
-  for (let i = 0; i < plan.size; i++) {
+  // an adaptive sweep needs the replicates its decisions asked for, a plain one every point
+  const needed =
+    plan.spec.adaptive === undefined
+      ? null
+      : adaptiveMissing(plan, null, (i) => (owner.has(i) ? byPoint.get(i) : undefined)).missing;
+  for (const i of needed ?? Array.from({ length: plan.size }, (_, k) => k)) {
     if (owner.has(i)) continue;
     if (missingCount++ < LISTED) missing.push(pointLabel(plan.point(i)));
   }
   const problems: string[] = [];
   if (missingCount > 0) {
-    problems.push(`${missingCount} of ${plan.size} points are missing: ${listPoints(missing, missingCount)}`);
+    problems.push(
+      `${missingCount} of ${needed?.length ?? plan.size} points are missing: ${listPoints(missing, missingCount)}`,
+    );
   }
   if (duplicates.length > 0) {
     const shown = duplicates.slice(0, LISTED);

@@ -17,6 +17,18 @@
  * the first 4 bytes (big-endian, unsigned) of sha256(sweepSeed + "\0" + key), written into
  * config.seed. So a point gets the same seed whichever worker, shard or resumed run computes it.
  * configHash is sha256 of the canonical JSON of the full config (seed included).
+ *
+ * Shared seeds (spec.sharedSeeds): the seed's key leaves those grid paths out, so points that
+ * differ only there run with the same seeds (common random numbers). The default sweep shares
+ * them across machine.possibleCpus, which lays out page tables and VA but does not change what a
+ * CPU does (traffic runs on at most onlineCpusCap CPUs): its runs at 4, 16, 64 and 256 possible
+ * CPUs differ by the page tables, not by noise.
+ *
+ * Adaptive sweeps (spec.adaptive): every combination has room for maxReplicates replicates in the
+ * canonical order (index = combination · maxReplicates + replicate), of which the first
+ * `replicates` always run and the rest only where adaptive.ts asks for them. Their seeds derive
+ * the same way, from the point and the replicate index. Shards of an adaptive sweep deal whole
+ * combinations (shardUnit), so a shard holds every replicate its decisions read.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson, cloneJson, sha256Hex } from './canonical.js';
@@ -52,8 +64,12 @@ export interface SweepPlan {
   gridPaths: string[];
   /** Combinations in the full grid (before sampling). */
   combinations: number;
-  /** Points in the whole sweep. */
+  /** Points in the whole sweep (for an adaptive sweep, the most it can run). */
   size: number;
+  /** Index slots per combination: maxReplicates for an adaptive sweep, else replicates. */
+  replicatesPerCombination: number;
+  /** Points dealt to a shard together: a whole combination when adaptive, else 1. */
+  shardUnit: number;
   /** Point `index`, 0 <= index < size (a RangeError otherwise). */
   point(index: number): SweepPoint;
   /** The points of `shard` (all of them for null), in canonical order, one at a time. */
@@ -168,15 +184,18 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
   const combinations = gridCombinations(spec.grid);
   const chosen =
     spec.sample === undefined ? null : sampleCombinations(combinations, spec.sample.count, spec.sample.seed);
-  const size = (chosen === null ? combinations : chosen.length) * spec.replicates;
+  const perCombination = spec.adaptive?.maxReplicates ?? spec.replicates;
+  const shardUnit = spec.adaptive === undefined ? 1 : perCombination;
+  const size = (chosen === null ? combinations : chosen.length) * perCombination;
   const lists = gridPaths.map((p) => spec.grid[p]!);
+  const shared = new Set(spec.sharedSeeds ?? []);
 
   const point = (index: number): SweepPoint => {
     if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
       throw new RangeError(`point ${index} is not in a sweep of ${size} points`);
     }
-    const c = Math.floor(index / spec.replicates);
-    const replicate = index % spec.replicates;
+    const c = Math.floor(index / perCombination);
+    const replicate = index % perCombination;
     const combination = chosen === null ? c : chosen[c]!;
     const grid: Record<string, unknown> = {};
     let rest = combination;
@@ -187,7 +206,13 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
     const ordered: Record<string, unknown> = {};
     for (const path of gridPaths) ordered[path] = cloneJson(grid[path]);
     const key = pointKey(ordered, replicate);
-    const seed = derivePointSeed(spec.seed, key);
+    let seedKey = key;
+    if (shared.size > 0) {
+      const kept: Record<string, unknown> = {};
+      for (const path of gridPaths) if (!shared.has(path)) kept[path] = ordered[path];
+      seedKey = pointKey(kept, replicate);
+    }
+    const seed = derivePointSeed(spec.seed, seedKey);
     const config = cloneJson(spec.base);
     for (const path of gridPaths) setPath(config, path, ordered[path]);
     config.seed = seed;
@@ -205,7 +230,9 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
   function* shardPoints(shard: Shard | null): Generator<SweepPoint> {
     const first = shard === null ? 0 : shard.index;
     const step = shard === null ? 1 : shard.count;
-    for (let i = first; i < size; i += step) yield point(i);
+    for (let u = first; u * shardUnit < size; u += step) {
+      for (let i = u * shardUnit; i < (u + 1) * shardUnit; i++) yield point(i);
+    }
   }
 
   if (options.validatePoint !== undefined) {
@@ -228,6 +255,8 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
     gridPaths,
     combinations,
     size,
+    replicatesPerCombination: perCombination,
+    shardUnit,
     point,
     shardPoints,
     get points() {
@@ -237,8 +266,9 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
   };
 }
 
-/** How many of `size` points (indices 0..size-1) fall in `shard`. */
-export function shardSize(size: number, shard: Shard | null): number {
+/** How many of `size` points (indices 0..size-1) fall in `shard`, dealt `unit` at a time. */
+export function shardSize(size: number, shard: Shard | null, unit = 1): number {
   if (shard === null) return size;
-  return shard.index >= size ? 0 : Math.floor((size - 1 - shard.index) / shard.count) + 1;
+  const units = size / unit;
+  return shard.index >= units ? 0 : (Math.floor((units - 1 - shard.index) / shard.count) + 1) * unit;
 }

@@ -19,9 +19,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { PointFailedError, SweepError, SweepInterruptedError } from './errors.js';
+import { adaptiveMissing } from './adaptive.js';
 import { planSweep, pointLabel, shardSize, type PointValidator, type SweepPlan, type SweepPoint } from './plan.js';
 import { currentProvenance, type Provenance } from './provenance.js';
-import { reservedColumns } from './results.js';
+import { type JournalEntry, reservedColumns } from './results.js';
 import { formatShard, type Shard } from './shard.js';
 import type { SweepSpec } from './spec.js';
 import { Journal, readJournal } from './journal.js';
@@ -201,26 +202,38 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
   const out = options.out;
   prepareOutDir(out, record, options.resume === true);
 
-  const shardPoints = shardSize(plan.size, shard);
   const before = readJournal(out, plan, shard, { repair: true }).entries;
-  // The points left to run, built one at a time as threads ask for them.
-  const todoCount = shardPoints - before.size;
-  const todo = (function* () {
-    for (const p of plan.shardPoints(shard)) if (!before.has(p.index)) yield p;
-  })();
-  const threads = Math.min(workers, todoCount);
+  // every journaled run, and for an adaptive sweep this run's as they finish (its decisions read them)
+  const have = new Map<number, JournalEntry>(before);
+  const adaptive = plan.spec.adaptive !== undefined;
+  /** The points left to run now; for an adaptive sweep, those of the current round. */
+  const nextRound = (): { todo: Iterator<SweepPoint>; count: number } => {
+    if (adaptive) {
+      const { missing } = adaptiveMissing(plan, shard, (i) => have.get(i));
+      return { todo: missing.map((i) => plan.point(i))[Symbol.iterator](), count: missing.length };
+    }
+    const size = shardSize(plan.size, shard);
+    const todo = (function* () {
+      for (const p of plan.shardPoints(shard)) if (!have.has(p.index)) yield p;
+    })();
+    return { todo, count: size - have.size };
+  };
+  let round = nextRound();
+  // an adaptive sweep's later rounds may be larger than its first: keep every thread
+  const threads = round.count === 0 ? 0 : adaptive ? workers : Math.min(workers, round.count);
   const reserved = reservedColumns(plan.gridPaths);
   const stats = new Map<number, WorkerStats>();
   let ran = 0;
   let events = 0;
+  let roundRan = 0;
 
   const progress = (): void => {
     if (options.onProgress === undefined) return;
     const elapsedSeconds = (performance.now() - started) / 1000;
-    const left = todoCount - ran;
+    const left = round.count - roundRan;
     options.onProgress({
       done: before.size + ran,
-      total: shardPoints,
+      total: before.size + ran + left,
       skipped: before.size,
       ran,
       workers: threads,
@@ -230,7 +243,7 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
   };
   progress();
 
-  if (todoCount > 0) {
+  if (round.count > 0) {
     const journal = new Journal(out);
     const execArgv = threadExecArgv([entryPath, modulePath]);
     const pool = new Piscina<{ config: Record<string, unknown> }, TaskResult>({
@@ -260,15 +273,18 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
           `its row has the field '${clash}', which is a provenance or grid column; rename it in the run function`,
         );
       }
-      journal.append({
+      const entry: JournalEntry = {
         point: point.index,
         key: point.key,
         configHash: point.configHash,
         seed: point.seed,
         events: result.events,
         row: result.row,
-      });
+      };
+      journal.append(entry);
+      if (adaptive) have.set(point.index, entry);
       ran++;
+      roundRan++;
       events += result.events;
       let s = stats.get(result.threadId);
       if (s === undefined) {
@@ -283,7 +299,7 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
 
     const lane = async (): Promise<void> => {
       while (failure === null && !aborter.signal.aborted) {
-        const item = todo.next();
+        const item = round.todo.next();
         if (item.done === true) return;
         const point = item.value;
         let result: TaskResult;
@@ -304,7 +320,14 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
 
     try {
       if (options.signal?.aborted) aborter.abort();
-      await Promise.all(Array.from({ length: threads }, lane));
+      // one round for a plain sweep; an adaptive sweep runs rounds until no combination asks for more
+      while (round.count > 0 && failure === null && !aborter.signal.aborted) {
+        await Promise.all(Array.from({ length: threads }, lane));
+        if (failure !== null || aborter.signal.aborted || !adaptive) break;
+        round = nextRound();
+        roundRan = 0;
+        progress();
+      }
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       journal.close();
@@ -313,16 +336,20 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
     if (failure !== null) throw failure;
     if (aborter.signal.aborted) {
       throw new SweepInterruptedError(
-        `interrupted: ${before.size + ran} of ${shardPoints} points are in ${journal.path};` +
+        `interrupted: ${before.size + ran}${adaptive ? '' : ` of ${shardSize(plan.size, shard)}`} points are in ${journal.path};` +
           ` run again with --resume to finish`,
       );
     }
   }
 
   const entries = readJournal(out, plan, shard).entries;
-  if (entries.size !== shardPoints) {
-    throw new Error(`internal: ${entries.size} of ${shardPoints} points journaled`);
+  const left = adaptive
+    ? adaptiveMissing(plan, shard, (i) => entries.get(i)).missing.length
+    : shardSize(plan.size, shard) - entries.size;
+  if (left !== 0) {
+    throw new Error(`internal: ${left} points of the shard are not journaled`);
   }
+  const shardPoints = entries.size;
   const files = writeResults(out, entries.values(), tableContext(plan, provenance));
   const wallSeconds = (performance.now() - started) / 1000;
   const perWorker = [...stats.values()].map((s) => ({

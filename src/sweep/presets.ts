@@ -2,8 +2,12 @@
  * Embedded sweep specs, run with `mermap-lab sweep --preset NAME`. Each is plain spec data,
  * validated like a spec file when it is asked for.
  *
- *   default  the main job: region pages x slots x possible CPUs x variant, 2 replicates
- *            (6 x 5 x 5 x 2 = 300 combinations, 600 points; about 80 s on 2 cores)
+ *   default  the main job: region pages x slots x possible CPUs x variant (6 x 5 x 5 x 2 = 300
+ *            combinations), 2 replicates each and up to 6 where the fallback or flush-cost
+ *            interval straddles its 1 % target with the mean under it (adaptive.ts). Seeds are
+ *            shared across possible-CPU counts (plan.ts), so those runs differ by their page
+ *            tables, not by noise. 600 runs took 56 s on 2 idle cores (0.093 s a run per 2
+ *            cores); the adaptive rounds added 138 (738 runs, about 70 s).
  *   smoke    4 points that finish in seconds: a check that the whole pipeline runs
  */
 import { SweepError } from './errors.js';
@@ -27,6 +31,9 @@ export const SWEEP_PRESETS: Readonly<Record<string, unknown>> = {
     name: 'default',
     seed: 1,
     replicates: 2,
+    targets: { maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 },
+    adaptive: { maxReplicates: 6, ciWidth: 0.1 },
+    sharedSeeds: ['machine.possibleCpus'],
     base: BASE,
     grid: {
       // 64 pages (256 KiB) .. 2048 pages (8 MiB) per CPU

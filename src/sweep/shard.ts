@@ -30,8 +30,9 @@ export function formatShard(shard: Shard | null): string | null {
   return shard === null ? null : `${shard.index}/${shard.count}`;
 }
 
-export function inShard(pointIndex: number, shard: Shard | null): boolean {
-  return shard === null || pointIndex % shard.count === shard.index;
+/** Whether point `pointIndex` is in `shard`, points dealt `unit` at a time (plan.shardUnit). */
+export function inShard(pointIndex: number, shard: Shard | null, unit = 1): boolean {
+  return shard === null || Math.floor(pointIndex / unit) % shard.count === shard.index;
 }
 
 /** The members of `items` (each with a canonical `index`) that belong to `shard`. */

@@ -10,6 +10,13 @@
  *     mermap.variant: [rfc-v1, rfc-later]
  *   sample: { count: 10, seed: 7 }   # optional: a seeded random subset of the grid combinations
  *   workers: 4                  # optional default for --workers; does not change the results
+ *   targets:                    # optional: what the recommendation asks (default 1 % and 1 %)
+ *     maxFallbackRate: 0.01
+ *     maxFlushCostFraction: 0.01
+ *   sharedSeeds: [machine.possibleCpus]   # optional: grid paths left out of the seeds (plan.ts)
+ *   adaptive:                   # optional: more replicates where a target is in doubt (adaptive.ts)
+ *     maxReplicates: 8          # the cap (replicates above is the minimum)
+ *     ciWidth: 0.1              # stop once half the 95 % interval is within this share of the target
  *
  * Every issue names its field (`grid.mermap.regionPages: must be a non-empty list`), and all
  * issues are reported at once. The grid's key order is part of the sweep: it fixes the canonical
@@ -37,10 +44,36 @@ export interface SweepSpec {
   sample?: { count: number; seed: number };
   /** Default worker count; execution only, not part of the spec hash. */
   workers?: number;
+  /** The recommendation's targets (and the adaptive mode's). */
+  targets?: SweepTargets;
+  /** Replicates added where a target is in doubt, up to maxReplicates (adaptive.ts). */
+  adaptive?: { maxReplicates: number; ciWidth: number };
+  /** Grid paths the seeds do not depend on: points that differ only there share seeds. */
+  sharedSeeds?: string[];
 }
 
-const TOP_FIELDS = ['name', 'seed', 'replicates', 'base', 'grid', 'sample', 'workers'];
+export interface SweepTargets {
+  maxFallbackRate: number;
+  maxFlushCostFraction: number;
+}
+
+const TOP_FIELDS = [
+  'name',
+  'seed',
+  'replicates',
+  'base',
+  'grid',
+  'sample',
+  'workers',
+  'targets',
+  'adaptive',
+  'sharedSeeds',
+];
 const SAMPLE_FIELDS = ['count', 'seed'];
+const TARGET_FIELDS = ['maxFallbackRate', 'maxFlushCostFraction'];
+const ADAPTIVE_FIELDS = ['maxReplicates', 'ciWidth'];
+/** The most replicates adaptive mode may add up to per grid combination. */
+export const MAX_ADAPTIVE_REPLICATES = 1000;
 const JSON_DATA = 'must be JSON data (finite numbers, strings, booleans, null, lists, mappings)';
 /** Results columns a grid path may not be named (the sweep's own columns; seed is refused above). */
 const RESULT_COLUMNS = SWEEP_RESERVED_NAMES;
@@ -63,6 +96,13 @@ const positiveInt = (what = 'must be an integer >= 1') =>
     .int({ error: what })
     .min(1, { error: what });
 
+const FRACTION = 'must be a number in (0, 1]';
+const fraction = () =>
+  z
+    .number({ error: orRequired(FRACTION) })
+    .gt(0, { error: FRACTION })
+    .max(1, { error: FRACTION });
+
 const specSchema = z.strictObject({
   name: z.string({ error: orRequired('must be a non-empty string') }).min(1, { error: 'must be a non-empty string' }),
   seed: nonNegativeInt(),
@@ -82,6 +122,27 @@ const specSchema = z.strictObject({
     )
     .optional(),
   workers: positiveInt().optional(),
+  targets: z
+    .strictObject(
+      { maxFallbackRate: fraction(), maxFlushCostFraction: fraction() },
+      { error: 'must be a mapping with maxFallbackRate and maxFlushCostFraction' },
+    )
+    .optional(),
+  adaptive: z
+    .strictObject(
+      {
+        maxReplicates: positiveInt(`must be an integer from 1 to ${MAX_ADAPTIVE_REPLICATES}`).max(
+          MAX_ADAPTIVE_REPLICATES,
+          {
+            error: `must be an integer from 1 to ${MAX_ADAPTIVE_REPLICATES}`,
+          },
+        ),
+        ciWidth: fraction(),
+      },
+      { error: 'must be a mapping with maxReplicates and ciWidth' },
+    )
+    .optional(),
+  sharedSeeds: z.array(z.string(), { error: 'must be a list of grid paths' }).optional(),
 });
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -120,7 +181,16 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
     for (const issue of parsed.error.issues) {
       const at = formatPath(issue.path);
       if (issue.code === 'unrecognized_keys') {
-        const known = at === '' ? TOP_FIELDS : at === 'sample' ? SAMPLE_FIELDS : [];
+        const known =
+          at === ''
+            ? TOP_FIELDS
+            : at === 'sample'
+              ? SAMPLE_FIELDS
+              : at === 'targets'
+                ? TARGET_FIELDS
+                : at === 'adaptive'
+                  ? ADAPTIVE_FIELDS
+                  : [];
         for (const key of issue.keys) {
           issues.push(`${joinPath(at, key)}: unknown field (known: ${known.join(', ')})`);
         }
@@ -175,13 +245,22 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
     });
   });
 
+  for (const [i, path] of (data.sharedSeeds ?? []).entries()) {
+    if (!keys.includes(path)) issues.push(`sharedSeeds[${i}]: '${path}' is not a grid path (grid: ${keys.join(', ')})`);
+  }
+
   const combinations = gridCombinations(data.grid);
   if (combinations > Number.MAX_SAFE_INTEGER) {
     issues.push(`grid: more than 2^53 combinations`);
   } else if (data.sample !== undefined && data.sample.count > combinations) {
     issues.push(`sample.count: ${data.sample.count} is more than the ${combinations} grid combinations`);
   } else {
-    const points = (data.sample?.count ?? combinations) * data.replicates;
+    if (data.adaptive !== undefined && data.adaptive.maxReplicates < data.replicates) {
+      issues.push(
+        `adaptive.maxReplicates: ${data.adaptive.maxReplicates} is fewer than the ${data.replicates} replicates every point gets`,
+      );
+    }
+    const points = (data.sample?.count ?? combinations) * (data.adaptive?.maxReplicates ?? data.replicates);
     if (points > MAX_POINTS) {
       issues.push(
         `grid: ${points} points (grid combinations x replicates) is more than the limit of ${MAX_POINTS};` +
@@ -200,6 +279,9 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
   };
   if (data.sample !== undefined) spec.sample = { count: data.sample.count, seed: data.sample.seed ?? data.seed };
   if (data.workers !== undefined) spec.workers = data.workers;
+  if (data.targets !== undefined) spec.targets = { ...data.targets };
+  if (data.adaptive !== undefined) spec.adaptive = { ...data.adaptive };
+  if (data.sharedSeeds !== undefined) spec.sharedSeeds = [...data.sharedSeeds];
   return spec;
 }
 

@@ -64,7 +64,7 @@ export function makeRecord(plan: SweepPlan, shard: Shard | null, provenance: Pro
     shard: formatShard(shard),
     points: {
       total: plan.size,
-      inShard: shardSize(plan.size, shard),
+      inShard: shardSize(plan.size, shard, plan.shardUnit),
     },
     packageVersion: provenance.packageVersion,
     gitCommit: provenance.gitCommit,

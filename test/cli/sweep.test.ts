@@ -12,12 +12,26 @@ describe('mermap-lab sweep with real runs', () => {
       env: { MERMAP_LAB_GIT_COMMIT: 'test' },
     });
     expect(two.status).toBe(0);
-    expect(two.stdout).toContain(
-      'Smallest region with fallback rate < 1.00 % and flush cost < 1.00 % of cycles (mean over replicates):',
+    // the main job's table: every number as mean ± half interval (n), a verdict, the region under every preset
+    const table = two.stdout.slice(two.stdout.indexOf('Smallest region'));
+    expect(table.split('\n').slice(0, 5)).toEqual([
+      'Smallest region with fallback rate < 1.00 % and flush cost < 1.00 % of cycles, judged on the 95 % interval of each grid point (mean ± half interval (n)):',
+      'possible CPUs  variant    region (pages)  slots  fallback rate  flush cost  verdict  region by cost model (low / molnar-2015 / hansen-2014 / kernel-tlb-c / high)',
+      '-------------  ---------  --------------  -----  -------------  ----------  -------  ----------------------------------------------------------------------------',
+      '2              rfc-later  -               -      -              -           none     - / - / - / - / -',
+      '2              rfc-v1     -               -      -              -           none     - / - / - / - / -',
+    ]);
+    expect(table).toContain(
+      "2 CPUs, rfc-v1: none: no grid point's means are under both targets (best fallback rate 1.43 %, best flush cost 0.86 %)",
     );
     for (const f of [
       'results.csv',
       'results.arrow',
+      'points.csv',
+      'points.arrow',
+      'recommendation.json',
+      'summary.md',
+      'summary.txt',
       'report.html',
       'flush-frequency-vs-region.svg',
       'flush-frequency-vs-region.png',
@@ -30,8 +44,22 @@ describe('mermap-lab sweep with real runs', () => {
     });
     expect(one.status).toBe(0);
     expect(existsSync(join(dir, 'one', 'report.html'))).toBe(false);
-    for (const f of ['results.csv', 'results.arrow'])
-      expect(readFileSync(join(dir, 'one', f)).equals(readFileSync(join(dir, 'two', f)))).toBe(true);
+    for (const f of ['results.csv', 'results.arrow', 'points.csv', 'points.arrow', 'recommendation.json'])
+      expect(readFileSync(join(dir, 'one', f)).equals(readFileSync(join(dir, 'two', f))), f).toBe(true);
+    const rec = JSON.parse(readFileSync(join(dir, 'two', 'recommendation.json'), 'utf8'));
+    expect(rec.targets).toEqual({ maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 });
+    expect(
+      rec.rows.map((r: { cpus: number; variant: string; verdict: string }) => [r.cpus, r.variant, r.verdict]),
+    ).toEqual([
+      [2, 'rfc-later', 'none'],
+      [2, 'rfc-v1', 'none'],
+    ]);
+    // summary DIR prints summary.txt; no line is wider than 80 columns
+    const summary = cli(['summary', join(dir, 'two')]);
+    expect(summary.status).toBe(0);
+    expect(summary.stdout).toBe(readFileSync(join(dir, 'two', 'summary.txt'), 'utf8'));
+    expect(summary.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    expect(summary.stdout).toContain('  mermap-lab sweep --preset smoke --out ');
     const csv = readFileSync(join(dir, 'two', 'results.csv'), 'utf8').split('\n');
     expect(
       csv[0].startsWith(
@@ -66,7 +94,7 @@ describe('mermap-lab sweep with real runs', () => {
     expect(
       cli(['sweep', '--preset', 'smoke', '--out', join(dir, 'whole'), '--workers', '2', '--no-report'], { env }).status,
     ).toBe(0);
-    for (const f of ['results.csv', 'results.arrow'])
+    for (const f of ['results.csv', 'results.arrow', 'points.csv', 'points.arrow', 'recommendation.json'])
       expect(readFileSync(join(dir, 'merged', f)).equals(readFileSync(join(dir, 'whole', f))), f).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, sha256Hex } from '../../src/sweep/canonical.js';
 import { SpecError } from '../../src/sweep/errors.js';
-import { derivePointSeed, planSweep, pointLabel, sampleCombinations, setPath } from '../../src/sweep/plan.js';
+import { derivePointSeed, planSweep, pointKey, pointLabel, sampleCombinations, setPath } from '../../src/sweep/plan.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';
 
 const spec = parseSweepSpec({
@@ -300,5 +300,43 @@ describe('lazy planning', () => {
     expect(last.key).toBe(key);
     expect(last.seed).toBe(derivePointSeed(1, key));
     expect(last.config).toEqual({ w: { deep: [1, 2, 3] }, a: 999, b: 999, seed: last.seed });
+  });
+});
+
+describe('shared seeds', () => {
+  const spec = (sharedSeeds?: string[]) =>
+    parseSweepSpec({
+      name: 'crn',
+      seed: 3,
+      replicates: 2,
+      base: {},
+      grid: { 'machine.possibleCpus': [4, 256], 'mermap.regionPages': [64, 128] },
+      ...(sharedSeeds === undefined ? {} : { sharedSeeds }),
+    });
+
+  it('points that differ only in a shared path run with the same seeds, replicates still differ', () => {
+    const plan = planSweep(spec(['machine.possibleCpus']));
+    const seedOf = (cpus: number, R: number, r: number) =>
+      plan.points.find(
+        (p) => p.grid['machine.possibleCpus'] === cpus && p.grid['mermap.regionPages'] === R && p.replicate === r,
+      )!.seed;
+    expect(seedOf(4, 64, 0)).toBe(seedOf(256, 64, 0));
+    expect(seedOf(4, 64, 1)).toBe(seedOf(256, 64, 1));
+    expect(seedOf(4, 64, 0)).not.toBe(seedOf(4, 64, 1));
+    expect(seedOf(4, 64, 0)).not.toBe(seedOf(4, 128, 0));
+    // the seed is the one of the point's key without the shared path
+    expect(seedOf(4, 128, 1)).toBe(derivePointSeed(3, pointKey({ 'mermap.regionPages': 128 }, 1)));
+    // identity is unchanged: the keys (and configs) still differ
+    expect(new Set(plan.points.map((p) => p.key)).size).toBe(8);
+  });
+
+  it('without sharedSeeds every point has its own seed', () => {
+    expect(new Set(planSweep(spec()).points.map((p) => p.seed)).size).toBe(8);
+  });
+
+  it('refuses a shared path that is not in the grid', () => {
+    expect(() => spec(['machine.cpus'])).toThrow(
+      "sharedSeeds[0]: 'machine.cpus' is not a grid path (grid: machine.possibleCpus, mermap.regionPages)",
+    );
   });
 });

@@ -65,7 +65,9 @@ describe('parseSweepSpec', () => {
     [
       'an unknown field',
       { ...good, replicate: 2 },
-      ['replicate: unknown field (known: name, seed, replicates, base, grid, sample, workers)'],
+      [
+        'replicate: unknown field (known: name, seed, replicates, base, grid, sample, workers, targets, adaptive, sharedSeeds)',
+      ],
     ],
     [
       'an unknown sample field',
@@ -73,6 +75,25 @@ describe('parseSweepSpec', () => {
       ['sample.seeds: unknown field (known: count, seed)'],
     ],
     ['a sample without count', { ...good, sample: {} }, ['sample.count: required']],
+    [
+      'a target out of range',
+      { ...good, targets: { maxFallbackRate: 0, maxFlushCostFraction: 1.5 } },
+      [
+        'targets.maxFallbackRate: must be a number in (0, 1]',
+        'targets.maxFlushCostFraction: must be a number in (0, 1]',
+      ],
+    ],
+    [
+      'an unknown target',
+      { ...good, targets: { maxFallbackRate: 0.01, maxFlushCostFraction: 0.01, maxWaste: 1 } },
+      ['targets.maxWaste: unknown field (known: maxFallbackRate, maxFlushCostFraction)'],
+    ],
+    [
+      'an adaptive cap under the replicates',
+      { ...good, replicates: 4, adaptive: { maxReplicates: 3, ciWidth: 0.1 } },
+      ['adaptive.maxReplicates: 3 is fewer than the 4 replicates every point gets'],
+    ],
+    ['an adaptive mode without a width', { ...good, adaptive: { maxReplicates: 3 } }, ['adaptive.ciWidth: required']],
     ['zero workers', { ...good, workers: 0 }, ['workers: must be an integer >= 1']],
     [
       'several problems at once',
@@ -126,7 +147,7 @@ describe('parseSweepSpec', () => {
   it('rejects a spec that is not a mapping, and formats the whole message', () => {
     expect(() => parseSweepSpec([1], 'x.yaml')).toThrow(
       new SpecError('x.yaml', [
-        'the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers',
+        'the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers, targets, adaptive, sharedSeeds',
       ]),
     );
     const err = (() => {
@@ -179,7 +200,7 @@ describe('spec files', () => {
       /^bad\.json: invalid sweep spec\n {2}- not valid JSON: /,
     );
     expect(() => parseSweepSpecText('', 'empty.yaml')).toThrow(
-      'empty.yaml: invalid sweep spec\n  - the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers',
+      'empty.yaml: invalid sweep spec\n  - the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers, targets, adaptive, sharedSeeds',
     );
   });
 });
@@ -229,7 +250,7 @@ describe('presets', () => {
     expect(presetNames()).toEqual(['default', 'smoke']);
   });
 
-  it('default is the main grid: 6 x 5 x 5 x 2 combinations, 2 replicates', () => {
+  it('default is the main grid: 6 x 5 x 5 x 2 combinations, 2 to 6 replicates, seeds shared across CPUs', () => {
     const spec = getPreset('default');
     expect(spec.grid).toEqual({
       'mermap.regionPages': [64, 128, 256, 512, 1024, 2048],
@@ -238,7 +259,11 @@ describe('presets', () => {
       'mermap.variant': ['rfc-v1', 'rfc-later'],
     });
     expect(spec.replicates).toBe(2);
-    expect(planSweep(spec).points).toHaveLength(600);
+    expect(spec.adaptive).toEqual({ maxReplicates: 6, ciWidth: 0.1 });
+    expect(spec.targets).toEqual({ maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 });
+    expect(spec.sharedSeeds).toEqual(['machine.possibleCpus']);
+    // room for 6 replicates per combination, of which 2 always run
+    expect(planSweep(spec).size).toBe(1800);
   });
 
   it('smoke has 4 points', () => {

@@ -9,6 +9,7 @@
  * and kind travel with it, so a renamed, re-typed or annotated column is a one-place change.
  */
 import { ColumnSet } from './column.js';
+import { POINT_LEAD_DEFS, pointMetricColumns } from './points.js';
 import { SUMMARY_COLUMN_LIST } from './summary.js';
 import {
   CPU_DEFS,
@@ -24,6 +25,7 @@ import {
 } from './tables.js';
 
 export * from './column.js';
+export { POINT_METRIC_KEYS, POINT_STATS, type PointMetricKey, type PointStat, pointStatKey } from './points.js';
 
 /** Run label columns, in the order tables write them (RunLabel, tables.ts). */
 export const LABEL_SET = ColumnSet.of(LABEL_DEFS);
@@ -80,6 +82,11 @@ export const RUN = RUN_SET.fields([
   'pageTablesRegionPages',
 ]);
 
+/** points.csv: lead columns (then the grid paths), then four statistics per aggregated metric. */
+export const POINT_LEAD_SET = ColumnSet.of(POINT_LEAD_DEFS);
+export const POINT_SET = new ColumnSet([...POINT_LEAD_SET.columns, ...pointMetricColumns((k) => RUN_SET.get(k))]);
+export const POINT = POINT_LEAD_SET.field;
+
 /** Per-CPU row columns by key. */
 export const CPU = CPU_SET.field;
 
@@ -98,6 +105,7 @@ export const VOCABULARY: Readonly<Record<string, ColumnSet>> = {
   summary: SUMMARY_SET,
   labels: LABEL_SET,
   sweep: new ColumnSet([...SWEEP_LEAD_SET.columns, ...SWEEP_PROVENANCE_SET.columns]),
+  points: POINT_SET,
   cpu: CPU_SET,
   mm: MM_SET,
   'time-series': TIME_SERIES_SET,
