@@ -66,7 +66,7 @@ export function sensitivityTable(
   };
 }
 
-/** The chart: region per scenario, a line per case; a missing point is a scenario with no region. */
+/** The chart: region per scenario, one point per case side by side; none where a scenario has no region. */
 export function sensitivityChart(recs: readonly RegionVerdict[], caption: string): Spec {
   const sc = scenarios(recs);
   const values = recs.flatMap((r) =>
@@ -77,9 +77,10 @@ export function sensitivityChart(recs: readonly RegionVerdict[], caption: string
   );
   return chartSpec('Recommended region under each cost assumption', caption, {
     data: { values },
-    mark: { type: 'line', point: true },
+    mark: { type: 'point', filled: true, size: 60 },
     encoding: {
       x: { field: 'scenario', type: 'ordinal', sort: sc.map((s) => s.label), title: 'Cost preset or zeroing work' },
+      xOffset: { field: 'case', type: 'nominal', sort: null },
       y: { field: 'regionPages', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'Region R (pages)' },
       color: { field: 'case', type: 'nominal', title: 'Case' },
       tooltip: [
@@ -91,4 +92,81 @@ export function sensitivityChart(recs: readonly RegionVerdict[], caption: string
     width: 420,
     height: 240,
   });
+}
+
+/**
+ * The two metrics at each case's recommended region: the mean (a point), the 95 % interval (an
+ * error bar) and the target (a tick), in percent; the caption says n.
+ */
+export function intervalsChart(
+  recs: readonly RegionVerdict[],
+  targets: { maxFallbackRate: number; maxFlushCostFraction: number },
+  caption: string,
+): Spec {
+  const values = recs.flatMap((r) =>
+    (
+      [
+        ['fallback rate', r.fallbackRate, targets.maxFallbackRate],
+        ['flush cost', r.flushCostFraction, targets.maxFlushCostFraction],
+      ] as const
+    ).flatMap(([metric, e, target]) =>
+      e === null
+        ? []
+        : [
+            {
+              case: `${r.cpus} CPUs, ${r.variant}, R ${r.regionPages}`,
+              metric,
+              mean: e.mean * 100,
+              lo: (e.ci95?.[0] ?? e.mean) * 100,
+              hi: (e.ci95?.[1] ?? e.mean) * 100,
+              n: e.n,
+              target: target * 100,
+            },
+          ],
+    ),
+  );
+  const ns = [...new Set(values.map((v) => v.n))].sort((a, b) => a - b);
+  const nText =
+    ns.length === 0 ? '' : `n = ${ns.length === 1 ? ns[0] : `${ns[0]} to ${ns[ns.length - 1]}`} runs per point`;
+  const x = {
+    field: 'case',
+    type: 'nominal',
+    sort: null,
+    title: 'Case (recommended region)',
+    axis: { labelLimit: 240 },
+  };
+  const y = { type: 'quantitative', title: 'Percent (mean, 95 % interval, target)' };
+  return chartSpec(
+    'Fallback rate and flush cost at the recommended regions, with 95 % intervals',
+    caption,
+    {
+      data: { values },
+      encoding: {
+        x,
+        xOffset: { field: 'metric', type: 'nominal' },
+        color: { field: 'metric', type: 'nominal', title: 'Metric' },
+      },
+      layer: [
+        { mark: { type: 'errorbar', ticks: true }, encoding: { y: { ...y, field: 'lo' }, y2: { field: 'hi' } } },
+        {
+          mark: { type: 'point', filled: true },
+          encoding: {
+            y: { ...y, field: 'mean' },
+            tooltip: [
+              { field: 'case', type: 'nominal' },
+              { field: 'metric', type: 'nominal' },
+              { field: 'mean', type: 'quantitative', format: '.3f', title: 'mean %' },
+              { field: 'lo', type: 'quantitative', format: '.3f', title: '95 % low %' },
+              { field: 'hi', type: 'quantitative', format: '.3f', title: '95 % high %' },
+              { field: 'n', type: 'quantitative' },
+            ],
+          },
+        },
+        { mark: { type: 'tick', thickness: 1, strokeDash: [4, 2] }, encoding: { y: { ...y, field: 'target' } } },
+      ],
+      width: 480,
+      height: 240,
+    },
+    nText === '' ? [] : [nText],
+  );
 }

@@ -15,7 +15,7 @@ import { pageTableRows } from './metrics/page-tables.js';
 import { DEFAULT_TARGETS, type Targets } from './recommend.js';
 import { formatEstimate, formatVerdictTable } from './recommend-format.js';
 import { type RegionVerdict, recommendWithIntervals } from './recommend-verdict.js';
-import { sensitivityChart, sensitivityTable } from './recommend-sensitivity.js';
+import { intervalsChart, sensitivityChart, sensitivityTable } from './recommend-sensitivity.js';
 import { dependsText } from './sweep-summary.js';
 import type { RunResult } from './run-result.js';
 import { labelFromRunConfig } from './tables.js';
@@ -132,6 +132,13 @@ export function sweepReportData(
     caption: `${text.split('\n')[0]} ${captionOf(recSpec)}`,
     spec: recSpec,
     table: recommendationTable(recs),
+  });
+  const intervals = intervalsChart(recs, targets, caption);
+  sections.push({
+    id: 'recommendation-intervals',
+    title: 'Fallback rate and flush cost at the recommended regions, with 95 % intervals',
+    caption: captionOf(intervals),
+    spec: intervals,
   });
   const sensitivity = sensitivityTable(recs);
   sections.push({
