@@ -95,7 +95,7 @@ describe('recommendWithIntervals', () => {
       'kernel-tlb-c': 1024,
       high: 1024,
     });
-    expect(recs.find((x) => x.cpus === 64)!.byCostModel['low']).toBeNull();
+    expect(recs.find((x) => x.cpus === 64)!.byCostModel.low).toBeNull();
     const costs = flushCostByPreset(row(4, 512, 2, 0, 0.003));
     expect(costs['molnar-2015']).toBeCloseTo(0.003, 12);
     expect(costs['hansen-2014']).toBeCloseTo((2283 * 0.003) / (2283 * 0.003 + 192 * 0.997), 12);
