@@ -4,9 +4,12 @@
  * not carry FLUSH_ALL and INVPCID-single flushes apart (tlbFullFlushes is their sum); the split
  * is recovered from the row's own costFlushCycles under its own preset, and the recomputation
  * under the row's preset must give back the row's costOverheadFraction, or the row is refused.
+ * The slow path's overhead (IRQ pairs, PTE writes, PTE locks of clear_page_mermap()) is part of
+ * that cost (metrics/run-cost.ts) and is recomputed from the row's slow-path counts the same way.
  */
 import { RUN_SET } from './columns/index.js';
-import { type CostCounters, costOf, costPresetNames, resolveCostModel } from './costs/index.js';
+import { type CostCounters, costPresetNames, resolveCostModel, type SlowPathCounters } from './costs/index.js';
+import { runCostOf } from './metrics/run-cost.js';
 
 type Row = Record<string, unknown>;
 
@@ -22,6 +25,10 @@ const C = RUN_SET.fields([
   'workCycles',
   'costFlushCycles',
   'costOverheadFraction',
+  'fastPathFailures',
+  'fallbackPages',
+  'slowPathPteWrites',
+  'slowPathLockAcquisitions',
 ]);
 
 function num(r: Row, name: string): number {
@@ -53,14 +60,26 @@ export function costCountersOfRow(r: Row): CostCounters {
   };
 }
 
+/** The slow-path counts of a results row. */
+export function slowPathCountersOfRow(r: Row): SlowPathCounters {
+  return {
+    allocations: num(r, C.fastPathFailures),
+    pages: num(r, C.fallbackPages),
+    pteWrites: num(r, C.slowPathPteWrites),
+    lockAcquisitions: num(r, C.slowPathLockAcquisitions),
+  };
+}
+
 /**
  * The row's flush cost (costOverheadFraction) under every preset, by preset name. Throws when
  * the row's own preset does not give back its own figure (cost overrides in the run's config).
  */
 export function flushCostByPreset(r: Row): Record<string, number> {
   const counters = costCountersOfRow(r);
+  const slow = slowPathCountersOfRow(r);
   const own = String(r[C.costModel]);
-  const mine = costOf(counters, resolveCostModel(own)).overheadFraction;
+  const costOf = (c: CostCounters, model: string) => runCostOf(c, slow, resolveCostModel(model));
+  const mine = costOf(counters, own).overheadFraction;
   const recorded = num(r, C.costOverheadFraction);
   if (Math.abs(mine - recorded) > 1e-9 * Math.max(1e-12, Math.abs(recorded))) {
     throw new RangeError(
@@ -68,6 +87,6 @@ export function flushCostByPreset(r: Row): Record<string, number> {
     );
   }
   return Object.fromEntries(
-    costPresetNames().map((p) => [p, p === own ? recorded : costOf(counters, resolveCostModel(p)).overheadFraction]),
+    costPresetNames().map((p) => [p, p === own ? recorded : costOf(counters, p).overheadFraction]),
   );
 }

@@ -31,6 +31,11 @@ function row(cpus: number, R: number, slots: number, fallback: number, cost: num
     machineIpis: 0,
     workCycles: (flush * (1 - cost)) / cost,
     costFlushCycles: flush,
+    // no slow path: the cost is the flushes' alone
+    fastPathFailures: 0,
+    fallbackPages: 0,
+    slowPathPteWrites: 0,
+    slowPathLockAcquisitions: 0,
   };
 }
 

@@ -22,7 +22,7 @@ describe('mermap-lab sweep with real runs', () => {
       '2              rfc-v1     -               -      -              -           none     - / - / - / - / -',
     ]);
     expect(table).toContain(
-      "2 CPUs, rfc-v1: none: no grid point's means are under both targets (best fallback rate 1.43 %, best flush cost 0.86 %)",
+      "2 CPUs, rfc-v1: none: no grid point's means are under both targets (best fallback rate 1.98 %, best flush cost 6.39 %)",
     );
     for (const f of [
       'results.csv',
