@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tableFromIPC } from '@uwdata/flechette';
+import { RUN_SET } from '../../src/analysis/columns/index.js';
 import { fromArrow, fromCSV } from 'arquero';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepCommand } from '../../src/sweep/cli.js';
@@ -88,7 +89,7 @@ describe('a sweep run', () => {
       'configHash',
       'seed',
       'mermap.regionPages',
-      'mermap.variant',
+      // mermap.variant is the row's own 'variant' column: no second column for it
       'packageVersion',
       'gitCommit',
       'events',
@@ -116,7 +117,6 @@ describe('a sweep run', () => {
         configHash: p.configHash,
         seed: p.seed,
         'mermap.regionPages': p.grid['mermap.regionPages'],
-        'mermap.variant': p.grid['mermap.variant'],
         packageVersion: version,
         gitCommit: TEST_COMMIT,
         ...row,
@@ -134,10 +134,22 @@ describe('a sweep run', () => {
     expect(types.point).toBe('{"typeId":2,"bitWidth":32,"signed":true}');
     expect(types.seed).toBe('{"typeId":2,"bitWidth":32,"signed":false}');
     expect(types.mean).toBe('{"typeId":3,"precision":2}');
-    expect(types['mermap.regionPages']).toBe('{"typeId":3,"precision":2}');
+    // whole numbers as Int64: a grid path whose values are all whole, and the vocabulary's int columns
+    expect(types['mermap.regionPages']).toBe('{"typeId":2,"bitWidth":64,"signed":true}');
+    expect(types.events).toBe('{"typeId":2,"bitWidth":64,"signed":true}');
+    expect(types.mermap).toBeUndefined();
     expect(types.large).toBe('{"typeId":6}');
     expect(JSON.parse(types.variant!).typeId).toBe(5);
     expect(JSON.parse(types.note!).typeId).toBe(5);
+  });
+
+  it("carries each known column's unit and description as Arrow field metadata", () => {
+    const schema = tableFromIPC(readFileSync(join(oneDir, 'results.arrow'))).schema;
+    const meta = (name: string) => Object.fromEntries(schema.fields.find((f) => f.name === name)!.metadata ?? []);
+    expect(meta('events')).toEqual({ unit: 'events', description: RUN_SET.get('events').description });
+    expect(meta('configHash')).toEqual({ description: "hash of the point's canonical run config" });
+    expect(meta('mermap.regionPages')).toEqual({ description: 'grid value of the config path mermap.regionPages' });
+    expect(meta('mean')).toEqual({ description: 'a field of the run row' });
   });
 
   it('keeps the journal in canonical order once complete', () => {

@@ -8,7 +8,7 @@
  * summary's nested fields); a column's unit
  * and kind travel with it, so a renamed, re-typed or annotated column is a one-place change.
  */
-import { ColumnSet } from './column.js';
+import { type Column, ColumnSet } from './column.js';
 import { SUMMARY_COLUMN_LIST } from './summary.js';
 import {
   CPU_DEFS,
@@ -27,6 +27,33 @@ export * from './column.js';
 
 /** Run label columns, in the order tables write them (RunLabel, tables.ts). */
 export const LABEL_SET = ColumnSet.of(LABEL_DEFS);
+
+/**
+ * Config paths whose value a run row already carries as a label column (labelFromRunConfig).
+ * A sweep grid over one of these writes no column of its own: `mermap.regionPages` is the
+ * row's `region_pages`, so results hold one column per quantity, not two.
+ */
+export const LABEL_OF_CONFIG_PATH: Readonly<Record<string, keyof typeof LABEL_SET.field>> = {
+  name: 'name',
+  seed: 'seed',
+  'mermap.variant': 'variant',
+  'mermap.regionPages': 'regionPages',
+  'mermap.slots': 'slots',
+  'machine.onlineCpus': 'cpus',
+  'machine.possibleCpus': 'possibleCpus',
+  'machine.pagingLevels': 'pagingLevels',
+  'machine.tlb': 'tlb',
+  'workload.kind': 'workload',
+  'cost.preset': 'costModel',
+};
+
+/**
+ * Summary columns that repeat a label column (the label's value, under another name): a run row
+ * with the label leaves them out. `pageTables.possibleCpus` is `possible_cpus`.
+ */
+export const SUMMARY_DUPLICATE_OF_LABEL: Readonly<Record<string, keyof typeof LABEL_SET.field>> = {
+  pageTablesPossibleCpus: 'possibleCpus',
+};
 /** Every RunSummary field flattened (summaryToRow order). */
 export const SUMMARY_SET = new ColumnSet(SUMMARY_COLUMN_LIST);
 
@@ -36,7 +63,7 @@ export const SUMMARY_SET = new ColumnSet(SUMMARY_COLUMN_LIST);
  */
 export const RUN_SET = new ColumnSet([
   ...LABEL_SET.columns,
-  ...SUMMARY_COLUMN_LIST.filter((c) => !LABEL_SET.hasKey(c.key)),
+  ...SUMMARY_COLUMN_LIST.filter((c) => !LABEL_SET.hasKey(c.key) && !Object.hasOwn(SUMMARY_DUPLICATE_OF_LABEL, c.key)),
 ]);
 
 /** Sweep results: lead columns, then the grid paths, then provenance, then the run's row. */
@@ -72,9 +99,20 @@ export const RUN = RUN_SET.fields([
   'wastedVaMeanFraction',
   'wastedVaPeakFraction',
   'pageTablesBytesPerMm',
-  'pageTablesPossibleCpus',
   'pageTablesRegionPages',
 ]);
+
+/**
+ * The column of a sweep results file by output name (lead, provenance or run-row column), or
+ * undefined for a grid path or a field the vocabulary does not know.
+ */
+export function resultsColumn(name: string): Column | undefined {
+  return RESULTS_BY_NAME.get(name);
+}
+
+const RESULTS_BY_NAME: ReadonlyMap<string, Column> = new Map(
+  [...RUN_SET.columns, ...SWEEP_LEAD_SET.columns, ...SWEEP_PROVENANCE_SET.columns].map((c) => [c.name, c]),
+);
 
 /** Per-CPU row columns by key. */
 export const CPU = CPU_SET.field;
