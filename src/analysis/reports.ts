@@ -36,18 +36,14 @@ export interface ReportData {
     spec: object;
     table?: { columns: string[]; rows: unknown[][] };
   }>;
+  /** label: value lines for the page's footer (version, commit, date, command, hash) */
+  provenance?: Array<[string, string]>;
 }
 
 type Row = Record<string, unknown>;
 
 function distinctNumbers(rows: ReadonlyArray<Row>, k: string): number[] {
   return [...new Set(rows.map((r) => Number(r[k])).filter((x) => Number.isFinite(x)))].sort((a, b) => a - b);
-}
-
-function captionOf(spec: object): string {
-  const t = (spec as { title?: { subtitle?: string | string[] } }).title;
-  const s = t?.subtitle;
-  return Array.isArray(s) ? s.join(' ') : (s ?? '');
 }
 
 function recommendationTable(recs: Recommendation[]): { columns: string[]; rows: unknown[][] } {
@@ -93,7 +89,8 @@ export function sweepReportData(
     seed: `sweep '${name}'`,
   } as Parameters<typeof captionFor>[0]);
   const sections: ReportData['sections'] = [];
-  const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: captionOf(spec), spec });
+  // the caption is the chart's subtitle, drawn in the chart (SVG, PNG, page): not repeated under it
+  const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: '', spec });
   add(
     'flush-frequency-vs-region',
     'Flush frequency vs region size, per possible-CPU count',
@@ -126,14 +123,14 @@ export function sweepReportData(
   sections.push({
     id: 'recommended-region-size',
     title: 'Recommended region size',
-    caption: `${text.split('\n')[0]} ${captionOf(recSpec)}`,
+    caption: text.split('\n')[0] ?? '',
     spec: recSpec,
     table: recommendationTable(recs),
   });
   return {
     report: {
       title: `mermap-lab sweep '${name}'`,
-      intro: `${rows.length} runs. ${caption}\n\nFallback rate: fast-path failures per allocation request (each falls back to reserved single-page maps with IRQs off). Flush cost: cycles of TLB flushes, INVLPGs and the refills a flush causes, as a share of those plus the zeroing work.`,
+      intro: `${rows.length} runs.\n\nFallback rate: fast-path failures per allocation request (each falls back to reserved single-page maps with IRQs off). Flush cost: cycles of TLB flushes, INVLPGs and the refills a flush causes, as a share of those plus the zeroing work.`,
       sections,
     },
     recommendations: recs,
@@ -152,7 +149,8 @@ export function runReportData(result: RunArtifacts): ReportData {
   const label = labelFromRunConfig(result.report.config);
   const caption = captionFor(label as never);
   const sections: ReportData['sections'] = [];
-  const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: captionOf(spec), spec });
+  // the caption is the chart's subtitle, drawn in the chart (SVG, PNG, page): not repeated under it
+  const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: '', spec });
   if (result.timeSeries.length > 0)
     add('wasted-va-over-time', 'Wasted VA over time', wastedVaChart(result.timeSeries as never, caption));
   if (result.regionTimeline.length > 0)
@@ -169,7 +167,7 @@ export function runReportData(result: RunArtifacts): ReportData {
   const s = result.report;
   return {
     title: `mermap-lab run: ${label.variant}, R = ${label.regionPages} pages, ${label.cpus} CPUs, ${label.workload}`,
-    intro: `${s.events} events, ${s.gets} gets, ${s.flushes} flushes (${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets), ${s.fastPathFailures} fast-path failures, ${s.fallbackPages} fallback pages. ${caption}`,
+    intro: `${s.events} events, ${s.gets} gets, ${s.flushes} flushes (${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets), ${s.fastPathFailures} fast-path failures, ${s.fallbackPages} fallback pages.`,
     sections,
   };
 }

@@ -4,7 +4,9 @@ import { InputError } from '../config/errors.js';
 import { DEFAULT_REGION_PAGES } from '../core/defaults.js';
 import { LIMITS, parseDecimalSize, type SizeLimit } from '../config/limits.js';
 import { replayCommand } from './replay.js';
+import { initCommand, initPresetNames } from './init.js';
 import { reportCommand } from './report.js';
+import { presetNames } from '../sweep/presets.js';
 import { runCommand } from './run.js';
 import { mergeCli, sweepCli } from './sweep.js';
 import { printable } from '../util/printable.js';
@@ -105,7 +107,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed', sizeOption('--seed', LIMITS.seed))
     .option('--json', 'print one JSON object instead of the summary')
     .option('--timeline', 'record the region timeline of CPU 0')
-    .option('--out <dir>', 'write run.json, per-cpu.csv and time-series.csv into DIR')
+    .option('-o, --out <dir>', 'write run.json, per-cpu.csv and time-series.csv into DIR')
     .action(async (config: string | undefined, o: Record<string, unknown>) => {
       process.exitCode = await runCommand({ ...(o as object), config });
     });
@@ -115,11 +117,16 @@ export function buildProgram(): Command {
     .description('run a parameter sweep (parallel, resumable, shardable) and write results, charts and report.html')
     .argument('[spec]', 'sweep spec, JSON or YAML')
     .option('--preset <name>', 'an embedded sweep: default (the main job) or smoke')
-    .option('--out <dir>', 'output folder')
-    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('-o, --out <dir>', 'output folder (required: results, journal, charts and report.html go there)')
+    .option('-j, --workers <n>', 'worker threads (default: the number of cores)')
     .option('--shard <i/N>', 'run only the i-th of N disjoint parts (0-based)')
     .option('--resume', 'run only the points missing from DIR')
     .option('--no-report', 'do not write the charts and report.html at the end')
+    .addHelpText(
+      'after',
+      `\nPresets: ${presetNames().join(', ')}.\nExamples:\n  mermap-lab sweep --preset smoke -o out/smoke\n` +
+        '  mermap-lab sweep spec.yaml -o out/s -j 2 --shard 0/4\n  mermap-lab sweep --preset default -o out/d --resume\n',
+    )
     .action(async (spec: string | undefined, o: Record<string, unknown>) => {
       process.exitCode = await sweepCli(spec, o);
     });
@@ -128,7 +135,7 @@ export function buildProgram(): Command {
     .command('merge')
     .description('join shard folders into results identical to one unsharded sweep')
     .argument('<dirs...>', 'shard output folders')
-    .option('--out <dir>', 'merged output folder')
+    .option('-o, --out <dir>', 'merged output folder')
     .action(async (dirs: string[], o: { out?: string }) => {
       process.exitCode = await mergeCli(dirs, o);
     });
@@ -137,9 +144,23 @@ export function buildProgram(): Command {
     .command('report')
     .description('write report.html and one SVG and PNG per chart for a run folder (run --out) or a sweep folder')
     .argument('<dir>', 'run or sweep folder')
-    .option('--out <dir>', 'where to write the report')
+    .option('-o, --out <dir>', 'where to write the report (default: DIR itself)')
+    .addHelpText('after', '\nExamples:\n  mermap-lab report out/sweep\n  mermap-lab report run-dir -o slides/\n')
     .action(async (dir: string, o: { out?: string }) => {
       process.exitCode = await reportCommand(dir, o);
+    });
+
+  program
+    .command('init')
+    .description('print a preset as a file to start from: a sweep spec or a complete run config (YAML)')
+    .option('--preset <name>', `one of: ${initPresetNames().join(', ')} (the kind may be left off)`)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mermap-lab init --preset smoke > my-sweep.yaml && mermap-lab sweep my-sweep.yaml -o out\n' +
+        '  mermap-lab init --preset run:kunit-tight > my-run.yaml && mermap-lab run my-run.yaml\n',
+    )
+    .action((o: { preset?: string }) => {
+      process.exitCode = initCommand(o);
     });
 
   return program;
