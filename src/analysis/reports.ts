@@ -1,6 +1,7 @@
 import {
   captionFor,
   recommendationChart,
+  flushCostChart,
   flushFrequencyChart,
   failureRateChart,
   pageTableMemoryChart,
@@ -10,7 +11,7 @@ import {
   wastedVaByRegionChart,
   wastedVaChart,
 } from './charts/index.js';
-import { LABEL } from './columns/index.js';
+import { LABEL, RUN } from './columns/index.js';
 import { pageTableRows } from './metrics/page-tables.js';
 import {
   formatRecommendations,
@@ -96,6 +97,12 @@ export function sweepReportData(
     'Flush frequency vs region size, per possible-CPU count',
     flushFrequencyChart(rows as Row[] as never, caption, { cpuField: 'possibleCpus' }),
   );
+  if (rows.some((r) => typeof r[RUN.costOverheadFraction] === 'number'))
+    add(
+      'flush-cost-vs-region',
+      'Flush cost vs region size, per possible-CPU count',
+      flushCostChart(rows as never, caption, { cpuField: 'possibleCpus' }),
+    );
   add(
     'fallback-rate-vs-region-and-slots',
     'Fast-path failure (fallback) rate vs region size and slots',

@@ -5,7 +5,7 @@ import { DEFAULT_REGION_PAGES } from '../core/defaults.js';
 import { LIMITS, parseDecimalSize, type SizeLimit } from '../config/limits.js';
 import { replayCommand } from './replay.js';
 import { initCommand, initPresetNames } from './init.js';
-import { reportCommand } from './report.js';
+import { reportCommand, scaleOption } from './report.js';
 import { presetNames } from '../sweep/presets.js';
 import { runCommand } from './run.js';
 import { mergeCli, sweepCli } from './sweep.js';
@@ -122,6 +122,7 @@ export function buildProgram(): Command {
     .option('--shard <i/N>', 'run only the i-th of N disjoint parts (0-based)')
     .option('--resume', 'run only the points missing from DIR')
     .option('--no-report', 'do not write the charts and report.html at the end')
+    .option('--scale <n>', 'PNG pixels per chart pixel: 2 for slides', scaleOption, 1)
     .addHelpText(
       'after',
       `\nPresets: ${presetNames().join(', ')}.\nExamples:\n  mermap-lab sweep --preset smoke -o out/smoke\n` +
@@ -145,8 +146,9 @@ export function buildProgram(): Command {
     .description('write report.html and one SVG and PNG per chart for a run folder (run --out) or a sweep folder')
     .argument('<dir>', 'run or sweep folder')
     .option('-o, --out <dir>', 'where to write the report (default: DIR itself)')
+    .option('--scale <n>', 'PNG pixels per chart pixel: 2 for slides', scaleOption, 1)
     .addHelpText('after', '\nExamples:\n  mermap-lab report out/sweep\n  mermap-lab report run-dir -o slides/\n')
-    .action(async (dir: string, o: { out?: string }) => {
+    .action(async (dir: string, o: { out?: string; scale?: number }) => {
       process.exitCode = await reportCommand(dir, o);
     });
 

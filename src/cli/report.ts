@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArrow } from 'arquero';
+import { InvalidArgumentError } from 'commander';
 import { runReportData, sweepReportData, type ReportData, type RunArtifacts } from '../analysis/reports.js';
 import { withOutDir } from './atomic.js';
 import { UsageError } from './errors.js';
@@ -113,10 +114,10 @@ export function reportDataOf(dir: string): { data: ReportData; text: string | nu
 }
 
 /** Write report.html plus one SVG and one PNG per chart into `out` (vega is loaded only here). */
-export async function writeReportFiles(data: ReportData, out: string): Promise<string[]> {
+export async function writeReportFiles(data: ReportData, out: string, scale = 1): Promise<string[]> {
   const { writeReport } = await import('../render/index.js');
   try {
-    const files = await withOutDir(out, 'mermap-lab report', () => writeReport(out, data));
+    const files = await withOutDir(out, 'mermap-lab report', () => writeReport(out, data, { scale }));
     return [files.html, ...files.charts.flatMap((c) => [c.svg, c.png])];
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -129,13 +130,21 @@ export async function writeReportFiles(data: ReportData, out: string): Promise<s
 }
 
 /** `mermap-lab report DIR [--out OUT]`: the report goes into DIR itself unless --out names another folder. */
-export async function reportCommand(dir: string, o: { out?: string }): Promise<number> {
+export async function reportCommand(dir: string, o: { out?: string; scale?: number }): Promise<number> {
   const out = o.out ?? dir;
   const { data, text } = reportDataOf(dir);
-  const files = await writeReportFiles(data, out);
+  const files = await writeReportFiles(data, out, o.scale);
   if (text !== null) process.stdout.write(`${printable(text)}\n`);
   process.stdout.write(
     `report: ${files.length} files in ${printable(out)} (report.html, ${(files.length - 1) / 2} charts as SVG and PNG)\n`,
   );
   return 0;
+}
+
+/** --scale: the PNGs' pixels per SVG pixel (2 for slides), a number in (0, 16]. */
+export function scaleOption(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 16)
+    throw new InvalidArgumentError(`--scale must be a number in (0, 16], got "${v}"`);
+  return n;
 }

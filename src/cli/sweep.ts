@@ -25,6 +25,8 @@ export interface SweepCliOptions {
   shard?: string;
   resume?: boolean;
   report?: boolean;
+  /** PNG pixels per chart pixel (--scale) */
+  scale?: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
     return code;
   }
   const { data, text } = reportDataOf(o.out);
-  const files = await writeReportFiles(data, o.out);
+  const files = await writeReportFiles(data, o.out, o.scale);
   if (text !== null) process.stdout.write(`\n${printable(text)}\n`);
   process.stdout.write(
     `\n${printable(o.out)}: results.csv, results.arrow, report.html and ${(files.length - 1) / 2} charts (SVG and PNG)\n`,

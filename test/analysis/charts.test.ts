@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from 'vega-lite';
 import {
+  flushCostChart,
+  recommendationChart,
   captionFor,
   captionLines,
   failureRateChart,
@@ -273,6 +275,48 @@ describe('chart specs', () => {
       columns: 3,
     });
     expect(() => compile(differs as never)).not.toThrow();
+  });
+
+  it('recommendation: a table of R per CPU count and variant, "none" its own mark, a panel per cost model', () => {
+    const recs = [
+      { possibleCpus: 1, variant: 'rfc-v1', regionPages: 512 },
+      { possibleCpus: 1, variant: 'rfc-later', regionPages: null },
+      { possibleCpus: 64, variant: 'rfc-v1', regionPages: 1024 },
+    ];
+    const spec = recommendationChart(recs, 'cap');
+    const layers = spec.layer as Array<{ mark: { type: string }; transform?: unknown[]; encoding: Enc }>;
+    expect(layers.map((l) => l.mark.type)).toEqual(['rect', 'rect', 'text']);
+    expect(layers[0]!.transform).toEqual([{ filter: "datum['regionPages'] != null" }]);
+    expect(layers[1]!.transform).toEqual([{ filter: "datum['regionPages'] == null" }]);
+    expect(layers[2]!.encoding.text).toEqual({ field: 'label', type: 'nominal' });
+    expect((spec.data as { values: Array<{ label: string }> }).values.map((v) => v.label)).toEqual([
+      '512',
+      'none',
+      '1024',
+    ]);
+    expect(spec.facet).toBeUndefined();
+    expect(() => compile(spec as never)).not.toThrow();
+    const models = recommendationChart(
+      recs.flatMap((r) => ['molnar-2015', 'zero'].map((costModel) => ({ ...r, costModel }))),
+      'cap',
+    );
+    expect(models.facet).toEqual({ field: 'costModel', type: 'nominal', title: 'Cost model' });
+    expect(models.columns).toBe(3);
+    expect(() => compile(models as never)).not.toThrow();
+  });
+
+  it('flush cost vs region size: % of cycles from costOverheadFraction', () => {
+    const spec = flushCostChart(
+      [64, 512].map((regionPages) => ({ variant: 'rfc-v1', regionPages, costOverheadFraction: 64 / regionPages / 10 })),
+      'cap',
+    );
+    expect(spec.transform).toEqual([
+      { calculate: "datum['costOverheadFraction'] * 100", as: 'costOverheadFraction_scaled' },
+    ]);
+    const y = (spec.encoding as Enc).y;
+    expect(y.field).toBe('costOverheadFraction_scaled');
+    expect(text(y.title)).toBe('Flush cost (% of cycles, mean over runs)');
+    expect(() => compile(spec as never)).not.toThrow();
   });
 
   it('policy comparison: no panel for a metric that is 0 everywhere, durations in the unit their range needs', () => {

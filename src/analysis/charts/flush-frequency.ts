@@ -15,28 +15,43 @@ import {
   varies,
 } from './common.js';
 
-/**
- * Flush frequency vs region size: x = R (pages, log scale), y = full flushes per 1,000 gets
- * (mean over the runs of a point, e.g. seeds), one line per variant, one panel per online-CPU
- * count when it changes the answer (panels wrap after FACET_COLUMNS). Input: run rows (summaryToRow) with regionPages, flushesPer1000Gets, variant, cpus.
- */
 export interface FlushFrequencyChartOptions {
   /** the CPU count to panel by: online CPUs ('cpus', default) or possible CPUs ('possibleCpus') */
   cpuField?: 'cpus' | 'possibleCpus';
 }
 
-export function flushFrequencyChart(
+/** What differs between the charts of a run metric against region size. */
+interface RegionMetric {
+  title: string;
+  /** the run-row field */
+  y: string;
+  /** axis title, with unit */
+  yTitle: string;
+  /** the tooltip's short name and number format */
+  tip: string;
+  format: string;
+  /** multiply the field by this before drawing (100: a fraction drawn in %) */
+  scale?: number;
+}
+
+/**
+ * A run metric against region size: x = R (pages, log scale), y = the metric (mean over the runs
+ * of a point, e.g. seeds), one line per variant, and a panel per CPU count only when the count
+ * changes the answer (panels wrap after FACET_COLUMNS); otherwise a subtitle line says so.
+ */
+function regionMetricChart(
   input: ChartInput,
-  caption?: string | CaptionConfig,
-  opts: FlushFrequencyChartOptions = {},
+  caption: string | CaptionConfig | undefined,
+  opts: FlushFrequencyChartOptions,
+  m: RegionMetric,
 ): Spec {
   const open = openChart(input, caption);
   let rows = open.rows;
   const cpuField = opts.cpuField === 'possibleCpus' ? LABEL.possibleCpus : LABEL.cpus;
-  const y = RUN.flushesPer1000Gets;
   const keys = [LABEL.variant, cpuField, LABEL.regionPages].filter((k) => hasField(rows, k));
-  rows = pick(rows, [...keys, y, LABEL.seed]);
-  if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, [y]);
+  rows = pick(rows, [...keys, m.y, LABEL.seed]);
+  if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, [m.y]);
+  const field = m.scale === undefined ? m.y : `${m.y}_scaled`;
   const encoding: Spec = {
     x: {
       field: LABEL.regionPages,
@@ -44,46 +59,75 @@ export function flushFrequencyChart(
       scale: { type: 'log', base: 2 },
       title: 'Region size R (pages, log scale)',
     },
-    y: {
-      field: y,
-      type: 'quantitative',
-      aggregate: 'mean',
-      title: 'Full flushes per 1,000 gets (mean over runs)',
-    },
+    y: { field, type: 'quantitative', aggregate: 'mean', title: m.yTitle },
     tooltip: [
       { field: LABEL.regionPages, type: 'quantitative', title: 'R (pages)' },
-      {
-        field: y,
-        type: 'quantitative',
-        aggregate: 'mean',
-        title: 'flushes per 1,000 gets',
-        format: '.3f',
-      },
+      { field, type: 'quantitative', aggregate: 'mean', title: m.tip, format: m.format },
     ],
   };
   if (keys.includes(LABEL.variant)) encoding.color = { field: LABEL.variant, type: 'nominal', title: 'Variant' };
   const cpuTitle = cpuField === LABEL.cpus ? 'Online CPUs' : 'Possible CPUs';
   const notes: string[] = [];
-  // a panel per CPU count only when the count changes the answer (per-CPU regions are independent)
   if (keys.includes(cpuField) && varies(rows, cpuField)) {
-    const others = keys.filter((k) => k !== cpuField);
-    if (dependsOn(rows, cpuField, y, others)) {
+    if (
+      dependsOn(
+        rows,
+        cpuField,
+        m.y,
+        keys.filter((k) => k !== cpuField),
+      )
+    ) {
       encoding.facet = { field: cpuField, type: 'ordinal', title: cpuTitle, columns: FACET_COLUMNS };
     } else {
       const counts = (distinct(rows, cpuField) as number[]).sort((a, b) => a - b).join(', ');
       notes.push(`${cpuTitle} ${counts}: the same within 1 %, so one panel (mean over them).`);
     }
   }
-  return chartSpec(
-    'Mermap flush frequency vs region size',
-    open.caption,
-    {
-      data: { values: rows },
-      mark: { type: 'line', point: true },
-      encoding,
-      width: 260,
-      height: 220,
-    },
-    notes,
-  );
+  const body: Spec = {
+    data: { values: rows },
+    ...(m.scale === undefined ? {} : { transform: [{ calculate: `datum['${m.y}'] * ${m.scale}`, as: field }] }),
+    mark: { type: 'line', point: true },
+    encoding,
+    width: 260,
+    height: 220,
+  };
+  return chartSpec(m.title, open.caption, body, notes);
+}
+
+/**
+ * Flush frequency vs region size: full flushes per 1,000 gets against R, one line per variant.
+ * Input: run rows (summaryToRow) with regionPages, flushesPer1000Gets, variant, cpus.
+ */
+export function flushFrequencyChart(
+  input: ChartInput,
+  caption?: string | CaptionConfig,
+  opts: FlushFrequencyChartOptions = {},
+): Spec {
+  return regionMetricChart(input, caption, opts, {
+    title: 'Mermap flush frequency vs region size',
+    y: RUN.flushesPer1000Gets,
+    yTitle: 'Full flushes per 1,000 gets (mean over runs)',
+    tip: 'flushes per 1,000 gets',
+    format: '.3f',
+  });
+}
+
+/**
+ * Flush cost vs region size, the recommendation's second criterion: the cycles of TLB flushes,
+ * INVLPGs and the refills they cause, as a % of those plus the zeroing work
+ * (costOverheadFraction), against R, one line per variant. Input: run rows with a cost model.
+ */
+export function flushCostChart(
+  input: ChartInput,
+  caption?: string | CaptionConfig,
+  opts: FlushFrequencyChartOptions = {},
+): Spec {
+  return regionMetricChart(input, caption, opts, {
+    title: 'Mermap flush cost vs region size',
+    y: RUN.costOverheadFraction,
+    yTitle: 'Flush cost (% of cycles, mean over runs)',
+    tip: 'flush cost (% of cycles)',
+    format: '.3f',
+    scale: 100,
+  });
 }
