@@ -94,11 +94,11 @@ function loadSpec(options: SweepCommandOptions): { spec: SweepSpec; source: stri
 
 function report(stderr: ProgressStream, command: string, err: unknown): number {
   if (err instanceof InputError || err instanceof PointFailedError || err instanceof SweepInterruptedError) {
-    stderr.write(`mermap-lab ${command}: ${printable(err.message)}\n`);
+    stderr.write(`mermap-lab: ${command}: ${printable(err.message)}\n`);
     return err.exitCode;
   }
   stderr.write(
-    `mermap-lab ${command}: ${printable(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+    `mermap-lab: ${command}: ${printable(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
   );
   return 1;
 }

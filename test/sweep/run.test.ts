@@ -278,32 +278,32 @@ describe('sweepCommand', () => {
   });
 
   it.each([
-    ['no spec', { out: 'x' }, 'mermap-lab sweep: give a spec file or --preset NAME'],
+    ['no spec', { out: 'x' }, 'mermap-lab: sweep: give a spec file or --preset NAME'],
     [
       'a spec and a preset',
       { spec: SPEC_FILE, preset: 'smoke', out: 'x' },
-      'mermap-lab sweep: give a spec file or --preset NAME, not both',
+      'mermap-lab: sweep: give a spec file or --preset NAME, not both',
     ],
-    ['no --out', { spec: SPEC_FILE }, 'mermap-lab sweep: --out DIR is required'],
+    ['no --out', { spec: SPEC_FILE }, 'mermap-lab: sweep: --out DIR is required'],
     [
       'zero workers',
       { spec: SPEC_FILE, out: 'x', workers: '0' },
-      "mermap-lab sweep: --workers: must be a positive integer, got '0'",
+      "mermap-lab: sweep: --workers: must be a positive integer, got '0'",
     ],
     [
       'a non-number of workers',
       { spec: SPEC_FILE, out: 'x', workers: '2x' },
-      "mermap-lab sweep: --workers: must be a positive integer, got '2x'",
+      "mermap-lab: sweep: --workers: must be a positive integer, got '2x'",
     ],
     [
       'a bad shard',
       { spec: SPEC_FILE, out: 'x', shard: '3/3' },
-      "mermap-lab sweep: --shard: expected i/N with 0 <= i < N (0-based, e.g. 0/3), got '3/3'",
+      "mermap-lab: sweep: --shard: expected i/N with 0 <= i < N (0-based, e.g. 0/3), got '3/3'",
     ],
     [
       'an unknown preset',
       { preset: 'nope', out: 'x' },
-      "mermap-lab sweep: --preset: unknown preset 'nope' (known: default, smoke)",
+      "mermap-lab: sweep: --preset: unknown preset 'nope' (known: default, smoke)",
     ],
   ])('exits 2 on %s', async (_what, options, message) => {
     const { code, text } = await run(options);
@@ -318,13 +318,13 @@ describe('sweepCommand', () => {
     const { code, text } = await run({ spec: file, out });
     expect(code).toBe(2);
     expect(text).toBe(
-      `mermap-lab sweep: ${file}: invalid sweep spec\n` +
+      `mermap-lab: sweep: ${file}: invalid sweep spec\n` +
         '  - seed: must be an integer >= 0\n' +
         '  - grid.mermap.regionPages: must be a non-empty list\n',
     );
     writeFileSync(file, 'name: bad\nseed: 1\nbase: {}\ngrid:\n  mermap.slots: [2, 2]\n');
     expect((await run({ spec: file, out })).text).toBe(
-      `mermap-lab sweep: ${file}: invalid sweep spec\n  - grid.mermap.slots: duplicate value 2\n`,
+      `mermap-lab: sweep: ${file}: invalid sweep spec\n  - grid.mermap.slots: duplicate value 2\n`,
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -336,7 +336,7 @@ describe('sweepCommand', () => {
     const { code, text } = await run({ spec: SPEC_FILE, out, validatePoint });
     expect(code).toBe(2);
     expect(text).toBe(
-      `mermap-lab sweep: ${SPEC_FILE}: invalid sweep spec\n` +
+      `mermap-lab: sweep: ${SPEC_FILE}: invalid sweep spec\n` +
         [8, 9, 10, 11]
           .map(
             (i) =>
@@ -355,13 +355,13 @@ describe('sweepCommand', () => {
       const { code, text } = await run({ spec: other, out: oneDir, resume });
       expect(code).toBe(2);
       expect(text).toBe(
-        `mermap-lab sweep: ${oneDir} holds the results of another sweep ('fake', spec hash ${plan.specHash.slice(0, 12)}); choose another --out\n`,
+        `mermap-lab: sweep: ${oneDir} holds the results of another sweep ('fake', spec hash ${plan.specHash.slice(0, 12)}); choose another --out\n`,
       );
     }
     const { code, text } = await run({ spec: SPEC_FILE, out: oneDir });
     expect(code).toBe(2);
     expect(text).toBe(
-      `mermap-lab sweep: ${oneDir} already holds results of this sweep; pass --resume to finish it, or choose another --out\n`,
+      `mermap-lab: sweep: ${oneDir} already holds results of this sweep; pass --resume to finish it, or choose another --out\n`,
     );
     RESULT_FILES.forEach((f, i) => expect(bytes(oneDir, f).equals(before[i]!), f).toBe(true));
   });
@@ -372,7 +372,7 @@ describe('sweepCommand', () => {
     const { code, text } = await run({ spec: SPEC_FILE, out: join(file, 'out') });
     expect(code).toBe(2);
     expect(text).toBe(
-      `mermap-lab sweep: cannot write to ${join(file, 'out')} (ENOTDIR: a part of the path is not a folder)\n`,
+      `mermap-lab: sweep: cannot write to ${join(file, 'out')} (ENOTDIR: a part of the path is not a folder)\n`,
     );
   });
 
@@ -386,7 +386,7 @@ describe('sweepCommand', () => {
     const { code, text } = await run({ spec: file, out, workers: 1 });
     expect(code).toBe(1);
     expect(text.trimEnd().split('\n').at(-1)).toBe(
-      'mermap-lab sweep: point 4 (mermap.regionPages=256, mermap.variant=rfc-v1, replicate 0) failed: fake failure at regionPages 256',
+      'mermap-lab: sweep: point 4 (mermap.regionPages=256, mermap.variant=rfc-v1, replicate 0) failed: fake failure at regionPages 256',
     );
     expect(readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n')).toHaveLength(5);
     expect(existsSync(join(out, 'results.csv'))).toBe(false);
@@ -398,7 +398,7 @@ describe('sweepCommand', () => {
     const echo = await run({ spec: spec2, out: join(root, 'echo'), workers: 1 });
     expect(echo.code).toBe(1);
     expect(echo.text.trimEnd().split('\n').at(-1)).toBe(
-      `mermap-lab sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: its row has the field 'seed', which is a provenance or grid column; rename it in the run function`,
+      `mermap-lab: sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: its row has the field 'seed', which is a provenance or grid column; rename it in the run function`,
     );
     const missing = await run({
       spec: SPEC_FILE,
@@ -408,7 +408,7 @@ describe('sweepCommand', () => {
     });
     expect(missing.code).toBe(1);
     expect(missing.text.trimEnd().split('\n').at(-1)).toBe(
-      `mermap-lab sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: ` +
+      `mermap-lab: sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: ` +
         `${pathToFileURL(join(FIXTURES, 'fake-worker.ts')).href} has no exported function 'nope'`,
     );
     const absent = await run({
@@ -418,7 +418,7 @@ describe('sweepCommand', () => {
     });
     expect(absent).toEqual({
       code: 2,
-      text: `mermap-lab sweep: worker module not found: ${join(FIXTURES, 'absent.js')}\n`,
+      text: `mermap-lab: sweep: worker module not found: ${join(FIXTURES, 'absent.js')}\n`,
     });
     expect(existsSync(join(root, 'absent'))).toBe(false);
   });
