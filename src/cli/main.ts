@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { InputError } from '../config/errors.js';
+import { VARIANTS } from '../core/allocators.js';
 import { DEFAULT_REGION_PAGES } from '../core/defaults.js';
 import { LIMITS, parseDecimalSize, type SizeLimit } from '../config/limits.js';
 import { replayCommand } from './replay.js';
@@ -100,7 +101,7 @@ export function buildProgram(): Command {
       "possible CPUs (default for a trace: its header's #P:N or cpus=N, else its highest CPU + 1)",
       sizeOption('--cpus', LIMITS.cpus),
     )
-    .option('--variant <name>', 'mermap variant or policy')
+    .option('--variant <name>', `mermap variant or policy: ${VARIANTS.join(', ')}`)
     .option('--region-pages <n>', 'per-CPU region size in pages', sizeOption('--region-pages', LIMITS.regionPages))
     .option('--slots <n>', 'slots per CPU', sizeOption('--slots', LIMITS.slots))
     .option('--events <n>', 'stop after this many events', sizeOption('--events', LIMITS.events))
@@ -119,6 +120,7 @@ export function buildProgram(): Command {
     .option('--preset <name>', 'an embedded sweep: default (the main job) or smoke')
     .option('-o, --out <dir>', 'output folder (required: results, journal, charts and report.html go there)')
     .option('-j, --workers <n>', 'worker threads (default: the number of cores)')
+    .option('-q, --quiet', 'no progress lines and no run summary on stderr (errors still print)')
     .option('--shard <i/N>', 'run only the i-th of N disjoint parts (0-based)')
     .option('--resume', 'run only the points missing from DIR')
     .option('--no-report', 'do not write the charts and report.html at the end')

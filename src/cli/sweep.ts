@@ -25,6 +25,8 @@ export interface SweepCliOptions {
   shard?: string;
   resume?: boolean;
   report?: boolean;
+  /** -q: no progress and no summary on stderr */
+  quiet?: boolean;
   /** PNG pixels per chart pixel (--scale) */
   scale?: number;
 }
@@ -41,6 +43,7 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
     workers: o.workers,
     shard: o.shard,
     resume: o.resume,
+    quiet: o.quiet,
     worker: RUN_POINT,
     validatePoint,
   });

@@ -17,6 +17,8 @@ import { loadSweepSpec, type SweepSpec } from './spec.js';
 import { printable } from '../util/printable.js';
 
 export interface SweepCommandOptions {
+  /** No progress lines and no closing summary on stderr (errors still print). */
+  quiet?: boolean | undefined;
   /** Path of a YAML or JSON sweep spec (give this or `preset`). */
   spec?: string | undefined;
   /** Name of an embedded preset (presets.ts). */
@@ -132,11 +134,11 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
       shard,
       resume: options.resume === true,
       validatePoint: options.validatePoint,
-      onProgress: (p) => progress.update(p),
+      onProgress: options.quiet === true ? undefined : (p) => progress.update(p),
       signal: controller.signal,
     });
     progress.stop();
-    stderr.write(printable(formatSummary(summary)));
+    if (options.quiet !== true) stderr.write(printable(formatSummary(summary)));
     return 0;
   } catch (err) {
     progress.stop();

@@ -235,6 +235,14 @@ describe('sweepCommand', () => {
     return { code, text: stderr.text };
   };
 
+  it('quiet: no progress and no summary, the same files', async () => {
+    const out = join(root, 'cmd-quiet');
+    const { code, text } = await run({ spec: SPEC_FILE, out, workers: '1', quiet: true, progressIntervalSeconds: 0 });
+    expect(code).toBe(0);
+    expect(text).toBe('');
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(readFileSync(join(oneDir, 'results.csv'), 'utf8'));
+  });
+
   it('prints progress and a summary with events per second per worker', async () => {
     const out = join(root, 'cmd');
     const { code, text } = await run({ spec: SPEC_FILE, out, workers: '2', progressIntervalSeconds: 0 });
