@@ -4,6 +4,7 @@ import { InputError } from '../config/errors.js';
 import { VARIANTS } from '../core/allocators.js';
 import { DEFAULT_REGION_PAGES } from '../core/defaults.js';
 import { LIMITS, parseDecimalSize, type SizeLimit } from '../config/limits.js';
+import { listPresets } from '../config/presets.js';
 import { replayCommand } from './replay.js';
 import { initCommand, initPresetNames } from './init.js';
 import { reportCommand, scaleOption } from './report.js';
@@ -53,7 +54,7 @@ export function buildProgram(): Command {
     .command('replay')
     .description('apply an op script (JSON lines) to one mm and print one JSON result per op')
     .argument('<script>', 'op script, one JSON object per line (- for stdin)')
-    .requiredOption('--variant <name>', 'rfc-v1 | rfc-later | dev-snapshot | a policy name')
+    .requiredOption('--variant <name>', `mermap variant or policy: ${VARIANTS.join(', ')}`)
     .option(
       '--region-pages <n>',
       'per-CPU region size in pages',
@@ -67,6 +68,10 @@ export function buildProgram(): Command {
     )
     .option('--cpus <n>', 'possible (and online) CPUs', sizeOption('--cpus', LIMITS.cpus), 1)
     .option('--preempt-rt', 'a PREEMPT_RT kernel: report lock_in_atomic (the PTE lock taken in atomic context)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  mermap-lab replay test/fixtures/replay/seed-diagram.jsonl --variant rfc-v1 --region-pages 16\n',
+    )
     .action(
       async (
         script: string,
@@ -109,6 +114,13 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object instead of the summary')
     .option('--timeline', 'record the region timeline of CPU 0')
     .option('-o, --out <dir>', 'write run.json, per-cpu.csv and time-series.csv into DIR')
+    .addHelpText(
+      'after',
+      `\nPresets: ${listPresets()
+        .map((p) => p.name)
+        .join(', ')}.\nExamples:\n  mermap-lab run --preset kunit-tight\n` +
+        '  mermap-lab run my-run.yaml --json\n  mermap-lab run --trace boot.trace --format trace-cmd -o out/boot && mermap-lab report out/boot\n',
+    )
     .action(async (config: string | undefined, o: Record<string, unknown>) => {
       process.exitCode = await runCommand({ ...(o as object), config });
     });
@@ -139,6 +151,10 @@ export function buildProgram(): Command {
     .description('join shard folders into results identical to one unsharded sweep')
     .argument('<dirs...>', 'shard output folders')
     .option('-o, --out <dir>', 'merged output folder')
+    .addHelpText(
+      'after',
+      '\nExample:\n  mermap-lab merge out/s0 out/s1 out/s2 out/s3 -o out/merged && mermap-lab report out/merged\n',
+    )
     .action(async (dirs: string[], o: { out?: string }) => {
       process.exitCode = await mergeCli(dirs, o);
     });
