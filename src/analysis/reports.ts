@@ -1,6 +1,7 @@
 import {
   captionFor,
   recommendationChart,
+  flushCostChart,
   flushFrequencyChart,
   failureRateChart,
   pageTableMemoryChart,
@@ -10,7 +11,7 @@ import {
   wastedVaByRegionChart,
   wastedVaChart,
 } from './charts/index.js';
-import { LABEL } from './columns/index.js';
+import { LABEL, RUN } from './columns/index.js';
 import { pageTableRows } from './metrics/page-tables.js';
 import { DEFAULT_TARGETS, type Targets } from './recommend.js';
 import { formatEstimate, formatVerdictTable } from './recommend-format.js';
@@ -34,6 +35,8 @@ export interface ReportData {
     spec: object;
     table?: { columns: string[]; rows: unknown[][] };
   }>;
+  /** label: value lines for the page's footer (version, commit, date, command, hash) */
+  provenance?: Array<[string, string]>;
 }
 
 type Row = Record<string, unknown>;
@@ -93,12 +96,19 @@ export function sweepReportData(
     seed: `sweep '${name}'`,
   } as Parameters<typeof captionFor>[0]);
   const sections: ReportData['sections'] = [];
-  const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: captionOf(spec), spec });
+  // the caption is the chart's subtitle, drawn in the chart (SVG, PNG, page): not repeated under it
+  const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: '', spec });
   add(
     'flush-frequency-vs-region',
     'Flush frequency vs region size, per possible-CPU count',
     flushFrequencyChart(rows as Row[] as never, caption, { cpuField: 'possibleCpus' }),
   );
+  if (rows.some((r) => typeof r[RUN.costOverheadFraction] === 'number'))
+    add(
+      'flush-cost-vs-region',
+      'Flush cost vs region size, per possible-CPU count',
+      flushCostChart(rows as never, caption, { cpuField: 'possibleCpus' }),
+    );
   add(
     'fallback-rate-vs-region-and-slots',
     'Fast-path failure (fallback) rate vs region size and slots',
@@ -129,7 +139,7 @@ export function sweepReportData(
   sections.push({
     id: 'recommended-region-size',
     title: 'Recommended region size',
-    caption: `${text.split('\n')[0]} ${captionOf(recSpec)}`,
+    caption: text.split('\n')[0] ?? '',
     spec: recSpec,
     table: recommendationTable(recs),
   });
@@ -151,7 +161,7 @@ export function sweepReportData(
   return {
     report: {
       title: `mermap-lab sweep '${name}'`,
-      intro: `${dependsText(recs)} ${rows.length} runs. ${caption}\n\nFallback rate: fast-path failures per allocation request (each falls back to reserved single-page maps with IRQs off). Flush cost: cycles of TLB flushes, INVLPGs and the refills a flush causes, as a share of those plus the zeroing work.`,
+      intro: `${dependsText(recs)} ${rows.length} runs.\n\nFallback rate: fast-path failures per allocation request (each falls back to reserved single-page maps with IRQs off). Flush cost: cycles of TLB flushes, INVLPGs, the refills a flush causes and the slow path beyond its zeroing (IRQ save/restore, PTE writes, PTE locks), as a share of those plus the zeroing work.`,
       sections,
     },
     recommendations: recs,
@@ -170,7 +180,8 @@ export function runReportData(result: RunArtifacts): ReportData {
   const label = labelFromRunConfig(result.report.config);
   const caption = captionFor(label as never);
   const sections: ReportData['sections'] = [];
-  const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: captionOf(spec), spec });
+  // the caption is the chart's subtitle, drawn in the chart (SVG, PNG, page): not repeated under it
+  const add = (id: string, title: string, spec: object) => sections.push({ id, title, caption: '', spec });
   if (result.timeSeries.length > 0)
     add('wasted-va-over-time', 'Wasted VA over time', wastedVaChart(result.timeSeries as never, caption));
   if (result.regionTimeline.length > 0)
@@ -187,7 +198,7 @@ export function runReportData(result: RunArtifacts): ReportData {
   const s = result.report;
   return {
     title: `mermap-lab run: ${label.variant}, R = ${label.regionPages} pages, ${label.cpus} CPUs, ${label.workload}`,
-    intro: `${s.events} events, ${s.gets} gets, ${s.flushes} flushes (${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets), ${s.fastPathFailures} fast-path failures, ${s.fallbackPages} fallback pages. ${caption}`,
+    intro: `${s.events} events, ${s.gets} gets, ${s.flushes} flushes (${s.flushesPer1000Gets.toFixed(2)} per 1,000 gets), ${s.fastPathFailures} fast-path failures, ${s.fallbackPages} fallback pages.`,
     sections,
   };
 }

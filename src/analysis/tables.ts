@@ -17,7 +17,7 @@
  */
 import { from, type ColumnTable } from 'arquero';
 import type { RunConfig } from '../config/index.js';
-import { joinName, LABEL, LABEL_SET, outputName } from './columns/index.js';
+import { joinName, LABEL, LABEL_SET, outputName, SUMMARY_DUPLICATE_OF_LABEL } from './columns/index.js';
 import type { RunSummary } from './metrics/summary.js';
 
 export { joinName };
@@ -90,6 +90,9 @@ export function flattenRecord(obj: Record<string, unknown>, prefix = '', out: Ru
 export function summaryToRow(summary: RunSummary, label: RunLabel = {}): RunRow {
   const row: RunRow = labelRow(label);
   flattenRecord(summary as unknown as Record<string, unknown>, '', row);
+  for (const [key, labelKey] of Object.entries(SUMMARY_DUPLICATE_OF_LABEL)) {
+    if (label[labelKey] !== undefined) delete row[outputName(key)];
+  }
   return row;
 }
 

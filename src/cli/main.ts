@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { VARIANTS } from '../core/allocators.js';
 import { DEFAULT_REGION_PAGES } from '../core/defaults.js';
 import { LIMITS, parseDecimalSize, type SizeLimit } from '../config/limits.js';
+import { listPresets } from '../config/presets.js';
 import { replayCommand } from './replay.js';
-import { reportCommand } from './report.js';
+import { initCommand, initPresetNames } from './init.js';
+import { reportCommand, scaleOption } from './report.js';
+import { presetNames } from '../sweep/presets.js';
 import { runCommand } from './run.js';
 import { mergeCli, summaryCli, sweepCli } from './sweep.js';
 import { InputError } from '../util/input-error.js';
@@ -50,7 +54,7 @@ export function buildProgram(): Command {
     .command('replay')
     .description('apply an op script (JSON lines) to one mm and print one JSON result per op')
     .argument('<script>', 'op script, one JSON object per line (- for stdin)')
-    .requiredOption('--variant <name>', 'rfc-v1 | rfc-later | dev-snapshot | a policy name')
+    .requiredOption('--variant <name>', `mermap variant or policy: ${VARIANTS.join(', ')}`)
     .option(
       '--region-pages <n>',
       'per-CPU region size in pages',
@@ -64,6 +68,10 @@ export function buildProgram(): Command {
     )
     .option('--cpus <n>', 'possible (and online) CPUs', sizeOption('--cpus', LIMITS.cpus), 1)
     .option('--preempt-rt', 'a PREEMPT_RT kernel: report lock_in_atomic (the PTE lock taken in atomic context)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  mermap-lab replay test/fixtures/replay/seed-diagram.jsonl --variant rfc-v1 --region-pages 16\n',
+    )
     .action(
       async (
         script: string,
@@ -98,14 +106,21 @@ export function buildProgram(): Command {
       "possible CPUs (default for a trace: its header's #P:N or cpus=N, else its highest CPU + 1)",
       sizeOption('--cpus', LIMITS.cpus),
     )
-    .option('--variant <name>', 'mermap variant or policy')
+    .option('--variant <name>', `mermap variant or policy: ${VARIANTS.join(', ')}`)
     .option('--region-pages <n>', 'per-CPU region size in pages', sizeOption('--region-pages', LIMITS.regionPages))
     .option('--slots <n>', 'slots per CPU', sizeOption('--slots', LIMITS.slots))
     .option('--events <n>', 'stop after this many events', sizeOption('--events', LIMITS.events))
     .option('--seed <n>', 'seed', sizeOption('--seed', LIMITS.seed))
     .option('--json', 'print one JSON object instead of the summary')
     .option('--timeline', 'record the region timeline of CPU 0')
-    .option('--out <dir>', 'write run.json, per-cpu.csv and time-series.csv into DIR')
+    .option('-o, --out <dir>', 'write run.json, per-cpu.csv and time-series.csv into DIR')
+    .addHelpText(
+      'after',
+      `\nPresets: ${listPresets()
+        .map((p) => p.name)
+        .join(', ')}.\nExamples:\n  mermap-lab run --preset kunit-tight\n` +
+        '  mermap-lab run my-run.yaml --json\n  mermap-lab run --trace boot.trace --format trace-cmd -o out/boot && mermap-lab report out/boot\n',
+    )
     .action(async (config: string | undefined, o: Record<string, unknown>) => {
       process.exitCode = await runCommand({ ...(o as object), config });
     });
@@ -115,8 +130,9 @@ export function buildProgram(): Command {
     .description('run a parameter sweep (parallel, resumable, shardable) and write results, charts and report.html')
     .argument('[spec]', 'sweep spec, JSON or YAML')
     .option('--preset <name>', 'an embedded sweep: default (the main job) or smoke')
-    .option('--out <dir>', 'output folder')
-    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('-o, --out <dir>', 'output folder (required: results, journal, charts and report.html go there)')
+    .option('-j, --workers <n>', 'worker threads (default: the number of cores)')
+    .option('-q, --quiet', 'no progress lines and no run summary on stderr (errors still print)')
     .option('--shard <i/N>', 'run only the i-th of N disjoint parts (0-based)')
     .option('--resume', 'run only the points missing from DIR')
     .option('--no-report', 'do not write the charts and report.html at the end')
@@ -128,6 +144,13 @@ export function buildProgram(): Command {
     .option('--max-replicates <n>', 'adaptive mode: at most this many runs per grid point')
     .option('--max-fallback <fraction>', 'target fallback rate of the recommendation (default 0.01)')
     .option('--max-flush-cost <fraction>', 'target flush cost, a share of cycles (default 0.01)')
+    .option('--scale <n>', 'PNG pixels per chart pixel: 2 for slides', scaleOption, 1)
+    .addHelpText(
+      'after',
+      `\nPresets: ${presetNames().join(', ')}.\nExamples:\n  mermap-lab sweep --preset smoke -o out/smoke\n` +
+        '  mermap-lab sweep spec.yaml -o out/s -j 2 --shard 0/4\n  mermap-lab sweep --preset default -o out/d --resume\n' +
+        '  mermap-lab sweep --preset default -o out/d --max-fallback 0.005 --max-flush-cost 0.02\n',
+    )
     .action(async (spec: string | undefined, o: Record<string, unknown>) => {
       process.exitCode = await sweepCli(spec, o);
     });
@@ -147,7 +170,11 @@ export function buildProgram(): Command {
     .command('merge')
     .description('join shard folders into results identical to one unsharded sweep')
     .argument('<dirs...>', 'shard output folders')
-    .option('--out <dir>', 'merged output folder')
+    .option('-o, --out <dir>', 'merged output folder')
+    .addHelpText(
+      'after',
+      '\nExample:\n  mermap-lab merge out/s0 out/s1 out/s2 out/s3 -o out/merged && mermap-lab report out/merged\n',
+    )
     .action(async (dirs: string[], o: { out?: string }) => {
       process.exitCode = await mergeCli(dirs, o);
     });
@@ -156,9 +183,24 @@ export function buildProgram(): Command {
     .command('report')
     .description('write report.html and one SVG and PNG per chart for a run folder (run --out) or a sweep folder')
     .argument('<dir>', 'run or sweep folder')
-    .option('--out <dir>', 'where to write the report')
-    .action(async (dir: string, o: { out?: string }) => {
+    .option('-o, --out <dir>', 'where to write the report (default: DIR itself)')
+    .option('--scale <n>', 'PNG pixels per chart pixel: 2 for slides', scaleOption, 1)
+    .addHelpText('after', '\nExamples:\n  mermap-lab report out/sweep\n  mermap-lab report run-dir -o slides/\n')
+    .action(async (dir: string, o: { out?: string; scale?: number }) => {
       process.exitCode = await reportCommand(dir, o);
+    });
+
+  program
+    .command('init')
+    .description('print a preset as a file to start from: a sweep spec or a complete run config (YAML)')
+    .option('--preset <name>', `one of: ${initPresetNames().join(', ')} (the kind may be left off)`)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  mermap-lab init --preset smoke > my-sweep.yaml && mermap-lab sweep my-sweep.yaml -o out\n' +
+        '  mermap-lab init --preset run:kunit-tight > my-run.yaml && mermap-lab run my-run.yaml\n',
+    )
+    .action((o: { preset?: string }) => {
+      process.exitCode = initCommand(o);
     });
 
   return program;

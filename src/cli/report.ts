@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArrow } from 'arquero';
+import { InvalidArgumentError } from 'commander';
 import { runReportData, sweepReportData, type ReportData, type RunArtifacts } from '../analysis/reports.js';
 import type { Targets } from '../analysis/recommend.js';
 import { specTargets } from '../sweep/adaptive.js';
 import { withOutDir } from './atomic.js';
 import { UsageError } from './errors.js';
 import { LEAD_COLUMNS } from '../sweep/results.js';
+import { canonicalJson, sha256Hex } from '../sweep/canonical.js';
+import { currentProvenance } from '../sweep/provenance.js';
 import { ARROW_FILE, readSweepRecord, SWEEP_FILE, type SweepRecord } from '../sweep/store.js';
 import { printable } from '../util/printable.js';
 import { UnsafeFileError } from '../util/safe-write.js';
@@ -14,6 +17,7 @@ import { UnsafeFileError } from '../util/safe-write.js';
 /** Read a sweep's results back (the Arrow file), checked against its sweep.json. */
 export function readSweepRows(dir: string): {
   name: string;
+  specHash: string;
   rows: Array<Record<string, unknown>>;
   record: SweepRecord;
 } {
@@ -42,7 +46,7 @@ export function readSweepRows(dir: string): {
         `; run the sweep again with --resume to rewrite it`,
     );
   }
-  return { name: record.name, rows, record };
+  return { name: record.name, specHash: record.specHash, rows, record };
 }
 
 /** The fields of run.json that the report reads, with what each must be. */
@@ -73,18 +77,41 @@ function readRunArtifacts(runFile: string): RunArtifacts {
   return artifacts as unknown as RunArtifacts;
 }
 
+/** A word of a command line as a POSIX shell would need it. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The footer of the page: what wrote it, from which data, when and how. The date is
+ * SOURCE_DATE_EPOCH (seconds) when set, so a rebuilt page can be byte-identical.
+ */
+function provenanceLines(hash: [string, string]): Array<[string, string]> {
+  const { packageVersion, gitCommit } = currentProvenance();
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+  const date = Number.isFinite(epoch) && process.env.SOURCE_DATE_EPOCH !== '' ? new Date(epoch * 1000) : new Date();
+  return [
+    ['mermap-lab', packageVersion],
+    ['git commit', gitCommit ?? 'unknown'],
+    ['date', date.toISOString()],
+    ['command', ['mermap-lab', ...process.argv.slice(2)].map(shellWord).join(' ')],
+    hash,
+  ];
+}
+
 /** The report of a run folder (run --out) or a sweep folder, and for a sweep its summary text. */
 export function reportDataOf(dir: string, targets?: Targets): { data: ReportData; text: string | null } {
   if (existsSync(join(dir, SWEEP_FILE))) {
-    const { name, rows, record } = readSweepRows(dir);
+    const { name, rows, record, specHash: hash } = readSweepRows(dir);
     const r = sweepReportData(name, rows, targets ?? specTargets(record.spec));
-    return { data: r.report, text: r.text };
+    return { data: { ...r.report, provenance: provenanceLines(['sweep spec hash', hash]) }, text: r.text };
   }
   const runFile = join(dir, 'run.json');
   if (existsSync(runFile)) {
     const artifacts = readRunArtifacts(runFile);
+    const hash = sha256Hex(canonicalJson(artifacts.report.config));
     try {
-      return { data: runReportData(artifacts), text: null };
+      return { data: { ...runReportData(artifacts), provenance: provenanceLines(['config hash', hash]) }, text: null };
     } catch (e) {
       throw new UsageError(`${runFile}: not a run written by mermap-lab run --out: ${(e as Error).message}`);
     }
@@ -93,10 +120,10 @@ export function reportDataOf(dir: string, targets?: Targets): { data: ReportData
 }
 
 /** Write report.html plus one SVG and one PNG per chart into `out` (vega is loaded only here). */
-export async function writeReportFiles(data: ReportData, out: string): Promise<string[]> {
+export async function writeReportFiles(data: ReportData, out: string, scale = 1): Promise<string[]> {
   const { writeReport } = await import('../render/index.js');
   try {
-    const files = await withOutDir(out, 'mermap-lab report', () => writeReport(out, data));
+    const files = await withOutDir(out, 'mermap-lab report', () => writeReport(out, data, { scale }));
     return [files.html, ...files.charts.flatMap((c) => [c.svg, c.png])];
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -108,13 +135,22 @@ export async function writeReportFiles(data: ReportData, out: string): Promise<s
   }
 }
 
-export async function reportCommand(dir: string, o: { out?: string }): Promise<number> {
-  if (o.out === undefined) throw new UsageError('--out DIR is required');
+/** `mermap-lab report DIR [--out OUT]`: the report goes into DIR itself unless --out names another folder. */
+export async function reportCommand(dir: string, o: { out?: string; scale?: number }): Promise<number> {
+  const out = o.out ?? dir;
   const { data, text } = reportDataOf(dir);
-  const files = await writeReportFiles(data, o.out);
+  const files = await writeReportFiles(data, out, o.scale);
   if (text !== null) process.stdout.write(`${printable(text)}\n`);
   process.stdout.write(
-    `report: ${files.length} files in ${printable(o.out)} (report.html, ${(files.length - 1) / 2} charts as SVG and PNG)\n`,
+    `report: ${files.length} files in ${printable(out)} (report.html, ${(files.length - 1) / 2} charts as SVG and PNG)\n`,
   );
   return 0;
+}
+
+/** --scale: the PNGs' pixels per SVG pixel (2 for slides), a number in (0, 16]. */
+export function scaleOption(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 16)
+    throw new InvalidArgumentError(`--scale must be a number in (0, 16], got "${v}"`);
+  return n;
 }

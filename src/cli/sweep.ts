@@ -31,6 +31,10 @@ export interface SweepCliOptions {
   maxReplicates?: string;
   maxFallback?: string;
   maxFlushCost?: string;
+  /** -q: no progress and no summary on stderr */
+  quiet?: boolean;
+  /** PNG pixels per chart pixel (--scale) */
+  scale?: number;
 }
 
 /**
@@ -50,6 +54,7 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
     maxReplicates: o.maxReplicates,
     maxFallback: o.maxFallback,
     maxFlushCost: o.maxFlushCost,
+    quiet: o.quiet,
     worker: RUN_POINT,
     validatePoint,
   });
@@ -65,7 +70,7 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
   await writeSweepOutputs(o.out, outputs);
   process.stdout.write(`\n${printable(outputs.table)}\n`);
   const data = o.report === false ? null : reportDataOf(o.out, outputs.targets).data;
-  const charts = data === null ? 0 : ((await writeReportFiles(data, o.out)).length - 1) / 2;
+  const charts = data === null ? 0 : ((await writeReportFiles(data, o.out, o.scale)).length - 1) / 2;
   process.stdout.write(
     `\n${printable(o.out)}: results.csv, results.arrow, points.csv, points.arrow, recommendation.json, summary.md, summary.txt` +
       (data === null ? '\n' : `, report.html and ${charts} charts (SVG and PNG)\n`),

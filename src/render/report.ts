@@ -25,11 +25,25 @@ export interface Report {
   /** Plain text; blank lines separate paragraphs. */
   intro?: string;
   sections: ReportSection[];
+  /**
+   * What made the page, shown in its footer as label: value lines (version, commit, date,
+   * command, config hash): a page forwarded to a mailing list says where its numbers came from.
+   */
+  provenance?: ReadonlyArray<readonly [label: string, value: string]>;
 }
 
 /**
+ * Each section's chart as a static SVG document (renderSvg), in section order: inlined into the
+ * page, so every chart reads with scripts off (a mail client, a plain viewer); vega-embed only
+ * replaces it with the interactive chart (tooltips) when scripts run.
+ */
+export type StaticCharts = readonly string[];
+
+/**
  * How the page works (what a browser test can rely on):
- * - every chart sits in `<div class="chart" data-chart-id="ID">`, its caption right under it;
+ * - every chart sits in `<div class="chart" data-chart-id="ID">`, its caption (if any) right
+ *   under it; the div holds the static SVG (`<div class="static">`) until vega-embed has drawn
+ *   the interactive chart, which then replaces it;
  * - the specs travel in one `<script type="application/json" id="mermap-report-specs">`;
  * - `window.__chartsTotal` is the number of charts, `window.__chartsRendered` counts the
  *   vega-embed promises that resolved, `window.__chartErrors` collects `{id, message}` for charts
@@ -142,6 +156,10 @@ function validateReport(report: Report): void {
   if (typeof report !== 'object' || report === null) throw new TypeError('report must be an object');
   assertText(report.title, 'report.title');
   if (report.intro !== undefined) assertText(report.intro, 'report.intro');
+  report.provenance?.forEach(([label, value], i) => {
+    assertText(label, `report.provenance[${i}][0]`);
+    assertText(value, `report.provenance[${i}][1]`);
+  });
   if (!Array.isArray(report.sections)) throw new TypeError('report.sections must be an array');
   const seen = new Set<string>();
   report.sections.forEach((section, i) => {
@@ -217,19 +235,44 @@ function renderTable(table: ReportTable, label: string): string {
   );
 }
 
-function renderSection(section: ReportSection): string {
+/**
+ * A static SVG document made fit to sit inside the page: no XML prolog, its ids (clip paths,
+ * gradients) prefixed with the chart's id so two charts' `clip1` do not collide, and sized by
+ * CSS (the viewBox keeps the proportions) so a wide chart shrinks to the page.
+ */
+export function inlineSvg(svg: string, id: string): string {
+  const prefix = `${id}-`;
+  return svg
+    .replace(/^<\?xml[^>]*>\s*/, '')
+    .replace(/\bid="([^"]+)"/g, (_m, x: string) => `id="${prefix}${x}"`)
+    .replace(/url\(#([^)]+)\)/g, (_m, x: string) => `url(#${prefix}${x})`)
+    .replace(
+      /(xlink:)?href="#([^"]+)"/g,
+      (_m, xl: string | undefined, x: string) => `${xl ?? ''}href="#${prefix}${x}"`,
+    );
+}
+
+function renderSection(section: ReportSection, svg: string | undefined): string {
   const id = section.id; // validated: [A-Za-z0-9._-] only
+  const staticChart = svg === undefined ? '' : `<div class="static">${inlineSvg(svg, id)}</div>`;
   const parts = [
     `<section class="report-section" id="section-${id}">`,
     `<h2><a class="anchor" href="#section-${id}">${escapeHtml(section.title)}</a></h2>`,
     `<figure>`,
-    `<div class="chart" id="chart-${id}" data-chart-id="${id}" role="img" aria-label="${escapeHtml(section.title)}"></div>`,
-    `<figcaption class="caption">${escapeHtml(section.caption)}</figcaption>`,
-    `</figure>`,
+    `<div class="chart" id="chart-${id}" data-chart-id="${id}" role="img" aria-label="${escapeHtml(section.title)}">${staticChart}</div>`,
   ];
+  if (section.caption.trim() !== '')
+    parts.push(`<figcaption class="caption">${escapeHtml(section.caption)}</figcaption>`);
+  parts.push(`</figure>`);
   if (section.table !== undefined) parts.push(renderTable(section.table, `${section.title}: data`));
   parts.push(`</section>`);
   return parts.join('\n');
+}
+
+function renderProvenance(lines: Report['provenance']): string {
+  if (lines === undefined || lines.length === 0) return '';
+  const items = lines.map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`);
+  return `<dl class="provenance">${items.join('')}</dl>`;
 }
 
 /** The page's own script: embeds each chart and reports progress on window for tests. */
@@ -257,10 +300,16 @@ const BOOT_SCRIPT = `(function () {
   var jobs = entries.map(function (entry) {
     var el = document.getElementById('chart-' + entry.id);
     if (!el) return Promise.resolve(fail(entry, null, new Error('no container for chart ' + entry.id)));
-    if (typeof vegaEmbed !== 'function') return Promise.resolve(fail(entry, el, new Error('vega-embed did not load')));
-    return vegaEmbed(el, entry.spec, { mode: 'vega-lite', renderer: 'svg', actions: false, tooltip: true }).then(
-      function () { window.__chartsRendered += 1; },
-      function (err) { fail(entry, el, err); }
+    if (typeof vegaEmbed !== 'function') return Promise.resolve(fail(entry, null, new Error('vega-embed did not load')));
+    var live = document.createElement('div');
+    el.appendChild(live);
+    return vegaEmbed(live, entry.spec, { mode: 'vega-lite', renderer: 'svg', actions: false, tooltip: true }).then(
+      function () {
+        var still = el.querySelector(':scope > .static');
+        if (still) still.remove();
+        window.__chartsRendered += 1;
+      },
+      function (err) { live.remove(); fail(entry, el.querySelector(':scope > .static') ? null : el, err); }
     );
   });
   Promise.all(jobs).then(function () { document.documentElement.dataset.chartsDone = 'true'; });
@@ -271,7 +320,7 @@ const STYLE = `
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--fg);
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
-main { max-width: 980px; margin: 0 auto; padding: 24px 20px 48px; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 20px 48px; }
 header h1 { margin: 0 0 8px; font-size: 26px; }
 .intro { color: var(--muted); margin: 0 0 8px; max-width: 72ch; }
 nav.toc { margin: 12px 0 8px; font-size: 14px; }
@@ -281,7 +330,8 @@ nav.toc a { color: var(--muted); margin-right: 14px; white-space: nowrap; }
 .report-section h2 { margin: 0 0 10px; font-size: 18px; }
 .report-section h2 a { color: inherit; text-decoration: none; }
 figure { margin: 0; }
-.chart { overflow-x: auto; min-height: 40px; }
+.chart { min-height: 40px; }
+.chart svg { max-width: 100%; height: auto; }
 .chart-error { color: #a11; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; }
 .caption { color: var(--muted); font-size: 14px; margin-top: 6px; max-width: 80ch; }
 table.data { border-collapse: collapse; margin-top: 12px; font-size: 13px; }
@@ -289,6 +339,9 @@ table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 3p
 table.data th { font-weight: 600; }
 table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
 footer { color: var(--muted); font-size: 12px; margin-top: 24px; }
+footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0 0 8px; }
+footer dt { font-weight: 600; }
+footer dd { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace; overflow-wrap: anywhere; }
 `;
 
 /**
@@ -296,8 +349,11 @@ footer { color: var(--muted); font-size: 12px; margin-top: 24px; }
  * from node_modules at run time), so the file opens offline from file://. A Content-Security-
  * Policy forbids every network request; vega needs 'unsafe-eval' for its expression code.
  */
-export async function renderReportHtml(report: Report): Promise<string> {
+export async function renderReportHtml(report: Report, charts: StaticCharts = []): Promise<string> {
   validateReport(report);
+  if (charts.length !== 0 && charts.length !== report.sections.length) {
+    throw new RangeError(`${charts.length} static charts for ${report.sections.length} sections`);
+  }
   const libraries = await browserLibraries();
   const versions = libraries.map((l) => `${l.name} ${l.version}`).join(', ');
   const specs = report.sections.map((s) => ({ id: s.id, spec: s.spec }));
@@ -328,9 +384,13 @@ export async function renderReportHtml(report: Report): Promise<string> {
     report.intro !== undefined ? paragraphs(report.intro, 'intro') : '',
     toc,
     '</header>',
-    '<noscript><p>The charts need JavaScript; each one is also saved next to this file as SVG and PNG.</p></noscript>',
-    ...report.sections.map(renderSection),
-    `<footer>Charts drawn with ${escapeHtml(versions)}, inlined in this file.</footer>`,
+    charts.length === 0
+      ? '<noscript><p>The charts need JavaScript; each one is also saved next to this file as SVG and PNG.</p></noscript>'
+      : '',
+    ...report.sections.map((section, i) => renderSection(section, charts[i])),
+    `<footer>${renderProvenance(report.provenance)}Charts drawn with ${escapeHtml(versions)}, inlined in this file${
+      charts.length === 0 ? '' : '; with scripts off the page shows each chart as static SVG'
+    }.</footer>`,
     '</main>',
     ...libraries.map((l) => `<script data-library="${l.name}">${scriptSafe(l.code)}</script>`),
     `<script type="application/json" id="${REPORT_SPECS_ELEMENT_ID}">${jsonForScript(specs)}</script>`,

@@ -62,12 +62,13 @@ export async function writeChartFiles(
 }
 
 /**
- * Write a report to DIR: report.html (self-contained) plus ID.svg and ID.png per section.
+ * Write a report to DIR: report.html (self-contained, each chart inlined as static SVG and
+ * upgraded by vega-embed when scripts run) plus ID.svg and ID.png per section.
  * Everything is rendered in memory first, so an invalid spec throws before any file is touched;
  * each file is then replaced atomically. Returns the absolute paths.
  */
 export async function writeReport(dir: string, report: Report, opts: PngOptions = {}): Promise<ReportFiles> {
-  const html = await renderReportHtml(report); // validates the report (ids, texts, tables)
+  await renderReportHtml(report); // validates the report (ids, texts, tables) before any rendering
   const charts: RenderedChart[] = [];
   for (const section of report.sections) {
     try {
@@ -77,6 +78,10 @@ export async function writeReport(dir: string, report: Report, opts: PngOptions 
       throw new Error(`report section ${JSON.stringify(section.id)}: ${message}`, { cause: err });
     }
   }
+  const html = await renderReportHtml(
+    report,
+    charts.map((c) => c.svg),
+  );
   const abs = path.resolve(dir);
   makeDirs(abs);
   // Every destination is checked before the first is written: a link refuses the whole report.

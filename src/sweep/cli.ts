@@ -17,6 +17,8 @@ import { loadSweepSpec, parseSweepSpec, type SweepSpec } from './spec.js';
 import { printable } from '../util/printable.js';
 
 export interface SweepCommandOptions {
+  /** No progress lines and no closing summary on stderr (errors still print). */
+  quiet?: boolean | undefined;
   /** Path of a YAML or JSON sweep spec (give this or `preset`). */
   spec?: string | undefined;
   /** Name of an embedded preset (presets.ts). */
@@ -151,11 +153,11 @@ export function withOverrides(spec: SweepSpec, o: SweepCommandOptions): SweepSpe
 
 function report(stderr: ProgressStream, command: string, err: unknown): number {
   if (err instanceof InputError || err instanceof PointFailedError || err instanceof SweepInterruptedError) {
-    stderr.write(`mermap-lab ${command}: ${printable(err.message)}\n`);
+    stderr.write(`mermap-lab: ${command}: ${printable(err.message)}\n`);
     return err.exitCode;
   }
   stderr.write(
-    `mermap-lab ${command}: ${printable(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+    `mermap-lab: ${command}: ${printable(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
   );
   return 1;
 }
@@ -189,11 +191,11 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
       shard,
       resume: options.resume === true,
       validatePoint: options.validatePoint,
-      onProgress: (p) => progress.update(p),
+      onProgress: options.quiet === true ? undefined : (p) => progress.update(p),
       signal: controller.signal,
     });
     progress.stop();
-    stderr.write(printable(formatSummary(summary)));
+    if (options.quiet !== true) stderr.write(printable(formatSummary(summary)));
     return 0;
   } catch (err) {
     progress.stop();

@@ -1,22 +1,36 @@
 /**
  * Result rows: from journal entries to the canonical results table, CSV and Arrow IPC.
  *
- * One row per point, sorted by point index. Columns, in this order:
+ * One row per point, sorted by point index. Columns (named by outputName()), in order:
  *   point, replicate, configHash, seed        which run this is (seed: the derived seed)
- *   <grid paths>                              the grid values, named by dotted path
+ *   <grid paths>                              the grid values, named outputName(path); a path a
+ *                                             run row carries as a label column (LABEL_OF_CONFIG_PATH:
+ *                                             mermap.regionPages is regionPages) gets no column
  *   packageVersion, gitCommit                 what produced it (gitCommit empty when unknown)
  *   <the run function's fields>               in the order first seen, scanning rows by point
  * No timings: the bytes of the files depend only on the spec, the code and the row values, so
  * any worker count, sharding or resume gives the same files.
  *
- * Arrow types: point and replicate int32, seed uint32; any other column float64 if all its
- * values are numbers, bool if all booleans, utf8 if all strings (or all null); a column mixing
- * kinds is written as text in both files. Grid values that are lists or mappings are written as
- * their canonical JSON.
+ * Arrow types come from the column vocabulary's kinds, not from the values: point and replicate
+ * int32, seed uint32; 'int' columns Int64 (a count of a long trace can pass 2^31; Int64 holds any
+ * count a double holds exactly, and pandas, polars and DuckDB read it as int64/BIGINT); 'float'
+ * Float64; 'string' Utf8. Every field carries its unit and description as Arrow field metadata
+ * ("unit", "description"). A column the vocabulary does not know (a grid path, a custom run
+ * function's field) is Int64 if all its values are whole numbers, Float64 if numbers, Bool if
+ * booleans, else Utf8; a column mixing kinds is written as text in both files. Grid values that
+ * are lists or mappings are written as their canonical JSON.
  */
-import { table, toArrowIPC, toCSV, type ColumnTable } from 'arquero';
-import { bool, float64, int32, uint32, utf8 } from '@uwdata/flechette';
-import { SWEEP, SWEEP_LEAD_SET, SWEEP_PROVENANCE_SET } from '../analysis/columns/index.js';
+import { table, toCSV, type ColumnTable } from 'arquero';
+import { bool, field, float64, int32, int64, tableFromArrays, tableToIPC, uint32, utf8 } from '@uwdata/flechette';
+import {
+  LABEL_OF_CONFIG_PATH,
+  LABEL_SET,
+  outputName,
+  resultsColumn,
+  SWEEP,
+  SWEEP_LEAD_SET,
+  SWEEP_PROVENANCE_SET,
+} from '../analysis/columns/index.js';
 import { canonicalJson } from './canonical.js';
 import type { Provenance } from './provenance.js';
 import type { Cell } from './worker-entry.js';
@@ -48,14 +62,29 @@ export const PROVENANCE_COLUMNS: readonly string[] = SWEEP_PROVENANCE_SET.names;
 
 /** Column names the run function's row may not use. */
 export function reservedColumns(gridPaths: readonly string[]): Set<string> {
-  return new Set<string>([...LEAD_COLUMNS, ...gridPaths, ...PROVENANCE_COLUMNS]);
+  return new Set<string>([...LEAD_COLUMNS, ...gridPaths.map(outputName), ...PROVENANCE_COLUMNS]);
+}
+
+/**
+ * The label column a grid path's value is in when every row carries it (then the path gets no
+ * column of its own), else null.
+ */
+function labelColumnOf(path: string, rows: readonly JournalEntry[]): string | null {
+  const key = LABEL_OF_CONFIG_PATH[path];
+  if (key === undefined) return null;
+  const name = LABEL_SET.field[key];
+  return rows.length > 0 && rows.every((e) => Object.hasOwn(e.row, name)) ? name : null;
 }
 
 type ArrowType =
   | ReturnType<typeof float64>
   | ReturnType<typeof int32>
+  | ReturnType<typeof int64>
+  | ReturnType<typeof uint32>
   | ReturnType<typeof utf8>
   | ReturnType<typeof bool>;
+
+const isWhole = (v: Cell): boolean => v === null || (typeof v === 'number' && Number.isSafeInteger(v));
 
 function gridCell(value: unknown): Cell {
   if (value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
@@ -64,13 +93,24 @@ function gridCell(value: unknown): Cell {
   return canonicalJson(value);
 }
 
-/** Give a column one kind of value, and pick its Arrow type. */
-function settleColumn(values: Cell[]): { values: Cell[]; type: ArrowType } {
+/** Give a column one kind of value, and pick its Arrow type (from its kind when it has one). */
+function settleColumn(name: string, values: Cell[]): { values: Cell[]; type: ArrowType } {
   const kinds = new Set<string>();
   for (const v of values) if (v !== null) kinds.add(typeof v);
+  const known = resultsColumn(name)?.kind;
+  if (kinds.size <= 1 && known !== undefined) {
+    const [kind = known === 'string' ? 'string' : 'number'] = kinds;
+    if (known === 'int' && kind === 'number') {
+      const bad = values.find((v) => !isWhole(v));
+      if (bad !== undefined) throw new Error(`column '${name}' holds whole numbers, but a row has ${bad}`);
+      return { values, type: int64() };
+    }
+    if (known === 'float' && kind === 'number') return { values, type: float64() };
+    if (known === 'string' && kind === 'string') return { values, type: utf8() };
+  }
   if (kinds.size === 1) {
     const [kind] = kinds;
-    if (kind === 'number') return { values, type: float64() };
+    if (kind === 'number') return { values, type: values.every(isWhole) ? int64() : float64() };
     if (kind === 'boolean') return { values, type: bool() };
     return { values, type: utf8() };
   }
@@ -123,15 +163,17 @@ export function resultsTable(
   );
   types[SWEEP.seed] = uint32();
   const settle = (name: string, values: Cell[]) => {
-    const settled = settleColumn(values);
+    const settled = settleColumn(name, values);
     columns.set(name, settled.values);
     types[name] = settled.type;
   };
-  for (const path of context.gridPaths)
+  for (const path of context.gridPaths) {
+    if (labelColumnOf(path, rows) !== null) continue;
     settle(
-      path,
+      outputName(path),
       info.map((i) => gridCell(i.grid[path])),
     );
+  }
   settle(
     SWEEP.packageVersion,
     rows.map(() => context.provenance.packageVersion),
@@ -149,11 +191,33 @@ export function resultsTable(
   return { table: table(columns, [...columns.keys()]), types };
 }
 
+/** Arrow field metadata of a results column: its unit and description, when known. */
+function fieldMetadata(name: string, gridPaths: readonly string[]): Map<string, string> {
+  const column = resultsColumn(name);
+  const meta = new Map<string, string>();
+  if (column !== undefined) {
+    if (column.unit !== '') meta.set('unit', column.unit);
+    meta.set('description', column.description);
+    return meta;
+  }
+  const path = gridPaths.find((p) => outputName(p) === name);
+  meta.set('description', path !== undefined ? `grid value of the config path ${path}` : 'a field of the run row');
+  return meta;
+}
+
 /** The bytes of results.csv and results.arrow (Arrow IPC file format). */
 export function encodeResults(
   entries: Iterable<JournalEntry>,
   context: TableContext,
 ): { csv: string; arrow: Uint8Array } {
   const { table: t, types } = resultsTable(entries, context);
-  return { csv: toCSV(t), arrow: toArrowIPC(t, { format: 'file', types }) };
+  const names = t.columnNames();
+  const arrow = tableFromArrays(
+    names.map((name) => [name, t.array(name) as unknown[]] as [string, unknown[]]),
+    { types },
+  );
+  arrow.schema.fields = arrow.schema.fields.map((f) =>
+    field(f.name, f.type, f.nullable, fieldMetadata(f.name, context.gridPaths)),
+  );
+  return { csv: toCSV(t), arrow: tableToIPC(arrow, { format: 'file' })! };
 }

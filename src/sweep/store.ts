@@ -19,6 +19,7 @@
  */
 import { closeSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { COLUMN_NAMES_VERSION } from '../analysis/columns/index.js';
 import { SweepError } from './errors.js';
 import { shardSize, type SweepPlan } from './plan.js';
 import type { Provenance } from './provenance.js';
@@ -46,6 +47,8 @@ export interface SweepRecord {
   points: { total: number; inShard: number };
   packageVersion: string;
   gitCommit: string | null;
+  /** COLUMN_NAMES_VERSION of the code that wrote the folder (absent: 1) */
+  columnNames: number;
   gridPaths: string[];
   /** The spec, without `workers`. */
   spec: SweepSpec;
@@ -68,6 +71,7 @@ export function makeRecord(plan: SweepPlan, shard: Shard | null, provenance: Pro
     },
     packageVersion: provenance.packageVersion,
     gitCommit: provenance.gitCommit,
+    columnNames: COLUMN_NAMES_VERSION,
     gridPaths: plan.gridPaths,
     spec: storedSpec(plan.spec),
   };
@@ -117,6 +121,15 @@ export function readSweepRecord(dir: string): SweepRecord | null {
   }
   if (specHash(record.spec) !== record.specHash) {
     throw new SweepError(`${path} is damaged: its spec does not match its spec hash`);
+  }
+  const columnNames = record.columnNames ?? 1;
+  if (columnNames !== COLUMN_NAMES_VERSION) {
+    throw new SweepError(
+      `${path} was written with column names version ${columnNames}` +
+        `${columnNames === 1 ? ' (a grid path repeated as its own column)' : ''}, but this mermap-lab writes ` +
+        `version ${COLUMN_NAMES_VERSION} (one column per quantity); its results cannot be resumed, merged or reported by this version:` +
+        ' run the sweep again into a new --out, or use the mermap-lab that wrote it',
+    );
   }
   return record;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from 'vega-lite';
 import {
+  flushCostChart,
+  recommendationChart,
   captionFor,
   captionLines,
   failureRateChart,
@@ -125,7 +127,8 @@ describe('chart specs', () => {
     expect(enc.y).toMatchObject({ field: 'flushesPerAllocation', aggregate: 'mean' });
     expect(text(enc.y.title)).toMatch(/per allocation/);
     expect(enc.color.field).toBe('variant');
-    expect(enc.column.field).toBe('cpus');
+    // one CPU count: no facet
+    expect(enc.facet).toBeUndefined();
     for (const t of axisTitles(enc)) expect(hasUnit(t), t).toBe(true);
     expect((spec.data as { values: unknown[] }).values).toHaveLength(6);
   });
@@ -248,17 +251,113 @@ describe('chart specs', () => {
     const spec = policyComparisonChart(rows, caption);
     checkCommon(spec, caption);
     const panels = spec.hconcat as Array<{ encoding: Enc }>;
-    expect(panels.map((p) => p.encoding.y.field)).toEqual([
-      'flushesPer1000Gets',
-      'invlpgsPer1000Gets',
-      'costPerGetCycles',
-      'exposureMeanNs',
-    ]);
     for (const p of panels) {
       expect(p.encoding.x.field).toBe('variant');
-      expect(text(p.encoding.y.title)).toMatch(/per 1,000 gets|cycles|ns/);
+      expect(text(p.encoding.y.title)).toMatch(/per 1,000 gets|cycles|ns|us|ms/);
     }
     expect(spec.resolve).toEqual({ scale: { y: 'independent' } });
+  });
+
+  it('flush frequency: a panel per possible-CPU count only when it changes the answer, wrapped', () => {
+    const make = (perCpu: (cpus: number) => number) =>
+      [1, 4, 16, 64].flatMap((possibleCpus) =>
+        [64, 512].map((regionPages) => ({
+          variant: 'rfc-v1',
+          possibleCpus,
+          regionPages,
+          flushesPer1000Gets: (1000 / regionPages) * perCpu(possibleCpus),
+        })),
+      );
+    const same = flushFrequencyChart(
+      make(() => 1),
+      'cap',
+      { cpuField: 'possibleCpus' },
+    );
+    expect((same.encoding as Enc).facet).toBeUndefined();
+    expect((same.title as { subtitle: string[] }).subtitle).toEqual([
+      'cap',
+      'Possible CPUs 1, 4, 16, 64: the same within 1 %, so one panel (mean over them).',
+    ]);
+    const differs = flushFrequencyChart(
+      make((c) => c),
+      'cap',
+      { cpuField: 'possibleCpus' },
+    );
+    expect((differs.encoding as Enc).facet).toEqual({
+      field: 'possibleCpus',
+      type: 'ordinal',
+      title: 'Possible CPUs',
+      columns: 3,
+    });
+    expect(() => compile(differs as never)).not.toThrow();
+  });
+
+  it('recommendation: a table of R per CPU count and variant, "none" its own mark, a panel per cost model', () => {
+    const recs = [
+      { possibleCpus: 1, variant: 'rfc-v1', regionPages: 512 },
+      { possibleCpus: 1, variant: 'rfc-later', regionPages: null },
+      { possibleCpus: 64, variant: 'rfc-v1', regionPages: 1024 },
+    ];
+    const spec = recommendationChart(recs, 'cap');
+    const layers = spec.layer as Array<{ mark: { type: string }; transform?: unknown[]; encoding: Enc }>;
+    expect(layers.map((l) => l.mark.type)).toEqual(['rect', 'rect', 'text']);
+    expect(layers[0]!.transform).toEqual([{ filter: "datum['regionPages'] != null" }]);
+    expect(layers[1]!.transform).toEqual([{ filter: "datum['regionPages'] == null" }]);
+    expect(layers[2]!.encoding.text).toEqual({ field: 'label', type: 'nominal' });
+    expect((spec.data as { values: Array<{ label: string }> }).values.map((v) => v.label)).toEqual([
+      '512',
+      'none',
+      '1024',
+    ]);
+    expect(spec.facet).toBeUndefined();
+    expect(() => compile(spec as never)).not.toThrow();
+    const models = recommendationChart(
+      recs.flatMap((r) => ['molnar-2015', 'zero'].map((costModel) => ({ ...r, costModel }))),
+      'cap',
+    );
+    expect(models.facet).toEqual({ field: 'costModel', type: 'nominal', title: 'Cost model' });
+    expect(models.columns).toBe(3);
+    expect(() => compile(models as never)).not.toThrow();
+  });
+
+  it('flush cost vs region size: % of cycles from costOverheadFraction', () => {
+    const spec = flushCostChart(
+      [64, 512].map((regionPages) => ({ variant: 'rfc-v1', regionPages, costOverheadFraction: 64 / regionPages / 10 })),
+      'cap',
+    );
+    expect(spec.transform).toEqual([
+      { calculate: "datum['costOverheadFraction'] * 100", as: 'costOverheadFraction_scaled' },
+    ]);
+    const y = (spec.encoding as Enc).y;
+    expect(y.field).toBe('costOverheadFraction_scaled');
+    expect(text(y.title)).toBe('Flush cost (% of cycles, mean over runs)');
+    expect(() => compile(spec as never)).not.toThrow();
+  });
+
+  it('policy comparison: no panel for a metric that is 0 everywhere, durations in the unit their range needs', () => {
+    const row = (variant: string, exposure: number) => ({
+      variant,
+      flushesPer1000Gets: 2,
+      invlpgsPer1000Gets: 0,
+      costPerGetCycles: 5,
+      exposureMeanNs: exposure,
+    });
+    const spec = policyComparisonChart([row('a', 2_000_000), row('b', 500_000)], 'cap');
+    const panels = spec.hconcat as Array<{ encoding: Enc; transform?: unknown[] }>;
+    expect(panels.map((p) => p.encoding.y.field)).toEqual([
+      'flushesPer1000Gets',
+      'costPerGetCycles',
+      'exposureMeanNs_ms',
+    ]);
+    expect(panels[2]!.encoding.y.title).toBe('Mean stale exposure (ms)');
+    expect(panels[2]!.transform).toEqual([{ calculate: "datum['exposureMeanNs'] / 1000000", as: 'exposureMeanNs_ms' }]);
+    expect((spec.title as { subtitle: string[] }).subtitle).toEqual([
+      'cap',
+      'INVLPGs per 1,000 gets: 0 in every run (not drawn).',
+    ]);
+    const us = policyComparisonChart([row('a', 900_000)], 'cap').hconcat as Array<{ encoding: Enc }>;
+    expect(us[2]!.encoding.y.title).toBe('Mean stale exposure (us)');
+    expect(() => compile(spec as never)).not.toThrow();
   });
 
   it('a missing caption is derived from the rows', () => {

@@ -69,3 +69,25 @@ describe('mermap-lab report on damaged folders: exit 2, one line, nothing writte
     );
   });
 });
+
+describe('mermap-lab report DIR', () => {
+  it('writes into DIR itself without -o, with a footer naming version, commit, date, command and spec hash', () => {
+    const dir = damaged('sweep.json', () => {});
+    const r = cli(['report', dir, '--scale', '2'], { env: { SOURCE_DATE_EPOCH: '1700000000' } });
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const record = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { specHash: string };
+    const footer = /<dl class="provenance">(.*?)<\/dl>/.exec(html)?.[1] ?? '';
+    const lines = [...footer.matchAll(/<dt>(.*?)<\/dt><dd>(.*?)<\/dd>/g)].map((m) => [m[1], m[2]]);
+    expect(lines.map((l) => l[0])).toEqual(['mermap-lab', 'git commit', 'date', 'command', 'sweep spec hash']);
+    expect(lines[2]![1]).toBe('2023-11-14T22:13:20.000Z');
+    expect(lines[3]![1]).toBe(`mermap-lab report ${dir} --scale 2`);
+    expect(lines[4]![1]).toBe(record.specHash);
+  });
+
+  it('refuses a bad --scale with the allowed range', () => {
+    const r = cli(['report', sweep, '--scale', '0']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--scale must be a number in \(0, 16\], got "0"/);
+  });
+});

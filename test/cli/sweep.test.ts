@@ -63,7 +63,8 @@ describe('mermap-lab sweep with real runs', () => {
     const csv = readFileSync(join(dir, 'two', 'results.csv'), 'utf8').split('\n');
     expect(
       csv[0].startsWith(
-        'point,replicate,configHash,seed,mermap.regionPages,mermap.variant,packageVersion,gitCommit,variant,regionPages,',
+        // the grid paths mermap.regionPages and mermap.variant are the rows' regionPages and variant
+        'point,replicate,configHash,seed,packageVersion,gitCommit,variant,regionPages,',
       ),
     ).toBe(true);
     expect(csv.filter((l) => l !== '')).toHaveLength(5);

@@ -173,6 +173,11 @@ describe('the containers commands, run as the image runs them', () => {
     for (const file of RESULT_FILES) {
       expect(bytes(join(root, 'default', 'merged'), file).equals(bytes(reference, file)), file).toBe(true);
     }
-    expect(bytes(join(root, 'default', 'report'), 'report.html').equals(bytes(reference, 'report.html'))).toBe(true);
+    // the same page but for its footer's provenance (the command and date that made it)
+    const page = (dir: string) =>
+      bytes(dir, 'report.html')
+        .toString('utf8')
+        .replace(/<dl class="provenance">.*?<\/dl>/, '');
+    expect(page(join(root, 'default', 'report'))).toBe(page(reference));
   });
 });

@@ -167,4 +167,36 @@ describe('report.html in Chromium', () => {
     expect(requests.filter((r) => !r.startsWith('file:') && !r.startsWith('data:'))).toEqual([]);
     await context.close();
   });
+
+  it('with JavaScript off shows every chart as static SVG, each caption once', async () => {
+    if (!existsSync(CHROMIUM) || browser === undefined) expect.fail(`${CHROMIUM} is missing`);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(files.html).href, { waitUntil: 'load' });
+    const charts = await page.$$eval('[data-chart-id]', (els) =>
+      els.map((el) => ({
+        id: el.getAttribute('data-chart-id'),
+        svgs: el.querySelectorAll('.static > svg').length,
+        rects: el.querySelectorAll('svg g.mark-rect > path').length,
+        lines: el.querySelectorAll('svg g.mark-line > path').length,
+        texts: el.querySelectorAll('svg g[class^="mark-"] > text').length,
+      })),
+    );
+    expect(charts.map((c) => c.id)).toEqual(report.sections.map((s) => s.id));
+    for (const c of charts) {
+      expect(c.svgs, `chart ${c.id}`).toBe(1);
+      expect(c.texts, `chart ${c.id}`).toBeGreaterThan(5);
+    }
+    // the same marks the live chart draws: four bars, one line per CPU, four bars
+    expect(charts.map((c) => c.rects).slice(0, 3)).toEqual([4, 0, 4]);
+    expect(charts[1]!.lines).toBe(2);
+    const scroll = await page.evaluate(() => {
+      const d = (
+        globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+      ).document.documentElement;
+      return d.scrollWidth - d.clientWidth;
+    });
+    expect(scroll).toBe(0);
+    await context.close();
+  });
 });

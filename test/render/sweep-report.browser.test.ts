@@ -25,6 +25,10 @@ async function openInChromium(
 ): Promise<{
   state: { rendered: number; total: number; errors: unknown[] };
   marks: Array<{ id: string | null; marks: number }>;
+  /** the marks of each chart's static SVG, with JavaScript off */
+  staticMarks: Array<{ id: string | null; marks: number }>;
+  /** how far the page scrolls sideways at 1280 px */
+  overflow: number;
   consoleErrors: string[];
 }> {
   if (!existsSync(CHROMIUM))
@@ -42,7 +46,7 @@ async function openInChromium(
     ],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const consoleErrors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text());
@@ -69,9 +73,26 @@ async function openInChromium(
         marks: el.querySelectorAll('svg g[class^="mark-"] > path, svg g[class^="mark-"] > line').length,
       })),
     );
+    const overflow = await page.evaluate(() => {
+      const d = (
+        globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+      ).document.documentElement;
+      return d.scrollWidth - d.clientWidth;
+    });
     mkdirSync(path.dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { state, marks, consoleErrors };
+    // the same page with JavaScript off: the static SVG of every chart, its marks drawn
+    const off = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+    const plain = await off.newPage();
+    await plain.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+    const staticMarks = await plain.$$eval('[data-chart-id]', (els) =>
+      els.map((el) => ({
+        id: el.getAttribute('data-chart-id'),
+        marks: el.querySelectorAll('.static svg g[class^="mark-"] > path, .static svg g[class^="mark-"] > line').length,
+      })),
+    );
+    await off.close();
+    return { state, marks, staticMarks, overflow, consoleErrors };
   } finally {
     await browser.close();
   }
@@ -100,6 +121,9 @@ describe('real reports in Chromium', () => {
     expect(got.state).toEqual({ rendered: report.sections.length, total: report.sections.length, errors: [] });
     expect(got.marks.map((m) => m.id)).toEqual(report.sections.map((s) => s.id));
     for (const m of got.marks) expect(m.marks, m.id ?? '').toBeGreaterThan(0);
+    // with scripts off, the same charts with the same marks; at 1280 px nothing scrolls sideways
+    expect(got.staticMarks).toEqual(got.marks);
+    expect(got.overflow).toBe(0);
   });
 
   it('a run report (wasted VA over time, region timeline, TLB collateral)', async () => {

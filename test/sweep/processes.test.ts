@@ -68,13 +68,13 @@ describe('a killed sweep', () => {
     const done = journalLines(out);
     expect(done).toBeLessThan(12);
     expect(child.output().trimEnd().split('\n').at(-1)).toBe(
-      `mermap-lab sweep: interrupted: ${done} of 12 points are in ${join(out, 'results.jsonl')}; run again with --resume to finish`,
+      `mermap-lab: sweep: interrupted: ${done} of 12 points are in ${join(out, 'results.jsonl')}; run again with --resume to finish`,
     );
 
     const again = spawnSweep([SPEC_FILE, '--out', out, '--workers', '1']);
     expect(await exitOf(again)).toEqual({ code: 2, signal: null });
     expect(again.output()).toBe(
-      `mermap-lab sweep: ${out} already holds results of this sweep; pass --resume to finish it, or choose another --out\n`,
+      `mermap-lab: sweep: ${out} already holds results of this sweep; pass --resume to finish it, or choose another --out\n`,
     );
 
     const resumed = spawnSweep([SPEC_FILE, '--out', out, '--workers', '1', '--resume']);
@@ -126,7 +126,7 @@ describe('shards', () => {
     const missing = [2, 5, 8, 11].map((i) => pointLabel(plan.points[i]!));
     expect(missing[0]).toBe('2 (mermap.regionPages=64, mermap.variant=rfc-later, replicate 0)');
     expect(stderr.text).toBe(
-      'mermap-lab merge: cannot merge: the folders must hold every point exactly once\n' +
+      'mermap-lab: merge: cannot merge: the folders must hold every point exactly once\n' +
         `  - 4 of 12 points are missing: ${missing.join(', ')}\n`,
     );
     expect(existsSync(out)).toBe(false);
@@ -138,7 +138,7 @@ describe('shards', () => {
     const stderr = new Capture();
     expect(await mergeCommand({ dirs: [...shardDirs, copy], out: join(root, 'merge-twice'), stderr })).toBe(2);
     expect(stderr.text).toBe(
-      'mermap-lab merge: cannot merge: the folders must hold every point exactly once\n' +
+      'mermap-lab: merge: cannot merge: the folders must hold every point exactly once\n' +
         [0, 3, 6, 9]
           .map((i) => `  - point ${pointLabel(plan.points[i]!)} is in both ${shardDirs[0]} and ${copy}\n`)
           .join(''),
@@ -150,7 +150,7 @@ describe('shards', () => {
       [
         [shardDirs[0]!, reference],
         join(root, 'm1'),
-        `mermap-lab merge: cannot merge: the folders must hold every point exactly once\n` +
+        `mermap-lab: merge: cannot merge: the folders must hold every point exactly once\n` +
           [0, 3, 6, 9]
             .map((i) => `  - point ${pointLabel(plan.points[i]!)} is in both ${shardDirs[0]} and ${reference}\n`)
             .join(''),
@@ -158,7 +158,7 @@ describe('shards', () => {
       [
         [reference, join(root, 'reference-copy')],
         join(root, 'm6'),
-        `mermap-lab merge: cannot merge: the folders must hold every point exactly once\n` +
+        `mermap-lab: merge: cannot merge: the folders must hold every point exactly once\n` +
           [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
             .map(
               (i) =>
@@ -167,14 +167,14 @@ describe('shards', () => {
             .join('') +
           `  - and 2 more points twice\n`,
       ],
-      [[root], join(root, 'm2'), `mermap-lab merge: ${root} holds no sweep.json; it is not a sweep output folder\n`],
+      [[root], join(root, 'm2'), `mermap-lab: merge: ${root} holds no sweep.json; it is not a sweep output folder\n`],
       [
         shardDirs,
         shardDirs[1]!,
-        `mermap-lab merge: --out ${shardDirs[1]} is one of the folders being merged; choose another --out\n`,
+        `mermap-lab: merge: --out ${shardDirs[1]} is one of the folders being merged; choose another --out\n`,
       ],
-      [[shardDirs[0]!, shardDirs[0]!], join(root, 'm3'), `mermap-lab merge: ${shardDirs[0]} is given twice\n`],
-      [[], join(root, 'm4'), 'mermap-lab merge: merge: give the folders to merge\n'],
+      [[shardDirs[0]!, shardDirs[0]!], join(root, 'm3'), `mermap-lab: merge: ${shardDirs[0]} is given twice\n`],
+      [[], join(root, 'm4'), 'mermap-lab: merge: merge: give the folders to merge\n'],
     ];
     cpSync(reference, join(root, 'reference-copy'), { recursive: true });
     for (const [dirs, out, message] of cases) {
@@ -194,7 +194,7 @@ describe('shards', () => {
     const stderr = new Capture();
     expect(await mergeCommand({ dirs: [shardDirs[0]!, foreign], out: join(root, 'm5'), stderr })).toBe(2);
     expect(stderr.text).toBe(
-      `mermap-lab merge: ${foreign} holds another sweep ('fake', spec hash ${foreignHash}) than ${shardDirs[0]} ('fake', spec hash ${plan.specHash.slice(0, 12)})\n`,
+      `mermap-lab: merge: ${foreign} holds another sweep ('fake', spec hash ${foreignHash}) than ${shardDirs[0]} ('fake', spec hash ${plan.specHash.slice(0, 12)})\n`,
     );
   });
 });
@@ -216,7 +216,7 @@ describe('a hostile output folder', () => {
     const child = spawnSweep([SPEC_FILE, '--out', out, '--workers', '1', '--resume']);
     expect(await exitOf(child)).toEqual({ code: 2, signal: null });
     expect(child.output()).toBe(
-      `mermap-lab sweep: ${join(out, 'results.jsonl')} is a symbolic link;` +
+      `mermap-lab: sweep: ${join(out, 'results.jsonl')} is a symbolic link;` +
         ` mermap-lab writes only regular files it owns (remove it first)\n`,
     );
     expect(readFileSync(victim, 'utf8')).toBe(victimText);
@@ -233,7 +233,7 @@ describe('a hostile output folder', () => {
     symlinkSync(victim, join(out, 'results.csv'));
     expect(await exitOf(child)).toEqual({ code: 2, signal: null });
     expect(child.output().trimEnd().split('\n').at(-1)).toBe(
-      `mermap-lab sweep: ${join(out, 'results.csv')} is a symbolic link;` +
+      `mermap-lab: sweep: ${join(out, 'results.csv')} is a symbolic link;` +
         ` mermap-lab writes only regular files it owns (remove it first)`,
     );
     expect(readFileSync(victim, 'utf8')).toBe(victimText);
@@ -260,7 +260,7 @@ describe('the output folder lock', () => {
     const holder = `mermap-lab sweep (pid ${first.pid} on ${hostname()}, since ${lock.started})`;
     expect(await exitOf(second)).toEqual({ code: 2, signal: null });
     expect(second.output()).toBe(
-      `mermap-lab sweep: ${out} is in use by ${holder}; wait for it or choose another --out\n`,
+      `mermap-lab: sweep: ${out} is in use by ${holder}; wait for it or choose another --out\n`,
     );
     expect(first.exitCode).toBe(null);
     expect(await exitOf(other)).toEqual({ code: 2, signal: null });
@@ -278,7 +278,7 @@ describe('the output folder lock', () => {
       const stderr = new Capture();
       expect(await mergeCommand({ dirs: [reference], out, stderr })).toBe(2);
       expect(stderr.text).toBe(
-        `mermap-lab merge: ${out} is in use by mermap-lab report (pid ${process.pid} on ${hostname()},` +
+        `mermap-lab: merge: ${out} is in use by mermap-lab report (pid ${process.pid} on ${hostname()},` +
           ` since ${lock.info.started}); wait for it or choose another --out\n`,
       );
       expect(readdirSync(out)).toEqual(['.lock']);

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tableFromIPC } from '@uwdata/flechette';
+import { RUN_SET } from '../../src/analysis/columns/index.js';
 import { fromArrow, fromCSV } from 'arquero';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepCommand } from '../../src/sweep/cli.js';
@@ -88,7 +89,7 @@ describe('a sweep run', () => {
       'configHash',
       'seed',
       'mermap.regionPages',
-      'mermap.variant',
+      // mermap.variant is the row's own 'variant' column: no second column for it
       'packageVersion',
       'gitCommit',
       'events',
@@ -116,7 +117,6 @@ describe('a sweep run', () => {
         configHash: p.configHash,
         seed: p.seed,
         'mermap.regionPages': p.grid['mermap.regionPages'],
-        'mermap.variant': p.grid['mermap.variant'],
         packageVersion: version,
         gitCommit: TEST_COMMIT,
         ...row,
@@ -134,10 +134,22 @@ describe('a sweep run', () => {
     expect(types.point).toBe('{"typeId":2,"bitWidth":32,"signed":true}');
     expect(types.seed).toBe('{"typeId":2,"bitWidth":32,"signed":false}');
     expect(types.mean).toBe('{"typeId":3,"precision":2}');
-    expect(types['mermap.regionPages']).toBe('{"typeId":3,"precision":2}');
+    // whole numbers as Int64: a grid path whose values are all whole, and the vocabulary's int columns
+    expect(types['mermap.regionPages']).toBe('{"typeId":2,"bitWidth":64,"signed":true}');
+    expect(types.events).toBe('{"typeId":2,"bitWidth":64,"signed":true}');
+    expect(types.mermap).toBeUndefined();
     expect(types.large).toBe('{"typeId":6}');
     expect(JSON.parse(types.variant!).typeId).toBe(5);
     expect(JSON.parse(types.note!).typeId).toBe(5);
+  });
+
+  it("carries each known column's unit and description as Arrow field metadata", () => {
+    const schema = tableFromIPC(readFileSync(join(oneDir, 'results.arrow'))).schema;
+    const meta = (name: string) => Object.fromEntries(schema.fields.find((f) => f.name === name)!.metadata ?? []);
+    expect(meta('events')).toEqual({ unit: 'events', description: RUN_SET.get('events').description });
+    expect(meta('configHash')).toEqual({ description: "hash of the point's canonical run config" });
+    expect(meta('mermap.regionPages')).toEqual({ description: 'grid value of the config path mermap.regionPages' });
+    expect(meta('mean')).toEqual({ description: 'a field of the run row' });
   });
 
   it('keeps the journal in canonical order once complete', () => {
@@ -223,6 +235,14 @@ describe('sweepCommand', () => {
     return { code, text: stderr.text };
   };
 
+  it('quiet: no progress and no summary, the same files', async () => {
+    const out = join(root, 'cmd-quiet');
+    const { code, text } = await run({ spec: SPEC_FILE, out, workers: '1', quiet: true, progressIntervalSeconds: 0 });
+    expect(code).toBe(0);
+    expect(text).toBe('');
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(readFileSync(join(oneDir, 'results.csv'), 'utf8'));
+  });
+
   it('prints progress and a summary with events per second per worker', async () => {
     const out = join(root, 'cmd');
     const { code, text } = await run({ spec: SPEC_FILE, out, workers: '2', progressIntervalSeconds: 0 });
@@ -266,32 +286,32 @@ describe('sweepCommand', () => {
   });
 
   it.each([
-    ['no spec', { out: 'x' }, 'mermap-lab sweep: give a spec file or --preset NAME'],
+    ['no spec', { out: 'x' }, 'mermap-lab: sweep: give a spec file or --preset NAME'],
     [
       'a spec and a preset',
       { spec: SPEC_FILE, preset: 'smoke', out: 'x' },
-      'mermap-lab sweep: give a spec file or --preset NAME, not both',
+      'mermap-lab: sweep: give a spec file or --preset NAME, not both',
     ],
-    ['no --out', { spec: SPEC_FILE }, 'mermap-lab sweep: --out DIR is required'],
+    ['no --out', { spec: SPEC_FILE }, 'mermap-lab: sweep: --out DIR is required'],
     [
       'zero workers',
       { spec: SPEC_FILE, out: 'x', workers: '0' },
-      "mermap-lab sweep: --workers: must be a positive integer, got '0'",
+      "mermap-lab: sweep: --workers: must be a positive integer, got '0'",
     ],
     [
       'a non-number of workers',
       { spec: SPEC_FILE, out: 'x', workers: '2x' },
-      "mermap-lab sweep: --workers: must be a positive integer, got '2x'",
+      "mermap-lab: sweep: --workers: must be a positive integer, got '2x'",
     ],
     [
       'a bad shard',
       { spec: SPEC_FILE, out: 'x', shard: '3/3' },
-      "mermap-lab sweep: --shard: expected i/N with 0 <= i < N (0-based, e.g. 0/3), got '3/3'",
+      "mermap-lab: sweep: --shard: expected i/N with 0 <= i < N (0-based, e.g. 0/3), got '3/3'",
     ],
     [
       'an unknown preset',
       { preset: 'nope', out: 'x' },
-      "mermap-lab sweep: --preset: unknown preset 'nope' (known: default, smoke)",
+      "mermap-lab: sweep: --preset: unknown preset 'nope' (known: default, smoke)",
     ],
   ])('exits 2 on %s', async (_what, options, message) => {
     const { code, text } = await run(options);
@@ -306,13 +326,13 @@ describe('sweepCommand', () => {
     const { code, text } = await run({ spec: file, out });
     expect(code).toBe(2);
     expect(text).toBe(
-      `mermap-lab sweep: ${file}: invalid sweep spec\n` +
+      `mermap-lab: sweep: ${file}: invalid sweep spec\n` +
         '  - seed: must be an integer >= 0\n' +
         '  - grid.mermap.regionPages: must be a non-empty list\n',
     );
     writeFileSync(file, 'name: bad\nseed: 1\nbase: {}\ngrid:\n  mermap.slots: [2, 2]\n');
     expect((await run({ spec: file, out })).text).toBe(
-      `mermap-lab sweep: ${file}: invalid sweep spec\n  - grid.mermap.slots: duplicate value 2\n`,
+      `mermap-lab: sweep: ${file}: invalid sweep spec\n  - grid.mermap.slots: duplicate value 2\n`,
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -324,7 +344,7 @@ describe('sweepCommand', () => {
     const { code, text } = await run({ spec: SPEC_FILE, out, validatePoint });
     expect(code).toBe(2);
     expect(text).toBe(
-      `mermap-lab sweep: ${SPEC_FILE}: invalid sweep spec\n` +
+      `mermap-lab: sweep: ${SPEC_FILE}: invalid sweep spec\n` +
         [8, 9, 10, 11]
           .map(
             (i) =>
@@ -343,13 +363,13 @@ describe('sweepCommand', () => {
       const { code, text } = await run({ spec: other, out: oneDir, resume });
       expect(code).toBe(2);
       expect(text).toBe(
-        `mermap-lab sweep: ${oneDir} holds the results of another sweep ('fake', spec hash ${plan.specHash.slice(0, 12)}); choose another --out\n`,
+        `mermap-lab: sweep: ${oneDir} holds the results of another sweep ('fake', spec hash ${plan.specHash.slice(0, 12)}); choose another --out\n`,
       );
     }
     const { code, text } = await run({ spec: SPEC_FILE, out: oneDir });
     expect(code).toBe(2);
     expect(text).toBe(
-      `mermap-lab sweep: ${oneDir} already holds results of this sweep; pass --resume to finish it, or choose another --out\n`,
+      `mermap-lab: sweep: ${oneDir} already holds results of this sweep; pass --resume to finish it, or choose another --out\n`,
     );
     RESULT_FILES.forEach((f, i) => expect(bytes(oneDir, f).equals(before[i]!), f).toBe(true));
   });
@@ -360,7 +380,7 @@ describe('sweepCommand', () => {
     const { code, text } = await run({ spec: SPEC_FILE, out: join(file, 'out') });
     expect(code).toBe(2);
     expect(text).toBe(
-      `mermap-lab sweep: cannot write to ${join(file, 'out')} (ENOTDIR: a part of the path is not a folder)\n`,
+      `mermap-lab: sweep: cannot write to ${join(file, 'out')} (ENOTDIR: a part of the path is not a folder)\n`,
     );
   });
 
@@ -374,7 +394,7 @@ describe('sweepCommand', () => {
     const { code, text } = await run({ spec: file, out, workers: 1 });
     expect(code).toBe(1);
     expect(text.trimEnd().split('\n').at(-1)).toBe(
-      'mermap-lab sweep: point 4 (mermap.regionPages=256, mermap.variant=rfc-v1, replicate 0) failed: fake failure at regionPages 256',
+      'mermap-lab: sweep: point 4 (mermap.regionPages=256, mermap.variant=rfc-v1, replicate 0) failed: fake failure at regionPages 256',
     );
     expect(readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n')).toHaveLength(5);
     expect(existsSync(join(out, 'results.csv'))).toBe(false);
@@ -386,7 +406,7 @@ describe('sweepCommand', () => {
     const echo = await run({ spec: spec2, out: join(root, 'echo'), workers: 1 });
     expect(echo.code).toBe(1);
     expect(echo.text.trimEnd().split('\n').at(-1)).toBe(
-      `mermap-lab sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: its row has the field 'seed', which is a provenance or grid column; rename it in the run function`,
+      `mermap-lab: sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: its row has the field 'seed', which is a provenance or grid column; rename it in the run function`,
     );
     const missing = await run({
       spec: SPEC_FILE,
@@ -396,7 +416,7 @@ describe('sweepCommand', () => {
     });
     expect(missing.code).toBe(1);
     expect(missing.text.trimEnd().split('\n').at(-1)).toBe(
-      `mermap-lab sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: ` +
+      `mermap-lab: sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: ` +
         `${pathToFileURL(join(FIXTURES, 'fake-worker.ts')).href} has no exported function 'nope'`,
     );
     const absent = await run({
@@ -406,7 +426,7 @@ describe('sweepCommand', () => {
     });
     expect(absent).toEqual({
       code: 2,
-      text: `mermap-lab sweep: worker module not found: ${join(FIXTURES, 'absent.js')}\n`,
+      text: `mermap-lab: sweep: worker module not found: ${join(FIXTURES, 'absent.js')}\n`,
     });
     expect(existsSync(join(root, 'absent'))).toBe(false);
   });

@@ -47,6 +47,7 @@ describe('sweep.json', () => {
       points: { total: 12, inShard: 12 },
       packageVersion: '1.2.3',
       gitCommit: 'abc',
+      columnNames: 2,
       gridPaths: ['mermap.regionPages', 'mermap.variant'],
     });
     expect(makeRecord(plan, parseShard('1/5'), provenance).points).toEqual({ total: 12, inShard: 3 });
@@ -68,6 +69,18 @@ describe('sweep.json', () => {
     writeFileSync(join(dir, 'sweep.json'), JSON.stringify(tampered));
     expect(error(() => readSweepRecord(dir)).message).toBe(
       `${join(dir, 'sweep.json')} is damaged: its spec does not match its spec hash`,
+    );
+  });
+
+  it('refuses a folder written with other column names, saying which', () => {
+    const dir = fresh();
+    mkdirSync(dir);
+    const { columnNames: _version, ...old } = record;
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify(old));
+    expect(error(() => readSweepRecord(dir)).message).toBe(
+      `${join(dir, 'sweep.json')} was written with column names version 1 (a grid path repeated as its own column), ` +
+        'but this mermap-lab writes version 2 (one column per quantity); its results cannot be resumed, merged or ' +
+        'reported by this version: run the sweep again into a new --out, or use the mermap-lab that wrote it',
     );
   });
 });

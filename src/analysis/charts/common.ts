@@ -164,3 +164,55 @@ export function fitAxisTitles<T extends Spec>(spec: T): T {
   visit(spec);
   return spec;
 }
+
+/** Whether `field` takes more than one value in `rows` (a facet or colour over it says something). */
+export function varies(rows: ReadonlyArray<Row>, field: string): boolean {
+  return distinct(rows, field).length > 1;
+}
+
+/**
+ * Whether the mean of `y` changes with `field` (more than 1 % of the larger value) for some
+ * combination of the `other` keys: a facet over a dimension that changes nothing is a wide chart
+ * of identical panels. Per-CPU regions are independent, so e.g. flush frequency does not depend
+ * on the possible-CPU count.
+ */
+export function dependsOn(rows: ReadonlyArray<Row>, field: string, y: string, other: readonly string[]): boolean {
+  const means = meanBy(rows, [...other, field], [y]);
+  const byOther = new Map<string, number[]>();
+  for (const m of means) {
+    const v = m[y];
+    if (typeof v !== 'number') continue;
+    const id = JSON.stringify(other.map((k) => m[k] ?? null));
+    const list = byOther.get(id) ?? [];
+    list.push(v);
+    byOther.set(id, list);
+  }
+  for (const list of byOther.values()) {
+    const lo = Math.min(...list);
+    const hi = Math.max(...list);
+    if (hi - lo > 0.01 * Math.max(Math.abs(lo), Math.abs(hi))) return true;
+  }
+  return false;
+}
+
+/** Facets wrap after this many panels, so a chart fits a 1280 px page. */
+export const FACET_COLUMNS = 3;
+
+/** A colour scale whose neighbouring values differ in hue, not only in lightness (slot counts). */
+export const DISTINCT_COLOURS = { scheme: 'dark2' } as const;
+
+/**
+ * The unit of a duration axis for values up to `maxNs` nanoseconds: ns, us, ms or s, so the
+ * ticks read 2 ms, not 2,000,000 ns. Returns the unit and the factor to divide nanoseconds by.
+ */
+export function durationUnit(maxNs: number): { unit: 'ns' | 'us' | 'ms' | 's'; factor: number } {
+  if (!(maxNs >= 1e3)) return { unit: 'ns', factor: 1 };
+  if (maxNs < 1e6) return { unit: 'us', factor: 1e3 };
+  if (maxNs < 1e9) return { unit: 'ms', factor: 1e6 };
+  return { unit: 's', factor: 1e9 };
+}
+
+/** Whether every value of `field` is 0, null or missing (a panel of it would be empty). */
+export function allZero(rows: ReadonlyArray<Row>, field: string): boolean {
+  return rows.every((r) => r[field] === null || r[field] === undefined || r[field] === 0);
+}

@@ -3,7 +3,9 @@ import {
   type CaptionConfig,
   type ChartInput,
   chartSpec,
+  DISTINCT_COLOURS,
   distinct,
+  FACET_COLUMNS,
   hasField,
   MAX_POINTS,
   meanBy,
@@ -51,9 +53,10 @@ export function failureRateChart(
       { field: 'percent', type: 'quantitative', aggregate: 'mean', title: '%', format: '.2f' },
     ],
   };
-  if (keys.includes(LABEL.slots)) encoding.color = { field: LABEL.slots, type: 'ordinal', title: 'Slots per CPU' };
+  if (keys.includes(LABEL.slots))
+    encoding.color = { field: LABEL.slots, type: 'ordinal', title: 'Slots per CPU', scale: DISTINCT_COLOURS };
   if (distinct(rows, LABEL.variant).length > 1)
-    encoding.column = { field: LABEL.variant, type: 'nominal', title: 'Variant' };
+    encoding.facet = { field: LABEL.variant, type: 'nominal', title: 'Variant', columns: FACET_COLUMNS };
   const title = `Mermap ${perGet ? 'get failure' : 'fallback'} rate vs region size and slots`;
   return chartSpec(title, open.caption, {
     data: { values: rows },

@@ -3,23 +3,18 @@ import {
   type CaptionConfig,
   type ChartInput,
   chartSpec,
+  dependsOn,
+  distinct,
+  FACET_COLUMNS,
   hasField,
   MAX_POINTS,
   meanBy,
   openChart,
   pick,
   type Spec,
+  varies,
 } from './common.js';
 
-/**
- * Flush frequency vs region size: x = R (pages, log scale), y = full flushes per allocation by
- * default (mean over the runs of a point, e.g. seeds), one line per variant, one panel per
- * online-CPU count. Input: run rows (summaryToRow) with regionPages, the rate, variant, cpus.
- *
- * Per 1,000 gets is not the default: it counts reserved gets, and an order-9/10 allocation that
- * misses the fast path (R <= 512) makes 512 or more of them, one that fits (R > 512) one get, so
- * that rate rises with R while flushes per allocation and per second fall.
- */
 export interface FlushFrequencyChartOptions {
   /** the CPU count to panel by: online CPUs ('cpus', default) or possible CPUs ('possibleCpus') */
   cpuField?: 'cpus' | 'possibleCpus';
@@ -53,20 +48,40 @@ export function order9Note(rows: readonly Record<string, unknown>[]): string[] {
   ];
 }
 
-export function flushFrequencyChart(
+/** What differs between the charts of a run metric against region size. */
+interface RegionMetric {
+  title: string;
+  /** the run-row field */
+  y: string;
+  /** axis title, with unit */
+  yTitle: string;
+  /** the tooltip's short name and number format */
+  tip: string;
+  format: string;
+  /** multiply the field by this before drawing (100: a fraction drawn in %) */
+  scale?: number;
+  /** subtitle lines the rows call for */
+  notesOf?: (rows: readonly Record<string, unknown>[]) => string[];
+}
+
+/**
+ * A run metric against region size: x = R (pages, log scale), y = the metric (mean over the runs
+ * of a point, e.g. seeds), one line per variant, and a panel per CPU count only when the count
+ * changes the answer (panels wrap after FACET_COLUMNS); otherwise a subtitle line says so.
+ */
+function regionMetricChart(
   input: ChartInput,
-  caption?: string | CaptionConfig,
-  opts: FlushFrequencyChartOptions = {},
+  caption: string | CaptionConfig | undefined,
+  opts: FlushFrequencyChartOptions,
+  m: RegionMetric,
 ): Spec {
   const open = openChart(input, caption);
   let rows = open.rows;
   const cpuField = opts.cpuField === 'possibleCpus' ? LABEL.possibleCpus : LABEL.cpus;
-  const rate = opts.y ?? 'flushesPerAllocation';
-  const y = RUN[rate];
-  const note = order9Note(open.rows);
   const keys = [LABEL.variant, cpuField, LABEL.regionPages].filter((k) => hasField(rows, k));
-  rows = pick(rows, [...keys, y, LABEL.seed]);
-  if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, [y]);
+  rows = pick(rows, [...keys, m.y, LABEL.seed]);
+  if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, [m.y]);
+  const field = m.scale === undefined ? m.y : `${m.y}_scaled`;
   const encoding: Spec = {
     x: {
       field: LABEL.regionPages,
@@ -74,40 +89,83 @@ export function flushFrequencyChart(
       scale: { type: 'log', base: 2 },
       title: 'Region size R (pages, log scale)',
     },
-    y: {
-      field: y,
-      type: 'quantitative',
-      aggregate: 'mean',
-      title: `${RATE_TITLES[rate]} (mean over runs)`,
-    },
+    y: { field, type: 'quantitative', aggregate: 'mean', title: m.yTitle },
     tooltip: [
       { field: LABEL.regionPages, type: 'quantitative', title: 'R (pages)' },
-      {
-        field: y,
-        type: 'quantitative',
-        aggregate: 'mean',
-        title: RATE_TITLES[rate].replace('Full flushes', 'flushes'),
-        format: '.4~g',
-      },
+      { field, type: 'quantitative', aggregate: 'mean', title: m.tip, format: m.format },
     ],
   };
   if (keys.includes(LABEL.variant)) encoding.color = { field: LABEL.variant, type: 'nominal', title: 'Variant' };
-  if (keys.includes(cpuField))
-    encoding.column = {
-      field: cpuField,
-      type: 'ordinal',
-      title: cpuField === LABEL.cpus ? 'Online CPUs' : 'Possible CPUs',
-    };
-  return chartSpec(
-    'Mermap flush frequency vs region size',
-    open.caption,
-    {
-      data: { values: rows },
-      mark: { type: 'line', point: true },
-      encoding,
-      width: 260,
-      height: 220,
-    },
-    note,
-  );
+  const cpuTitle = cpuField === LABEL.cpus ? 'Online CPUs' : 'Possible CPUs';
+  const notes: string[] = m.notesOf === undefined ? [] : m.notesOf(open.rows);
+  if (keys.includes(cpuField) && varies(rows, cpuField)) {
+    if (
+      dependsOn(
+        rows,
+        cpuField,
+        m.y,
+        keys.filter((k) => k !== cpuField),
+      )
+    ) {
+      encoding.facet = { field: cpuField, type: 'ordinal', title: cpuTitle, columns: FACET_COLUMNS };
+    } else {
+      const counts = (distinct(rows, cpuField) as number[]).sort((a, b) => a - b).join(', ');
+      notes.push(`${cpuTitle} ${counts}: the same within 1 %, so one panel (mean over them).`);
+    }
+  }
+  const body: Spec = {
+    data: { values: rows },
+    ...(m.scale === undefined ? {} : { transform: [{ calculate: `datum['${m.y}'] * ${m.scale}`, as: field }] }),
+    mark: { type: 'line', point: true },
+    encoding,
+    width: 260,
+    height: 220,
+  };
+  return chartSpec(m.title, open.caption, body, notes);
+}
+
+/**
+ * Flush frequency vs region size: x = R (pages, log scale), y = full flushes per allocation by
+ * default (mean over the runs of a point, e.g. seeds), one line per variant. Input: run rows
+ * (summaryToRow) with regionPages, the rate, variant, cpus.
+ *
+ * Per 1,000 gets is not the default: it counts reserved gets, and an order-9/10 allocation that
+ * misses the fast path (R <= 512) makes 512 or more of them, one that fits (R > 512) one get, so
+ * that rate rises with R while flushes per allocation and per second fall.
+ */
+export function flushFrequencyChart(
+  input: ChartInput,
+  caption?: string | CaptionConfig,
+  opts: FlushFrequencyChartOptions = {},
+): Spec {
+  const rate = opts.y ?? 'flushesPerAllocation';
+  return regionMetricChart(input, caption, opts, {
+    title: 'Mermap flush frequency vs region size',
+    y: RUN[rate],
+    yTitle: `${RATE_TITLES[rate]} (mean over runs)`,
+    tip: RATE_TITLES[rate].replace('Full flushes', 'flushes'),
+    format: '.4~g',
+    notesOf: order9Note,
+  });
+}
+
+/**
+ * Flush cost vs region size, the recommendation's second criterion: the cycles of TLB flushes,
+ * INVLPGs, the refills they cause and the slow path beyond its zeroing, as a % of those plus the
+ * zeroing work (costOverheadFraction), against R, one line per variant. Input: run rows with a
+ * cost model.
+ */
+export function flushCostChart(
+  input: ChartInput,
+  caption?: string | CaptionConfig,
+  opts: FlushFrequencyChartOptions = {},
+): Spec {
+  return regionMetricChart(input, caption, opts, {
+    title: 'Mermap flush cost vs region size',
+    y: RUN.costOverheadFraction,
+    yTitle: 'Flush cost (% of cycles, mean over runs)',
+    tip: 'flush cost (% of cycles)',
+    format: '.3f',
+    scale: 100,
+  });
 }

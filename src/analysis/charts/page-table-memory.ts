@@ -5,12 +5,12 @@ import { type CaptionConfig, type ChartInput, chartSpec, meanBy, openChart, type
  * Page-table memory of the mermap per mm vs possible CPUs: mermap_mm_prepare() builds the tables
  * of every possible CPU's region, used or not. x = possible CPUs (log), y = KiB per mm (log),
  * one line per region size. Input: pageTableRows() (metrics/page-tables.ts) or run rows
- * (possibleCpus or pageTablesPossibleCpus, regionPages, pageTablesBytesPerMm).
+ * (possibleCpus, regionPages, pageTablesBytesPerMm).
  */
 export function pageTableMemoryChart(input: ChartInput, caption?: string | CaptionConfig): Spec {
   const open = openChart(input, caption);
   const rows: Row[] = open.rows.map((r) => ({
-    possibleCpus: (r[PAGE_TABLE.possibleCpus] ?? r[RUN.pageTablesPossibleCpus]) as number,
+    possibleCpus: r[PAGE_TABLE.possibleCpus] as number,
     regionPages: (r[PAGE_TABLE.regionPages] ?? r[RUN.pageTablesRegionPages]) as number,
     kib: ((r[PAGE_TABLE.pageTablesBytesPerMm] ?? r[RUN.pageTablesBytesPerMm] ?? 0) as number) / 1024,
   }));

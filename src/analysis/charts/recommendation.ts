@@ -1,41 +1,85 @@
-import { type CaptionConfig, chartSpec, resolveCaption, type Spec } from './common.js';
+import { LABEL } from '../columns/index.js';
+import { type CaptionConfig, chartSpec, FACET_COLUMNS, resolveCaption, type Spec, varies } from './common.js';
+
+/** What the chart reads of a recommendation (recommendRegion() output, optionally per cost model). */
+export interface RecommendationInput {
+  possibleCpus: number;
+  variant: string;
+  regionPages: number | null;
+  costModel?: string;
+}
+
+/** The cell text of a recommendation without a region: drawn as its own mark, never as 0. */
+export const NO_REGION = 'none';
 
 /**
- * The recommended region size per possible-CPU count and variant (bars; a cross where no grid
- * point meets the targets). Input: recommendRegion() output.
+ * The recommended region size as a table: a row per possible-CPU count, a column per variant
+ * (a panel per cost model when there are several), each cell the smallest R meeting the targets
+ * in pages, shaded by size, or "none" on a hatched-grey cell where no grid point meets them.
+ * Input: recommendRegion() output.
  */
-export function recommendationChart(
-  recs: ReadonlyArray<{ possibleCpus: number; variant: string; regionPages: number | null }>,
-  caption?: string | CaptionConfig,
-): Spec {
+export function recommendationChart(recs: ReadonlyArray<RecommendationInput>, caption?: string | CaptionConfig): Spec {
   const rows = recs.map((r) => ({
-    possibleCpus: r.possibleCpus,
-    variant: r.variant,
-    regionPages: r.regionPages ?? 0,
-    meets: r.regionPages !== null ? 'yes' : 'no grid point meets the targets',
+    [LABEL.possibleCpus]: r.possibleCpus,
+    [LABEL.variant]: r.variant,
+    ...(r.costModel !== undefined ? { [LABEL.costModel]: r.costModel } : {}),
+    [LABEL.regionPages]: r.regionPages,
+    label: r.regionPages === null ? NO_REGION : String(r.regionPages),
   }));
-  return chartSpec('Smallest region meeting the fallback and flush-cost targets', resolveCaption(caption, rows), {
-    data: { values: rows },
-    mark: { type: 'bar' },
-    encoding: {
-      x: { field: 'possibleCpus', type: 'ordinal', title: 'Possible CPUs' },
-      xOffset: { field: 'variant', type: 'nominal' },
-      y: { field: 'regionPages', type: 'quantitative', title: 'Region size R (pages; 0 = none meets the targets)' },
-      color: { field: 'variant', type: 'nominal', title: 'Variant' },
-      opacity: {
-        field: 'meets',
-        type: 'ordinal',
-        sort: ['yes', 'no grid point meets the targets'],
-        title: 'Meets targets',
-        scale: { domain: ['yes', 'no grid point meets the targets'], range: [1, 0.3] },
+  const x = { field: LABEL.variant, type: 'nominal', title: 'Variant', axis: { labelAngle: 0, orient: 'top' } };
+  const y = { field: LABEL.possibleCpus, type: 'ordinal', title: 'Possible CPUs', sort: 'ascending' };
+  const tooltip = [
+    { field: LABEL.possibleCpus, type: 'ordinal', title: 'possible CPUs' },
+    { field: LABEL.variant, type: 'nominal', title: 'variant' },
+    { field: 'label', type: 'nominal', title: 'R (pages)' },
+  ];
+  const body: Spec = {
+    layer: [
+      {
+        transform: [{ filter: `datum['${LABEL.regionPages}'] != null` }],
+        mark: { type: 'rect', stroke: '#fff', strokeWidth: 2 },
+        encoding: {
+          x,
+          y,
+          color: {
+            field: LABEL.regionPages,
+            type: 'ordinal',
+            title: 'Smallest R (pages)',
+            scale: { scheme: 'blues' },
+          },
+          tooltip,
+        },
       },
-      tooltip: [
-        { field: 'possibleCpus', type: 'ordinal', title: 'possible CPUs' },
-        { field: 'variant', type: 'nominal' },
-        { field: 'regionPages', type: 'quantitative', title: 'R (pages)' },
-      ],
-    },
-    width: 360,
-    height: 220,
-  });
+      {
+        transform: [{ filter: `datum['${LABEL.regionPages}'] == null` }],
+        mark: { type: 'rect', fill: '#f1f1f1', stroke: '#999', strokeDash: [4, 3], strokeWidth: 1 },
+        encoding: { x, y, tooltip },
+      },
+      {
+        mark: { type: 'text', fontSize: 13 },
+        encoding: {
+          x,
+          y,
+          text: { field: 'label', type: 'nominal' },
+          color: {
+            condition: { test: `datum['${LABEL.regionPages}'] == null`, value: '#555' },
+            value: '#111',
+          },
+        },
+      },
+    ],
+    width: { step: 110 },
+    height: { step: 30 },
+  };
+  const spec: Spec = { data: { values: rows } };
+  if (recs.some((r) => r.costModel !== undefined) && varies(rows, LABEL.costModel)) {
+    spec.facet = { field: LABEL.costModel, type: 'nominal', title: 'Cost model' };
+    spec.columns = FACET_COLUMNS;
+    spec.spec = body;
+  } else {
+    Object.assign(spec, body);
+  }
+  return chartSpec('Smallest region meeting the fallback and flush-cost targets', resolveCaption(caption, rows), spec, [
+    `"${NO_REGION}": no region size in the sweep meets both targets.`,
+  ]);
 }

@@ -27,6 +27,15 @@ export interface Column {
 export type ColumnDef = readonly [key: string, unit: string, kind: ColumnKind, description: string];
 
 /**
+ * Which columns sweep results hold and how they are named. 1: grid paths as their own dotted
+ * columns next to the run row's label columns; 2: a grid path a run row already carries as a
+ * label column (LABEL_OF_CONFIG_PATH) has no column of its own, and pageTablesPossibleCpus is
+ * left out for possibleCpus. Sweep folders record it (sweep.json), so a folder written under
+ * another version is refused with a message instead of merged or read wrongly.
+ */
+export const COLUMN_NAMES_VERSION = 2;
+
+/**
  * The output name of a column key: every table, row, sweep result and chart field gets its name
  * here. Today it is the key itself (camelCase).
  */

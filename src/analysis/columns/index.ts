@@ -8,7 +8,7 @@
  * summary's nested fields); a column's unit
  * and kind travel with it, so a renamed, re-typed or annotated column is a one-place change.
  */
-import { ColumnSet } from './column.js';
+import { type Column, ColumnSet } from './column.js';
 import { POINT_LEAD_DEFS, pointMetricColumns } from './points.js';
 import { SUMMARY_COLUMN_LIST } from './summary.js';
 import {
@@ -29,6 +29,33 @@ export { POINT_METRIC_KEYS, POINT_STATS, type PointMetricKey, type PointStat, po
 
 /** Run label columns, in the order tables write them (RunLabel, tables.ts). */
 export const LABEL_SET = ColumnSet.of(LABEL_DEFS);
+
+/**
+ * Config paths whose value a run row already carries as a label column (labelFromRunConfig).
+ * A sweep grid over one of these writes no column of its own: `mermap.regionPages` is the
+ * row's `region_pages`, so results hold one column per quantity, not two.
+ */
+export const LABEL_OF_CONFIG_PATH: Readonly<Record<string, keyof typeof LABEL_SET.field>> = {
+  name: 'name',
+  seed: 'seed',
+  'mermap.variant': 'variant',
+  'mermap.regionPages': 'regionPages',
+  'mermap.slots': 'slots',
+  'machine.onlineCpus': 'cpus',
+  'machine.possibleCpus': 'possibleCpus',
+  'machine.pagingLevels': 'pagingLevels',
+  'machine.tlb': 'tlb',
+  'workload.kind': 'workload',
+  'cost.preset': 'costModel',
+};
+
+/**
+ * Summary columns that repeat a label column (the label's value, under another name): a run row
+ * with the label leaves them out. `pageTables.possibleCpus` is `possible_cpus`.
+ */
+export const SUMMARY_DUPLICATE_OF_LABEL: Readonly<Record<string, keyof typeof LABEL_SET.field>> = {
+  pageTablesPossibleCpus: 'possibleCpus',
+};
 /** Every RunSummary field flattened (summaryToRow order). */
 export const SUMMARY_SET = new ColumnSet(SUMMARY_COLUMN_LIST);
 
@@ -38,7 +65,7 @@ export const SUMMARY_SET = new ColumnSet(SUMMARY_COLUMN_LIST);
  */
 export const RUN_SET = new ColumnSet([
   ...LABEL_SET.columns,
-  ...SUMMARY_COLUMN_LIST.filter((c) => !LABEL_SET.hasKey(c.key)),
+  ...SUMMARY_COLUMN_LIST.filter((c) => !LABEL_SET.hasKey(c.key) && !Object.hasOwn(SUMMARY_DUPLICATE_OF_LABEL, c.key)),
 ]);
 
 /** Sweep results: lead columns, then the grid paths, then provenance, then the run's row. */
@@ -78,7 +105,6 @@ export const RUN = RUN_SET.fields([
   'wastedVaMeanFraction',
   'wastedVaPeakFraction',
   'pageTablesBytesPerMm',
-  'pageTablesPossibleCpus',
   'pageTablesRegionPages',
 ]);
 
@@ -86,6 +112,17 @@ export const RUN = RUN_SET.fields([
 export const POINT_LEAD_SET = ColumnSet.of(POINT_LEAD_DEFS);
 export const POINT_SET = new ColumnSet([...POINT_LEAD_SET.columns, ...pointMetricColumns((k) => RUN_SET.get(k))]);
 export const POINT = POINT_LEAD_SET.field;
+/**
+ * The column of a sweep results file by output name (lead, provenance or run-row column), or
+ * undefined for a grid path or a field the vocabulary does not know.
+ */
+export function resultsColumn(name: string): Column | undefined {
+  return RESULTS_BY_NAME.get(name);
+}
+
+const RESULTS_BY_NAME: ReadonlyMap<string, Column> = new Map(
+  [...RUN_SET.columns, ...SWEEP_LEAD_SET.columns, ...SWEEP_PROVENANCE_SET.columns].map((c) => [c.name, c]),
+);
 
 /** Per-CPU row columns by key. */
 export const CPU = CPU_SET.field;
