@@ -45,12 +45,6 @@ function distinctNumbers(rows: ReadonlyArray<Row>, k: string): number[] {
   return [...new Set(rows.map((r) => Number(r[k])).filter((x) => Number.isFinite(x)))].sort((a, b) => a - b);
 }
 
-function captionOf(spec: object): string {
-  const t = (spec as { title?: { subtitle?: string | string[] } }).title;
-  const s = t?.subtitle;
-  return Array.isArray(s) ? s.join(' ') : (s ?? '');
-}
-
 function recommendationTable(recs: RegionVerdict[]): { columns: string[]; rows: unknown[][] } {
   return {
     columns: [
@@ -84,7 +78,15 @@ export function sweepReportData(
   rows: ReadonlyArray<Row>,
   targets: Targets = DEFAULT_TARGETS,
 ): { report: ReportData; recommendations: RegionVerdict[]; text: string } {
-  const recs = recommendWithIntervals(rows, targets);
+  // a sweep of something else than the page allocator's zeroing (no fallback rate or flush cost
+  // in its rows) gets its charts, and no recommendation
+  const recommendable =
+    rows.length > 0 &&
+    rows.every(
+      (r) =>
+        typeof r[RUN.fastPathFailuresPerAllocation] === 'number' && typeof r[RUN.costOverheadFraction] === 'number',
+    );
+  const recs = recommendable ? recommendWithIntervals(rows, targets) : [];
   const variants = [...new Set(rows.map((r) => String(r[LABEL.variant])))];
   const caption = captionFor({
     variant: variants,
@@ -143,21 +145,25 @@ export function sweepReportData(
     spec: recSpec,
     table: recommendationTable(recs),
   });
-  const intervals = intervalsChart(recs, targets, caption);
-  sections.push({
-    id: 'recommendation-intervals',
-    title: 'Fallback rate and flush cost at the recommended regions, with 95 % intervals',
-    caption: captionOf(intervals),
-    spec: intervals,
-  });
-  const sensitivity = sensitivityTable(recs);
-  sections.push({
-    id: 'recommendation-sensitivity',
-    title: 'What the recommendation depends on',
-    caption: `${dependsText(recs)} Each region is chosen as in the table above (95 % intervals over each grid point's replicates), with the runs' flush cost recomputed from their counters under each cost preset, or with the zeroing work per page scaled.`,
-    spec: sensitivityChart(recs, caption),
-    table: sensitivity,
-  });
+  // the intervals at the recommended regions: only when some case has one (else nothing to draw)
+  if (recs.some((r) => r.regionPages !== null))
+    sections.push({
+      id: 'recommendation-intervals',
+      title: 'Fallback rate and flush cost at the recommended regions, with 95 % intervals',
+      caption: '',
+      spec: intervalsChart(recs, targets, caption),
+    });
+  // what moves the answer: drawn when some case has a region to move
+  if (recs.some((r) => r.regionPages !== null)) {
+    const sensitivity = sensitivityTable(recs);
+    sections.push({
+      id: 'recommendation-sensitivity',
+      title: 'What the recommendation depends on',
+      caption: `${dependsText(recs)} Each region is chosen as in the table above (95 % intervals over each grid point's replicates), with the runs' flush cost recomputed from their counters under each cost preset, or with the zeroing work per page scaled.`,
+      spec: sensitivityChart(recs, caption),
+      table: sensitivity,
+    });
+  }
   return {
     report: {
       title: `mermap-lab sweep '${name}'`,

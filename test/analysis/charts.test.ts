@@ -265,7 +265,7 @@ describe('chart specs', () => {
           variant: 'rfc-v1',
           possibleCpus,
           regionPages,
-          flushesPer1000Gets: (1000 / regionPages) * perCpu(possibleCpus),
+          flushesPerAllocation: (1 / regionPages) * perCpu(possibleCpus),
         })),
       );
     const same = flushFrequencyChart(
