@@ -90,7 +90,7 @@ export abstract class MachineTranslation extends MachineBase {
       if (mmLocal) {
         this.mermapFaults++;
         // a fault with or without the mermap's flushes: a miss even where the shadow still caches the page
-        if (shadow !== null && shadow.hit(vpn, pcid)) shadow.misses++;
+        if (shadow?.hit(vpn, pcid)) shadow.misses++;
         return false;
       }
       this.pageFaults++;
