@@ -2,6 +2,7 @@ import { violationLines } from '../core/checker-report.js';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { toCSV, from } from 'arquero';
+import type { TlbSummary } from '../analysis/metrics/summary.js';
 import { runConfig, type RunReport, type RunResult } from '../run/run.js';
 import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../config/index.js';
 import { TRACE_FORMATS, traceCpus, type FtraceSummary } from '../workloads/index.js';
@@ -138,7 +139,7 @@ export function formatRunSummary(r: RunResult): string {
     `fallback    ${n(s.fastPathFailures)} fast-path failures (fallback rate ${pct(s.fastPathFailuresPerAllocation)} of allocations) -> ${n(s.fallbackPages)} reserved single-page maps${s.slowPath.mapFailures > 0 ? `, ${n(s.slowPath.mapFailures)} of which failed` : ''}`,
     `slow path   ${n(s.slowPath.pteWrites)} PTE writes, ${n(s.slowPath.lockAcquisitions)} PTE locks; IRQs off per allocation mean ${us(s.slowPath.irqsOffNs.mean)}, p99 ${us(s.slowPath.irqsOffNs.p99)}, max ${us(s.slowPath.irqsOffNs.max)}; longest IRQs-off window ${us(s.slowPath.irqsOffWindowMaxNs)} (one page); ${n(s.cost.slowPathCycles)} cycles`,
     `wasted VA   mean ${pct(s.wastedVa.meanFraction)}, peak ${pct(s.wastedVa.peakFraction)} of each region`,
-    `TLB         ${n(s.tlb.hits)} hits, ${n(s.tlb.misses)} misses; per full flush discarded: mermap ${s.tlb.perFlush.mermap.toFixed(1)}, global ${s.tlb.perFlush.global.toFixed(1)}, other PCIDs ${s.tlb.perFlush.otherPcid.toFixed(1)}, user ${s.tlb.perFlush.user.toFixed(1)}; ${n(s.tlb.refillsAfterFlush)} refills after flushes`,
+    `TLB         ${n(s.tlb.hits)} hits, ${n(s.tlb.misses)} misses; per full flush discarded: mermap ${s.tlb.perFlush.mermap.toFixed(1)}, global ${s.tlb.perFlush.global.toFixed(1)}, other PCIDs ${s.tlb.perFlush.otherPcid.toFixed(1)}, user ${s.tlb.perFlush.user.toFixed(1)}; ${n(s.tlb.refillsAfterFlush)} refills after flushes (${s.tlb.refillsPerFlush.toFixed(1)} per flush), ${collateralText(s.tlb)}`,
     `cost        ${s.cost.model}: ${s.cost.perGetCycles.toFixed(1)} cycles per get, ${pct(s.cost.overheadFraction)} of cycles; over every preset ${s.cost.band.low.perGetCycles.toFixed(1)} to ${s.cost.band.high.perGetCycles.toFixed(1)} cycles per get, ${pct(s.cost.band.low.overheadFraction)} to ${pct(s.cost.band.high.overheadFraction)} of cycles`,
     `page tables ${kib.toFixed(1)} KiB per mm (${n(s.pageTables.tablePagesPerMm)} table pages)`,
     `exposure    stale translations to freed mermap pages lived mean ${s.exposure.meanOps.toFixed(1)} ops / ${(s.exposure.meanNs / 1000).toFixed(2)} µs, max ${n(s.exposure.maxOps)} ops / ${(s.exposure.maxNs / 1000).toFixed(2)} µs`,
@@ -147,6 +148,13 @@ export function formatRunSummary(r: RunResult): string {
     `region of CPU 0 (mm 0) at the end:`,
     ...r.regionText.split('\n').map((l) => `  ${l}`),
   ].join('\n');
+}
+
+/** The shadow TLBs' figure: refills the mermap's flushes caused (absent when machine.shadowTlb is off). */
+function collateralText(t: TlbSummary): string {
+  if (t.collateralRefills === null) return 'collateral refills not counted (machine.shadowTlb off)';
+  const perFlush = t.collateralRefillsPerFlush ?? 0;
+  return `${n(t.collateralRefills)} collateral refills (${perFlush.toFixed(1)} per flush)`;
 }
 
 /** A progress bar on stderr, shown after a second; `unit` names what value and total count. */

@@ -32,6 +32,11 @@ export interface MachineSection {
   tlb: TlbPreset;
   /** A PREEMPT_RT kernel: the checker reports lock_in_atomic (facts §8.2). Default false. */
   preemptRt?: boolean | undefined;
+  /**
+   * A shadow TLB per online CPU, never flushed by the mermap: tlb.shadowMisses and
+   * tlb.collateralRefills (null when off). Default DEFAULT_SHADOW_TLB (schema.ts).
+   */
+  shadowTlb: boolean;
 }
 
 export interface MermapSection {

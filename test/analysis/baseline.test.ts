@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MachineBaseline } from '../../src/analysis/metrics/baseline.js';
-import { fullFlushCount, T_FLUSHES } from '../../src/analysis/metrics/tlb-counters.js';
+import { fullFlushCount, T_FLUSHES, T_MISSES, T_SHADOW_MISSES } from '../../src/analysis/metrics/tlb-counters.js';
 import { Machine } from '../../src/core/machine.js';
 import { FLUSH_ALL } from '../../src/core/tlb/index.js';
 
@@ -33,6 +33,39 @@ describe('MachineBaseline: one snapshot, and every difference against it', () =>
     expect(Object.values(b.failuresByReason()).every((v) => v === 0)).toBe(true);
     expect(b.violationsByKind().total).toBe(0);
     expect(b.violationsTotal()).toBe(0);
+  });
+
+  it('shadow misses and collateral refills: only those after the snapshot; null without shadows', () => {
+    const m = new Machine({ possibleCpus: 1, regionPages: 16, tlb: 'tiny', shadowTlb: true });
+    const t = m.createTask(m.createMm(), 0);
+    const kernel = m.geometry.mmLocalStartVpn - 1000; // direct map: global
+    const wrap = (pairs: number) => {
+      for (let i = 0; i < pairs; i++) m.mermapPut(t, m.mermapGet(t, 2, 0x100 + i));
+    };
+    m.access(t, 1); // a miss in both
+    wrap(8); // 7 gets fill [0, 14) of the 15 pages, the 8th flushes and takes [0, 2)
+    m.access(t, 1); // the flush's refill: a miss only in the TLB
+    expect([m.tlbs[0].misses, m.tlbs[0].shadowMisses, m.tlbs[0].collateralRefills]).toEqual([2, 1, 1]);
+    const b = new MachineBaseline(m, 1);
+    expect(b.shadowed).toBe(true);
+    expect(b.collateralRefills()).toBe(0);
+    m.access(t, 1); // a hit in both
+    m.access(t, kernel); // a miss in both
+    wrap(7); // 6 gets fill [2, 14), the 7th flushes
+    expect(m.tlbs[0].flushes[FLUSH_ALL]).toBe(2);
+    m.access(t, 1); // refills: misses only in the TLB
+    m.access(t, kernel);
+    const tlb = b.tlbTotals();
+    expect([tlb[T_MISSES], tlb[T_SHADOW_MISSES]]).toEqual([3, 1]);
+    expect(b.collateralRefills()).toBe(2);
+    expect(m.tlbs[0].collateralRefills).toBe(3);
+
+    const plain = new Machine({ possibleCpus: 1, regionPages: 16, tlb: 'tiny' });
+    plain.access(plain.createTask(plain.createMm(), 0), 1);
+    const pb = new MachineBaseline(plain, 1);
+    expect(pb.shadowed).toBe(false);
+    expect(pb.collateralRefills()).toBeNull();
+    expect(pb.tlbTotals()[T_SHADOW_MISSES]).toBe(0);
   });
 
   it('failures by reason: every reason present, only those after the snapshot', () => {

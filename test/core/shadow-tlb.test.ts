@@ -59,6 +59,46 @@ describe('shadow TLB: collateral refills of the mermap flushes (issue 12 §3)', 
     expect(tlb.collateralRefills).toBe(2);
   });
 
+  it('a mermap page mapped again to another pfn after the wrap is no collateral: its walk is needed anyway', () => {
+    for (const [pfnAfter, collateral] of [
+      [0x900, 0], // a new mapping: the shadow's copy is of the old one, so it misses too
+      [0x500, 2], // the same mapping again: only the flush made the TLB walk for it
+    ] as const) {
+      const { m, task, tlb } = machine(true);
+      const touch = (pfn: number) => {
+        const h = m.mermapGet(task, 2, pfn, PROT_KERNEL_NOGLOBAL);
+        const base = m.allocator(0).lastBase;
+        m.access(task, base);
+        m.access(task, base + 1);
+        m.mermapPut(task, h);
+        return base;
+      };
+      const first = touch(0x500); // 2 misses in both
+      for (let i = 0; i < 6; i++) getPut(m, task, 2, false); // [2, 14) used
+      expect(touch(pfnAfter)).toBe(first); // the 8th get wraps: __flush_tlb_all(), next_addr back to 0
+      expect(tlb.flushes[FLUSH_ALL]).toBe(1);
+      expect(tlb.misses).toBe(4);
+      expect(tlb.shadowMisses).toBe(4 - collateral);
+      expect(tlb.collateralRefills).toBe(collateral);
+    }
+  });
+
+  it('an access that faults on a not-present mermap page misses in the shadow too', () => {
+    const { m, task, tlb } = machine(true);
+    const h = m.mermapGet(task, 2, 0x500, PROT_KERNEL_NOGLOBAL);
+    const base = m.allocator(0).lastBase;
+    m.access(task, base + 1); // 1 miss in both
+    m.mermapPut(task, h); // rfc-v1: no flush, the stale copy stays in both TLBs
+    for (let i = 0; i < 6; i++) getPut(m, task, 2, false); // [2, 14)
+    getPut(m, task, 1, false); // [14, 15)
+    getPut(m, task, 1, false); // no room: __flush_tlb_all(), then [0, 1)
+    expect(tlb.flushes[FLUSH_ALL]).toBe(1);
+    expect(m.access(task, base + 1)).toBe(false); // not present: a fault, the shadow still caches it
+    expect(tlb.misses).toBe(2);
+    expect(tlb.shadowMisses).toBe(2);
+    expect(tlb.collateralRefills).toBe(0);
+  });
+
   it('the shadow is flushed by CR3 writes (a reused PCID) like the TLB: no collateral from them', () => {
     const m = new Machine({ possibleCpus: 1, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny', shadowTlb: true });
     const tasks: number[] = [];

@@ -19,7 +19,11 @@ interface PerKey {
 }
 
 type DocsOf<T> = {
-  readonly [K in keyof T]-?: T[K] extends number | string ? Leaf : string extends keyof T[K] ? PerKey : DocsOf<T[K]>;
+  readonly [K in keyof T]-?: T[K] extends number | string | null
+    ? Leaf
+    : string extends keyof T[K]
+      ? PerKey
+      : DocsOf<T[K]>;
 };
 
 const RATIO = 'fraction';
@@ -183,6 +187,21 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
       'fills of a non-mermap translation a full flush had discarded: the refill misses attributable to flushes',
     ],
     refillsPerFlush: ['walks / flush', 'float', 'refillsAfterFlush / fullFlushes'],
+    shadowMisses: [
+      'lookups',
+      'int',
+      'misses of the shadow TLBs (fed the same accesses, never flushed by the mermap): the misses there would have been anyway; null when `machine.shadowTlb` is off',
+    ],
+    collateralRefills: [
+      'walks',
+      'int',
+      "misses the mermap's flushes caused: each CPU's misses − shadowMisses, never negative, summed; null when `machine.shadowTlb` is off",
+    ],
+    collateralRefillsPerFlush: [
+      'walks / flush',
+      'float',
+      'collateralRefills / fullFlushes; null when `machine.shadowTlb` is off',
+    ],
   },
   cost: {
     model: ['name', 'string', 'cost-model preset (src/analysis/cost-models.ts; each cites its source)'],

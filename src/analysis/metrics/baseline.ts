@@ -10,7 +10,7 @@ import { VIOLATION_KINDS } from '../../core/checker.js';
 import type { Machine } from '../../core/machine.js';
 import { REASON_COUNT, REASON_NAMES } from '../../core/mermap/reasons.js';
 import type { MachineSummary } from './summary.js';
-import { addTlbCounters, T_FIELDS } from './tlb-counters.js';
+import { addTlbCounters, T_FIELDS, T_MISSES, T_SHADOW_MISSES } from './tlb-counters.js';
 
 /** The Machine's scalar counters a summary reports (MachineSummary's fields, in its order). */
 export const MACHINE_COUNTERS = [
@@ -80,6 +80,28 @@ export class MachineBaseline {
     addTlbCounters(this.machine.tlbs[cpu], t, 0, 1);
     for (let i = 0; i < T_FIELDS; i++) t[i] -= this.tlb[cpu * T_FIELDS + i];
     return t;
+  }
+
+  /** Whether the TLBs have shadows (machine.shadowTlb): the shadow figures are null otherwise. */
+  get shadowed(): boolean {
+    return this.cpus > 0 && this.machine.tlbs[0].shadow !== null;
+  }
+
+  /**
+   * Misses the mermap's flushes caused since the snapshot: each CPU's misses - shadow misses,
+   * never negative (as Tlb.collateralRefills), summed over online CPUs; null without shadows.
+   */
+  collateralRefills(): number | null {
+    if (!this.shadowed) return null;
+    let n = 0;
+    for (let c = 0; c < this.cpus; c++) {
+      const t = this.machine.tlbs[c];
+      const off = c * T_FIELDS;
+      const misses = t.misses - this.tlb[off + T_MISSES];
+      const shadow = (t.shadowMisses ?? 0) - this.tlb[off + T_SHADOW_MISSES];
+      n += Math.max(0, misses - shadow);
+    }
+    return n;
   }
 
   /** The Machine's scalar counters since the snapshot. */

@@ -34,6 +34,7 @@ import {
   T_L1_HITS,
   T_MISSES,
   T_REFILLS,
+  T_SHADOW_MISSES,
   T_STALE_DROPPED,
   T_STALE_HITS,
   T_STLB_HITS,
@@ -90,6 +91,7 @@ export function summarize(s: SummaryInput): RunSummary {
   const discTotal = disc.mermap + disc.global + disc.otherPcid + disc.user;
   const hits = t[T_L1_HITS] + t[T_STLB_HITS];
   const mc = base.machineDelta();
+  const collateral = base.collateralRefills();
   const tlb: TlbSummary = {
     hits,
     l1Hits: t[T_L1_HITS],
@@ -113,6 +115,9 @@ export function summarize(s: SummaryInput): RunSummary {
     cr3Discarded: discardsOfKind(t, 0, FLUSH_CR3),
     refillsAfterFlush: t[T_REFILLS],
     refillsPerFlush: ratio(t[T_REFILLS], fullFlushes),
+    shadowMisses: base.shadowed ? t[T_SHADOW_MISSES] : null,
+    collateralRefills: collateral,
+    collateralRefillsPerFlush: collateral === null ? null : ratio(collateral, fullFlushes),
   };
 
   // cost

@@ -100,6 +100,12 @@ export interface TlbSummary {
   /** fills of a translation a full flush had discarded (non-mermap only): the flush's refill misses */
   refillsAfterFlush: number;
   refillsPerFlush: number;
+  /** misses the shadow TLBs had (never flushed by the mermap); null when machine.shadowTlb is off */
+  shadowMisses: number | null;
+  /** misses the mermap's flushes caused: per CPU misses - shadowMisses, never negative; null when off */
+  collateralRefills: number | null;
+  /** collateralRefills / fullFlushes; null when off */
+  collateralRefillsPerFlush: number | null;
 }
 
 /** The cost model's numbers the summary prints, as used for the run (preset plus overrides). */

@@ -6,6 +6,7 @@ import { FLUSH_ALL, FLUSH_INVPCID_SINGLE, FLUSH_KINDS, TLB_CATEGORIES, type Tlb 
  * it happens at samples and at the end, never per event.
  *
  *   T_L1_HITS .. T_EXPOSURE_NS     the scalar counters of src/core/tlb/tlb.ts
+ *   T_SHADOW_MISSES                the shadow TLB's misses (0 without a shadow)
  *   T_FLUSHES + kind               flushes[kind]
  *   T_DISCARDED + kind*4 + cat     discarded[kind*4 + cat]
  *
@@ -22,7 +23,8 @@ export const T_STALE_HITS = 6;
 export const T_STALE_DROPPED = 7;
 export const T_EXPOSURE_OPS = 8;
 export const T_EXPOSURE_NS = 9;
-export const T_FLUSHES = 10;
+export const T_SHADOW_MISSES = 10;
+export const T_FLUSHES = 11;
 export const T_DISCARDED = T_FLUSHES + FLUSH_KINDS;
 export const T_FIELDS = T_DISCARDED + FLUSH_KINDS * TLB_CATEGORIES;
 
@@ -41,6 +43,7 @@ export function addTlbCounters(t: Tlb, out: Float64Array, off: number, sign: num
   out[off + T_STALE_DROPPED] += sign * t.staleDropped;
   out[off + T_EXPOSURE_OPS] += sign * t.exposureOps;
   out[off + T_EXPOSURE_NS] += sign * t.exposureNs;
+  out[off + T_SHADOW_MISSES] += sign * (t.shadowMisses ?? 0);
   for (let k = 0; k < FLUSH_KINDS; k++) out[off + T_FLUSHES + k] += sign * t.flushes[k];
   for (let i = 0; i < FLUSH_KINDS * TLB_CATEGORIES; i++) out[off + T_DISCARDED + i] += sign * t.discarded[i];
 }

@@ -89,7 +89,8 @@ export abstract class MachineTranslation extends MachineBase {
     if (!ptePresent(pte)) {
       if (mmLocal) {
         this.mermapFaults++;
-        if (shadow !== null) shadow.hit(vpn, pcid);
+        // a fault with or without the mermap's flushes: a miss even where the shadow still caches the page
+        if (shadow?.hit(vpn, pcid)) shadow.misses++;
         return false;
       }
       this.pageFaults++;
@@ -98,7 +99,10 @@ export abstract class MachineTranslation extends MachineBase {
       pt.populate(vpn, 1, pte);
     }
     tlb.fill(vpn, pcid, pte);
-    if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte);
+    if (shadow !== null) {
+      if (!shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte);
+      else if (shadow.hitPte !== pte) shadow.remapped(vpn, pcid, pte);
+    }
     return true;
   }
 

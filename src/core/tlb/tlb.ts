@@ -191,6 +191,16 @@ export class Tlb {
     }
   }
 
+  /**
+   * A lookup that hit a translation whose PTE has changed since (a mermap page mapped again to
+   * another pfn): the walk the new mapping needs happens with or without the mermap's flushes,
+   * so it counts as a miss and the new translation replaces the old. The shadow TLB only.
+   */
+  remapped(vpn: number, pcid: number, pte: number): void {
+    this.misses++;
+    this.fill(vpn, pcid, pte);
+  }
+
   /** INVLPG: vpn's entries of the current PCID and any global entry for vpn. */
   invlpg(vpn: number, currentPcid: number): void {
     this.flushes[FLUSH_INVLPG]++;
