@@ -6,8 +6,8 @@
  *            combinations), 2 replicates each and up to 6 where the fallback or flush-cost
  *            interval straddles its 1 % target with the mean under it (adaptive.ts). Seeds are
  *            shared across possible-CPU counts (plan.ts), so those runs differ by their page
- *            tables, not by noise. 600 runs took 56 s on 2 idle cores (0.093 s a run per 2
- *            cores); the adaptive rounds added 138 (738 runs, about 70 s).
+ *            tables, not by noise. With the adaptive rounds: 694 runs in 60 s on 2 idle
+ *            cores (measured with the shadow TLB off, as here).
  *   smoke    4 points that finish in seconds: a check that the whole pipeline runs
  */
 import { SweepError } from './errors.js';
