@@ -2,38 +2,17 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SweepError } from '../../src/sweep/errors.js';
-import { planSweep } from '../../src/sweep/plan.js';
 import type { JournalEntry } from '../../src/sweep/results.js';
 import { parseShard } from '../../src/sweep/shard.js';
-import { loadSweepSpec } from '../../src/sweep/spec.js';
 import { encodeEntry, Journal, readJournal } from '../../src/sweep/journal.js';
-import { makeRecord, prepareOutDir } from '../../src/sweep/store.js';
-import { removeDir, SPEC_FILE, tempDir } from './helpers.js';
+import { prepareOutDir } from '../../src/sweep/store.js';
+import { removeDir, tempDir } from './helpers.js';
+import { entry, error, plan, record } from './journal-fixture.js';
 
 const root = tempDir('journal');
 afterAll(() => removeDir(root));
 let n = 0;
 const fresh = () => join(root, `d${n++}`);
-
-const provenance = { packageVersion: '1.2.3', gitCommit: 'abc' };
-const plan = planSweep(loadSweepSpec(SPEC_FILE));
-const record = makeRecord(plan, null, provenance);
-
-function entry(point: number, row: JournalEntry['row'] = { v: point }): JournalEntry {
-  const p = plan.points[point]!;
-  return { point, key: p.key, configHash: p.configHash, seed: p.seed, events: 10, row };
-}
-
-function error(run: () => unknown): SweepError {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SweepError);
-    return err as SweepError;
-  }
-  throw new Error('expected a SweepError');
-}
 
 describe('the journal', () => {
   it('round-trips every kind of cell, non-finite numbers included', () => {
