@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { columnTable } from '../../src/analysis/columns/docs.js';
 import {
   fileName,
   fileNames,
@@ -71,12 +73,23 @@ describe('file column names (results and points files)', () => {
   });
 
   it('map back to grid paths, vocabulary names and camelCase fields when read', () => {
-    expect(keyOfFileName('mermap_max_flush_batch', ['mermap.maxFlushBatch'])).toBe('mermap.maxFlushBatch');
+    expect(keyOfFileName('machine_online_cpus_cap', ['machine.onlineCpusCap'])).toBe('machine.onlineCpusCap');
     expect(keyOfFileName('flushes_per_1000_gets')).toBe('flushesPer1000Gets');
     expect(keyOfFileName('low_count')).toBe('lowCount');
     expect(rowsFromFile([{ config_hash: 'ab', workload_x: 2, tlb_l1_hits: 3 }], ['workload.x'])).toEqual([
       { configHash: 'ab', 'workload.x': 2, tlbL1Hits: 3 },
     ]);
     expect(rowsFromFile([])).toEqual([]);
+  });
+
+  it('docs/metrics.md shows them beside the names for the tables the files hold', () => {
+    expect(columnTable(SWEEP_LEAD_SET, true).split('\n').slice(0, 3)).toEqual([
+      '| column | file column | unit | kind | meaning |',
+      '|---|---|---|---|---|',
+      '| `point` | `point` |  | int | grid point index (replicates of a point have their own index) |',
+    ]);
+    const md = readFileSync('docs/metrics.md', 'utf8');
+    expect(md).toContain('| `flushesPer1000Gets` | `flushesPer1000Gets` | `flushes_per_1000_gets` |');
+    expect(md).toContain('| `configHash` | `config_hash` |');
   });
 });
