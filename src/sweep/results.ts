@@ -24,6 +24,7 @@
 import { table, toCSV, type ColumnTable } from 'arquero';
 import { bool, field, float64, int32, int64, tableFromArrays, tableToIPC, uint32, utf8 } from '@uwdata/flechette';
 import {
+  fileName,
   fileNames,
   LABEL_OF_CONFIG_PATH,
   LABEL_SET,
@@ -62,9 +63,26 @@ export const LEAD_COLUMNS: readonly string[] = SWEEP_LEAD_SET.names;
 /** After the grid paths. */
 export const PROVENANCE_COLUMNS: readonly string[] = SWEEP_PROVENANCE_SET.names;
 
-/** Column names the run function's row may not use. */
-export function reservedColumns(gridPaths: readonly string[]): Set<string> {
-  return new Set<string>([...LEAD_COLUMNS, ...gridPaths.map(outputName), ...PROVENANCE_COLUMNS]);
+/**
+ * The run function's row may not use these columns' names, nor a name with the same file name
+ * (fileName: `config_hash` is `configHash` in the files). `has(name)` answers for a row's field.
+ */
+export function reservedColumns(gridPaths: readonly string[]): { has(name: string): boolean } {
+  const files = new Set<string>(
+    [...LEAD_COLUMNS, ...gridPaths.map(outputName), ...PROVENANCE_COLUMNS].map((name) => fileName(name)),
+  );
+  return { has: (name) => files.has(fileName(name)) };
+}
+
+/** Two of `names` that would have the same file name (fileName), or null. */
+export function sameFileName(names: readonly string[]): [string, string] | null {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const other = seen.get(fileName(name));
+    if (other !== undefined) return [other, name];
+    seen.set(fileName(name), name);
+  }
+  return null;
 }
 
 /**

@@ -409,6 +409,13 @@ describe('sweepCommand', () => {
     expect(echo.text.trimEnd().split('\n').at(-1)).toBe(
       `mermap-lab: sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: its row has the field 'seed', which is a provenance or grid column; rename it in the run function`,
     );
+    const spec3 = join(root, 'twin.json');
+    writeFileSync(spec3, JSON.stringify(parseSweepSpec({ ...spec, base: { ...spec.base, twinField: true } })));
+    const twin = await run({ spec: spec3, out: join(root, 'twin'), workers: 1 });
+    expect(twin.code).toBe(1);
+    expect(twin.text.trimEnd().split('\n').at(-1)).toBe(
+      `mermap-lab: sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: its row has the fields 'lowCount' and 'low_count', both 'low_count' in the results files; rename one in the run function`,
+    );
     const missing = await run({
       spec: SPEC_FILE,
       out: join(root, 'noexport'),
