@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArrow } from 'arquero';
 import { InvalidArgumentError } from 'commander';
+import { rowsFromFile } from '../analysis/columns/index.js';
 import { runReportData, sweepReportData, type ReportData, type RunArtifacts } from '../analysis/reports.js';
 import type { Targets } from '../analysis/recommend.js';
 import { specTargets } from '../sweep/adaptive.js';
@@ -30,7 +31,7 @@ export function readSweepRows(dir: string): {
   if (record === null) throw new UsageError(`${join(dir, SWEEP_FILE)}: missing`);
   let rows: Array<Record<string, unknown>>;
   try {
-    rows = fromArrow(readFileSync(arrow)).objects() as Array<Record<string, unknown>>;
+    rows = rowsFromFile(fromArrow(readFileSync(arrow)).objects() as Array<Record<string, unknown>>, record.gridPaths);
   } catch (e) {
     throw new UsageError(`${arrow}: not a results table (damaged or cut short: ${(e as Error).message})`);
   }

@@ -7,7 +7,7 @@
 import { bool, float64, int32, utf8 } from '@uwdata/flechette';
 import { table, toArrowIPC, toCSV } from 'arquero';
 import { join } from 'node:path';
-import { POINT, POINT_SET } from '../analysis/columns/index.js';
+import { fileNames, POINT, POINT_SET } from '../analysis/columns/index.js';
 import { pointRows } from '../analysis/points.js';
 import { formatVerdictTable } from '../analysis/recommend-format.js';
 import { type RecommendationFile, recommendationFile, type Targets } from '../analysis/recommend-verdict.js';
@@ -61,8 +61,11 @@ function encodePoints(rows: Row[], gridPaths: readonly string[]): { csv: string;
     } else types[name] = float64();
     columns[name] = values;
   }
-  const t = table(columns, names);
-  return { csv: toCSV(t), arrow: toArrowIPC(t, { format: 'file', types }) };
+  // the files name their columns in snake_case (fileName), as the results files do
+  const files = fileNames(names);
+  const t = table(Object.fromEntries(names.map((name, i) => [files[i]!, columns[name]!])), files);
+  const fileTypes = Object.fromEntries(names.map((name, i) => [files[i]!, types[name]!]));
+  return { csv: toCSV(t), arrow: toArrowIPC(t, { format: 'file', types: fileTypes }) };
 }
 
 /** The flags that turn `preset` into `spec`, or null when they cannot. */

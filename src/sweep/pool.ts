@@ -22,7 +22,8 @@ import { PointFailedError, SweepError, SweepInterruptedError } from './errors.js
 import { adaptiveMissing } from './adaptive.js';
 import { planSweep, pointLabel, shardSize, type PointValidator, type SweepPlan, type SweepPoint } from './plan.js';
 import { currentProvenance, type Provenance } from './provenance.js';
-import { type JournalEntry, reservedColumns } from './results.js';
+import { type JournalEntry, reservedColumns, sameFileName } from './results.js';
+import { fileName } from '../analysis/columns/index.js';
 import { formatShard, type Shard } from './shard.js';
 import type { SweepSpec } from './spec.js';
 import { Journal, readJournal } from './journal.js';
@@ -271,6 +272,14 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
           point.index,
           pointLabel(point),
           `its row has the field '${clash}', which is a provenance or grid column; rename it in the run function`,
+        );
+      }
+      const twin = sameFileName(Object.keys(result.row));
+      if (twin !== null) {
+        throw new PointFailedError(
+          point.index,
+          pointLabel(point),
+          `its row has the fields '${twin[0]}' and '${twin[1]}', both '${fileName(twin[0])}' in the results files; rename one in the run function`,
         );
       }
       const entry: JournalEntry = {

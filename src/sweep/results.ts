@@ -1,7 +1,8 @@
 /**
  * Result rows: from journal entries to the canonical results table, CSV and Arrow IPC.
  *
- * One row per point, sorted by point index. Columns (named by outputName()), in order:
+ * One row per point, sorted by point index. Columns (named by outputName(), and in the files by
+ * fileName(): snake_case, `configHash` is `config_hash`), in order:
  *   point, replicate, configHash, seed        which run this is (seed: the derived seed)
  *   <grid paths>                              the grid values, named outputName(path); a path a
  *                                             run row carries as a label column (LABEL_OF_CONFIG_PATH:
@@ -23,6 +24,8 @@
 import { table, toCSV, type ColumnTable } from 'arquero';
 import { bool, field, float64, int32, int64, tableFromArrays, tableToIPC, uint32, utf8 } from '@uwdata/flechette';
 import {
+  fileName,
+  fileNames,
   LABEL_OF_CONFIG_PATH,
   LABEL_SET,
   outputName,
@@ -60,9 +63,26 @@ export const LEAD_COLUMNS: readonly string[] = SWEEP_LEAD_SET.names;
 /** After the grid paths. */
 export const PROVENANCE_COLUMNS: readonly string[] = SWEEP_PROVENANCE_SET.names;
 
-/** Column names the run function's row may not use. */
-export function reservedColumns(gridPaths: readonly string[]): Set<string> {
-  return new Set<string>([...LEAD_COLUMNS, ...gridPaths.map(outputName), ...PROVENANCE_COLUMNS]);
+/**
+ * The run function's row may not use these columns' names, nor a name with the same file name
+ * (fileName: `config_hash` is `configHash` in the files). `has(name)` answers for a row's field.
+ */
+export function reservedColumns(gridPaths: readonly string[]): { has(name: string): boolean } {
+  const files = new Set<string>(
+    [...LEAD_COLUMNS, ...gridPaths.map(outputName), ...PROVENANCE_COLUMNS].map((name) => fileName(name)),
+  );
+  return { has: (name) => files.has(fileName(name)) };
+}
+
+/** Two of `names` that would have the same file name (fileName), or null. */
+export function sameFileName(names: readonly string[]): [string, string] | null {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const other = seen.get(fileName(name));
+    if (other !== undefined) return [other, name];
+    seen.set(fileName(name), name);
+  }
+  return null;
 }
 
 /**
@@ -205,19 +225,24 @@ function fieldMetadata(name: string, gridPaths: readonly string[]): Map<string, 
   return meta;
 }
 
-/** The bytes of results.csv and results.arrow (Arrow IPC file format). */
+/**
+ * The bytes of results.csv and results.arrow (Arrow IPC file format), the columns under their
+ * file names (fileName: snake_case, no dots); readers map them back (keyOfFileName).
+ */
 export function encodeResults(
   entries: Iterable<JournalEntry>,
   context: TableContext,
 ): { csv: string; arrow: Uint8Array } {
   const { table: t, types } = resultsTable(entries, context);
   const names = t.columnNames();
+  const files = fileNames(names);
+  const renamed = table(new Map(names.map((name, i) => [files[i]!, t.array(name) as unknown[]])), files);
   const arrow = tableFromArrays(
-    names.map((name) => [name, t.array(name) as unknown[]] as [string, unknown[]]),
-    { types },
+    files.map((file) => [file, renamed.array(file) as unknown[]] as [string, unknown[]]),
+    { types: Object.fromEntries(names.map((name, i) => [files[i]!, types[name]!])) },
   );
-  arrow.schema.fields = arrow.schema.fields.map((f) =>
-    field(f.name, f.type, f.nullable, fieldMetadata(f.name, context.gridPaths)),
+  arrow.schema.fields = arrow.schema.fields.map((f, i) =>
+    field(f.name, f.type, f.nullable, fieldMetadata(names[i]!, context.gridPaths)),
   );
-  return { csv: toCSV(t), arrow: tableToIPC(arrow, { format: 'file' })! };
+  return { csv: toCSV(renamed), arrow: tableToIPC(arrow, { format: 'file' })! };
 }

@@ -126,13 +126,20 @@ export function readSweepRecord(dir: string): SweepRecord | null {
   if (columnNames !== COLUMN_NAMES_VERSION) {
     throw new SweepError(
       `${path} was written with column names version ${columnNames}` +
-        `${columnNames === 1 ? ' (a grid path repeated as its own column)' : ''}, but this mermap-lab writes ` +
-        `version ${COLUMN_NAMES_VERSION} (one column per quantity); its results cannot be resumed, merged or reported by this version:` +
+        `${OLD_COLUMN_NAMES[columnNames] ?? ''}, but this mermap-lab writes version ${COLUMN_NAMES_VERSION}` +
+        ' (one column per quantity, snake_case names in the files); its results cannot be resumed, merged or' +
+        ' reported by this version:' +
         ' run the sweep again into a new --out, or use the mermap-lab that wrote it',
     );
   }
   return record;
 }
+
+/** What the files of an older column-names version look like (COLUMN_NAMES_VERSION). */
+const OLD_COLUMN_NAMES: Readonly<Record<number, string>> = {
+  1: ' (a grid path repeated as its own column)',
+  2: ' (camelCase column names in the files)',
+};
 
 const shortHash = (hash: string) => hash.slice(0, 12);
 const describeVersion = (r: { packageVersion: string; gitCommit: string | null }) =>

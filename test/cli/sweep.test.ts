@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tableFromIPC } from '@uwdata/flechette';
 import { cli } from '../helpers/cli.js';
 
 /** The sweep command with the real simulator behind every point (the engine's own tests use a fake worker). */
@@ -63,11 +64,33 @@ describe('mermap-lab sweep with real runs', () => {
     const csv = readFileSync(join(dir, 'two', 'results.csv'), 'utf8').split('\n');
     expect(
       csv[0].startsWith(
-        // the grid paths mermap.regionPages and mermap.variant are the rows' regionPages and variant
-        'point,replicate,configHash,seed,packageVersion,gitCommit,variant,regionPages,',
+        // the grid paths mermap.regionPages and mermap.variant are the rows' region_pages and variant
+        'point,replicate,config_hash,seed,package_version,git_commit,variant,region_pages,',
       ),
     ).toBe(true);
     expect(csv.filter((l) => l !== '')).toHaveLength(5);
+    // every column of the files other tools load: snake_case, no dots, once
+    for (const f of ['results.csv', 'points.csv']) {
+      const header = readFileSync(join(dir, 'two', f), 'utf8')
+        .split('\n')[0]!
+        .split(',');
+      expect(
+        header.filter((n) => !/^[a-z][a-z0-9_]*$/.test(n)),
+        f,
+      ).toEqual([]);
+      expect(new Set(header).size, f).toBe(header.length);
+    }
+    for (const f of ['results.arrow', 'points.arrow']) {
+      const names = tableFromIPC(readFileSync(join(dir, 'two', f))).schema.fields.map((x) => x.name);
+      expect(
+        names.filter((n) => !/^[a-z][a-z0-9_]*$/.test(n)),
+        f,
+      ).toEqual([]);
+      expect(new Set(names).size, f).toBe(names.length);
+    }
+    expect(readFileSync(join(dir, 'two', 'points.csv'), 'utf8').split('\n')[0]).toMatch(
+      /^combination,n,mermap_region_pages,mermap_variant,fast_path_failures_per_allocation_mean,/,
+    );
     // a report of the finished sweep folder prints the same recommendation
     const rep = cli(['report', join(dir, 'two'), '--out', join(dir, 'rep')]);
     expect(rep.status).toBe(0);

@@ -25,15 +25,15 @@ beforeAll(async () => {
 const EXPECTED: Array<[string, string]> = [
   ['point', 'BIGINT'],
   ['replicate', 'BIGINT'],
-  ['configHash', 'VARCHAR'],
+  ['config_hash', 'VARCHAR'],
   ['seed', 'BIGINT'],
-  ['mermap.regionPages', 'BIGINT'],
-  ['packageVersion', 'VARCHAR'],
-  ['gitCommit', 'VARCHAR'],
+  ['mermap_region_pages', 'BIGINT'],
+  ['package_version', 'VARCHAR'],
+  ['git_commit', 'VARCHAR'],
   ['events', 'BIGINT'],
   ['mean', 'DOUBLE'],
   ['max', 'DOUBLE'],
-  ['lowCount', 'BIGINT'],
+  ['low_count', 'BIGINT'],
   ['ratio', 'DOUBLE'],
   ['variant', 'VARCHAR'],
   ['large', 'BOOLEAN'],
@@ -55,7 +55,7 @@ describe('results files loaded with DuckDB', () => {
     const columns = described.getRowObjects().map((r) => [r.column_name, r.column_type]);
     expect(columns).toEqual(EXPECTED);
     const rows = await con.runAndReadAll(
-      `SELECT count(*)::INTEGER AS n, sum("mermap.regionPages")::INTEGER AS r FROM read_csv('${csv}')`,
+      `SELECT count(*)::INTEGER AS n, sum(mermap_region_pages)::INTEGER AS r FROM read_csv('${csv}')`,
     );
     expect(rows.getRowObjects()).toEqual([{ n: 12, r: 2 * 2 * (64 + 256 + 1024) }]);
     expect(readFileSync(join(dir, 'results.csv'), 'utf8')).not.toMatch(/,\d+\.0(,|\n)/);
@@ -71,11 +71,11 @@ describe('results files loaded with DuckDB', () => {
     const con = await db.connect();
     const csv = join(dir, 'results.csv').replaceAll("'", "''");
     const fromCsv = (
-      await con.runAndReadAll(`SELECT point, events, "mermap.regionPages" FROM read_csv('${csv}') ORDER BY point`)
+      await con.runAndReadAll(`SELECT point, events, mermap_region_pages FROM read_csv('${csv}') ORDER BY point`)
     )
       .getRowObjects()
-      .map((r) => [Number(r.point), Number(r.events), Number(r['mermap.regionPages'])]);
-    const fromArrow = table.toArray().map((r) => [r.point, r.events, r['mermap.regionPages']]);
+      .map((r) => [Number(r.point), Number(r.events), Number(r.mermap_region_pages)]);
+    const fromArrow = table.toArray().map((r) => [r.point, r.events, r.mermap_region_pages]);
     expect(fromCsv).toEqual(fromArrow);
     con.closeSync();
   });

@@ -86,16 +86,16 @@ describe('a sweep run', () => {
     const columns = [
       'point',
       'replicate',
-      'configHash',
+      'config_hash',
       'seed',
-      'mermap.regionPages',
+      'mermap_region_pages',
       // mermap.variant is the row's own 'variant' column: no second column for it
-      'packageVersion',
-      'gitCommit',
+      'package_version',
+      'git_commit',
       'events',
       'mean',
       'max',
-      'lowCount',
+      'low_count',
       'ratio',
       'variant',
       'large',
@@ -114,12 +114,13 @@ describe('a sweep run', () => {
       const expected = {
         point: p.index,
         replicate: p.replicate,
-        configHash: p.configHash,
+        config_hash: p.configHash,
         seed: p.seed,
-        'mermap.regionPages': p.grid['mermap.regionPages'],
-        packageVersion: version,
-        gitCommit: TEST_COMMIT,
-        ...row,
+        mermap_region_pages: p.grid['mermap.regionPages'],
+        package_version: version,
+        git_commit: TEST_COMMIT,
+        // the run function's fields under their file names (lowCount is low_count)
+        ...Object.fromEntries(Object.entries(row).map(([k, v]) => [k === 'lowCount' ? 'low_count' : k, v])),
       };
       expect(arrowRows[p.index]).toEqual(expected);
       // arquero's CSV parser gets the same values back: the empty `note` as null, "NaN" as NaN.
@@ -135,7 +136,7 @@ describe('a sweep run', () => {
     expect(types.seed).toBe('{"typeId":2,"bitWidth":32,"signed":false}');
     expect(types.mean).toBe('{"typeId":3,"precision":2}');
     // whole numbers as Int64: a grid path whose values are all whole, and the vocabulary's int columns
-    expect(types['mermap.regionPages']).toBe('{"typeId":2,"bitWidth":64,"signed":true}');
+    expect(types.mermap_region_pages).toBe('{"typeId":2,"bitWidth":64,"signed":true}');
     expect(types.events).toBe('{"typeId":2,"bitWidth":64,"signed":true}');
     expect(types.mermap).toBeUndefined();
     expect(types.large).toBe('{"typeId":6}');
@@ -147,8 +148,8 @@ describe('a sweep run', () => {
     const schema = tableFromIPC(readFileSync(join(oneDir, 'results.arrow'))).schema;
     const meta = (name: string) => Object.fromEntries(schema.fields.find((f) => f.name === name)!.metadata ?? []);
     expect(meta('events')).toEqual({ unit: 'events', description: RUN_SET.get('events').description });
-    expect(meta('configHash')).toEqual({ description: "hash of the point's canonical run config" });
-    expect(meta('mermap.regionPages')).toEqual({ description: 'grid value of the config path mermap.regionPages' });
+    expect(meta('config_hash')).toEqual({ description: "hash of the point's canonical run config" });
+    expect(meta('mermap_region_pages')).toEqual({ description: 'grid value of the config path mermap.regionPages' });
     expect(meta('mean')).toEqual({ description: 'a field of the run row' });
   });
 
@@ -407,6 +408,13 @@ describe('sweepCommand', () => {
     expect(echo.code).toBe(1);
     expect(echo.text.trimEnd().split('\n').at(-1)).toBe(
       `mermap-lab: sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: its row has the field 'seed', which is a provenance or grid column; rename it in the run function`,
+    );
+    const spec3 = join(root, 'twin.json');
+    writeFileSync(spec3, JSON.stringify(parseSweepSpec({ ...spec, base: { ...spec.base, twinField: true } })));
+    const twin = await run({ spec: spec3, out: join(root, 'twin'), workers: 1 });
+    expect(twin.code).toBe(1);
+    expect(twin.text.trimEnd().split('\n').at(-1)).toBe(
+      `mermap-lab: sweep: point 0 (mermap.regionPages=64, mermap.variant=rfc-v1, replicate 0) failed: its row has the fields 'lowCount' and 'low_count', both 'low_count' in the results files; rename one in the run function`,
     );
     const missing = await run({
       spec: SPEC_FILE,

@@ -27,7 +27,7 @@ describe('sweep.json', () => {
       points: { total: 12, inShard: 12 },
       packageVersion: '1.2.3',
       gitCommit: 'abc',
-      columnNames: 2,
+      columnNames: 3,
       gridPaths: ['mermap.regionPages', 'mermap.variant'],
     });
     expect(makeRecord(plan, parseShard('1/5'), provenance).points).toEqual({ total: 12, inShard: 3 });
@@ -59,8 +59,16 @@ describe('sweep.json', () => {
     writeFileSync(join(dir, 'sweep.json'), JSON.stringify(old));
     expect(error(() => readSweepRecord(dir)).message).toBe(
       `${join(dir, 'sweep.json')} was written with column names version 1 (a grid path repeated as its own column), ` +
-        'but this mermap-lab writes version 2 (one column per quantity); its results cannot be resumed, merged or ' +
-        'reported by this version: run the sweep again into a new --out, or use the mermap-lab that wrote it',
+        'but this mermap-lab writes version 3 (one column per quantity, snake_case names in the files); its results ' +
+        'cannot be resumed, merged or reported by this version: run the sweep again into a new --out, or use the ' +
+        'mermap-lab that wrote it',
+    );
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ ...record, columnNames: 2 }));
+    expect(error(() => readSweepRecord(dir)).message).toBe(
+      `${join(dir, 'sweep.json')} was written with column names version 2 (camelCase column names in the files), ` +
+        'but this mermap-lab writes version 3 (one column per quantity, snake_case names in the files); its results ' +
+        'cannot be resumed, merged or reported by this version: run the sweep again into a new --out, or use the ' +
+        'mermap-lab that wrote it',
     );
   });
 });

@@ -30,10 +30,11 @@ export type ColumnDef = readonly [key: string, unit: string, kind: ColumnKind, d
  * Which columns sweep results hold and how they are named. 1: grid paths as their own dotted
  * columns next to the run row's label columns; 2: a grid path a run row already carries as a
  * label column (LABEL_OF_CONFIG_PATH) has no column of its own, and pageTablesPossibleCpus is
- * left out for possibleCpus. Sweep folders record it (sweep.json), so a folder written under
+ * left out for possibleCpus; 3: the files a sweep writes (results.csv/.arrow, points.csv/.arrow)
+ * name their columns in snake_case (fileName). Sweep folders record it (sweep.json), so a folder written under
  * another version is refused with a message instead of merged or read wrongly.
  */
-export const COLUMN_NAMES_VERSION = 2;
+export const COLUMN_NAMES_VERSION = 3;
 
 /**
  * The output name of a column key: every table, row, sweep result and chart field gets its name
@@ -41,6 +42,45 @@ export const COLUMN_NAMES_VERSION = 2;
  */
 export function outputName(key: string): string {
   return key;
+}
+
+/**
+ * The name a column has in the files a sweep writes for other tools (results.csv, results.arrow,
+ * points.csv, points.arrow): snake_case, no dots. A key (or a dotted grid path) is cut into words
+ * at each capital and dot; a run of digits is a word of its own after a word of three or more
+ * letters, else part of it: 'flushesPer1000Gets' -> 'flushes_per_1000_gets', 'tlbL1Hits' ->
+ * 'tlb_l1_hits', 'getsBetweenFlushesP99' -> 'gets_between_flushes_p99', 'costCi95Lo' ->
+ * 'cost_ci95_lo', 'mermap.slots' -> 'mermap_slots'. Reading a file back maps the names back
+ * (fileKeys); test/analysis/columns.test.ts checks every vocabulary key round trips.
+ */
+export function fileName(key: string): string {
+  const words: string[] = [];
+  for (const piece of key.split(/[._\-\s]+/)) {
+    for (const m of piece.matchAll(/[A-Z]?[a-z]+|[A-Z]|[0-9]+[a-z]*/g)) {
+      const w = m[0].toLowerCase();
+      if (w === '') continue;
+      const last = words.length > 0 ? words[words.length - 1]! : undefined;
+      if (/^[0-9]/.test(w) && last !== undefined && last.length < 3 && /^[a-z]+$/.test(last)) {
+        words[words.length - 1] = last + w;
+      } else words.push(w);
+    }
+  }
+  return words.join('_');
+}
+
+/**
+ * The file names of a file's columns (output names or grid paths), in order; throws when two
+ * would share a name, so a file never holds a duplicate column.
+ */
+export function fileNames(keys: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  return keys.map((key) => {
+    const name = fileName(key);
+    const other = seen.get(name);
+    if (other !== undefined) throw new Error(`columns '${other}' and '${key}' would both be '${name}' in the files`);
+    seen.set(name, key);
+    return name;
+  });
 }
 
 /** snake_case or camelCase -> camelCase with the first letter upper-cased (for joining). */

@@ -3,19 +3,33 @@
  * each table sits between `<!-- columns:NAME -->` and `<!-- /columns:NAME -->` and is replaced
  * whole. Pure text in, text out (scripts/docs.ts reads and writes the file).
  */
-import type { ColumnSet } from './column.js';
+import { type ColumnSet, fileName } from './column.js';
 import { VOCABULARY } from './index.js';
 
 const code = (s: string): string => `\`${s}\``;
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
-/** One Markdown table: summary columns also show the RunSummary field they flatten. */
-export function columnTable(set: ColumnSet): string {
+/** The tables whose columns the sweep files (results, points) hold, under their file names. */
+const FILE_TABLES: ReadonlySet<string> = new Set(['summary', 'labels', 'sweep', 'points']);
+
+/**
+ * One Markdown table: summary columns also show the RunSummary field they flatten, and with
+ * `inFiles` every column shows its name in the sweep files (fileName).
+ */
+export function columnTable(set: ColumnSet, inFiles = false): string {
   const withPath = set.columns.some((c) => c.path !== undefined);
-  const head = withPath ? '| field | column | unit | kind | meaning |' : '| column | unit | kind | meaning |';
-  const rule = withPath ? '|---|---|---|---|---|' : '|---|---|---|---|';
+  const heads = ['column', ...(inFiles ? ['file column'] : []), 'unit', 'kind', 'meaning'];
+  if (withPath) heads.unshift('field');
+  const head = `| ${heads.join(' | ')} |`;
+  const rule = `|${heads.map(() => '---|').join('')}`;
   const rows = set.columns.map((c) => {
-    const cells = [code(c.name), cell(c.unit), c.kind, cell(c.description)];
+    const cells = [
+      code(c.name),
+      ...(inFiles ? [code(fileName(c.name))] : []),
+      cell(c.unit),
+      c.kind,
+      cell(c.description),
+    ];
     if (withPath) cells.unshift(code(c.path ?? c.name));
     return `| ${cells.join(' | ')} |`;
   });
@@ -34,7 +48,7 @@ export function renderMetricsDoc(md: string): string {
     const set = VOCABULARY[name];
     if (set === undefined) throw new Error(`docs marker 'columns:${name}' names no vocabulary table`);
     seen.add(name);
-    return `<!-- columns:${name} -->\n${columnTable(set)}\n<!-- /columns:${name} -->`;
+    return `<!-- columns:${name} -->\n${columnTable(set, FILE_TABLES.has(name))}\n<!-- /columns:${name} -->`;
   });
   const missing = Object.keys(VOCABULARY).filter((k) => !seen.has(k));
   if (missing.length > 0) throw new Error(`docs have no table for: ${missing.join(', ')}`);

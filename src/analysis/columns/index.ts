@@ -8,7 +8,7 @@
  * summary's nested fields); a column's unit
  * and kind travel with it, so a renamed, re-typed or annotated column is a one-place change.
  */
-import { type Column, ColumnSet } from './column.js';
+import { type Column, ColumnSet, fileName, joinName } from './column.js';
 import { POINT_LEAD_DEFS, pointMetricColumns } from './points.js';
 import { SUMMARY_COLUMN_LIST } from './summary.js';
 import {
@@ -123,6 +123,34 @@ export function resultsColumn(name: string): Column | undefined {
 const RESULTS_BY_NAME: ReadonlyMap<string, Column> = new Map(
   [...RUN_SET.columns, ...SWEEP_LEAD_SET.columns, ...SWEEP_PROVENANCE_SET.columns].map((c) => [c.name, c]),
 );
+
+const KEY_OF_FILE_NAME: ReadonlyMap<string, string> = new Map(
+  [...RUN_SET.columns, ...SWEEP_LEAD_SET.columns, ...SWEEP_PROVENANCE_SET.columns, ...POINT_SET.columns].map((c) => [
+    fileName(c.name),
+    c.name,
+  ]),
+);
+
+/**
+ * The output name of a column read back from a results or points file (the inverse of
+ * fileName): a vocabulary column's name, a grid path, else the name in camelCase (a custom run
+ * function's field).
+ */
+export function keyOfFileName(name: string, gridPaths: readonly string[] = []): string {
+  const path = gridPaths.find((p) => fileName(p) === name);
+  if (path !== undefined) return path;
+  return KEY_OF_FILE_NAME.get(name) ?? joinName('', name);
+}
+
+/** Rows read from a results or points file, with the columns under their output names again. */
+export function rowsFromFile<R extends Record<string, unknown>>(
+  rows: readonly R[],
+  gridPaths: readonly string[] = [],
+): Array<Record<string, unknown>> {
+  if (rows.length === 0) return [];
+  const names = Object.keys(rows[0]!).map((n) => [n, keyOfFileName(n, gridPaths)] as const);
+  return rows.map((r) => Object.fromEntries(names.map(([file, key]) => [key, r[file]])));
+}
 
 /** Per-CPU row columns by key. */
 export const CPU = CPU_SET.field;
