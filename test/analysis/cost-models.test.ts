@@ -6,21 +6,12 @@ import {
   resolveCostModel,
   type CostCounters,
 } from '../../src/analysis/cost-models.js';
+import { ZERO_COUNTERS } from './costs/counters.js';
 import { Replayer } from '../../src/core/replay.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../../src/core/tlb/index.js';
 import { readOps } from '../core/helpers.js';
 
-const zero: CostCounters = {
-  gets: 0,
-  invlpgs: 0,
-  flushAlls: 0,
-  cr3Flushes: 0,
-  invpcids: 0,
-  walks: 0,
-  shootdowns: 0,
-  ipis: 0,
-  workCycles: 0,
-};
+const zero: CostCounters = ZERO_COUNTERS;
 
 describe('cost presets', () => {
   it('named presets between low and high, each citing a source, all with the 33-page ceiling', () => {

@@ -7,6 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport, type ReportFiles } from '../../src/render/index.js';
 import { loadReportFixture } from '../fixtures/render/report-fixture.js';
+import { waitForCharts } from './page-charts.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -86,16 +87,7 @@ describe('report.html in Chromium', () => {
 
     const url = pathToFileURL(files.html).href;
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () => {
-        const w = globalThis as unknown as PageGlobals;
-        return (
-          w.__chartsTotal !== undefined && (w.__chartsRendered ?? 0) + (w.__chartErrors?.length ?? 0) >= w.__chartsTotal
-        );
-      },
-      undefined,
-      { timeout: 30_000 },
-    );
+    await waitForCharts(page);
     const state = await page.evaluate((): PageState => {
       const w = globalThis as unknown as PageGlobals;
       return {

@@ -8,6 +8,7 @@ import { runConfig, runRow } from '../../src/run/run.js';
 import { sweepReportData, runReportData } from '../../src/analysis/reports.js';
 import { writeReport } from '../../src/render/index.js';
 import { parseRunConfig } from '../../src/config/index.js';
+import { waitForCharts } from './page-charts.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -53,16 +54,7 @@ async function openInChromium(
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () => {
-        const w = globalThis as unknown as PageGlobals;
-        return (
-          w.__chartsTotal !== undefined && (w.__chartsRendered ?? 0) + (w.__chartErrors?.length ?? 0) >= w.__chartsTotal
-        );
-      },
-      undefined,
-      { timeout: 30_000 },
-    );
+    await waitForCharts(page);
     const state = await page.evaluate(() => {
       const w = globalThis as unknown as PageGlobals;
       return { rendered: w.__chartsRendered ?? -1, total: w.__chartsTotal ?? -1, errors: w.__chartErrors ?? [] };

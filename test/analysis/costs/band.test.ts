@@ -9,18 +9,9 @@ import {
   costPresetNames,
   resolveCostModel,
 } from '../../../src/analysis/cost-models.js';
+import { ZERO_COUNTERS } from './counters.js';
 
-const zero: CostCounters = {
-  gets: 0,
-  invlpgs: 0,
-  flushAlls: 0,
-  cr3Flushes: 0,
-  invpcids: 0,
-  walks: 0,
-  shootdowns: 0,
-  ipis: 0,
-  workCycles: 0,
-};
+const zero: CostCounters = ZERO_COUNTERS;
 
 const named = ['molnar-2015', 'hansen-2014', 'kernel-tlb-c'];
 
