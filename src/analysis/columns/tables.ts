@@ -1,7 +1,8 @@
 /**
  * The columns of every table besides the run columns (./summary.ts): run labels, the sweep's
- * provenance, the run report's extra fields, and the per-CPU, per-mm, time-series,
- * region-timeline and page-table rows. Each list is in the order the rows carry the columns.
+ * and the points' lead columns, the sweep's provenance, the run report's extra fields, and the
+ * per-CPU, per-mm, time-series, region-timeline and page-table rows. Each list is in the order
+ * the rows carry the columns.
  */
 import type { Column, ColumnDef } from './column.js';
 import { discardClassDefs } from './families.js';
@@ -46,6 +47,12 @@ export const SWEEP_LEAD_DEFS = [
 export const SWEEP_PROVENANCE_DEFS = [
   ['packageVersion', '', 'string', 'mermap-lab version that ran the sweep'],
   ['gitCommit', '', 'string', 'git commit of the checkout that ran the sweep, if known'],
+] as const satisfies readonly ColumnDef[];
+
+/** points.csv's columns before the grid paths (./points.ts: the aggregates after them). */
+export const POINT_LEAD_DEFS = [
+  ['combination', '', 'int', "the grid combination's number (plan.ts), the same for all its replicates"],
+  ['n', 'runs', 'int', 'replicates aggregated (the n of every interval in the row)'],
 ] as const satisfies readonly ColumnDef[];
 
 /** Fields `mermap-lab run --json` adds to the RunSummary (RunReport, analysis/run-result.ts; filled in by run/run.ts). */
