@@ -5,42 +5,35 @@
  * (config sits below analysis, so the names live here).
  */
 
+type CostUnit = 'cycles' | 'fraction' | 'GHz' | 'pages';
+
+/** A parameter's unit and meaning; most are counted in cycles. */
+const cycles = (doc: string) => ({ unit: 'cycles', doc }) as const;
+const inUnit = <U extends CostUnit>(unit: U, doc: string) => ({ unit, doc }) as const;
+
 /** Every parameter of a cost model: its unit and meaning, in the order reports print them. */
 export const COST_PARAM_INFO = {
-  invlpgCycles: { unit: 'cycles', doc: 'one INVLPG' },
-  flushAllCycles: {
-    unit: 'cycles',
-    doc: 'one __flush_tlb_all(): a global flush (INVPCID type 2 or a CR4.PGE toggle); refills are charged as walks',
-  },
-  cr3Cycles: { unit: 'cycles', doc: 'one CR3 write that flushes (no PCID, or PCID without NOFLUSH)' },
-  invpcidCycles: { unit: 'cycles', doc: 'one INVPCID single-context flush (type 1, one PCID, globals kept)' },
-  walkCycles: {
-    unit: 'cycles',
-    doc: 'one page walk + TLB fill that hits the paging-structure caches (reads the PTE only)',
-  },
-  walkNoPscCycles: {
-    unit: 'cycles',
-    doc: 'one page walk that misses every paging-structure cache (reads all 4 levels)',
-  },
-  walkPscHitFraction: {
-    unit: 'fraction',
-    doc: 'share of walks taken to hit the paging-structure caches when the counters do not say',
-  },
-  shootdownBaseCycles: {
-    unit: 'cycles',
-    doc: "the initiator's fixed cost of a remote flush (flush_tlb_kernel_range() with IPIs)",
-  },
-  ipiCycles: { unit: 'cycles', doc: 'per CPU that receives the flush IPI' },
-  cpuGhz: { unit: 'GHz', doc: 'clock, to turn cycles into time' },
-  flushCeilingPages: {
-    unit: 'pages',
-    doc: 'tlb_single_page_flush_ceiling: above it a range flush becomes a full flush',
-  },
-  pteWriteCycles: { unit: 'cycles', doc: 'one PTE write (set_pte or pte_clear of a mermap PTE)' },
-  lockCycles: { unit: 'cycles', doc: 'one uncontended spinlock acquisition and its release' },
-  irqSaveRestoreCycles: { unit: 'cycles', doc: 'one local_irq_save() + local_irq_restore() pair' },
-  zeroCyclesPerPage: { unit: 'cycles', doc: 'zeroing one 4 KiB page (clear_page)' },
-} as const satisfies Record<string, { unit: 'cycles' | 'fraction' | 'GHz' | 'pages'; doc: string }>;
+  invlpgCycles: cycles('one INVLPG'),
+  flushAllCycles: cycles(
+    'one __flush_tlb_all(): a global flush (INVPCID type 2 or a CR4.PGE toggle); refills are charged as walks',
+  ),
+  cr3Cycles: cycles('one CR3 write that flushes (no PCID, or PCID without NOFLUSH)'),
+  invpcidCycles: cycles('one INVPCID single-context flush (type 1, one PCID, globals kept)'),
+  walkCycles: cycles('one page walk + TLB fill that hits the paging-structure caches (reads the PTE only)'),
+  walkNoPscCycles: cycles('one page walk that misses every paging-structure cache (reads all 4 levels)'),
+  walkPscHitFraction: inUnit(
+    'fraction',
+    'share of walks taken to hit the paging-structure caches when the counters do not say',
+  ),
+  shootdownBaseCycles: cycles("the initiator's fixed cost of a remote flush (flush_tlb_kernel_range() with IPIs)"),
+  ipiCycles: cycles('per CPU that receives the flush IPI'),
+  cpuGhz: inUnit('GHz', 'clock, to turn cycles into time'),
+  flushCeilingPages: inUnit('pages', 'tlb_single_page_flush_ceiling: above it a range flush becomes a full flush'),
+  pteWriteCycles: cycles('one PTE write (set_pte or pte_clear of a mermap PTE)'),
+  lockCycles: cycles('one uncontended spinlock acquisition and its release'),
+  irqSaveRestoreCycles: cycles('one local_irq_save() + local_irq_restore() pair'),
+  zeroCyclesPerPage: cycles('zeroing one 4 KiB page (clear_page)'),
+} as const satisfies Record<string, { unit: CostUnit; doc: string }>;
 
 export type CostParamName = keyof typeof COST_PARAM_INFO;
 export const COST_PARAM_NAMES = Object.keys(COST_PARAM_INFO) as CostParamName[];

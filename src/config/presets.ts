@@ -11,64 +11,70 @@ interface Preset {
   input: RunConfigInput;
 }
 
-const PRESETS: Record<string, Preset> = {
-  default: {
+/** What a preset chooses; every preset runs rfc-v1 from seed 1. */
+interface PresetChoice {
+  description: string;
+  possibleCpus: number;
+  workload: RunConfigInput['workload'];
+  /** length.events (only a cap for a workload that ends by itself) */
+  events: number;
+}
+
+function preset(name: string, p: PresetChoice): [string, Preset] {
+  return [
+    name,
+    {
+      description: p.description,
+      input: {
+        name,
+        machine: { possibleCpus: p.possibleCpus },
+        mermap: { variant: 'rfc-v1' },
+        workload: p.workload,
+        seed: 1,
+        length: { events: p.events },
+      },
+    },
+  ];
+}
+
+const PRESETS: Record<string, Preset> = Object.fromEntries([
+  preset('default', {
     description:
       'rfc-v1 page allocator zeroing unmapped pages on 4 CPUs (Poisson arrivals, default order mix), with TLB pressure',
-    input: {
-      name: 'default',
-      machine: { possibleCpus: 4 },
-      mermap: { variant: 'rfc-v1' },
-      workload: { kind: 'unmapped-alloc', tlbPressure: {} },
-      seed: 1,
-      length: { events: 1_000_000 },
-    },
-  },
-  'kunit-tight': {
+    possibleCpus: 4,
+    workload: { kind: 'unmapped-alloc', tlbPressure: {} },
+    events: 1_000_000,
+  }),
+  preset('kunit-tight', {
     description: 'the tight 1-page get/put loop of KUnit test_tlb_flushed on 1 CPU',
-    input: {
-      name: 'kunit-tight',
-      machine: { possibleCpus: 1 },
-      mermap: { variant: 'rfc-v1' },
-      workload: { kind: 'microbench', mode: 'tight', sizes: { dist: 'fixed', pages: 1 } },
-      seed: 1,
-      length: { events: 100_000 },
-    },
-  },
-  'guest-boot': {
+    possibleCpus: 1,
+    workload: { kind: 'microbench', mode: 'tight', sizes: { dist: 'fixed', pages: 1 } },
+    events: 100_000,
+  }),
+  preset('guest-boot', {
     description:
       'a VM boot populating 1 GiB as order-9 allocations from 4 vCPUs: every GET takes the slow path under rfc-v1',
-    input: {
-      name: 'guest-boot',
-      machine: { possibleCpus: 4 },
-      mermap: { variant: 'rfc-v1' },
-      workload: { kind: 'guest-memfd-populate', guestGiB: 1, vcpus: 4, order: 9 },
-      seed: 1,
-      // the workload ends by itself (512 GETs, 512 PUTs, 4 SWITCHes); this is only a cap
-      length: { events: 10_000_000 },
-    },
-  },
-  'nested-slots': {
+    possibleCpus: 4,
+    workload: { kind: 'guest-memfd-populate', guestGiB: 1, vcpus: 4, order: 9 },
+    // the workload ends by itself (512 GETs, 512 PUTs, 4 SWITCHes); this is only a cap
+    events: 10_000_000,
+  }),
+  preset('nested-slots', {
     description:
       'six threads of one mm per CPU preempting each other mid-zeroing, so more than 4 slots are wanted at once (facts §8.1)',
-    input: {
-      name: 'nested-slots',
-      machine: { possibleCpus: 4 },
-      mermap: { variant: 'rfc-v1' },
-      workload: {
-        kind: 'unmapped-alloc',
-        ratePerCpuHz: 400_000,
-        mmsPerCpu: 1,
-        threadsPerMm: 6,
-        timeSliceUs: 2,
-        preemptProbability: 0.9,
-        migrateProbability: 0,
-      },
-      seed: 1,
-      length: { events: 1_000_000 },
+    possibleCpus: 4,
+    workload: {
+      kind: 'unmapped-alloc',
+      ratePerCpuHz: 400_000,
+      mmsPerCpu: 1,
+      threadsPerMm: 6,
+      timeSliceUs: 2,
+      preemptProbability: 0.9,
+      migrateProbability: 0,
     },
-  },
-};
+    events: 1_000_000,
+  }),
+]);
 
 export function listPresets(): Array<{ name: string; description: string }> {
   return Object.entries(PRESETS).map(([name, p]) => ({ name, description: p.description }));

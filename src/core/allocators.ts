@@ -1,4 +1,5 @@
-import type { AllocatorFactory } from './mermap/allocator.js';
+import type { MermapGeometry } from './paging/geometry.js';
+import type { AllocatorFactory, AllocatorOptions, FlushHost, MermapAllocator } from './mermap/allocator.js';
 import { DevSnapshotMermap } from './mermap/dev-snapshot.js';
 import { RfcLaterMermap } from './mermap/rfc-later.js';
 import { RfcV1Mermap } from './mermap/rfc-v1.js';
@@ -20,61 +21,39 @@ export interface AllocatorInfo {
   factory: AllocatorFactory;
 }
 
-/** The registry: a variant's name (the one word from a config to here) -> what it is. */
-const VARIANT_TABLE = {
-  'rfc-v1': {
-    kind: 'kernel',
-    summary: 'RFC v1 as posted: 4 shared slots, top page kept for reserved callers',
-    factory: (g, host, o) => new RfcV1Mermap(g, host, o),
-  },
-  'rfc-later': {
-    kind: 'kernel',
-    summary: 'later posting: 3 normal slots + 1 reserve slot, no PTE lock',
-    factory: (g, host, o) => new RfcLaterMermap(g, host, o),
-  },
-  'dev-snapshot': {
-    kind: 'kernel',
-    summary: 'pre-RFC snapshot: unsigned size > cpu_end - next_addr test (bug 8.6)',
-    factory: (g, host, o) => new DevSnapshotMermap(g, host, o),
-  },
-  'flush-on-put': {
-    kind: 'policy',
-    summary: 'the ephmap (predecessor): INVLPG per page at every put under 33 pages, else a full flush',
-    factory: (g, host, o) => new FlushOnPut(g, host, o),
-  },
-  'kmap-local': {
-    kind: 'policy',
-    summary: 'kmap_local_page(): per-CPU LIFO stack of 16 one-page slots, one local INVLPG per unmap',
-    factory: (g, host, o) => new KmapLocal(g, host, o),
-  },
-  'vmap-block': {
-    kind: 'policy',
-    summary: 'vm_map_ram() per-CPU vmap blocks: dirty until a lazy purge flushes on all CPUs by IPI',
-    factory: (g, host, o) => new VmapBlock(g, host, o),
-  },
-  'mermap-reuse': {
-    kind: 'policy',
-    summary: 'rfc-later that also reuses the space below the lowest live allocation after a flush',
-    factory: (g, host, o) => new MermapReuse(g, host, o),
-  },
-  'mermap-invpcid': {
-    kind: 'policy',
-    summary: 'rfc-later flushing with INVPCID single context: globals and other PCIDs survive a wrap',
-    factory: (g, host, o) => new MermapInvpcid(g, host, o),
-  },
-} as const satisfies Record<string, Omit<AllocatorInfo, 'name'>>;
+/** An allocator's class: one instance per mm, and its one-line summary. */
+interface AllocatorClass {
+  new (geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions): MermapAllocator;
+  readonly summary: string;
+}
 
-/** A built-in variant: a kernel version of the mermap or an alternative policy. */
-export type Variant = keyof typeof VARIANT_TABLE;
+/** The registry, part 1: a kernel version's name (the one word from a config to here) -> its class. */
+const KERNEL_VERSIONS = {
+  'rfc-v1': RfcV1Mermap,
+  'rfc-later': RfcLaterMermap,
+  'dev-snapshot': DevSnapshotMermap,
+} as const satisfies Record<string, AllocatorClass>;
 
-/** Every built-in variant's name, kernel versions first, in the registry's order. */
-export const VARIANTS = Object.keys(VARIANT_TABLE) as [Variant, ...Variant[]];
+/** The registry, part 2: the alternative policies, by name. */
+const POLICIES = {
+  'flush-on-put': FlushOnPut,
+  'kmap-local': KmapLocal,
+  'vmap-block': VmapBlock,
+  'mermap-reuse': MermapReuse,
+  'mermap-invpcid': MermapInvpcid,
+} as const satisfies Record<string, AllocatorClass>;
 
 /** An alternative policy (src/core/policies), as opposed to a kernel version of the mermap. */
-export type PolicyName = { [K in Variant]: (typeof VARIANT_TABLE)[K]['kind'] extends 'policy' ? K : never }[Variant];
+export type PolicyName = keyof typeof POLICIES;
+
+/** A built-in variant: a kernel version of the mermap or an alternative policy. */
+export type Variant = keyof typeof KERNEL_VERSIONS | PolicyName;
 
 /** The alternative policies' names, in the registry's order. */
-export const POLICY_NAMES = VARIANTS.filter((v) => VARIANT_TABLE[v].kind === 'policy') as PolicyName[];
+export const POLICY_NAMES = Object.keys(POLICIES) as PolicyName[];
+
+/** Every built-in variant's name, kernel versions first, in the registry's order. */
+export const VARIANTS = [...Object.keys(KERNEL_VERSIONS), ...POLICY_NAMES] as [Variant, ...Variant[]];
 
 const registry = new Map<string, AllocatorInfo>();
 
@@ -82,7 +61,14 @@ export function registerAllocator(info: AllocatorInfo): void {
   registry.set(info.name, info);
 }
 
-for (const name of VARIANTS) registerAllocator({ name, ...VARIANT_TABLE[name] });
+for (const [kind, table] of [
+  ['kernel', KERNEL_VERSIONS],
+  ['policy', POLICIES],
+] as const) {
+  for (const [name, impl] of Object.entries<AllocatorClass>(table)) {
+    registerAllocator({ name, kind, summary: impl.summary, factory: (g, host, o) => new impl(g, host, o) });
+  }
+}
 
 export function allocatorInfo(name: string): AllocatorInfo | undefined {
   return registry.get(name);

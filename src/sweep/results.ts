@@ -162,26 +162,16 @@ export function resultsTable(
   const columns = new Map<string, Cell[]>();
   const types: Record<string, ArrowType> = {};
   const info = rows.map((e) => context.pointInfo(e.point));
-  columns.set(
-    SWEEP.point,
-    rows.map((e) => e.point),
-  );
-  types[SWEEP.point] = int32();
-  columns.set(
-    SWEEP.replicate,
-    info.map((i) => i.replicate),
-  );
-  types[SWEEP.replicate] = int32();
-  columns.set(
-    SWEEP.configHash,
-    rows.map((e) => e.configHash),
-  );
-  types[SWEEP.configHash] = utf8();
-  columns.set(
-    SWEEP.seed,
-    rows.map((e) => e.seed),
-  );
-  types[SWEEP.seed] = uint32();
+  const lead: Array<[name: string, values: Cell[], type: ArrowType]> = [
+    [SWEEP.point, rows.map((e) => e.point), int32()],
+    [SWEEP.replicate, info.map((i) => i.replicate), int32()],
+    [SWEEP.configHash, rows.map((e) => e.configHash), utf8()],
+    [SWEEP.seed, rows.map((e) => e.seed), uint32()],
+  ];
+  for (const [name, values, type] of lead) {
+    columns.set(name, values);
+    types[name] = type;
+  }
   const settle = (name: string, values: Cell[]) => {
     const settled = settleColumn(name, values);
     columns.set(name, settled.values);

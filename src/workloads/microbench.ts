@@ -37,11 +37,9 @@ export class MicrobenchSource implements EventSource {
   private readonly tablePages: Float64Array;
   private readonly window: number;
   private readonly bufferPages: number;
-  // per CPU ring of live mappings: slot (cpu * window + i)
+  // per CPU ring of live mappings: slot (cpu * window + i) maps buffer slot i of the CPU
   private readonly liveId: Float64Array;
   private readonly livePages: Float64Array;
-  private readonly liveSlot: Int32Array;
-  private readonly liveReserved: Uint8Array;
   private readonly head: Int32Array;
   private readonly count: Int32Array;
   private step = -1; // -1: the initial switches
@@ -70,8 +68,6 @@ export class MicrobenchSource implements EventSource {
     const slots = n * this.window;
     this.liveId = new Float64Array(slots);
     this.livePages = new Float64Array(slots);
-    this.liveSlot = new Int32Array(slots);
-    this.liveReserved = new Uint8Array(slots);
     this.head = new Int32Array(n);
     this.count = new Int32Array(n);
   }
@@ -107,8 +103,9 @@ export class MicrobenchSource implements EventSource {
         const cnt = this.count[c]!;
         if (cnt === win || (w.mode === 'tight' && cnt === 1)) {
           // put the oldest
-          const i = base + this.head[c]!;
-          chunk.push(EV_PUT, t, c, c, this.livePages[i]!, this.liveId[i]!, this.pfnOf(c, this.liveSlot[i]!), 0);
+          const pos = this.head[c]!;
+          const i = base + pos;
+          chunk.push(EV_PUT, t, c, c, this.livePages[i]!, this.liveId[i]!, this.pfnOf(c, pos), 0);
           this.head[c] = (this.head[c]! + 1) % win;
           this.count[c] = cnt - 1;
         } else {
@@ -121,8 +118,6 @@ export class MicrobenchSource implements EventSource {
           const pfn = this.pfnOf(c, pos);
           this.liveId[i] = id;
           this.livePages[i] = pages;
-          this.liveSlot[i] = pos;
-          this.liveReserved[i] = reserved ? 1 : 0;
           if (reserved) chunk.push(EV_RESERVED, t, c, c, pfn, id, pfn, 0);
           else chunk.push(EV_GET, t, c, c, pages, id, pfn, 0);
           this.count[c] = cnt + 1;

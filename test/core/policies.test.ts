@@ -79,6 +79,16 @@ describe('the registry', () => {
       expect(m.allocator(m.createMm()).name).toBe(n);
     }
   });
+
+  it('gives every variant a summary of its own (a subclass does not inherit its parent’s)', () => {
+    const names = allocatorNames();
+    const summaries = names.map((n) => allocatorInfo(n)!.summary);
+    expect(new Set(summaries).size).toBe(names.length);
+    expect(allocatorInfo('rfc-later')!.summary).toBe('later posting: 3 normal slots + 1 reserve slot, no PTE lock');
+    expect(allocatorInfo('mermap-reuse')!.summary).toBe(
+      'rfc-later that also reuses the space below the lowest live allocation after a flush',
+    );
+  });
 });
 
 describe('flush-on-put (the ephmap)', () => {

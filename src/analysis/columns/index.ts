@@ -9,12 +9,13 @@
  * and kind travel with it, so a renamed, re-typed or annotated column is a one-place change.
  */
 import { type Column, ColumnSet, fileName, joinName } from './column.js';
-import { POINT_LEAD_DEFS, pointMetricColumns } from './points.js';
+import { pointMetricColumns } from './points.js';
 import { SUMMARY_COLUMN_LIST } from './summary.js';
 import {
   CPU_DEFS,
   LABEL_DEFS,
   MM_DEFS,
+  POINT_LEAD_DEFS,
   PAGE_TABLE_DEFS,
   REGION_TIMELINE_DEFS,
   REPORT_DEFS,

@@ -1,15 +1,11 @@
 /**
  * The per-point aggregates (points.csv / points.arrow): one row per grid point, the replicates
- * of one configuration taken together. Lead columns, then the grid paths (as in the results),
- * then for every aggregated run column X: X.mean, X.sd, X.ci95Lo, X.ci95Hi (src/analysis/stats.ts).
+ * of one configuration taken together. Lead columns (POINT_LEAD_DEFS, ./tables.ts), then the
+ * grid paths (as in the results), then for every aggregated run column X: X.mean, X.sd,
+ * X.ci95Lo, X.ci95Hi (src/analysis/stats.ts).
  */
-import type { Column, ColumnDef } from './column.js';
+import type { Column } from './column.js';
 import { joinName, outputName } from './column.js';
-
-export const POINT_LEAD_DEFS = [
-  ['combination', '', 'int', "the grid combination's number (plan.ts), the same for all its replicates"],
-  ['n', 'runs', 'int', 'replicates aggregated (the n of every interval in the row)'],
-] as const satisfies readonly ColumnDef[];
 
 /** The run columns the reports read, aggregated per point (keys of the run vocabulary). */
 export const POINT_METRIC_KEYS = [

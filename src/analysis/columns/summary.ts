@@ -3,31 +3,84 @@
  * summaryToRow() writes them. The shape is checked against RunSummary by the compiler, so a
  * summary field cannot be added, renamed or dropped without this table following.
  */
+import type { CostParamName } from '../../config/cost-names.js';
+import { COST_PARAM_INFO } from '../../config/cost-names.js';
 import { VIOLATION_KINDS } from '../../core/checker.js';
 import { REASON_NAMES } from '../../core/mermap/reasons.js';
-import type { RunSummary } from '../metrics/summary.js';
-import { type Column, type ColumnKind, columnKeyOfPath, outputName } from './column.js';
-
-type Leaf = readonly [unit: string, kind: ColumnKind, description: string];
-
-/** A Record<string, number> field: one column per key. */
-interface PerKey {
-  readonly keys: readonly string[];
-  readonly unit: string;
-  readonly kind: ColumnKind;
-  readonly describe: (key: string) => string;
-}
-
-type DocsOf<T> = {
-  readonly [K in keyof T]-?: T[K] extends number | string | null
-    ? Leaf
-    : string extends keyof T[K]
-      ? PerKey
-      : DocsOf<T[K]>;
-};
+import type { CostBandEnd, CostParams, RunSummary } from '../metrics/summary.js';
+import type { Column } from './column.js';
+import { type DocsOf, flattenDocs, type Leaf } from './docs-of.js';
+import { perDiscardClass } from './families.js';
 
 const RATIO = 'fraction';
 const FRAC_R = 'fraction of R';
+
+/** What each cost parameter the summary prints is; its unit comes from the cost vocabulary. */
+const COST_PARAM_DOCS: { readonly [K in keyof CostParams]: string } = {
+  invlpgCycles: 'cost of one INVLPG used (overrides included)',
+  flushAllCycles: 'cost of one `__flush_tlb_all()` used',
+  cr3Cycles: 'cost of one flushing CR3 write used',
+  invpcidCycles: 'cost of one INVPCID single-context flush used',
+  walkCycles: 'cost of one page walk and fill used',
+  shootdownBaseCycles: "initiator's fixed cost of one shootdown used",
+  ipiCycles: 'cost per IPI receiver used',
+  cpuGhz: 'clock used to turn cycles into time',
+  flushCeilingPages: '`tlb_single_page_flush_ceiling` used',
+  pteWriteCycles: 'cost of one PTE write used (slow path)',
+  lockCycles: 'cost of one PTE-lock acquisition and release used (slow path)',
+  irqSaveRestoreCycles: 'cost of one `local_irq_save()`/`restore()` pair used (slow path)',
+};
+
+/** The printed cost parameters: unit from config/cost-names.ts; a page count is whole, the rest are not. */
+function costParamDocs(): DocsOf<CostParams> {
+  const leaf = (name: string, description: string): Leaf => {
+    const unit = COST_PARAM_INFO[name as CostParamName].unit;
+    return [unit, unit === 'pages' ? 'int' : 'float', description];
+  };
+  return Object.fromEntries(Object.entries(COST_PARAM_DOCS).map(([k, d]) => [k, leaf(k, d)])) as DocsOf<CostParams>;
+}
+
+/** cost: the run's figures (written before SUMMARY_DOCS: the band takes their units). */
+const COST_DOCS: Omit<DocsOf<RunSummary['cost']>, 'band'> = {
+  model: ['name', 'string', 'cost-model preset (src/analysis/cost-models.ts; each cites its source)'],
+  source: ['text', 'string', "where the preset's numbers come from"],
+  params: costParamDocs(),
+  refillWalks: ['walks', 'int', 'walks charged: `tlb.refillsAfterFlush`'],
+  flushCycles: [
+    'cycles',
+    'float',
+    'FLUSH_ALL × flushAllCycles + flushing CR3 writes × cr3Cycles + INVPCID single × invpcidCycles',
+  ],
+  invlpgCycles: ['cycles', 'float', 'INVLPGs × invlpgCycles'],
+  walkCycles: ['cycles', 'float', 'refillWalks × walkCycles'],
+  shootdownCycles: ['cycles', 'float', 'shootdowns × shootdownBaseCycles + IPIs × ipiCycles'],
+  slowPathCycles: [
+    'cycles',
+    'float',
+    'the slow path beyond its zeroing: fallbackPages × irqSaveRestoreCycles + slowPath.pteWrites × pteWriteCycles + slowPath.lockAcquisitions × lockCycles',
+  ],
+  totalCycles: ['cycles', 'float', 'the five above'],
+  perGetCycles: ['cycles / get', 'float', 'totalCycles / gets'],
+  overheadFraction: [RATIO, 'float', 'totalCycles / (totalCycles + workCycles); 1 without work'],
+  totalNs: ['ns', 'float', 'totalCycles / cpuGhz'],
+};
+
+/**
+ * One end of the cost band: each figure's least (or most) over every preset, in the unit of the
+ * run's own figure (COST_DOCS); `totalNote` follows totalCycles' description.
+ */
+function costBandEndDocs(extreme: 'least' | 'most', totalNote: string): DocsOf<CostBandEnd> {
+  const of = (key: keyof CostBandEnd, note = ''): Leaf => {
+    const [unit, kind] = COST_DOCS[key];
+    return [unit, kind, `${key}, the ${extreme} over every preset${note}`];
+  };
+  return {
+    totalCycles: of('totalCycles', totalNote),
+    slowPathCycles: of('slowPathCycles'),
+    perGetCycles: of('perGetCycles'),
+    overheadFraction: of('overheadFraction'),
+  };
+}
 
 const SUMMARY_DOCS: DocsOf<RunSummary> = {
   events: ['events', 'int', '`tick()` calls: events the driver applied'],
@@ -172,12 +225,7 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
       ],
     },
     discardedPerFlush: ['translations / flush', 'float', 'all four / fullFlushes'],
-    perFlush: {
-      mermap: ['translations / flush', 'float', 'mermap entries discarded / fullFlushes'],
-      global: ['translations / flush', 'float', 'global kernel entries discarded / fullFlushes'],
-      otherPcid: ['translations / flush', 'float', "other PCIDs' entries discarded / fullFlushes"],
-      user: ['translations / flush', 'float', 'user entries discarded / fullFlushes'],
-    },
+    perFlush: perDiscardClass((what) => ['translations / flush', 'float', `${what} discarded / fullFlushes`]),
     collateralPerFlush: ['translations / flush', 'float', '(global + otherPcid + user) / fullFlushes'],
     invlpgDiscarded: ['translations', 'int', 'discarded by INVLPGs'],
     cr3Discarded: ['translations', 'int', 'discarded by flushing CR3 writes (PCID off)'],
@@ -204,57 +252,10 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
     ],
   },
   cost: {
-    model: ['name', 'string', 'cost-model preset (src/analysis/cost-models.ts; each cites its source)'],
-    source: ['text', 'string', "where the preset's numbers come from"],
-    params: {
-      invlpgCycles: ['cycles', 'float', 'cost of one INVLPG used (overrides included)'],
-      flushAllCycles: ['cycles', 'float', 'cost of one `__flush_tlb_all()` used'],
-      cr3Cycles: ['cycles', 'float', 'cost of one flushing CR3 write used'],
-      invpcidCycles: ['cycles', 'float', 'cost of one INVPCID single-context flush used'],
-      walkCycles: ['cycles', 'float', 'cost of one page walk and fill used'],
-      shootdownBaseCycles: ['cycles', 'float', "initiator's fixed cost of one shootdown used"],
-      ipiCycles: ['cycles', 'float', 'cost per IPI receiver used'],
-      cpuGhz: ['GHz', 'float', 'clock used to turn cycles into time'],
-      flushCeilingPages: ['pages', 'int', '`tlb_single_page_flush_ceiling` used'],
-      pteWriteCycles: ['cycles', 'float', 'cost of one PTE write used (slow path)'],
-      lockCycles: ['cycles', 'float', 'cost of one PTE-lock acquisition and release used (slow path)'],
-      irqSaveRestoreCycles: ['cycles', 'float', 'cost of one `local_irq_save()`/`restore()` pair used (slow path)'],
-    },
-    refillWalks: ['walks', 'int', 'walks charged: `tlb.refillsAfterFlush`'],
-    flushCycles: [
-      'cycles',
-      'float',
-      'FLUSH_ALL × flushAllCycles + flushing CR3 writes × cr3Cycles + INVPCID single × invpcidCycles',
-    ],
-    invlpgCycles: ['cycles', 'float', 'INVLPGs × invlpgCycles'],
-    walkCycles: ['cycles', 'float', 'refillWalks × walkCycles'],
-    shootdownCycles: ['cycles', 'float', 'shootdowns × shootdownBaseCycles + IPIs × ipiCycles'],
-    slowPathCycles: [
-      'cycles',
-      'float',
-      'the slow path beyond its zeroing: fallbackPages × irqSaveRestoreCycles + slowPath.pteWrites × pteWriteCycles + slowPath.lockAcquisitions × lockCycles',
-    ],
-    totalCycles: ['cycles', 'float', 'the five above'],
-    perGetCycles: ['cycles / get', 'float', 'totalCycles / gets'],
-    overheadFraction: [RATIO, 'float', 'totalCycles / (totalCycles + workCycles); 1 without work'],
-    totalNs: ['ns', 'float', 'totalCycles / cpuGhz'],
+    ...COST_DOCS,
     band: {
-      low: {
-        totalCycles: [
-          'cycles',
-          'float',
-          "totalCycles, the least over every preset (the presets' own figures: `cost.overrides` do not apply)",
-        ],
-        slowPathCycles: ['cycles', 'float', 'slowPathCycles, the least over every preset'],
-        perGetCycles: ['cycles / get', 'float', 'perGetCycles, the least over every preset'],
-        overheadFraction: [RATIO, 'float', 'overheadFraction, the least over every preset'],
-      },
-      high: {
-        totalCycles: ['cycles', 'float', 'totalCycles, the most over every preset'],
-        slowPathCycles: ['cycles', 'float', 'slowPathCycles, the most over every preset'],
-        perGetCycles: ['cycles / get', 'float', 'perGetCycles, the most over every preset'],
-        overheadFraction: [RATIO, 'float', 'overheadFraction, the most over every preset'],
-      },
+      low: costBandEndDocs('least', " (the presets' own figures: `cost.overrides` do not apply)"),
+      high: costBandEndDocs('most', ''),
     },
   },
   pageTables: {
@@ -313,33 +314,5 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
   },
 };
 
-function isLeaf(v: unknown): v is Leaf {
-  return Array.isArray(v);
-}
-
-function isPerKey(v: unknown): v is PerKey {
-  return typeof v === 'object' && v !== null && 'keys' in v && 'describe' in v;
-}
-
-function flatten(docs: object, prefix: string, out: Column[]): Column[] {
-  for (const [key, v] of Object.entries(docs)) {
-    const path = prefix === '' ? key : `${prefix}.${key}`;
-    if (isLeaf(v)) {
-      const [unit, kind, description] = v;
-      const key = columnKeyOfPath(path);
-      out.push({ key, name: outputName(key), unit, kind, description, path });
-    } else if (isPerKey(v)) {
-      for (const k of v.keys) {
-        const p = `${path}.${k}`;
-        const key = columnKeyOfPath(p);
-        out.push({ key, name: outputName(key), unit: v.unit, kind: v.kind, description: v.describe(k), path: p });
-      }
-    } else {
-      flatten(v, path, out);
-    }
-  }
-  return out;
-}
-
 /** Every RunSummary field as a column, in summaryToRow() order. */
-export const SUMMARY_COLUMN_LIST: readonly Column[] = flatten(SUMMARY_DOCS, '', []);
+export const SUMMARY_COLUMN_LIST: readonly Column[] = flattenDocs(SUMMARY_DOCS, '', []);

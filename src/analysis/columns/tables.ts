@@ -1,9 +1,24 @@
 /**
  * The columns of every table besides the run columns (./summary.ts): run labels, the sweep's
- * provenance, the run report's extra fields, and the per-CPU, per-mm, time-series,
- * region-timeline and page-table rows. Each list is in the order the rows carry the columns.
+ * and the points' lead columns, the sweep's provenance, the run report's extra fields, and the
+ * per-CPU, per-mm, time-series, region-timeline and page-table rows. Each list is in the order
+ * the rows carry the columns.
  */
-import type { ColumnDef } from './column.js';
+import type { Column, ColumnDef } from './column.js';
+import { discardClassDefs } from './families.js';
+import { SUMMARY_COLUMN_LIST } from './summary.js';
+
+/**
+ * Definitions of columns that carry a run column's quantity in another table (per CPU, over
+ * time): the same key, unit and kind as the run column, a description of their own.
+ */
+function likeRunColumns<const K extends string>(keys: readonly K[], describe: (run: Column) => string) {
+  return keys.map((key) => {
+    const run = SUMMARY_COLUMN_LIST.find((c) => c.key === key);
+    if (run === undefined) throw new Error(`no run column '${key}'`);
+    return [key, run.unit, run.kind, describe(run)] as const;
+  });
+}
 
 /** What identifies a run in tables and chart captions (RunLabel's fields, tables.ts). */
 export const LABEL_DEFS = [
@@ -32,6 +47,12 @@ export const SWEEP_LEAD_DEFS = [
 export const SWEEP_PROVENANCE_DEFS = [
   ['packageVersion', '', 'string', 'mermap-lab version that ran the sweep'],
   ['gitCommit', '', 'string', 'git commit of the checkout that ran the sweep, if known'],
+] as const satisfies readonly ColumnDef[];
+
+/** points.csv's columns before the grid paths (./points.ts: the aggregates after them). */
+export const POINT_LEAD_DEFS = [
+  ['combination', '', 'int', "the grid combination's number (plan.ts), the same for all its replicates"],
+  ['n', 'runs', 'int', 'replicates aggregated (the n of every interval in the row)'],
 ] as const satisfies readonly ColumnDef[];
 
 /** Fields `mermap-lab run --json` adds to the RunSummary (RunReport, analysis/run-result.ts; filled in by run/run.ts). */
@@ -94,21 +115,21 @@ export const CPU_DEFS = [
   ['tlbMisses', 'lookups', 'int', "this CPU's TLB misses"],
   ['tlbWalks', 'walks', 'int', 'misses on this CPU (each is followed by a walk)'],
   ['tlbFullFlushes', 'flushes', 'int', 'full flushes this TLB executed'],
-  ['tlbDiscardedMermap', 'translations', 'int', 'full-flush discards: mermap entries'],
-  ['tlbDiscardedGlobal', 'translations', 'int', 'full-flush discards: global kernel entries'],
-  ['tlbDiscardedOtherPcid', 'translations', 'int', "full-flush discards: other PCIDs' entries"],
-  ['tlbDiscardedUser', 'translations', 'int', 'full-flush discards: user entries'],
-  ['tlbPerFlushMermap', 'translations / flush', 'float', 'mermap entries per full flush'],
-  ['tlbPerFlushGlobal', 'translations / flush', 'float', 'global kernel entries per full flush'],
-  ['tlbPerFlushOtherPcid', 'translations / flush', 'float', "other PCIDs' entries per full flush"],
-  ['tlbPerFlushUser', 'translations / flush', 'float', 'user entries per full flush'],
+  ...discardClassDefs('tlbDiscarded', 'translations', 'int', (what) => `full-flush discards: ${what}`),
+  ...discardClassDefs('tlbPerFlush', 'translations / flush', 'float', (what) => `${what} per full flush`),
   ['tlbRefillsAfterFlush', 'walks', 'int', 'refills of flushed non-mermap translations'],
-  ['exposureStaleDropped', 'translations', 'int', 'as `exposure.staleDropped`, this CPU’s TLB'],
-  ['exposureMeanOps', 'ops', 'float', 'as `exposure.meanOps`, this CPU’s TLB'],
-  ['exposureMaxOps', 'ops', 'int', 'as `exposure.maxOps`, this CPU’s TLB (its whole life)'],
-  ['exposureMeanNs', 'ns', 'float', 'as `exposure.meanNs`, this CPU’s TLB'],
-  ['exposureMaxNs', 'ns', 'float', 'as `exposure.maxNs`, this CPU’s TLB (its whole life)'],
-  ['exposureStaleHits', 'lookups', 'int', 'as `exposure.staleHits`, this CPU’s TLB'],
+  // a maximum is over the TLB's whole life (the means cover what left it during the run)
+  ...likeRunColumns(
+    [
+      'exposureStaleDropped',
+      'exposureMeanOps',
+      'exposureMaxOps',
+      'exposureMeanNs',
+      'exposureMaxNs',
+      'exposureStaleHits',
+    ],
+    (run) => `as \`${run.path}\`, this CPU’s TLB${run.key.includes('Max') ? ' (its whole life)' : ''}`,
+  ),
 ] as const satisfies readonly ColumnDef[];
 
 /** RunMetrics.perMmRows() (metrics/rows.ts). */
@@ -131,6 +152,8 @@ export const MM_DEFS = [
   ['preparePteWrites', 'PTEs', 'int', 'PTEs its prepare wrote'],
 ] as const satisfies readonly ColumnDef[];
 
+const ONLINE_CUMULATIVE = 'cumulative (online CPUs)';
+
 /**
  * RunMetrics.timeSeriesRows() (metrics/rows.ts): the columns the collector samples, in the
  * order of its fixed-step buffer (they are the storage layout).
@@ -138,22 +161,19 @@ export const MM_DEFS = [
 export const TIME_SERIES_SAMPLED_DEFS = [
   ['op', 'ops', 'int', 'op index of the sample (ops mode: the sample point)'],
   ['timeNs', 'ns', 'float', 'simulated time of the sample (time mode: the sample point)'],
-  ['gets', 'gets', 'int', 'cumulative since the start'],
-  ['getFailures', 'gets', 'int', 'cumulative since the start'],
-  ['flushes', 'flushes', 'int', 'cumulative since the start'],
-  ['invlpgs', 'INVLPGs', 'int', 'cumulative since the start'],
-  ['fastPathFailures', 'allocations', 'int', 'cumulative since the start'],
-  ['fallbackPages', 'pages', 'int', 'cumulative since the start'],
+  ...likeRunColumns(
+    ['gets', 'getFailures', 'flushes', 'invlpgs', 'fastPathFailures', 'fallbackPages'],
+    () => 'cumulative since the start',
+  ),
   ['wastedPages', 'pages', 'int', 'current wasted pages over all regions'],
   ['pinnedPages', 'pages', 'int', 'current pinned pages over all regions'],
   ['livePages', 'pages', 'int', 'current live pages over all regions'],
   ['activeRegions', 'regions', 'int', 'active regions so far'],
   ['wastedIntNs', 'page·ns', 'float', 'cumulative integral of wastedPages over simulated time'],
   ['wastedIntOps', 'page·ops', 'int', 'cumulative integral of wastedPages over ops'],
-  ['tlbHits', 'lookups', 'int', 'cumulative (online CPUs)'],
-  ['tlbMisses', 'lookups', 'int', 'cumulative (online CPUs)'],
-  ['refillsAfterFlush', 'walks', 'int', 'cumulative (online CPUs)'],
-  ['staleDropped', 'translations', 'int', 'cumulative (online CPUs)'],
+  ...likeRunColumns(['tlbHits', 'tlbMisses'], () => ONLINE_CUMULATIVE),
+  ['refillsAfterFlush', 'walks', 'int', ONLINE_CUMULATIVE],
+  ['staleDropped', 'translations', 'int', ONLINE_CUMULATIVE],
   ['violations', 'reports', 'int', 'cumulative checker violations'],
 ] as const satisfies readonly ColumnDef[];
 

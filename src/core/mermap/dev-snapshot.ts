@@ -14,6 +14,8 @@ import { RfcV1Mermap } from './rfc-v1.js';
  * CPU's region, or past the end of the mermap for the last CPU (bug §8.6).
  */
 export class DevSnapshotMermap extends RfcV1Mermap {
+  /** one line for listings: what this allocator is (the registry's summary) */
+  static override readonly summary: string = 'pre-RFC snapshot: unsigned size > cpu_end - next_addr test (bug 8.6)';
   override readonly name: string = 'dev-snapshot';
   protected override readonly checksPgprot: boolean = false;
   protected override readonly subtractingSizeCheck: boolean = true;

@@ -1,7 +1,15 @@
 import { cpuBaseVpn, type MermapGeometry } from '../paging/geometry.js';
+import { PTE_GLOBAL } from '../paging/pte.js';
 import type { FlushHost, LiveAllocation, MermapAllocator } from './allocator.js';
 import { AllocatorBase } from './allocator-base.js';
-import { R_NOT_IN_USE } from './reasons.js';
+import {
+  R_BAD_RESERVED_SIZE,
+  R_GLOBAL_PROT,
+  R_NOT_IN_TASK,
+  R_NOT_IN_USE,
+  R_NOT_PREPARED,
+  R_TOO_LARGE,
+} from './reasons.js';
 
 /**
  * The state every mermap version keeps: for each possible CPU a `struct mermap_cpu`:
@@ -12,9 +20,10 @@ import { R_NOT_IN_USE } from './reasons.js';
  * Typed arrays indexed by cpu, so a get or put allocates nothing. Page numbers are absolute
  * (vpn), as the kernel's addresses are; offsets are only computed for output.
  *
- * A version's file subclasses this and writes get() in its own order of checks; put() is the
- * same in every version read (facts sheet §3): warn if the slot is not in use, rewrite the PTEs
- * (done by the machine), clear in_use. No flush, next_addr does not move.
+ * A version's file subclasses this and writes get() from the point where the versions part:
+ * the first checks (checkedCpuEnd()) and put() are the same in every version read (facts sheet
+ * §3). put(): warn if the slot is not in use, rewrite the PTEs (done by the machine), clear
+ * in_use. No flush, next_addr does not move.
  */
 export abstract class MermapCpuState extends AllocatorBase implements MermapAllocator {
   abstract readonly name: string;
@@ -22,6 +31,8 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
   abstract readonly writesExistingOnly: boolean;
   abstract readonly unmappedPte: number;
   readonly slotsPerCpu: number;
+  /** arch_mermap_pgprot_allowed() is checked (every version but the dev snapshots) */
+  protected readonly checksPgprot: boolean = true;
 
   protected readonly nextAddr: Float64Array;
   /** allocs[i].in_use: 0 free, 1 in use by a normal caller, 2 in use by a reserved caller */
@@ -40,6 +51,32 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
   }
 
   abstract get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number;
+
+  /**
+   * What every version checks before it looks for space, in the kernel's order: __mermap_get()
+   * (the size, the mm prepared, the pgprot) and the head of mermap_alloc() (a reserved get is one
+   * page; a normal caller's cpu_end stops one page short, the top page kept for
+   * mermap_get_reserved(); in_task()). Returns the caller's cpu_end (a page number in the
+   * kernel's half, so > 0), or -reason.
+   */
+  protected checkedCpuEnd(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
+    // __mermap_get()
+    if (pages > this.regionPages) return -R_TOO_LARGE; // size > MERMAP_CPU_REGION_SIZE
+    if (!this.prepared) return -R_NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
+    if (this.checksPgprot && (prot & PTE_GLOBAL) !== 0) return -R_GLOBAL_PROT;
+    // size = PAGE_ALIGN(size); migrate_disable(): the machine tracks that.
+
+    // mermap_alloc()
+    let cpuEnd = this.cpuBase[cpu] + this.regionPages;
+    if (reserved) {
+      if (pages !== 1) return -R_BAD_RESERVED_SIZE; // WARN_ON_ONCE(size != PAGE_SIZE)
+      // lockdep_assert_preemption_disabled()
+    } else {
+      cpuEnd -= 1; // cpu_end -= PAGE_SIZE
+    }
+    if (!inTask) return -R_NOT_IN_TASK; // WARN_ON_ONCE(!in_task())
+    return cpuEnd;
+  }
 
   /** mermap_flush_tlb(): arch_mermap_flush_tlb() plus the KUnit tlb_flushes count. */
   protected flushTlb(cpu: number): void {

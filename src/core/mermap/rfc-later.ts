@@ -1,18 +1,9 @@
 import { RFC_LATER_NORMAL_SLOTS } from '../defaults.js';
 import { cpuBaseVpn, u64AddPages, u64SubPages, type MermapGeometry } from '../paging/geometry.js';
-import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
+import { PTE_NONE } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost } from './allocator.js';
 import { MermapCpuState } from './mermap-cpu.js';
-import {
-  R_BAD_RESERVED_SIZE,
-  R_GLOBAL_PROT,
-  R_NO_SLOT,
-  R_NO_SPACE,
-  R_NOT_IN_TASK,
-  R_NOT_PREPARED,
-  R_RESERVE_BUSY,
-  R_TOO_LARGE,
-} from './reasons.js';
+import { R_NO_SLOT, R_NO_SPACE, R_RESERVE_BUSY } from './reasons.js';
 
 /**
  * The later posting of the series (facts sheet source VL, v2..v4): bug §8.1 fixed by giving
@@ -35,6 +26,8 @@ import {
  * flush itself is MermapCpuState.flushTlb().
  */
 export class RfcLaterMermap extends MermapCpuState {
+  /** one line for listings: what this allocator is (the registry's summary) */
+  static readonly summary: string = 'later posting: 3 normal slots + 1 reserve slot, no PTE lock';
   readonly name: string = 'rfc-later';
   readonly ptesLocked: boolean = false;
   readonly writesExistingOnly: boolean = false;
@@ -48,16 +41,8 @@ export class RfcLaterMermap extends MermapCpuState {
   }
 
   get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
-    if (pages > this.regionPages) return -R_TOO_LARGE;
-    if (!this.prepared) return -R_NOT_PREPARED;
-    if ((prot & PTE_GLOBAL) !== 0) return -R_GLOBAL_PROT;
-    let cpuEnd = cpuBaseVpn(this.geometry, cpu) + this.regionPages;
-    if (reserved) {
-      if (pages !== 1) return -R_BAD_RESERVED_SIZE;
-    } else {
-      cpuEnd -= 1;
-    }
-    if (!inTask) return -R_NOT_IN_TASK;
+    const cpuEnd = this.checkedCpuEnd(cpu, pages, reserved, prot, inTask); // as rfc-v1's
+    if (cpuEnd < 0) return cpuEnd;
     const s0 = cpu * this.slotsPerCpu;
     if (u64AddPages(this.nextAddr[cpu], pages) > this.windowEnd(cpu, cpuEnd)) {
       if (!this.makeRoom(cpu, pages, cpuEnd)) return -R_NO_SPACE;

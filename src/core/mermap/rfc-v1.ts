@@ -1,17 +1,9 @@
 import { SHARED_SLOTS } from '../defaults.js';
 import { u64AddPages, u64SubPages, type MermapGeometry } from '../paging/geometry.js';
-import { PTE_GLOBAL, PTE_SENTINEL } from '../paging/pte.js';
+import { PTE_SENTINEL } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost } from './allocator.js';
 import { MermapCpuState } from './mermap-cpu.js';
-import {
-  R_BAD_RESERVED_SIZE,
-  R_GLOBAL_PROT,
-  R_NO_SLOT,
-  R_NO_SPACE,
-  R_NOT_IN_TASK,
-  R_NOT_PREPARED,
-  R_TOO_LARGE,
-} from './reasons.js';
+import { R_NO_SLOT, R_NO_SPACE } from './reasons.js';
 
 /**
  * The mermap as posted in "[PATCH RFC 04/19] x86/mm: introduce the mermap" (2026-02-25),
@@ -35,12 +27,12 @@ import {
  * allocation holds the top page: §8.6's remaining hole, reproduced here on purpose).
  */
 export class RfcV1Mermap extends MermapCpuState {
+  /** one line for listings: what this allocator is (the registry's summary) */
+  static readonly summary: string = 'RFC v1 as posted: 4 shared slots, top page kept for reserved callers';
   readonly name: string = 'rfc-v1';
   readonly ptesLocked: boolean = true; // apply_to_existing_page_range() / apply_to_page_range()
   readonly writesExistingOnly: boolean = true;
   readonly unmappedPte: number = PTE_SENTINEL;
-  /** rfc-v1 has arch_mermap_pgprot_allowed(); the dev snapshots do not. */
-  protected readonly checksPgprot: boolean = true;
   /** the dev snapshots' form of the out-of-space test */
   protected readonly subtractingSizeCheck: boolean = false;
 
@@ -49,21 +41,9 @@ export class RfcV1Mermap extends MermapCpuState {
   }
 
   get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
-    // __mermap_get()
-    if (pages > this.regionPages) return -R_TOO_LARGE; // size > MERMAP_CPU_REGION_SIZE
-    if (!this.prepared) return -R_NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
-    if (this.checksPgprot && (prot & PTE_GLOBAL) !== 0) return -R_GLOBAL_PROT;
-    // size = PAGE_ALIGN(size); migrate_disable(): the machine tracks that.
-
-    // mermap_alloc()
-    let cpuEnd = this.cpuBase[cpu] + this.regionPages;
-    if (reserved) {
-      if (pages !== 1) return -R_BAD_RESERVED_SIZE; // WARN_ON_ONCE(size != PAGE_SIZE)
-      // lockdep_assert_preemption_disabled()
-    } else {
-      cpuEnd -= 1; // cpu_end -= PAGE_SIZE
-    }
-    if (!inTask) return -R_NOT_IN_TASK; // WARN_ON_ONCE(!in_task())
+    // __mermap_get(), mermap_alloc() up to in_task(): the same in every version
+    const cpuEnd = this.checkedCpuEnd(cpu, pages, reserved, prot, inTask);
+    if (cpuEnd < 0) return cpuEnd;
     // guard(preempt)()
     const s0 = cpu * this.slotsPerCpu;
     // Out of already-available space? V1: `next_addr + size > cpu_end`; the dev snapshots:

@@ -1,18 +1,8 @@
-import { FLUSH_CEILING_PAGES, RFC_LATER_NORMAL_SLOTS } from '../defaults.js';
+import { FLUSH_CEILING_PAGES } from '../defaults.js';
 import type { MermapGeometry } from '../paging/geometry.js';
-import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost } from '../mermap/allocator.js';
-import { MermapCpuState } from '../mermap/mermap-cpu.js';
-import {
-  R_BAD_RESERVED_SIZE,
-  R_GLOBAL_PROT,
-  R_NO_SLOT,
-  R_NO_SPACE,
-  R_NOT_IN_TASK,
-  R_NOT_PREPARED,
-  R_RESERVE_BUSY,
-  R_TOO_LARGE,
-} from '../mermap/reasons.js';
+import { R_NO_SLOT, R_NO_SPACE, R_RESERVE_BUSY } from '../mermap/reasons.js';
+import { RfcLaterMermap } from '../mermap/rfc-later.js';
 
 /**
  * flush-on-put: the mermap's predecessor, the "ephmap" (bjackman/linux mm/ephmap.c, facts sheet
@@ -27,7 +17,8 @@ import {
  *
  * Because nothing freed is ever left in a TLB, there is no flush-pending space and no bump
  * pointer to wrap: a get takes the lowest gap between the CPU's live allocations where it fits
- * (first fit). The slots and the reserve are rfc-later's, so the mermap's callers see the same
+ * (first fit). The slots, the reserve and the PTEs are rfc-later's (this class extends it, and
+ * its get() never takes rfc-later's out-of-space path), so the mermap's callers see the same
  * contract:
  *
  *   region of CPU n:  [base, base + R)
@@ -50,34 +41,22 @@ import {
  *   flushes[cpu]   full flushes (puts of >= ceiling pages)
  *   invlpgs[cpu]   INVLPGs (one per page of every smaller put)
  */
-export class FlushOnPut extends MermapCpuState {
-  readonly name: string = 'flush-on-put';
-  readonly ptesLocked: boolean = false;
-  readonly writesExistingOnly: boolean = false;
-  readonly unmappedPte: number = PTE_NONE;
-  protected readonly normalSlots: number;
+export class FlushOnPut extends RfcLaterMermap {
+  /** one line for listings: what this allocator is (the registry's summary) */
+  static override readonly summary: string =
+    'the ephmap (predecessor): INVLPG per page at every put under 33 pages, else a full flush';
+  override readonly name: string = 'flush-on-put';
   /** EPH's 33: ranges of fewer pages are INVLPGed page by page */
   readonly flushCeilingPages: number;
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
-    const normal = opts.slots ?? RFC_LATER_NORMAL_SLOTS;
-    super(geometry, host, normal + 1);
-    this.normalSlots = normal;
+    super(geometry, host, opts);
     this.flushCeilingPages = opts.flushCeilingPages ?? FLUSH_CEILING_PAGES;
   }
 
-  get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
-    if (pages > this.regionPages) return -R_TOO_LARGE;
-    if (!this.prepared) return -R_NOT_PREPARED;
-    if ((prot & PTE_GLOBAL) !== 0) return -R_GLOBAL_PROT;
-    const base = this.cpuBase[cpu];
-    let cpuEnd = base + this.regionPages;
-    if (reserved) {
-      if (pages !== 1) return -R_BAD_RESERVED_SIZE;
-    } else {
-      cpuEnd -= 1;
-    }
-    if (!inTask) return -R_NOT_IN_TASK;
+  override get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
+    const cpuEnd = this.checkedCpuEnd(cpu, pages, reserved, prot, inTask); // as every mermap's
+    if (cpuEnd < 0) return cpuEnd;
     const at = this.firstFit(cpu, pages, cpuEnd);
     if (at < 0) return -R_NO_SPACE;
     const s0 = cpu * this.slotsPerCpu;

@@ -58,6 +58,9 @@ import {
  *   invlpgs[cpu]   one per put
  */
 export class KmapLocal extends AllocatorBase implements MermapAllocator {
+  /** one line for listings: what this allocator is (the registry's summary) */
+  static readonly summary: string =
+    'kmap_local_page(): per-CPU LIFO stack of 16 one-page slots, one local INVLPG per unmap';
   readonly name: string = 'kmap-local';
   readonly ptesLocked: boolean = false; // set_pte()/pte_clear() on a preallocated fixmap PTE
   readonly writesExistingOnly: boolean = false;

@@ -30,6 +30,9 @@ import { RfcLaterMermap } from '../mermap/rfc-later.js';
  * (pcid: false) INVPCID type 1 on PCID 0 drops every non-global entry, like a CR3 write.
  */
 export class MermapInvpcid extends RfcLaterMermap {
+  /** one line for listings: what this allocator is (the registry's summary) */
+  static override readonly summary: string =
+    'rfc-later flushing with INVPCID single context: globals and other PCIDs survive a wrap';
   override readonly name: string = 'mermap-invpcid';
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {

@@ -38,6 +38,9 @@ import { RfcLaterMermap } from '../mermap/rfc-later.js';
  * which the kernel's "extremely stupid allocator" avoids); only the space below the lowest one.
  */
 export class MermapReuse extends RfcLaterMermap {
+  /** one line for listings: what this allocator is (the registry's summary) */
+  static override readonly summary: string =
+    'rfc-later that also reuses the space below the lowest live allocation after a flush';
   override readonly name: string = 'mermap-reuse';
   private readonly limit: Float64Array;
 

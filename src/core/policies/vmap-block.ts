@@ -122,6 +122,9 @@ const LAZY = 2;
  *   handle         cpu * R + the allocation's page offset in the region
  */
 export class VmapBlock extends AllocatorBase implements MermapAllocator {
+  /** one line for listings: what this allocator is (the registry's summary) */
+  static readonly summary: string =
+    'vm_map_ram() per-CPU vmap blocks: dirty until a lazy purge flushes on all CPUs by IPI';
   readonly name: string = 'vmap-block';
   readonly ptesLocked: boolean = false; // vmap_pages_range() takes no PTE lock
   readonly writesExistingOnly: boolean = false;

@@ -27,19 +27,18 @@
 export const TRACE_FORMATS = ['ftrace', 'trace-cmd', 'perf'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
-export const L_HEADER = 0; // comments, headers, blank lines, callchain lines
-export const L_LOST = 1;
-export const L_OTHER = 2;
-export const L_ALLOC = 3;
-export const L_FREE = 4;
-export const L_MALFORMED = 5;
+/**
+ * What a line is (TraceLine.kind): a header (comments, headers, blank lines, callchain lines),
+ * lost events, another event, an allocation, a free, or a line that does not parse.
+ */
+export const [L_HEADER, L_LOST, L_OTHER, L_ALLOC, L_FREE, L_MALFORMED] = [0, 1, 2, 3, 4, 5] as const;
 
 /** Timestamps at or beyond this cannot be real: 10^9 s is 31 years of uptime. */
 export const MAX_TRACE_SECONDS = 1e9;
 
 /** One parsed line; a single instance is refilled for every line (no allocation per line). */
 export class TraceLine {
-  kind = L_HEADER;
+  kind: number = L_HEADER;
   comm = '';
   pid = 0;
   /** the process (TGID column, perf's pid of pid/tid), -1 when the line has none */
