@@ -1,10 +1,25 @@
 import { allocatorInfo, allocatorNames } from '../allocators.js';
 import { Checker, MmStamps } from '../checker.js';
-import { DEFAULT_PAGING_LEVELS, DEFAULT_REGION_PAGES, DEFAULT_TLB_PRESET, DEFAULT_VARIANT } from '../defaults.js';
+import {
+  DEFAULT_DIRECT_MAP_PAGE_SIZE,
+  DEFAULT_PAGING_LEVELS,
+  DEFAULT_REGION_PAGES,
+  DEFAULT_TLB_PRESET,
+  DEFAULT_VARIANT,
+} from '../defaults.js';
 import type { AllocatorOptions, FlushHost, MermapAllocator } from '../mermap/allocator.js';
 import { REASON_COUNT } from '../mermap/reasons.js';
 import { mermapPrepareCostClosedForm } from '../paging/cost.js';
-import { cpuBaseVpn, mermapGeometry, type MermapGeometry } from '../paging/geometry.js';
+import {
+  cpuBaseVpn,
+  directMapBaseVpn,
+  directMapPages,
+  mermapGeometry,
+  type MermapGeometry,
+  PAGE_SIZE_NAMES,
+  PAGE_SIZE_ORDER,
+  type PageSizeName,
+} from '../paging/geometry.js';
 import { PageTable } from '../paging/page-table.js';
 import { resolveTlbConfig, Tlb, type Clock, type TlbConfig } from '../tlb/index.js';
 import {
@@ -33,6 +48,8 @@ export abstract class MachineBase {
   readonly tlbConfig: TlbConfig;
   readonly checker: Checker;
   readonly pcidEnabled: boolean;
+  /** the direct map's leaf size (MachineConfig.directMapPageSize) */
+  readonly directMapPageSize: PageSizeName;
   observer: MachineObserver | null = null;
   protected readonly observers: MachineObserver[] = [];
   /**
@@ -88,6 +105,10 @@ export abstract class MachineBase {
   protected readonly irqsOff: number[] = [];
   protected readonly inTask: number[] = [];
   protected nextUserPfn = 2 ** 30;
+  /** the direct map, [directMapBase, directMapEnd) in pages, and 4 KiB pages per leaf */
+  protected readonly directMapBase: number;
+  protected readonly directMapEnd: number;
+  protected readonly directMapLeafPages: number;
 
   constructor(cfg: MachineConfig) {
     const levels = cfg.pagingLevels ?? DEFAULT_PAGING_LEVELS;
@@ -101,6 +122,13 @@ export abstract class MachineBase {
     this.allocOptions = { ...cfg.allocatorOptions, onlineCpus: this.onlineCpus };
     this.tlbConfig = resolveTlbConfig(cfg.tlb ?? DEFAULT_TLB_PRESET);
     this.pcidEnabled = cfg.pcid ?? true;
+    this.directMapPageSize = cfg.directMapPageSize ?? DEFAULT_DIRECT_MAP_PAGE_SIZE;
+    const leaf = PAGE_SIZE_NAMES.indexOf(this.directMapPageSize);
+    if (leaf < 0)
+      throw new RangeError(`direct-map page size ${this.directMapPageSize}: one of ${PAGE_SIZE_NAMES.join(', ')}`);
+    this.directMapLeafPages = 2 ** PAGE_SIZE_ORDER[leaf];
+    this.directMapBase = directMapBaseVpn(levels);
+    this.directMapEnd = this.directMapBase + directMapPages(levels);
     this.checking = cfg.checker ?? true;
     this.checker = new Checker(this.geometry, this.checking, cfg.preemptRt ?? false);
     this.kernelPt = new PageTable(levels);
