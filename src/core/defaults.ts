@@ -52,7 +52,7 @@ export const DEFAULT_TLB_PRESET = 'golden-cove';
  * change: it splits the 1 GiB leaf around it, so a machine with unmapped pageblocks has '2m'
  * (or '4k') leaves there.
  */
-export const DEFAULT_DIRECT_MAP_PAGE_SIZE = '4k' as const;
+export const DEFAULT_DIRECT_MAP_PAGE_SIZE = '1g' as const;
 
 /**
  * The variants laid out like rfc-later: `normal_allocs[3]` plus a separate `reserve_alloc`

@@ -34,7 +34,7 @@ describe('parseRunConfig defaults', () => {
         onlineCpus: 4,
         pagingLevels: 4,
         tlb: 'golden-cove',
-        directMapPageSize: '4k',
+        directMapPageSize: '1g',
         shadowTlb: true,
       },
       mermap: {
@@ -342,7 +342,7 @@ describe('config files', () => {
       onlineCpus: 6,
       pagingLevels: 5,
       tlb: 'golden-cove',
-      directMapPageSize: '4k',
+      directMapPageSize: '1g',
       shadowTlb: true,
     });
     expect(c.mermap.slots).toBe(3);
