@@ -48,7 +48,17 @@ import {
   type TlbEntrySnapshot,
 } from './kinds.js';
 import { GLOBAL_KEY, NO_FLUSH, TlbCounters } from './tlb-counters.js';
-import { alignDown, F_GLOBAL, F_MERMAP, F_SIZE, F_SPLIT, F_STALE, SIZE_SHIFT, TlbArray } from './tlb-array.js';
+import {
+  alignDown,
+  F_GLOBAL,
+  F_MERMAP,
+  F_SIZE,
+  F_SPLIT,
+  F_STALE,
+  SIZE_PAGES,
+  SIZE_SHIFT,
+  TlbArray,
+} from './tlb-array.js';
 
 export * from './kinds.js';
 
@@ -88,6 +98,12 @@ export class Tlb extends TlbCounters {
    */
   private missVpn = -1;
   private missPcid = -1;
+  /**
+   * [largeLo, largeHi): the pages any 2 MiB or 1 GiB entry filled so far covers (it only grows):
+   * a lookup outside it (every mermap and user page) skips the large sizes' probes.
+   */
+  private largeLo = Infinity;
+  private largeHi = -Infinity;
 
   constructor(cfg: TlbConfig, mermapLoVpn: number, mermapHiVpn: number, clock: Clock) {
     super(clock);
@@ -129,8 +145,8 @@ export class Tlb extends TlbCounters {
     const stlb = this.stlb;
     i = stlb.find(vpn, pcid);
     if (i < 0) {
-      // the large sizes only while some array holds one (the 4 KiB path stays two probes)
-      if (this.largeValid() !== 0 && this.hitLarge(vpn, pcid)) return true;
+      // the large sizes only where a large page was ever filled (the 4 KiB path stays two probes)
+      if (vpn >= this.largeLo && vpn < this.largeHi && this.hitLarge(vpn, pcid)) return true;
       this.misses++;
       this.missVpn = vpn;
       this.missPcid = pcid;
@@ -153,6 +169,7 @@ export class Tlb extends TlbCounters {
     this.missVpn = -1;
     this.fills++;
     const tag = alignDown(vpn, sz);
+    if (sz !== 0) this.coverLarge(tag, sz);
     if (this.rememberedCount !== 0) this.refilled(global ? GLOBAL_KEY : pcid, sz, tag);
     const flags = (global ? F_GLOBAL : 0) | (mermap ? F_MERMAP : 0) | (sz << SIZE_SHIFT);
     const t = ++this.tick;
@@ -275,10 +292,11 @@ export class Tlb extends TlbCounters {
 
   // ---- internals -------------------------------------------------------------------------
 
-  /** large entries valid in any array (a shared L1 counted twice: only compared with 0) */
-  private largeValid(): number {
-    const s = this.stlb.validBySize;
-    return this.l1For[1].validBySize[1] + this.l1For[2].validBySize[2] + s[1] + s[2];
+  /** Widen [largeLo, largeHi) to the page of size index sz at tag. */
+  private coverLarge(tag: number, sz: number): void {
+    if (tag < this.largeLo) this.largeLo = tag;
+    const end = tag + SIZE_PAGES[sz];
+    if (end > this.largeHi) this.largeHi = end;
   }
 
   /** hit() for the 2 MiB and 1 GiB sizes: L1, then the STLB. */
@@ -347,21 +365,37 @@ export class Tlb extends TlbCounters {
    * is counted there), so a translation in both levels counts once.
    */
   private dropMatching(vpn: number, pcid: number, kind: number, currentPcid: number, attribute: boolean): void {
-    const stlb = this.stlb;
+    const { l1, stlb } = this;
+    // 4 KiB entries live in l1 and the STLB; the large sizes only where one was ever filled
+    this.dropIn(l1, vpn, 0, pcid, kind, currentPcid, attribute);
+    this.dropIn(stlb, vpn, 0, pcid, kind, currentPcid, attribute);
+    if (vpn < this.largeLo || vpn >= this.largeHi) return;
     for (const a of this.arrays) {
-      for (let sz = 0; sz < 3; sz++) {
-        if (a.validBySize[sz] === 0) continue;
-        const tag = alignDown(vpn, sz);
-        const size = sz << SIZE_SHIFT;
-        const base = a.setOf(tag, sz);
-        for (let i = base; i < base + a.ways; i++) {
-          const p = a.pcid[i];
-          if (p < 0 || a.vpn[i] !== tag || (a.flags[i] & F_SIZE) !== size) continue;
-          if ((a.flags[i] & F_GLOBAL) === 0 && p !== pcid) continue;
-          if (a === stlb || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
-          a.invalidate(i);
-        }
+      for (let sz = 1; sz < 3; sz++) {
+        if (a.validBySize[sz] !== 0) this.dropIn(a, alignDown(vpn, sz), sz, pcid, kind, currentPcid, attribute);
       }
+    }
+  }
+
+  /** dropMatching() in one array for one size: the entries tagged `tag` a lookup by pcid hits. */
+  private dropIn(
+    a: TlbArray,
+    tag: number,
+    sz: number,
+    pcid: number,
+    kind: number,
+    currentPcid: number,
+    attribute: boolean,
+  ): void {
+    const stlb = this.stlb;
+    const size = sz << SIZE_SHIFT;
+    const base = a.setOf(tag, sz);
+    for (let i = base; i < base + a.ways; i++) {
+      const p = a.pcid[i];
+      if (p < 0 || a.vpn[i] !== tag || (a.flags[i] & F_SIZE) !== size) continue;
+      if ((a.flags[i] & F_GLOBAL) === 0 && p !== pcid) continue;
+      if (a === stlb || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
+      a.invalidate(i);
     }
   }
 
