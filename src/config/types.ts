@@ -74,7 +74,11 @@ export interface MermapSection {
 export interface TlbPressureConfig {
   /** Working set of user pages per mm (same vpns in every mm, different translations). Default 256. */
   userPagesPerMm: number;
-  /** Kernel global pages (direct map) shared by all. Default 1024. */
+  /**
+   * Global kernel accesses spread over this many 4 KiB pages of the direct map, shared by all.
+   * The TLB caches them as leaves of machine.directMapPageSize: 1024 pages are 1024 entries with
+   * '4k', 2 with '2m' and 1 with '1g' (the default). Default 1024.
+   */
   globalPages: number;
   /** Mean touches after each mermap operation (get, reserved get, put). Default 4. */
   touchesPerOp: number;
