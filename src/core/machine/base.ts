@@ -59,25 +59,41 @@ export abstract class MachineBase {
   pteWriteFault: ((task: number, pages: number) => boolean | number) | null = null;
 
   // --- counters (plain numbers; see docs/metrics.md) ---
+  /** mermapGet() calls, reserved ones included */
   gets = 0;
+  /** gets that returned a handle */
   getsOk = 0;
+  /** gets with use_reserve (mermap_get_reserved()) */
   reservedGets = 0;
+  /** mermapPut() calls that freed a slot */
   puts = 0;
+  /** [reason] refused gets and puts (src/core/mermap/reasons.ts) */
   readonly failures = new Float64Array(REASON_COUNT);
+  /** PTEs written by gets and puts */
   pteWrites = 0;
   /** PTEs apply_to_existing_page_range() skipped because they were pte_none() or had no table */
   ptesSkipped = 0;
+  /** CR3 writes (mm switches on a CPU) */
   cr3Writes = 0;
+  /** access() calls */
   accesses = 0;
+  /** page walks after a miss in every TLB level */
   pageWalks = 0;
+  /** table entries those walks read: fewer to a 2 MiB or 1 GiB leaf */
   walkReads = 0;
+  /** user pages, kernel pages and direct-map leaves mapped on first access */
   pageFaults = 0;
+  /** accesses to a mermap page that is not present */
   mermapFaults = 0;
+  /** tasks moved to another CPU */
   migrations = 0;
+  /** migrations refused because the task was migrate-disabled */
   migrationsRefused = 0;
   /** flush_tlb_kernel_range() calls (each an IPI round to every other online CPU) */
   shootdowns = 0;
+  /** IPIs those shootdowns sent */
   ipis = 0;
+  /** INVLPGs the shootdowns ran on the other CPUs */
   remoteInvlpgs = 0;
 
   readonly currentTask: Int32Array;
@@ -326,6 +342,22 @@ export abstract class MachineBase {
     let n = 0;
     for (let i = 0; i < this.mms.length; i++) n += this.mms[i].alloc.flushes[cpu];
     return n;
+  }
+
+  /**
+   * A checker report at the current op. `detail` runs only when the checker keeps this report
+   * (building the text costs more than counting it).
+   */
+  protected violation(
+    kind: number,
+    cpu: number,
+    mm: number,
+    task: number,
+    vpn: number,
+    pfn: number,
+    detail: () => string,
+  ): void {
+    this.checker.report(kind, this.clock.op, cpu, mm, task, vpn, pfn, this.checker.keeping(kind) ? detail() : '');
   }
 
   // the FlushHost the allocators flush through (./translation.ts)

@@ -131,17 +131,15 @@ export abstract class MachineTranslation extends MachineBase {
 
   private reportStaleHit(cpu: number, task: number, vpn: number, pte: number): void {
     const pfn = ptePfn(pte);
-    this.checker.report(
+    this.violation(
       V_STALE_TLB_HIT,
-      this.clock.op,
       cpu,
       this.taskMm[task],
       task,
       vpn,
       pfn,
-      this.checker.keeping(V_STALE_TLB_HIT)
-        ? `access to ${vpnToHex(vpn)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`
-        : '',
+      () =>
+        `access to ${vpnToHex(vpn)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`,
     );
   }
 
@@ -150,17 +148,14 @@ export abstract class MachineTranslation extends MachineBase {
     if (!this.checking) return;
     const p = this.checker.firstCachedPfn(pfn, pages);
     if (p >= 0) {
-      this.checker.report(
+      this.violation(
         V_STALE_TLB_AFTER_FREE,
-        this.clock.op,
         cpu,
         -1,
         -1,
         -1,
         p,
-        this.checker.keeping(V_STALE_TLB_AFTER_FREE)
-          ? `pfn 0x${p.toString(16)} freed while a TLB still holds a mermap translation to it`
-          : '',
+        () => `pfn 0x${p.toString(16)} freed while a TLB still holds a mermap translation to it`,
       );
     }
   }

@@ -43,22 +43,25 @@ export interface TlbConfig {
 
 export type TlbPresetName = 'golden-cove' | 'haswell' | 'zen2' | 'tiny';
 
-const level = (entries: number, ways: number): TlbLevelConfig => Object.freeze({ entries, ways });
+/** A preset's geometry in short: [entries, ways] per array, 'l1' for an L1 array shared with 4 KiB. */
+interface Geometry {
+  l1: readonly [number, number];
+  l1of2m: readonly [number, number] | 'l1';
+  l1of1g: readonly [number, number] | 'l1';
+  stlb: readonly [number, number];
+  stlb2m: boolean;
+  stlb1g: StlbGigaMode;
+}
 
-function preset(
-  name: TlbPresetName,
-  l1: TlbLevelConfig,
-  l1Large: NonNullable<TlbConfig['l1Large']>,
-  stlb: TlbLevelConfig,
-  stlbLarge: NonNullable<TlbConfig['stlbLarge']>,
-  source: string,
-): TlbConfig {
+function preset(name: TlbPresetName, g: Geometry, source: string): TlbConfig {
+  const level = (l: readonly [number, number] | 'l1'): TlbLevelConfig | 'l1' =>
+    l === 'l1' ? l : Object.freeze({ entries: l[0], ways: l[1] });
   return Object.freeze({
     name,
-    l1,
-    l1Large: Object.freeze({ ...l1Large }),
-    stlb,
-    stlbLarge: Object.freeze({ ...stlbLarge }),
+    l1: level(g.l1) as TlbLevelConfig,
+    l1Large: Object.freeze({ '2m': level(g.l1of2m), '1g': level(g.l1of1g) }),
+    stlb: level(g.stlb) as TlbLevelConfig,
+    stlbLarge: Object.freeze({ '2m': g.stlb2m, '1g': g.stlb1g }),
     source,
   });
 }
@@ -70,10 +73,7 @@ export const TLB_PRESETS: Readonly<Record<TlbPresetName, TlbConfig>> = Object.fr
   // STLB 2048 x 16-way holding 4 KiB, 2 MiB and 1 GiB pages.
   'golden-cove': preset(
     'golden-cove',
-    level(96, 6),
-    { '2m': level(32, 4), '1g': level(8, 8) },
-    level(2048, 16),
-    { '2m': true, '1g': '1g' },
+    { l1: [96, 6], l1of2m: [32, 4], l1of1g: [8, 8], stlb: [2048, 16], stlb2m: true, stlb1g: '1g' },
     'Intel Golden Cove: L1 DTLB 96 x 6-way (4 KiB), 32 x 4-way (2 MiB), 8 x 8-way (1 GiB); STLB 2048 x 16-way for 4 KiB, 2 MiB and 1 GiB; mermap-facts §9.4, CAQA notes on the Core i9-12900 (third-party)',
   ),
   // Intel Haswell. L1 DTLB 64 x 4-way for 4 KiB (facts §9.4); 32 entries for 2 MiB and 4 for
@@ -83,10 +83,7 @@ export const TLB_PRESETS: Readonly<Record<TlbPresetName, TlbConfig>> = Object.fr
   // Intel 64 and IA-32 Architectures Optimization Reference Manual.
   haswell: preset(
     'haswell',
-    level(64, 4),
-    { '2m': level(32, 4), '1g': level(4, 4) },
-    level(1024, 8),
-    { '2m': true, '1g': 'none' },
+    { l1: [64, 4], l1of2m: [32, 4], l1of1g: [4, 4], stlb: [1024, 8], stlb2m: true, stlb1g: 'none' },
     'Intel Haswell: L1 DTLB 64 x 4-way (4 KiB), 32 (2 MiB) and 4 (1 GiB) entries, ways assumed 4; STLB 1024 x 8-way for 4 KiB and 2 MiB; Intel 64 and IA-32 Architectures Optimization Reference Manual (Haswell microarchitecture), mermap-facts §9.4, errorhandle.ai Haswell notes (third-party)',
   ),
   // AMD Zen 2 (facts §9.4, WikiChip, third-party): L1 DTLB 64 entries fully associative for
@@ -95,19 +92,13 @@ export const TLB_PRESETS: Readonly<Record<TlbPresetName, TlbConfig>> = Object.fr
   // = 2040 entries, 8 fewer than the real array.
   zen2: preset(
     'zen2',
-    level(64, 64),
-    { '2m': 'l1', '1g': 'l1' },
-    level(2040, 12),
-    { '2m': true, '1g': '2m' },
+    { l1: [64, 64], l1of2m: 'l1', l1of1g: 'l1', stlb: [2040, 12], stlb2m: true, stlb1g: '2m' },
     'AMD Zen 2: L1 DTLB 64 fully associative for every size, L2 DTLB 2048 x 12-way with 1 GiB held as 2 MiB (WikiChip, mermap-facts §9.4, third-party); L2 modelled as 170 sets x 12 = 2040 since 2048 is not divisible by 12',
   ),
   // Not a real CPU: small enough that tests can compute every set and victim by hand.
   tiny: preset(
     'tiny',
-    level(4, 2),
-    { '2m': level(2, 2), '1g': level(2, 2) },
-    level(16, 4),
-    { '2m': true, '1g': '1g' },
+    { l1: [4, 2], l1of2m: [2, 2], l1of1g: [2, 2], stlb: [16, 4], stlb2m: true, stlb1g: '1g' },
     'synthetic: L1 4 x 2-way (4 KiB), 2 x 2-way (2 MiB), 2 x 2-way (1 GiB), STLB 16 x 4-way for every size, for hand-computed tests',
   ),
 });
