@@ -9,7 +9,15 @@ import {
   PROT_KERNEL_GLOBAL,
   PROT_KERNEL_NOGLOBAL,
 } from '../../src/core/paging/index.js';
-import { CAT_GLOBAL, FLUSH_ALL, FLUSH_INVLPG, TLB_CATEGORIES, TLB_PRESETS, Tlb } from '../../src/core/tlb/index.js';
+import {
+  CAT_GLOBAL,
+  FLUSH_ALL,
+  FLUSH_INVLPG,
+  resolveTlbConfig,
+  TLB_CATEGORIES,
+  TLB_PRESETS,
+  Tlb,
+} from '../../src/core/tlb/index.js';
 import type { PageSizeName } from '../../src/core/paging/geometry.js';
 import { parseRunConfig } from '../../src/config/index.js';
 
@@ -149,6 +157,28 @@ describe('large pages in the TLB presets (facts §9.4)', () => {
     expect(t.validEntries()).toBe(4); // the first was evicted: LRU of a fully associative 4
     expect(t.hit(K, 0)).toBe(false);
     expect(t.hit(K + 4 * 2 ** 18 + 7, 0)).toBe(true);
+  });
+});
+
+describe('custom TLB configs with large pages', () => {
+  const l = (entries: number, ways: number) => ({ entries, ways });
+
+  it('checks the large arrays like the others', () => {
+    expect(() =>
+      resolveTlbConfig({ name: 'x', l1: l(4, 2), l1Large: { '2m': l(5, 2), '1g': 'l1' }, stlb: l(8, 4), source: 's' }),
+    ).toThrow("TLB 'x' l1Large.2m: entries (5) must be a positive multiple of ways (2)");
+  });
+
+  it('without l1Large / stlbLarge the 4 KiB arrays hold every size', () => {
+    const t = new Tlb({ name: 'x', l1: l(4, 2), stlb: l(8, 4), source: 's' }, G.baseVpn, G.endVpn, { op: 0, ns: 0 });
+    t.fill(K + 700, 0, glob(512), 21);
+    expect(t.snapshot().map((e) => [e.level, e.vpn - K, e.pageSize])).toEqual([
+      ['l1', 512, '2m'],
+      ['stlb', 512, '2m'],
+    ]);
+    expect(t.hit(K + 1023, 3)).toBe(true);
+    expect(t.hitShift).toBe(21);
+    expect(t.hit(K + 1024, 3)).toBe(false);
   });
 });
 
