@@ -4,6 +4,7 @@ import { DEFAULT_DIRECT_MAP_PAGE_SIZE } from '../../src/core/defaults.js';
 import { Machine } from '../../src/core/machine.js';
 import {
   DIRECT_MAP_BASE_VPN_4,
+  DIRECT_MAP_BASE_VPN_5,
   mermapGeometry,
   mkPte,
   PROT_KERNEL_GLOBAL,
@@ -63,6 +64,18 @@ describe('the direct map as 4 KiB, 2 MiB or 1 GiB leaves (issue 12 §3)', () => 
     expect(entries.filter((e) => e.vpn === K).every((e) => e.pte === glob(0))).toBe(true);
     const pt = (m as unknown as { kernelPt: { tablesPerLevel: Int32Array } }).kernelPt.tablesPerLevel;
     expect({ pte: pt[0], pmd: pt[1], pud: pt[2] }).toEqual(tables);
+  });
+
+  it('5-level paging: a 1 GiB leaf walk reads 3 entries (PGD, P4D, PUD)', () => {
+    const m = new Machine({ possibleCpus: 1, pagingLevels: 5, tlb: 'tiny' });
+    const task = m.createTask(m.createMm(), 0);
+    m.access(task, DIRECT_MAP_BASE_VPN_5 + 2 ** 18 + 9);
+    m.flushTlbAll(0);
+    const r0 = m.walkReads;
+    m.access(task, DIRECT_MAP_BASE_VPN_5 + 2 ** 18);
+    expect(m.walkReads - r0).toBe(3);
+    // pfn = offset in the direct map: the second 1 GiB
+    expect(m.tlbs[0].lookup(DIRECT_MAP_BASE_VPN_5 + 2 ** 18 + 5, 1)).toBe(glob(2 ** 18));
   });
 
   it('a full flush discards the large entry once, and the refill is counted once', () => {

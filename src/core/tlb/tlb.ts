@@ -8,7 +8,8 @@
  *
  * The L1 has an array per page size or one for all (./config.ts); the STLB is one array that
  * holds the sizes its preset says, a 1 GiB translation possibly as the 2 MiB entry of the part
- * looked up (Zen 2). A 4 KiB lookup probes the large sizes only while an array holds any.
+ * looked up (Zen 2). A lookup probes the large sizes only inside the pages large fills have
+ * covered (the direct map), so a mermap or user lookup costs what it did with 4 KiB entries only.
  *
  * A translation is "in the TLB" while a copy of it sits in either level. Page walks fill both
  * levels; an STLB hit copies into L1; either level evicts on its own, so a translation can be in
