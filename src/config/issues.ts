@@ -3,7 +3,7 @@
  *
  *   mermap.regionPages: 1 is not allowed: must be a whole number of pages >= 2
  *   workload.path: is missing: must be a non-empty file path
- *   machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, preemptRt, shadowTlb
+ *   machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, directMapPageSize, preemptRt, shadowTlb
  */
 import type { z } from 'zod';
 import { allowedFields } from './schema.js';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { VARIANTS } from '../core/allocators.js';
 import {
+  DEFAULT_DIRECT_MAP_PAGE_SIZE,
   DEFAULT_PAGING_LEVELS,
   DEFAULT_REGION_PAGES,
   DEFAULT_TLB_PRESET,
@@ -12,6 +13,7 @@ import {
   FLUSH_CEILING_PAGES,
   KM_MAX_IDX,
 } from '../core/defaults.js';
+import { PAGE_SIZE_NAMES } from '../core/paging/geometry.js';
 import { TLB_PRESETS, type TlbPresetName } from '../core/tlb/config.js';
 import { COST_PARAM_NAMES, COST_PRESET_NAMES, type CostParamName } from './cost-names.js';
 import { boolField, intField, numField, obj, oneOf, probField, sizeField } from './fields.js';
@@ -45,6 +47,7 @@ export const MachineSchema = obj({
   onlineCpusCap: intField(CPUS_ALLOWED, LIMITS.cpus.min, LIMITS.cpus.max).optional(),
   pagingLevels: z.union([z.literal(4), z.literal(5)], { error: 'must be 4 or 5' }).default(DEFAULT_PAGING_LEVELS),
   tlb: oneOf(TLB_PRESET_NAMES).default(DEFAULT_TLB_PRESET),
+  directMapPageSize: oneOf(PAGE_SIZE_NAMES).default(DEFAULT_DIRECT_MAP_PAGE_SIZE),
   preemptRt: z.boolean({ error: 'must be true or false' }).optional(),
   shadowTlb: boolField().default(DEFAULT_SHADOW_TLB),
 });

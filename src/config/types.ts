@@ -4,6 +4,7 @@
  */
 import type { Variant } from '../core/allocators.js';
 import type { CostParamName, CostPresetName } from './cost-names.js';
+import type { PageSizeName } from '../core/paging/geometry.js';
 import type { TlbPresetName } from '../core/tlb/config.js';
 
 /** A mermap variant: a kernel version or an alternative policy (the allocator registry's names). */
@@ -30,6 +31,12 @@ export interface MachineSection {
   pagingLevels: 4 | 5;
   /** TLB geometry preset for the core. Default 'golden-cove'. */
   tlb: TlbPreset;
+  /**
+   * The direct map's leaf size in the kernel page tables: '4k', '2m' (PMD leaves) or '1g' (PUD
+   * leaves). Default DEFAULT_DIRECT_MAP_PAGE_SIZE (src/core/defaults.ts): '1g', as on a machine
+   * without unmapped pageblocks.
+   */
+  directMapPageSize: PageSizeName;
   /** A PREEMPT_RT kernel: the checker reports lock_in_atomic (facts §8.2). Default false. */
   preemptRt?: boolean | undefined;
   /**
@@ -67,7 +74,11 @@ export interface MermapSection {
 export interface TlbPressureConfig {
   /** Working set of user pages per mm (same vpns in every mm, different translations). Default 256. */
   userPagesPerMm: number;
-  /** Kernel global pages (direct map) shared by all. Default 1024. */
+  /**
+   * Global kernel accesses spread over this many 4 KiB pages of the direct map, shared by all.
+   * The TLB caches them as leaves of machine.directMapPageSize: 1024 pages are 1024 entries with
+   * '4k', 2 with '2m' and 1 with '1g' (the default). Default 1024.
+   */
   globalPages: number;
   /** Mean touches after each mermap operation (get, reserved get, put). Default 4. */
   touchesPerOp: number;

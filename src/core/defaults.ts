@@ -43,6 +43,18 @@ export const DEFAULT_PAGING_LEVELS = 4 as const;
 export const DEFAULT_TLB_PRESET = 'golden-cove';
 
 /**
+ * The direct map's page size when none is named: 1 GiB (PUD leaves), what a machine without
+ * unmapped pageblocks has. probe_page_size_mask() (arch/x86/mm/init.c) enables "1 GB linear
+ * kernel mappings" when direct_gbpages (CONFIG_X86_DIRECT_GBPAGES, default y) and the CPU has
+ * X86_FEATURE_GBPAGES (pdpe1gb: Haswell, Golden Cove, Zen 2 and later all do), else 2 MiB with
+ * PSE; the direct map is then split only where something changes a part of it. Flipping a
+ * pageblock (2 MiB) to unmapped with set_direct_map_valid_noflush() (facts §6.1) is such a
+ * change: it splits the 1 GiB leaf around it, so a machine with unmapped pageblocks has '2m'
+ * (or '4k') leaves there.
+ */
+export const DEFAULT_DIRECT_MAP_PAGE_SIZE = '1g' as const;
+
+/**
  * The variants laid out like rfc-later: `normal_allocs[3]` plus a separate `reserve_alloc`
  * (facts §1.2). flush-on-put (the ephmap before it), mermap-reuse and mermap-invpcid are
  * rfc-later with another flush or reuse step: their constructors take rfc-later's slots and

@@ -78,31 +78,27 @@ export class Machine extends MachineTranslation {
       this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, mm, task, base);
     if (outside) {
       const cpuBase = cpuBaseVpn(this.geometry, cpu);
-      this.checker.report(
+      this.violation(
         V_OUT_OF_REGION,
-        this.clock.op,
         cpu,
         mm,
         task,
         base,
         -1,
-        this.checker.keeping(V_OUT_OF_REGION)
-          ? `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages`
-          : '',
+        () => `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages`,
       );
     }
   }
 
   private reportReuse(cpu: number, mm: number, task: number): void {
-    this.checker.report(
+    this.violation(
       V_REUSE_WITHOUT_FLUSH,
-      this.clock.op,
       cpu,
       mm,
       task,
       this.reusedVpn,
       -1,
-      'page mapped again before its CPU flushed the old translation',
+      () => 'page mapped again before its CPU flushed the old translation',
     );
   }
 
@@ -132,17 +128,15 @@ export class Machine extends MachineTranslation {
       alloc.abortGet(h);
       this.failures[R_PTE_WRITE]++;
       if (this.checking) {
-        this.checker.report(
+        this.violation(
           V_MIGRATE_DISABLE_LEAK,
-          this.clock.op,
           cpu,
           mm,
           task,
           base,
           -1,
-          this.checker.keeping(V_MIGRATE_DISABLE_LEAK)
-            ? `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write; ${written} of ${n} PTEs left present with no owner`
-            : '',
+          () =>
+            `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write; ${written} of ${n} PTEs left present with no owner`,
         );
       }
       if (this.observer !== null && this.observer.onGetFail !== undefined)

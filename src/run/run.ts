@@ -40,6 +40,7 @@ export function machineConfigOf(config: RunConfig): MachineConfig {
       flushCeilingPages: m.flushCeilingPages,
     },
     tlb: config.machine.tlb,
+    directMapPageSize: config.machine.directMapPageSize,
     shadowTlb: config.machine.shadowTlb,
     checker: true,
     preemptRt: config.machine.preemptRt ?? false,

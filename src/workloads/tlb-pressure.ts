@@ -21,16 +21,12 @@ import {
   type WorkloadTopology,
 } from './events.js';
 import { createUniform, type Seed, type Uniform } from './rng.js';
+import { DIRECT_MAP_BASE_VPN_4, DIRECT_MAP_BASE_VPN_5, directMapBaseVpn } from '../core/paging/geometry.js';
 
 /** First user vpn: 0x400000 >> 12, the classic x86-64 ELF load address. ASSUMPTION: any low user range works. */
 export const USER_BASE_VPN = 0x400;
-/**
- * Direct-map start (page_offset_base without KASLR, Documentation/arch/x86/x86_64/mm.rst):
- * 0xffff888000000000 (4-level) and 0xff11000000000000 (5-level), as page numbers. Page numbers
- * are ~2^52: plain arithmetic only, no bitwise operators.
- */
-export const DIRECT_MAP_BASE_VPN_4 = 0xffff888000000;
-export const DIRECT_MAP_BASE_VPN_5 = 0xff11000000000;
+/** Direct-map start (core/paging/geometry.ts): global touches fall at and above it. */
+export { DIRECT_MAP_BASE_VPN_4, DIRECT_MAP_BASE_VPN_5 };
 
 export class TlbPressureSource implements EventSource {
   readonly topology: WorkloadTopology;
@@ -56,7 +52,7 @@ export class TlbPressureSource implements EventSource {
     this.whole = Math.floor(cfg.touchesPerOp);
     this.frac = cfg.touchesPerOp - this.whole;
     this.maxBurst = Math.ceil(cfg.touchesPerOp);
-    this.globalBase = pagingLevels === 5 ? DIRECT_MAP_BASE_VPN_5 : DIRECT_MAP_BASE_VPN_4;
+    this.globalBase = directMapBaseVpn(pagingLevels);
   }
 
   fill(out: EventChunk): boolean {

@@ -331,7 +331,8 @@ describe('TLB discards of one full flush with known content', () => {
   const K = 0xffff888000000; // page number of 0xffff888000000000, the start of the direct map
 
   it('splits the discards into mermap and collateral, counts the refills and the stale exposure', () => {
-    const d = new Driven({ possibleCpus: 1, regionPages: 4, tlb: 'tiny' }, {}, 100);
+    // the direct map in 4 KiB pages, so that K and K + 3 are two translations
+    const d = new Driven({ possibleCpus: 1, regionPages: 4, tlb: 'tiny', directMapPageSize: '4k' }, {}, 100);
     const m = d.machine;
     const mm0 = m.createMm();
     const mm1 = m.createMm();

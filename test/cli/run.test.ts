@@ -162,7 +162,7 @@ describe('mermap-lab run', () => {
     expect(r.stderr).toBe(
       [
         'mermap-lab: test/fixtures/configs/invalid.yaml: invalid config:',
-        '  machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, preemptRt, shadowTlb',
+        '  machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, directMapPageSize, preemptRt, shadowTlb',
         '  mermap.variant: "rfc-v2" is not allowed: must be one of "rfc-v1", "rfc-later", "dev-snapshot", "flush-on-put", "kmap-local", "vmap-block", "mermap-reuse", "mermap-invpcid"',
         '  mermap.regionPages: 1.5 is not allowed: must be a whole number of pages >= 2',
         '  workload.ratePerCpuHz: -5 is not allowed: must be a rate in Hz >= 0',

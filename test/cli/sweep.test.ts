@@ -23,7 +23,7 @@ describe('mermap-lab sweep with real runs', () => {
       '2              rfc-v1     -               -      -              -           none     - / - / - / - / -',
     ]);
     expect(table).toContain(
-      "2 CPUs, rfc-v1: none: no grid point's means are under both targets (best fallback rate 1.98 %, best flush cost 6.39 %)",
+      "2 CPUs, rfc-v1: none: no grid point's means are under both targets (best fallback rate 1.98 %, best flush cost 6.25 %)",
     );
     for (const f of [
       'results.csv',

@@ -29,7 +29,14 @@ function issuesOf(input: unknown): string[] {
 describe('parseRunConfig defaults', () => {
   it('fills every default from an empty object', () => {
     expect(parseRunConfig({})).toEqual({
-      machine: { possibleCpus: 4, onlineCpus: 4, pagingLevels: 4, tlb: 'golden-cove', shadowTlb: true },
+      machine: {
+        possibleCpus: 4,
+        onlineCpus: 4,
+        pagingLevels: 4,
+        tlb: 'golden-cove',
+        directMapPageSize: '1g',
+        shadowTlb: true,
+      },
       mermap: {
         variant: 'rfc-v1',
         regionPages: 512,
@@ -133,7 +140,7 @@ describe('parseRunConfig errors: every field named with its value and what is al
         length: {},
       }),
     ).toEqual([
-      'machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, preemptRt, shadowTlb',
+      'machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, directMapPageSize, preemptRt, shadowTlb',
       'mermap.variant: "rfc-v9" is not allowed: must be one of "rfc-v1", "rfc-later", "dev-snapshot", "flush-on-put", "kmap-local", "vmap-block", "mermap-reuse", "mermap-invpcid"',
       'mermap.regionPages: 1 is not allowed: must be a whole number of pages >= 2',
       'workload.ratePerCpuHz: -1 is not allowed: must be a rate in Hz >= 0',
@@ -194,9 +201,10 @@ describe('parseRunConfig errors: every field named with its value and what is al
   });
 
   it('enums, missing fields, unknown kinds, wrong types', () => {
-    expect(issuesOf({ machine: { pagingLevels: 3, tlb: 'skylake' } })).toEqual([
+    expect(issuesOf({ machine: { pagingLevels: 3, tlb: 'skylake', directMapPageSize: '4m' } })).toEqual([
       'machine.pagingLevels: 3 is not allowed: must be 4 or 5',
       'machine.tlb: "skylake" is not allowed: must be one of "golden-cove", "haswell", "zen2", "tiny"',
+      'machine.directMapPageSize: "4m" is not allowed: must be one of "4k", "2m", "1g"',
     ]);
     expect(issuesOf({ workload: { kind: 'ops' } })).toEqual([
       'workload.path: is missing: must be a non-empty file path',
@@ -329,7 +337,14 @@ describe('config files', () => {
   it('loads YAML and fills the defaults', () => {
     const c = loadRunConfig(fixture('good.yaml'));
     expect(c.name).toBe('yaml-example');
-    expect(c.machine).toEqual({ possibleCpus: 8, onlineCpus: 6, pagingLevels: 5, tlb: 'golden-cove', shadowTlb: true });
+    expect(c.machine).toEqual({
+      possibleCpus: 8,
+      onlineCpus: 6,
+      pagingLevels: 5,
+      tlb: 'golden-cove',
+      directMapPageSize: '1g',
+      shadowTlb: true,
+    });
     expect(c.mermap.slots).toBe(3);
     expect(c.workload).toMatchObject({ kind: 'unmapped-alloc', ratePerCpuHz: 50000, initMode: 'init_on_free' });
     expect(c.workload.tlbPressure).toEqual({
@@ -355,7 +370,7 @@ describe('config files', () => {
       const err = e as ConfigError;
       expect(err.source).toBe(fixture('invalid.yaml'));
       expect(err.issues).toEqual([
-        'machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, preemptRt, shadowTlb',
+        'machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, directMapPageSize, preemptRt, shadowTlb',
         'mermap.variant: "rfc-v2" is not allowed: must be one of "rfc-v1", "rfc-later", "dev-snapshot", "flush-on-put", "kmap-local", "vmap-block", "mermap-reuse", "mermap-invpcid"',
         'mermap.regionPages: 1.5 is not allowed: must be a whole number of pages >= 2',
         'workload.ratePerCpuHz: -5 is not allowed: must be a rate in Hz >= 0',

@@ -41,7 +41,7 @@ describe('shadow TLB: collateral refills of the mermap flushes (issue 12 §3)', 
 
   it('equals the translations a wrap flush discarded and the run then walked for again', () => {
     const { m, task, tlb } = machine(true);
-    const kernel = m.geometry.mmLocalStartVpn - 1000; // direct map: global, shared kernel tables
+    const kernel = m.geometry.mmLocalStartVpn - 1000; // a kernel page below the mm-local slot (not the direct map): global, 4 KiB
     m.access(task, 1); // user, refilled after the flush
     m.access(task, 3); // user, discarded but never touched again
     m.access(task, kernel); // global, refilled after the flush

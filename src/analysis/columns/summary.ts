@@ -216,7 +216,11 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
     fullFlushes: ['flushes', 'int', 'full flushes the TLBs executed (FLUSH_ALL + INVPCID single), online CPUs'],
     discarded: {
       mermap: ['translations', 'int', "discarded by full flushes: mermap entries (the flush's purpose)"],
-      global: ['translations', 'int', 'collateral: global kernel entries (kernel text, direct map)'],
+      global: [
+        'translations',
+        'int',
+        'collateral: global kernel entries (kernel text, the direct map: one per leaf of `machine.directMapPageSize`)',
+      ],
       otherPcid: ['translations', 'int', 'collateral: non-global entries of other PCIDs (other mms)'],
       user: [
         'translations',
@@ -295,8 +299,16 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
   machine: {
     accesses: ['accesses', 'int', '`Machine.access()` calls'],
     pageWalks: ['walks', 'int', 'page walks'],
-    walkReads: ['reads', 'int', 'table entries the page walks read'],
-    pageFaults: ['faults', 'int', 'demand-mapped user/kernel pages'],
+    walkReads: [
+      'reads',
+      'int',
+      'table entries the page walks read (4-level: 4 to a 4 KiB page, 3 to a 2 MiB leaf, 2 to a 1 GiB leaf)',
+    ],
+    pageFaults: [
+      'faults',
+      'int',
+      'pages and leaves mapped on first use: user pages, kernel pages, direct-map leaves (one per 2 MiB / 1 GiB with larger leaves)',
+    ],
     mermapFaults: ['faults', 'int', 'accesses to a not-present mermap page'],
     cr3Writes: ['writes', 'int', 'CR3 writes (mm switches)'],
     cr3Flushes: [

@@ -1,10 +1,25 @@
 import { allocatorInfo, allocatorNames } from '../allocators.js';
 import { Checker, MmStamps } from '../checker.js';
-import { DEFAULT_PAGING_LEVELS, DEFAULT_REGION_PAGES, DEFAULT_TLB_PRESET, DEFAULT_VARIANT } from '../defaults.js';
+import {
+  DEFAULT_DIRECT_MAP_PAGE_SIZE,
+  DEFAULT_PAGING_LEVELS,
+  DEFAULT_REGION_PAGES,
+  DEFAULT_TLB_PRESET,
+  DEFAULT_VARIANT,
+} from '../defaults.js';
 import type { AllocatorOptions, FlushHost, MermapAllocator } from '../mermap/allocator.js';
 import { REASON_COUNT } from '../mermap/reasons.js';
 import { mermapPrepareCostClosedForm } from '../paging/cost.js';
-import { cpuBaseVpn, mermapGeometry, type MermapGeometry } from '../paging/geometry.js';
+import {
+  cpuBaseVpn,
+  directMapBaseVpn,
+  directMapPages,
+  mermapGeometry,
+  type MermapGeometry,
+  PAGE_SIZE_NAMES,
+  PAGE_SIZE_ORDER,
+  type PageSizeName,
+} from '../paging/geometry.js';
 import { PageTable } from '../paging/page-table.js';
 import { resolveTlbConfig, Tlb, type Clock, type TlbConfig } from '../tlb/index.js';
 import {
@@ -33,6 +48,8 @@ export abstract class MachineBase {
   readonly tlbConfig: TlbConfig;
   readonly checker: Checker;
   readonly pcidEnabled: boolean;
+  /** the direct map's leaf size (MachineConfig.directMapPageSize) */
+  readonly directMapPageSize: PageSizeName;
   observer: MachineObserver | null = null;
   protected readonly observers: MachineObserver[] = [];
   /**
@@ -42,25 +59,41 @@ export abstract class MachineBase {
   pteWriteFault: ((task: number, pages: number) => boolean | number) | null = null;
 
   // --- counters (plain numbers; see docs/metrics.md) ---
+  /** mermapGet() calls, reserved ones included */
   gets = 0;
+  /** gets that returned a handle */
   getsOk = 0;
+  /** gets with use_reserve (mermap_get_reserved()) */
   reservedGets = 0;
+  /** mermapPut() calls that freed a slot */
   puts = 0;
+  /** [reason] refused gets and puts (src/core/mermap/reasons.ts) */
   readonly failures = new Float64Array(REASON_COUNT);
+  /** PTEs written by gets and puts */
   pteWrites = 0;
   /** PTEs apply_to_existing_page_range() skipped because they were pte_none() or had no table */
   ptesSkipped = 0;
+  /** CR3 writes (mm switches on a CPU) */
   cr3Writes = 0;
+  /** access() calls */
   accesses = 0;
+  /** page walks after a miss in every TLB level */
   pageWalks = 0;
+  /** table entries those walks read: fewer to a 2 MiB or 1 GiB leaf */
   walkReads = 0;
+  /** user pages, kernel pages and direct-map leaves mapped on first access */
   pageFaults = 0;
+  /** accesses to a mermap page that is not present */
   mermapFaults = 0;
+  /** tasks moved to another CPU */
   migrations = 0;
+  /** migrations refused because the task was migrate-disabled */
   migrationsRefused = 0;
   /** flush_tlb_kernel_range() calls (each an IPI round to every other online CPU) */
   shootdowns = 0;
+  /** IPIs those shootdowns sent */
   ipis = 0;
+  /** INVLPGs the shootdowns ran on the other CPUs */
   remoteInvlpgs = 0;
 
   readonly currentTask: Int32Array;
@@ -88,6 +121,10 @@ export abstract class MachineBase {
   protected readonly irqsOff: number[] = [];
   protected readonly inTask: number[] = [];
   protected nextUserPfn = 2 ** 30;
+  /** the direct map, [directMapBase, directMapEnd) in pages, and 4 KiB pages per leaf */
+  protected readonly directMapBase: number;
+  protected readonly directMapEnd: number;
+  protected readonly directMapLeafPages: number;
 
   constructor(cfg: MachineConfig) {
     const levels = cfg.pagingLevels ?? DEFAULT_PAGING_LEVELS;
@@ -101,6 +138,13 @@ export abstract class MachineBase {
     this.allocOptions = { ...cfg.allocatorOptions, onlineCpus: this.onlineCpus };
     this.tlbConfig = resolveTlbConfig(cfg.tlb ?? DEFAULT_TLB_PRESET);
     this.pcidEnabled = cfg.pcid ?? true;
+    this.directMapPageSize = cfg.directMapPageSize ?? DEFAULT_DIRECT_MAP_PAGE_SIZE;
+    const leaf = PAGE_SIZE_NAMES.indexOf(this.directMapPageSize);
+    if (leaf < 0)
+      throw new RangeError(`direct-map page size ${this.directMapPageSize}: one of ${PAGE_SIZE_NAMES.join(', ')}`);
+    this.directMapLeafPages = 2 ** PAGE_SIZE_ORDER[leaf];
+    this.directMapBase = directMapBaseVpn(levels);
+    this.directMapEnd = this.directMapBase + directMapPages(levels);
     this.checking = cfg.checker ?? true;
     this.checker = new Checker(this.geometry, this.checking, cfg.preemptRt ?? false);
     this.kernelPt = new PageTable(levels);
@@ -298,6 +342,22 @@ export abstract class MachineBase {
     let n = 0;
     for (let i = 0; i < this.mms.length; i++) n += this.mms[i].alloc.flushes[cpu];
     return n;
+  }
+
+  /**
+   * A checker report at the current op. `detail` runs only when the checker keeps this report
+   * (building the text costs more than counting it).
+   */
+  protected violation(
+    kind: number,
+    cpu: number,
+    mm: number,
+    task: number,
+    vpn: number,
+    pfn: number,
+    detail: () => string,
+  ): void {
+    this.checker.report(kind, this.clock.op, cpu, mm, task, vpn, pfn, this.checker.keeping(kind) ? detail() : '');
   }
 
   // the FlushHost the allocators flush through (./translation.ts)

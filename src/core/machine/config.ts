@@ -1,6 +1,6 @@
 import type { AllocatorOptions, MermapAllocator } from '../mermap/allocator.js';
 import type { MmStamps } from '../checker.js';
-import type { PagingLevels } from '../paging/geometry.js';
+import type { PageSizeName, PagingLevels } from '../paging/geometry.js';
 import type { PageTable } from '../paging/page-table.js';
 import type { TlbConfig } from '../tlb/index.js';
 import type { MermapPteIndex } from './pte-index.js';
@@ -28,6 +28,12 @@ export interface MachineConfig {
   variant?: string | undefined;
   allocatorOptions?: AllocatorOptions | undefined;
   tlb?: string | TlbConfig | undefined;
+  /**
+   * The leaves the kernel page tables map the direct map with (default
+   * DEFAULT_DIRECT_MAP_PAGE_SIZE): '4k' PTEs, '2m' PMD leaves or '1g' PUD leaves. A global
+   * access to the direct map walks to that leaf and fills one TLB entry of that size.
+   */
+  directMapPageSize?: PageSizeName | undefined;
   /**
    * PCID on (default): each CPU tags TLB entries with one of TLB_NR_DYN_ASIDS = 6 dynamic ASIDs
    * (arch/x86/include/asm/tlbflush.h), handed to mms round robin as in choose_new_asid(); a CR3

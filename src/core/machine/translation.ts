@@ -1,6 +1,7 @@
 import { V_STALE_TLB_AFTER_FREE, V_STALE_TLB_HIT } from '../checker.js';
-import { FLUSH_CEILING_PAGES } from '../defaults.js';
+import { FLUSH_CEILING_PAGES, PTRS_PER_TABLE } from '../defaults.js';
 import { vpnToHex } from '../paging/geometry.js';
+import { modPow2, type PageTable } from '../paging/page-table.js';
 import { mkPte, ptePfn, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT } from '../paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../tlb/index.js';
 import { MachineBase } from './base.js';
@@ -76,7 +77,7 @@ export abstract class MachineTranslation extends MachineBase {
     if (tlb.hit(vpn, pcid)) {
       const hit = tlb.hitPte;
       // the shadow may miss where the real TLB hits (an eviction order that differs)
-      if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, hit);
+      if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, hit, tlb.hitShift);
       if (this.checking && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, hit);
       return true;
     }
@@ -94,31 +95,51 @@ export abstract class MachineTranslation extends MachineBase {
         return false;
       }
       this.pageFaults++;
-      const global = vpn >= this.userTop;
-      pte = mkPte(this.nextUserPfn++, PTE_PRESENT | PTE_NX | (global ? PTE_GLOBAL : 0));
-      pt.populate(vpn, 1, pte);
+      pte = this.demandMap(pt, vpn);
     }
-    tlb.fill(vpn, pcid, pte);
+    const shift = pt.lastWalkPageShift;
+    tlb.fill(vpn, pcid, pte, shift);
     if (shadow !== null) {
-      if (!shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte);
-      else if (shadow.hitPte !== pte) shadow.remapped(vpn, pcid, pte);
+      if (!shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte, shift);
+      else if (shadow.hitPte !== pte) shadow.remapped(vpn, pcid, pte, shift);
     }
     return true;
   }
 
+  /**
+   * Map a page nothing has mapped yet and walk to it again (lastWalk* describe the new leaf):
+   * a user page (non-global), a kernel page outside the direct map (global), or the direct-map
+   * leaf of directMapPageSize holding vpn (global, pfn = its offset in the direct map, as
+   * __va() / __pa() make it). The direct map exists from boot; mapping it on first use only
+   * keeps the kernel tables small.
+   */
+  private demandMap(pt: PageTable, vpn: number): number {
+    const dm = vpn - this.directMapBase;
+    const global = vpn >= this.userTop;
+    if (dm >= 0 && vpn < this.directMapEnd) {
+      const pages = this.directMapLeafPages;
+      const first = dm - modPow2(dm, pages);
+      const pte = mkPte(first, PTE_PRESENT | PTE_NX | PTE_GLOBAL);
+      if (pages === 1) pt.populate(vpn, 1, pte);
+      else pt.mapLarge(this.directMapBase + first, pages === PTRS_PER_TABLE ? 'pmd' : 'pud', pte);
+    } else {
+      pt.populate(vpn, 1, mkPte(this.nextUserPfn++, PTE_PRESENT | PTE_NX | (global ? PTE_GLOBAL : 0)));
+    }
+    pt.walkInto(vpn);
+    return pt.lastWalkPte;
+  }
+
   private reportStaleHit(cpu: number, task: number, vpn: number, pte: number): void {
     const pfn = ptePfn(pte);
-    this.checker.report(
+    this.violation(
       V_STALE_TLB_HIT,
-      this.clock.op,
       cpu,
       this.taskMm[task],
       task,
       vpn,
       pfn,
-      this.checker.keeping(V_STALE_TLB_HIT)
-        ? `access to ${vpnToHex(vpn)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`
-        : '',
+      () =>
+        `access to ${vpnToHex(vpn)} hit a cached translation to pfn 0x${pfn.toString(16)} whose PTE was cleared since`,
     );
   }
 
@@ -127,17 +148,14 @@ export abstract class MachineTranslation extends MachineBase {
     if (!this.checking) return;
     const p = this.checker.firstCachedPfn(pfn, pages);
     if (p >= 0) {
-      this.checker.report(
+      this.violation(
         V_STALE_TLB_AFTER_FREE,
-        this.clock.op,
         cpu,
         -1,
         -1,
         -1,
         p,
-        this.checker.keeping(V_STALE_TLB_AFTER_FREE)
-          ? `pfn 0x${p.toString(16)} freed while a TLB still holds a mermap translation to it`
-          : '',
+        () => `pfn 0x${p.toString(16)} freed while a TLB still holds a mermap translation to it`,
       );
     }
   }

@@ -25,6 +25,31 @@ export const TABLE_BYTES = PAGE_SIZE;
 
 export type PagingLevels = 4 | 5;
 
+/**
+ * The x86-64 page sizes (facts §9.3): a PTE leaf (4 KiB), a PMD leaf (2 MiB, PMD_SIZE) and a
+ * PUD leaf (1 GiB, PUD_SIZE).
+ */
+export const PAGE_SIZE_NAMES = ['4k', '2m', '1g'] as const;
+export type PageSizeName = (typeof PAGE_SIZE_NAMES)[number];
+/** log2 of the 4 KiB pages one page of each size covers: 0, 9 and 18 (index = PAGE_SIZE_NAMES index) */
+export const PAGE_SIZE_ORDER: readonly number[] = [0, INDEX_BITS, 2 * INDEX_BITS];
+
+/**
+ * The direct map (page_offset_base without KASLR, Documentation/arch/x86/x86_64/mm.rst):
+ * 0xffff888000000000, 64 TiB (4-level) and 0xff11000000000000, 32 PiB (5-level), in pages.
+ * Page numbers are ~2^52: plain arithmetic only, no bitwise operators.
+ */
+export const DIRECT_MAP_BASE_VPN_4 = 0xffff888000000;
+export const DIRECT_MAP_BASE_VPN_5 = 0xff11000000000;
+
+export function directMapBaseVpn(levels: PagingLevels): number {
+  return levels === 5 ? DIRECT_MAP_BASE_VPN_5 : DIRECT_MAP_BASE_VPN_4;
+}
+/** pages the direct map spans: 2^34 (64 TiB) or 2^43 (32 PiB) */
+export function directMapPages(levels: PagingLevels): number {
+  return levels === 5 ? 2 ** 43 : 2 ** 34;
+}
+
 /** 2^64 / PAGE_SIZE: the kernel's unsigned 64-bit arithmetic, expressed in pages. */
 export const U64_PAGES = 2 ** 52;
 

@@ -1,3 +1,5 @@
+import type { PageSizeName } from '../paging/geometry.js';
+
 /** Flush kinds, discard categories, the clock and snapshots of the TLB model (./tlb.ts). */
 export const FLUSH_INVLPG = 0;
 export const FLUSH_ALL = 1;
@@ -31,4 +33,6 @@ export interface TlbEntrySnapshot {
   global: boolean;
   pte: number;
   stale: boolean;
+  /** the entry's page size (a 1 GiB translation held as 2 MiB entries: '2m') */
+  pageSize: PageSizeName;
 }

@@ -1,87 +1,75 @@
 /**
  * One CPU's data TLB with x86 semantics (facts sheet §9.2): an L1 dTLB backed by an STLB, both
- * set-associative with LRU, entries tagged by PCID unless global.
+ * set-associative with LRU, entries tagged by PCID unless global, and by page size (§9.3, §9.4).
  *
  *   lookup(vpn, pcid)   L1 hit | L1 miss, STLB hit -> copy into L1 | miss (the caller walks, then fill())
- *   entry matches       vpn equal and (global || entry.pcid === pcid)
+ *   entry matches       its page holds vpn (same first page at the entry's size: 4 KiB, 2 MiB or
+ *                       1 GiB) and (global || entry.pcid === pcid)
+ *
+ * The L1 has an array per page size or one for all (./config.ts); the STLB is one array that
+ * holds the sizes its preset says, a 1 GiB translation possibly as the 2 MiB entry of the part
+ * looked up (Zen 2). A lookup probes the large sizes only inside the pages large fills have
+ * covered (the direct map), so a mermap or user lookup costs what it did with 4 KiB entries only.
  *
  * A translation is "in the TLB" while a copy of it sits in either level. Page walks fill both
  * levels; an STLB hit copies into L1; either level evicts on its own, so a translation can be in
  * L1 only, STLB only, or both. Everything that is about translations rather than copies (flush
  * discards, stale exposure, onMermapRef, refill attribution) is counted once per translation,
- * when its last copy leaves.
+ * when its last copy leaves; a 1 GiB translation held as 2 MiB STLB entries counts once for its
+ * L1 copy and once per STLB entry (Zen 2 only).
  *
  * What each flush drops (Intel SDM INVLPG / INVPCID pages, arch/x86/mm/tlb.c; facts §9.2):
  *
  *   kind                       current PCID   other PCIDs   global
- *   INVLPG vpn                 vpn only       -             vpn only
+ *   INVLPG vpn                 vpn's page     -             vpn's page (any size)
  *   CR3 write (pcid)           all non-global of that pcid   kept
  *   INVPCID single (type 1)    all non-global of that pcid   kept
  *   __flush_tlb_all (type 2)   all            all           all      <- arch_mermap_flush_tlb()
  *
  * The mermap flushes with __flush_tlb_all() when a CPU's window wraps, although its own entries
- * are all non-global and of the current mm: the global kernel entries and other PCIDs' entries
- * go too. `discarded` splits each flush's victims by category, and refillsAfterFlush counts the
- * page walks spent getting the non-mermap ones back.
+ * are all non-global and of the current mm: the global kernel entries (the direct map's 2 MiB /
+ * 1 GiB ones among them) and other PCIDs' entries go too. `discarded` splits each flush's
+ * victims by category, and refillsAfterFlush counts the page walks spent getting the non-mermap
+ * ones back.
  *
  * Stale translations: mermap_put() clears the PTE but, by design, flushes nothing; the cached
  * translation stays usable until the wrap flush or an eviction pushes it out. markStale() stamps
- * it with the Machine's clock; when it finally leaves, the time it lived on is its exposure.
+ * it with the Machine's clock; when it finally leaves, the time it lived on is its exposure. The
+ * mermap maps 4 KiB PTEs only, so only 4 KiB entries go stale.
  */
+import { PAGE_SHIFT, PAGE_SIZE_NAMES, PAGE_SIZE_ORDER } from '../paging/geometry.js';
 import { ptePfn, pteGlobal } from '../paging/pte.js';
-import { resolveTlbConfig, type TlbConfig } from './config.js';
-import { NumMap } from '../util/num-map.js';
+import { resolveTlbConfig, type TlbConfig, type TlbLevelConfig } from './config.js';
 import {
-  CAT_GLOBAL,
-  CAT_MERMAP,
-  CAT_OTHER,
-  CAT_OTHER_PCID,
   type Clock,
   FLUSH_ALL,
   FLUSH_CR3,
   FLUSH_INVLPG,
   type FLUSH_INVPCID_SINGLE,
-  FLUSH_KINDS,
-  TLB_CATEGORIES,
   type TlbEntrySnapshot,
 } from './kinds.js';
-import { F_GLOBAL, F_MERMAP, F_STALE, TlbArray } from './tlb-array.js';
+import { GLOBAL_KEY, NO_FLUSH, TlbCounters } from './tlb-counters.js';
+import {
+  alignDown,
+  F_GLOBAL,
+  F_MERMAP,
+  F_SIZE,
+  F_SPLIT,
+  F_STALE,
+  SIZE_PAGES,
+  SIZE_SHIFT,
+  TlbArray,
+} from './tlb-array.js';
 
 export * from './kinds.js';
 
-/** remembered-key pcid standing for "global" in refill attribution */
-const GLOBAL_KEY = -2;
-/** internal: a translation leaving without a flush (eviction, replacement by fill) */
-const NO_FLUSH = -1;
+/** page shift of each size index: 12, 21, 30 */
+const SIZE_PAGE_SHIFT: readonly number[] = PAGE_SIZE_ORDER.map((o) => o + PAGE_SHIFT);
 
-export class Tlb {
+export class Tlb extends TlbCounters {
   readonly config: TlbConfig;
   readonly mermapLoVpn: number;
   readonly mermapHiVpn: number;
-
-  l1Hits = 0;
-  stlbHits = 0;
-  misses = 0;
-  /** translations inserted after a page walk */
-  fills = 0;
-  /** valid copies replaced to make room, in either level */
-  evictions = 0;
-  /** fills of a (pcid or global, vpn) a flush with attribute=true had discarded (non-mermap only) */
-  refillsAfterFlush = 0;
-  /** mermap translations cached now (a translation in both levels counts once) */
-  mermapLive = 0;
-  /** hits (either level) on a translation whose PTE was already cleared */
-  staleHits = 0;
-  /** [kind] flush operations */
-  readonly flushes = new Float64Array(FLUSH_KINDS);
-  /** [kind * 4 + category] translations discarded by flushes */
-  readonly discarded = new Float64Array(FLUSH_KINDS * TLB_CATEGORIES);
-
-  staleDropped = 0;
-  exposureOps = 0;
-  exposureNs = 0;
-  maxExposureOps = 0;
-  maxExposureNs = 0;
 
   /**
    * The counterfactual TLB (issue 12 §3), or null when it is off: fed the same lookups and fills
@@ -89,15 +77,20 @@ export class Tlb {
    * mermap's flushes, so its misses are the misses that would have happened anyway.
    */
   shadow: Tlb | null = null;
-  /** the pte of the last hit() */
+  /** the pte of the last hit() (of a large page: its leaf pte) */
   hitPte = 0;
+  /** the page shift of the last hit()'s translation: 12, 21 or 30 */
+  hitShift = 12;
 
-  /** +1 when a mermap translation enters this TLB, -1 when its last copy leaves; set by the checker */
-  onMermapRef: ((pfn: number, delta: number) => void) | null = null;
-
+  /** the L1 array of 4 KiB pages */
   private readonly l1: TlbArray;
+  /** the L1 array of each size index (l1 itself where it holds that size too) */
+  private readonly l1For: readonly TlbArray[];
   private readonly stlb: TlbArray;
-  private readonly clock: Clock;
+  /** the size index the STLB holds each size index as; -1: not at all */
+  private readonly stlbAs: Int8Array;
+  /** every distinct array, the L1 ones first (4 KiB first), the STLB last */
+  private readonly arrays: readonly TlbArray[];
   private tick = 0;
   /**
    * The (vpn, pcid) of the last lookup miss while no fill has happened since: a fill for exactly
@@ -106,18 +99,28 @@ export class Tlb {
    */
   private missVpn = -1;
   private missPcid = -1;
-  /** keys discarded by attributed flushes and not refilled yet: pcid (or GLOBAL_KEY) -> vpns */
-  /** per PCID (or GLOBAL_KEY): vpns discarded by an attributed flush and not refilled yet */
-  private readonly remembered = new Map<number, NumMap>();
-  private rememberedCount = 0;
+  /**
+   * [largeLo, largeHi): the pages any 2 MiB or 1 GiB entry filled so far covers (it only grows):
+   * a lookup outside it (every mermap and user page) skips the large sizes' probes.
+   */
+  private largeLo = Infinity;
+  private largeHi = -Infinity;
 
   constructor(cfg: TlbConfig, mermapLoVpn: number, mermapHiVpn: number, clock: Clock) {
+    super(clock);
     this.config = resolveTlbConfig(cfg);
     this.mermapLoVpn = mermapLoVpn;
     this.mermapHiVpn = mermapHiVpn;
-    this.clock = clock;
-    this.l1 = new TlbArray(this.config.l1.entries, this.config.l1.ways);
-    this.stlb = new TlbArray(this.config.stlb.entries, this.config.stlb.ways);
+    const { l1, l1Large, stlb, stlbLarge } = this.config;
+    const array = (l: TlbLevelConfig): TlbArray => new TlbArray(l.entries, l.ways);
+    this.l1 = array(l1);
+    const large = (l: TlbLevelConfig | 'l1' | undefined): TlbArray =>
+      l === undefined || l === 'l1' ? this.l1 : array(l);
+    this.l1For = [this.l1, large(l1Large?.['2m']), large(l1Large?.['1g'])];
+    this.stlb = array(stlb);
+    const giga = stlbLarge?.['1g'] ?? '1g';
+    this.stlbAs = Int8Array.of(0, (stlbLarge?.['2m'] ?? true) ? 1 : -1, giga === '1g' ? 2 : giga === '2m' ? 1 : -1);
+    this.arrays = [...new Set([...this.l1For, this.stlb])];
   }
 
   /** The pte of a cached translation of vpn visible to pcid, or -1 on a miss (the caller walks). */
@@ -127,7 +130,7 @@ export class Tlb {
 
   /**
    * lookup() without returning a 52-bit pte (a double a call boundary would box): whether it
-   * hit, the pte in hitPte.
+   * hit, the pte in hitPte and the translation's page shift in hitShift.
    */
   hit(vpn: number, pcid: number): boolean {
     const l1 = this.l1;
@@ -137,54 +140,49 @@ export class Tlb {
       this.l1Hits++;
       if ((l1.flags[i] & F_STALE) !== 0) this.staleHits++;
       this.hitPte = l1.pte[i];
+      this.hitShift = 12;
       return true;
     }
     const stlb = this.stlb;
     i = stlb.find(vpn, pcid);
     if (i < 0) {
+      // the large sizes only where a large page was ever filled (the 4 KiB path stays two probes)
+      if (vpn >= this.largeLo && vpn < this.largeHi && this.hitLarge(vpn, pcid)) return true;
       this.misses++;
       this.missVpn = vpn;
       this.missPcid = pcid;
       return false;
     }
-    stlb.lru[i] = ++this.tick;
-    this.stlbHits++;
-    if ((stlb.flags[i] & F_STALE) !== 0) this.staleHits++;
-    // copy into L1: the translation is already in the TLB, so no onMermapRef
-    const j = this.makeRoom(l1, stlb, vpn);
-    l1.vpn[j] = vpn;
-    l1.pcid[j] = stlb.pcid[i];
-    l1.flags[j] = stlb.flags[i];
-    l1.pte[j] = stlb.pte[i];
-    l1.staleOp[j] = stlb.staleOp[i];
-    l1.staleNs[j] = stlb.staleNs[i];
-    l1.lru[j] = this.tick;
-    l1.valid++;
-    this.hitPte = stlb.pte[i];
+    this.stlbHit(i, 0);
     return true;
   }
 
   /**
-   * Insert the translation a page walk found into both levels. Any cached translation the same
-   * lookup would have hit is replaced (normally there is none: fill follows a miss).
+   * Insert the translation a page walk found into both levels: a page of 2^pageShift bytes
+   * (12, 21 or 30) holding vpn. Any cached translation the same lookup would have hit is
+   * replaced (normally there is none: fill follows a miss).
    */
-  fill(vpn: number, pcid: number, pte: number): void {
+  fill(vpn: number, pcid: number, pte: number, pageShift = 12): void {
+    const sz = pageShift === 12 ? 0 : pageShift === 21 ? 1 : 2;
     const global = pteGlobal(pte);
     const mermap = vpn >= this.mermapLoVpn && vpn < this.mermapHiVpn;
     if (vpn !== this.missVpn || pcid !== this.missPcid) this.dropMatching(vpn, pcid, NO_FLUSH, pcid, false);
     this.missVpn = -1;
     this.fills++;
-    if (this.rememberedCount !== 0) {
-      const set = this.remembered.get(global ? GLOBAL_KEY : pcid);
-      if (set !== undefined && set.take(vpn, 0) !== 0) {
-        this.rememberedCount--;
-        this.refillsAfterFlush++;
-      }
-    }
-    const flags = (global ? F_GLOBAL : 0) | (mermap ? F_MERMAP : 0);
+    const tag = alignDown(vpn, sz);
+    if (sz !== 0) this.coverLarge(tag, sz);
+    if (this.rememberedCount !== 0) this.refilled(global ? GLOBAL_KEY : pcid, sz, tag);
+    const flags = (global ? F_GLOBAL : 0) | (mermap ? F_MERMAP : 0) | (sz << SIZE_SHIFT);
     const t = ++this.tick;
-    this.insert(this.stlb, this.l1, vpn, pcid, flags, pte, t);
-    this.insert(this.l1, this.stlb, vpn, pcid, flags, pte, t);
+    const as = this.stlbAs[sz];
+    if (as >= 0) {
+      const stlb = this.stlb;
+      const st = as === sz ? tag : alignDown(vpn, as);
+      const j = this.makeRoom(stlb, st, as);
+      stlb.occupy(j, st, pcid, as === sz ? flags : (flags & ~F_SIZE) | (as << SIZE_SHIFT) | F_SPLIT, pte, t);
+    }
+    const a = this.l1For[sz];
+    a.occupy(this.makeRoom(a, tag, sz), tag, pcid, flags, pte, t);
     if (mermap) {
       this.mermapLive++;
       if (this.onMermapRef !== null) this.onMermapRef(ptePfn(pte), 1);
@@ -196,12 +194,12 @@ export class Tlb {
    * another pfn): the walk the new mapping needs happens with or without the mermap's flushes,
    * so it counts as a miss and the new translation replaces the old. The shadow TLB only.
    */
-  remapped(vpn: number, pcid: number, pte: number): void {
+  remapped(vpn: number, pcid: number, pte: number, pageShift = 12): void {
     this.misses++;
-    this.fill(vpn, pcid, pte);
+    this.fill(vpn, pcid, pte, pageShift);
   }
 
-  /** INVLPG: vpn's entries of the current PCID and any global entry for vpn. */
+  /** INVLPG: the entries of vpn's page (any size) of the current PCID and any global one. */
   invlpg(vpn: number, currentPcid: number): void {
     this.flushes[FLUSH_INVLPG]++;
     this.dropMatching(vpn, currentPcid, FLUSH_INVLPG, currentPcid, false);
@@ -210,7 +208,7 @@ export class Tlb {
   /** __flush_tlb_all() / INVPCID type 2: every entry, globals and other PCIDs included. */
   flushAll(currentPcid: number, attribute: boolean): void {
     this.flushes[FLUSH_ALL]++;
-    if (this.l1.valid + this.stlb.valid === 0) return;
+    if (this.validEntries() === 0) return;
     this.dropWhere(-1, currentPcid, attribute, FLUSH_ALL);
   }
 
@@ -223,7 +221,7 @@ export class Tlb {
   ): void {
     this.flushes[kind]++;
     if (kind === FLUSH_CR3 && this.shadow !== null) this.shadow.flushPcid(pcid, currentPcid, false, kind);
-    if (this.l1.valid + this.stlb.valid === 0) return;
+    if (this.validEntries() === 0) return;
     this.dropWhere(pcid, currentPcid, attribute, kind);
   }
 
@@ -250,69 +248,43 @@ export class Tlb {
   /** Stale translations still cached (a translation in both levels counts once). */
   staleLive(): number {
     let n = 0;
-    const { l1, stlb } = this;
-    for (let i = 0; i < stlb.pcid.length; i++) {
-      if (stlb.pcid[i] >= 0 && (stlb.flags[i] & F_STALE) !== 0) n++;
-    }
-    for (let i = 0; i < l1.pcid.length; i++) {
-      if (
-        l1.pcid[i] >= 0 &&
-        (l1.flags[i] & F_STALE) !== 0 &&
-        !stlb.hasKey(l1.vpn[i], l1.pcid[i], (l1.flags[i] & F_GLOBAL) !== 0)
-      )
-        n++;
+    const stlb = this.stlb;
+    for (const a of this.arrays) {
+      for (let i = 0; i < a.pcid.length; i++) {
+        if (a.pcid[i] >= 0 && (a.flags[i] & F_STALE) !== 0 && (a === stlb || !stlb.hasCopyOf(a, i))) n++;
+      }
     }
     return n;
   }
 
-  /** Valid copies in both levels (a translation cached in L1 and STLB counts twice). */
+  /** Valid copies in all arrays (a translation cached in L1 and STLB counts twice). */
   validEntries(): number {
-    return this.l1.valid + this.stlb.valid;
-  }
-
-  /** Keys waiting for refill attribution (see refillsAfterFlush). */
-  rememberedKeys(): number {
-    return this.rememberedCount;
-  }
-
-  /**
-   * Forget pcid's remembered keys: call when the PCID is handed to another mm (the kernel
-   * recycles its few dynamic ASIDs per CPU), whose fills are not refills of what was flushed.
-   */
-  forgetPcid(pcid: number): void {
-    const set = this.remembered.get(pcid);
-    if (set !== undefined) {
-      this.rememberedCount -= set.size;
-      this.remembered.delete(pcid);
-    }
+    let n = 0;
+    for (const a of this.arrays) n += a.valid;
+    return n;
   }
 
   /** Zero the counters (after a warm-up), keeping the cached contents and stale stamps. */
-  resetCounters(): void {
-    this.l1Hits = this.stlbHits = this.misses = this.fills = this.evictions = 0;
-    this.refillsAfterFlush = this.staleHits = 0;
-    this.staleDropped = this.exposureOps = this.exposureNs = this.maxExposureOps = this.maxExposureNs = 0;
-    this.flushes.fill(0);
-    this.discarded.fill(0);
+  override resetCounters(): void {
+    super.resetCounters();
     if (this.shadow !== null) this.shadow.resetCounters();
   }
 
   /** Every cached copy, L1 first (allocates: tests and rendering only). */
   snapshot(): TlbEntrySnapshot[] {
     const out: TlbEntrySnapshot[] = [];
-    for (const [level, a] of [
-      ['l1', this.l1],
-      ['stlb', this.stlb],
-    ] as const) {
+    for (const a of this.arrays) {
       for (let i = 0; i < a.pcid.length; i++) {
         if (a.pcid[i] < 0) continue;
+        const f = a.flags[i];
         out.push({
-          level,
+          level: a === this.stlb ? 'stlb' : 'l1',
           vpn: a.vpn[i],
           pcid: a.pcid[i],
-          global: (a.flags[i] & F_GLOBAL) !== 0,
+          global: (f & F_GLOBAL) !== 0,
           pte: a.pte[i],
-          stale: (a.flags[i] & F_STALE) !== 0,
+          stale: (f & F_STALE) !== 0,
+          pageSize: PAGE_SIZE_NAMES[(f & F_SIZE) >> SIZE_SHIFT],
         });
       }
     }
@@ -321,25 +293,67 @@ export class Tlb {
 
   // ---- internals -------------------------------------------------------------------------
 
-  /** Write a fresh entry into `a` (making room first). */
-  private insert(a: TlbArray, other: TlbArray, vpn: number, pcid: number, flags: number, pte: number, t: number): void {
-    const j = this.makeRoom(a, other, vpn);
-    a.vpn[j] = vpn;
-    a.pcid[j] = pcid;
-    a.flags[j] = flags;
-    a.pte[j] = pte;
-    a.lru[j] = t;
-    a.valid++;
+  /** Widen [largeLo, largeHi) to the page of size index sz at tag. */
+  private coverLarge(tag: number, sz: number): void {
+    if (tag < this.largeLo) this.largeLo = tag;
+    const end = tag + SIZE_PAGES[sz];
+    if (end > this.largeHi) this.largeHi = end;
   }
 
-  /** Pick vpn's victim way in `a`; a valid victim is evicted (its translation leaves if `other` has no copy). */
-  private makeRoom(a: TlbArray, other: TlbArray, vpn: number): number {
-    const j = a.victim(vpn);
+  /** hit() for the 2 MiB and 1 GiB sizes: L1, then the STLB. */
+  private hitLarge(vpn: number, pcid: number): boolean {
+    for (let sz = 1; sz <= 2; sz++) {
+      const a = this.l1For[sz];
+      if (a.validBySize[sz] === 0) continue;
+      const i = a.findSized(alignDown(vpn, sz), sz, pcid);
+      if (i < 0) continue;
+      a.lru[i] = ++this.tick;
+      this.l1Hits++;
+      this.hitPte = a.pte[i];
+      this.hitShift = (a.flags[i] & F_SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
+      return true;
+    }
+    const stlb = this.stlb;
+    for (let sz = 1; sz <= 2; sz++) {
+      if (stlb.validBySize[sz] === 0) continue;
+      const i = stlb.findSized(alignDown(vpn, sz), sz, pcid);
+      if (i < 0) continue;
+      this.stlbHit(i, sz);
+      return true;
+    }
+    return false;
+  }
+
+  /** An STLB hit on entry i of size index sz: count it and copy the entry into L1. */
+  private stlbHit(i: number, sz: number): void {
+    const stlb = this.stlb;
+    stlb.lru[i] = ++this.tick;
+    this.stlbHits++;
+    const f = stlb.flags[i];
+    if ((f & F_STALE) !== 0) this.staleHits++;
+    // copy into L1: the translation is already in the TLB, so no onMermapRef
+    const a = this.l1For[sz];
+    const tag = stlb.vpn[i];
+    const j = this.makeRoom(a, tag, sz);
+    a.occupy(j, tag, stlb.pcid[i], f, stlb.pte[i], this.tick);
+    a.staleOp[j] = stlb.staleOp[i];
+    a.staleNs[j] = stlb.staleNs[i];
+    this.hitPte = stlb.pte[i];
+    this.hitShift = (f & F_SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
+  }
+
+  /**
+   * Pick the victim way for (tag, size index sz) in `a`; a valid victim is evicted (its
+   * translation leaves if the other level has no copy).
+   */
+  private makeRoom(a: TlbArray, tag: number, sz: number): number {
+    const j = a.victim(tag, sz);
     if (a.pcid[j] >= 0) {
       this.evictions++;
       const f = a.flags[j];
-      if ((f & (F_MERMAP | F_STALE)) !== 0 && !other.hasKey(a.vpn[j], a.pcid[j], (f & F_GLOBAL) !== 0)) {
-        this.leave(a, j, NO_FLUSH, 0, false);
+      if ((f & (F_MERMAP | F_STALE)) !== 0) {
+        const other = a === this.stlb ? this.l1For[(f & F_SIZE) >> SIZE_SHIFT] : this.stlb;
+        if (!other.hasCopyOf(a, j)) this.leave(a, j, NO_FLUSH, 0, false);
       }
       a.invalidate(j);
     }
@@ -347,91 +361,68 @@ export class Tlb {
   }
 
   /**
-   * Drop the entries of vpn's sets that a lookup by (vpn, pcid) hits: INVLPG, and the
-   * replacement in fill(). L1 first, counting a copy only when the STLB has none (the STLB copy
-   * goes next and is counted there), so a translation in both levels counts once.
+   * Drop the entries a lookup by (vpn, pcid) hits, of every size: INVLPG, and the replacement in
+   * fill(). L1 first, counting a copy only when the STLB has none (the STLB copy goes next and
+   * is counted there), so a translation in both levels counts once.
    */
   private dropMatching(vpn: number, pcid: number, kind: number, currentPcid: number, attribute: boolean): void {
     const { l1, stlb } = this;
-    for (let pass = 0; pass < 2; pass++) {
-      const a = pass === 0 ? l1 : stlb;
-      const base = a.setBase(vpn);
-      for (let i = base; i < base + a.ways; i++) {
-        const p = a.pcid[i];
-        if (p < 0 || a.vpn[i] !== vpn) continue;
-        const g = (a.flags[i] & F_GLOBAL) !== 0;
-        if (!g && p !== pcid) continue;
-        if (pass === 1 || !stlb.hasKey(vpn, p, g)) this.leave(a, i, kind, currentPcid, attribute);
-        a.invalidate(i);
+    // 4 KiB entries live in l1 and the STLB; the large sizes only where one was ever filled
+    this.dropIn(l1, vpn, 0, pcid, kind, currentPcid, attribute);
+    this.dropIn(stlb, vpn, 0, pcid, kind, currentPcid, attribute);
+    if (vpn < this.largeLo || vpn >= this.largeHi) return;
+    for (const a of this.arrays) {
+      for (let sz = 1; sz < 3; sz++) {
+        if (a.validBySize[sz] !== 0) this.dropIn(a, alignDown(vpn, sz), sz, pcid, kind, currentPcid, attribute);
       }
+    }
+  }
+
+  /** dropMatching() in one array for one size: the entries tagged `tag` a lookup by pcid hits. */
+  private dropIn(
+    a: TlbArray,
+    tag: number,
+    sz: number,
+    pcid: number,
+    kind: number,
+    currentPcid: number,
+    attribute: boolean,
+  ): void {
+    const stlb = this.stlb;
+    const size = sz << SIZE_SHIFT;
+    const base = a.setOf(tag, sz);
+    for (let i = base; i < base + a.ways; i++) {
+      const p = a.pcid[i];
+      if (p < 0 || a.vpn[i] !== tag || (a.flags[i] & F_SIZE) !== size) continue;
+      if ((a.flags[i] & F_GLOBAL) === 0 && p !== pcid) continue;
+      if (a === stlb || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
+      a.invalidate(i);
     }
   }
 
   /** Whole-TLB scan: pcid -1 drops everything, else the non-global entries of pcid. */
   private dropWhere(pcid: number, currentPcid: number, attribute: boolean, kind: number): void {
-    const { l1, stlb } = this;
-    for (let pass = 0; pass < 2; pass++) {
-      const a = pass === 0 ? l1 : stlb;
+    const stlb = this.stlb;
+    for (const a of this.arrays) {
+      if (a.valid === 0) continue;
       for (let i = 0; i < a.pcid.length; i++) {
         const p = a.pcid[i];
         if (p < 0) continue;
-        const g = (a.flags[i] & F_GLOBAL) !== 0;
-        if (pcid >= 0 && (g || p !== pcid)) continue;
-        if (pass === 1 || stlb.valid === 0 || !stlb.hasKey(a.vpn[i], p, g))
-          this.leave(a, i, kind, currentPcid, attribute);
+        if (pcid >= 0 && ((a.flags[i] & F_GLOBAL) !== 0 || p !== pcid)) continue;
+        if (a === stlb || stlb.valid === 0 || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
         a.invalidate(i);
       }
     }
   }
 
-  /** The last copy of entry i's translation is leaving the TLB: account for it (before invalidate). */
-  private leave(a: TlbArray, i: number, kind: number, currentPcid: number, attribute: boolean): void {
-    const f = a.flags[i];
-    if (kind >= 0) {
-      const cat =
-        (f & F_MERMAP) !== 0
-          ? CAT_MERMAP
-          : (f & F_GLOBAL) !== 0
-            ? CAT_GLOBAL
-            : a.pcid[i] !== currentPcid
-              ? CAT_OTHER_PCID
-              : CAT_OTHER;
-      this.discarded[kind * TLB_CATEGORIES + cat]++;
-      if (attribute && cat !== CAT_MERMAP) this.remember((f & F_GLOBAL) !== 0 ? GLOBAL_KEY : a.pcid[i], a.vpn[i]);
-    }
-    if ((f & F_STALE) !== 0) {
-      const ops = this.clock.op - a.staleOp[i];
-      const ns = this.clock.ns - a.staleNs[i];
-      this.staleDropped++;
-      this.exposureOps += ops;
-      this.exposureNs += ns;
-      if (ops > this.maxExposureOps) this.maxExposureOps = ops;
-      if (ns > this.maxExposureNs) this.maxExposureNs = ns;
-    }
-    if ((f & F_MERMAP) !== 0) {
-      this.mermapLive--;
-      if (this.onMermapRef !== null) this.onMermapRef(ptePfn(a.pte[i]), -1);
-    }
-  }
-
-  private remember(key: number, vpn: number): void {
-    let set = this.remembered.get(key);
-    if (set === undefined) {
-      set = new NumMap(256);
-      this.remembered.set(key, set);
-    }
-    if (!set.has(vpn)) {
-      set.set(vpn, 1);
-      this.rememberedCount++;
-    }
-  }
-
+  /** Stamp vpn's 4 KiB entries for pcid in `a` stale (mermap pages are 4 KiB PTEs). */
   private markStaleIn(a: TlbArray, vpn: number, pcid: number): void {
     const base = a.setBase(vpn);
     for (let i = base; i < base + a.ways; i++) {
       const p = a.pcid[i];
-      if (p < 0 || a.vpn[i] !== vpn || (a.flags[i] & F_STALE) !== 0) continue;
-      if (p !== pcid && (a.flags[i] & F_GLOBAL) === 0) continue;
+      const f = a.flags[i];
+      if (p < 0 || a.vpn[i] !== vpn || (f & (F_STALE | F_SIZE)) !== 0) continue;
+      if (p !== pcid && (f & F_GLOBAL) === 0) continue;
       a.flags[i] |= F_STALE;
       a.staleOp[i] = this.clock.op;
       a.staleNs[i] = this.clock.ns;

@@ -1,0 +1,143 @@
+/**
+ * What one CPU's TLB model (./tlb.ts) counts, and the accounting done when a translation leaves
+ * it: discards by flush kind and category, stale exposure, mermap references, and the keys a
+ * flush discarded that later refills are attributed to.
+ */
+import { ptePfn } from '../paging/pte.js';
+import { NumMap } from '../util/num-map.js';
+import { CAT_GLOBAL, CAT_MERMAP, CAT_OTHER, CAT_OTHER_PCID, type Clock, FLUSH_KINDS, TLB_CATEGORIES } from './kinds.js';
+import { alignDown, F_GLOBAL, F_MERMAP, F_SIZE, F_SPLIT, F_STALE, SIZE_SHIFT, type TlbArray } from './tlb-array.js';
+
+/** remembered-key owner standing for "global" in refill attribution */
+export const GLOBAL_KEY = -2;
+/** remembered keys of size index sz are owner + sz * KEY_STRIDE (PCIDs are 12 bits) */
+const KEY_STRIDE = 2 ** 16;
+/** a translation leaving without a flush (eviction, replacement by fill) */
+export const NO_FLUSH = -1;
+
+export abstract class TlbCounters {
+  l1Hits = 0;
+  stlbHits = 0;
+  misses = 0;
+  /** translations inserted after a page walk */
+  fills = 0;
+  /** valid copies replaced to make room, in any array */
+  evictions = 0;
+  /** fills of a (pcid or global, page) a flush with attribute=true had discarded (non-mermap only) */
+  refillsAfterFlush = 0;
+  /** mermap translations cached now (a translation in both levels counts once) */
+  mermapLive = 0;
+  /** hits (either level) on a translation whose PTE was already cleared */
+  staleHits = 0;
+  /** [kind] flush operations */
+  readonly flushes = new Float64Array(FLUSH_KINDS);
+  /** [kind * 4 + category] translations discarded by flushes */
+  readonly discarded = new Float64Array(FLUSH_KINDS * TLB_CATEGORIES);
+
+  staleDropped = 0;
+  exposureOps = 0;
+  exposureNs = 0;
+  maxExposureOps = 0;
+  maxExposureNs = 0;
+
+  /** +1 when a mermap translation enters this TLB, -1 when its last copy leaves; set by the checker */
+  onMermapRef: ((pfn: number, delta: number) => void) | null = null;
+
+  protected readonly clock: Clock;
+  /**
+   * Translations discarded by attributed flushes and not refilled yet: per key (the PCID or
+   * GLOBAL_KEY, plus the size), the first 4 KiB page of each.
+   */
+  private readonly remembered = new Map<number, NumMap>();
+  protected rememberedCount = 0;
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  /** Keys waiting for refill attribution (see refillsAfterFlush). */
+  rememberedKeys(): number {
+    return this.rememberedCount;
+  }
+
+  /**
+   * Forget pcid's remembered keys: call when the PCID is handed to another mm (the kernel
+   * recycles its few dynamic ASIDs per CPU), whose fills are not refills of what was flushed.
+   */
+  forgetPcid(pcid: number): void {
+    for (let sz = 0; sz < 3; sz++) {
+      const key = pcid + sz * KEY_STRIDE;
+      const set = this.remembered.get(key);
+      if (set !== undefined) {
+        this.rememberedCount -= set.size;
+        this.remembered.delete(key);
+      }
+    }
+  }
+
+  /** Zero the counters (after a warm-up), keeping the cached contents and stale stamps. */
+  resetCounters(): void {
+    this.l1Hits = this.stlbHits = this.misses = this.fills = this.evictions = 0;
+    this.refillsAfterFlush = this.staleHits = 0;
+    this.staleDropped = this.exposureOps = this.exposureNs = this.maxExposureOps = this.maxExposureNs = 0;
+    this.flushes.fill(0);
+    this.discarded.fill(0);
+  }
+
+  /** A fill of (owner, size index, first page): count it as a refill if a flush discarded it. */
+  protected refilled(owner: number, sz: number, tag: number): void {
+    const set = this.remembered.get(owner + sz * KEY_STRIDE);
+    if (set !== undefined && set.take(tag, 0) !== 0) {
+      this.rememberedCount--;
+      this.refillsAfterFlush++;
+    }
+  }
+
+  /** The last copy of entry i's translation is leaving the TLB: account for it (before invalidate). */
+  protected leave(a: TlbArray, i: number, kind: number, currentPcid: number, attribute: boolean): void {
+    const f = a.flags[i];
+    if (kind >= 0) {
+      const cat =
+        (f & F_MERMAP) !== 0
+          ? CAT_MERMAP
+          : (f & F_GLOBAL) !== 0
+            ? CAT_GLOBAL
+            : a.pcid[i] !== currentPcid
+              ? CAT_OTHER_PCID
+              : CAT_OTHER;
+      this.discarded[kind * TLB_CATEGORIES + cat]++;
+      if (attribute && cat !== CAT_MERMAP) this.remember(a, i);
+    }
+    if ((f & F_STALE) !== 0) {
+      const ops = this.clock.op - a.staleOp[i];
+      const ns = this.clock.ns - a.staleNs[i];
+      this.staleDropped++;
+      this.exposureOps += ops;
+      this.exposureNs += ns;
+      if (ops > this.maxExposureOps) this.maxExposureOps = ops;
+      if (ns > this.maxExposureNs) this.maxExposureNs = ns;
+    }
+    if ((f & F_MERMAP) !== 0) {
+      this.mermapLive--;
+      if (this.onMermapRef !== null) this.onMermapRef(ptePfn(a.pte[i]), -1);
+    }
+  }
+
+  /** Remember entry i's translation (a split 2 MiB entry stands for its 1 GiB translation). */
+  private remember(a: TlbArray, i: number): void {
+    const f = a.flags[i];
+    const owner = (f & F_GLOBAL) !== 0 ? GLOBAL_KEY : a.pcid[i];
+    const sz = (f & F_SPLIT) !== 0 ? 2 : (f & F_SIZE) >> SIZE_SHIFT;
+    const tag = (f & F_SPLIT) !== 0 ? alignDown(a.vpn[i], 2) : a.vpn[i];
+    const key = owner + sz * KEY_STRIDE;
+    let set = this.remembered.get(key);
+    if (set === undefined) {
+      set = new NumMap(256);
+      this.remembered.set(key, set);
+    }
+    if (!set.has(tag)) {
+      set.set(tag, 1);
+      this.rememberedCount++;
+    }
+  }
+}
