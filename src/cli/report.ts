@@ -104,7 +104,7 @@ function provenanceLines(hash: [string, string]): Array<[string, string]> {
 export function reportDataOf(dir: string, targets?: Targets): { data: ReportData; text: string | null } {
   if (existsSync(join(dir, SWEEP_FILE))) {
     const { name, rows, record, specHash: hash } = readSweepRows(dir);
-    const r = sweepReportData(name, rows, targets ?? specTargets(record.spec));
+    const r = sweepReportData(name, rows, targets ?? specTargets(record.spec), record.spec.scenarios?.set);
     return { data: { ...r.report, provenance: provenanceLines(['sweep spec hash', hash]) }, text: r.text };
   }
   const runFile = join(dir, 'run.json');

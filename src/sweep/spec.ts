@@ -17,6 +17,10 @@
  *   adaptive:                   # optional: more replicates where a target is in doubt (adaptive.ts)
  *     maxReplicates: 8          # the cap (replicates above is the minimum)
  *     ciWidth: 0.1              # stop once half the 95 % interval is within this share of the target
+ *   scenarios:                  # optional: the workload's assumptions, on a reduced grid (plan.ts)
+ *     fix: { machine.possibleCpus: 4 }           # grid paths held at one of their values
+ *     set:                                       # scenario name -> config path -> value
+ *       rate x2: { workload.ratePerCpuHz: 40000 }
  *
  * Every issue names its field (`grid.mermap.regionPages: must be a non-empty list`), and all
  * issues are reported at once. The grid's key order is part of the sweep: it fixes the canonical
@@ -24,6 +28,7 @@
  */
 import { z } from 'zod';
 import { SWEEP_RESERVED_NAMES } from '../analysis/columns/index.js';
+import { BASE_SCENARIO, SCENARIO_COLUMN } from '../analysis/scenarios.js';
 import { MAX_NESTING, shortPath, tooDeepAt } from '../config/depth.js';
 import { formatOfPath, parseDataText, readInputFile } from '../config/load.js';
 import { canonicalJson, firstNonJson, sha256Hex } from './canonical.js';
@@ -50,6 +55,15 @@ export interface SweepSpec {
   adaptive?: { maxReplicates: number; ciWidth: number };
   /** Grid paths the seeds do not depend on: points that differ only there share seeds. */
   sharedSeeds?: string[];
+  /** Named workload scenarios, each run over the grid with the `fix` paths held (plan.ts). */
+  scenarios?: SweepScenarios;
+}
+
+export interface SweepScenarios {
+  /** Grid path -> the one value of its list every scenario runs at. */
+  fix: Record<string, unknown>;
+  /** Scenario name -> dotted config path -> value, set over base (and over the grid values). */
+  set: Record<string, Record<string, unknown>>;
 }
 
 export interface SweepTargets {
@@ -68,10 +82,12 @@ const TOP_FIELDS = [
   'targets',
   'adaptive',
   'sharedSeeds',
+  'scenarios',
 ];
 const SAMPLE_FIELDS = ['count', 'seed'];
 const TARGET_FIELDS = ['maxFallbackRate', 'maxFlushCostFraction'];
 const ADAPTIVE_FIELDS = ['maxReplicates', 'ciWidth'];
+const SCENARIO_FIELDS = ['fix', 'set'];
 /** The most replicates adaptive mode may add up to per grid combination. */
 export const MAX_ADAPTIVE_REPLICATES = 1000;
 const JSON_DATA = 'must be JSON data (finite numbers, strings, booleans, null, lists, mappings)';
@@ -143,6 +159,19 @@ const specSchema = z.strictObject({
     )
     .optional(),
   sharedSeeds: z.array(z.string(), { error: 'must be a list of grid paths' }).optional(),
+  scenarios: z
+    .strictObject(
+      {
+        fix: z.record(z.string(), z.unknown(), { error: 'must be a mapping from grid paths to one of their values' }),
+        set: z.record(
+          z.string(),
+          z.record(z.string(), z.unknown(), { error: 'must be a mapping from dotted config paths to values' }),
+          { error: 'must be a mapping from scenario names to their config values' },
+        ),
+      },
+      { error: 'must be a mapping with fix and set' },
+    )
+    .optional(),
 });
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -163,6 +192,57 @@ export function gridCombinations(grid: Record<string, unknown[]>): number {
   let n = 1;
   for (const values of Object.values(grid)) n *= values.length;
   return n;
+}
+
+/** The grid with each `fix` path held at its one value: the scenarios' reduced grid. */
+export function scenarioGrid(grid: Record<string, unknown[]>, fix: Record<string, unknown>): Record<string, unknown[]> {
+  return Object.fromEntries(Object.entries(grid).map(([path, values]) => [path, path in fix ? [fix[path]] : values]));
+}
+
+/** Combinations the scenarios add: each scenario runs every combination of the reduced grid. */
+export function scenarioCombinations(grid: Record<string, unknown[]>, scenarios: SweepScenarios): number {
+  return Object.keys(scenarios.set).length * gridCombinations(scenarioGrid(grid, scenarios.fix));
+}
+
+function pathIssue(path: string): string | null {
+  const segments = path.split('.');
+  if (segments.some((s) => s === '')) return 'not a dotted path (empty segment)';
+  const forbidden = segments.find((s) => FORBIDDEN_SEGMENTS.has(s));
+  return forbidden === undefined ? null : `forbidden path segment '${forbidden}'`;
+}
+
+function scenarioIssues(scenarios: SweepScenarios, grid: Record<string, unknown[]>, sampled: boolean): string[] {
+  const issues: string[] = [];
+  const paths = Object.keys(grid);
+  if (paths.includes(SCENARIO_COLUMN)) issues.push(`grid.${SCENARIO_COLUMN}: is the scenarios' own column`);
+  if (sampled) issues.push('scenarios: cannot be combined with sample (the scenarios run on a fixed reduced grid)');
+  for (const [path, value] of Object.entries(scenarios.fix)) {
+    const values = grid[path];
+    if (values === undefined) {
+      issues.push(`scenarios.fix.${path}: not a grid path (grid: ${paths.join(', ')})`);
+    } else if (!values.some((v) => canonicalJson(v) === canonicalJson(value ?? null))) {
+      issues.push(
+        `scenarios.fix.${path}: must be one of the grid's values (${values.map((v) => canonicalJson(v)).join(', ')})`,
+      );
+    }
+  }
+  const names = Object.keys(scenarios.set);
+  if (names.length === 0) issues.push('scenarios.set: must name at least one scenario');
+  for (const name of names) {
+    const at = `scenarios.set.${name}`;
+    if (name.trim() === '' || name === BASE_SCENARIO) {
+      issues.push(`${at}: a scenario name must be non-empty and not '${BASE_SCENARIO}' (the main grid's name)`);
+    }
+    for (const [path, value] of Object.entries(scenarios.set[name]!)) {
+      const bad = pathIssue(path);
+      if (bad !== null) issues.push(`${at}.${path}: ${bad}`);
+      else if (path.split('.')[0] === 'seed') issues.push(`${at}.${path}: the seed is derived for each point`);
+      else if (paths.some((g) => g === path || g.startsWith(`${path}.`) || path.startsWith(`${g}.`))) {
+        issues.push(`${at}.${path}: overlaps a grid path; a scenario sets what the grid does not`);
+      } else if (firstNonJson(value) !== null) issues.push(`${at}.${path}: ${JSON_DATA}`);
+    }
+  }
+  return issues;
 }
 
 /**
@@ -190,7 +270,9 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
                 ? TARGET_FIELDS
                 : at === 'adaptive'
                   ? ADAPTIVE_FIELDS
-                  : [];
+                  : at === 'scenarios'
+                    ? SCENARIO_FIELDS
+                    : [];
         for (const key of issue.keys) {
           issues.push(`${joinPath(at, key)}: unknown field (known: ${known.join(', ')})`);
         }
@@ -209,17 +291,12 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
   const keys = Object.keys(data.grid);
   keys.forEach((key, k) => {
     const at = `grid.${key}`;
-    const segments = key.split('.');
-    if (segments.some((s) => s === '')) {
-      issues.push(`${at}: not a dotted path (empty segment)`);
+    const bad = pathIssue(key);
+    if (bad !== null) {
+      issues.push(`${at}: ${bad}`);
       return;
     }
-    const forbidden = segments.find((s) => FORBIDDEN_SEGMENTS.has(s));
-    if (forbidden !== undefined) {
-      issues.push(`${at}: forbidden path segment '${forbidden}'`);
-      return;
-    }
-    if (segments[0] === 'seed') {
+    if (key.split('.')[0] === 'seed') {
       issues.push(`${at}: the seed is derived for each point from the sweep seed; use replicates instead`);
       return;
     }
@@ -249,7 +326,11 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
     if (!keys.includes(path)) issues.push(`sharedSeeds[${i}]: '${path}' is not a grid path (grid: ${keys.join(', ')})`);
   }
 
-  const combinations = gridCombinations(data.grid);
+  if (data.scenarios !== undefined)
+    issues.push(...scenarioIssues(data.scenarios, data.grid, data.sample !== undefined));
+
+  const combinations =
+    gridCombinations(data.grid) + (data.scenarios === undefined ? 0 : scenarioCombinations(data.grid, data.scenarios));
   if (combinations > Number.MAX_SAFE_INTEGER) {
     issues.push(`grid: more than 2^53 combinations`);
   } else if (data.sample !== undefined && data.sample.count > combinations) {
@@ -282,6 +363,7 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
   if (data.targets !== undefined) spec.targets = { ...data.targets };
   if (data.adaptive !== undefined) spec.adaptive = { ...data.adaptive };
   if (data.sharedSeeds !== undefined) spec.sharedSeeds = [...data.sharedSeeds];
+  if (data.scenarios !== undefined) spec.scenarios = { fix: { ...data.scenarios.fix }, set: { ...data.scenarios.set } };
   return spec;
 }
 
@@ -314,6 +396,9 @@ export function loadSweepSpec(path: string): SweepSpec {
  * not change results), with the grid as a list of [path, values] pairs so its order counts.
  */
 export function specHash(spec: SweepSpec): string {
-  const { workers: _workers, grid, ...rest } = spec;
-  return sha256Hex(canonicalJson({ ...rest, grid: Object.entries(grid) }));
+  const { workers: _workers, grid, scenarios, ...rest } = spec;
+  const ordered: Record<string, unknown> = { ...rest, grid: Object.entries(grid) };
+  // the scenarios' order is the points' order, so it counts too
+  if (scenarios !== undefined) ordered.scenarios = { fix: scenarios.fix, set: Object.entries(scenarios.set) };
+  return sha256Hex(canonicalJson(ordered));
 }

@@ -20,6 +20,7 @@ const rec = (cpus: number, verdict: RegionVerdict['verdict'], n: number, mean: n
       : 'the means are under the targets but fallback rate 0.99 % [-1.17 %, 3.15 %] reaches 1.00 %; about 2223 replicates would settle it',
   byCostModel: presets,
   byZeroingCycles: { 'x0.5': 1024, x2: null },
+  byWorkload: null,
 });
 
 const input = {
