@@ -30,6 +30,9 @@ export interface Targets {
   maxFlushCostFraction: number;
 }
 
+/** The main job's question: under 1 % fallback rate and 1 % flush cost (issue 13). */
+export const DEFAULT_TARGETS: Targets = { maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 };
+
 export type Verdict = 'meets' | 'within-noise' | 'none';
 
 /** A metric of a grid point: mean, 95 % interval (null for n = 1) and n. */

@@ -13,9 +13,14 @@ import {
 } from './charts/index.js';
 import { LABEL, RUN } from './columns/index.js';
 import { pageTableRows } from './metrics/page-tables.js';
-import { DEFAULT_TARGETS, type Targets } from './recommend.js';
 import { formatEstimate, formatVerdictTable } from './recommend-format.js';
-import { type RegionVerdict, recommendWithIntervals, type WorkloadScenarios } from './recommend-verdict.js';
+import {
+  DEFAULT_TARGETS,
+  type RegionVerdict,
+  recommendWithIntervals,
+  type Targets,
+  type WorkloadScenarios,
+} from './recommend-verdict.js';
 import { mainRows } from './scenarios.js';
 import { intervalsChart, sensitivityChart, sensitivityTable } from './recommend-sensitivity.js';
 import { dependsText } from './sweep-summary.js';

@@ -4,7 +4,7 @@ import { fromArrow } from 'arquero';
 import { InvalidArgumentError } from 'commander';
 import { rowsFromFile } from '../analysis/columns/index.js';
 import { runReportData, sweepReportData, type ReportData, type RunArtifacts } from '../analysis/reports.js';
-import type { Targets } from '../analysis/recommend.js';
+import type { Targets } from '../analysis/recommend-verdict.js';
 import { specTargets } from '../sweep/adaptive.js';
 import { withOutDir } from './atomic.js';
 import { UsageError } from './errors.js';
