@@ -132,4 +132,12 @@ describe('the recommendation in each workload scenario', () => {
       { scenario: 'rate x2', regionPages: 1024, case: '4 CPUs, rfc-v1' },
     ]);
   });
+
+  it('draws the sensitivity when only a scenario has a region', () => {
+    const none = [...fails('base', 4, 256), ...meets('rate x0.5', 4, 256)];
+    const { report } = sweepReportData('t', none, TARGETS, defs);
+    const sens = report.sections.find((s) => s.id === 'recommendation-sensitivity')!;
+    expect(sens.table!.rows).toEqual([['4', 'rfc-v1', '-', '-', '-', '-', '-', '-', '-', '256']]);
+    expect(report.sections.some((s) => s.id === 'recommendation-intervals')).toBe(false);
+  });
 });
