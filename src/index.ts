@@ -24,6 +24,7 @@ export {
 } from './analysis/recommend-verdict.js';
 export { formatEstimate, formatVerdictTable } from './analysis/recommend-format.js';
 export { intervalsChart, sensitivityChart, sensitivityTable } from './analysis/recommend-sensitivity.js';
+export { CONFIDENCE, type Interval, interval } from './analysis/stats.js';
 export * from './analysis/reports.js';
 export { runPoint } from './run/point.js';
 export * from './notebook/index.js';
