@@ -118,7 +118,10 @@ export function sensitivityTable(
   };
 }
 
-/** The chart: region per scenario, one point per case side by side; none where a scenario has no region. */
+/**
+ * The chart: region per scenario, one point per case side by side; no point where a scenario
+ * gives no region (or did not run the case), every scenario on the axis.
+ */
 export function sensitivityChart(recs: readonly RegionVerdict[], caption: string): Spec {
   const sc = scenarios(recs);
   const values = recs.flatMap((r) =>
@@ -138,6 +141,8 @@ export function sensitivityChart(recs: readonly RegionVerdict[], caption: string
         field: 'scenario',
         type: 'ordinal',
         sort: sc.map((s) => s.label),
+        // every scenario on the axis: an empty column is one under which no case has a region
+        scale: { domain: sc.map((s) => s.label) },
         title: `Cost preset, zeroing work${workload ? ' or workload scenario' : ''}`,
       },
       xOffset: { field: 'case', type: 'nominal', sort: null },

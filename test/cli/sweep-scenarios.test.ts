@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ scenarios:
 `;
 const FILES = ['results.csv', 'results.arrow', 'points.csv', 'points.arrow', 'recommendation.json'];
 
-/** Workload scenarios run by the real simulator: the same bytes for 1 and 2 workers and for merged shards. */
+/** Workload scenarios run by the real simulator: the same bytes for 1 and 2 workers, merged shards and a resume. */
 describe('mermap-lab sweep with workload scenarios', () => {
   it('runs them deterministically and reports their regions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mermap-scenarios-'));
@@ -40,9 +40,15 @@ describe('mermap-lab sweep with workload scenarios', () => {
     expect(sweep('two', '--workers', '2').status).toBe(0);
     for (const i of [0, 1]) expect(sweep(`s${i}`, '--workers', '1', '--shard', `${i}/2`).status).toBe(0);
     expect(cli(['merge', join(dir, 's0'), join(dir, 's1'), '--out', join(dir, 'merged')], { env }).status).toBe(0);
+    // resumed from a journal cut after 5 runs (the first scenario runs are still to come)
+    mkdirSync(join(dir, 'resumed'));
+    copyFileSync(join(dir, 'one', 'sweep.json'), join(dir, 'resumed', 'sweep.json'));
+    const journal = readFileSync(join(dir, 'one', 'results.jsonl'), 'utf8').split('\n');
+    writeFileSync(join(dir, 'resumed', 'results.jsonl'), `${journal.slice(0, 5).join('\n')}\n`);
+    expect(sweep('resumed', '--workers', '2', '--resume').status).toBe(0);
     for (const f of FILES) {
-      expect(readFileSync(join(dir, 'two', f)).equals(readFileSync(join(dir, 'one', f))), f).toBe(true);
-      expect(readFileSync(join(dir, 'merged', f)).equals(readFileSync(join(dir, 'one', f))), f).toBe(true);
+      for (const other of ['two', 'merged', 'resumed'])
+        expect(readFileSync(join(dir, other, f)).equals(readFileSync(join(dir, 'one', f))), `${other}/${f}`).toBe(true);
     }
     // 4 main combinations and 2 per scenario, at least 2 replicates each
     const csv = readFileSync(join(dir, 'one', 'results.csv'), 'utf8')
