@@ -17,10 +17,9 @@
  *   adaptive:                   # optional: more replicates where a target is in doubt (adaptive.ts)
  *     maxReplicates: 8          # the cap (replicates above is the minimum)
  *     ciWidth: 0.1              # stop once half the 95 % interval is within this share of the target
- *   scenarios:                  # optional: the workload's assumptions, on a reduced grid (plan.ts)
- *     fix: { machine.possibleCpus: 4 }           # grid paths held at one of their values
- *     set:                                       # scenario name -> config path -> value
- *       rate x2: { workload.ratePerCpuHz: 40000 }
+ *   scenarios:                  # optional: workload scenarios on a reduced grid (spec-scenarios.ts)
+ *     fix: { machine.possibleCpus: 4 }
+ *     set: { rate x2: { workload.ratePerCpuHz: 40000 } }
  *
  * Every issue names its field (`grid.mermap.regionPages: must be a non-empty list`), and all
  * issues are reported at once. The grid's key order is part of the sweep: it fixes the canonical
@@ -28,11 +27,15 @@
  */
 import { z } from 'zod';
 import { SWEEP_RESERVED_NAMES } from '../analysis/columns/index.js';
-import { BASE_SCENARIO, SCENARIO_COLUMN } from '../analysis/scenarios.js';
 import { MAX_NESTING, shortPath, tooDeepAt } from '../config/depth.js';
 import { formatOfPath, parseDataText, readInputFile } from '../config/load.js';
 import { canonicalJson, firstNonJson, sha256Hex } from './canonical.js';
 import { SpecError } from './errors.js';
+import { gridCombinations, JSON_DATA, pathIssue } from './grid-paths.js';
+import { scenarioCombinations, scenarioIssues, type SweepScenarios } from './spec-scenarios.js';
+
+export { gridCombinations } from './grid-paths.js';
+export { scenarioCombinations, scenarioGrid, type SweepScenarios } from './spec-scenarios.js';
 
 /** The most points one sweep may hold (grid combinations, or the sample, times replicates). */
 export const MAX_POINTS = 1_000_000;
@@ -59,13 +62,6 @@ export interface SweepSpec {
   scenarios?: SweepScenarios;
 }
 
-export interface SweepScenarios {
-  /** Grid path -> the one value of its list every scenario runs at. */
-  fix: Record<string, unknown>;
-  /** Scenario name -> dotted config path -> value, set over base (and over the grid values). */
-  set: Record<string, Record<string, unknown>>;
-}
-
 export interface SweepTargets {
   maxFallbackRate: number;
   maxFlushCostFraction: number;
@@ -90,10 +86,8 @@ const ADAPTIVE_FIELDS = ['maxReplicates', 'ciWidth'];
 const SCENARIO_FIELDS = ['fix', 'set'];
 /** The most replicates adaptive mode may add up to per grid combination. */
 export const MAX_ADAPTIVE_REPLICATES = 1000;
-const JSON_DATA = 'must be JSON data (finite numbers, strings, booleans, null, lists, mappings)';
 /** Results columns a grid path may not be named (the sweep's own columns; seed is refused above). */
 const RESULT_COLUMNS = SWEEP_RESERVED_NAMES;
-const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** An error message for a field, or `required` when the field is absent. */
 const orRequired =
@@ -185,64 +179,6 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 function joinPath(prefix: string, key: string): string {
   return prefix === '' ? key : `${prefix}.${key}`;
-}
-
-/** The number of grid combinations (1 for an empty grid). */
-export function gridCombinations(grid: Record<string, unknown[]>): number {
-  let n = 1;
-  for (const values of Object.values(grid)) n *= values.length;
-  return n;
-}
-
-/** The grid with each `fix` path held at its one value: the scenarios' reduced grid. */
-export function scenarioGrid(grid: Record<string, unknown[]>, fix: Record<string, unknown>): Record<string, unknown[]> {
-  return Object.fromEntries(Object.entries(grid).map(([path, values]) => [path, path in fix ? [fix[path]] : values]));
-}
-
-/** Combinations the scenarios add: each scenario runs every combination of the reduced grid. */
-export function scenarioCombinations(grid: Record<string, unknown[]>, scenarios: SweepScenarios): number {
-  return Object.keys(scenarios.set).length * gridCombinations(scenarioGrid(grid, scenarios.fix));
-}
-
-function pathIssue(path: string): string | null {
-  const segments = path.split('.');
-  if (segments.some((s) => s === '')) return 'not a dotted path (empty segment)';
-  const forbidden = segments.find((s) => FORBIDDEN_SEGMENTS.has(s));
-  return forbidden === undefined ? null : `forbidden path segment '${forbidden}'`;
-}
-
-function scenarioIssues(scenarios: SweepScenarios, grid: Record<string, unknown[]>, sampled: boolean): string[] {
-  const issues: string[] = [];
-  const paths = Object.keys(grid);
-  if (paths.includes(SCENARIO_COLUMN)) issues.push(`grid.${SCENARIO_COLUMN}: is the scenarios' own column`);
-  if (sampled) issues.push('scenarios: cannot be combined with sample (the scenarios run on a fixed reduced grid)');
-  for (const [path, value] of Object.entries(scenarios.fix)) {
-    const values = grid[path];
-    if (values === undefined) {
-      issues.push(`scenarios.fix.${path}: not a grid path (grid: ${paths.join(', ')})`);
-    } else if (!values.some((v) => canonicalJson(v) === canonicalJson(value ?? null))) {
-      issues.push(
-        `scenarios.fix.${path}: must be one of the grid's values (${values.map((v) => canonicalJson(v)).join(', ')})`,
-      );
-    }
-  }
-  const names = Object.keys(scenarios.set);
-  if (names.length === 0) issues.push('scenarios.set: must name at least one scenario');
-  for (const name of names) {
-    const at = `scenarios.set.${name}`;
-    if (name.trim() === '' || name === BASE_SCENARIO) {
-      issues.push(`${at}: a scenario name must be non-empty and not '${BASE_SCENARIO}' (the main grid's name)`);
-    }
-    for (const [path, value] of Object.entries(scenarios.set[name]!)) {
-      const bad = pathIssue(path);
-      if (bad !== null) issues.push(`${at}.${path}: ${bad}`);
-      else if (path.split('.')[0] === 'seed') issues.push(`${at}.${path}: the seed is derived for each point`);
-      else if (paths.some((g) => g === path || g.startsWith(`${path}.`) || path.startsWith(`${g}.`))) {
-        issues.push(`${at}.${path}: overlaps a grid path; a scenario sets what the grid does not`);
-      } else if (firstNonJson(value) !== null) issues.push(`${at}.${path}: ${JSON_DATA}`);
-    }
-  }
-  return issues;
 }
 
 /**
