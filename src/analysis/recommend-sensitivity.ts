@@ -11,6 +11,7 @@ import { assumptionOf, BASE_SCENARIO } from './scenarios.js';
 export interface Scenario {
   /** column label: the preset's name, `zeroing x2`, or the workload scenario's name */
   label: string;
+  kind: 'cost' | 'zeroing' | 'workload';
   /** the region; null: none meets the targets; undefined: the scenario did not run this case */
   region: (r: RegionVerdict) => number | null | undefined;
 }
@@ -29,14 +30,17 @@ export function scenarios(recs: readonly RegionVerdict[]): Scenario[] {
   return [
     ...Object.keys(first.byCostModel).map((p) => ({
       label: p,
+      kind: 'cost' as const,
       region: (r: RegionVerdict) => r.byCostModel[p] ?? null,
     })),
     ...Object.keys(first.byZeroingCycles).map((k) => ({
       label: `zeroing ${k}`,
+      kind: 'zeroing' as const,
       region: (r: RegionVerdict) => r.byZeroingCycles[k] ?? null,
     })),
     ...workloadNames(recs).map((name) => ({
       label: name,
+      kind: 'workload' as const,
       region: (r: RegionVerdict) => (r.byWorkload === null ? undefined : (r.byWorkload[name] ?? null)),
     })),
   ];
@@ -97,14 +101,7 @@ export function sensitivityTable(
   only?: 'cost' | 'zeroing' | 'workload',
 ): { columns: string[]; rows: string[][] } {
   const all = scenarios(recs);
-  const first = recs[0];
-  const kind = (s: Scenario) =>
-    s.label.startsWith('zeroing ')
-      ? 'zeroing'
-      : first !== undefined && s.label in first.byCostModel
-        ? 'cost'
-        : 'workload';
-  const sc = only === undefined ? all : all.filter((s) => kind(s) === only);
+  const sc = only === undefined ? all : all.filter((s) => s.kind === only);
   if (only === 'zeroing' || only === 'workload') {
     const cases = only === 'workload' ? recs.filter((r) => r.byWorkload !== null) : recs;
     return {
