@@ -7,10 +7,9 @@
  *            interval straddles its 1 % target with the mean under it (adaptive.ts). Seeds are
  *            shared across possible-CPU counts (plan.ts), so those runs differ by their page
  *            tables, not by noise. With the adaptive rounds: 694 runs in 60 s on 2 idle
- *            cores (measured with the shadow TLB off, as here), 86 ms per run. Then the
- *            workload scenarios (below): 4 x 60 combinations, about 516 runs with their
- *            adaptive rounds (counted on shard 0/6: 86 runs for 40 scenario combinations, with
- *            171 ms of CPU per run, as the 694 runs took), so about 1,210 runs, about 105 s.
+ *            cores (measured with the shadow TLB off, as here), 86 ms per run. With the
+ *            workload scenarios (below, 4 x 60 combinations): 1,216 runs, 192 s of CPU for
+ *            sweep and report (measured with one worker), so about 100 s on 2 idle cores.
  *   smoke    4 points that finish in seconds: a check that the whole pipeline runs
  */
 import { DEFAULT_ORDER_WEIGHTS, DEFAULT_RATE_PER_CPU_HZ } from '../config/defaults.js';
