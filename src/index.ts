@@ -11,7 +11,20 @@ export * from './workloads/index.js';
 export { drive, setUpTopology, type DriveHooks, type DriveOptions, type DriveStats } from './run/drive.js';
 export * from './analysis/index.js';
 export * from './run/run.js';
-export * from './analysis/recommend.js';
+export {
+  DEFAULT_TARGETS,
+  type Estimate,
+  type RecommendationFile,
+  type RegionVerdict,
+  recommendationFile,
+  recommendWithIntervals,
+  type Targets,
+  type Verdict,
+  type WorkloadScenarios,
+} from './analysis/recommend-verdict.js';
+export { formatEstimate, formatVerdictTable } from './analysis/recommend-format.js';
+export { intervalsChart, sensitivityChart, sensitivityTable } from './analysis/recommend-sensitivity.js';
+export { CONFIDENCE, type Interval, interval } from './analysis/stats.js';
 export * from './analysis/reports.js';
 export { runPoint } from './run/point.js';
 export * from './notebook/index.js';

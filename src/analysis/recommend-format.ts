@@ -2,6 +2,7 @@
  * The recommendation as text: the terminal table (every number as `mean ± half interval (n)`),
  * the regions under every cost preset, and the reasons for within-noise verdicts.
  */
+import { sensitivityTable } from './recommend-sensitivity.js';
 import type { Estimate, RegionVerdict, Targets } from './recommend-verdict.js';
 
 /** A fraction as percent with `digits` decimals: 0.0099 -> `0.99 %`. */
@@ -69,9 +70,13 @@ export function formatVerdictTable(recs: readonly RegionVerdict[], targets: Targ
   const notes = recs
     .filter((r) => r.verdict !== 'meets')
     .map((r) => `  ${r.cpus} CPUs, ${r.variant}: ${r.verdict}: ${r.reason}`);
+  const workload = sensitivityTable(recs, 'workload');
   return [
     `Smallest region with ${targetsLine(targets)}, judged on the 95 % interval of each grid point (mean ± half interval (n)):`,
     ...alignColumns(head, rows),
+    ...(workload.rows.length > 0
+      ? ['', 'Region in each workload scenario (runs of their own):', ...alignColumns(workload.columns, workload.rows)]
+      : []),
     ...(notes.length > 0 ? ['', 'Not settled:', ...notes] : []),
   ].join('\n');
 }

@@ -1,32 +1,79 @@
 /**
  * Sensitivity of the recommendation: the region each case gets under every cost-model preset
- * and with the zeroing work per page halved or doubled, as scenarios (a table and a chart).
- * The allocation rate and the order mix change what the simulation does, so they need runs of
- * their own (a sweep over workload.* fields), not a recomputation; they are not here.
+ * and with the zeroing work per page halved or doubled (recomputed from the same runs), and in
+ * each workload scenario (runs of their own: the allocation rate and the order mix change what
+ * the simulation does), as a table and a chart.
  */
 import { chartSpec, type Spec } from './charts/common.js';
-import type { RegionVerdict } from './recommend-verdict.js';
+import type { RegionVerdict, WorkloadScenarios } from './recommend-verdict.js';
+import { assumptionOf, BASE_SCENARIO } from './scenarios.js';
 
 export interface Scenario {
-  /** column label: the preset's name, or `zeroing x2` */
+  /** column label: the preset's name, `zeroing x2`, or the workload scenario's name */
   label: string;
-  region: (r: RegionVerdict) => number | null;
+  kind: 'cost' | 'zeroing' | 'workload';
+  /** the region; null: none meets the targets; undefined: the scenario did not run this case */
+  region: (r: RegionVerdict) => number | null | undefined;
 }
 
-/** The scenarios in display order: each cost preset, then each zeroing factor. */
+/** The workload scenarios' names of the rows, base left out, in their order. */
+function workloadNames(recs: readonly RegionVerdict[]): string[] {
+  const names = new Set<string>();
+  for (const r of recs) for (const k of Object.keys(r.byWorkload ?? {})) if (k !== BASE_SCENARIO) names.add(k);
+  return [...names];
+}
+
+/** The scenarios in display order: each cost preset, each zeroing factor, each workload scenario. */
 export function scenarios(recs: readonly RegionVerdict[]): Scenario[] {
   const first = recs[0];
   if (first === undefined) return [];
   return [
     ...Object.keys(first.byCostModel).map((p) => ({
       label: p,
+      kind: 'cost' as const,
       region: (r: RegionVerdict) => r.byCostModel[p] ?? null,
     })),
     ...Object.keys(first.byZeroingCycles).map((k) => ({
       label: `zeroing ${k}`,
+      kind: 'zeroing' as const,
       region: (r: RegionVerdict) => r.byZeroingCycles[k] ?? null,
     })),
+    ...workloadNames(recs).map((name) => ({
+      label: name,
+      kind: 'workload' as const,
+      region: (r: RegionVerdict) => (r.byWorkload === null ? undefined : (r.byWorkload[name] ?? null)),
+    })),
   ];
+}
+
+/** One workload assumption and how often moving it moves the region. */
+export interface AssumptionEffect {
+  /** `allocation rate`, `order mix`, or the config paths a scenario sets */
+  assumption: string;
+  scenarios: string[];
+  /** cases the scenarios ran, and those whose region differs from the base in some scenario */
+  cases: number;
+  changed: number;
+}
+
+/**
+ * The workload assumptions the scenarios vary, in the order first seen, each with the cases
+ * whose region moves. `defs` (recommendation.json's workloadScenarios) says what each scenario
+ * sets; without it each scenario is its own assumption.
+ */
+export function workloadEffects(recs: readonly RegionVerdict[], defs?: WorkloadScenarios): AssumptionEffect[] {
+  const groups = new Map<string, string[]>();
+  for (const name of workloadNames(recs)) {
+    const what = defs?.[name] === undefined ? name : assumptionOf(Object.keys(defs[name]!));
+    groups.set(what, [...(groups.get(what) ?? []), name]);
+  }
+  const ran = recs.filter((r) => r.byWorkload !== null);
+  return [...groups].map(([assumption, names]) => ({
+    assumption,
+    scenarios: names,
+    cases: ran.length,
+    changed: ran.filter((r) => names.some((n) => (r.byWorkload![n] ?? null) !== r.regionPages)).length,
+  }));
 }
 
 /** How many cases change region when the cost preset, or the zeroing work, changes. */
@@ -38,48 +85,63 @@ export function sensitivityCounts(recs: readonly RegionVerdict[]): { costModel: 
   };
 }
 
+/** A table cell: the region, `-` for none, blank where the scenario did not run. */
+function cell(region: number | null | undefined): string {
+  return region === undefined ? '' : String(region ?? '-');
+}
+
 /**
- * One row per case, one column per scenario (`-`: no region under it); `only` keeps the cost
- * presets ('cost') or the zeroing factors ('zeroing', after the recommended region).
+ * One row per case, one column per scenario (`-`: no region under it; blank: the workload
+ * scenario did not run the case); `only` keeps the cost presets ('cost'), the zeroing factors
+ * ('zeroing') or the workload scenarios ('workload', the cases they ran), the last two after
+ * the recommended region.
  */
 export function sensitivityTable(
   recs: readonly RegionVerdict[],
-  only?: 'cost' | 'zeroing',
+  only?: 'cost' | 'zeroing' | 'workload',
 ): { columns: string[]; rows: string[][] } {
   const all = scenarios(recs);
-  const zeroing = (s: Scenario) => s.label.startsWith('zeroing ');
-  const sc = only === undefined ? all : all.filter((s) => (only === 'zeroing') === zeroing(s));
-  if (only === 'zeroing') {
+  const sc = only === undefined ? all : all.filter((s) => s.kind === only);
+  if (only === 'zeroing' || only === 'workload') {
+    const cases = only === 'workload' ? recs.filter((r) => r.byWorkload !== null) : recs;
     return {
       columns: ['CPUs', 'variant', 'recommended', ...sc.map((s) => s.label)],
-      rows: recs.map((r) => [
-        String(r.cpus),
-        r.variant,
-        String(r.regionPages ?? '-'),
-        ...sc.map((s) => String(s.region(r) ?? '-')),
-      ]),
+      rows: cases.map((r) => [String(r.cpus), r.variant, cell(r.regionPages), ...sc.map((s) => cell(s.region(r)))]),
     };
   }
   return {
     columns: ['CPUs', 'variant', ...sc.map((s) => s.label)],
-    rows: recs.map((r) => [String(r.cpus), r.variant, ...sc.map((s) => String(s.region(r) ?? '-'))]),
+    rows: recs.map((r) => [String(r.cpus), r.variant, ...sc.map((s) => cell(s.region(r)))]),
   };
 }
 
-/** The chart: region per scenario, one point per case side by side; none where a scenario has no region. */
+/**
+ * The chart: region per scenario, one point per case side by side; no point where a scenario
+ * gives no region (or did not run the case), every scenario on the axis.
+ */
 export function sensitivityChart(recs: readonly RegionVerdict[], caption: string): Spec {
   const sc = scenarios(recs);
   const values = recs.flatMap((r) =>
     sc.flatMap((s) => {
       const region = s.region(r);
-      return region === null ? [] : [{ scenario: s.label, regionPages: region, case: `${r.cpus} CPUs, ${r.variant}` }];
+      return region === null || region === undefined
+        ? []
+        : [{ scenario: s.label, regionPages: region, case: `${r.cpus} CPUs, ${r.variant}` }];
     }),
   );
-  return chartSpec('Recommended region under each cost assumption', caption, {
+  const workload = workloadNames(recs).length > 0;
+  return chartSpec(`Recommended region under each cost${workload ? ' and workload' : ''} assumption`, caption, {
     data: { values },
     mark: { type: 'point', filled: true, size: 60 },
     encoding: {
-      x: { field: 'scenario', type: 'ordinal', sort: sc.map((s) => s.label), title: 'Cost preset or zeroing work' },
+      x: {
+        field: 'scenario',
+        type: 'ordinal',
+        sort: sc.map((s) => s.label),
+        // every scenario on the axis: an empty column is one under which no case has a region
+        scale: { domain: sc.map((s) => s.label) },
+        title: `Cost preset, zeroing work${workload ? ' or workload scenario' : ''}`,
+      },
       xOffset: { field: 'case', type: 'nominal', sort: null },
       y: { field: 'regionPages', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'Region R (pages)' },
       color: { field: 'case', type: 'nominal', title: 'Case' },

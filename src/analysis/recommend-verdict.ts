@@ -11,11 +11,16 @@
  * Targets are strict (under 1 %, not at it). The same choice is made again under every cost
  * preset (byCostModel), from each run's counters (recommend-costs.ts), so a reader sees
  * whether the answer depends on the cost assumption.
+ *
+ * A sweep with workload scenarios (scenarios.ts) judges the main grid's rows alone, then makes
+ * the same choice over each scenario's rows (byWorkload: `base` is the verdict's own region),
+ * for the cases the scenarios ran (their possible-CPU count); the other cases get null.
  */
 import { LABEL, RUN } from './columns/index.js';
 import { costPresetNames } from './costs/index.js';
 import { groupRows, metricInterval, metricValues } from './points.js';
 import { flushCostByPreset } from './recommend-costs.js';
+import { BASE_SCENARIO, mainRows, scenarioRows } from './scenarios.js';
 import { CONFIDENCE, type Interval, interval, replicatesToSettle, upper } from './stats.js';
 
 type Row = Record<string, unknown>;
@@ -24,6 +29,9 @@ export interface Targets {
   maxFallbackRate: number;
   maxFlushCostFraction: number;
 }
+
+/** The main job's question: under 1 % fallback rate and 1 % flush cost (issue 13). */
+export const DEFAULT_TARGETS: Targets = { maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 };
 
 export type Verdict = 'meets' | 'within-noise' | 'none';
 
@@ -53,7 +61,15 @@ export interface RegionVerdict {
   byCostModel: Record<string, number | null>;
   /** the region chosen the same way with the zeroing work (cycles per page) scaled: `x0.5`, `x2` */
   byZeroingCycles: Record<string, number | null>;
+  /**
+   * the region chosen the same way in each workload scenario (`base` first: regionPages), or
+   * null when the scenarios did not run this case (or the sweep has none)
+   */
+  byWorkload: Record<string, number | null> | null;
 }
+
+/** Scenario name -> the config values it sets (the sweep spec's scenarios.set). */
+export type WorkloadScenarios = Record<string, Record<string, unknown>>;
 
 /** Factors of the workload's zeroing cycles per page the sensitivity tries. */
 export const ZEROING_FACTORS = [0.5, 2] as const;
@@ -74,6 +90,8 @@ export interface RecommendationFile {
   confidence: number;
   /** the cost preset the runs were summarised with (fallbackRate / flushCostFraction above) */
   costModel: string;
+  /** what each workload scenario of byWorkload sets (absent without scenarios) */
+  workloadScenarios?: WorkloadScenarios;
   rows: RegionVerdict[];
 }
 
@@ -146,8 +164,33 @@ function interval95(iv: Interval): string {
   return iv.ci95 === null ? `${pct(iv.mean)} (n = 1)` : `${pct(iv.mean)} [${pct(iv.ci95[0])}, ${pct(iv.ci95[1])}]`;
 }
 
-/** Each case's verdict; `rows` are results rows (one per run). */
-export function recommendWithIntervals(rows: ReadonlyArray<Row>, targets: Targets): RegionVerdict[] {
+const ownCost = (p: Point): Interval => interval(metricValues(p.rows, RUN.costOverheadFraction));
+const caseKey = (p: Point): string => `${p.cpus}|${p.variant}`;
+
+/** Each scenario's region per case (`cpus|variant`), chosen as the main verdict is. */
+function scenarioRegions(rows: ReadonlyArray<Row>, targets: Targets): Map<string, Map<string, number | null>> {
+  const out = new Map<string, Map<string, number | null>>();
+  for (const [name, list] of scenarioRows(rows)) {
+    for (const points of casesOf(list)) {
+      const k = caseKey(points[0]!);
+      let regions = out.get(k);
+      if (regions === undefined) {
+        regions = new Map();
+        out.set(k, regions);
+      }
+      regions.set(name, choose(points, ownCost, targets).point?.R ?? null);
+    }
+  }
+  return out;
+}
+
+/**
+ * Each case's verdict; `rows` are results rows (one per run). The verdicts read the main
+ * grid's rows; the workload scenarios' rows give byWorkload.
+ */
+export function recommendWithIntervals(all: ReadonlyArray<Row>, targets: Targets): RegionVerdict[] {
+  const rows = mainRows(all);
+  const workload = scenarioRegions(all, targets);
   const presets = costPresetNames();
   const byPreset = new Map<Row, Record<string, number>>();
   const presetCost = (p: Point, preset: string): Interval =>
@@ -161,7 +204,6 @@ export function recommendWithIntervals(rows: ReadonlyArray<Row>, targets: Target
         return costs[preset]!;
       }),
     );
-  const ownCost = (p: Point): Interval => interval(metricValues(p.rows, RUN.costOverheadFraction));
   return casesOf(rows).map((points) => {
     const first = points[0]!;
     const c = choose(points, ownCost, targets);
@@ -176,6 +218,8 @@ export function recommendWithIntervals(rows: ReadonlyArray<Row>, targets: Target
       byZeroingCycles[`x${k}`] = choose(points, scaled, targets).point?.R ?? null;
     }
     const p = c.point;
+    const others = workload.get(caseKey(first));
+    const byWorkload = others === undefined ? null : { [BASE_SCENARIO]: p?.R ?? null, ...Object.fromEntries(others) };
     let reason: string;
     let settle: number | null = null;
     if (c.verdict === 'none' || p === null || c.cost === null) {
@@ -218,18 +262,24 @@ export function recommendWithIntervals(rows: ReadonlyArray<Row>, targets: Target
       reason,
       byCostModel,
       byZeroingCycles,
+      byWorkload,
     };
   });
 }
 
-/** recommendation.json's content. */
-export function recommendationFile(rows: ReadonlyArray<Row>, targets: Targets): RecommendationFile {
+/** recommendation.json's content; `scenarios`: what the sweep's workload scenarios set. */
+export function recommendationFile(
+  rows: ReadonlyArray<Row>,
+  targets: Targets,
+  scenarios?: WorkloadScenarios,
+): RecommendationFile {
   const models = [...new Set(rows.map((r) => String(r[LABEL.costModel])))];
   return {
     format: 'mermap-lab-recommendation/1',
     targets,
     confidence: CONFIDENCE,
     costModel: models.join(', '),
+    ...(scenarios === undefined ? {} : { workloadScenarios: scenarios }),
     rows: recommendWithIntervals(rows, targets),
   };
 }

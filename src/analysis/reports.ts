@@ -13,10 +13,16 @@ import {
 } from './charts/index.js';
 import { LABEL, RUN } from './columns/index.js';
 import { pageTableRows } from './metrics/page-tables.js';
-import { DEFAULT_TARGETS, type Targets } from './recommend.js';
 import { formatEstimate, formatVerdictTable } from './recommend-format.js';
-import { type RegionVerdict, recommendWithIntervals } from './recommend-verdict.js';
-import { intervalsChart, sensitivityChart, sensitivityTable } from './recommend-sensitivity.js';
+import {
+  DEFAULT_TARGETS,
+  type RegionVerdict,
+  recommendWithIntervals,
+  type Targets,
+  type WorkloadScenarios,
+} from './recommend-verdict.js';
+import { mainRows } from './scenarios.js';
+import { intervalsChart, scenarios, sensitivityChart, sensitivityTable } from './recommend-sensitivity.js';
 import { dependsText } from './sweep-summary.js';
 import type { RunResult } from './run-result.js';
 import { labelFromRunConfig } from './tables.js';
@@ -72,21 +78,27 @@ function recommendationTable(recs: RegionVerdict[]): { columns: string[]; rows: 
   };
 }
 
-/** A sweep's report from its results rows (results.csv read back). */
+/**
+ * A sweep's report from its results rows (results.csv read back); `defs`: what its workload
+ * scenarios set. The charts draw the main grid's rows; the scenarios' rows show in the
+ * recommendation's sensitivity.
+ */
 export function sweepReportData(
   name: string,
-  rows: ReadonlyArray<Row>,
+  all: ReadonlyArray<Row>,
   targets: Targets = DEFAULT_TARGETS,
+  defs?: WorkloadScenarios,
 ): { report: ReportData; recommendations: RegionVerdict[]; text: string } {
+  const rows = mainRows(all);
   // a sweep of something else than the page allocator's zeroing (no fallback rate or flush cost
   // in its rows) gets its charts, and no recommendation
   const recommendable =
     rows.length > 0 &&
-    rows.every(
+    all.every(
       (r) =>
         typeof r[RUN.fastPathFailuresPerAllocation] === 'number' && typeof r[RUN.costOverheadFraction] === 'number',
     );
-  const recs = recommendable ? recommendWithIntervals(rows, targets) : [];
+  const recs = recommendable ? recommendWithIntervals(all, targets) : [];
   const variants = [...new Set(rows.map((r) => String(r[LABEL.variant])))];
   const caption = captionFor({
     variant: variants,
@@ -153,13 +165,13 @@ export function sweepReportData(
       caption: '',
       spec: intervalsChart(recs, targets, caption),
     });
-  // what moves the answer: drawn when some case has a region to move
-  if (recs.some((r) => r.regionPages !== null)) {
+  // what moves the answer: drawn when some case has a region, recommended or under some scenario
+  if (recs.some((r) => r.regionPages !== null) || scenarios(recs).some((s) => recs.some((r) => s.region(r) != null))) {
     const sensitivity = sensitivityTable(recs);
     sections.push({
       id: 'recommendation-sensitivity',
       title: 'What the recommendation depends on',
-      caption: `${dependsText(recs)} Each region is chosen as in the table above (95 % intervals over each grid point's replicates), with the runs' flush cost recomputed from their counters under each cost preset, or with the zeroing work per page scaled.`,
+      caption: `${dependsText(recs, defs)} Each region is chosen as in the table above (95 % intervals over each grid point's replicates), with the runs' flush cost recomputed from their counters under each cost preset, or with the zeroing work per page scaled; a workload scenario's from runs of its own (blank where it did not run).`,
       spec: sensitivityChart(recs, caption),
       table: sensitivity,
     });
@@ -167,7 +179,7 @@ export function sweepReportData(
   return {
     report: {
       title: `mermap-lab sweep '${name}'`,
-      intro: `${dependsText(recs)} ${rows.length} runs.\n\nFallback rate: fast-path failures per allocation request (each falls back to reserved single-page maps with IRQs off). Flush cost: cycles of TLB flushes, INVLPGs, the refills a flush causes and the slow path beyond its zeroing (IRQ save/restore, PTE writes, PTE locks), as a share of those plus the zeroing work.`,
+      intro: `${dependsText(recs, defs)} ${all.length} runs${all.length === rows.length ? '' : ` (${all.length - rows.length} of them in the workload scenarios)`}.\n\nFallback rate: fast-path failures per allocation request (each falls back to reserved single-page maps with IRQs off). Flush cost: cycles of TLB flushes, INVLPGs, the refills a flush causes and the slow path beyond its zeroing (IRQ save/restore, PTE writes, PTE locks), as a share of those plus the zeroing work.`,
       sections,
     },
     recommendations: recs,

@@ -4,8 +4,8 @@
  * and the command that reproduces it. summary.txt is plain text at most 80 columns wide.
  */
 import { alignColumns, formatEstimate, pagesToText, pct, targetsLine } from './recommend-format.js';
-import { sensitivityCounts, sensitivityTable } from './recommend-sensitivity.js';
-import type { RegionVerdict, Targets } from './recommend-verdict.js';
+import { sensitivityCounts, sensitivityTable, workloadEffects } from './recommend-sensitivity.js';
+import type { RegionVerdict, Targets, WorkloadScenarios } from './recommend-verdict.js';
 
 export const SUMMARY_WIDTH = 80;
 
@@ -20,6 +20,8 @@ export interface SweepSummaryInput {
   costModel: string;
   targets: Targets;
   recs: readonly RegionVerdict[];
+  /** what each workload scenario sets (recommendation.json's workloadScenarios), if any */
+  workloadScenarios?: WorkloadScenarios | undefined;
   command: string;
 }
 
@@ -43,21 +45,33 @@ export function wrap(text: string, width = SUMMARY_WIDTH, indent = ''): string[]
   return lines;
 }
 
-/** The sentence saying what the answer depends on (also the report's first paragraph). */
-export function dependsText(recs: readonly RegionVerdict[]): string {
+/** `moves it in 2 of 5 cases` or `does not move it`. */
+function moves(changed: number, cases: number): string {
+  return changed === 0 ? 'does not move it' : `moves it in ${changed} of ${cases} cases`;
+}
+
+/**
+ * The sentences saying what the answer depends on (also the report's first paragraph): the cost
+ * model and the zeroing work (recomputed from the runs), then each workload assumption (runs of
+ * their own), each with whether it moves the recommended region, then the verdicts.
+ */
+export function dependsText(recs: readonly RegionVerdict[], defs?: WorkloadScenarios): string {
   const { costModel, zeroing } = sensitivityCounts(recs);
   const counts = (['meets', 'within-noise', 'none'] as const).map(
     (v) => `${recs.filter((r) => r.verdict === v).length} ${v}`,
   );
-  const cost =
-    costModel === 0
-      ? 'The region does not change with the cost model preset'
-      : `The cost model decides the region in ${costModel} of ${recs.length} cases: the same runs give a different region under another preset`;
-  const zero =
-    zeroing === 0
-      ? 'nor with the zeroing work per page halved or doubled'
-      : `and halving or doubling the zeroing work per page changes it in ${zeroing}`;
-  return `${cost}, ${zero}. Verdicts: ${counts.join(', ')} (judged on the 95 % interval of each grid point).`;
+  const parts = [
+    `the cost model preset ${moves(costModel, recs.length)}`,
+    `the zeroing work per page (halved, doubled) ${moves(zeroing, recs.length)}`,
+  ];
+  const effects = workloadEffects(recs, defs);
+  for (const e of effects) parts.push(`the ${e.assumption} (${e.scenarios.join(', ')}) ${moves(e.changed, e.cases)}`);
+  const cpus = [...new Set(recs.filter((r) => r.byWorkload !== null).map((r) => r.cpus))].join(', ');
+  const workload =
+    effects.length === 0
+      ? " The allocation rate and the order mix were not varied (a sweep spec's scenarios run them)."
+      : ` (the workload scenarios in runs of their own, at ${cpus} possible CPUs).`;
+  return `What the recommended region depends on: ${parts.join('; ')}${effects.length === 0 ? '.' : ''}${workload} Verdicts: ${counts.join(', ')} (judged on the 95 % interval of each grid point).`;
 }
 
 function keyNumbers(input: SweepSummaryInput): string[] {
@@ -93,6 +107,7 @@ interface Tables {
   cost: { head: string[]; rows: string[][] };
   costOnly: { head: string[]; rows: string[][] };
   zeroing: { head: string[]; rows: string[][] };
+  workload: { head: string[]; rows: string[][] };
 }
 
 function table(t: { columns: string[]; rows: string[][] }): { head: string[]; rows: string[][] } {
@@ -117,6 +132,7 @@ function tables(input: SweepSummaryInput): Tables {
     cost: table(sensitivityTable(input.recs)),
     costOnly: table(sensitivityTable(input.recs, 'cost')),
     zeroing: table(sensitivityTable(input.recs, 'zeroing')),
+    workload: table(sensitivityTable(input.recs, 'workload')),
   };
 }
 
@@ -148,7 +164,7 @@ export function summaryText(input: SweepSummaryInput): string {
   const lines = [
     `mermap-lab sweep '${input.name}'`,
     '',
-    ...para(dependsText(input.recs)),
+    ...para(dependsText(input.recs, input.workloadScenarios)),
     ...para(
       `Swept: ${input.runs} runs of ${input.workload}, ${replicatesText(input.replicates)}, flush cost under ${input.costModel}:`,
     ),
@@ -165,6 +181,13 @@ export function summaryText(input: SweepSummaryInput): string {
     ...para('Region (pages) with the zeroing work per page halved or doubled:'),
     ...fitted(t.zeroing.head, t.zeroing.rows),
     '',
+    ...(t.workload.rows.length === 0
+      ? []
+      : [
+          ...para('Region (pages) in each workload scenario (runs of their own):'),
+          ...fitted(t.workload.head, t.workload.rows),
+          '',
+        ]),
     ...keyNumbers(input).flatMap((s) => wrap(`* ${s}`, SUMMARY_WIDTH, '  ')),
     '',
     ...notSettledText(input.recs),
@@ -190,7 +213,7 @@ export function summaryMarkdown(input: SweepSummaryInput): string {
   const lines = [
     `# mermap-lab sweep '${input.name}'`,
     '',
-    dependsText(input.recs),
+    dependsText(input.recs, input.workloadScenarios),
     '',
     '## What was swept',
     '',
@@ -204,7 +227,7 @@ export function summaryMarkdown(input: SweepSummaryInput): string {
     '',
     ...mdTable(t.rec.head, t.rec.rows),
     '',
-    'Region (pages) under each cost model preset, and with the zeroing work per page halved or doubled:',
+    `Region (pages) under each cost model preset, and with the zeroing work per page halved or doubled${t.workload.rows.length === 0 ? '' : ', and in each workload scenario (runs of their own; blank: not run)'}:`,
     '',
     ...mdTable(t.cost.head, t.cost.rows),
     '',

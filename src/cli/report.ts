@@ -4,7 +4,7 @@ import { fromArrow } from 'arquero';
 import { InvalidArgumentError } from 'commander';
 import { rowsFromFile } from '../analysis/columns/index.js';
 import { runReportData, sweepReportData, type ReportData, type RunArtifacts } from '../analysis/reports.js';
-import type { Targets } from '../analysis/recommend.js';
+import type { Targets } from '../analysis/recommend-verdict.js';
 import { specTargets } from '../sweep/adaptive.js';
 import { withOutDir } from './atomic.js';
 import { UsageError } from './errors.js';
@@ -104,7 +104,7 @@ function provenanceLines(hash: [string, string]): Array<[string, string]> {
 export function reportDataOf(dir: string, targets?: Targets): { data: ReportData; text: string | null } {
   if (existsSync(join(dir, SWEEP_FILE))) {
     const { name, rows, record, specHash: hash } = readSweepRows(dir);
-    const r = sweepReportData(name, rows, targets ?? specTargets(record.spec));
+    const r = sweepReportData(name, rows, targets ?? specTargets(record.spec), record.spec.scenarios?.set);
     return { data: { ...r.report, provenance: provenanceLines(['sweep spec hash', hash]) }, text: r.text };
   }
   const runFile = join(dir, 'run.json');

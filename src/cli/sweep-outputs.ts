@@ -101,6 +101,12 @@ export function reproduceCommand(spec: SweepSpec, dir: string): string {
   return `mermap-lab sweep SPEC.yaml --out ${dir}   # SPEC.yaml: the "spec" field of ${join(dir, 'sweep.json')}`;
 }
 
+/** The workload scenarios as one more line of what was swept: where they ran, and their names. */
+function scenarioLine(s: NonNullable<SweepSpec['scenarios']>): Record<string, unknown[]> {
+  const at = Object.entries(s.fix).map(([path, value]) => `${path} ${canonicalJson(value)}`);
+  return { [`workload scenarios${at.length === 0 ? '' : ` (at ${at.join(', ')})`}`]: Object.keys(s.set) };
+}
+
 /** Everything a finished sweep folder gets beside its results. */
 export function sweepOutputsOf(dir: string, targetsOverride?: Targets): SweepOutputs {
   const { name, rows, record } = readSweepRows(dir);
@@ -108,16 +114,17 @@ export function sweepOutputsOf(dir: string, targetsOverride?: Targets): SweepOut
   const targets = targetsOverride ?? specTargets(spec);
   const plan = planSweep(spec);
   const points = pointRows(rows, record.gridPaths, (r) => plan.point(Number(r.point)).combination);
-  const recommendation = recommendationFile(rows, targets);
+  const recommendation = recommendationFile(rows, targets, spec.scenarios?.set);
   const input = {
     name,
-    grid: spec.grid,
+    grid: spec.scenarios === undefined ? spec.grid : { ...spec.grid, ...scenarioLine(spec.scenarios) },
     replicates: { min: spec.replicates, max: spec.adaptive?.maxReplicates ?? spec.replicates },
     runs: rows.length,
     workload: String(rows[0]?.workload ?? ''),
     costModel: recommendation.costModel,
     targets,
     recs: recommendation.rows,
+    workloadScenarios: recommendation.workloadScenarios,
     command: reproduceCommand(spec, dir),
   };
   return {

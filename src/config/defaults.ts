@@ -19,6 +19,13 @@ export const DEFAULT_ORDER_WEIGHTS: readonly number[] = Object.freeze([
 ]);
 
 /**
+ * Mean rate of unmapped zeroing allocations per online CPU, Hz (`unmapped-alloc`).
+ * ASSUMPTION: no measured rate of __GFP_UNMAPPED allocations exists (facts §9.1, §10); the sweep
+ * presets' workload scenarios halve and double it (sweep/presets.ts).
+ */
+export const DEFAULT_RATE_PER_CPU_HZ = 20_000;
+
+/**
  * Cycles to zero one 4 KiB page: the cited figure (897, derived from facts §9.5; the derivation is
  * at ZERO_CYCLES_PER_PAGE in src/core/defaults.ts). A parameter: calibrate it for a machine.
  */

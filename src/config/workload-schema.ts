@@ -8,6 +8,7 @@ import { MAX_CPUS, MAX_ORDER } from '../core/defaults.js';
 import {
   DEFAULT_CPU_GHZ,
   DEFAULT_ORDER_WEIGHTS,
+  DEFAULT_RATE_PER_CPU_HZ,
   DEFAULT_TIME_SLICE_US,
   DEFAULT_ZERO_CYCLES_PER_PAGE,
   ORDER_COUNT,
@@ -38,7 +39,7 @@ const ORDERS_ALLOWED = `must be ${ORDER_COUNT} weights, one per order 0..${MAX_O
 
 export const UnmappedAllocSchema = obj({
   kind: z.literal('unmapped-alloc'),
-  ratePerCpuHz: numField('must be a rate in Hz >= 0', 0).default(20_000),
+  ratePerCpuHz: numField('must be a rate in Hz >= 0', 0).default(DEFAULT_RATE_PER_CPU_HZ),
   arrival: oneOf(['poisson', 'bursty']).default('poisson'),
   burstOnUs: numField('must be a duration in µs > 0', 0, { exclusiveMin: true }).default(1000),
   burstOffUs: numField('must be a duration in µs > 0', 0, { exclusiveMin: true }).default(4000),

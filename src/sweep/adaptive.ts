@@ -14,7 +14,7 @@
  * replays the same decisions from its journal.
  */
 import { RUN } from '../analysis/columns/index.js';
-import { DEFAULT_TARGETS } from '../analysis/recommend.js';
+import { DEFAULT_TARGETS } from '../analysis/recommend-verdict.js';
 import { interval } from '../analysis/stats.js';
 import type { SweepPlan } from './plan.js';
 import type { JournalEntry } from './results.js';

@@ -29,12 +29,22 @@
  * `replicates` always run and the rest only where adaptive.ts asks for them. Their seeds derive
  * the same way, from the point and the replicate index. Shards of an adaptive sweep deal whole
  * combinations (shardUnit), so a shard holds every replicate its decisions read.
+ *
+ * Workload scenarios (spec.scenarios): after the main grid's combinations come, scenario by
+ * scenario in the spec's order, the combinations of the reduced grid (the grid with each `fix`
+ * path held at its one value), numbered on from the main grid's (combination = the main grid's
+ * count + k). Their points carry the scenario's name as one more grid value, `workloadScenario`
+ * (`base` on the main grid's points), in their key and in the results; their configs get the
+ * scenario's values set after the grid's. Their seeds are those of the main grid's point with
+ * the same grid values and replicate (the scenario is left out of the seed key), so a scenario
+ * differs from the base by its assumption, not by its random numbers.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson, cloneJson, sha256Hex } from './canonical.js';
 import { SpecError } from './errors.js';
 import type { Shard } from './shard.js';
-import { gridCombinations, specHash, type SweepSpec } from './spec.js';
+import { BASE_SCENARIO, SCENARIO_COLUMN } from '../analysis/scenarios.js';
+import { gridCombinations, scenarioGrid, specHash, type SweepSpec } from './spec.js';
 
 export interface SweepPoint {
   /** Position in canonical order, 0-based and dense. */
@@ -60,9 +70,12 @@ export interface SweepPoint {
 export interface SweepPlan {
   spec: SweepSpec;
   specHash: string;
-  /** The grid paths in the spec's order (the grid columns of the results). */
+  /**
+   * The grid paths in the spec's order (the grid columns of the results), then
+   * `workloadScenario` when the spec has scenarios.
+   */
   gridPaths: string[];
-  /** Combinations in the full grid (before sampling). */
+  /** Combinations in the full grid (before sampling), without the scenarios'. */
   combinations: number;
   /** Points in the whole sweep (for an adaptive sweep, the most it can run). */
   size: number;
@@ -174,10 +187,18 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
 export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan {
   const source = options.source ?? `sweep '${spec.name}'`;
   const gridPaths = Object.keys(spec.grid);
+  const scenarios = spec.scenarios;
+  const scenarioNames = scenarios === undefined ? [] : Object.keys(scenarios.set);
   const conflicts: string[] = [];
   for (const path of gridPaths) {
     const why = pathConflict(spec.base, path);
     if (why !== null) conflicts.push(`grid.${path}: ${why}`);
+  }
+  for (const name of scenarioNames) {
+    for (const path of Object.keys(scenarios!.set[name]!)) {
+      const why = pathConflict(spec.base, path);
+      if (why !== null) conflicts.push(`scenarios.set.${name}.${path}: ${why}`);
+    }
   }
   if (conflicts.length > 0) throw new SpecError(source, conflicts);
 
@@ -186,8 +207,12 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
     spec.sample === undefined ? null : sampleCombinations(combinations, spec.sample.count, spec.sample.seed);
   const perCombination = spec.adaptive?.maxReplicates ?? spec.replicates;
   const shardUnit = spec.adaptive === undefined ? 1 : perCombination;
-  const size = (chosen === null ? combinations : chosen.length) * perCombination;
+  const mainCount = chosen === null ? combinations : chosen.length;
   const lists = gridPaths.map((p) => spec.grid[p]!);
+  const reduced = scenarios === undefined ? spec.grid : scenarioGrid(spec.grid, scenarios.fix);
+  const reducedLists = gridPaths.map((p) => reduced[p]!);
+  const reducedCount = gridCombinations(reduced);
+  const size = (mainCount + scenarioNames.length * reducedCount) * perCombination;
   const shared = new Set(spec.sharedSeeds ?? []);
 
   const point = (index: number): SweepPoint => {
@@ -196,32 +221,32 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
     }
     const c = Math.floor(index / perCombination);
     const replicate = index % perCombination;
-    const combination = chosen === null ? c : chosen[c]!;
+    const main = c < mainCount;
+    const scenario = main ? BASE_SCENARIO : scenarioNames[Math.floor((c - mainCount) / reducedCount)]!;
+    const combination = main ? (chosen === null ? c : chosen[c]!) : combinations + (c - mainCount);
+    const from = main ? lists : reducedLists;
     const grid: Record<string, unknown> = {};
-    let rest = combination;
-    for (let k = lists.length - 1; k >= 0; k--) {
-      grid[gridPaths[k]!] = lists[k]![rest % lists[k]!.length];
-      rest = Math.floor(rest / lists[k]!.length);
+    let rest = main ? combination : (c - mainCount) % reducedCount;
+    for (let k = from.length - 1; k >= 0; k--) {
+      grid[gridPaths[k]!] = from[k]![rest % from[k]!.length];
+      rest = Math.floor(rest / from[k]!.length);
     }
     const ordered: Record<string, unknown> = {};
     for (const path of gridPaths) ordered[path] = cloneJson(grid[path]);
-    const key = pointKey(ordered, replicate);
-    let seedKey = key;
-    if (shared.size > 0) {
-      const kept: Record<string, unknown> = {};
-      for (const path of gridPaths) if (!shared.has(path)) kept[path] = ordered[path];
-      seedKey = pointKey(kept, replicate);
-    }
-    const seed = derivePointSeed(spec.seed, seedKey);
+    const kept: Record<string, unknown> = {};
+    for (const path of gridPaths) if (!shared.has(path)) kept[path] = ordered[path];
+    const seed = derivePointSeed(spec.seed, pointKey(kept, replicate));
     const config = cloneJson(spec.base);
     for (const path of gridPaths) setPath(config, path, ordered[path]);
+    if (!main) for (const [path, value] of Object.entries(scenarios!.set[scenario]!)) setPath(config, path, value);
     config.seed = seed;
+    if (scenarios !== undefined) ordered[SCENARIO_COLUMN] = scenario;
     return {
       index,
       combination,
       replicate,
       grid: ordered,
-      key,
+      key: pointKey(ordered, replicate),
       seed,
       config,
       configHash: sha256Hex(canonicalJson(config)),
@@ -252,7 +277,7 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
   return {
     spec,
     specHash: specHash(spec),
-    gridPaths,
+    gridPaths: scenarios === undefined ? gridPaths : [...gridPaths, SCENARIO_COLUMN],
     combinations,
     size,
     replicatesPerCombination: perCombination,

@@ -7,9 +7,12 @@
  *            interval straddles its 1 % target with the mean under it (adaptive.ts). Seeds are
  *            shared across possible-CPU counts (plan.ts), so those runs differ by their page
  *            tables, not by noise. With the adaptive rounds: 694 runs in 60 s on 2 idle
- *            cores (measured with the shadow TLB off, as here).
+ *            cores (measured with the shadow TLB off, as here), 86 ms per run. With the
+ *            workload scenarios (below, 4 x 60 combinations): 1,216 runs, 192 s of CPU for
+ *            sweep and report (measured with one worker), so about 100 s on 2 idle cores.
  *   smoke    4 points that finish in seconds: a check that the whole pipeline runs
  */
+import { DEFAULT_ORDER_WEIGHTS, DEFAULT_RATE_PER_CPU_HZ } from '../config/defaults.js';
 import { SweepError } from './errors.js';
 import { parseSweepSpec, type SweepSpec } from './spec.js';
 
@@ -28,6 +31,36 @@ const BASE = {
   length: { events: 250_000 },
 };
 
+/** The default order weights with orders 9 and 10 (indices 9, 10) scaled by `k`. */
+function ordersWithTail(k: number): number[] {
+  return DEFAULT_ORDER_WEIGHTS.map((w, order) => (order >= 9 ? w * k : w));
+}
+
+/**
+ * The default sweep's workload scenarios: the two assumptions of the workload that no measurement
+ * backs (config/defaults.ts: the rate and the order mix), each moved one way and the other. They
+ * change what the simulation does, so each runs again, on the main grid with possible CPUs held at
+ * 4 (the base's count: possible CPUs lay out page tables, not a CPU's flushes), both variants,
+ * every region and slot count; the base is the main grid's own 4-CPU points.
+ *   rate x0.5, rate x2  half and twice the allocation rate per CPU: more allocations in flight
+ *                       at once (they are held holdAfterZeroUs) fill a region's slots and VA sooner
+ *   no order >= 9       orders 9 and 10 never take the fast path (facts §6.1: n >= 512 pages
+ *                       always falls back), so without them the fallback rate is the region's alone
+ *   order 9/10 x1.5     half again as many of them (0.75 % of requests instead of 0.5 %): a floor
+ *                       under the fallback rate that no region lifts, still under the 1 % target,
+ *                       so the scenario asks how close to it the region must go (x2 would put the
+ *                       floor at the target and answer "none" by arithmetic)
+ */
+const WORKLOAD_SCENARIOS = {
+  fix: { 'machine.possibleCpus': 4 },
+  set: {
+    'rate x0.5': { 'workload.ratePerCpuHz': DEFAULT_RATE_PER_CPU_HZ / 2 },
+    'rate x2': { 'workload.ratePerCpuHz': DEFAULT_RATE_PER_CPU_HZ * 2 },
+    'no order >= 9': { 'workload.orders': ordersWithTail(0) },
+    'order 9/10 x1.5': { 'workload.orders': ordersWithTail(1.5) },
+  },
+};
+
 export const SWEEP_PRESETS: Readonly<Record<string, unknown>> = {
   default: {
     name: 'default',
@@ -36,6 +69,7 @@ export const SWEEP_PRESETS: Readonly<Record<string, unknown>> = {
     targets: { maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 },
     adaptive: { maxReplicates: 6, ciWidth: 0.1 },
     sharedSeeds: ['machine.possibleCpus'],
+    scenarios: WORKLOAD_SCENARIOS,
     base: BASE,
     grid: {
       // 64 pages (256 KiB) .. 2048 pages (8 MiB) per CPU

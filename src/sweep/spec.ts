@@ -17,6 +17,9 @@
  *   adaptive:                   # optional: more replicates where a target is in doubt (adaptive.ts)
  *     maxReplicates: 8          # the cap (replicates above is the minimum)
  *     ciWidth: 0.1              # stop once half the 95 % interval is within this share of the target
+ *   scenarios:                  # optional: workload scenarios on a reduced grid (spec-scenarios.ts)
+ *     fix: { machine.possibleCpus: 4 }
+ *     set: { rate x2: { workload.ratePerCpuHz: 40000 } }
  *
  * Every issue names its field (`grid.mermap.regionPages: must be a non-empty list`), and all
  * issues are reported at once. The grid's key order is part of the sweep: it fixes the canonical
@@ -28,6 +31,11 @@ import { MAX_NESTING, shortPath, tooDeepAt } from '../config/depth.js';
 import { formatOfPath, parseDataText, readInputFile } from '../config/load.js';
 import { canonicalJson, firstNonJson, sha256Hex } from './canonical.js';
 import { SpecError } from './errors.js';
+import { gridCombinations, JSON_DATA, pathIssue } from './grid-paths.js';
+import { scenarioCombinations, scenarioIssues, type SweepScenarios } from './spec-scenarios.js';
+
+export { gridCombinations } from './grid-paths.js';
+export { scenarioCombinations, scenarioGrid, type SweepScenarios } from './spec-scenarios.js';
 
 /** The most points one sweep may hold (grid combinations, or the sample, times replicates). */
 export const MAX_POINTS = 1_000_000;
@@ -50,6 +58,8 @@ export interface SweepSpec {
   adaptive?: { maxReplicates: number; ciWidth: number };
   /** Grid paths the seeds do not depend on: points that differ only there share seeds. */
   sharedSeeds?: string[];
+  /** Named workload scenarios, each run over the grid with the `fix` paths held (plan.ts). */
+  scenarios?: SweepScenarios;
 }
 
 export interface SweepTargets {
@@ -68,16 +78,16 @@ const TOP_FIELDS = [
   'targets',
   'adaptive',
   'sharedSeeds',
+  'scenarios',
 ];
 const SAMPLE_FIELDS = ['count', 'seed'];
 const TARGET_FIELDS = ['maxFallbackRate', 'maxFlushCostFraction'];
 const ADAPTIVE_FIELDS = ['maxReplicates', 'ciWidth'];
+const SCENARIO_FIELDS = ['fix', 'set'];
 /** The most replicates adaptive mode may add up to per grid combination. */
 export const MAX_ADAPTIVE_REPLICATES = 1000;
-const JSON_DATA = 'must be JSON data (finite numbers, strings, booleans, null, lists, mappings)';
 /** Results columns a grid path may not be named (the sweep's own columns; seed is refused above). */
 const RESULT_COLUMNS = SWEEP_RESERVED_NAMES;
-const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** An error message for a field, or `required` when the field is absent. */
 const orRequired =
@@ -143,6 +153,19 @@ const specSchema = z.strictObject({
     )
     .optional(),
   sharedSeeds: z.array(z.string(), { error: 'must be a list of grid paths' }).optional(),
+  scenarios: z
+    .strictObject(
+      {
+        fix: z.record(z.string(), z.unknown(), { error: 'must be a mapping from grid paths to one of their values' }),
+        set: z.record(
+          z.string(),
+          z.record(z.string(), z.unknown(), { error: 'must be a mapping from dotted config paths to values' }),
+          { error: 'must be a mapping from scenario names to their config values' },
+        ),
+      },
+      { error: 'must be a mapping with fix and set' },
+    )
+    .optional(),
 });
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -156,13 +179,6 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 function joinPath(prefix: string, key: string): string {
   return prefix === '' ? key : `${prefix}.${key}`;
-}
-
-/** The number of grid combinations (1 for an empty grid). */
-export function gridCombinations(grid: Record<string, unknown[]>): number {
-  let n = 1;
-  for (const values of Object.values(grid)) n *= values.length;
-  return n;
 }
 
 /**
@@ -190,7 +206,9 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
                 ? TARGET_FIELDS
                 : at === 'adaptive'
                   ? ADAPTIVE_FIELDS
-                  : [];
+                  : at === 'scenarios'
+                    ? SCENARIO_FIELDS
+                    : [];
         for (const key of issue.keys) {
           issues.push(`${joinPath(at, key)}: unknown field (known: ${known.join(', ')})`);
         }
@@ -209,17 +227,12 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
   const keys = Object.keys(data.grid);
   keys.forEach((key, k) => {
     const at = `grid.${key}`;
-    const segments = key.split('.');
-    if (segments.some((s) => s === '')) {
-      issues.push(`${at}: not a dotted path (empty segment)`);
+    const bad = pathIssue(key);
+    if (bad !== null) {
+      issues.push(`${at}: ${bad}`);
       return;
     }
-    const forbidden = segments.find((s) => FORBIDDEN_SEGMENTS.has(s));
-    if (forbidden !== undefined) {
-      issues.push(`${at}: forbidden path segment '${forbidden}'`);
-      return;
-    }
-    if (segments[0] === 'seed') {
+    if (key.split('.')[0] === 'seed') {
       issues.push(`${at}: the seed is derived for each point from the sweep seed; use replicates instead`);
       return;
     }
@@ -249,7 +262,11 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
     if (!keys.includes(path)) issues.push(`sharedSeeds[${i}]: '${path}' is not a grid path (grid: ${keys.join(', ')})`);
   }
 
-  const combinations = gridCombinations(data.grid);
+  if (data.scenarios !== undefined)
+    issues.push(...scenarioIssues(data.scenarios, data.grid, data.sample !== undefined));
+
+  const combinations =
+    gridCombinations(data.grid) + (data.scenarios === undefined ? 0 : scenarioCombinations(data.grid, data.scenarios));
   if (combinations > Number.MAX_SAFE_INTEGER) {
     issues.push(`grid: more than 2^53 combinations`);
   } else if (data.sample !== undefined && data.sample.count > combinations) {
@@ -282,6 +299,7 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
   if (data.targets !== undefined) spec.targets = { ...data.targets };
   if (data.adaptive !== undefined) spec.adaptive = { ...data.adaptive };
   if (data.sharedSeeds !== undefined) spec.sharedSeeds = [...data.sharedSeeds];
+  if (data.scenarios !== undefined) spec.scenarios = { fix: { ...data.scenarios.fix }, set: { ...data.scenarios.set } };
   return spec;
 }
 
@@ -314,6 +332,9 @@ export function loadSweepSpec(path: string): SweepSpec {
  * not change results), with the grid as a list of [path, values] pairs so its order counts.
  */
 export function specHash(spec: SweepSpec): string {
-  const { workers: _workers, grid, ...rest } = spec;
-  return sha256Hex(canonicalJson({ ...rest, grid: Object.entries(grid) }));
+  const { workers: _workers, grid, scenarios, ...rest } = spec;
+  const ordered: Record<string, unknown> = { ...rest, grid: Object.entries(grid) };
+  // the scenarios' order is the points' order, so it counts too
+  if (scenarios !== undefined) ordered.scenarios = { fix: scenarios.fix, set: Object.entries(scenarios.set) };
+  return sha256Hex(canonicalJson(ordered));
 }

@@ -181,7 +181,9 @@ describe('chart specs', () => {
   it('failure rate vs region size and slots: % of gets, colour slots', () => {
     const spec = failureRateChart(rows, caption);
     checkCommon(spec, caption);
-    const enc = spec.encoding as Enc;
+    // two variants: a panel each, the line and its error bars inside (a facet around the layers)
+    expect(spec.facet).toEqual({ field: 'variant', type: 'nominal', title: 'Variant' });
+    const enc = (spec.spec as Spec).encoding as Enc;
     expect(enc.x).toMatchObject({ field: 'regionPages', scale: { type: 'log' } });
     expect(enc.y).toMatchObject({ field: 'percent', aggregate: 'mean' });
     expect(text(enc.y.title)).toMatch(/%/);
@@ -283,12 +285,9 @@ describe('chart specs', () => {
       'cap',
       { cpuField: 'possibleCpus' },
     );
-    expect((differs.encoding as Enc).facet).toEqual({
-      field: 'possibleCpus',
-      type: 'ordinal',
-      title: 'Possible CPUs',
-      columns: 3,
-    });
+    // a facet around the line and its error bars, wrapped after 3 panels
+    expect(differs.facet).toEqual({ field: 'possibleCpus', type: 'ordinal', title: 'Possible CPUs' });
+    expect(differs.columns).toBe(3);
     expect(() => compile(differs as never)).not.toThrow();
   });
 

@@ -20,6 +20,7 @@ const rec = (cpus: number, region: number | null, byCost: number | null, n: numb
   reason: '',
   byCostModel: { low: region, 'molnar-2015': region, high: byCost },
   byZeroingCycles: { 'x0.5': byCost, x2: region },
+  byWorkload: null,
 });
 const recs = [rec(1, 512, 1024, 2), rec(4, 512, 512, 6), rec(16, null, null, 2)];
 

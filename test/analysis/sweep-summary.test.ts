@@ -20,6 +20,7 @@ const rec = (cpus: number, verdict: RegionVerdict['verdict'], n: number, mean: n
       : 'the means are under the targets but fallback rate 0.99 % [-1.17 %, 3.15 %] reaches 1.00 %; about 2223 replicates would settle it',
   byCostModel: presets,
   byZeroingCycles: { 'x0.5': 1024, x2: null },
+  byWorkload: null,
 });
 
 const input = {
@@ -51,7 +52,7 @@ describe('summary.txt', () => {
   it('prints every number as mean ± half interval (n), the verdicts and the command', () => {
     expect(text).toContain('12.34 ± 10.56 (12)');
     expect(text).toContain('within-noise');
-    expect(text).toContain('The cost model decides the region in 3 of 3 cases');
+    expect(text).toContain('What the recommended region depends on: the cost model preset moves it in 3 of 3');
     expect(text).toContain('  mermap-lab sweep --preset default --ci-width 0.05 --max-replicates 12');
     expect(text).toContain('2 to 6 replicates');
   });

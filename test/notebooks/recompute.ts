@@ -135,22 +135,27 @@ async function regionSize(p: Params): Promise<Record<string, FactValue>> {
     });
   }
   const cpus = (p.base as { machine: { possibleCpus: number } }).machine.possibleCpus;
-  for (const r of ml.recommendRegion(rows, targets)) {
+  // half the 95 % interval (0 without one: n = 1)
+  const half = (e: ml.Estimate): number => (e.ci95 === null ? 0 : (e.ci95[1] - e.ci95[0]) / 2);
+  for (const r of ml.recommendWithIntervals(rows, targets)) {
     const v = r.variant;
     out[`rec.${v}.variant`] = v;
     out[`rec.${v}.fallbackTarget`] = targets.maxFallbackRate;
     out[`rec.${v}.flushTarget`] = targets.maxFlushCostFraction;
+    out[`rec.${v}.verdict`] = r.verdict;
     if (r.regionPages !== null) {
       out[`rec.${v}.regionPages`] = r.regionPages;
       out[`rec.${v}.size`] = ml.pagesToSize(r.regionPages);
       out[`rec.${v}.slots`] = r.slots!;
-      out[`rec.${v}.fallbackRate`] = r.fallbackRate!;
-      out[`rec.${v}.flushCost`] = r.flushCostFraction!;
+      out[`rec.${v}.fallbackRate`] = r.fallbackRate!.mean;
+      out[`rec.${v}.fallbackHalf`] = half(r.fallbackRate!);
+      out[`rec.${v}.flushCost`] = r.flushCostFraction!.mean;
+      out[`rec.${v}.flushHalf`] = half(r.flushCostFraction!);
+      out[`rec.${v}.n`] = r.fallbackRate!.n;
       out[`rec.${v}.pageTablesKiB`] = r.pageTableBytesPerMm! / 1024;
       out[`rec.${v}.cpus`] = cpus;
     } else {
-      out[`rec.${v}.bestFallbackRate`] = r.bestFallbackRate;
-      out[`rec.${v}.bestFlushCost`] = r.bestFlushCostFraction;
+      out[`rec.${v}.reason`] = r.reason;
     }
   }
   return out;

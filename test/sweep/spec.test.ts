@@ -66,7 +66,7 @@ describe('parseSweepSpec', () => {
       'an unknown field',
       { ...good, replicate: 2 },
       [
-        'replicate: unknown field (known: name, seed, replicates, base, grid, sample, workers, targets, adaptive, sharedSeeds)',
+        'replicate: unknown field (known: name, seed, replicates, base, grid, sample, workers, targets, adaptive, sharedSeeds, scenarios)',
       ],
     ],
     [
@@ -147,7 +147,7 @@ describe('parseSweepSpec', () => {
   it('rejects a spec that is not a mapping, and formats the whole message', () => {
     expect(() => parseSweepSpec([1], 'x.yaml')).toThrow(
       new SpecError('x.yaml', [
-        'the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers, targets, adaptive, sharedSeeds',
+        'the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers, targets, adaptive, sharedSeeds, scenarios',
       ]),
     );
     const err = (() => {
@@ -200,7 +200,7 @@ describe('spec files', () => {
       /^bad\.json: invalid sweep spec\n {2}- not valid JSON: /,
     );
     expect(() => parseSweepSpecText('', 'empty.yaml')).toThrow(
-      'empty.yaml: invalid sweep spec\n  - the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers, targets, adaptive, sharedSeeds',
+      'empty.yaml: invalid sweep spec\n  - the spec must be a mapping with the fields name, seed, replicates, base, grid, sample, workers, targets, adaptive, sharedSeeds, scenarios',
     );
   });
 });
@@ -262,8 +262,15 @@ describe('presets', () => {
     expect(spec.adaptive).toEqual({ maxReplicates: 6, ciWidth: 0.1 });
     expect(spec.targets).toEqual({ maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 });
     expect(spec.sharedSeeds).toEqual(['machine.possibleCpus']);
-    // room for 6 replicates per combination, of which 2 always run
-    expect(planSweep(spec).size).toBe(1800);
+    // four workload scenarios on the grid at 4 possible CPUs: 6 x 5 x 2 combinations each
+    expect(Object.keys(spec.scenarios!.set)).toEqual(['rate x0.5', 'rate x2', 'no order >= 9', 'order 9/10 x1.5']);
+    expect(spec.scenarios!.fix).toEqual({ 'machine.possibleCpus': 4 });
+    expect(spec.scenarios!.set['rate x2']).toEqual({ 'workload.ratePerCpuHz': 40_000 });
+    expect(spec.scenarios!.set['no order >= 9']!['workload.orders']).toEqual([
+      0.806, 0.06, 0.04, 0.03, 0.02, 0.015, 0.01, 0.008, 0.006, 0, 0,
+    ]);
+    // room for 6 replicates per combination, of which 2 always run: (300 + 4 x 60) x 6
+    expect(planSweep(spec).size).toBe(3240);
   });
 
   it('smoke has 4 points', () => {

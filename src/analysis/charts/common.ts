@@ -26,6 +26,16 @@ export function openChart(input: ChartInput, caption?: string | CaptionConfig): 
   return { rows, caption: resolveCaption(caption, rows) };
 }
 
+/** A chart builder as callers see it: rows or a table, a caption (or its config), options. */
+export type ChartBuilder<O extends object> = (input: ChartInput, caption?: string | CaptionConfig, opts?: O) => Spec;
+
+/** A builder from its body: the body gets the opened input (openChart) and the options ({} by default). */
+export function chartBuilder<O extends object>(
+  body: (open: { rows: Row[]; caption: string }, opts: O) => Spec,
+): ChartBuilder<O> {
+  return (input, caption, opts) => body(openChart(input, caption), opts ?? ({} as O));
+}
+
 /** The closing every builder shares: the header fields, then the body, long axis titles wrapped. */
 export function chartSpec(title: string, caption: string, body: Spec, extraLines: string[] = []): Spec {
   return fitAxisTitles({ ...specHeader(title, caption, extraLines), ...body });

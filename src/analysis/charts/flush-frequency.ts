@@ -1,19 +1,6 @@
 import { LABEL, RUN } from '../columns/index.js';
-import {
-  type CaptionConfig,
-  type ChartInput,
-  chartSpec,
-  dependsOn,
-  distinct,
-  FACET_COLUMNS,
-  hasField,
-  MAX_POINTS,
-  meanBy,
-  openChart,
-  pick,
-  type Spec,
-  varies,
-} from './common.js';
+import { regionChart, regionRows } from './by-region.js';
+import { type CaptionConfig, type ChartInput, dependsOn, distinct, openChart, type Spec, varies } from './common.js';
 
 export interface FlushFrequencyChartOptions {
   /** the CPU count to panel by: online CPUs ('cpus', default) or possible CPUs ('possibleCpus') */
@@ -66,8 +53,9 @@ interface RegionMetric {
 
 /**
  * A run metric against region size: x = R (pages, log scale), y = the metric (mean over the runs
- * of a point, e.g. seeds), one line per variant, and a panel per CPU count only when the count
- * changes the answer (panels wrap after FACET_COLUMNS); otherwise a subtitle line says so.
+ * of a point, e.g. seeds, with each grid point's 95 % interval), one line per variant, and a
+ * panel per CPU count only when the count changes the answer (panels wrap after FACET_COLUMNS);
+ * otherwise a subtitle line says so.
  */
 function regionMetricChart(
   input: ChartInput,
@@ -76,52 +64,36 @@ function regionMetricChart(
   m: RegionMetric,
 ): Spec {
   const open = openChart(input, caption);
-  let rows = open.rows;
   const cpuField = opts.cpuField === 'possibleCpus' ? LABEL.possibleCpus : LABEL.cpus;
-  const keys = [LABEL.variant, cpuField, LABEL.regionPages].filter((k) => hasField(rows, k));
-  rows = pick(rows, [...keys, m.y, LABEL.seed]);
-  if (rows.length > MAX_POINTS) rows = meanBy(rows, keys, [m.y]);
+  const { rows, keys } = regionRows(open.rows, [LABEL.variant, cpuField, LABEL.regionPages], m.y, {
+    scale: m.scale ?? 1,
+    keep: [LABEL.seed],
+  });
   const field = m.scale === undefined ? m.y : `${m.y}_scaled`;
-  const encoding: Spec = {
-    x: {
-      field: LABEL.regionPages,
-      type: 'quantitative',
-      scale: { type: 'log', base: 2 },
-      title: 'Region size R (pages, log scale)',
-    },
-    y: { field, type: 'quantitative', aggregate: 'mean', title: m.yTitle },
-    tooltip: [
-      { field: LABEL.regionPages, type: 'quantitative', title: 'R (pages)' },
-      { field, type: 'quantitative', aggregate: 'mean', title: m.tip, format: m.format },
-    ],
-  };
-  if (keys.includes(LABEL.variant)) encoding.color = { field: LABEL.variant, type: 'nominal', title: 'Variant' };
   const cpuTitle = cpuField === LABEL.cpus ? 'Online CPUs' : 'Possible CPUs';
   const notes: string[] = m.notesOf === undefined ? [] : m.notesOf(open.rows);
+  let facet: Spec | undefined;
   if (keys.includes(cpuField) && varies(rows, cpuField)) {
-    if (
-      dependsOn(
-        rows,
-        cpuField,
-        m.y,
-        keys.filter((k) => k !== cpuField),
-      )
-    ) {
-      encoding.facet = { field: cpuField, type: 'ordinal', title: cpuTitle, columns: FACET_COLUMNS };
-    } else {
+    const others = keys.filter((k) => k !== cpuField);
+    if (dependsOn(rows, cpuField, m.y, others)) facet = { field: cpuField, type: 'ordinal', title: cpuTitle };
+    else {
       const counts = (distinct(rows, cpuField) as number[]).sort((a, b) => a - b).join(', ');
       notes.push(`${cpuTitle} ${counts}: the same within 1 %, so one panel (mean over them).`);
     }
   }
-  const body: Spec = {
-    data: { values: rows },
+  return regionChart({
+    title: m.title,
+    caption: open.caption,
+    rows,
+    y: field,
+    yTitle: m.yTitle,
+    tip: { field, type: 'quantitative', aggregate: 'mean', title: m.tip, format: m.format },
     ...(m.scale === undefined ? {} : { transform: [{ calculate: `datum['${m.y}'] * ${m.scale}`, as: field }] }),
-    mark: { type: 'line', point: true },
-    encoding,
+    ...(keys.includes(LABEL.variant) ? { color: { field: LABEL.variant, type: 'nominal', title: 'Variant' } } : {}),
+    ...(facet === undefined ? {} : { facet }),
     width: 260,
-    height: 220,
-  };
-  return chartSpec(m.title, open.caption, body, notes);
+    notes,
+  });
 }
 
 /**

@@ -1,14 +1,13 @@
 import { LABEL, RUN } from '../columns/index.js';
 import {
-  type CaptionConfig,
-  type ChartInput,
+  type ChartBuilder,
+  chartBuilder,
   chartSpec,
   allZero,
   distinct,
   durationUnit,
   MAX_POINTS,
   meanBy,
-  openChart,
   type Spec,
 } from './common.js';
 
@@ -37,12 +36,7 @@ export interface PolicyComparisonChartOptions {
  * variant or policy (mean over its runs), each panel with its own y axis and unit.
  * Input: run rows (summaryToRow).
  */
-export function policyComparisonChart(
-  input: ChartInput,
-  caption?: string | CaptionConfig,
-  opts: PolicyComparisonChartOptions = {},
-): Spec {
-  const open = openChart(input, caption);
+export const policyComparisonChart: ChartBuilder<PolicyComparisonChartOptions> = chartBuilder((open, opts) => {
   let rows = open.rows;
   const x =
     opts.x ??
@@ -98,4 +92,4 @@ export function policyComparisonChart(
     },
     notes,
   );
-}
+});

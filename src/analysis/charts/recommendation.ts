@@ -1,7 +1,7 @@
 import { LABEL } from '../columns/index.js';
 import { type CaptionConfig, chartSpec, FACET_COLUMNS, resolveCaption, type Spec, varies } from './common.js';
 
-/** What the chart reads of a recommendation (recommendRegion() output, optionally per cost model). */
+/** What the chart reads of a recommendation (a RegionVerdict's case and region, optionally per cost model). */
 export interface RecommendationInput {
   possibleCpus: number;
   variant: string;
@@ -16,7 +16,7 @@ export const NO_REGION = 'none';
  * The recommended region size as a table: a row per possible-CPU count, a column per variant
  * (a panel per cost model when there are several), each cell the smallest R meeting the targets
  * in pages, shaded by size, or "none" on a hatched-grey cell where no grid point meets them.
- * Input: recommendRegion() output.
+ * Input: one row per case (recommendWithIntervals(), its cpus as possibleCpus).
  */
 export function recommendationChart(recs: ReadonlyArray<RecommendationInput>, caption?: string | CaptionConfig): Spec {
   const rows = recs.map((r) => ({

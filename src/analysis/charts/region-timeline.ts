@@ -1,13 +1,5 @@
 import { TIMELINE } from '../columns/index.js';
-import {
-  type CaptionConfig,
-  type ChartInput,
-  chartSpec,
-  MAX_POINTS,
-  openChart,
-  type Row,
-  type Spec,
-} from './common.js';
+import { type ChartBuilder, chartBuilder, chartSpec, MAX_POINTS, type Row } from './common.js';
 
 export interface RegionTimelineChartOptions {
   /** x axis: 'step' (events that touched the region, default), 'op' (event index) or 'time' (ms) */
@@ -23,12 +15,7 @@ export const REGION_STATE_COLORS = ['#e6e6e6', '#2f6db5', '#e07b39'] as const;
  * top (R), each run of pages coloured by its state. Input: RunMetrics.regionTimelineRows()
  * (runs: step, op, timeNs, page, pageEnd, state). A column spans from its step to the next.
  */
-export function regionTimelineChart(
-  input: ChartInput,
-  caption?: string | CaptionConfig,
-  opts: RegionTimelineChartOptions = {},
-): Spec {
-  const open = openChart(input, caption);
+export const regionTimelineChart: ChartBuilder<RegionTimelineChartOptions> = chartBuilder((open, opts) => {
   let rows = open.rows;
   const { step, op, timeNs, page, pageEnd, state } = TIMELINE;
   const extra: string[] = [];
@@ -124,4 +111,4 @@ export function regionTimelineChart(
     },
     extra,
   );
-}
+});

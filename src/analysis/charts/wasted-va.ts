@@ -1,13 +1,12 @@
 import { LABEL, SERIES } from '../columns/index.js';
 import {
   binMean,
-  type CaptionConfig,
-  type ChartInput,
+  type ChartBuilder,
+  chartBuilder,
   chartSpec,
   distinct,
   hasField,
   MAX_POINTS,
-  openChart,
   pick,
   type Spec,
 } from './common.js';
@@ -24,12 +23,7 @@ export interface WastedVaChartOptions {
  * (replay scripts); y = share of the region that is neither live nor usable without a flush.
  * Input: RunMetrics.timeSeriesRows() (or timeSeriesTable), of one run or several.
  */
-export function wastedVaChart(
-  input: ChartInput,
-  caption?: string | CaptionConfig,
-  opts: WastedVaChartOptions = {},
-): Spec {
-  const open = openChart(input, caption);
+export const wastedVaChart: ChartBuilder<WastedVaChartOptions> = chartBuilder((open, opts) => {
   let rows = open.rows;
   const y = SERIES[opts.y ?? 'wastedMeanFraction'];
   const byTime = rows.some((r) => typeof r[SERIES.timeMs] === 'number' && (r[SERIES.timeMs] as number) > 0);
@@ -69,4 +63,4 @@ export function wastedVaChart(
     },
     extra,
   );
-}
+});
