@@ -80,8 +80,13 @@ function keyNumbers(input: SweepSummaryInput): string[] {
   const settled = recs.filter((r) => r.verdict === 'meets');
   if (settled.length > 0) {
     const largest = settled.reduce((a, b) => ((b.regionPages ?? 0) > (a.regionPages ?? 0) ? b : a));
+    const atLargest = settled.filter((r) => r.regionPages === largest.regionPages);
+    const which =
+      atLargest.length === 1
+        ? ` (${largest.cpus} possible CPU${largest.cpus === 1 ? '' : 's'}, ${largest.variant})`
+        : '';
     out.push(
-      `Largest region any case needs: ${largest.regionPages} pages (${pagesToText(largest.regionPages!)}) per CPU, for ${largest.cpus} possible CPUs, ${largest.variant}.`,
+      `Largest region any case needs: ${largest.regionPages} pages (${pagesToText(largest.regionPages!)}) per CPU, in ${atLargest.length} of ${settled.length} settled cases${which}.`,
     );
     const pt = Math.max(...settled.map((r) => r.pageTableBytesPerMm ?? 0));
     out.push(`Page tables per mm at the recommended regions: at most ${(pt / 1024).toFixed(0)} KiB.`);

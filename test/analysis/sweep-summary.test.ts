@@ -57,6 +57,17 @@ describe('summary.txt', () => {
     expect(text).toContain('2 to 6 replicates');
   });
 
+  it('names the case needing the largest region only when it is the only one', () => {
+    // one settled case (256 CPUs, 2048 pages): named; two settled at 2048: counted, not named
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'Largest region any case needs: 2048 pages (8 MiB) per CPU, in 1 of 1 settled cases (256 possible CPUs, rfc-later).',
+    );
+    const two = summaryText({ ...input, recs: [rec(1, 'meets', 4, 0.5), rec(4, 'meets', 4, 0.5)] });
+    expect(two.replace(/\s+/g, ' ')).toContain(
+      'Largest region any case needs: 2048 pages (8 MiB) per CPU, in 2 of 2 settled cases.',
+    );
+  });
+
   it('wraps prose keeping the first line indent', () => {
     expect(wrap('  aaa bbb ccc', 9, '    ')).toEqual(['  aaa bbb', '    ccc']);
   });
