@@ -49,7 +49,8 @@ export function metricInterval(rows: ReadonlyArray<Row>, column: string): Interv
 
 /**
  * points.csv's rows: combination, n, the grid columns, then each metric's statistics (null
- * when a run row lacks the metric, or for n = 1 the sd and the interval).
+ * when a run row lacks the metric, or for n = 1 the sd and the interval). `gridColumns` are the
+ * run rows' keys of the grid values (gridRowKey: `regionPages` for `mermap.regionPages`).
  */
 export function pointRows(
   rows: ReadonlyArray<Row>,

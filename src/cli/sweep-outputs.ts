@@ -7,7 +7,7 @@
 import { bool, float64, int32, utf8 } from '@uwdata/flechette';
 import { table, toArrowIPC, toCSV } from 'arquero';
 import { join } from 'node:path';
-import { fileNames, POINT, POINT_SET } from '../analysis/columns/index.js';
+import { fileNames, gridRowKey, POINT, POINT_SET } from '../analysis/columns/index.js';
 import { pointRows } from '../analysis/points.js';
 import { formatVerdictTable } from '../analysis/recommend-format.js';
 import { type RecommendationFile, recommendationFile, type Targets } from '../analysis/recommend-verdict.js';
@@ -38,11 +38,11 @@ export interface SweepOutputs {
   points: { csv: string; arrow: Uint8Array };
 }
 
-function encodePoints(rows: Row[], gridPaths: readonly string[]): { csv: string; arrow: Uint8Array } {
+function encodePoints(rows: Row[], gridColumns: readonly string[]): { csv: string; arrow: Uint8Array } {
   const names = [
     POINT.combination,
     POINT.n,
-    ...gridPaths,
+    ...gridColumns,
     ...POINT_SET.names.filter((n) => n !== POINT.combination && n !== POINT.n),
   ];
   const columns: Record<string, unknown[]> = {};
@@ -50,7 +50,7 @@ function encodePoints(rows: Row[], gridPaths: readonly string[]): { csv: string;
   for (const name of names) {
     let values = rows.map((r) => r[name] ?? null);
     if (name === POINT.combination || name === POINT.n) types[name] = int32();
-    else if (gridPaths.includes(name)) {
+    else if (gridColumns.includes(name)) {
       const kinds = new Set(values.filter((v) => v !== null).map((v) => typeof v));
       if (kinds.size === 1 && kinds.has('number')) types[name] = float64();
       else if (kinds.size === 1 && kinds.has('boolean')) types[name] = bool();
@@ -113,7 +113,9 @@ export function sweepOutputsOf(dir: string, targetsOverride?: Targets): SweepOut
   const spec = record.spec;
   const targets = targetsOverride ?? specTargets(spec);
   const plan = planSweep(spec);
-  const points = pointRows(rows, record.gridPaths, (r) => plan.point(Number(r.point)).combination);
+  // a grid path the rows carry as a label column keeps that column's name, as in the results
+  const gridColumns = record.gridPaths.map((p) => gridRowKey(p, rows[0]));
+  const points = pointRows(rows, gridColumns, (r) => plan.point(Number(r.point)).combination);
   const recommendation = recommendationFile(rows, targets, spec.scenarios?.set);
   const input = {
     name,
@@ -133,7 +135,7 @@ export function sweepOutputsOf(dir: string, targetsOverride?: Targets): SweepOut
     table: formatVerdictTable(recommendation.rows, targets),
     summaryText: summaryText(input),
     summaryMarkdown: summaryMarkdown(input),
-    points: encodePoints(points, record.gridPaths),
+    points: encodePoints(points, gridColumns),
   };
 }
 

@@ -69,6 +69,18 @@ describe('mermap-lab sweep with real runs', () => {
       ),
     ).toBe(true);
     expect(csv.filter((l) => l !== '')).toHaveLength(5);
+    // points.csv names the grid values as the results do, and fills them: one row per point
+    const points = readFileSync(join(dir, 'two', 'points.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split(',').slice(0, 4).join(','));
+    expect(points).toEqual([
+      'combination,n,region_pages,variant',
+      '0,1,64,rfc-v1',
+      '1,1,64,rfc-later',
+      '2,1,256,rfc-v1',
+      '3,1,256,rfc-later',
+    ]);
     // every column of the files other tools load: snake_case, no dots, once
     for (const f of ['results.csv', 'points.csv']) {
       const header = readFileSync(join(dir, 'two', f), 'utf8')
@@ -89,7 +101,7 @@ describe('mermap-lab sweep with real runs', () => {
       expect(new Set(names).size, f).toBe(names.length);
     }
     expect(readFileSync(join(dir, 'two', 'points.csv'), 'utf8').split('\n')[0]).toMatch(
-      /^combination,n,mermap_region_pages,mermap_variant,fast_path_failures_per_allocation_mean,/,
+      /^combination,n,region_pages,variant,fast_path_failures_per_allocation_mean,/,
     );
     // a report of the finished sweep folder prints the same recommendation
     const rep = cli(['report', join(dir, 'two'), '--out', join(dir, 'rep')]);

@@ -153,6 +153,16 @@ export function rowsFromFile<R extends Record<string, unknown>>(
   return rows.map((r) => Object.fromEntries(names.map(([file, key]) => [key, r[file]])));
 }
 
+/**
+ * The key a run row holds a grid path's value under: its label column (LABEL_OF_CONFIG_PATH)
+ * when the row carries one, else the path itself.
+ */
+export function gridRowKey(path: string, row: Readonly<Record<string, unknown>> | undefined): string {
+  const key = LABEL_OF_CONFIG_PATH[path];
+  const name = key === undefined ? undefined : LABEL_SET.field[key];
+  return name !== undefined && row !== undefined && Object.hasOwn(row, name) ? name : path;
+}
+
 /** Per-CPU row columns by key. */
 export const CPU = CPU_SET.field;
 
