@@ -235,6 +235,20 @@ export class Checker {
     return this.onMapSlow(st, cpu, idx);
   }
 
+  /**
+   * onMap() of page i of `cpu`'s own region (0 <= i < R, a small integer): what a get that stays
+   * in its region calls, with no division to find the region.
+   */
+  onMapOwn(st: MmStamps, cpu: number, i: number): boolean {
+    const a = st.own[cpu];
+    if (a !== undefined && st.foreign.length === 0) {
+      const s = a[i];
+      a[i] = LIVE;
+      return s === LIVE || (s !== 0 && s === this.gen(st, cpu) + 1);
+    }
+    return this.onMapSlow(st, cpu, cpu * this.R + i);
+  }
+
   private onMapSlow(st: MmStamps, cpu: number, idx: number): boolean {
     if (idx < 0 || idx >= this.totalPages) return false;
     const region = Math.floor(idx / this.R);
@@ -258,6 +272,13 @@ export class Checker {
     if (idx < 0 || idx >= this.totalPages) return;
     const region = Math.floor(idx / this.R);
     const i = idx - region * this.R;
+    const a = st.own[region];
+    if (a !== undefined && a[i] === LIVE) a[i] = this.gen(st, region) + 1;
+    if (st.foreign.length !== 0) this.onUnmapForeign(st, region, i);
+  }
+
+  /** onUnmap() of page i of `region` (0 <= i < R, a small integer): a put that stays in its region. */
+  onUnmapOwn(st: MmStamps, region: number, i: number): void {
     const a = st.own[region];
     if (a !== undefined && a[i] === LIVE) a[i] = this.gen(st, region) + 1;
     if (st.foreign.length !== 0) this.onUnmapForeign(st, region, i);
