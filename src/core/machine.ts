@@ -227,6 +227,8 @@ export class Machine extends MachineTranslation {
     const existingOnly = rec.alloc.writesExistingOnly;
     const checking = this.checking;
     const rel = off - cpu * this.geometry.regionPages;
+    // the value a put leaves (not present): the common old PTE, told apart with one comparison
+    const unmapped = ptePresent(rec.alloc.unmappedPte) ? -1 : rec.alloc.unmappedPte;
     let reused = false;
     let idx = -1;
     for (let i = 0; i < pages; i++) {
@@ -239,7 +241,9 @@ export class Machine extends MachineTranslation {
         }
         pt.populate(this.geometry.baseVpn + o, 1, 0); // PGRANGE_CREATE
         idx = ix.indexOfSmall(pt, o);
-      } else if (existingOnly && pt.ptes[idx] === 0) {
+      }
+      const old = pt.ptes[idx];
+      if (existingOnly && old === 0) {
         this.ptesSkipped++;
         continue;
       }
@@ -247,7 +251,7 @@ export class Machine extends MachineTranslation {
         reused = true;
         this.reusedVpn = this.geometry.baseVpn + o;
       }
-      if (ptePresent(pt.ptes[idx])) this.markStaleEverywhere(rec.id, this.geometry.baseVpn + o, -1);
+      if (old !== unmapped && ptePresent(old)) this.markStaleEverywhere(rec.id, this.geometry.baseVpn + o, -1);
       pt.ptes[idx] = mkPte(pfn + i, prot);
       this.pteWrites++;
     }
