@@ -1,6 +1,6 @@
 import { parseRunConfig } from '../config/index.js';
 import { runRow, runSummary } from './run.js';
-import type { RunRow } from '../analysis/tables.js';
+import type { RunRow } from '../analysis/run-row.js';
 
 /**
  * One sweep point, run in a worker thread: the point's config (plain JSON, seed already derived

@@ -9,7 +9,7 @@ import { SWEEP_RESERVED_NAMES } from '../analysis/columns/index.js';
 import { resolveCostModel, type CostModel } from '../analysis/cost-models.js';
 import { RunMetrics } from '../analysis/metrics/run-metrics.js';
 import type { RunSummary } from '../analysis/metrics/index.js';
-import { labelFromRunConfig, summaryToRow, type RunRow } from '../analysis/tables.js';
+import { labelFromRunConfig, summaryToRow, type RunRow } from '../analysis/run-row.js';
 
 /**
  * One run: a validated config -> a Machine, the workload's event stream through the driver,
