@@ -104,6 +104,21 @@ export class MmStamps {
   }
 }
 
+/**
+ * onMapOwn() of page i on stamps from Checker.ownStamps(), `stamp` = Checker.stampNow(): a
+ * range's pages without a call or a look-up each (nothing flushes within a range).
+ */
+export function mapOwnStamp(a: Float64Array, i: number, stamp: number): boolean {
+  const s = a[i];
+  a[i] = LIVE;
+  return s === LIVE || (s !== 0 && s === stamp);
+}
+
+/** onUnmapOwn() of page i on stamps from Checker.ownStamps(), `stamp` = Checker.stampNow(). */
+export function unmapOwnStamp(a: Float64Array, i: number, stamp: number): void {
+  if (a[i] === LIVE) a[i] = stamp;
+}
+
 export class Checker {
   enabled: boolean;
   /** PREEMPT_RT kernel: the PTE lock sleeps, so taking it in atomic context is a bug */
@@ -233,6 +248,21 @@ export class Checker {
       }
     }
     return this.onMapSlow(st, cpu, idx);
+  }
+
+  /**
+   * For a range in `cpu`'s own region: cpu's stamps there when the range may use mapOwnStamp()
+   * and unmapOwnStamp() page by page (the stamps exist and no CPU of this mm has reached outside
+   * its region), else null (use onMapOwn()/onUnmapOwn()).
+   */
+  ownStamps(st: MmStamps, cpu: number): Float64Array | null {
+    const a = st.own[cpu];
+    return a !== undefined && st.foreign.length === 0 ? a : null;
+  }
+
+  /** What a page of cpu's region unmapped now is stamped with (its flush generation + 1). */
+  stampNow(st: MmStamps, cpu: number): number {
+    return this.gen(st, cpu) + 1;
   }
 
   /**

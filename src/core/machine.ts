@@ -1,4 +1,11 @@
-import { lockSite, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_REGION, V_REUSE_WITHOUT_FLUSH } from './checker.js';
+import {
+  lockSite,
+  mapOwnStamp,
+  unmapOwnStamp,
+  V_MIGRATE_DISABLE_LEAK,
+  V_OUT_OF_REGION,
+  V_REUSE_WITHOUT_FLUSH,
+} from './checker.js';
 import { PTRS_PER_TABLE } from './defaults.js';
 import { R_PTE_WRITE } from './mermap/reasons.js';
 import { cpuBaseVpn } from './paging/geometry.js';
@@ -229,6 +236,8 @@ export class Machine extends MachineTranslation {
     const rel = off - cpu * this.geometry.regionPages;
     // the value a put leaves (not present): the common old PTE, told apart with one comparison
     const unmapped = ptePresent(rec.alloc.unmappedPte) ? -1 : rec.alloc.unmappedPte;
+    const stamps = checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
+    const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
     let reused = false;
     let idx = -1;
     for (let i = 0; i < pages; i++) {
@@ -247,7 +256,12 @@ export class Machine extends MachineTranslation {
         this.ptesSkipped++;
         continue;
       }
-      if (checking && this.checker.onMapOwn(rec.stamps, cpu, rel + i) && !reused) {
+      if (
+        (stamps !== null
+          ? mapOwnStamp(stamps, rel + i, stamp)
+          : checking && this.checker.onMapOwn(rec.stamps, cpu, rel + i)) &&
+        !reused
+      ) {
         reused = true;
         this.reusedVpn = this.geometry.baseVpn + o;
       }
@@ -318,6 +332,8 @@ export class Machine extends MachineTranslation {
     const ix = rec.pteIdx;
     const baseVpn = this.geometry.baseVpn;
     const rel = off - cpu * this.geometry.regionPages;
+    const stamps = checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
+    const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
     let idx = -1;
     for (let i = 0; i < n; i++) {
       const o = off + i;
@@ -326,7 +342,8 @@ export class Machine extends MachineTranslation {
         pt.ptes[idx] = unmapped;
         this.pteWrites++;
       }
-      if (checking) this.checker.onUnmapOwn(rec.stamps, cpu, rel + i);
+      if (stamps !== null) unmapOwnStamp(stamps, rel + i, stamp);
+      else if (checking) this.checker.onUnmapOwn(rec.stamps, cpu, rel + i);
       if (tlb.mermapLive !== 0) tlb.markStale(baseVpn + o, pcid);
       if (rec.crossedRegion) this.markStaleEverywhere(rec.id, baseVpn + o, cpu);
     }
