@@ -240,6 +240,7 @@ export class Machine extends MachineTranslation {
     const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
     let reused = false;
     let idx = -1;
+    let writes = 0;
     for (let i = 0; i < pages; i++) {
       const o = off + i;
       idx = idx >= 0 && (o & (PTRS_PER_TABLE - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(pt, o);
@@ -267,8 +268,9 @@ export class Machine extends MachineTranslation {
       }
       if (old !== unmapped && ptePresent(old)) this.markStaleEverywhere(rec.id, this.geometry.baseVpn + o, -1);
       pt.ptes[idx] = mkPte(pfn + i, prot);
-      this.pteWrites++;
+      writes++;
     }
+    this.pteWrites += writes;
     return reused;
   }
 
@@ -335,18 +337,20 @@ export class Machine extends MachineTranslation {
     const stamps = checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
     const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
     let idx = -1;
+    let writes = 0;
     for (let i = 0; i < n; i++) {
       const o = off + i;
       idx = idx >= 0 && (o & (PTRS_PER_TABLE - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(pt, o);
       if (idx >= 0) {
         pt.ptes[idx] = unmapped;
-        this.pteWrites++;
+        writes++;
       }
       if (stamps !== null) unmapOwnStamp(stamps, rel + i, stamp);
       else if (checking) this.checker.onUnmapOwn(rec.stamps, cpu, rel + i);
       if (tlb.mermapLive !== 0) tlb.markStale(baseVpn + o, pcid);
       if (rec.crossedRegion) this.markStaleEverywhere(rec.id, baseVpn + o, cpu);
     }
+    this.pteWrites += writes;
   }
 
   /** The put's PTE rewrites of any range (one that left its region, or huge offsets): unmapOwn()'s general form. */
