@@ -266,6 +266,7 @@ export class Machine extends MachineTranslation {
         reused = true;
         this.reusedVpn = this.geometry.baseVpn + o;
       }
+      // a present PTE changed under a mapping: any TLB's copy of it is stale from now (mapRange)
       if (old !== unmapped && ptePresent(old)) this.markStaleEverywhere(rec.id, this.geometry.baseVpn + o, -1);
       pt.ptes[idx] = mkPte(pfn + i, prot);
       writes++;
