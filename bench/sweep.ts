@@ -7,6 +7,12 @@ import { parseSweepSpec } from '../src/sweep/spec.js';
 
 export { benchSweep } from '../src/sweep/bench.js';
 
+/** CPU seconds of this process (every thread) since `from`. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+}
+
 /** The point runner the CLI's sweeps use, from the compiled build. */
 const POINT_RUNNER = { module: new URL('../src/run/point.js', import.meta.url), export: 'runPoint' };
 
@@ -23,7 +29,7 @@ const SHARDS = 4;
 
 export async function benchDefaultSweep(
   opts: { quick?: boolean } = {},
-): Promise<{ points: number; events: number; seconds: number; eventsPerSecond: number }> {
+): Promise<{ points: number; events: number; seconds: number; eventsPerSecond: number; eventsPerCpuSecond: number }> {
   const { adaptive: _adaptive, targets: _targets, ...rest } = DEFAULT_SPEC;
   const spec = parseSweepSpec(
     { ...structuredClone(rest), name: 'bench-default', replicates: 1 },
@@ -32,6 +38,7 @@ export async function benchDefaultSweep(
   const root = mkdtempSync(join(tmpdir(), 'mermap-lab-bench-'));
   try {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const summary = await runSweep({
       spec,
       out: join(root, 'default'),
@@ -40,7 +47,14 @@ export async function benchDefaultSweep(
       shard: { index: 0, count: opts.quick ? 4 * SHARDS : SHARDS },
     });
     const seconds = (performance.now() - t0) / 1000;
-    return { points: summary.ran, events: summary.events, seconds, eventsPerSecond: summary.events / seconds };
+    return {
+      points: summary.ran,
+      events: summary.events,
+      seconds,
+      eventsPerSecond: summary.events / seconds,
+      // per CPU-second of this process (all threads): what a busy machine does not distort
+      eventsPerCpuSecond: summary.events / cpuSeconds(cpu0),
+    };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -50,9 +64,13 @@ export async function benchDefaultSweep(
  * The same sweep of real simulations (32 points of the default workload and machine, 250k events
  * each) on 1 and on 2 worker threads: end-to-end seconds and the speed-up (target: TARGETS).
  */
-export async function benchSweepRealRuns(
-  opts: { quick?: boolean } = {},
-): Promise<{ points: number; oneWorkerSeconds: number; twoWorkerSeconds: number; speedup: number }> {
+export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{
+  points: number;
+  oneWorkerSeconds: number;
+  twoWorkerSeconds: number;
+  speedup: number;
+  twoWorkerCpuOverhead: number;
+}> {
   const spec = parseSweepSpec(
     {
       name: 'bench-real',
@@ -73,8 +91,10 @@ export async function benchSweepRealRuns(
     const time = async (workers: number) => {
       const out = join(root, `w${workers}`);
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       await runSweep({ spec, out, worker, workers });
-      return { seconds: (performance.now() - t0) / 1000, csv: readFileSync(join(out, 'results.csv')) };
+      const seconds = (performance.now() - t0) / 1000;
+      return { seconds, cpuSeconds: cpuSeconds(cpu0), csv: readFileSync(join(out, 'results.csv')) };
     };
     const one = await time(1);
     const two = await time(2);
@@ -84,6 +104,9 @@ export async function benchSweepRealRuns(
       oneWorkerSeconds: one.seconds,
       twoWorkerSeconds: two.seconds,
       speedup: one.seconds / two.seconds,
+      // CPU the 2-worker sweep spends beyond the 1-worker one (a second JIT warm-up, contention):
+      // the part of a lost speed-up that is not other load on the machine
+      twoWorkerCpuOverhead: two.cpuSeconds / one.cpuSeconds - 1,
     };
   } finally {
     rmSync(root, { recursive: true, force: true });
