@@ -1,75 +1,128 @@
 /**
  * npm run bench: the speed figures of mermap-lab, measured in-process on the compiled build
- * (tsc output: the code users run), printed as tables, or as one JSON object with --json.
+ * (tsc output: the code users run), printed as tables and, last, the figures of issue 19 beside
+ * their targets (targets.ts), or as one JSON object with --json. --quick: smaller sizes, a
+ * smoke run of the bench itself (its figures are not comparable to the targets).
  *
- * Targets (issue 19, on an idle 2-core machine): full machine >= 20 M pairs/s (tight) and >= 8 M
- * (window); allocator alone no slower, and >= 25 % of the native model; sweep of real runs
- * 1 -> 2 workers >= 1.8x; default sweep >= 6 M events/s; heap flat in N; the whole bench < 3 min.
- * Workload generation alone: >= 10 M events/s.
- * Beside the allocator's tight loop: a native C model of the same loop (bench/native/tight.c, built
- * with cc -O2 when a C compiler is present), run in the same minute, and the ratio.
+ * Beside the allocator's tight loop: a native C model of the same loop (bench/native/tight.c,
+ * built with cc -O2 when a C compiler is present), run in the same minute, and the ratio.
+ * Memory: the tight rows run 10^8 pairs; their heap growth after GC is the flat-memory check.
  */
 import { benchCore } from './core.js';
 import { nativeTightPairsPerSecond } from './native.js';
+import { benchDefaultSweep, benchSweep, benchSweepRealRuns } from './sweep.js';
+import { type Figure, figureRows, loadNote, met, TARGETS } from './targets.js';
+import { benchTrace } from './trace.js';
+import { benchWorkloads } from './workloads.js';
 
 interface Section {
   title: string;
-  rows: Array<Record<string, string | number>>;
+  rows: readonly object[];
 }
 
 async function main(): Promise<void> {
+  const started = performance.now();
   const json = process.argv.includes('--json');
   const quick = process.argv.includes('--quick');
   const sections: Section[] = [];
+  const load0 = loadNote();
   const say = (s: string) => {
     if (!json) process.stdout.write(`${s}\n`);
   };
+  const section = (title: string, rows: readonly object[]) => {
+    sections.push({ title, rows });
+    say(`${title}:`);
+    if (!json) console.table(rows);
+  };
+  say(`(${load0} at the start)`);
 
-  say('core: get/put pairs per second (one CPU, R = 512 pages)');
-  const core = benchCore(quick ? { allocatorPairs: 10_000_000, machinePairs: 1_000_000 } : {});
+  const core = benchCore(quick ? { allocatorPairs: 10_000_000, machinePairs: 2_000_000 } : {});
   // the native model of the allocator's tight loop, measured right after it (null: no C compiler)
   const native = nativeTightPairsPerSecond(quick ? 100_000_000 : 500_000_000);
-  const coreRows = core.map((r) => {
-    const vsNative = native !== null && r.name === 'tight / allocator alone';
-    return {
-      ...r,
-      nativePairsPerSecond: vsNative ? native : null,
-      ofNative: vsNative ? r.pairsPerSecond / native : null,
-    };
-  });
-  sections.push({ title: 'core', rows: coreRows as unknown as Array<Record<string, string | number>> });
-  if (!json) {
-    console.table(
-      coreRows.map((r) => ({
-        benchmark: r.name,
-        pairs: r.pairs.toExponential(1),
-        seconds: r.seconds.toFixed(2),
-        'M pairs/s': (r.pairsPerSecond / 1e6).toFixed(1),
-        'native M pairs/s': r.nativePairsPerSecond === null ? '' : (r.nativePairsPerSecond / 1e6).toFixed(1),
-        'of native': r.ofNative === null ? '' : `${(100 * r.ofNative).toFixed(1)} %`,
-        'heap growth (KiB)': (r.heapGrowthBytes / 1024).toFixed(1),
-      })),
-    );
-    if (native === null) say('(no C compiler: the native model of the tight loop was not run)');
-  }
+  section(
+    'core: get/put pairs per second (one CPU, R = 512 pages)',
+    core.map((r) => ({
+      benchmark: r.name,
+      pairs: r.pairs.toExponential(1),
+      seconds: +r.seconds.toFixed(2),
+      'M pairs/s': +(r.pairsPerSecond / 1e6).toFixed(1),
+      'heap growth (KiB)': +(r.heapGrowthBytes / 1024).toFixed(1),
+    })),
+  );
+  if (native === null) say('(no C compiler: the native model of the tight loop was not run)');
+  const row = (name: string) => core.find((r) => r.name === name)!;
 
-  for (const extra of ['./workloads.js', './trace.js', './sweep.js']) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(extra)) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    for (const [name, fn] of Object.entries(mod)) {
-      if (!name.startsWith('bench') || typeof fn !== 'function') continue;
-      const result = (await (fn as (o: { quick: boolean }) => Promise<unknown>)({ quick })) as unknown;
-      const rows = (Array.isArray(result) ? result : [result]) as Array<Record<string, string | number>>;
-      sections.push({ title: name, rows });
-      say(`${name}:`);
-      if (!json) console.table(rows);
-    }
+  const workloads = await benchWorkloads({ quick });
+  section('workload generation, events per second', workloads);
+  const trace = await benchTrace({ quick });
+  section('trace reading', [trace]);
+  const fake = await benchSweep(quick ? { work: 20_000_000 } : {});
+  section('sweep engine, CPU-bound stand-in points, 1 -> 2 workers', [fake]);
+  const real = await benchSweepRealRuns({ quick });
+  section('sweep of real runs, 1 -> 2 workers', [real]);
+  const dflt = await benchDefaultSweep({ quick });
+  section('default sweep (a shard of its first round), 2 workers', [dflt]);
+
+  const allocator = row('tight / allocator alone');
+  const figures: Figure[] = [
+    {
+      figure: 'full machine, tight',
+      value: row('tight / full machine').pairsPerSecond,
+      unit: 'pairs/s',
+      target: TARGETS.machineTightPairsPerSecond,
+    },
+    {
+      figure: 'full machine, window',
+      value: row('window / full machine').pairsPerSecond,
+      unit: 'pairs/s',
+      target: TARGETS.machineWindowPairsPerSecond,
+    },
+    {
+      // the target is a share of the native model's figure (none without a C compiler)
+      figure: `allocator alone, tight (>= ${100 * TARGETS.allocatorOfNative} % of native)`,
+      value: allocator.pairsPerSecond,
+      unit: 'pairs/s',
+      target: native === null ? 0 : TARGETS.allocatorOfNative * native,
+      native,
+      ofNative: native === null ? null : allocator.pairsPerSecond / native,
+    },
+    { figure: 'sweep of real runs, 1 -> 2 workers', value: real.speedup, unit: 'x', target: TARGETS.sweepSpeedup },
+    {
+      figure: 'default sweep, events per second overall',
+      value: dflt.eventsPerSecond,
+      unit: 'events/s',
+      target: TARGETS.defaultSweepEventsPerSecond,
+    },
+    {
+      figure: 'workload generation, slowest case',
+      value: Math.min(...workloads.map((w) => w.eventsPerSecond)),
+      unit: 'events/s',
+      target: TARGETS.workloadEventsPerSecond,
+    },
+    {
+      figure: `heap growth over ${row('tight / full machine').pairs.toExponential(0)} pairs, full machine`,
+      value: Math.max(0, row('tight / full machine').heapGrowthBytes),
+      unit: 'bytes',
+      target: TARGETS.heapGrowthBytes,
+      atMost: true,
+    },
+    {
+      figure: 'the whole bench',
+      value: (performance.now() - started) / 1000,
+      unit: 's',
+      target: TARGETS.benchSeconds,
+      atMost: true,
+    },
+  ];
+  const load1 = loadNote();
+  if (json) {
+    const out = { node: process.version, quick, load: { start: load0, end: load1 }, sections, figures };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
   }
-  if (json) process.stdout.write(`${JSON.stringify({ node: process.version, sections }, null, 2)}\n`);
+  say(`issue 19 figures (targets for an idle 2-core machine; ${load1} at the end${quick ? '; --quick sizes' : ''}):`);
+  console.table(figureRows(figures));
+  say(`${figures.filter(met).length} of ${figures.length} targets met`);
 }
 
 await main();

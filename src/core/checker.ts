@@ -104,6 +104,21 @@ export class MmStamps {
   }
 }
 
+/**
+ * onMapOwn() of page i on stamps from Checker.ownStamps(), `stamp` = Checker.stampNow(): a
+ * range's pages without a call or a look-up each (nothing flushes within a range).
+ */
+export function mapOwnStamp(a: Float64Array, i: number, stamp: number): boolean {
+  const s = a[i];
+  a[i] = LIVE;
+  return s === LIVE || (s !== 0 && s === stamp);
+}
+
+/** onUnmapOwn() of page i on stamps from Checker.ownStamps(), `stamp` = Checker.stampNow(). */
+export function unmapOwnStamp(a: Float64Array, i: number, stamp: number): void {
+  if (a[i] === LIVE) a[i] = stamp;
+}
+
 export class Checker {
   enabled: boolean;
   /** PREEMPT_RT kernel: the PTE lock sleeps, so taking it in atomic context is a bug */
@@ -235,6 +250,35 @@ export class Checker {
     return this.onMapSlow(st, cpu, idx);
   }
 
+  /**
+   * For a range in `cpu`'s own region: cpu's stamps there when the range may use mapOwnStamp()
+   * and unmapOwnStamp() page by page (the stamps exist and no CPU of this mm has reached outside
+   * its region), else null (use onMapOwn()/onUnmapOwn()).
+   */
+  ownStamps(st: MmStamps, cpu: number): Float64Array | null {
+    const a = st.own[cpu];
+    return a !== undefined && st.foreign.length === 0 ? a : null;
+  }
+
+  /** What a page of cpu's region unmapped now is stamped with (its flush generation + 1). */
+  stampNow(st: MmStamps, cpu: number): number {
+    return this.gen(st, cpu) + 1;
+  }
+
+  /**
+   * onMap() of page i of `cpu`'s own region (0 <= i < R, a small integer): what a get that stays
+   * in its region calls, with no division to find the region.
+   */
+  onMapOwn(st: MmStamps, cpu: number, i: number): boolean {
+    const a = st.own[cpu];
+    if (a !== undefined && st.foreign.length === 0) {
+      const s = a[i];
+      a[i] = LIVE;
+      return s === LIVE || (s !== 0 && s === this.gen(st, cpu) + 1);
+    }
+    return this.onMapSlow(st, cpu, cpu * this.R + i);
+  }
+
   private onMapSlow(st: MmStamps, cpu: number, idx: number): boolean {
     if (idx < 0 || idx >= this.totalPages) return false;
     const region = Math.floor(idx / this.R);
@@ -258,6 +302,13 @@ export class Checker {
     if (idx < 0 || idx >= this.totalPages) return;
     const region = Math.floor(idx / this.R);
     const i = idx - region * this.R;
+    const a = st.own[region];
+    if (a !== undefined && a[i] === LIVE) a[i] = this.gen(st, region) + 1;
+    if (st.foreign.length !== 0) this.onUnmapForeign(st, region, i);
+  }
+
+  /** onUnmap() of page i of `region` (0 <= i < R, a small integer): a put that stays in its region. */
+  onUnmapOwn(st: MmStamps, region: number, i: number): void {
     const a = st.own[region];
     if (a !== undefined && a[i] === LIVE) a[i] = this.gen(st, region) + 1;
     if (st.foreign.length !== 0) this.onUnmapForeign(st, region, i);

@@ -1,4 +1,11 @@
-import { lockSite, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_REGION, V_REUSE_WITHOUT_FLUSH } from './checker.js';
+import {
+  lockSite,
+  mapOwnStamp,
+  unmapOwnStamp,
+  V_MIGRATE_DISABLE_LEAK,
+  V_OUT_OF_REGION,
+  V_REUSE_WITHOUT_FLUSH,
+} from './checker.js';
 import { PTRS_PER_TABLE } from './defaults.js';
 import { R_PTE_WRITE } from './mermap/reasons.js';
 import { cpuBaseVpn } from './paging/geometry.js';
@@ -45,15 +52,23 @@ export class Machine extends MachineTranslation {
     const base = alloc.lastBase;
     const n = alloc.lastPages;
     if (reserved) this.markReserved(rec, h);
-    const cpuBase = cpuBaseVpn(this.geometry, cpu);
-    const outside = base < cpuBase || base + n > cpuBase + this.geometry.regionPages;
+    // the range as an offset from MERMAP_BASE_ADDR and from this CPU's region (exact: integers < 2^53)
+    const off = base - this.geometry.baseVpn;
+    const R = this.geometry.regionPages;
+    const rel = off - cpu * R;
+    const outside = rel < 0 || rel + n > R;
     if (outside) rec.crossedRegion = true;
     if (this.checking && (outside || (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))))
       this.checkGet(cpu, mm, task, reserved, outside);
     // (the rest of this function is the hot path: the rare ones are in methods of their own, so
     // that this one stays small enough for V8 to inline what it calls)
     if (this.pteWriteFault !== null) return this.getWithFault(rec, cpu, task, h, pages, pfn, prot, reserved, outside);
-    if (this.mapRange(rec, cpu, base - this.geometry.baseVpn, n, pfn, prot, outside)) this.reportReuse(cpu, mm, task);
+    if (
+      !outside && rec.pteIdx.smallOffsets
+        ? this.mapOwn(rec, cpu, off | 0, n, pfn, prot)
+        : this.mapRange(rec, cpu, off, n, pfn, prot, outside)
+    )
+      this.reportReuse(cpu, mm, task);
     this.liveAllocs[task]++;
     this.getsOk++;
     if (this.observer !== null && this.observer.onGet !== undefined)
@@ -202,6 +217,58 @@ export class Machine extends MachineTranslation {
     return reused;
   }
 
+  /**
+   * mapRange() of a range inside `cpu`'s own region, with `off` a small whole number (the
+   * common case, pteIdx.smallOffsets): the same writes and checks in 32-bit integer arithmetic.
+   */
+  private mapOwn(rec: MmRec, cpu: number, off: number, pages: number, pfn: number, prot: number): boolean {
+    if (rec.regionReady[cpu] === 0) this.ensureRegions(rec, this.geometry.baseVpn + off, pages);
+    const pt = rec.pt;
+    const ix = rec.pteIdx;
+    const existingOnly = rec.alloc.writesExistingOnly;
+    const checking = this.checking;
+    const rel = off - cpu * this.geometry.regionPages;
+    // the value a put leaves (not present): the common old PTE, told apart with one comparison
+    const unmapped = ptePresent(rec.alloc.unmappedPte) ? -1 : rec.alloc.unmappedPte;
+    const stamps = checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
+    const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
+    let reused = false;
+    let idx = -1;
+    let writes = 0;
+    for (let i = 0; i < pages; i++) {
+      const o = off + i;
+      idx = idx >= 0 && (o & (PTRS_PER_TABLE - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(pt, o);
+      if (idx < 0) {
+        if (existingOnly) {
+          this.ptesSkipped++;
+          continue;
+        }
+        pt.populate(this.geometry.baseVpn + o, 1, 0); // PGRANGE_CREATE
+        idx = ix.indexOfSmall(pt, o);
+      }
+      const old = pt.ptes[idx];
+      if (existingOnly && old === 0) {
+        this.ptesSkipped++;
+        continue;
+      }
+      if (
+        (stamps !== null
+          ? mapOwnStamp(stamps, rel + i, stamp)
+          : checking && this.checker.onMapOwn(rec.stamps, cpu, rel + i)) &&
+        !reused
+      ) {
+        reused = true;
+        this.reusedVpn = this.geometry.baseVpn + o;
+      }
+      // a present PTE changed under a mapping: any TLB's copy of it is stale from now (mapRange)
+      if (old !== unmapped && ptePresent(old)) this.markStaleEverywhere(rec.id, this.geometry.baseVpn + o, -1);
+      pt.ptes[idx] = mkPte(pfn + i, prot);
+      writes++;
+    }
+    this.pteWrites += writes;
+    return reused;
+  }
+
   /** Remember that handle h of this mm came from a reserved get (for the put's call site). */
   private markReserved(rec: MmRec, h: number): void {
     let a = rec.reservedHandle;
@@ -235,15 +302,63 @@ export class Machine extends MachineTranslation {
     if (wasReserved) (rh as Uint8Array)[handle] = 0;
     if (this.checking && alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))
       this.checker.lockInAtomic(lockSite(true, wasReserved), this.clock.op, cpu, mm, task, base);
+    // the range as an offset from MERMAP_BASE_ADDR and from the handle's region
+    const off = base - this.geometry.baseVpn;
+    const R = this.geometry.regionPages;
+    const rel = off - cpu * R;
+    if (rel >= 0 && rel + n <= R && rec.pteIdx.smallOffsets) this.unmapOwn(rec, cpu, off | 0, n);
+    else this.unmapRange(rec, cpu, off, n);
+    if (this.observer !== null && this.observer.onPut !== undefined)
+      this.observer.onPut(cpu, mm, task, handle, base, n);
+    if (alloc.flushAfterPut !== undefined) alloc.flushAfterPut(cpu, base, n);
+    if (this.migrateDepth[task] > 0) this.migrateDepth[task]--;
+    if (this.liveAllocs[task] > 0) this.liveAllocs[task]--;
+    return 0;
+  }
+
+  /**
+   * The put's PTE rewrites of a range inside `cpu`'s own region, `off` a small whole number
+   * (see mapOwn): the unmapped value, the checker's stamps, stale marks in the TLBs.
+   */
+  private unmapOwn(rec: MmRec, cpu: number, off: number, n: number): void {
     const pt = rec.pt;
-    const unmapped = alloc.unmappedPte;
+    const unmapped = rec.alloc.unmappedPte;
+    const tlb = this.tlbs[cpu];
+    const pcid = this.currentPcidOf[cpu];
+    const checking = this.checking;
+    const ix = rec.pteIdx;
+    const baseVpn = this.geometry.baseVpn;
+    const rel = off - cpu * this.geometry.regionPages;
+    const stamps = checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
+    const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
+    let idx = -1;
+    let writes = 0;
+    for (let i = 0; i < n; i++) {
+      const o = off + i;
+      idx = idx >= 0 && (o & (PTRS_PER_TABLE - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(pt, o);
+      if (idx >= 0) {
+        pt.ptes[idx] = unmapped;
+        writes++;
+      }
+      if (stamps !== null) unmapOwnStamp(stamps, rel + i, stamp);
+      else if (checking) this.checker.onUnmapOwn(rec.stamps, cpu, rel + i);
+      if (tlb.mermapLive !== 0) tlb.markStale(baseVpn + o, pcid);
+      if (rec.crossedRegion) this.markStaleEverywhere(rec.id, baseVpn + o, cpu);
+    }
+    this.pteWrites += writes;
+  }
+
+  /** The put's PTE rewrites of any range (one that left its region, or huge offsets): unmapOwn()'s general form. */
+  private unmapRange(rec: MmRec, cpu: number, off: number, n: number): void {
+    const mm = rec.id;
+    const pt = rec.pt;
+    const unmapped = rec.alloc.unmappedPte;
     const tlb = this.tlbs[cpu];
     const pcid = this.currentPcidOf[cpu];
     const checking = this.checking;
     const stamps = rec.stamps;
     const ix = rec.pteIdx;
     const baseVpn = this.geometry.baseVpn;
-    const off = base - baseVpn;
     let idx = -1;
     for (let i = 0; i < n; i++) {
       const o = off + i;
@@ -258,12 +373,6 @@ export class Machine extends MachineTranslation {
       // after an out-of-region mapping in this mm, other CPUs may hold copies too
       if (rec.crossedRegion) this.markStaleEverywhere(mm, baseVpn + o, cpu);
     }
-    if (this.observer !== null && this.observer.onPut !== undefined)
-      this.observer.onPut(cpu, mm, task, handle, base, n);
-    if (alloc.flushAfterPut !== undefined) alloc.flushAfterPut(cpu, base, n);
-    if (this.migrateDepth[task] > 0) this.migrateDepth[task]--;
-    if (this.liveAllocs[task] > 0) this.liveAllocs[task]--;
-    return 0;
   }
 }
 

@@ -1,6 +1,6 @@
 import { parseRunConfig } from '../config/index.js';
-import { runConfig, runRow } from './run.js';
-import type { RunRow } from '../analysis/tables.js';
+import { runRow, runSummary } from './run.js';
+import type { RunRow } from '../analysis/run-row.js';
 
 /**
  * One sweep point, run in a worker thread: the point's config (plain JSON, seed already derived
@@ -8,6 +8,6 @@ import type { RunRow } from '../analysis/tables.js';
  */
 export async function runPoint(config: object): Promise<{ row: RunRow; events: number }> {
   const c = parseRunConfig(config, 'sweep point');
-  const r = runConfig(c);
-  return { row: runRow(c, r.summary), events: r.drive.events };
+  const r = runSummary(c);
+  return { row: runRow(c, r.summary), events: r.events };
 }

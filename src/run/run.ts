@@ -9,7 +9,7 @@ import { SWEEP_RESERVED_NAMES } from '../analysis/columns/index.js';
 import { resolveCostModel, type CostModel } from '../analysis/cost-models.js';
 import { RunMetrics } from '../analysis/metrics/run-metrics.js';
 import type { RunSummary } from '../analysis/metrics/index.js';
-import { labelFromRunConfig, summaryToRow, type RunRow } from '../analysis/tables.js';
+import { labelFromRunConfig, summaryToRow, type RunRow } from '../analysis/run-row.js';
 
 /**
  * One run: a validated config -> a Machine, the workload's event stream through the driver,
@@ -63,10 +63,26 @@ function cpuGhzOf(config: RunConfig): number | undefined {
   return (config.workload as { cpuGhz?: number }).cpuGhz;
 }
 
-export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
+/** A run simulated to its end: what the result is built from. */
+interface Simulation {
+  source: ReturnType<typeof createEventSource>;
+  machine: Machine;
+  metrics: RunMetrics;
+  stats: ReturnType<typeof drive>;
+  summary: RunSummary;
+  wallSeconds: number;
+}
+
+/**
+ * Config -> machine, workload and metrics, driven to the end. `lean`: the caller reads only the
+ * summary (a sweep point), so no time series is sampled and the checker keeps only the first
+ * violation of each kind (counts are complete either way); the summary is the same.
+ */
+function simulate(config: RunConfig, opts: RunOptions, lean: boolean): Simulation {
   const t0 = performance.now();
   const source = createEventSource(config, { onTraceProgress: opts.onTraceProgress });
   const machine = new Machine(machineConfigOf(config));
+  if (lean) machine.checker.maxKept = 0;
   const p = config.faults.pteWriteFailProbability;
   if (p > 0) {
     const u = createUniform(config.seed, 'faults', 'pte-write');
@@ -76,6 +92,7 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
   const metrics = new RunMetrics(machine, {
     costModel: costModelOf(config),
     regionTimeline: opts.regionTimeline ? { mm: 0, cpu: 0 } : undefined,
+    timeSeries: !lean,
   });
   const totalEvents = config.length.events ?? null;
   const stats = drive(machine, source, metrics, {
@@ -85,7 +102,17 @@ export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
     onProgress: opts.onProgress === undefined ? undefined : (n, ns) => opts.onProgress!(n, totalEvents, ns),
   });
   const summary = metrics.finish(stats.lastNs, stats.events);
-  const wallSeconds = (performance.now() - t0) / 1000;
+  return { source, machine, metrics, stats, summary, wallSeconds: (performance.now() - t0) / 1000 };
+}
+
+/** One run for a sweep point: its summary and event count, without the tables runConfig() builds. */
+export function runSummary(config: RunConfig): { summary: RunSummary; events: number } {
+  const { summary, stats } = simulate(config, {}, true);
+  return { summary, events: stats.events };
+}
+
+export function runConfig(config: RunConfig, opts: RunOptions = {}): RunResult {
+  const { source, machine, metrics, stats, summary, wallSeconds } = simulate(config, opts, false);
   const ft = source.info.ftrace;
   const skippedLines = ft === undefined ? 0 : ft.skippedHeader + ft.skippedOther + ft.malformed;
   const report: RunReport = {

@@ -6,10 +6,9 @@
  *            combinations), 2 replicates each and up to 6 where the fallback or flush-cost
  *            interval straddles its 1 % target with the mean under it (adaptive.ts). Seeds are
  *            shared across possible-CPU counts (plan.ts), so those runs differ by their page
- *            tables, not by noise. With the adaptive rounds: 694 runs in 60 s on 2 idle
- *            cores (measured with the shadow TLB off, as here), 86 ms per run. With the
- *            workload scenarios (below, 4 x 60 combinations): 1,216 runs, 192 s of CPU for
- *            sweep and report (measured with one worker), so about 100 s on 2 idle cores.
+ *            tables, not by noise. With the adaptive rounds and the workload scenarios (below,
+ *            4 x 60 combinations): about 1,200 runs, about 100 s on 2 idle cores (the shadow
+ *            TLB off, as here; README, "The main job", has the measured figures).
  *   smoke    4 points that finish in seconds: a check that the whole pipeline runs
  */
 import { DEFAULT_ORDER_WEIGHTS, DEFAULT_RATE_PER_CPU_HZ } from '../config/defaults.js';
@@ -19,13 +18,14 @@ import { parseSweepSpec, type SweepSpec } from './spec.js';
 /**
  * The base run of both presets: the RFC v1 page allocator zeroing __GFP_UNMAPPED pages through
  * the mermap (unmapped-alloc, default order mix), with TLB pressure so a full flush's refills
- * show. Regions are per CPU and independent, so traffic runs on at most 4 online CPUs while page
- * tables and VA are laid out for every possible CPU (machine.onlineCpusCap). The shadow TLB
+ * show. Regions are per CPU and independent, so traffic runs on at most 8 online CPUs while page
+ * tables and VA are laid out for every possible CPU (machine.onlineCpusCap; README, "Online CPUs
+ * in the default sweep", says why 8). The shadow TLB
  * (collateral refills) is off here: it costs about half a run's time again, and neither criterion
  * of the recommendation reads it; `run` keeps it on by default.
  */
 const BASE = {
-  machine: { possibleCpus: 4, onlineCpusCap: 4, tlb: 'golden-cove', shadowTlb: false },
+  machine: { possibleCpus: 4, onlineCpusCap: 8, tlb: 'golden-cove', shadowTlb: false },
   mermap: { variant: 'rfc-v1', regionPages: 512 },
   workload: { kind: 'unmapped-alloc', tlbPressure: {} },
   length: { events: 250_000 },

@@ -63,12 +63,14 @@ function regionsOf(
   return { integral, peak, active };
 }
 
+/** What both the per-CPU and the per-mm rows start from. */
+function rowBasis(s: RowsInput): { w: WastedVaCollector; byTime: boolean; span: number; R: number } {
+  return { w: s.waste, byTime: weightingOf(s.span) === 'time', span: spanLength(s.span), R: s.regionPages };
+}
+
 /** One row per online CPU. */
 export function perCpuRows(s: RowsInput): Array<Record<string, number>> {
-  const w = s.waste;
-  const byTime = weightingOf(s.span) === 'time';
-  const span = spanLength(s.span);
-  const R = s.regionPages;
+  const { w, byTime, span, R } = rowBasis(s);
   const k = s.cpu;
   const C = CPU_SET.field;
   const rows: Array<Record<string, number>> = [];
@@ -123,10 +125,7 @@ export function perCpuRows(s: RowsInput): Array<Record<string, number>> {
 
 /** One row per mm of the machine. */
 export function perMmRows(s: RowsInput): Array<Record<string, number>> {
-  const w = s.waste;
-  const byTime = weightingOf(s.span) === 'time';
-  const span = spanLength(s.span);
-  const R = s.regionPages;
+  const { w, byTime, span, R } = rowBasis(s);
   const m = s.machine;
   const k = s.mm;
   const M = MM_SET.field;

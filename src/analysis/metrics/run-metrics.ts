@@ -31,7 +31,15 @@ import { MachineBaseline } from './baseline.js';
 import { LogHistogram } from './histogram.js';
 import { RegionTimeline, type RegionTimelineRow } from './region-timeline.js';
 import { SlowPathCollector, type SlowPathNote } from './slow-path.js';
-import { perCpuRows, perMmRows, type RowsInput, SERIES_COLUMNS, SERIES_INDEX as S, timeSeriesRows } from './rows.js';
+import {
+  perCpuRows,
+  perMmRows,
+  type RowsInput,
+  SERIES_COLUMNS,
+  SERIES_INDEX as S,
+  type SeriesKey,
+  timeSeriesRows,
+} from './rows.js';
 import { CpuCounters, MmCounters, type RunSpan, type RunTotals } from './state.js';
 import { summarize } from './summarize.js';
 import type { FailureSample, RunSummary } from './summary.js';
@@ -50,9 +58,30 @@ export interface MetricsOptions {
   sampleEveryOps?: number | undefined;
   /** record the page states of one (mm, CPU) region at every event that touches it */
   regionTimeline?: { mm: number; cpu: number; maxSteps?: number; maxBands?: number } | undefined;
+  /**
+   * false: no time series (timeSeriesRows() is empty) and no sampling cost per event, for a run
+   * whose caller reads only the summary (a sweep point); default true
+   */
+  timeSeries?: boolean | undefined;
   /** time-series row limit (even, >= 4); default 2000 */
   maxSeriesRows?: number | undefined;
 }
+
+/** The time series' columns sampled from the run totals and from the wasted-VA collector as they are. */
+const FROM_TOTALS = [
+  ['gets', 'gets'],
+  ['getFailures', 'fails'],
+  ['flushes', 'flushes'],
+  ['invlpgs', 'invlpgs'],
+  ['fastPathFailures', 'fastPathFailures'],
+  ['fallbackPages', 'fallbackPages'],
+] as const satisfies ReadonlyArray<readonly [SeriesKey, keyof RunTotals]>;
+const FROM_WASTE = [
+  ['wastedPages', 'totalWasted'],
+  ['pinnedPages', 'totalPinned'],
+  ['livePages', 'totalLive'],
+  ['activeRegions', 'activeRegions'],
+] as const satisfies ReadonlyArray<readonly [SeriesKey, keyof WastedVaCollector]>;
 
 export class RunMetrics {
   readonly machine: Machine;
@@ -91,6 +120,7 @@ export class RunMetrics {
   private readonly waste: WastedVaCollector;
   private readonly series: FixedStepSeries;
   private readonly seriesByTime: boolean;
+  private readonly sampling: boolean;
   private readonly scratch: Float64Array;
   private readonly timeline: RegionTimeline | null;
   /** the machine's counters at construction */
@@ -112,6 +142,7 @@ export class RunMetrics {
     this.waste = new WastedVaCollector(this.regionPages, n, machine.mmCount(), startNs, startOp);
     this.growMm();
 
+    this.sampling = opts.timeSeries ?? true;
     this.seriesByTime = opts.sampleEveryNs !== undefined;
     const step = this.seriesByTime ? opts.sampleEveryNs! : (opts.sampleEveryOps ?? 1);
     this.series = new FixedStepSeries(
@@ -153,7 +184,7 @@ export class RunMetrics {
     const tl = this.timeline;
     const s = this.span;
     if (tl?.dirty) tl.capture(this.machine.allocator(tl.mm), s.nowOp, s.nowNs);
-    this.sampleUpTo(nowNs, op);
+    if (this.sampling) this.sampleUpTo(nowNs, op);
     this.waste.advance(nowNs, op);
     if (nowNs > s.nowNs) s.nowNs = nowNs;
     if (op > s.nowOp) s.nowOp = op;
@@ -188,7 +219,7 @@ export class RunMetrics {
     const tl = this.timeline;
     const s = this.span;
     if (tl?.dirty) tl.capture(this.machine.allocator(tl.mm), s.nowOp, s.nowNs);
-    this.sampleUpTo(nowNs, op);
+    if (this.sampling) this.sampleUpTo(nowNs, op);
     if (nowNs > s.nowNs) s.nowNs = nowNs;
     if (op > s.nowOp) s.nowOp = op;
     this.waste.closeAll(s.nowNs, s.nowOp);
@@ -320,20 +351,11 @@ export class RunMetrics {
   private fillSample(op: number, timeNs: number): void {
     const v = this.scratch;
     const w = this.waste;
-    const tot = this.totals;
     const integ = w.wastedIntegralAt(timeNs, op);
     v[S.op] = op;
     v[S.timeNs] = timeNs;
-    v[S.gets] = tot.gets;
-    v[S.getFailures] = tot.fails;
-    v[S.flushes] = tot.flushes;
-    v[S.invlpgs] = tot.invlpgs;
-    v[S.fastPathFailures] = tot.fastPathFailures;
-    v[S.fallbackPages] = tot.fallbackPages;
-    v[S.wastedPages] = w.totalWasted;
-    v[S.pinnedPages] = w.totalPinned;
-    v[S.livePages] = w.totalLive;
-    v[S.activeRegions] = w.activeRegions;
+    for (const [column, key] of FROM_TOTALS) v[S[column]] = this.totals[key];
+    for (const [column, key] of FROM_WASTE) v[S[column]] = w[key];
     v[S.wastedIntNs] = integ.ns;
     v[S.wastedIntOps] = integ.ops;
     const t = this.baseline.tlbTotals();

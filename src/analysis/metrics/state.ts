@@ -32,20 +32,22 @@ export class CpuCounters {
   readonly fallback: Float64Array;
 
   constructor(cpus: number) {
-    const f = () => new Float64Array(cpus);
-    this.gets = f();
-    this.getsOk = f();
-    this.reserved = f();
-    this.puts = f();
-    this.fails = f();
-    this.flushes = f();
-    this.invlpgs = f();
-    this.since = f();
-    this.intervals = f();
-    this.intervalSum = f();
-    this.intervalMax = f();
-    this.fastFail = f();
-    this.fallback = f();
+    // one array per counter, in the order of the fields above
+    [
+      this.gets,
+      this.getsOk,
+      this.reserved,
+      this.puts,
+      this.fails,
+      this.flushes,
+      this.invlpgs,
+      this.since,
+      this.intervals,
+      this.intervalSum,
+      this.intervalMax,
+      this.fastFail,
+      this.fallback,
+    ] = Array.from({ length: 13 }, () => new Float64Array(cpus));
   }
 }
 

@@ -315,7 +315,9 @@ export abstract class MachineBase {
     const from = this.taskCpu[task];
     if (from === toCpu) return true;
     if (this.currentTask[from] === task) this.currentTask[from] = -1;
-    this.taskCpu[task] = toCpu;
+    // `| 0`: keep taskCpu an array of small integers; one double stored (a CPU read from an event
+    // chunk's Float64Array) turns it to doubles, and every CPU read from it is then boxed at calls
+    this.taskCpu[task] = toCpu | 0;
     this.migrations++;
     return true;
   }

@@ -1,5 +1,5 @@
 import { PTRS_PER_TABLE } from '../defaults.js';
-import type { MermapGeometry } from '../paging/geometry.js';
+import { INDEX_BITS as TABLE_SHIFT, type MermapGeometry } from '../paging/geometry.js';
 import type { PageTable } from '../paging/page-table.js';
 
 /**
@@ -19,10 +19,14 @@ export class MermapPteIndex {
   /** index in ptes of each chunk's first PTE, plus 1 (0: not known); made on first use */
   private first: Int32Array | null = null;
 
+  /** the mermap's page offsets all fit in 31 bits: indexOfSmall() may be used */
+  readonly smallOffsets: boolean;
+
   constructor(g: MermapGeometry) {
     if (g.baseVpn % PTRS_PER_TABLE !== 0) throw new RangeError('MERMAP_BASE_ADDR is not PTE-table aligned');
     this.baseVpn = g.baseVpn;
     this.pages = g.endVpn - g.baseVpn;
+    this.smallOffsets = this.pages <= 2 ** 31 - 1;
   }
 
   /** pt.pteIndex(vpn) (the flat index of vpn's PTE, or -1 when no PTE table covers it). */
@@ -37,6 +41,19 @@ export class MermapPteIndex {
       const chunk = Math.floor(off / PTRS_PER_TABLE);
       const f = first[chunk];
       if (f !== 0) return f - 1 + (off - chunk * PTRS_PER_TABLE);
+    }
+    return this.lookUp(pt, off);
+  }
+
+  /**
+   * indexAt() of a page offset known to be a small whole number inside the mermap (0 <= off <
+   * its pages < 2^31, see smallOffsets): 32-bit integer arithmetic, no floating point.
+   */
+  indexOfSmall(pt: PageTable, off: number): number {
+    const first = this.first;
+    if (first !== null) {
+      const f = first[off >> TABLE_SHIFT];
+      if (f !== 0) return f - 1 + (off & (PTRS_PER_TABLE - 1));
     }
     return this.lookUp(pt, off);
   }

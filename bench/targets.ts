@@ -1,0 +1,71 @@
+/**
+ * The speed targets of issue 19 ("Speed"), each written once, and the table of figures the bench
+ * ends with: measured value, target, the native model's figure and the ratio where there is one,
+ * and whether the target is met.
+ *
+ * The targets are for an idle 2-core machine; on a shared one the absolute figures come out low,
+ * so the bench prints the load average next to them.
+ */
+import { loadavg } from 'node:os';
+
+export const TARGETS = {
+  /** full Machine (page tables, TLB, checker), tight 1-page get/put loop, pairs per second */
+  machineTightPairsPerSecond: 20e6,
+  /** full Machine, FIFO window of 3 allocations of 1..8 pages, pairs per second */
+  machineWindowPairsPerSecond: 8e6,
+  /** the allocator alone against the native C model of the same loop */
+  allocatorOfNative: 0.25,
+  /** a sweep of real runs on 2 worker threads against 1 */
+  sweepSpeedup: 1.8,
+  /** the default sweep's points on 2 workers, events simulated per second of wall time */
+  defaultSweepEventsPerSecond: 6e6,
+  /** workload generation alone, slowest case, events per second */
+  workloadEventsPerSecond: 10e6,
+  /** heap growth over 10^8 pairs of the full Machine: memory stays flat (allowance for noise) */
+  heapGrowthBytes: 1 << 20,
+  /** the whole bench, seconds */
+  benchSeconds: 180,
+} as const;
+
+export interface Figure {
+  figure: string;
+  value: number;
+  unit: string;
+  /** the target; `atMost` for a ceiling (memory, time), else a floor */
+  target: number;
+  atMost?: boolean;
+  /** the native model's figure, and value / native */
+  native?: number | null;
+  ofNative?: number | null;
+}
+
+function show(x: number, unit: string): string {
+  if (unit === 'pairs/s' || unit === 'events/s') return `${(x / 1e6).toFixed(2)} M ${unit}`;
+  if (unit === 'x') return `${x.toFixed(2)}x`;
+  if (unit === '%') return `${(100 * x).toFixed(1)} %`;
+  if (unit === 'bytes') return `${(x / 1024).toFixed(1)} KiB`;
+  return `${x.toFixed(1)} ${unit}`;
+}
+
+export function met(f: Figure): boolean {
+  return f.atMost === true ? f.value <= f.target : f.value >= f.target;
+}
+
+/** The figures as table rows, for console.table. */
+export function figureRows(figures: Figure[]): Array<Record<string, string>> {
+  return figures.map((f) => ({
+    figure: f.figure,
+    measured: show(f.value, f.unit),
+    target: `${f.atMost === true ? '<=' : '>='} ${show(f.target, f.unit)}`,
+    native: f.native == null ? '' : show(f.native, f.unit),
+    'of native': f.ofNative == null ? '' : show(f.ofNative, '%'),
+    met: met(f) ? 'yes' : 'NO',
+  }));
+}
+
+/** The 1-minute load average and the cores: how idle the machine was. */
+export function loadNote(): string {
+  return `load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
+}

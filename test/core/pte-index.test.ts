@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MermapPteIndex } from '../../src/core/machine/pte-index.js';
+import { cpuBaseVpn, mermapGeometry, PageTable, PTE_SENTINEL } from '../../src/core/paging/index.js';
+
+describe('MermapPteIndex: the small-offset look-up is the page table walk', () => {
+  it('indexOfSmall(o) = indexAt(o) = pteIndex(base + o) for every page of the mermap', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(4 as const, 5 as const),
+        fc.constantFrom(64, 512, 2048),
+        fc.integer({ min: 1, max: 12 }),
+        fc.uniqueArray(fc.nat(11), { maxLength: 6 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+        (levels, R, cpus, ready, picks) => {
+          const g = mermapGeometry(levels, R, cpus);
+          const pt = new PageTable(levels);
+          // some regions materialised (in any order), the others without tables
+          for (const c of ready) if (c < cpus) pt.populate(cpuBaseVpn(g, c), R, PTE_SENTINEL);
+          const ix = new MermapPteIndex(g);
+          const ref = new MermapPteIndex(g);
+          expect(ix.smallOffsets).toBe(true);
+          for (const p of picks) {
+            const o = p % (g.endVpn - g.baseVpn);
+            const want = pt.pteIndex(g.baseVpn + o);
+            expect(ix.indexOfSmall(pt, o)).toBe(want);
+            expect(ref.indexAt(pt, o)).toBe(want);
+            // asked again (now remembered per PTE table): the same
+            expect(ix.indexOfSmall(pt, o)).toBe(want);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a region whose tables come later is found once they exist', () => {
+    const g = mermapGeometry(4, 512, 2);
+    const pt = new PageTable(4);
+    const ix = new MermapPteIndex(g);
+    expect(ix.indexOfSmall(pt, 600)).toBe(-1);
+    pt.populate(cpuBaseVpn(g, 1), 512, PTE_SENTINEL);
+    expect(ix.indexOfSmall(pt, 600)).toBe(pt.pteIndex(g.baseVpn + 600));
+    expect(ix.indexOfSmall(pt, 600)).toBeGreaterThanOrEqual(0);
+  });
+});
