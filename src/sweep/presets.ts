@@ -72,8 +72,11 @@ export const SWEEP_PRESETS: Readonly<Record<string, unknown>> = {
     scenarios: WORKLOAD_SCENARIOS,
     base: BASE,
     grid: {
-      // 64 pages (256 KiB) .. 2048 pages (8 MiB) per CPU
-      'mermap.regionPages': [64, 128, 256, 512, 1024, 2048],
+      // 128 pages (512 KiB) .. 4096 pages (16 MiB) per CPU. The smallest region that meets the
+      // targets under molnar-2015 is 2048 pages in every case, so the grid reaches one size past
+      // it: a cost model or scenario that needs more shows as 4096 rather than "none". 64 pages
+      // (fallback near 3 %, flush cost 4-7 %) was dropped for it, keeping the run count.
+      'mermap.regionPages': [128, 256, 512, 1024, 2048, 4096],
       'mermap.slots': [2, 3, 4, 6, 8],
       'machine.possibleCpus': [1, 4, 16, 64, 256],
       'mermap.variant': ['rfc-v1', 'rfc-later'],

@@ -253,7 +253,7 @@ describe('presets', () => {
   it('default is the main grid: 6 x 5 x 5 x 2 combinations, 2 to 6 replicates, seeds shared across CPUs', () => {
     const spec = getPreset('default');
     expect(spec.grid).toEqual({
-      'mermap.regionPages': [64, 128, 256, 512, 1024, 2048],
+      'mermap.regionPages': [128, 256, 512, 1024, 2048, 4096],
       'mermap.slots': [2, 3, 4, 6, 8],
       'machine.possibleCpus': [1, 4, 16, 64, 256],
       'mermap.variant': ['rfc-v1', 'rfc-later'],
