@@ -3,7 +3,7 @@
  * the regions under every cost preset, and the reasons for within-noise verdicts.
  */
 import { sensitivityTable } from './recommend-sensitivity.js';
-import type { Estimate, RegionVerdict, Targets } from './recommend-verdict.js';
+import { caseName, type Estimate, type RegionVerdict, type Targets } from './recommend-verdict.js';
 
 /** A fraction as percent with `digits` decimals: 0.0099 -> `0.99 %`. */
 export function pct(x: number, digits = 2): string {
@@ -67,9 +67,7 @@ export function formatVerdictTable(recs: readonly RegionVerdict[], targets: Targ
     r.verdict,
     presets.map((p) => String(r.byCostModel[p] ?? '-')).join(' / '),
   ]);
-  const notes = recs
-    .filter((r) => r.verdict !== 'meets')
-    .map((r) => `  ${r.cpus} CPUs, ${r.variant}: ${r.verdict}: ${r.reason}`);
+  const notes = recs.filter((r) => r.verdict !== 'meets').map((r) => `  ${caseName(r)}: ${r.verdict}: ${r.reason}`);
   const workload = sensitivityTable(recs, 'workload');
   return [
     `Smallest region with ${targetsLine(targets)}, judged on the 95 % interval of each grid point (mean ± half interval (n)):`,

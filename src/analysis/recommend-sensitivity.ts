@@ -5,7 +5,7 @@
  * the simulation does), as a table and a chart.
  */
 import { chartSpec, type Spec } from './charts/common.js';
-import type { RegionVerdict, WorkloadScenarios } from './recommend-verdict.js';
+import { caseName, type RegionVerdict, type WorkloadScenarios } from './recommend-verdict.js';
 import { assumptionOf, BASE_SCENARIO } from './scenarios.js';
 
 export interface Scenario {
@@ -115,19 +115,27 @@ export function sensitivityTable(
   };
 }
 
+/** The row of the sensitivity chart for "no region meets the targets". */
+export const NONE_ROW = 'none';
+
 /**
- * The chart: region per scenario, one point per case side by side; no point where a scenario
- * gives no region (or did not run the case), every scenario on the axis.
+ * The chart: region per scenario, one point per case side by side. The region axis is ordinal
+ * (the regions that occur, smallest at the bottom) with a row "none" on top, so a scenario under
+ * which a case has no region shows as a point there; a workload scenario that did not run a case
+ * has no point. Every scenario is on the axis.
  */
 export function sensitivityChart(recs: readonly RegionVerdict[], caption: string): Spec {
   const sc = scenarios(recs);
   const values = recs.flatMap((r) =>
     sc.flatMap((s) => {
       const region = s.region(r);
-      return region === null || region === undefined
+      return region === undefined
         ? []
-        : [{ scenario: s.label, regionPages: region, case: `${r.cpus} CPUs, ${r.variant}` }];
+        : [{ scenario: s.label, region: region === null ? NONE_ROW : String(region), case: caseName(r) }];
     }),
+  );
+  const regions = [...new Set(values.map((v) => v.region).filter((v) => v !== NONE_ROW))].sort(
+    (x, y) => Number(y) - Number(x),
   );
   const workload = workloadNames(recs).length > 0;
   return chartSpec(`Recommended region under each cost${workload ? ' and workload' : ''} assumption`, caption, {
@@ -138,21 +146,27 @@ export function sensitivityChart(recs: readonly RegionVerdict[], caption: string
         field: 'scenario',
         type: 'ordinal',
         sort: sc.map((s) => s.label),
-        // every scenario on the axis: an empty column is one under which no case has a region
+        // every scenario on the axis: an empty column is one that ran no case
         scale: { domain: sc.map((s) => s.label) },
         title: `Cost preset, zeroing work${workload ? ' or workload scenario' : ''}`,
       },
       xOffset: { field: 'case', type: 'nominal', sort: null },
-      y: { field: 'regionPages', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'Region R (pages)' },
-      color: { field: 'case', type: 'nominal', title: 'Case' },
+      y: {
+        field: 'region',
+        type: 'ordinal',
+        // largest region at the top, then "none" above it: no region in the grid meets the targets
+        scale: { domain: [NONE_ROW, ...regions] },
+        title: 'Region R (pages)',
+      },
+      color: { field: 'case', type: 'nominal', title: 'Case', scale: { domain: recs.map(caseName) } },
       tooltip: [
         { field: 'case', type: 'nominal' },
         { field: 'scenario', type: 'ordinal' },
-        { field: 'regionPages', type: 'quantitative', title: 'R (pages)' },
+        { field: 'region', type: 'ordinal', title: 'R (pages)' },
       ],
     },
     width: 420,
-    height: 240,
+    height: 40 + 24 * (regions.length + 1),
   });
 }
 
@@ -176,7 +190,7 @@ export function intervalsChart(
         ? []
         : [
             {
-              case: `${r.cpus} CPUs, ${r.variant}, R ${r.regionPages}`,
+              case: `${caseName(r)}, R ${r.regionPages}`,
               metric,
               mean: e.mean * 100,
               lo: (e.ci95?.[0] ?? e.mean) * 100,

@@ -112,6 +112,11 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(2)} %`;
 }
 
+/** How a case is named in tables, text and charts: `4 CPUs, rfc-v1` (`1 CPU, ...`). */
+export function caseName(r: Pick<RegionVerdict, 'cpus' | 'variant'>): string {
+  return `${r.cpus} CPU${r.cpus === 1 ? '' : 's'}, ${r.variant}`;
+}
+
 /** The grid points of each (possible CPUs, variant), sorted by region then slots. */
 function casesOf(rows: ReadonlyArray<Row>): Point[][] {
   const points: Point[] = groupRows(rows, [LABEL.possibleCpus, LABEL.variant, LABEL.regionPages, LABEL.slots]).map(

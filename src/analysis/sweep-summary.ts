@@ -5,7 +5,7 @@
  */
 import { alignColumns, formatEstimate, pagesToText, pct, targetsLine } from './recommend-format.js';
 import { sensitivityCounts, sensitivityTable, workloadEffects } from './recommend-sensitivity.js';
-import type { RegionVerdict, Targets, WorkloadScenarios } from './recommend-verdict.js';
+import { caseName, type RegionVerdict, type Targets, type WorkloadScenarios } from './recommend-verdict.js';
 
 export const SUMMARY_WIDTH = 80;
 
@@ -151,7 +151,7 @@ function notSettledText(recs: readonly RegionVerdict[]): string[] {
   if (open.length === 0) return [];
   return [
     'Not settled:',
-    ...open.flatMap((r) => wrap(`* ${r.cpus} CPUs, ${r.variant}: ${r.verdict}: ${r.reason}`, SUMMARY_WIDTH, '  ')),
+    ...open.flatMap((r) => wrap(`* ${caseName(r)}: ${r.verdict}: ${r.reason}`, SUMMARY_WIDTH, '  ')),
     '',
   ];
 }
@@ -240,12 +240,7 @@ export function summaryMarkdown(input: SweepSummaryInput): string {
     '',
     ...keyNumbers(input).map((s) => `* ${s}`),
     ...(notSettled.length > 0
-      ? [
-          '',
-          '## Not settled',
-          '',
-          ...notSettled.map((r) => `* ${r.cpus} CPUs, ${r.variant}: **${r.verdict}**: ${r.reason}`),
-        ]
+      ? ['', '## Not settled', '', ...notSettled.map((r) => `* ${caseName(r)}: **${r.verdict}**: ${r.reason}`)]
       : []),
     '',
     '## Reproduce',

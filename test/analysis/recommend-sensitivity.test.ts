@@ -45,8 +45,16 @@ describe('sensitivity', () => {
       'zeroing x0.5',
       'zeroing x2',
     ]);
-    const values = (sensitivityChart(recs, 'c') as { data: { values: unknown[] } }).data.values;
-    expect(values).toHaveLength(10);
+    // every (case, scenario), "none" as a row of its own above the largest region
+    const chart = sensitivityChart(recs, 'c') as {
+      data: { values: Array<Record<string, string>> };
+      encoding: { y: { scale: { domain: string[] } }; color: { scale: { domain: string[] } } };
+    };
+    expect(chart.data.values).toHaveLength(15);
+    expect(chart.data.values.slice(0, 5).map((v) => v.region)).toEqual(['512', '512', '1024', '1024', '512']);
+    expect(chart.data.values[10]).toEqual({ scenario: 'low', region: 'none', case: '16 CPUs, rfc-v1' });
+    expect(chart.encoding.y.scale.domain).toEqual(['none', '1024', '512']);
+    expect(chart.encoding.color.scale.domain).toEqual(['1 CPU, rfc-v1', '4 CPUs, rfc-v1', '16 CPUs, rfc-v1']);
   });
 
   it('charts mean, interval and target in percent, and says n in the caption', () => {
@@ -58,7 +66,7 @@ describe('sensitivity', () => {
     expect(spec.title.subtitle).toContain('n = 2 to 6 runs per point');
     expect(spec.layer.map((l) => l.mark.type)).toEqual(['errorbar', 'point', 'tick']);
     expect(spec.data.values[0]).toEqual({
-      case: '1 CPUs, rfc-v1, R 512',
+      case: '1 CPU, rfc-v1, R 512',
       metric: 'fallback rate',
       mean: 0.5,
       lo: 0.4,

@@ -127,9 +127,9 @@ describe('the recommendation in each workload scenario', () => {
     expect(flush.data.values).toHaveLength(15);
     const sens = report.sections.find((s) => s.id === 'recommendation-sensitivity')!;
     expect(sens.table!.columns.slice(-3)).toEqual(['rate x0.5', 'rate x2', 'no order >= 9']);
-    const values = (sens.spec as { data: { values: Array<{ scenario: string; regionPages: number }> } }).data.values;
+    const values = (sens.spec as { data: { values: Array<{ scenario: string; region: string }> } }).data.values;
     expect(values.filter((v) => v.scenario === 'rate x2')).toEqual([
-      { scenario: 'rate x2', regionPages: 1024, case: '4 CPUs, rfc-v1' },
+      { scenario: 'rate x2', region: '1024', case: '4 CPUs, rfc-v1' },
     ]);
   });
 
