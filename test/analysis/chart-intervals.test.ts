@@ -84,6 +84,19 @@ describe('error bars on the charts against region size', () => {
     expect(values[3]!.ciLo as number).toBeCloseTo(2 * (0.5 - HALF_PCT), 9);
   });
 
+  it('cuts an interval below zero at zero when no run is negative, and ticks every region', () => {
+    // 0.001 and 0.011: mean 0.6 %, sd 0.7071 %, half = 12.706205 · 0.7071 / √2 = 6.3531 %
+    const wide = [0.001, 0.011].map((v, seed) => ({ ...rows[0]!, seed, failureRate: v }));
+    const neg = [-0.001, 0.011].map((v, seed) => ({ ...rows[0]!, seed, failureRate: v }));
+    const lo = (rs: Spec[]) => (failureRateChart(rs, 'cap').data as { values: Spec[] }).values[0]!.ciLo as number;
+    expect(lo(wide)).toBe(0);
+    // a run below zero: the quantity can be negative, the bound stays
+    expect(lo(neg)).toBeCloseTo(0.5 - (12.706204736174698 * 0.848528137423857) / Math.sqrt(2), 9);
+    const spec = failureRateChart([...rows, { ...rows[3]!, regionPages: 4096 }], 'cap');
+    const x = (spec.encoding as { x: { axis: { values: number[]; labelFlush: boolean } } }).x;
+    expect(x.axis).toEqual({ values: [64, 512, 4096], labelFlush: false });
+  });
+
   it('draws no bars when no grid point has replicates', () => {
     const spec = failureRateChart(rows.slice(3), 'cap');
     expect((spec.layer as Layer[]).map((l) => l.mark.type)).toEqual(['line']);

@@ -17,13 +17,21 @@ import { chartSpec, FACET_COLUMNS, hasField, MAX_POINTS, meanBy, pick, type Row,
 /** The interval fields each row gets: bounds in the drawn unit, and the runs of its grid point. */
 export const CI = { lo: 'ciLo', hi: 'ciHi', n: 'ciN' } as const;
 
-/** The x axis of every chart against region size. */
-export const REGION_X: Spec = {
-  field: LABEL.regionPages,
-  type: 'quantitative',
-  scale: { type: 'log', base: 2 },
-  title: 'Region size R (pages, log scale)',
-};
+/**
+ * The x axis of every chart against region size: log 2, a tick at each region the rows have (a
+ * "nice" log axis drops the last power of two when the data ends on it).
+ */
+export function regionX(rows: readonly Row[]): Spec {
+  const regions = [...new Set(rows.map((r) => Number(r[LABEL.regionPages])).filter(Number.isFinite))];
+  return {
+    field: LABEL.regionPages,
+    type: 'quantitative',
+    scale: { type: 'log', base: 2 },
+    // labels centred on their ticks: flushed to the edge, the last one overlaps its neighbour and hides
+    axis: { values: regions.sort((a, b) => a - b), labelFlush: false },
+    title: 'Region size R (pages, log scale)',
+  };
+}
 
 /** The fields that tell one configuration from another: labels, and grid-path columns (dotted). */
 function pointKeys(rows: readonly Row[]): string[] {
@@ -44,7 +52,10 @@ export function withPointIntervals(rows: readonly Row[], y: string, scale = 1): 
     const values = metricValues(g.rows, y).filter(Number.isFinite);
     if (values.length === 0) continue;
     const iv = interval(values);
-    const [lo, hi] = iv.ci95 ?? [iv.mean, iv.mean];
+    const [lo0, hi] = iv.ci95 ?? [iv.mean, iv.mean];
+    // a quantity no run has below zero (a rate, a fraction, a count) is drawn with its interval
+    // cut at zero; points.csv keeps the Student t bounds as they are
+    const lo = lo0 < 0 && values.every((v) => v >= 0) ? 0 : lo0;
     for (const r of g.rows) out.set(r, { ...r, [CI.lo]: lo * scale, [CI.hi]: hi * scale, [CI.n]: iv.n });
   }
   return rows.map((r) => out.get(r) ?? r);
@@ -104,7 +115,7 @@ export function regionChart(p: RegionChartParts): Spec {
   // bars only where some grid point has replicates (one run has no interval to draw)
   const bars = p.rows.some((r) => Number(r[CI.n]) >= 2);
   const encoding: Spec = {
-    x: REGION_X,
+    x: regionX(p.rows),
     y: { field: p.y, type: 'quantitative', aggregate: 'mean', title: p.yTitle },
     ...(p.color === undefined ? {} : { color: p.color }),
   };
