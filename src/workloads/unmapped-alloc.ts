@@ -24,6 +24,14 @@
  * Every GET is flagged ZEROING: the driver falls back to the reserved slow path when it fails.
  * Tasks, CPUs and mms: task k belongs to mm floor(k / threadsPerMm) and starts on CPU
  * floor(k / (mmsPerCpu * threadsPerMm)); the first task of each CPU's queue runs first.
+ *
+ * So every mm's threads start side by side on one CPU, and only migration scatters them (to
+ * about 1.4 threads of the getting mm per CPU after a few simulated seconds at the defaults).
+ * That start is not a steady state, and it shows: a task preempted while it holds a mapping pins
+ * its (mm, CPU) window, and its siblings on that CPU flush once per get that does not fit above
+ * the pin (once per page on the slow path). Those storms fade as migration spreads the siblings,
+ * so with migration on the flush rate falls with run length (README, "Online CPUs in the default
+ * sweep"; test/run/pinned-window.test.ts).
  */
 import type { RunConfig, UnmappedAllocConfig } from '../config/types.js';
 import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_SWITCH, FLAG_ZEROING, startFill } from './events.js';
