@@ -37,8 +37,9 @@ function ordersWithTail(k: number): number[] {
 }
 
 /**
- * The default sweep's workload scenarios: the two assumptions of the workload that no measurement
- * backs (config/defaults.ts: the rate and the order mix), each moved one way and the other. They
+ * The default sweep's workload scenarios: the three assumptions of the workload that no
+ * measurement backs (config/defaults.ts: the rate, the order mix, and how many threads of one mm
+ * share a CPU), the first two moved one way and the other. They
  * change what the simulation does, so each runs again, on the main grid with possible CPUs held at
  * 4 (the base's count: possible CPUs lay out page tables, not a CPU's flushes), both variants,
  * every region and slot count; the base is the main grid's own 4-CPU points.
@@ -50,6 +51,10 @@ function ordersWithTail(k: number): number[] {
  *                       under the fallback rate that no region lifts, still under the 1 % target,
  *                       so the scenario asks how close to it the region must go (x2 would put the
  *                       floor at the target and answer "none" by arithmetic)
+ *   1 thread per mm     the same 8 tasks per CPU as 8 mms of one thread instead of 2 mms of 4
+ *                       (README, "Online CPUs in the default sweep"): no sibling shares the window
+ *                       of a task preempted while it holds a mapping, so no flush storms behind
+ *                       pinned ranges; the default's packed threads are the other extreme
  */
 const WORKLOAD_SCENARIOS = {
   fix: { 'machine.possibleCpus': 4 },
@@ -58,6 +63,7 @@ const WORKLOAD_SCENARIOS = {
     'rate x2': { 'workload.ratePerCpuHz': DEFAULT_RATE_PER_CPU_HZ * 2 },
     'no order >= 9': { 'workload.orders': ordersWithTail(0) },
     'order 9/10 x1.5': { 'workload.orders': ordersWithTail(1.5) },
+    '1 thread per mm': { 'workload.mmsPerCpu': 8, 'workload.threadsPerMm': 1 },
   },
 };
 

@@ -3,6 +3,7 @@ import { formatVerdictTable } from '../../src/analysis/recommend-format.js';
 import { sensitivityTable, workloadEffects } from '../../src/analysis/recommend-sensitivity.js';
 import { recommendationFile } from '../../src/analysis/recommend-verdict.js';
 import { sweepReportData } from '../../src/analysis/reports.js';
+import { assumptionOf } from '../../src/analysis/scenarios.js';
 import { dependsText } from '../../src/analysis/sweep-summary.js';
 
 const TARGETS = { maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 };
@@ -92,6 +93,15 @@ describe('the recommendation in each workload scenario', () => {
       'CPUs  variant  recommended  rate x0.5  rate x2  no order >= 9',
       '----  -------  -----------  ---------  -------  -------------',
     ]);
+  });
+
+  it('names the assumption a scenario varies from the config paths it sets', () => {
+    expect(assumptionOf(['workload.ratePerCpuHz'])).toBe('allocation rate');
+    // the mm grouping of the same tasks is one assumption, however many paths set it
+    expect(assumptionOf(['workload.mmsPerCpu', 'workload.threadsPerMm'])).toBe('threads of an mm per CPU');
+    expect(assumptionOf(['workload.orders', 'workload.holdAfterZeroUs'])).toBe(
+      'order mix and workload.holdAfterZeroUs',
+    );
   });
 
   it('says which assumption moves the answer', () => {

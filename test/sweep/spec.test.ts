@@ -262,15 +262,22 @@ describe('presets', () => {
     expect(spec.adaptive).toEqual({ maxReplicates: 6, ciWidth: 0.1 });
     expect(spec.targets).toEqual({ maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 });
     expect(spec.sharedSeeds).toEqual(['machine.possibleCpus']);
-    // four workload scenarios on the grid at 4 possible CPUs: 6 x 5 x 2 combinations each
-    expect(Object.keys(spec.scenarios!.set)).toEqual(['rate x0.5', 'rate x2', 'no order >= 9', 'order 9/10 x1.5']);
+    // five workload scenarios on the grid at 4 possible CPUs: 6 x 5 x 2 combinations each
+    expect(Object.keys(spec.scenarios!.set)).toEqual([
+      'rate x0.5',
+      'rate x2',
+      'no order >= 9',
+      'order 9/10 x1.5',
+      '1 thread per mm',
+    ]);
+    expect(spec.scenarios!.set['1 thread per mm']).toEqual({ 'workload.mmsPerCpu': 8, 'workload.threadsPerMm': 1 });
     expect(spec.scenarios!.fix).toEqual({ 'machine.possibleCpus': 4 });
     expect(spec.scenarios!.set['rate x2']).toEqual({ 'workload.ratePerCpuHz': 40_000 });
     expect(spec.scenarios!.set['no order >= 9']!['workload.orders']).toEqual([
       0.806, 0.06, 0.04, 0.03, 0.02, 0.015, 0.01, 0.008, 0.006, 0, 0,
     ]);
-    // room for 6 replicates per combination, of which 2 always run: (300 + 4 x 60) x 6
-    expect(planSweep(spec).size).toBe(3240);
+    // room for 6 replicates per combination, of which 2 always run: (300 + 5 x 60) x 6
+    expect(planSweep(spec).size).toBe(3600);
   });
 
   it('smoke has 4 points', () => {
