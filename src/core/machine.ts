@@ -229,7 +229,7 @@ export class Machine extends MachineTranslation {
     const checking = this.checking;
     const rel = off - cpu * this.geometry.regionPages;
     // the value a put leaves (not present): the common old PTE, told apart with one comparison
-    const unmapped = ptePresent(rec.alloc.unmappedPte) ? -1 : rec.alloc.unmappedPte;
+    const unmapped = rec.unmappedAbsent;
     const stamps = checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
     const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
     let reused = false;
