@@ -372,7 +372,7 @@ export class Machine extends MachineTranslation {
    * (see mapOwn): the unmapped value, the checker's stamps, stale marks in the TLBs.
    */
   private unmapOwn(rec: MmRec, cpu: number, off: number, n: number): void {
-    const pt = rec.pt;
+    const ptes = rec.pt.ptes; // (no table is made here: the array stays put)
     const unmapped = rec.alloc.unmappedPte;
     const tlb = this.tlbs[cpu];
     const pcid = this.currentPcidOf[cpu];
@@ -382,19 +382,23 @@ export class Machine extends MachineTranslation {
     const rel = off - cpu * this.geometry.regionPages;
     const stamps = checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
     const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
+    // (markStale has nothing to do while the TLB holds no mermap translation; marking does not
+    // change that, nor whether the mm ever left its region)
+    const mark = tlb.mermapLive !== 0;
+    const crossed = rec.crossedRegion;
     let idx = -1;
     let writes = 0;
     for (let i = 0; i < n; i++) {
       const o = off + i;
-      idx = idx >= 0 && (o & (PTRS_PER_TABLE - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(pt, o);
+      idx = idx >= 0 && (o & (PTRS_PER_TABLE - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(rec.pt, o);
       if (idx >= 0) {
-        pt.ptes[idx] = unmapped;
+        ptes[idx] = unmapped;
         writes++;
       }
       if (stamps !== null) unmapOwnStamp(stamps, rel + i, stamp);
       else if (checking) this.checker.onUnmapOwn(rec.stamps, cpu, rel + i);
-      if (tlb.mermapLive !== 0) tlb.markStale(baseVpn + o, pcid);
-      if (rec.crossedRegion) this.markStaleEverywhere(rec.id, baseVpn + o, cpu);
+      if (mark) tlb.markStale(baseVpn + o, pcid);
+      if (crossed) this.markStaleEverywhere(rec.id, baseVpn + o, cpu);
     }
     this.pteWrites += writes;
   }
