@@ -266,6 +266,8 @@ export class Machine extends MachineTranslation {
   /**
    * mapRange() of a range inside `cpu`'s own region, with `off` a small whole number (the
    * common case, pteIdx.smallOffsets): the same writes and checks in 32-bit integer arithmetic.
+   * (Larger than V8 inlines, on purpose: inlined into mermapGet() it took the inlining budget the
+   * allocator's get() needs, and the bench's tight loop ran at 14 or 16 M pairs/s from run to run.)
    */
   private mapOwn(rec: MmRec, cpu: number, off: number, pages: number, pfn: number, prot: number): boolean {
     const stamps = this.checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
@@ -284,8 +286,17 @@ export class Machine extends MachineTranslation {
       // consecutive PTEs of one PTE table are consecutive in ptes: look up at table starts
       if (idx < 0 || (o & (PTRS_PER_TABLE - 1)) === 0) {
         idx = rec.pteIdx.indexOfSmall(rec.pt, o);
-        if (idx < 0 && (idx = this.noPteTable(rec, o, existingOnly)) < 0) continue;
-        ptes = rec.pt.ptes; // (a table made just now may have moved them)
+        if (idx < 0) {
+          // no PTE table: apply_to_existing_page_range() skips the page, apply_to_page_range()
+          // makes the table (PGRANGE_CREATE), which may move ptes
+          if (existingOnly) {
+            this.ptesSkipped++;
+            continue;
+          }
+          rec.pt.populate(this.geometry.baseVpn + o, 1, 0);
+          idx = rec.pteIdx.indexOfSmall(rec.pt, o);
+          ptes = rec.pt.ptes;
+        }
       } else idx++;
       const old = ptes[idx];
       if (existingOnly && old === 0) {
@@ -294,30 +305,12 @@ export class Machine extends MachineTranslation {
       }
       if (stamps !== null && mapOwnStamp(stamps, rel + i, stamp) && reusedAt < 0) reusedAt = o;
       // a present PTE changed under a mapping: any TLB's copy of it is stale from now (mapRange)
-      if (old !== unmapped && ptePresent(old)) this.staleUnder(rec, o);
+      if (old !== unmapped && ptePresent(old)) this.markStaleEverywhere(rec.id, this.geometry.baseVpn + o, -1);
       ptes[idx] = mkPte(pfn + i, prot);
       this.pteWrites++;
     }
     if (reusedAt >= 0) this.reusedVpn = this.geometry.baseVpn + reusedAt;
     return reusedAt >= 0;
-  }
-
-  /** A present PTE at offset o changed under a mapping: every TLB's copy of it is stale. */
-  private staleUnder(rec: MmRec, o: number): void {
-    this.markStaleEverywhere(rec.id, this.geometry.baseVpn + o, -1);
-  }
-
-  /**
-   * mapOwn() at page offset o with no PTE table for it: apply_to_existing_page_range() skips
-   * the page (-1), apply_to_page_range() makes the table (PGRANGE_CREATE). The PTE's index or -1.
-   */
-  private noPteTable(rec: MmRec, o: number, existingOnly: boolean): number {
-    if (existingOnly) {
-      this.ptesSkipped++;
-      return -1;
-    }
-    rec.pt.populate(this.geometry.baseVpn + o, 1, 0);
-    return rec.pteIdx.indexOfSmall(rec.pt, o);
   }
 
   /** Remember that handle h of this mm came from a reserved get (for the put's call site). */
