@@ -12,6 +12,7 @@ import { cpuBaseVpn } from './paging/geometry.js';
 import { mkPte, ptePresent, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from './tlb/index.js';
 import type { MmRec } from './machine/config.js';
+import type { MermapAllocator } from './mermap/allocator.js';
 import { MachineTranslation } from './machine/translation.js';
 
 export {
@@ -40,19 +41,65 @@ export class Machine extends MachineTranslation {
     // the common case (the task already runs on its CPU) without a call
     if (this.currentTask[this.taskCpu[task]] !== task) this.switchTo(task);
     const cpu = this.taskCpu[task];
-    const mm = this.taskMm[task];
-    const rec = this.mms[mm];
+    const rec = this.mms[this.taskMm[task]];
     const alloc = rec.alloc;
     this.gets++;
     if (reserved) this.reservedGets++;
     const h = alloc.get(cpu, pages, reserved, prot, this.inTask[task] === 1);
-    if (h < 0) return this.getFailed(cpu, mm, task, -h, pages, reserved);
+    if (h < 0) return this.getFailed(cpu, rec.id, task, -h, pages, reserved);
     // migrate_disable() happened before mermap_alloc(); it stays on for the caller.
     this.migrateDepth[task]++;
+    // the range as an offset from MERMAP_BASE_ADDR and from this CPU's region (exact: integers < 2^53)
+    const off = alloc.lastBase - this.geometry.baseVpn;
+    const n = alloc.lastPages;
+    const rel = off - cpu * this.geometry.regionPages;
+    // (this function and mapOwn() are the hot path, kept small enough for V8 to inline both
+    // into the caller: anything rare goes through mapGot())
+    if (
+      reserved ||
+      rel < 0 ||
+      rel + n > this.geometry.regionPages ||
+      this.pteWriteFault !== null ||
+      !rec.pteIdx.smallOffsets ||
+      rec.regionReady[cpu] === 0 ||
+      this.lockedInAtomic(alloc, task)
+    )
+      return this.mapGot(rec, cpu, task, h, pages, pfn, prot, reserved);
+    if (this.mapOwn(rec, cpu, off | 0, n, pfn, prot)) this.reportReuse(cpu, rec.id, task);
+    this.liveAllocs[task]++;
+    this.getsOk++;
+    if (this.observer !== null) this.notifyGet(cpu, rec, task, h, false);
+    return h;
+  }
+
+  /** The checker's case of the PTE lock taken with preemption or IRQs off (facts §8.2). */
+  private lockedInAtomic(alloc: MermapAllocator, task: number): boolean {
+    return this.checking && alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0);
+  }
+
+  /** observer.onGet() of the range the allocator just handed out. */
+  private notifyGet(cpu: number, rec: MmRec, task: number, h: number, reserved: boolean): void {
+    const o = this.observer;
+    if (o !== null && o.onGet !== undefined)
+      o.onGet(cpu, rec.id, task, h, rec.alloc.lastBase, rec.alloc.lastPages, reserved);
+  }
+
+  /** The rest of any get the allocator granted (handle h): mermapGet() without its shortcuts. */
+  private mapGot(
+    rec: MmRec,
+    cpu: number,
+    task: number,
+    h: number,
+    pages: number,
+    pfn: number,
+    prot: number,
+    reserved: boolean,
+  ): number {
+    const mm = rec.id;
+    const alloc = rec.alloc;
     const base = alloc.lastBase;
     const n = alloc.lastPages;
     if (reserved) this.markReserved(rec, h);
-    // the range as an offset from MERMAP_BASE_ADDR and from this CPU's region (exact: integers < 2^53)
     const off = base - this.geometry.baseVpn;
     const R = this.geometry.regionPages;
     const rel = off - cpu * R;
@@ -60,9 +107,8 @@ export class Machine extends MachineTranslation {
     if (outside) rec.crossedRegion = true;
     if (this.checking && (outside || (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))))
       this.checkGet(cpu, mm, task, reserved, outside);
-    // (the rest of this function is the hot path: the rare ones are in methods of their own, so
-    // that this one stays small enough for V8 to inline what it calls)
     if (this.pteWriteFault !== null) return this.getWithFault(rec, cpu, task, h, pages, pfn, prot, reserved, outside);
+    if (!outside && rec.regionReady[cpu] === 0) this.ensureRegions(rec, base, n); // (mapOwn() expects it)
     if (
       !outside && rec.pteIdx.smallOffsets
         ? this.mapOwn(rec, cpu, off | 0, n, pfn, prot)
@@ -220,53 +266,51 @@ export class Machine extends MachineTranslation {
   /**
    * mapRange() of a range inside `cpu`'s own region, with `off` a small whole number (the
    * common case, pteIdx.smallOffsets): the same writes and checks in 32-bit integer arithmetic.
+   * (Larger than V8 inlines, on purpose: inlined into mermapGet() it took the inlining budget the
+   * allocator's get() needs, and the bench's tight loop ran at 14 or 16 M pairs/s from run to run.)
    */
   private mapOwn(rec: MmRec, cpu: number, off: number, pages: number, pfn: number, prot: number): boolean {
-    if (rec.regionReady[cpu] === 0) this.ensureRegions(rec, this.geometry.baseVpn + off, pages);
-    const pt = rec.pt;
-    const ix = rec.pteIdx;
+    const stamps = this.checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
+    // the checker without its stamps at hand (a CPU's first get, an mm that left its region)
+    if (this.checking && stamps === null) return this.mapRange(rec, cpu, off, pages, pfn, prot, false);
+    const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
+    let ptes = rec.pt.ptes;
     const existingOnly = rec.alloc.writesExistingOnly;
-    const checking = this.checking;
     const rel = off - cpu * this.geometry.regionPages;
     // the value a put leaves (not present): the common old PTE, told apart with one comparison
-    const unmapped = ptePresent(rec.alloc.unmappedPte) ? -1 : rec.alloc.unmappedPte;
-    const stamps = checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
-    const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
-    let reused = false;
+    const unmapped = rec.unmappedAbsent;
+    let reusedAt = -1;
     let idx = -1;
-    let writes = 0;
     for (let i = 0; i < pages; i++) {
       const o = off + i;
-      idx = idx >= 0 && (o & (PTRS_PER_TABLE - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(pt, o);
-      if (idx < 0) {
-        if (existingOnly) {
-          this.ptesSkipped++;
-          continue;
+      // consecutive PTEs of one PTE table are consecutive in ptes: look up at table starts
+      if (idx < 0 || (o & (PTRS_PER_TABLE - 1)) === 0) {
+        idx = rec.pteIdx.indexOfSmall(rec.pt, o);
+        if (idx < 0) {
+          // no PTE table: apply_to_existing_page_range() skips the page, apply_to_page_range()
+          // makes the table (PGRANGE_CREATE), which may move ptes
+          if (existingOnly) {
+            this.ptesSkipped++;
+            continue;
+          }
+          rec.pt.populate(this.geometry.baseVpn + o, 1, 0);
+          idx = rec.pteIdx.indexOfSmall(rec.pt, o);
+          ptes = rec.pt.ptes;
         }
-        pt.populate(this.geometry.baseVpn + o, 1, 0); // PGRANGE_CREATE
-        idx = ix.indexOfSmall(pt, o);
-      }
-      const old = pt.ptes[idx];
+      } else idx++;
+      const old = ptes[idx];
       if (existingOnly && old === 0) {
         this.ptesSkipped++;
         continue;
       }
-      if (
-        (stamps !== null
-          ? mapOwnStamp(stamps, rel + i, stamp)
-          : checking && this.checker.onMapOwn(rec.stamps, cpu, rel + i)) &&
-        !reused
-      ) {
-        reused = true;
-        this.reusedVpn = this.geometry.baseVpn + o;
-      }
+      if (stamps !== null && mapOwnStamp(stamps, rel + i, stamp) && reusedAt < 0) reusedAt = o;
       // a present PTE changed under a mapping: any TLB's copy of it is stale from now (mapRange)
       if (old !== unmapped && ptePresent(old)) this.markStaleEverywhere(rec.id, this.geometry.baseVpn + o, -1);
-      pt.ptes[idx] = mkPte(pfn + i, prot);
-      writes++;
+      ptes[idx] = mkPte(pfn + i, prot);
+      this.pteWrites++;
     }
-    this.pteWrites += writes;
-    return reused;
+    if (reusedAt >= 0) this.reusedVpn = this.geometry.baseVpn + reusedAt;
+    return reusedAt >= 0;
   }
 
   /** Remember that handle h of this mm came from a reserved get (for the put's call site). */
@@ -321,7 +365,7 @@ export class Machine extends MachineTranslation {
    * (see mapOwn): the unmapped value, the checker's stamps, stale marks in the TLBs.
    */
   private unmapOwn(rec: MmRec, cpu: number, off: number, n: number): void {
-    const pt = rec.pt;
+    const ptes = rec.pt.ptes; // (no table is made here: the array stays put)
     const unmapped = rec.alloc.unmappedPte;
     const tlb = this.tlbs[cpu];
     const pcid = this.currentPcidOf[cpu];
@@ -331,19 +375,23 @@ export class Machine extends MachineTranslation {
     const rel = off - cpu * this.geometry.regionPages;
     const stamps = checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
     const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
+    // (markStale has nothing to do while the TLB holds no mermap translation; marking does not
+    // change that, nor whether the mm ever left its region)
+    const mark = tlb.mermapLive !== 0;
+    const crossed = rec.crossedRegion;
     let idx = -1;
     let writes = 0;
     for (let i = 0; i < n; i++) {
       const o = off + i;
-      idx = idx >= 0 && (o & (PTRS_PER_TABLE - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(pt, o);
+      idx = idx >= 0 && (o & (PTRS_PER_TABLE - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(rec.pt, o);
       if (idx >= 0) {
-        pt.ptes[idx] = unmapped;
+        ptes[idx] = unmapped;
         writes++;
       }
       if (stamps !== null) unmapOwnStamp(stamps, rel + i, stamp);
       else if (checking) this.checker.onUnmapOwn(rec.stamps, cpu, rel + i);
-      if (tlb.mermapLive !== 0) tlb.markStale(baseVpn + o, pcid);
-      if (rec.crossedRegion) this.markStaleEverywhere(rec.id, baseVpn + o, cpu);
+      if (mark) tlb.markStale(baseVpn + o, pcid);
+      if (crossed) this.markStaleEverywhere(rec.id, baseVpn + o, cpu);
     }
     this.pteWrites += writes;
   }

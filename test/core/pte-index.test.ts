@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Machine } from '../../src/core/machine.js';
 import { MermapPteIndex } from '../../src/core/machine/pte-index.js';
-import { cpuBaseVpn, mermapGeometry, PageTable, PTE_SENTINEL } from '../../src/core/paging/index.js';
+import {
+  cpuBaseVpn,
+  mermapGeometry,
+  mkPte,
+  PageTable,
+  PROT_KERNEL_NOGLOBAL,
+  PTE_SENTINEL,
+} from '../../src/core/paging/index.js';
 
 describe('MermapPteIndex: the small-offset look-up is the page table walk', () => {
   it('indexOfSmall(o) = indexAt(o) = pteIndex(base + o) for every page of the mermap', () => {
@@ -42,5 +50,36 @@ describe('MermapPteIndex: the small-offset look-up is the page table walk', () =
     pt.populate(cpuBaseVpn(g, 1), 512, PTE_SENTINEL);
     expect(ix.indexOfSmall(pt, 600)).toBe(pt.pteIndex(g.baseVpn + 600));
     expect(ix.indexOfSmall(pt, 600)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('Machine.access() of a mermap page: the PTE index gives what the walk gives', () => {
+  it.each([
+    [4, 'rfc-v1'],
+    [5, 'rfc-v1'],
+    [4, 'rfc-later'],
+    [5, 'rfc-later'],
+  ] as const)('%i-level, %s: one read per level, the mapped PTE filled, a put page faults', (levels, variant) => {
+    const m = new Machine({ possibleCpus: 2, pagingLevels: levels, regionPages: 64, variant, tlb: 'tiny' });
+    const task = m.createTask(m.createMm(), 1);
+    const h = m.mermapGet(task, 3, 0x4000);
+    expect(h).toBeGreaterThanOrEqual(0);
+    const base = m.allocator(0).lastBase;
+    const pcid = 1; // the first mm on a CPU takes ASID 0: PCID 1
+    for (let i = 0; i < 3; i++) {
+      const r0 = m.walkReads;
+      expect(m.access(task, base + i)).toBe(true);
+      // PGD, (P4D,) PUD, PMD, PTE: a 4 KiB leaf
+      expect(m.walkReads - r0).toBe(levels);
+      expect(m.tlbs[1].lookup(base + i, pcid)).toBe(mkPte(0x4000 + i, PROT_KERNEL_NOGLOBAL));
+    }
+    m.mermapPut(task, h);
+    m.flushTlbAll(1);
+    const r0 = m.walkReads;
+    const faults = m.mermapFaults;
+    expect(m.access(task, base + 1)).toBe(false);
+    expect(m.walkReads - r0).toBe(levels);
+    expect(m.mermapFaults - faults).toBe(1);
+    expect(m.tlbs[1].lookup(base + 1, pcid)).toBe(-1);
   });
 });

@@ -21,6 +21,7 @@ import {
   type PageSizeName,
 } from '../paging/geometry.js';
 import { PageTable } from '../paging/page-table.js';
+import { ptePresent } from '../paging/pte.js';
 import { resolveTlbConfig, Tlb, type Clock, type TlbConfig } from '../tlb/index.js';
 import {
   combineObservers,
@@ -195,6 +196,7 @@ export abstract class MachineBase {
       pt: new PageTable(this.geometry.levels),
       pteIdx: new MermapPteIndex(this.geometry),
       alloc: info.factory(this.geometry, this.host, this.allocOptions),
+      unmappedAbsent: -1,
       stamps: new MmStamps(this.possibleCpus),
       prepareTablePages: 0,
       prepareBytes: 0,
@@ -204,6 +206,7 @@ export abstract class MachineBase {
       crossedRegion: false,
     };
     rec.alloc.prepared = false;
+    if (!ptePresent(rec.alloc.unmappedPte)) rec.unmappedAbsent = rec.alloc.unmappedPte;
     this.mms.push(rec);
     if (prepare) this.mermapMmPrepare(id);
     return id;

@@ -101,6 +101,8 @@ export interface MmRec {
   /** where the mermap's PTEs are in pt.ptes */
   pteIdx: MermapPteIndex;
   alloc: MermapAllocator;
+  /** alloc.unmappedPte when that value is not present (the common old PTE of a get), else -1 */
+  unmappedAbsent: number;
   stamps: MmStamps;
   prepareTablePages: number;
   prepareBytes: number;

@@ -83,10 +83,20 @@ export abstract class MachineTranslation extends MachineBase {
     }
     const mmLocal = vpn >= this.geometry.mmLocalStartVpn && vpn < this.geometry.mmLocalEndVpn;
     const pt = vpn < this.userTop || mmLocal ? rec.pt : this.kernelPt;
-    pt.walkInto(vpn);
-    let pte = pt.lastWalkPte;
+    // a mermap page's PTE is where the mm's MermapPteIndex says once its table exists: the
+    // walk's result (a 4 KiB leaf, one read per level) without descending the upper levels
+    const idx = mmLocal ? rec.pteIdx.indexAt(pt, vpn - this.geometry.baseVpn) : -1;
+    let pte: number;
+    if (idx >= 0) {
+      pte = pt.ptes[idx];
+      if (!ptePresent(pte)) pte = 0;
+      this.walkReads += this.geometry.levels;
+    } else {
+      pt.walkInto(vpn);
+      pte = pt.lastWalkPte;
+      this.walkReads += pt.lastWalkReads;
+    }
     this.pageWalks++;
-    this.walkReads += pt.lastWalkReads;
     if (!ptePresent(pte)) {
       if (mmLocal) {
         this.mermapFaults++;
@@ -97,7 +107,7 @@ export abstract class MachineTranslation extends MachineBase {
       this.pageFaults++;
       pte = this.demandMap(pt, vpn);
     }
-    const shift = pt.lastWalkPageShift;
+    const shift = idx >= 0 ? 12 : pt.lastWalkPageShift;
     tlb.fill(vpn, pcid, pte, shift);
     if (shadow !== null) {
       if (!shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte, shift);

@@ -111,7 +111,8 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
   }
 
   handleCpu(handle: number): number {
-    return Math.floor(handle / this.slotsPerCpu);
+    // handles are small whole numbers >= 0: `| 0` lets V8 divide in 32-bit integers
+    return (handle / this.slotsPerCpu) | 0;
   }
 
   nextOffset(cpu: number): number {

@@ -50,6 +50,9 @@ export abstract class TlbCounters {
    */
   private readonly remembered = new Map<number, NumMap>();
   protected rememberedCount = 0;
+  /** the last key refilled() looked up and its set (undefined: none), so a run of fills by one PCID skips the Map */
+  private lastKey = Number.NaN;
+  private lastSet: NumMap | undefined = undefined;
 
   constructor(clock: Clock) {
     this.clock = clock;
@@ -72,6 +75,7 @@ export abstract class TlbCounters {
         this.rememberedCount -= set.size;
         this.remembered.delete(key);
       }
+      if (key === this.lastKey) this.lastKey = Number.NaN;
     }
   }
 
@@ -86,7 +90,12 @@ export abstract class TlbCounters {
 
   /** A fill of (owner, size index, first page): count it as a refill if a flush discarded it. */
   protected refilled(owner: number, sz: number, tag: number): void {
-    const set = this.remembered.get(owner + sz * KEY_STRIDE);
+    const key = owner + sz * KEY_STRIDE;
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastSet = this.remembered.get(key);
+    }
+    const set = this.lastSet;
     if (set !== undefined && set.take(tag, 0) !== 0) {
       this.rememberedCount--;
       this.refillsAfterFlush++;
@@ -134,6 +143,7 @@ export abstract class TlbCounters {
     if (set === undefined) {
       set = new NumMap(256);
       this.remembered.set(key, set);
+      if (key === this.lastKey) this.lastSet = set;
     }
     if (!set.has(tag)) {
       set.set(tag, 1);

@@ -417,13 +417,17 @@ export class Tlb extends TlbCounters {
 
   /** Stamp vpn's 4 KiB entries for pcid in `a` stale (mermap pages are 4 KiB PTEs). */
   private markStaleIn(a: TlbArray, vpn: number, pcid: number): void {
+    const vpns = a.vpn;
     const base = a.setBase(vpn);
-    for (let i = base; i < base + a.ways; i++) {
+    const end = base + a.ways;
+    for (let i = base; i < end; i++) {
+      // the tag first: an invalid way keeps its old vpn (pcid -1 marks it), most ways differ
+      if (vpns[i] !== vpn) continue;
       const p = a.pcid[i];
       const f = a.flags[i];
-      if (p < 0 || a.vpn[i] !== vpn || (f & (F_STALE | F_SIZE)) !== 0) continue;
+      if (p < 0 || (f & (F_STALE | F_SIZE)) !== 0) continue;
       if (p !== pcid && (f & F_GLOBAL) === 0) continue;
-      a.flags[i] |= F_STALE;
+      a.flags[i] = f | F_STALE;
       a.staleOp[i] = this.clock.op;
       a.staleNs[i] = this.clock.ns;
     }
