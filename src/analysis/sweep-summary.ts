@@ -156,10 +156,33 @@ function notSettledText(recs: readonly RegionVerdict[]): string[] {
   ];
 }
 
-/** A fixed-width table in 80 columns: two spaces between columns, one when two do not fit. */
-function fitted(head: string[], rows: string[][]): string[] {
+/**
+ * A fixed-width table in 80 columns: two spaces between columns, one when two do not fit, and
+ * when one does not fit either, the columns after the first `keep` in as many tables as it
+ * takes, each repeating the first `keep` (a blank line between them).
+ */
+export function fitted(head: string[], rows: string[][], keep = 2): string[] {
+  const fits = (lines: string[]) => lines.every((l) => l.length <= SUMMARY_WIDTH);
   const wide = alignColumns(head, rows);
-  return wide.every((l) => l.length <= SUMMARY_WIDTH) ? wide : alignColumns(head, rows, ' ');
+  if (fits(wide)) return wide;
+  const narrow = alignColumns(head, rows, ' ');
+  if (fits(narrow) || head.length <= keep + 1) return narrow;
+  const pick = (cols: number[]) => [cols.map((c) => head[c]!), rows.map((r) => cols.map((c) => r[c] ?? ''))] as const;
+  const lead = head.slice(0, keep).map((_, i) => i);
+  const out: string[] = [];
+  let chunk: number[] = [];
+  const flush = () => {
+    if (chunk.length === 0) return;
+    if (out.length > 0) out.push('');
+    out.push(...alignColumns(...pick([...lead, ...chunk]), ' '));
+    chunk = [];
+  };
+  for (let c = keep; c < head.length; c++) {
+    if (chunk.length > 0 && !fits(alignColumns(...pick([...lead, ...chunk, c]), ' '))) flush();
+    chunk.push(c);
+  }
+  flush();
+  return out;
 }
 
 /** summary.txt: plain text, fixed-width tables, no line over 80 columns. */
@@ -190,7 +213,7 @@ export function summaryText(input: SweepSummaryInput): string {
       ? []
       : [
           ...para('Region (pages) in each workload scenario (runs of their own):'),
-          ...fitted(t.workload.head, t.workload.rows),
+          ...fitted(t.workload.head, t.workload.rows, 3),
           '',
         ]),
     ...keyNumbers(input).flatMap((s) => wrap(`* ${s}`, SUMMARY_WIDTH, '  ')),

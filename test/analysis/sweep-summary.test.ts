@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatEstimate } from '../../src/analysis/recommend-format.js';
 import type { RegionVerdict } from '../../src/analysis/recommend-verdict.js';
-import { SUMMARY_WIDTH, summaryMarkdown, summaryText, wrap } from '../../src/analysis/sweep-summary.js';
+import { fitted, SUMMARY_WIDTH, summaryMarkdown, summaryText, wrap } from '../../src/analysis/sweep-summary.js';
 
 const presets = { low: 512, 'molnar-2015': 512, 'hansen-2014': 2048, 'kernel-tlb-c': null, high: null };
 const rec = (cpus: number, verdict: RegionVerdict['verdict'], n: number, mean: number): RegionVerdict => ({
@@ -66,6 +66,28 @@ describe('summary.txt', () => {
     expect(two.replace(/\s+/g, ' ')).toContain(
       'Largest region any case needs: 2048 pages (8 MiB) per CPU, in 2 of 2 settled cases.',
     );
+  });
+
+  it('splits a table too wide for one space between columns, repeating its first columns', () => {
+    // 3 lead columns of 4, 9 and 11 characters, then five of 20: 4+1+9+1+11 = 26, each more + 21
+    const head = ['CPUs', 'variant', 'recommended', ...[1, 2, 3, 4, 5].map((i) => `scenario number ${i}...`)];
+    const rows = [['4', 'rfc-later', '2048', '1024', '2048', '2048', '-', '4096']];
+    const lines = fitted(head, rows, 3);
+    expect(lines.filter((l) => l.length > SUMMARY_WIDTH)).toEqual([]);
+    // 26 + 2 x 21 = 68 fits, a third makes 89: tables of 2, 2 and 1 scenarios
+    expect(lines.filter((l) => l.startsWith('CPUs'))).toEqual([
+      'CPUs variant   recommended scenario number 1... scenario number 2...',
+      'CPUs variant   recommended scenario number 3... scenario number 4...',
+      'CPUs variant   recommended scenario number 5...',
+    ]);
+    expect(lines.filter((l) => l.startsWith('4 '))).toEqual([
+      '4    rfc-later 2048        1024                 2048',
+      '4    rfc-later 2048        2048                 -',
+      '4    rfc-later 2048        4096',
+    ]);
+    expect(lines.filter((l) => l === '')).toHaveLength(2);
+    // what fits with two spaces keeps them
+    expect(fitted(['a', 'b'], [['1', '2']])).toEqual(['a  b', '-  -', '1  2']);
   });
 
   it('wraps prose keeping the first line indent', () => {
