@@ -105,8 +105,7 @@ export class Machine extends MachineTranslation {
     const rel = off - cpu * R;
     const outside = rel < 0 || rel + n > R;
     if (outside) rec.crossedRegion = true;
-    if (this.checking && (outside || (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))))
-      this.checkGet(cpu, mm, task, reserved, outside);
+    if ((this.checking && outside) || this.lockedInAtomic(alloc, task)) this.checkGet(cpu, mm, task, reserved, outside);
     if (this.pteWriteFault !== null) return this.getWithFault(rec, cpu, task, h, pages, pfn, prot, reserved, outside);
     if (!outside && rec.regionReady[cpu] === 0) this.ensureRegions(rec, base, n); // (mapOwn() expects it)
     if (
@@ -115,10 +114,14 @@ export class Machine extends MachineTranslation {
         : this.mapRange(rec, cpu, off, n, pfn, prot, outside)
     )
       this.reportReuse(cpu, mm, task);
+    return this.granted(cpu, rec, task, h, reserved);
+  }
+
+  /** The tail of a get whose PTEs are written (the rare paths; mermapGet() inlines it). */
+  private granted(cpu: number, rec: MmRec, task: number, h: number, reserved: boolean): number {
     this.liveAllocs[task]++;
     this.getsOk++;
-    if (this.observer !== null && this.observer.onGet !== undefined)
-      this.observer.onGet(cpu, mm, task, h, base, n, reserved);
+    if (this.observer !== null) this.notifyGet(cpu, rec, task, h, reserved);
     return h;
   }
 
@@ -135,7 +138,7 @@ export class Machine extends MachineTranslation {
     const alloc = this.mms[mm].alloc;
     const base = alloc.lastBase;
     const n = alloc.lastPages;
-    if (alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))
+    if (this.lockedInAtomic(alloc, task))
       this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, mm, task, base);
     if (outside) {
       const cpuBase = cpuBaseVpn(this.geometry, cpu);
@@ -187,7 +190,6 @@ export class Machine extends MachineTranslation {
     if (fault !== false) {
       // the slot is freed, migrate_enable() is forgotten, the PTEs written so far stay present
       alloc.abortGet(h);
-      this.failures[R_PTE_WRITE]++;
       if (this.checking) {
         this.violation(
           V_MIGRATE_DISABLE_LEAK,
@@ -200,15 +202,9 @@ export class Machine extends MachineTranslation {
             `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write; ${written} of ${n} PTEs left present with no owner`,
         );
       }
-      if (this.observer !== null && this.observer.onGetFail !== undefined)
-        this.observer.onGetFail(cpu, mm, task, R_PTE_WRITE, pages, reserved);
-      return -R_PTE_WRITE;
+      return this.getFailed(cpu, mm, task, R_PTE_WRITE, pages, reserved);
     }
-    this.liveAllocs[task]++;
-    this.getsOk++;
-    if (this.observer !== null && this.observer.onGet !== undefined)
-      this.observer.onGet(cpu, mm, task, h, base, n, reserved);
-    return h;
+    return this.granted(cpu, rec, task, h, reserved);
   }
 
   /**
