@@ -39,8 +39,8 @@ export function scenarioRows<R extends Row>(rows: readonly R[]): Map<string, R[]
 const ASSUMPTION_OF_PATH: Readonly<Record<string, string>> = {
   'workload.ratePerCpuHz': 'allocation rate',
   'workload.orders': 'order mix',
-  'workload.mmsPerCpu': 'threads of an mm per CPU',
-  'workload.threadsPerMm': 'threads of an mm per CPU',
+  'workload.mmsPerCpu': 'number of threads of an mm per CPU',
+  'workload.threadsPerMm': 'number of threads of an mm per CPU',
 };
 
 /** What a scenario varies, from the config paths it sets: `allocation rate`, or the paths. */

@@ -98,7 +98,7 @@ describe('the recommendation in each workload scenario', () => {
   it('names the assumption a scenario varies from the config paths it sets', () => {
     expect(assumptionOf(['workload.ratePerCpuHz'])).toBe('allocation rate');
     // the mm grouping of the same tasks is one assumption, however many paths set it
-    expect(assumptionOf(['workload.mmsPerCpu', 'workload.threadsPerMm'])).toBe('threads of an mm per CPU');
+    expect(assumptionOf(['workload.mmsPerCpu', 'workload.threadsPerMm'])).toBe('number of threads of an mm per CPU');
     expect(assumptionOf(['workload.orders', 'workload.holdAfterZeroUs'])).toBe(
       'order mix and workload.holdAfterZeroUs',
     );
