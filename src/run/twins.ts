@@ -23,9 +23,6 @@ import type { RunRow } from '../analysis/run-row.js';
 import { canonicalJson } from '../config/canonical.js';
 import { machineConfigOf, runRow } from './run.js';
 
-/** Workloads whose event stream is made from the config alone (a trace or op script is read from a file). */
-const SYNTHETIC = new Set(['unmapped-alloc', 'guest-memfd-populate', 'microbench']);
-
 /**
  * The simulation a point config stands for, shared by its twins, or null when the config has no
  * twin: every possible CPU is online, the allocator's behaviour depends on the possible CPUs, or
@@ -42,7 +39,7 @@ export function twinKey(input: object): string | null {
   const m = c.machine;
   if (m.possibleCpus <= m.onlineCpus) return null;
   if (allocatorInfo(c.mermap.variant)?.possibleCpusLayoutOnly !== true) return null;
-  if (!SYNTHETIC.has(c.workload.kind)) return null;
+  if ('path' in c.workload) return null; // a trace or op script: not checked, run each on its own
   const { possibleCpus: _possible, onlineCpusCap: _cap, ...machine } = m;
   return canonicalJson({ ...c, machine });
 }
