@@ -13,8 +13,11 @@ export { twinKey } from './twins.js';
 export async function runPoint(
   config: object,
   twins: readonly object[] = [],
-): Promise<{ row: RunRow; events: number; twinRows: RunRow[] }> {
+): Promise<{ row: RunRow; events: number; twinRows?: RunRow[] }> {
   const c = parseRunConfig(config, 'sweep point');
   const r = runSummary(c);
-  return { row: runRow(c, r.summary), events: r.events, twinRows: twinRows(r.summary, twins) };
+  const row = runRow(c, r.summary);
+  return twins.length === 0
+    ? { row, events: r.events }
+    : { row, events: r.events, twinRows: twinRows(r.summary, twins) };
 }
