@@ -22,9 +22,17 @@ export function alignDown(vpn: number, sz: number): number {
 }
 
 /**
- * One set-associative array; entry i of set s is at s * ways + w. pcid -1 = invalid. An entry is
- * tagged with the first 4 KiB page of what it maps (`vpn`) and its size (flags & F_SIZE); its
- * set is that page's number at its own size (vpn / pages of the size) mod sets.
+ * One set-associative array; entry i of set s is at s * ways + w. An entry is tagged with the
+ * first 4 KiB page of what it maps (`vpn`) and its size (flags & F_SIZE); its set is that page's
+ * number at its own size (vpn / pages of the size) mod sets.
+ *
+ * Per entry: vpn, pcid (-1 = invalid; an invalid way keeps its old vpn and flags are 0), flags,
+ * pte, the stale stamps, and its set (`home`). Per set, `words` 32-bit masks of its ways (bit w
+ * of word w >> 5 is way w): `validMask` (pcid >= 0) and `mermapMask` (valid and F_MERMAP), and
+ * the ways in LRU order: a circular doubly linked list through `next`/`prev` whose node
+ * `entries + s` is the set's sentinel (next of the sentinel: least recently used; prev: most).
+ * Every hit and occupy moves the entry to the most recent end, so among the valid ways the list
+ * order is the order of their last use, and the victim of a full set is the sentinel's next.
  */
 export class TlbArray {
   readonly sets: number;
@@ -33,44 +41,81 @@ export class TlbArray {
   readonly pcid: Int32Array;
   readonly flags: Uint8Array;
   readonly pte: Float64Array;
-  readonly lru: Float64Array;
   readonly staleOp: Float64Array;
   readonly staleNs: Float64Array;
   valid = 0;
   /** valid entries of each size index */
   readonly validBySize = new Int32Array(3);
+  /** 32-bit mask words per set: ceil(ways / 32) */
+  readonly words: number;
+  /** [set * words + word] valid ways */
+  readonly validMask: Int32Array;
+  /** [set * words + word] valid F_MERMAP ways */
+  readonly mermapMask: Int32Array;
+  /** [entry] its set */
+  private readonly home: Int32Array;
+  /** [node] LRU list links; nodes 0..entries-1 are entries, entries + s is set s's sentinel */
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  /** the ways of the last mask word of a set (all bits but the last word's) */
+  private readonly lastWordMask: number;
   /** sets - 1 when sets is a power of two, else -1 */
   private readonly setMask: number;
 
   constructor(entries: number, ways: number) {
     this.ways = ways;
-    this.sets = entries / ways;
-    this.setMask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
+    const sets = entries / ways;
+    this.sets = sets;
+    this.setMask = (sets & (sets - 1)) === 0 ? sets - 1 : -1;
     this.vpn = new Float64Array(entries);
     this.pcid = new Int32Array(entries).fill(-1);
     this.flags = new Uint8Array(entries);
     this.pte = new Float64Array(entries);
-    this.lru = new Float64Array(entries);
     this.staleOp = new Float64Array(entries);
     this.staleNs = new Float64Array(entries);
+    const words = Math.ceil(ways / 32);
+    this.words = words;
+    this.lastWordMask = ways % 32 === 0 ? -1 : (1 << (ways % 32)) - 1;
+    this.validMask = new Int32Array(sets * words);
+    this.mermapMask = new Int32Array(sets * words);
+    this.home = new Int32Array(entries);
+    this.next = new Int32Array(entries + sets);
+    this.prev = new Int32Array(entries + sets);
+    // each set's list: sentinel, way 0, way 1, ... (the order does not matter until the set is full)
+    for (let s = 0; s < sets; s++) {
+      const sentinel = entries + s;
+      let p = sentinel;
+      for (let i = s * ways; i < (s + 1) * ways; i++) {
+        this.home[i] = s;
+        this.next[p] = i;
+        this.prev[i] = p;
+        p = i;
+      }
+      this.next[p] = sentinel;
+      this.prev[sentinel] = p;
+    }
   }
 
   /**
-   * First way of the set of page number n: (n mod sets) * ways. Page numbers near 2^52 are
-   * doubles, and `%` on them is a libm fmod call. With a power-of-two set count (every Intel
-   * preset), n mod sets is in n's low 32 bits, which `>>> 0` takes exactly (ToUint32 is mod
-   * 2^32, and V8 does it with one 64-bit truncation for integers below 2^53). Otherwise a floor
-   * division (off by at most one for the small set counts used here, and corrected) gives the
-   * same value.
+   * Set of page number n: n mod sets. Page numbers near 2^52 are doubles, and `%` on them is a
+   * libm fmod call. With a power-of-two set count (every Intel preset), n mod sets is in n's low
+   * 32 bits, which `>>> 0` takes exactly (ToUint32 is mod 2^32, and V8 does it with one 64-bit
+   * truncation for integers below 2^53). Otherwise a floor division (off by at most one for the
+   * small set counts used here, and corrected) gives the same value.
    */
-  setBase(n: number): number {
+  setIndex(n: number): number {
     const mask = this.setMask;
-    if (mask >= 0) return ((n >>> 0) & mask) * this.ways;
+    if (mask >= 0) return (n >>> 0) & mask;
     const sets = this.sets;
     let s = n - Math.floor(n / sets) * sets;
     if (s < 0) s += sets;
     else if (s >= sets) s -= sets;
-    return s * this.ways;
+    return s;
+  }
+
+  /** First way of the set of page number n: setIndex(n) * ways. */
+  setBase(n: number): number {
+    return this.setIndex(n) * this.ways;
   }
 
   /** setBase() of an entry of size index sz tagged `tag` */
@@ -80,84 +125,125 @@ export class TlbArray {
 
   /** first 4 KiB entry a lookup by (vpn, pcid) hits, or -1 */
   find(vpn: number, pcid: number): number {
-    const vpns = this.vpn;
-    const pcids = this.pcid;
-    const base = this.setBase(vpn);
-    const end = base + this.ways;
-    for (let i = base; i < end; i++) {
-      // an invalid way keeps its old vpn: pcid -1 marks it
-      if (vpns[i] === vpn) {
-        const p = pcids[i];
-        const f = this.flags[i];
-        if (p >= 0 && (f & F_SIZE) === 0 && (p === pcid || (f & F_GLOBAL) !== 0)) return i;
-      }
-    }
-    return -1;
+    return this.findSized(vpn, 0, pcid);
   }
 
   /** first entry of size index sz tagged `tag` a lookup by pcid hits, or -1 */
   findSized(tag: number, sz: number, pcid: number): number {
-    const base = this.setOf(tag, sz);
-    const end = base + this.ways;
+    const s = this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
     const size = sz << SIZE_SHIFT;
-    for (let i = base; i < end; i++) {
-      if (this.vpn[i] !== tag) continue;
-      const p = this.pcid[i];
-      const f = this.flags[i];
-      if (p >= 0 && (f & F_SIZE) === size && (p === pcid || (f & F_GLOBAL) !== 0)) return i;
+    const words = this.words;
+    // the valid ways only, in way order: the set's bits from the lowest
+    for (let w = 0; w < words; w++) {
+      let m = this.validMask[s * words + w];
+      while (m !== 0) {
+        const bit = m & -m;
+        m ^= bit;
+        const i = s * this.ways + w * 32 + 31 - Math.clz32(bit);
+        if (this.vpn[i] !== tag) continue;
+        const f = this.flags[i];
+        if ((f & F_SIZE) === size && (this.pcid[i] === pcid || (f & F_GLOBAL) !== 0)) return i;
+      }
     }
     return -1;
   }
 
   /** whether a copy of exactly this translation (tag and size, global-ness, pcid unless global) is here */
   hasKey(tag: number, sz: number, pcid: number, global: boolean): boolean {
-    const vpns = this.vpn;
-    const pcids = this.pcid;
-    const base = this.setOf(tag, sz);
-    const end = base + this.ways;
+    const s = this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
     const size = sz << SIZE_SHIFT;
-    for (let i = base; i < end; i++) {
-      if (vpns[i] !== tag || pcids[i] < 0 || (this.flags[i] & F_SIZE) !== size) continue;
-      const g = (this.flags[i] & F_GLOBAL) !== 0;
-      if (g === global && (global || pcids[i] === pcid)) return true;
+    const words = this.words;
+    for (let w = 0; w < words; w++) {
+      let m = this.validMask[s * words + w];
+      while (m !== 0) {
+        const bit = m & -m;
+        m ^= bit;
+        const i = s * this.ways + w * 32 + 31 - Math.clz32(bit);
+        if (this.vpn[i] !== tag) continue;
+        const f = this.flags[i];
+        if ((f & F_SIZE) !== size) continue;
+        const g = (f & F_GLOBAL) !== 0;
+        if (g === global && (global || this.pcid[i] === pcid)) return true;
+      }
     }
     return false;
   }
 
-  /** hasKey() for the translation in entry i of `a` */
+  /**
+   * hasKey() for the translation in entry i of `a`. Every copy of a translation carries the
+   * F_MERMAP of its fill, so a mermap one is looked for among this set's mermap ways only.
+   */
   hasCopyOf(a: TlbArray, i: number): boolean {
     const f = a.flags[i];
-    return this.hasKey(a.vpn[i], (f & F_SIZE) >> SIZE_SHIFT, a.pcid[i], (f & F_GLOBAL) !== 0);
+    if ((f & F_MERMAP) === 0) return this.hasKey(a.vpn[i], (f & F_SIZE) >> SIZE_SHIFT, a.pcid[i], (f & F_GLOBAL) !== 0);
+    return this.hasMermapKey(a.vpn[i], (f & F_SIZE) >> SIZE_SHIFT, a.pcid[i], (f & F_GLOBAL) !== 0);
   }
 
-  /** LRU victim of the set of `tag` at size index sz: an invalid way if any, else the least recently used */
-  victim(tag: number, sz: number): number {
-    const pcids = this.pcid;
-    const lru = this.lru;
-    const base = this.setOf(tag, sz);
-    const end = base + this.ways;
-    let best = base;
-    let oldest = Infinity;
-    for (let i = base; i < end; i++) {
-      if (pcids[i] < 0) return i;
-      const t = lru[i];
-      if (t < oldest) {
-        oldest = t;
-        best = i;
+  /** hasKey() of a mermap translation: the set's mermap ways only */
+  private hasMermapKey(tag: number, sz: number, pcid: number, global: boolean): boolean {
+    const s = this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
+    const size = sz << SIZE_SHIFT;
+    const words = this.words;
+    for (let w = 0; w < words; w++) {
+      let m = this.mermapMask[s * words + w];
+      while (m !== 0) {
+        const bit = m & -m;
+        m ^= bit;
+        const i = s * this.ways + w * 32 + 31 - Math.clz32(bit);
+        if (this.vpn[i] !== tag) continue;
+        const f = this.flags[i];
+        if ((f & F_SIZE) !== size) continue;
+        const g = (f & F_GLOBAL) !== 0;
+        if (g === global && (global || this.pcid[i] === pcid)) return true;
       }
     }
-    return best;
+    return false;
   }
 
-  /** Write a valid entry at j (an invalid way). */
-  occupy(j: number, tag: number, pcid: number, flags: number, pte: number, lru: number): void {
+  /** LRU victim of the set of `tag` at size index sz: the lowest invalid way if any, else the least recently used */
+  victim(tag: number, sz: number): number {
+    const s = this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
+    const words = this.words;
+    const w0 = s * words;
+    for (let w = 0; w < words; w++) {
+      const free = ~this.validMask[w0 + w] & (w === words - 1 ? this.lastWordMask : -1);
+      if (free !== 0) return s * this.ways + w * 32 + 31 - Math.clz32(free & -free);
+    }
+    return this.next[this.pcid.length + s];
+  }
+
+  /** A hit on entry i: it becomes its set's most recently used. */
+  touch(i: number): void {
+    const next = this.next;
+    const prev = this.prev;
+    const sentinel = this.pcid.length + this.home[i];
+    const last = prev[sentinel];
+    if (last === i) return;
+    const p = prev[i];
+    const n = next[i];
+    next[p] = n;
+    prev[n] = p;
+    next[last] = i;
+    prev[i] = last;
+    next[i] = sentinel;
+    prev[sentinel] = i;
+  }
+
+  /** Write a valid entry at j (an invalid way); it becomes its set's most recently used. */
+  occupy(j: number, tag: number, pcid: number, flags: number, pte: number): void {
     this.vpn[j] = tag;
     this.pcid[j] = pcid;
     this.flags[j] = flags;
     this.pte[j] = pte;
-    this.lru[j] = lru;
     this.valid++;
     this.validBySize[(flags & F_SIZE) >> SIZE_SHIFT]++;
+    const s = this.home[j];
+    const way = j - s * this.ways;
+    const k = s * this.words + (way >> 5);
+    const bit = 1 << (way & 31);
+    this.validMask[k] |= bit;
+    if ((flags & F_MERMAP) !== 0) this.mermapMask[k] |= bit;
+    this.touch(j);
   }
 
   invalidate(i: number): void {
@@ -165,5 +251,11 @@ export class TlbArray {
     this.pcid[i] = -1;
     this.flags[i] = 0;
     this.valid--;
+    const s = this.home[i];
+    const way = i - s * this.ways;
+    const k = s * this.words + (way >> 5);
+    const keep = ~(1 << (way & 31));
+    this.validMask[k] &= keep;
+    this.mermapMask[k] &= keep;
   }
 }

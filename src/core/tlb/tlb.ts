@@ -91,7 +91,6 @@ export class Tlb extends TlbCounters {
   private readonly stlbAs: Int8Array;
   /** every distinct array, the L1 ones first (4 KiB first), the STLB last */
   private readonly arrays: readonly TlbArray[];
-  private tick = 0;
   /**
    * The (vpn, pcid) of the last lookup miss while no fill has happened since: a fill for exactly
    * that key cannot find a cached translation to replace (flushes only remove; an L1 refill
@@ -136,7 +135,7 @@ export class Tlb extends TlbCounters {
     const l1 = this.l1;
     let i = l1.find(vpn, pcid);
     if (i >= 0) {
-      l1.lru[i] = ++this.tick;
+      l1.touch(i);
       this.l1Hits++;
       if ((l1.flags[i] & F_STALE) !== 0) this.staleHits++;
       this.hitPte = l1.pte[i];
@@ -173,16 +172,15 @@ export class Tlb extends TlbCounters {
     if (sz !== 0) this.coverLarge(tag, sz);
     if (this.rememberedCount !== 0) this.refilled(global ? GLOBAL_KEY : pcid, sz, tag);
     const flags = (global ? F_GLOBAL : 0) | (mermap ? F_MERMAP : 0) | (sz << SIZE_SHIFT);
-    const t = ++this.tick;
     const as = this.stlbAs[sz];
     if (as >= 0) {
       const stlb = this.stlb;
       const st = as === sz ? tag : alignDown(vpn, as);
       const j = this.makeRoom(stlb, st, as);
-      stlb.occupy(j, st, pcid, as === sz ? flags : (flags & ~F_SIZE) | (as << SIZE_SHIFT) | F_SPLIT, pte, t);
+      stlb.occupy(j, st, pcid, as === sz ? flags : (flags & ~F_SIZE) | (as << SIZE_SHIFT) | F_SPLIT, pte);
     }
     const a = this.l1For[sz];
-    a.occupy(this.makeRoom(a, tag, sz), tag, pcid, flags, pte, t);
+    a.occupy(this.makeRoom(a, tag, sz), tag, pcid, flags, pte);
     if (mermap) {
       this.mermapLive++;
       if (this.onMermapRef !== null) this.onMermapRef(ptePfn(pte), 1);
@@ -307,7 +305,7 @@ export class Tlb extends TlbCounters {
       if (a.validBySize[sz] === 0) continue;
       const i = a.findSized(alignDown(vpn, sz), sz, pcid);
       if (i < 0) continue;
-      a.lru[i] = ++this.tick;
+      a.touch(i);
       this.l1Hits++;
       this.hitPte = a.pte[i];
       this.hitShift = (a.flags[i] & F_SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
@@ -327,7 +325,7 @@ export class Tlb extends TlbCounters {
   /** An STLB hit on entry i of size index sz: count it and copy the entry into L1. */
   private stlbHit(i: number, sz: number): void {
     const stlb = this.stlb;
-    stlb.lru[i] = ++this.tick;
+    stlb.touch(i);
     this.stlbHits++;
     const f = stlb.flags[i];
     if ((f & F_STALE) !== 0) this.staleHits++;
@@ -335,7 +333,7 @@ export class Tlb extends TlbCounters {
     const a = this.l1For[sz];
     const tag = stlb.vpn[i];
     const j = this.makeRoom(a, tag, sz);
-    a.occupy(j, tag, stlb.pcid[i], f, stlb.pte[i], this.tick);
+    a.occupy(j, tag, stlb.pcid[i], f, stlb.pte[i]);
     a.staleOp[j] = stlb.staleOp[i];
     a.staleNs[j] = stlb.staleNs[i];
     this.hitPte = stlb.pte[i];
@@ -405,31 +403,55 @@ export class Tlb extends TlbCounters {
     const stlb = this.stlb;
     for (const a of this.arrays) {
       if (a.valid === 0) continue;
-      for (let i = 0; i < a.pcid.length; i++) {
-        const p = a.pcid[i];
-        if (p < 0) continue;
-        if (pcid >= 0 && ((a.flags[i] & F_GLOBAL) !== 0 || p !== pcid)) continue;
-        if (a === stlb || stlb.valid === 0 || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
-        a.invalidate(i);
+      // the valid ways only: each set's mask words, lowest way first
+      const { words, validMask } = a;
+      for (let s = 0; s < a.sets; s++) {
+        for (let w = 0; w < words; w++) {
+          let m = validMask[s * words + w];
+          while (m !== 0) {
+            const bit = m & -m;
+            m ^= bit;
+            const i = s * a.ways + w * 32 + 31 - Math.clz32(bit);
+            if (pcid >= 0 && ((a.flags[i] & F_GLOBAL) !== 0 || a.pcid[i] !== pcid)) continue;
+            if (a === stlb || stlb.valid === 0 || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
+            a.invalidate(i);
+          }
+        }
       }
     }
   }
 
-  /** Stamp vpn's 4 KiB entries for pcid in `a` stale (mermap pages are 4 KiB PTEs). */
+  /**
+   * Stamp vpn's 4 KiB entries for pcid in `a` stale (mermap pages are 4 KiB PTEs). A mermap vpn's
+   * entries are all F_MERMAP: only the set's mermap ways are looked at (usually none or few).
+   */
   private markStaleIn(a: TlbArray, vpn: number, pcid: number): void {
-    const vpns = a.vpn;
-    const base = a.setBase(vpn);
-    const end = base + a.ways;
-    for (let i = base; i < end; i++) {
-      // the tag first: an invalid way keeps its old vpn (pcid -1 marks it), most ways differ
-      if (vpns[i] !== vpn) continue;
-      const p = a.pcid[i];
-      const f = a.flags[i];
-      if (p < 0 || (f & (F_STALE | F_SIZE)) !== 0) continue;
-      if (p !== pcid && (f & F_GLOBAL) === 0) continue;
-      a.flags[i] = f | F_STALE;
-      a.staleOp[i] = this.clock.op;
-      a.staleNs[i] = this.clock.ns;
+    const s = a.setIndex(vpn);
+    if (vpn < this.mermapLoVpn || vpn >= this.mermapHiVpn) {
+      for (let i = s * a.ways; i < (s + 1) * a.ways; i++) this.markStaleAt(a, i, vpn, pcid);
+      return;
     }
+    const words = a.words;
+    for (let w = 0; w < words; w++) {
+      let m = a.mermapMask[s * words + w];
+      while (m !== 0) {
+        const bit = m & -m;
+        m ^= bit;
+        this.markStaleAt(a, s * a.ways + w * 32 + 31 - Math.clz32(bit), vpn, pcid);
+      }
+    }
+  }
+
+  /** Stamp entry i stale if it is a valid, not yet stale 4 KiB entry of vpn that pcid sees. */
+  private markStaleAt(a: TlbArray, i: number, vpn: number, pcid: number): void {
+    // the tag first: an invalid way keeps its old vpn (pcid -1 marks it), most ways differ
+    if (a.vpn[i] !== vpn) return;
+    const p = a.pcid[i];
+    const f = a.flags[i];
+    if (p < 0 || (f & (F_STALE | F_SIZE)) !== 0) return;
+    if (p !== pcid && (f & F_GLOBAL) === 0) return;
+    a.flags[i] = f | F_STALE;
+    a.staleOp[i] = this.clock.op;
+    a.staleNs[i] = this.clock.ns;
   }
 }
