@@ -170,7 +170,9 @@ export class Tlb extends TlbCounters {
     this.fills++;
     const tag = alignDown(vpn, sz);
     if (sz !== 0) this.coverLarge(tag, sz);
-    if (this.rememberedCount !== 0) this.refilled(global ? GLOBAL_KEY : pcid, sz, tag);
+    // flushes remember non-mermap translations only, and a 4 KiB entry's tag is its vpn: a 4 KiB
+    // mermap fill is never a refill
+    if (this.rememberedCount !== 0 && (!mermap || sz !== 0)) this.refilled(global ? GLOBAL_KEY : pcid, sz, tag);
     const flags = (global ? F_GLOBAL : 0) | (mermap ? F_MERMAP : 0) | (sz << SIZE_SHIFT);
     const as = this.stlbAs[sz];
     if (as >= 0) {
