@@ -85,7 +85,7 @@ const TOP = 2 ** 36 - 2 ** 20;
 
 type Op =
   | { k: 'lookup'; page: number; sz: number; pcid: number }
-  | { k: 'fill'; page: number; sz: number; pcid: number; global: boolean; mermap: boolean }
+  | { k: 'fill'; page: number; sz: number; pcid: number; global: boolean }
   | { k: 'invalidate'; pick: number }
   | { k: 'flushPcid'; pcid: number }
   | { k: 'stale'; pick: number };
@@ -103,7 +103,6 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       sz: szArb,
       pcid: pcidArb,
       global: fc.boolean(),
-      mermap: fc.boolean(),
     }),
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('invalidate' as const), pick: fc.nat() }) },
@@ -127,8 +126,24 @@ const geometryArb = fc.constantFrom<[number, number]>(
 function check(sets: number, ways: number, ops: Op[]): void {
   const a = new TlbArray(sets * ways, ways);
   const r = new NaiveArray(sets, ways);
-  // a few tags per set so that sets fill, evict and hold copies of one page for several PCIDs
-  const tagOf = (page: number, sz: number): number => alignDown(TOP + (page % (sets * ways * 3)) * 512 ** sz, sz);
+  // a few tags per set so that sets fill, evict and hold copies of one page for several PCIDs;
+  // every other one a mermap page (whether a page is in the mermap depends on the page only)
+  const pages = sets * ways * 3;
+  const tagOf = (page: number, sz: number): number => alignDown(TOP + (page % pages) * 512 ** sz, sz);
+  const isMermap = (page: number): boolean => (page % pages) % 2 === 0;
+  /** a one-entry array holding the key, to ask `a` for a copy of it */
+  const probe = (tag: number, pcid: number, flags: number): TlbArray => {
+    const p = new TlbArray(1, 1);
+    p.vpn[0] = tag;
+    p.occupy(0, pcid, flags);
+    return p;
+  };
+  const put = (j: number, tag: number, pcid: number, flags: number): void => {
+    a.vpn[j] = tag;
+    a.pte[j] = 0;
+    a.occupy(j, pcid, flags);
+    r.occupy(j, tag, pcid, flags);
+  };
   const validIndex = (pick: number): number => {
     const valid = r.pcid.flatMap((p, i) => (p >= 0 ? [i] : []));
     return valid.length === 0 ? -1 : valid[pick % valid.length];
@@ -144,18 +159,16 @@ function check(sets: number, ways: number, ops: Op[]): void {
       }
     } else if (op.k === 'fill') {
       const tag = tagOf(op.page, op.sz);
-      const global = op.global;
-      expect(a.hasKey(tag, op.sz, op.pcid, global)).toBe(r.hasKey(tag, op.sz, op.pcid, global));
-      const j = a.victim(tag, op.sz);
+      const flags = (op.global ? F_GLOBAL : 0) | (isMermap(op.page) ? F_MERMAP : 0) | (op.sz << SIZE_SHIFT);
+      // a copy of the key as another level asks for it (a mermap one among the mermap ways only)
+      expect(a.hasCopyOf(probe(tag, op.pcid, flags), 0)).toBe(r.hasKey(tag, op.sz, op.pcid, op.global));
+      const j = a.victim(a.setOfTag(tag, op.sz));
       expect(j).toBe(r.victim(tag, op.sz));
       if (a.pcid[j] >= 0) {
         a.invalidate(j);
         r.invalidate(j);
       }
-      const flags = (global ? F_GLOBAL : 0) | (op.mermap ? F_MERMAP : 0) | (op.sz << SIZE_SHIFT);
-      a.occupy(j, tag, op.pcid, flags, 0);
-      r.occupy(j, tag, op.pcid, flags);
-      // the copy of what was just filled, as another array asks for it (the mermap ways only for a mermap one)
+      put(j, tag, op.pcid, flags);
       expect(a.hasCopyOf(a, j)).toBe(true);
     } else if (op.k === 'invalidate') {
       const i = validIndex(op.pick);
@@ -191,22 +204,27 @@ function check(sets: number, ways: number, ops: Op[]): void {
     }
     // every set's victim for a 4 KiB page that falls in it
     const tag = TOP + s;
-    expect(a.victim(tag, 0)).toBe(r.victim(tag, 0));
+    expect(a.victim(a.setOfTag(tag, 0))).toBe(r.victim(tag, 0));
   }
 }
 
 describe('TlbArray against a scan-based reference', () => {
   it('a full 6-way set evicts its least recently used way, a hit protects a way', () => {
     const a = new TlbArray(6, 6);
-    for (let v = 0; v < 6; v++) a.occupy(a.victim(TOP + v, 0), TOP + v, 1, 0, v);
-    expect(a.victim(TOP + 6, 0)).toBe(0);
+    for (let v = 0; v < 6; v++) {
+      const j = a.victim(0);
+      a.vpn[j] = TOP + v;
+      a.occupy(j, 1, 0);
+    }
+    expect(a.victim(0)).toBe(0);
     a.touch(a.find(TOP, 1));
     a.touch(a.find(TOP + 1, 1));
-    expect(a.victim(TOP + 6, 0)).toBe(2);
+    expect(a.victim(0)).toBe(2);
     a.invalidate(4);
-    expect(a.victim(TOP + 6, 0)).toBe(4); // an invalid way comes first
-    a.occupy(4, TOP + 6, 1, 0, 6);
-    expect(a.victim(TOP + 7, 0)).toBe(2);
+    expect(a.victim(0)).toBe(4); // an invalid way comes first
+    a.vpn[4] = TOP + 6;
+    a.occupy(4, 1, 0);
+    expect(a.victim(0)).toBe(2);
     expect(Array.from(a.validMask)).toEqual([0b111111]);
   });
 

@@ -113,27 +113,36 @@ export class TlbArray {
     return s;
   }
 
-  /** First way of the set of page number n: setIndex(n) * ways. */
-  setBase(n: number): number {
-    return this.setIndex(n) * this.ways;
-  }
-
-  /** setBase() of an entry of size index sz tagged `tag` */
-  setOf(tag: number, sz: number): number {
-    return this.setBase(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
+  /** setIndex() of an entry of size index sz tagged `tag` */
+  setOfTag(tag: number, sz: number): number {
+    return this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
   }
 
   /** first 4 KiB entry a lookup by (vpn, pcid) hits, or -1 */
   find(vpn: number, pcid: number): number {
-    return this.findSized(vpn, 0, pcid);
-  }
-
-  /** first entry of size index sz tagged `tag` a lookup by pcid hits, or -1 */
-  findSized(tag: number, sz: number, pcid: number): number {
-    const s = this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
-    const size = sz << SIZE_SHIFT;
+    const s = this.setIndex(vpn);
     const words = this.words;
     // the valid ways only, in way order: the set's bits from the lowest
+    for (let w = 0; w < words; w++) {
+      let m = this.validMask[s * words + w];
+      while (m !== 0) {
+        const bit = m & -m;
+        m ^= bit;
+        const i = s * this.ways + w * 32 + 31 - Math.clz32(bit);
+        if (this.vpn[i] !== vpn) continue;
+        const f = this.flags[i];
+        if ((f & F_SIZE) === 0 && (this.pcid[i] === pcid || (f & F_GLOBAL) !== 0)) return i;
+      }
+    }
+    return -1;
+  }
+
+  /** first entry of size index sz holding vpn (tagged alignDown(vpn, sz)) a lookup by pcid hits, or -1 */
+  findSized(vpn: number, sz: number, pcid: number): number {
+    const tag = alignDown(vpn, sz);
+    const s = this.setOfTag(tag, sz);
+    const size = sz << SIZE_SHIFT;
+    const words = this.words;
     for (let w = 0; w < words; w++) {
       let m = this.validMask[s * words + w];
       while (m !== 0) {
@@ -148,61 +157,37 @@ export class TlbArray {
     return -1;
   }
 
-  /** whether a copy of exactly this translation (tag and size, global-ness, pcid unless global) is here */
-  hasKey(tag: number, sz: number, pcid: number, global: boolean): boolean {
-    const s = this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
-    const size = sz << SIZE_SHIFT;
-    const words = this.words;
-    for (let w = 0; w < words; w++) {
-      let m = this.validMask[s * words + w];
-      while (m !== 0) {
-        const bit = m & -m;
-        m ^= bit;
-        const i = s * this.ways + w * 32 + 31 - Math.clz32(bit);
-        if (this.vpn[i] !== tag) continue;
-        const f = this.flags[i];
-        if ((f & F_SIZE) !== size) continue;
-        const g = (f & F_GLOBAL) !== 0;
-        if (g === global && (global || this.pcid[i] === pcid)) return true;
-      }
-    }
-    return false;
-  }
-
   /**
-   * hasKey() for the translation in entry i of `a`. Every copy of a translation carries the
-   * F_MERMAP of its fill, so a mermap one is looked for among this set's mermap ways only.
+   * Whether a copy of exactly the translation in entry i of `a` (tag and size, global-ness,
+   * pcid unless global) is here. A 4 KiB entry's tag is its vpn, which says whether it is a
+   * mermap one, so the copy of a 4 KiB mermap entry is looked for among the mermap ways only.
    */
   hasCopyOf(a: TlbArray, i: number): boolean {
     const f = a.flags[i];
-    if ((f & F_MERMAP) === 0) return this.hasKey(a.vpn[i], (f & F_SIZE) >> SIZE_SHIFT, a.pcid[i], (f & F_GLOBAL) !== 0);
-    return this.hasMermapKey(a.vpn[i], (f & F_SIZE) >> SIZE_SHIFT, a.pcid[i], (f & F_GLOBAL) !== 0);
-  }
-
-  /** hasKey() of a mermap translation: the set's mermap ways only */
-  private hasMermapKey(tag: number, sz: number, pcid: number, global: boolean): boolean {
-    const s = this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
-    const size = sz << SIZE_SHIFT;
+    const tag = a.vpn[i];
+    const pcid = a.pcid[i];
+    const sz = (f & F_SIZE) >> SIZE_SHIFT;
+    const global = (f & F_GLOBAL) !== 0;
+    const s = this.setOfTag(tag, sz);
+    const masks = (f & F_MERMAP) !== 0 && sz === 0 ? this.mermapMask : this.validMask;
     const words = this.words;
     for (let w = 0; w < words; w++) {
-      let m = this.mermapMask[s * words + w];
+      let m = masks[s * words + w];
       while (m !== 0) {
         const bit = m & -m;
         m ^= bit;
-        const i = s * this.ways + w * 32 + 31 - Math.clz32(bit);
-        if (this.vpn[i] !== tag) continue;
-        const f = this.flags[i];
-        if ((f & F_SIZE) !== size) continue;
-        const g = (f & F_GLOBAL) !== 0;
-        if (g === global && (global || this.pcid[i] === pcid)) return true;
+        const j = s * this.ways + w * 32 + 31 - Math.clz32(bit);
+        if (this.vpn[j] !== tag) continue;
+        const g = this.flags[j];
+        if ((g & F_SIZE) === (f & F_SIZE) && (g & F_GLOBAL) === (f & F_GLOBAL) && (global || this.pcid[j] === pcid))
+          return true;
       }
     }
     return false;
   }
 
-  /** LRU victim of the set of `tag` at size index sz: the lowest invalid way if any, else the least recently used */
-  victim(tag: number, sz: number): number {
-    const s = this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
+  /** LRU victim in set s: the lowest invalid way if any, else the least recently used */
+  victim(s: number): number {
     const words = this.words;
     const w0 = s * words;
     for (let w = 0; w < words; w++) {
@@ -229,12 +214,14 @@ export class TlbArray {
     prev[sentinel] = i;
   }
 
-  /** Write a valid entry at j (an invalid way); it becomes its set's most recently used. */
-  occupy(j: number, tag: number, pcid: number, flags: number, pte: number): void {
-    this.vpn[j] = tag;
+  /**
+   * Make j (an invalid way) a valid entry of pcid with these flags, its set's most recently
+   * used. The caller writes vpn[j] and pte[j] first: they are doubles, which a call that is not
+   * inlined would box.
+   */
+  occupy(j: number, pcid: number, flags: number): void {
     this.pcid[j] = pcid;
     this.flags[j] = flags;
-    this.pte[j] = pte;
     this.valid++;
     this.validBySize[(flags & F_SIZE) >> SIZE_SHIFT]++;
     const s = this.home[j];

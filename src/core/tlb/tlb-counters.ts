@@ -91,8 +91,9 @@ export abstract class TlbCounters {
     this.discarded.fill(0);
   }
 
-  /** A fill of (owner, size index, first page): count it as a refill if a flush discarded it. */
-  protected refilled(owner: number, sz: number, tag: number): void {
+  /** A fill of (owner, size index, the page holding vpn): count it as a refill if a flush discarded it. */
+  protected refilled(owner: number, sz: number, vpn: number): void {
+    const tag = alignDown(vpn, sz);
     const key = owner + sz * KEY_STRIDE;
     if (key !== this.lastKey) {
       this.lastKey = key;

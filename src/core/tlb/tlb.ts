@@ -168,21 +168,28 @@ export class Tlb extends TlbCounters {
     if (vpn !== this.missVpn || pcid !== this.missPcid) this.dropMatching(vpn, pcid, NO_FLUSH, pcid, false);
     this.missVpn = -1;
     this.fills++;
-    const tag = alignDown(vpn, sz);
-    if (sz !== 0) this.coverLarge(tag, sz);
+    // page numbers and ptes are doubles: the calls below that may not be inlined take vpn (as
+    // passed in, already boxed) or small integers, never a page number computed here
+    if (sz !== 0) this.coverLarge(vpn, sz);
     // flushes remember non-mermap translations only, and a 4 KiB entry's tag is its vpn: a 4 KiB
     // mermap fill is never a refill
-    if (this.rememberedCount !== 0 && (!mermap || sz !== 0)) this.refilled(global ? GLOBAL_KEY : pcid, sz, tag);
+    if (this.rememberedCount !== 0 && (!mermap || sz !== 0)) this.refilled(global ? GLOBAL_KEY : pcid, sz, vpn);
     const flags = (global ? F_GLOBAL : 0) | (mermap ? F_MERMAP : 0) | (sz << SIZE_SHIFT);
+    const tag = alignDown(vpn, sz);
     const as = this.stlbAs[sz];
     if (as >= 0) {
       const stlb = this.stlb;
       const st = as === sz ? tag : alignDown(vpn, as);
-      const j = this.makeRoom(stlb, st, as);
-      stlb.occupy(j, st, pcid, as === sz ? flags : (flags & ~F_SIZE) | (as << SIZE_SHIFT) | F_SPLIT, pte);
+      const j = this.makeRoom(stlb, stlb.setOfTag(st, as));
+      stlb.vpn[j] = st;
+      stlb.pte[j] = pte;
+      stlb.occupy(j, pcid, as === sz ? flags : (flags & ~F_SIZE) | (as << SIZE_SHIFT) | F_SPLIT);
     }
     const a = this.l1For[sz];
-    a.occupy(this.makeRoom(a, tag, sz), tag, pcid, flags, pte);
+    const j = this.makeRoom(a, a.setOfTag(tag, sz));
+    a.vpn[j] = tag;
+    a.pte[j] = pte;
+    a.occupy(j, pcid, flags);
     if (mermap) {
       this.mermapLive++;
       if (this.onMermapRef !== null) this.onMermapRef(ptePfn(pte), 1);
@@ -241,8 +248,11 @@ export class Tlb extends TlbCounters {
    */
   markStale(vpn: number, pcid: number): void {
     if (this.mermapLive === 0) return; // no mermap translation cached: nothing can go stale
-    this.markStaleIn(this.l1, vpn, pcid);
-    this.markStaleIn(this.stlb, vpn, pcid);
+    // small, so that it inlines into the Machine: the helpers take the offset, a small integer
+    // (a page number near 2^36..2^45 passed to a call that is not inlined is a heap number)
+    const o = vpn - this.mermapLoVpn;
+    if (o >= 0 && vpn < this.mermapHiVpn) this.markStaleMermap(o, pcid);
+    else this.markStaleOther(vpn, pcid);
   }
 
   /** Stale translations still cached (a translation in both levels counts once). */
@@ -293,8 +303,9 @@ export class Tlb extends TlbCounters {
 
   // ---- internals -------------------------------------------------------------------------
 
-  /** Widen [largeLo, largeHi) to the page of size index sz at tag. */
-  private coverLarge(tag: number, sz: number): void {
+  /** Widen [largeLo, largeHi) to the page of size index sz holding vpn. */
+  private coverLarge(vpn: number, sz: number): void {
+    const tag = alignDown(vpn, sz);
     if (tag < this.largeLo) this.largeLo = tag;
     const end = tag + SIZE_PAGES[sz];
     if (end > this.largeHi) this.largeHi = end;
@@ -305,7 +316,7 @@ export class Tlb extends TlbCounters {
     for (let sz = 1; sz <= 2; sz++) {
       const a = this.l1For[sz];
       if (a.validBySize[sz] === 0) continue;
-      const i = a.findSized(alignDown(vpn, sz), sz, pcid);
+      const i = a.findSized(vpn, sz, pcid);
       if (i < 0) continue;
       a.touch(i);
       this.l1Hits++;
@@ -316,7 +327,7 @@ export class Tlb extends TlbCounters {
     const stlb = this.stlb;
     for (let sz = 1; sz <= 2; sz++) {
       if (stlb.validBySize[sz] === 0) continue;
-      const i = stlb.findSized(alignDown(vpn, sz), sz, pcid);
+      const i = stlb.findSized(vpn, sz, pcid);
       if (i < 0) continue;
       this.stlbHit(i, sz);
       return true;
@@ -334,8 +345,10 @@ export class Tlb extends TlbCounters {
     // copy into L1: the translation is already in the TLB, so no onMermapRef
     const a = this.l1For[sz];
     const tag = stlb.vpn[i];
-    const j = this.makeRoom(a, tag, sz);
-    a.occupy(j, tag, stlb.pcid[i], f, stlb.pte[i]);
+    const j = this.makeRoom(a, a.setOfTag(tag, sz));
+    a.vpn[j] = tag;
+    a.pte[j] = stlb.pte[i];
+    a.occupy(j, stlb.pcid[i], f);
     a.staleOp[j] = stlb.staleOp[i];
     a.staleNs[j] = stlb.staleNs[i];
     this.hitPte = stlb.pte[i];
@@ -343,11 +356,11 @@ export class Tlb extends TlbCounters {
   }
 
   /**
-   * Pick the victim way for (tag, size index sz) in `a`; a valid victim is evicted (its
-   * translation leaves if the other level has no copy).
+   * Pick the victim way in set s of `a`; a valid victim is evicted (its translation leaves if
+   * the other level has no copy).
    */
-  private makeRoom(a: TlbArray, tag: number, sz: number): number {
-    const j = a.victim(tag, sz);
+  private makeRoom(a: TlbArray, s: number): number {
+    const j = a.victim(s);
     if (a.pcid[j] >= 0) {
       this.evictions++;
       const f = a.flags[j];
@@ -373,15 +386,15 @@ export class Tlb extends TlbCounters {
     if (vpn < this.largeLo || vpn >= this.largeHi) return;
     for (const a of this.arrays) {
       for (let sz = 1; sz < 3; sz++) {
-        if (a.validBySize[sz] !== 0) this.dropIn(a, alignDown(vpn, sz), sz, pcid, kind, currentPcid, attribute);
+        if (a.validBySize[sz] !== 0) this.dropIn(a, vpn, sz, pcid, kind, currentPcid, attribute);
       }
     }
   }
 
-  /** dropMatching() in one array for one size: the entries tagged `tag` a lookup by pcid hits. */
+  /** dropMatching() in one array for one size: the entries holding vpn a lookup by pcid hits. */
   private dropIn(
     a: TlbArray,
-    tag: number,
+    vpn: number,
     sz: number,
     pcid: number,
     kind: number,
@@ -390,7 +403,8 @@ export class Tlb extends TlbCounters {
   ): void {
     const stlb = this.stlb;
     const size = sz << SIZE_SHIFT;
-    const base = a.setOf(tag, sz);
+    const tag = alignDown(vpn, sz);
+    const base = a.setOfTag(tag, sz) * a.ways;
     for (let i = base; i < base + a.ways; i++) {
       const p = a.pcid[i];
       if (p < 0 || a.vpn[i] !== tag || (a.flags[i] & F_SIZE) !== size) continue;
@@ -424,36 +438,46 @@ export class Tlb extends TlbCounters {
   }
 
   /**
-   * Stamp vpn's 4 KiB entries for pcid in `a` stale (mermap pages are 4 KiB PTEs). A mermap vpn's
-   * entries are all F_MERMAP: only the set's mermap ways are looked at (usually none or few).
+   * markStale() of the mermap page at offset o: in each level, the set's mermap ways only (a
+   * mermap vpn's entries are all F_MERMAP), a valid, not yet stale 4 KiB entry of the page that
+   * pcid sees. Written out for both levels so that no call takes the page number.
    */
-  private markStaleIn(a: TlbArray, vpn: number, pcid: number): void {
-    const s = a.setIndex(vpn);
-    if (vpn < this.mermapLoVpn || vpn >= this.mermapHiVpn) {
-      for (let i = s * a.ways; i < (s + 1) * a.ways; i++) this.markStaleAt(a, i, vpn, pcid);
-      return;
-    }
-    const words = a.words;
-    for (let w = 0; w < words; w++) {
-      let m = a.mermapMask[s * words + w];
-      while (m !== 0) {
-        const bit = m & -m;
-        m ^= bit;
-        this.markStaleAt(a, s * a.ways + w * 32 + 31 - Math.clz32(bit), vpn, pcid);
+  private markStaleMermap(o: number, pcid: number): void {
+    const vpn = this.mermapLoVpn + o;
+    for (let level = 0; level < 2; level++) {
+      const a = level === 0 ? this.l1 : this.stlb;
+      const s = a.setIndex(vpn);
+      const words = a.words;
+      for (let w = 0; w < words; w++) {
+        let m = a.mermapMask[s * words + w];
+        while (m !== 0) {
+          const bit = m & -m;
+          m ^= bit;
+          const i = s * a.ways + w * 32 + 31 - Math.clz32(bit);
+          if (a.vpn[i] !== vpn) continue;
+          const f = a.flags[i];
+          if ((f & (F_STALE | F_SIZE)) !== 0 || (a.pcid[i] !== pcid && (f & F_GLOBAL) === 0)) continue;
+          a.flags[i] = f | F_STALE;
+          a.staleOp[i] = this.clock.op;
+          a.staleNs[i] = this.clock.ns;
+        }
       }
     }
   }
 
-  /** Stamp entry i stale if it is a valid, not yet stale 4 KiB entry of vpn that pcid sees. */
-  private markStaleAt(a: TlbArray, i: number, vpn: number, pcid: number): void {
-    // the tag first: an invalid way keeps its old vpn (pcid -1 marks it), most ways differ
-    if (a.vpn[i] !== vpn) return;
-    const p = a.pcid[i];
-    const f = a.flags[i];
-    if (p < 0 || (f & (F_STALE | F_SIZE)) !== 0) return;
-    if (p !== pcid && (f & F_GLOBAL) === 0) return;
-    a.flags[i] = f | F_STALE;
-    a.staleOp[i] = this.clock.op;
-    a.staleNs[i] = this.clock.ns;
+  /** markStale() of a page outside the mermap (tests): every way of its set in each level. */
+  private markStaleOther(vpn: number, pcid: number): void {
+    for (const a of [this.l1, this.stlb]) {
+      const base = a.setIndex(vpn) * a.ways;
+      for (let i = base; i < base + a.ways; i++) {
+        const p = a.pcid[i];
+        const f = a.flags[i];
+        if (a.vpn[i] !== vpn || p < 0 || (f & (F_STALE | F_SIZE)) !== 0) continue;
+        if (p !== pcid && (f & F_GLOBAL) === 0) continue;
+        a.flags[i] = f | F_STALE;
+        a.staleOp[i] = this.clock.op;
+        a.staleNs[i] = this.clock.ns;
+      }
+    }
   }
 }
