@@ -255,6 +255,15 @@ export class Tlb extends TlbCounters {
     else this.markStaleOther(vpn, pcid);
   }
 
+  /**
+   * markStale() of the mermap page at offset o from mermapLoVpn (o < mermapHiVpn - mermapLoVpn),
+   * for a caller that holds the offset: a small integer, which crosses a call that is not
+   * inlined without being boxed, where a page number would be.
+   */
+  markStaleOffset(o: number, pcid: number): void {
+    if (this.mermapLive !== 0) this.markStaleMermap(o, pcid);
+  }
+
   /** Stale translations still cached (a translation in both levels counts once). */
   staleLive(): number {
     let n = 0;
