@@ -28,7 +28,9 @@ export function alignDown(vpn: number, sz: number): number {
  *
  * Per entry: vpn, pcid (-1 = invalid; an invalid way keeps its old vpn and flags are 0), flags,
  * pte, the stale stamps, and its set (`home`). Per set, `words` 32-bit masks of its ways (bit w
- * of word w >> 5 is way w): `validMask` (pcid >= 0) and `mermapMask` (valid and F_MERMAP), and
+ * of word w >> 5 is way w): `validMask` (pcid >= 0), `mermapMask` (valid and F_MERMAP), and
+ * per tag bucket (`buckets` of them, a hash of the tag) `bucketMask`, the valid ways whose tag
+ * falls in that bucket: a lookup by tag visits those only (none, usually, on a miss). And
  * the ways in LRU order: a circular doubly linked list through `next`/`prev` whose node
  * `entries + s` is the set's sentinel (next of the sentinel: least recently used; prev: most).
  * Every hit and occupy moves the entry to the most recent end, so among the valid ways the list
@@ -52,6 +54,12 @@ export class TlbArray {
   readonly validMask: Int32Array;
   /** [set * words + word] valid F_MERMAP ways */
   readonly mermapMask: Int32Array;
+  /** [(set * buckets + bucketOf(tag)) * words + word] valid ways tagged into that bucket */
+  readonly bucketMask: Int32Array;
+  /** tag buckets per set: a power of two, at least ways and 2 */
+  private readonly buckets: number;
+  /** 32 - log2(buckets): bucketOf() keeps the top bits of a multiplicative hash */
+  private readonly bucketShift: number;
   /** [entry] its set */
   private readonly home: Int32Array;
   /** [node] LRU list links; nodes 0..entries-1 are entries, entries + s is set s's sentinel */
@@ -78,6 +86,11 @@ export class TlbArray {
     this.lastWordMask = ways % 32 === 0 ? -1 : (1 << (ways % 32)) - 1;
     this.validMask = new Int32Array(sets * words);
     this.mermapMask = new Int32Array(sets * words);
+    let buckets = 2;
+    while (buckets < ways) buckets *= 2;
+    this.buckets = buckets;
+    this.bucketShift = 32 - Math.log2(buckets);
+    this.bucketMask = new Int32Array(sets * buckets * words);
     this.home = new Int32Array(entries);
     this.next = new Int32Array(entries + sets);
     this.prev = new Int32Array(entries + sets);
@@ -118,13 +131,23 @@ export class TlbArray {
     return this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
   }
 
+  /**
+   * First word of the bucket mask in set s of the tag whose low 32 bits are `low` (tag | 0:
+   * ToInt32 takes them exactly from a page number below 2^53, and an int32 crosses a call
+   * unboxed): a Fibonacci hash of them, its top bits the bucket.
+   */
+  bucketBase(low: number, s: number): number {
+    return (s * this.buckets + (Math.imul(low, 0x9e3779b1) >>> this.bucketShift)) * this.words;
+  }
+
   /** first 4 KiB entry a lookup by (vpn, pcid) hits, or -1 */
   find(vpn: number, pcid: number): number {
     const s = this.setIndex(vpn);
     const words = this.words;
-    // the valid ways only, in way order: the set's bits from the lowest
+    const k = this.bucketBase(vpn | 0, s);
+    // the valid ways of vpn's bucket only, in way order: the bits from the lowest
     for (let w = 0; w < words; w++) {
-      let m = this.validMask[s * words + w];
+      let m = this.bucketMask[k + w];
       while (m !== 0) {
         const bit = m & -m;
         m ^= bit;
@@ -143,8 +166,9 @@ export class TlbArray {
     const s = this.setOfTag(tag, sz);
     const size = sz << SIZE_SHIFT;
     const words = this.words;
+    const k = this.bucketBase(tag | 0, s);
     for (let w = 0; w < words; w++) {
-      let m = this.validMask[s * words + w];
+      let m = this.bucketMask[k + w];
       while (m !== 0) {
         const bit = m & -m;
         m ^= bit;
@@ -169,10 +193,12 @@ export class TlbArray {
     const sz = (f & F_SIZE) >> SIZE_SHIFT;
     const global = (f & F_GLOBAL) !== 0;
     const s = this.setOfTag(tag, sz);
-    const masks = (f & F_MERMAP) !== 0 && sz === 0 ? this.mermapMask : this.validMask;
+    const mermapOnly = (f & F_MERMAP) !== 0 && sz === 0;
     const words = this.words;
+    const k = this.bucketBase(tag | 0, s);
     for (let w = 0; w < words; w++) {
-      let m = masks[s * words + w];
+      let m = this.bucketMask[k + w];
+      if (mermapOnly) m &= this.mermapMask[s * words + w];
       while (m !== 0) {
         const bit = m & -m;
         m ^= bit;
@@ -230,6 +256,7 @@ export class TlbArray {
     const bit = 1 << (way & 31);
     this.validMask[k] |= bit;
     if ((flags & F_MERMAP) !== 0) this.mermapMask[k] |= bit;
+    this.bucketMask[this.bucketBase(this.vpn[j] | 0, s) + (way >> 5)] |= bit;
     this.touch(j);
   }
 
@@ -244,5 +271,6 @@ export class TlbArray {
     const keep = ~(1 << (way & 31));
     this.validMask[k] &= keep;
     this.mermapMask[k] &= keep;
+    this.bucketMask[this.bucketBase(this.vpn[i] | 0, s) + (way >> 5)] &= keep;
   }
 }

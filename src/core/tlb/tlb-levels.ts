@@ -250,8 +250,9 @@ export abstract class TlbLevels extends TlbCounters {
       const a = level === 0 ? this.l1 : this.stlb;
       const s = a.setIndex(vpn);
       const words = a.words;
+      const k = a.bucketBase(vpn | 0, s);
       for (let w = 0; w < words; w++) {
-        let m = a.mermapMask[s * words + w];
+        let m = a.bucketMask[k + w] & a.mermapMask[s * words + w];
         while (m !== 0) {
           const bit = m & -m;
           m ^= bit;
