@@ -10,6 +10,9 @@ export const SIZE_SHIFT = 3;
 /** a 1 GiB translation held as a 2 MiB entry (Zen 2's L2): the entry's size is 2 MiB, the translation's 1 GiB */
 export const F_SPLIT = 32;
 
+/** the multiplier of the tag buckets' Fibonacci hash: 2^32 / golden ratio, odd */
+const TAG_HASH = 0x9e3779b1;
+
 /** 4 KiB pages per page of each size index, and their inverse (exact: powers of two) */
 export const SIZE_PAGES: readonly number[] = PAGE_SIZE_ORDER.map((o) => 2 ** o);
 const SIZE_SCALE: readonly number[] = PAGE_SIZE_ORDER.map((o) => 2 ** -o);
@@ -134,17 +137,18 @@ export class TlbArray {
   /**
    * First word of the bucket mask in set s of the tag whose low 32 bits are `low` (tag | 0:
    * ToInt32 takes them exactly from a page number below 2^53, and an int32 crosses a call
-   * unboxed): a Fibonacci hash of them, its top bits the bucket.
+   * unboxed): a Fibonacci hash of them, its top bits the bucket. (Written out in the hot
+   * methods below, which V8 does not always inline this into.)
    */
   bucketBase(low: number, s: number): number {
-    return (s * this.buckets + (Math.imul(low, 0x9e3779b1) >>> this.bucketShift)) * this.words;
+    return (s * this.buckets + (Math.imul(low, TAG_HASH) >>> this.bucketShift)) * this.words;
   }
 
   /** first 4 KiB entry a lookup by (vpn, pcid) hits, or -1 */
   find(vpn: number, pcid: number): number {
     const s = this.setIndex(vpn);
     const words = this.words;
-    const k = this.bucketBase(vpn | 0, s);
+    const k = (s * this.buckets + (Math.imul(vpn | 0, TAG_HASH) >>> this.bucketShift)) * this.words;
     // the valid ways of vpn's bucket only, in way order: the bits from the lowest
     for (let w = 0; w < words; w++) {
       let m = this.bucketMask[k + w];
@@ -166,7 +170,7 @@ export class TlbArray {
     const s = this.setOfTag(tag, sz);
     const size = sz << SIZE_SHIFT;
     const words = this.words;
-    const k = this.bucketBase(tag | 0, s);
+    const k = (s * this.buckets + (Math.imul(tag | 0, TAG_HASH) >>> this.bucketShift)) * this.words;
     for (let w = 0; w < words; w++) {
       let m = this.bucketMask[k + w];
       while (m !== 0) {
@@ -195,7 +199,7 @@ export class TlbArray {
     const s = this.setOfTag(tag, sz);
     const mermapOnly = (f & F_MERMAP) !== 0 && sz === 0;
     const words = this.words;
-    const k = this.bucketBase(tag | 0, s);
+    const k = (s * this.buckets + (Math.imul(tag | 0, TAG_HASH) >>> this.bucketShift)) * this.words;
     for (let w = 0; w < words; w++) {
       let m = this.bucketMask[k + w];
       if (mermapOnly) m &= this.mermapMask[s * words + w];
@@ -256,7 +260,9 @@ export class TlbArray {
     const bit = 1 << (way & 31);
     this.validMask[k] |= bit;
     if ((flags & F_MERMAP) !== 0) this.mermapMask[k] |= bit;
-    this.bucketMask[this.bucketBase(this.vpn[j] | 0, s) + (way >> 5)] |= bit;
+    this.bucketMask[
+      (s * this.buckets + (Math.imul(this.vpn[j] | 0, TAG_HASH) >>> this.bucketShift)) * this.words + (way >> 5)
+    ] |= bit;
     this.touch(j);
   }
 
@@ -271,6 +277,8 @@ export class TlbArray {
     const keep = ~(1 << (way & 31));
     this.validMask[k] &= keep;
     this.mermapMask[k] &= keep;
-    this.bucketMask[this.bucketBase(this.vpn[i] | 0, s) + (way >> 5)] &= keep;
+    this.bucketMask[
+      (s * this.buckets + (Math.imul(this.vpn[i] | 0, TAG_HASH) >>> this.bucketShift)) * this.words + (way >> 5)
+    ] &= keep;
   }
 }
