@@ -31,9 +31,10 @@ export function alignDown(vpn: number, sz: number): number {
  *
  * Per entry: vpn, pcid (-1 = invalid; an invalid way keeps its old vpn and flags are 0), flags,
  * pte, the stale stamps, and its set (`home`). Per set, `words` 32-bit masks of its ways (bit w
- * of word w >> 5 is way w): `validMask` (pcid >= 0), `mermapMask` (valid and F_MERMAP), and
- * per tag bucket (`buckets` of them, a hash of the tag) `bucketMask`, the valid ways whose tag
- * falls in that bucket: a lookup by tag visits those only (none, usually, on a miss). And
+ * of word w >> 5 is way w): `validMask` (pcid >= 0), and per tag bucket (`buckets` of them, a
+ * hash of the tag) `bucketMask`, the valid ways whose tag falls in that bucket, and
+ * `mermapMask`, those of them that are F_MERMAP: a lookup by tag visits those only (none,
+ * usually, on a miss). And
  * the ways in LRU order: a circular doubly linked list through `next`/`prev` whose node
  * `entries + s` is the set's sentinel (next of the sentinel: least recently used; prev: most).
  * Every hit and occupy moves the entry to the most recent end, so among the valid ways the list
@@ -55,10 +56,10 @@ export class TlbArray {
   readonly words: number;
   /** [set * words + word] valid ways */
   readonly validMask: Int32Array;
-  /** [set * words + word] valid F_MERMAP ways */
-  readonly mermapMask: Int32Array;
-  /** [(set * buckets + bucketOf(tag)) * words + word] valid ways tagged into that bucket */
+  /** [(set * buckets + bucket of the tag) * words + word] valid ways whose tag is in that bucket */
   readonly bucketMask: Int32Array;
+  /** the same for the valid F_MERMAP ways */
+  readonly mermapMask: Int32Array;
   /** tag buckets per set: a power of two, at least ways and 2 */
   private readonly buckets: number;
   /** 32 - log2(buckets): bucketOf() keeps the top bits of a multiplicative hash */
@@ -88,12 +89,12 @@ export class TlbArray {
     this.words = words;
     this.lastWordMask = ways % 32 === 0 ? -1 : (1 << (ways % 32)) - 1;
     this.validMask = new Int32Array(sets * words);
-    this.mermapMask = new Int32Array(sets * words);
     let buckets = 2;
     while (buckets < ways) buckets *= 2;
     this.buckets = buckets;
     this.bucketShift = 32 - Math.log2(buckets);
     this.bucketMask = new Int32Array(sets * buckets * words);
+    this.mermapMask = new Int32Array(sets * buckets * words);
     this.home = new Int32Array(entries);
     this.next = new Int32Array(entries + sets);
     this.prev = new Int32Array(entries + sets);
@@ -201,8 +202,7 @@ export class TlbArray {
     const words = this.words;
     const k = (s * this.buckets + (Math.imul(tag | 0, TAG_HASH) >>> this.bucketShift)) * this.words;
     for (let w = 0; w < words; w++) {
-      let m = this.bucketMask[k + w];
-      if (mermapOnly) m &= this.mermapMask[s * words + w];
+      let m = mermapOnly ? this.mermapMask[k + w] : this.bucketMask[k + w];
       while (m !== 0) {
         const bit = m & -m;
         m ^= bit;
@@ -259,10 +259,10 @@ export class TlbArray {
     const k = s * this.words + (way >> 5);
     const bit = 1 << (way & 31);
     this.validMask[k] |= bit;
-    if ((flags & F_MERMAP) !== 0) this.mermapMask[k] |= bit;
-    this.bucketMask[
-      (s * this.buckets + (Math.imul(this.vpn[j] | 0, TAG_HASH) >>> this.bucketShift)) * this.words + (way >> 5)
-    ] |= bit;
+    const kb =
+      (s * this.buckets + (Math.imul(this.vpn[j] | 0, TAG_HASH) >>> this.bucketShift)) * this.words + (way >> 5);
+    this.bucketMask[kb] |= bit;
+    if ((flags & F_MERMAP) !== 0) this.mermapMask[kb] |= bit;
     this.touch(j);
   }
 
@@ -276,9 +276,9 @@ export class TlbArray {
     const k = s * this.words + (way >> 5);
     const keep = ~(1 << (way & 31));
     this.validMask[k] &= keep;
-    this.mermapMask[k] &= keep;
-    this.bucketMask[
-      (s * this.buckets + (Math.imul(this.vpn[i] | 0, TAG_HASH) >>> this.bucketShift)) * this.words + (way >> 5)
-    ] &= keep;
+    const kb =
+      (s * this.buckets + (Math.imul(this.vpn[i] | 0, TAG_HASH) >>> this.bucketShift)) * this.words + (way >> 5);
+    this.bucketMask[kb] &= keep;
+    this.mermapMask[kb] &= keep;
   }
 }

@@ -252,7 +252,7 @@ export abstract class TlbLevels extends TlbCounters {
       const words = a.words;
       const k = a.bucketBase(vpn | 0, s);
       for (let w = 0; w < words; w++) {
-        let m = a.bucketMask[k + w] & a.mermapMask[s * words + w];
+        let m = a.mermapMask[k + w];
         while (m !== 0) {
           const bit = m & -m;
           m ^= bit;
