@@ -30,15 +30,18 @@ export function alignDown(vpn: number, sz: number): number {
  * number at its own size (vpn / pages of the size) mod sets.
  *
  * Per entry: vpn, pcid (-1 = invalid; an invalid way keeps its old vpn and flags are 0), flags,
- * pte, the stale stamps, and its set (`home`). Per set, `words` 32-bit masks of its ways (bit w
- * of word w >> 5 is way w): `validMask` (pcid >= 0), and per tag bucket (`buckets` of them, a
- * hash of the tag) `bucketMask`, the valid ways whose tag falls in that bucket, and
- * `mermapMask`, those of them that are F_MERMAP: a lookup by tag visits those only (none,
- * usually, on a miss). And
- * the ways in LRU order: a circular doubly linked list through `next`/`prev` whose node
- * `entries + s` is the set's sentinel (next of the sentinel: least recently used; prev: most).
- * Every hit and occupy moves the entry to the most recent end, so among the valid ways the list
- * order is the order of their last use, and the victim of a full set is the sentinel's next.
+ * pte, the stale stamps, and its set (`home`). Ways as bits: `words` 32-bit words per mask (bit
+ * w & 31 of word w >> 5 is way w).
+ *   validMask    per set: the valid ways (the victim is the lowest clear bit, if any)
+ *   bucketMask   per set and tag bucket (a hash of the tag's low bits into `buckets` >= ways
+ *                buckets): the valid ways whose tag falls in it. A lookup, copy check or stale
+ *                marking by tag visits those only: on a miss, usually none.
+ *   mermapMask   the same for the valid F_MERMAP ways
+ * The ways of each set in LRU order: a circular doubly linked list through `next`/`prev` whose
+ * node `entries + s` is set s's sentinel (the sentinel's next: least recently used; its prev:
+ * most). A hit or occupy moves the entry to the most recent end, so the valid ways are in the
+ * order of their last use, and the victim of a full set is the sentinel's next (LRU exactly as
+ * unique, increasing per-entry stamps would give it).
  */
 export class TlbArray {
   readonly sets: number;
@@ -62,14 +65,14 @@ export class TlbArray {
   readonly mermapMask: Int32Array;
   /** tag buckets per set: a power of two, at least ways and 2 */
   private readonly buckets: number;
-  /** 32 - log2(buckets): bucketOf() keeps the top bits of a multiplicative hash */
+  /** 32 - log2(buckets): the bucket is the top bits of a multiplicative hash */
   private readonly bucketShift: number;
   /** [entry] its set */
   private readonly home: Int32Array;
   /** [node] LRU list links; nodes 0..entries-1 are entries, entries + s is set s's sentinel */
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
-  /** the ways of the last mask word of a set (all bits but the last word's) */
+  /** the bits of the last mask word that are ways (-1 when ways is a multiple of 32) */
   private readonly lastWordMask: number;
   /** sets - 1 when sets is a power of two, else -1 */
   private readonly setMask: number;
