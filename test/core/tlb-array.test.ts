@@ -110,7 +110,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('flushPcid' as const), pcid: pcidArb }) },
 );
 
-/** [sets, ways]: power-of-two and other set counts, one word of ways, a word exactly, two words */
+/**
+ * [sets, ways]: power-of-two and other set counts, one word of ways, a word exactly, two words,
+ * and more ways than tag buckets (fully associative, 10 words)
+ */
 const geometryArb = fc.constantFrom<[number, number]>(
   [2, 2],
   [4, 3],
@@ -120,6 +123,7 @@ const geometryArb = fc.constantFrom<[number, number]>(
   [2, 32],
   [1, 40],
   [3, 33],
+  [1, 300],
 );
 
 /** Drive both with `ops`, comparing every answer, then the contents and each set's masks and victim. */

@@ -13,6 +13,9 @@ export const F_SPLIT = 32;
 /** the multiplier of the tag buckets' Fibonacci hash: 2^32 / golden ratio, odd */
 const TAG_HASH = 0x9e3779b1;
 
+/** the most tag buckets per set (masks per set: buckets x ceil(ways / 32) words) */
+const MAX_BUCKETS = 256;
+
 /** 4 KiB pages per page of each size index, and their inverse (exact: powers of two) */
 export const SIZE_PAGES: readonly number[] = PAGE_SIZE_ORDER.map((o) => 2 ** o);
 const SIZE_SCALE: readonly number[] = PAGE_SIZE_ORDER.map((o) => 2 ** -o);
@@ -63,7 +66,7 @@ export class TlbArray {
   readonly bucketMask: Int32Array;
   /** the same for the valid F_MERMAP ways */
   readonly mermapMask: Int32Array;
-  /** tag buckets per set: a power of two, at least ways and 2 */
+  /** tag buckets per set: a power of two, at least 2 and ways (up to MAX_BUCKETS) */
   private readonly buckets: number;
   /** 32 - log2(buckets): the bucket is the top bits of a multiplicative hash */
   private readonly bucketShift: number;
@@ -92,8 +95,10 @@ export class TlbArray {
     this.words = words;
     this.lastWordMask = ways % 32 === 0 ? -1 : (1 << (ways % 32)) - 1;
     this.validMask = new Int32Array(sets * words);
+    // at least as many buckets as ways (a full set: about one way per bucket), at most
+    // MAX_BUCKETS (a fully associative array of thousands of ways: a few ways per bucket)
     let buckets = 2;
-    while (buckets < ways) buckets *= 2;
+    while (buckets < ways && buckets < MAX_BUCKETS) buckets *= 2;
     this.buckets = buckets;
     this.bucketShift = 32 - Math.log2(buckets);
     this.bucketMask = new Int32Array(sets * buckets * words);
