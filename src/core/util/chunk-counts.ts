@@ -1,23 +1,28 @@
 /**
  * A count per non-negative integer key (frame numbers), held in chunks of CHUNK Int32 counters
- * made on first use, with the last chunk used cached: keys that cluster (the frames a run hands
- * to the mermap) cost an index into a typed array, not a hash probe. A chunk stays once made
- * (all zero when its keys are gone); the chunks cover only the key ranges a run touches.
+ * made on first use. The chunks a run uses recently sit in a small direct-mapped cache (slot:
+ * chunk number mod SLOTS), so keys that cluster in a few chunks (the frames a run hands to the
+ * mermap, from a few CPUs' allocations interleaved) cost an index into a typed array, not a
+ * hash probe. A chunk stays once made (all zero when its keys are gone); the chunks cover only
+ * the key ranges a run touches.
  */
 const CHUNK = 4096;
+const SLOTS = 8;
+const NONE = new Int32Array(0);
 
 export class ChunkCounts {
   /** keys whose count is not 0 */
   size = 0;
   private readonly chunks = new Map<number, Int32Array>();
-  private lastChunk = -1;
-  private last: Int32Array = new Int32Array(0);
+  /** [slot] the chunk number cached there (-1: none) and its counters */
+  private readonly slotChunk = new Float64Array(SLOTS).fill(-1);
+  private readonly slotCounts: Int32Array[] = Array.from({ length: SLOTS }, () => NONE);
 
   /** Add delta to key's count (0 when never added); returns the new count. */
   add(key: number, delta: number): number {
     const c = Math.floor(key / CHUNK);
-    if (c !== this.lastChunk) this.use(c);
-    const a = this.last;
+    const slot = c % SLOTS;
+    const a = this.slotChunk[slot] === c ? this.slotCounts[slot] : this.cache(c, slot, true);
     const i = key - c * CHUNK;
     const before = a[i];
     const v = before + delta;
@@ -31,23 +36,21 @@ export class ChunkCounts {
   /** key's count (0 when never added) */
   get(key: number): number {
     const c = Math.floor(key / CHUNK);
-    if (c !== this.lastChunk) {
-      const a = this.chunks.get(c);
-      if (a === undefined) return 0;
-      this.lastChunk = c;
-      this.last = a;
-    }
-    return this.last[key - c * CHUNK];
+    const slot = c % SLOTS;
+    const a = this.slotChunk[slot] === c ? this.slotCounts[slot] : this.cache(c, slot, false);
+    return a === NONE ? 0 : a[key - c * CHUNK];
   }
 
-  /** Make chunk c the last one used (made if new). */
-  private use(c: number): void {
+  /** Chunk c into its cache slot (made if `make`; NONE, not cached, if it does not exist and not `make`). */
+  private cache(c: number, slot: number, make: boolean): Int32Array {
     let a = this.chunks.get(c);
     if (a === undefined) {
+      if (!make) return NONE;
       a = new Int32Array(CHUNK);
       this.chunks.set(c, a);
     }
-    this.lastChunk = c;
-    this.last = a;
+    this.slotChunk[slot] = c;
+    this.slotCounts[slot] = a;
+    return a;
   }
 }
