@@ -65,13 +65,13 @@ export async function benchDefaultSweep(
  * 8 with --quick) on 1 and on 2 worker threads: end-to-end seconds and the speed-up (target:
  * TARGETS), and the CPU the 2-worker run spends beyond the 1-worker one.
  *
- * That extra CPU is a fixed cost, not a per-point one: about 1.1 s whether the sweep has 32
- * points or 96 (measured here, process CPU time, with another job on the machine), the second
- * worker's own JIT warm-up (each worker thread is a V8 isolate that compiles the simulator
- * anew: `node --trace-opt` adds up about 1.2 s of optimizing compiles for one worker's first
- * 32 points). So the speed-up depends on the sweep's length: a 5-second sweep (the 32 points
- * this bench ran before) cannot amortize it, the main job (a minute on 2 workers) does. 96
- * points, about 14 s on one worker, is the shortest sweep where it is under a tenth.
+ * The speed-up grows with the sweep's length, because part of what a second worker costs is
+ * paid once: each worker thread is a V8 isolate that compiles the simulator anew (`node
+ * --trace-opt` adds up about 1.1 s of optimizing compiles per isolate over its first points),
+ * which the second worker's run pays on the cores the workers need. The rest is two points side
+ * by side running about 5 % slower each than one alone. Measured on the 2-core machine of the
+ * README, idle: 1.50x for 32 points (4.4 s on one worker; what this bench ran before), 1.69x
+ * for 96 (11.8 s), 2.06x for the main job (128 s on one worker, 62 s on two).
  */
 export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{
   points: number;
