@@ -9,7 +9,7 @@ import { specTargets } from '../sweep/adaptive.js';
 import { withOutDir } from './atomic.js';
 import { UsageError } from './errors.js';
 import { LEAD_COLUMNS } from '../sweep/results.js';
-import { canonicalJson, sha256Hex } from '../sweep/canonical.js';
+import { canonicalJson, sha256Hex } from '../config/canonical.js';
 import { currentProvenance } from '../sweep/provenance.js';
 import { ARROW_FILE, readSweepRecord, SWEEP_FILE, type SweepRecord } from '../sweep/store.js';
 import { printable } from '../util/printable.js';

@@ -13,7 +13,7 @@ import { formatVerdictTable } from '../analysis/recommend-format.js';
 import { type RecommendationFile, recommendationFile, type Targets } from '../analysis/recommend-verdict.js';
 import { summaryMarkdown, summaryText } from '../analysis/sweep-summary.js';
 import { specTargets } from '../sweep/adaptive.js';
-import { canonicalJson } from '../sweep/canonical.js';
+import { canonicalJson } from '../config/canonical.js';
 import { planSweep } from '../sweep/plan.js';
 import { getPreset, presetNames } from '../sweep/presets.js';
 import { type SweepSpec, specHash } from '../sweep/spec.js';

@@ -5,6 +5,7 @@ import { reportDataOf, writeReportFiles } from './report.js';
 import { sweepOutputsOf, writeSweepOutputs } from './sweep-outputs.js';
 import { printable } from '../util/printable.js';
 import { ConfigError, parseRunConfig } from '../config/index.js';
+import { twinKey } from '../run/twins.js';
 
 /** The worker every sweep point runs in: src/run/point.ts (a .js URL falls back to .ts from sources). */
 const RUN_POINT = { module: new URL('../run/point.js', import.meta.url), export: 'runPoint' };
@@ -57,6 +58,7 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
     quiet: o.quiet,
     worker: RUN_POINT,
     validatePoint,
+    twinKey,
   });
   if (code !== 0 || o.out === undefined) return code;
   const sharded = o.shard !== undefined && !/^\s*0\s*\/\s*1\s*$/.test(o.shard);

@@ -19,12 +19,19 @@ export interface AllocatorInfo {
   kind: 'kernel' | 'policy';
   summary: string;
   factory: AllocatorFactory;
+  /**
+   * Possible CPUs beyond the online ones change only this allocator's page-table layout, never
+   * what it does on the online CPUs (the class's `possibleCpusLayoutOnly`): a sweep runs one
+   * simulation for configs that differ only there (src/run/twins.ts).
+   */
+  possibleCpusLayoutOnly: boolean;
 }
 
 /** An allocator's class: one instance per mm, and its one-line summary. */
 interface AllocatorClass {
   new (geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions): MermapAllocator;
   readonly summary: string;
+  readonly possibleCpusLayoutOnly?: boolean;
 }
 
 /** The registry, part 1: a kernel version's name (the one word from a config to here) -> its class. */
@@ -66,7 +73,13 @@ for (const [kind, table] of [
   ['policy', POLICIES],
 ] as const) {
   for (const [name, impl] of Object.entries<AllocatorClass>(table)) {
-    registerAllocator({ name, kind, summary: impl.summary, factory: (g, host, o) => new impl(g, host, o) });
+    registerAllocator({
+      name,
+      kind,
+      summary: impl.summary,
+      factory: (g, host, o) => new impl(g, host, o),
+      possibleCpusLayoutOnly: impl.possibleCpusLayoutOnly === true,
+    });
   }
 }
 

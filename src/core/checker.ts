@@ -1,5 +1,5 @@
 import type { MermapGeometry } from './paging/geometry.js';
-import { NumMap } from './util/num-map.js';
+import { ChunkCounts } from './util/chunk-counts.js';
 
 /**
  * The checker: watches the machine and reports states that are unsafe in the kernel.
@@ -133,7 +133,7 @@ export class Checker {
   maxKept = 10_000;
   onViolation: ((v: Violation) => void) | null = null;
   /** translations to each pfn currently held by any TLB (mermap entries only) */
-  readonly tlbRefs = new NumMap(1024);
+  readonly tlbRefs = new ChunkCounts();
   /** Flush epochs of every CPU: bumped by flushes that drop all of a CPU's non-global entries. */
   readonly cpuEpoch: Float64Array;
 
@@ -351,7 +351,7 @@ export class Checker {
   /** First pfn of [pfn, pfn+pages) some TLB still translates to through the mermap, or -1. */
   firstCachedPfn(pfn: number, pages: number): number {
     if (this.tlbRefs.size === 0) return -1;
-    for (let i = 0; i < pages; i++) if (this.tlbRefs.has(pfn + i)) return pfn + i;
+    for (let i = 0; i < pages; i++) if (this.tlbRefs.get(pfn + i) !== 0) return pfn + i;
     return -1;
   }
 

@@ -386,7 +386,7 @@ export class Machine extends MachineTranslation {
       }
       if (stamps !== null) unmapOwnStamp(stamps, rel + i, stamp);
       else if (checking) this.checker.onUnmapOwn(rec.stamps, cpu, rel + i);
-      if (mark) tlb.markStale(baseVpn + o, pcid);
+      if (mark) tlb.markStaleOffset(o, pcid); // o: the offset from baseVpn, a small integer
       if (crossed) this.markStaleEverywhere(rec.id, baseVpn + o, cpu);
     }
     this.pteWrites += writes;

@@ -94,6 +94,35 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
   const maxEvents = opts.maxEvents ?? Infinity;
   const maxNs = opts.maxNs ?? Infinity;
   const clock = machine.clock;
+  /**
+   * clear_page_mermap()'s slow path after a failed fast-path get: page by page, IRQs off,
+   * through the reserve. (A function of its own: it runs rarely, and out of the event loop it
+   * neither grows the loop's compiled code nor deoptimizes it the first time it runs.)
+   */
+  const slowPath = (task: number, pages: number, pfn: number): void => {
+    stats.fastPathFailures++;
+    stats.fallbackPages += pages;
+    hooks.noteFallback(pages);
+    const alloc = machine.allocator(machine.mmOfTask(task));
+    const pte0 = machine.pteWrites;
+    let mapped = 0;
+    for (let p = 0; p < pages; p++) {
+      machine.localIrqSave(task);
+      const hr = machine.mermapGet(task, 1, pfn + p, slowProt, true);
+      if (hr >= 0) {
+        if (touch) machine.access(task, alloc.lastBase);
+        machine.mermapPut(task, hr);
+        mapped++;
+      } else {
+        stats.slowPathFailures++;
+      }
+      machine.localIrqRestore(task);
+    }
+    // rfc-v1 takes the PTE lock in the get and in the put (facts §8.2)
+    const locks = alloc.ptesLocked ? 2 * mapped : 0;
+    const off = mapped * zeroNs;
+    hooks.noteSlowPath(pages, machine.pteWrites - pte0, locks, pages - mapped, off, mapped > 0 ? zeroNs : 0);
+  };
   let op = 0;
   let more = true;
   outer: while (more) {
@@ -123,29 +152,7 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
             }
             live.set(chunk.b[i], h);
           } else if (zeroing) {
-            // clear_page_mermap() slow path: page by page, IRQs off, through the reserve
-            stats.fastPathFailures++;
-            stats.fallbackPages += pages;
-            hooks.noteFallback(pages);
-            const alloc = machine.allocator(machine.mmOfTask(task));
-            const pte0 = machine.pteWrites;
-            let mapped = 0;
-            for (let p = 0; p < pages; p++) {
-              machine.localIrqSave(task);
-              const hr = machine.mermapGet(task, 1, pfn + p, slowProt, true);
-              if (hr >= 0) {
-                if (touch) machine.access(task, alloc.lastBase);
-                machine.mermapPut(task, hr);
-                mapped++;
-              } else {
-                stats.slowPathFailures++;
-              }
-              machine.localIrqRestore(task);
-            }
-            // rfc-v1 takes the PTE lock in the get and in the put (facts §8.2)
-            const locks = alloc.ptesLocked ? 2 * mapped : 0;
-            const off = mapped * zeroNs;
-            hooks.noteSlowPath(pages, machine.pteWrites - pte0, locks, pages - mapped, off, mapped > 0 ? zeroNs : 0);
+            slowPath(task, pages, pfn);
           }
           if (zeroing) hooks.noteWork(pages * zc, pages);
           break;

@@ -13,6 +13,7 @@ import { runSweep, type SweepSummary, type WorkerRef } from './pool.js';
 import { getPreset } from './presets.js';
 import { createProgressReporter, formatDuration, type ProgressStream } from './progress.js';
 import { parseShard } from './shard.js';
+import type { TwinKey } from './tasks.js';
 import { loadSweepSpec, parseSweepSpec, type SweepSpec } from './spec.js';
 import { printable } from '../util/printable.js';
 
@@ -38,6 +39,8 @@ export interface SweepCommandOptions {
   /** The point runner. */
   worker: WorkerRef;
   validatePoint?: PointValidator | undefined;
+  /** Points that are one simulation (RunSweepOptions.twinKey). */
+  twinKey?: TwinKey | undefined;
   /** Where messages, progress and the summary go (default process.stderr). */
   stderr?: ProgressStream | undefined;
   /** Plain progress lines: the longest silence between lines (default 10 s). */
@@ -63,7 +66,8 @@ export function formatSummary(s: SweepSummary): string {
   const scope = s.shard === null ? '' : ` shard ${s.shard}:`;
   const of = s.shard === null ? `${s.shardPoints} points` : `${s.shardPoints} of ${s.totalPoints} points`;
   const lines = [
-    `sweep '${s.name}'${scope} ${of} (${s.ran} run now, ${s.skipped} already done)` +
+    `sweep '${s.name}'${scope} ${of} (${s.ran} run now, ${s.skipped} already done` +
+      `${s.derived > 0 ? `; ${s.derived} of them from a twin's run` : ''})` +
       ` in ${s.wallSeconds < 60 ? `${s.wallSeconds.toFixed(1)}s` : formatDuration(s.wallSeconds)} with ${s.workers} worker${s.workers === 1 ? '' : 's'}`,
   ];
   if (s.ran > 0) {
@@ -191,6 +195,7 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
       shard,
       resume: options.resume === true,
       validatePoint: options.validatePoint,
+      twinKey: options.twinKey,
       onProgress: options.quiet === true ? undefined : (p) => progress.update(p),
       signal: controller.signal,
     });

@@ -1,5 +1,5 @@
 /** The sweep engine's public API. */
-export { canonicalJson, sha256Hex } from './canonical.js';
+export { canonicalJson, sha256Hex } from '../config/canonical.js';
 export { PointFailedError, SpecError, SweepError, SweepInterruptedError } from './errors.js';
 export { formatMergeSummary, formatSummary, mergeCommand, sweepCommand } from './cli.js';
 export type { MergeCommandOptions, SweepCommandOptions } from './cli.js';

@@ -5,7 +5,7 @@
  */
 import { closeSync, fsyncSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256Hex } from './canonical.js';
+import { sha256Hex } from '../config/canonical.js';
 import { SweepError } from './errors.js';
 import type { SweepPlan } from './plan.js';
 import type { Cell, JournalEntry } from './results.js';

@@ -40,7 +40,7 @@
  * differs from the base by its assumption, not by its random numbers.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson, cloneJson, sha256Hex } from './canonical.js';
+import { canonicalJson, cloneJson, sha256Hex } from '../config/canonical.js';
 import { SpecError } from './errors.js';
 import type { Shard } from './shard.js';
 import { BASE_SCENARIO, SCENARIO_COLUMN } from '../analysis/scenarios.js';

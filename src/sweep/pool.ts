@@ -4,11 +4,13 @@
  *
  * The engine is generic over how a point is run: `worker` names a module and the export to call
  * with each point's config (plain JSON, with the derived seed in config.seed), returning
- * `{ row, events }` or a promise of it. The function must depend on nothing but the config, so
+ * `{ row, events }` or a promise of it (and with a second argument, the twins' configs, their
+ * rows as `twinRows`). The function must depend on nothing but the config, so
  * that results do not depend on which thread runs which point.
  *
- * Points are handed out in canonical order, one at a time per thread; they finish in any order,
- * each journaled at once. The results files are written from the journal at the end, so they
+ * Points are handed out in canonical order, one task at a time per thread; they finish in any
+ * order, each journaled at once. A task is one point, or with `twinKey` a point and its twins
+ * (./tasks.ts): points that are one simulation, run once, each journaled with its own row. The results files are written from the journal at the end, so they
  * are the same bytes whatever the worker count, the sharding or the interruptions on the way.
  */
 import { existsSync } from 'node:fs';
@@ -37,7 +39,8 @@ import {
   type SweepRecord,
 } from './store.js';
 
-import type { TaskResult } from './worker-entry.js';
+import { TaskQueue, type TwinKey } from './tasks.js';
+import type { Task, TaskResult } from './worker-entry.js';
 
 /** The point runner: a module (file URL, URL or path) and the name of its exported function. */
 export interface WorkerRef {
@@ -76,6 +79,11 @@ export interface RunSweepOptions {
   onProgress?: ((progress: SweepProgress) => void) | undefined;
   /** Aborting stops the sweep: finished points stay journaled; throws SweepInterruptedError. */
   signal?: AbortSignal | undefined;
+  /**
+   * Points with the same non-null key are one simulation (./tasks.ts): one worker runs the first
+   * and gets the others' rows from the same run (the point runner's second argument, `twins`).
+   */
+  twinKey?: TwinKey | undefined;
 }
 
 export interface WorkerStats {
@@ -100,10 +108,12 @@ export interface SweepSummary {
   skipped: number;
   /** Points run now. */
   ran: number;
+  /** Of those, the points whose rows came from a twin's run (no simulation of their own). */
+  derived: number;
   /** Threads used (0 when nothing was left to run). */
   workers: number;
   wallSeconds: number;
-  /** Events simulated by the points run now. */
+  /** Events simulated by the points run now (a derived point's run is its twin's). */
   events: number;
   /** events / wallSeconds. */
   eventsPerSecond: number;
@@ -225,7 +235,9 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
   const reserved = reservedColumns(plan.gridPaths);
   const stats = new Map<number, WorkerStats>();
   let ran = 0;
-  let events = 0;
+  let derived = 0;
+  /** events simulated by this run's points */
+  let simulated = 0;
   let roundRan = 0;
 
   const progress = (): void => {
@@ -247,7 +259,8 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
   if (round.count > 0) {
     const journal = new Journal(out);
     const execArgv = threadExecArgv([entryPath, modulePath]);
-    const pool = new Piscina<{ config: Record<string, unknown> }, TaskResult>({
+    let queue = new TaskQueue(round.todo, options.twinKey);
+    const pool = new Piscina<Task, TaskResult>({
       filename: pathToFileURL(entryPath).href,
       name: 'default',
       minThreads: threads,
@@ -265,8 +278,9 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
     options.signal?.addEventListener('abort', onAbort, { once: true });
     let failure: Error | null = null;
 
-    const finish = (point: SweepPoint, result: TaskResult): void => {
-      const clash = Object.keys(result.row).find((name) => reserved.has(name));
+    /** Journal one point's row and the events of the run behind it (a twin's: the shared run's). */
+    const finish = (point: SweepPoint, row: TaskResult['row'], events: number): void => {
+      const clash = Object.keys(row).find((name) => reserved.has(name));
       if (clash !== undefined) {
         throw new PointFailedError(
           point.index,
@@ -274,7 +288,7 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
           `its row has the field '${clash}', which is a provenance or grid column; rename it in the run function`,
         );
       }
-      const twin = sameFileName(Object.keys(result.row));
+      const twin = sameFileName(Object.keys(row));
       if (twin !== null) {
         throw new PointFailedError(
           point.index,
@@ -287,20 +301,27 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
         key: point.key,
         configHash: point.configHash,
         seed: point.seed,
-        events: result.events,
-        row: result.row,
+        events,
+        row,
       };
       journal.append(entry);
       if (adaptive) have.set(point.index, entry);
       ran++;
       roundRan++;
-      events += result.events;
+    };
+
+    /** A task's points journaled, and its worker's figures. */
+    const finishTask = (point: SweepPoint, twins: SweepPoint[], result: TaskResult): void => {
+      finish(point, result.row, result.events);
+      twins.forEach((t, i) => finish(t, result.twinRows![i]!, result.events));
+      derived += twins.length;
+      simulated += result.events;
       let s = stats.get(result.threadId);
       if (s === undefined) {
         s = { worker: stats.size + 1, points: 0, events: 0, busySeconds: 0, eventsPerSecond: 0 };
         stats.set(result.threadId, s);
       }
-      s.points++;
+      s.points += 1 + twins.length;
       s.events += result.events;
       s.busySeconds += result.seconds;
       progress();
@@ -308,18 +329,20 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
 
     const lane = async (): Promise<void> => {
       while (failure === null && !aborter.signal.aborted) {
-        const item = round.todo.next();
-        if (item.done === true) return;
-        const point = item.value;
+        const task = queue.next();
+        if (task === null) return;
+        const { point, twins } = task;
+        const payload: Task =
+          twins.length === 0 ? { config: point.config } : { config: point.config, twins: twins.map((t) => t.config) };
         let result: TaskResult;
         try {
-          result = await pool.run({ config: point.config }, { signal: aborter.signal });
+          result = await pool.run(payload, { signal: aborter.signal });
         } catch (err) {
           if (!aborter.signal.aborted) failure ??= new PointFailedError(point.index, pointLabel(point), err);
           return;
         }
         try {
-          finish(point, result);
+          finishTask(point, twins, result);
         } catch (err) {
           failure ??= err as Error;
           return;
@@ -334,6 +357,7 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
         await Promise.all(Array.from({ length: threads }, lane));
         if (failure !== null || aborter.signal.aborted || !adaptive) break;
         round = nextRound();
+        queue = new TaskQueue(round.todo, options.twinKey);
         roundRan = 0;
         progress();
       }
@@ -375,11 +399,12 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
     shardPoints,
     skipped: before.size,
     ran,
+    derived,
     workers: threads,
     wallSeconds,
-    events,
-    eventsPerSecond: wallSeconds > 0 ? events / wallSeconds : 0,
-    eventsPerSecondPerWorker: busy > 0 ? events / busy : 0,
+    events: simulated,
+    eventsPerSecond: wallSeconds > 0 ? simulated / wallSeconds : 0,
+    eventsPerSecondPerWorker: busy > 0 ? simulated / busy : 0,
     perWorker,
     files: { sweep: join(out, SWEEP_FILE), ...files },
   };

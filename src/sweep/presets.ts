@@ -7,8 +7,9 @@
  *            interval straddles its 1 % target with the mean under it (adaptive.ts). Seeds are
  *            shared across possible-CPU counts (plan.ts), so those runs differ by their page
  *            tables, not by noise. With the adaptive rounds and the workload scenarios (below,
- *            5 x 60 combinations): about 1,400 runs, about 92 s on 2 idle cores (the shadow
- *            TLB off, as here; the README has the measured figures).
+ *            5 x 60 combinations): about 1,400 runs (a fifth of them twins of another, run
+ *            once: src/run/twins.ts), about 62 s on 2 idle cores (the shadow TLB off, as
+ *            here; the README has the measured figures).
  *   smoke    4 points that finish in seconds: a check that the whole pipeline runs
  */
 import { DEFAULT_ORDER_WEIGHTS, DEFAULT_RATE_PER_CPU_HZ } from '../config/defaults.js';

@@ -34,7 +34,7 @@ import {
   SWEEP_LEAD_SET,
   SWEEP_PROVENANCE_SET,
 } from '../analysis/columns/index.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../config/canonical.js';
 import type { Provenance } from './provenance.js';
 import type { Cell } from './worker-entry.js';
 

@@ -9,7 +9,7 @@
  *       rate x2: { workload.ratePerCpuHz: 40000 }
  */
 import { BASE_SCENARIO, SCENARIO_COLUMN } from '../analysis/scenarios.js';
-import { canonicalJson, firstNonJson } from './canonical.js';
+import { canonicalJson, firstNonJson } from '../config/canonical.js';
 import { gridCombinations, JSON_DATA, pathIssue } from './grid-paths.js';
 
 export interface SweepScenarios {

@@ -29,7 +29,7 @@ import { z } from 'zod';
 import { SWEEP_RESERVED_NAMES } from '../analysis/columns/index.js';
 import { MAX_NESTING, shortPath, tooDeepAt } from '../config/depth.js';
 import { formatOfPath, parseDataText, readInputFile } from '../config/load.js';
-import { canonicalJson, firstNonJson, sha256Hex } from './canonical.js';
+import { canonicalJson, firstNonJson, sha256Hex } from '../config/canonical.js';
 import { SpecError } from './errors.js';
 import { gridCombinations, JSON_DATA, pathIssue } from './grid-paths.js';
 import { scenarioCombinations, scenarioIssues, type SweepScenarios } from './spec-scenarios.js';

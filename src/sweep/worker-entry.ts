@@ -15,6 +15,8 @@ export type Cell = number | string | boolean | null;
 export interface PointResult {
   row: Record<string, Cell>;
   events: number;
+  /** the rows of the task's twins (RunSweepOptions.twinKey), in order; absent without twins */
+  twinRows?: Record<string, Cell>[];
 }
 
 export interface TaskResult extends PointResult {
@@ -23,7 +25,10 @@ export interface TaskResult extends PointResult {
   threadId: number;
 }
 
-type RunPoint = (config: Record<string, unknown>) => PointResult | Promise<PointResult>;
+type RunPoint = (
+  config: Record<string, unknown>,
+  twins?: Record<string, unknown>[],
+) => PointResult | Promise<PointResult>;
 
 let runner: Promise<RunPoint> | undefined;
 
@@ -41,13 +46,31 @@ async function loadRunner(): Promise<RunPoint> {
   return fn as RunPoint;
 }
 
-/** Why `result` is not `{ row: flat record, events: number }`, or null when it is. */
-export function checkPointResult(result: unknown): string | null {
+/**
+ * Why `result` is not `{ row: flat record, events: number }` (with `twinRows`, one flat record
+ * per twin, when the task had `twins`), or null when it is.
+ */
+export function checkPointResult(result: unknown, twins = 0): string | null {
   if (result === null || typeof result !== 'object') return 'the run function must return { row, events }';
-  const { row, events } = result as Partial<PointResult>;
+  const { row, events, twinRows } = result as Partial<PointResult>;
   if (typeof events !== 'number' || !Number.isFinite(events) || events < 0) {
     return 'events must be a finite number >= 0';
   }
+  const rows = [row];
+  if (twins > 0) {
+    if (!Array.isArray(twinRows) || twinRows.length !== twins) {
+      return `twinRows must list the rows of the task's ${twins} twin config${twins === 1 ? '' : 's'}`;
+    }
+    rows.push(...twinRows);
+  }
+  for (const r of rows) {
+    const problem = checkRow(r);
+    if (problem !== null) return problem;
+  }
+  return null;
+}
+
+function checkRow(row: unknown): string | null {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) return 'row must be a mapping';
   for (const [key, value] of Object.entries(row)) {
     if (key === '' || key === '__proto__') return `row field name '${key}' is not allowed`;
@@ -58,13 +81,26 @@ export function checkPointResult(result: unknown): string | null {
   return null;
 }
 
-export default async function runTask(task: { config: Record<string, unknown> }): Promise<TaskResult> {
+/** A point's config, and the configs of its twins when the sweep found any (one run for all). */
+export interface Task {
+  config: Record<string, unknown>;
+  twins?: Record<string, unknown>[];
+}
+
+export default async function runTask(task: Task): Promise<TaskResult> {
   runner ??= loadRunner();
   const run = await runner;
+  const twins = task.twins ?? [];
   const start = performance.now();
-  const result = await run(task.config);
+  const result = await (twins.length === 0 ? run(task.config) : run(task.config, twins));
   const seconds = (performance.now() - start) / 1000;
-  const problem = checkPointResult(result);
+  const problem = checkPointResult(result, twins.length);
   if (problem !== null) throw new Error(problem);
-  return { row: result.row, events: result.events, seconds, threadId };
+  return {
+    row: result.row,
+    events: result.events,
+    ...(twins.length === 0 ? {} : { twinRows: result.twinRows }),
+    seconds,
+    threadId,
+  };
 }

@@ -296,6 +296,22 @@ describe('stale mermap translations', () => {
     expect(t.lookup(LO + 4, 1)).toBe(-1);
   });
 
+  it('markStaleOffset(o) is markStale(LO + o); a page outside the mermap goes stale too', () => {
+    const clock = { op: 5, ns: 50 };
+    const t = mk(clock);
+    t.fill(LO + 2, 1, user(102));
+    t.fill(LO + 3, 2, user(103));
+    t.fill(7, 1, user(7));
+    t.markStaleOffset(2, 1);
+    t.markStaleOffset(3, 1); // pcid 2's page: untouched
+    t.markStale(7, 1);
+    expect(t.staleLive()).toBe(2);
+    clock.op = 9;
+    clock.ns = 90;
+    t.flushAll(1, false);
+    expect([t.staleDropped, t.exposureOps, t.exposureNs]).toEqual([2, 8, 80]);
+  });
+
   it('markStale leaves other PCIDs and absent vpns alone', () => {
     const t = mk();
     t.fill(LO, 1, user(100));

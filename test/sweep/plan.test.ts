@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, sha256Hex } from '../../src/sweep/canonical.js';
+import { canonicalJson, sha256Hex } from '../../src/config/canonical.js';
 import { SpecError } from '../../src/sweep/errors.js';
 import { derivePointSeed, planSweep, pointKey, pointLabel, sampleCombinations, setPath } from '../../src/sweep/plan.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';

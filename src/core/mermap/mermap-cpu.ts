@@ -26,6 +26,14 @@ import {
  * in_use. No flush, next_addr does not move.
  */
 export abstract class MermapCpuState extends AllocatorBase implements MermapAllocator {
+  /**
+   * Possible CPUs beyond the online ones change only the page tables mermap_mm_prepare() builds,
+   * never what a get or put on an online CPU does: each CPU's state is its own, its region sits
+   * at an offset fixed by its number, and a region past the last online CPU's exists whenever
+   * there are more possible CPUs (the one bug §8.6 overflows into). Runs that differ only in
+   * such possible CPUs are one simulation (src/run/twins.ts; test/run/twins.test.ts checks it).
+   */
+  static readonly possibleCpusLayoutOnly: boolean = true;
   abstract readonly name: string;
   abstract readonly ptesLocked: boolean;
   abstract readonly writesExistingOnly: boolean;

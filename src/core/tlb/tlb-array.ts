@@ -10,6 +10,12 @@ export const SIZE_SHIFT = 3;
 /** a 1 GiB translation held as a 2 MiB entry (Zen 2's L2): the entry's size is 2 MiB, the translation's 1 GiB */
 export const F_SPLIT = 32;
 
+/** the multiplier of the tag buckets' Fibonacci hash: 2^32 / golden ratio, odd */
+const TAG_HASH = 0x9e3779b1;
+
+/** the most tag buckets per set (masks per set: buckets x ceil(ways / 32) words) */
+const MAX_BUCKETS = 256;
+
 /** 4 KiB pages per page of each size index, and their inverse (exact: powers of two) */
 export const SIZE_PAGES: readonly number[] = PAGE_SIZE_ORDER.map((o) => 2 ** o);
 const SIZE_SCALE: readonly number[] = PAGE_SIZE_ORDER.map((o) => 2 ** -o);
@@ -22,9 +28,23 @@ export function alignDown(vpn: number, sz: number): number {
 }
 
 /**
- * One set-associative array; entry i of set s is at s * ways + w. pcid -1 = invalid. An entry is
- * tagged with the first 4 KiB page of what it maps (`vpn`) and its size (flags & F_SIZE); its
- * set is that page's number at its own size (vpn / pages of the size) mod sets.
+ * One set-associative array; entry i of set s is at s * ways + w. An entry is tagged with the
+ * first 4 KiB page of what it maps (`vpn`) and its size (flags & F_SIZE); its set is that page's
+ * number at its own size (vpn / pages of the size) mod sets.
+ *
+ * Per entry: vpn, pcid (-1 = invalid; an invalid way keeps its old vpn and flags are 0), flags,
+ * pte, the stale stamps, and its set (`home`). Ways as bits: `words` 32-bit words per mask (bit
+ * w & 31 of word w >> 5 is way w).
+ *   validMask    per set: the valid ways (the victim is the lowest clear bit, if any)
+ *   bucketMask   per set and tag bucket (a hash of the tag's low bits into `buckets` >= ways
+ *                buckets): the valid ways whose tag falls in it. A lookup, copy check or stale
+ *                marking by tag visits those only: on a miss, usually none.
+ *   mermapMask   the same for the valid F_MERMAP ways
+ * The ways of each set in LRU order: a circular doubly linked list through `next`/`prev` whose
+ * node `entries + s` is set s's sentinel (the sentinel's next: least recently used; its prev:
+ * most). A hit or occupy moves the entry to the most recent end, so the valid ways are in the
+ * order of their last use, and the victim of a full set is the sentinel's next (LRU exactly as
+ * unique, increasing per-entry stamps would give it).
  */
 export class TlbArray {
   readonly sets: number;
@@ -33,131 +53,225 @@ export class TlbArray {
   readonly pcid: Int32Array;
   readonly flags: Uint8Array;
   readonly pte: Float64Array;
-  readonly lru: Float64Array;
   readonly staleOp: Float64Array;
   readonly staleNs: Float64Array;
   valid = 0;
   /** valid entries of each size index */
   readonly validBySize = new Int32Array(3);
+  /** 32-bit mask words per set: ceil(ways / 32) */
+  readonly words: number;
+  /** [set * words + word] valid ways */
+  readonly validMask: Int32Array;
+  /** [(set * buckets + bucket of the tag) * words + word] valid ways whose tag is in that bucket */
+  readonly bucketMask: Int32Array;
+  /** the same for the valid F_MERMAP ways */
+  readonly mermapMask: Int32Array;
+  /** tag buckets per set: a power of two, at least 2 and ways (up to MAX_BUCKETS) */
+  private readonly buckets: number;
+  /** 32 - log2(buckets): the bucket is the top bits of a multiplicative hash */
+  private readonly bucketShift: number;
+  /** [entry] its set */
+  private readonly home: Int32Array;
+  /** [node] LRU list links; nodes 0..entries-1 are entries, entries + s is set s's sentinel */
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  /** the bits of the last mask word that are ways (-1 when ways is a multiple of 32) */
+  private readonly lastWordMask: number;
   /** sets - 1 when sets is a power of two, else -1 */
   private readonly setMask: number;
 
   constructor(entries: number, ways: number) {
     this.ways = ways;
-    this.sets = entries / ways;
-    this.setMask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
+    const sets = entries / ways;
+    this.sets = sets;
+    this.setMask = (sets & (sets - 1)) === 0 ? sets - 1 : -1;
     this.vpn = new Float64Array(entries);
     this.pcid = new Int32Array(entries).fill(-1);
     this.flags = new Uint8Array(entries);
     this.pte = new Float64Array(entries);
-    this.lru = new Float64Array(entries);
     this.staleOp = new Float64Array(entries);
     this.staleNs = new Float64Array(entries);
+    const words = Math.ceil(ways / 32);
+    this.words = words;
+    this.lastWordMask = ways % 32 === 0 ? -1 : (1 << (ways % 32)) - 1;
+    this.validMask = new Int32Array(sets * words);
+    // at least as many buckets as ways (a full set: about one way per bucket), at most
+    // MAX_BUCKETS (a fully associative array of thousands of ways: a few ways per bucket)
+    let buckets = 2;
+    while (buckets < ways && buckets < MAX_BUCKETS) buckets *= 2;
+    this.buckets = buckets;
+    this.bucketShift = 32 - Math.log2(buckets);
+    this.bucketMask = new Int32Array(sets * buckets * words);
+    this.mermapMask = new Int32Array(sets * buckets * words);
+    this.home = new Int32Array(entries);
+    this.next = new Int32Array(entries + sets);
+    this.prev = new Int32Array(entries + sets);
+    // each set's list: sentinel, way 0, way 1, ... (the order does not matter until the set is full)
+    for (let s = 0; s < sets; s++) {
+      const sentinel = entries + s;
+      let p = sentinel;
+      for (let i = s * ways; i < (s + 1) * ways; i++) {
+        this.home[i] = s;
+        this.next[p] = i;
+        this.prev[i] = p;
+        p = i;
+      }
+      this.next[p] = sentinel;
+      this.prev[sentinel] = p;
+    }
   }
 
   /**
-   * First way of the set of page number n: (n mod sets) * ways. Page numbers near 2^52 are
-   * doubles, and `%` on them is a libm fmod call. With a power-of-two set count (every Intel
-   * preset), n mod sets is in n's low 32 bits, which `>>> 0` takes exactly (ToUint32 is mod
-   * 2^32, and V8 does it with one 64-bit truncation for integers below 2^53). Otherwise a floor
-   * division (off by at most one for the small set counts used here, and corrected) gives the
-   * same value.
+   * Set of page number n: n mod sets. Page numbers near 2^52 are doubles, and `%` on them is a
+   * libm fmod call. With a power-of-two set count (every Intel preset), n mod sets is in n's low
+   * 32 bits, which `>>> 0` takes exactly (ToUint32 is mod 2^32, and V8 does it with one 64-bit
+   * truncation for integers below 2^53). Otherwise a floor division (off by at most one for the
+   * small set counts used here, and corrected) gives the same value.
    */
-  setBase(n: number): number {
+  setIndex(n: number): number {
     const mask = this.setMask;
-    if (mask >= 0) return ((n >>> 0) & mask) * this.ways;
+    if (mask >= 0) return (n >>> 0) & mask;
     const sets = this.sets;
     let s = n - Math.floor(n / sets) * sets;
     if (s < 0) s += sets;
     else if (s >= sets) s -= sets;
-    return s * this.ways;
+    return s;
   }
 
-  /** setBase() of an entry of size index sz tagged `tag` */
-  setOf(tag: number, sz: number): number {
-    return this.setBase(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
+  /** setIndex() of an entry of size index sz tagged `tag` */
+  setOfTag(tag: number, sz: number): number {
+    return this.setIndex(sz === 0 ? tag : tag * SIZE_SCALE[sz]);
+  }
+
+  /**
+   * First word of the bucket mask in set s of the tag whose low 32 bits are `low` (tag | 0:
+   * ToInt32 takes them exactly from a page number below 2^53, and an int32 crosses a call
+   * unboxed): a Fibonacci hash of them, its top bits the bucket. (Written out in the hot
+   * methods below, which V8 does not always inline this into.)
+   */
+  bucketBase(low: number, s: number): number {
+    return (s * this.buckets + (Math.imul(low, TAG_HASH) >>> this.bucketShift)) * this.words;
   }
 
   /** first 4 KiB entry a lookup by (vpn, pcid) hits, or -1 */
   find(vpn: number, pcid: number): number {
-    const vpns = this.vpn;
-    const pcids = this.pcid;
-    const base = this.setBase(vpn);
-    const end = base + this.ways;
-    for (let i = base; i < end; i++) {
-      // an invalid way keeps its old vpn: pcid -1 marks it
-      if (vpns[i] === vpn) {
-        const p = pcids[i];
+    const s = this.setIndex(vpn);
+    const words = this.words;
+    const k = (s * this.buckets + (Math.imul(vpn | 0, TAG_HASH) >>> this.bucketShift)) * this.words;
+    // the valid ways of vpn's bucket only, in way order: the bits from the lowest
+    for (let w = 0; w < words; w++) {
+      let m = this.bucketMask[k + w];
+      while (m !== 0) {
+        const bit = m & -m;
+        m ^= bit;
+        const i = s * this.ways + w * 32 + 31 - Math.clz32(bit);
+        if (this.vpn[i] !== vpn) continue;
         const f = this.flags[i];
-        if (p >= 0 && (f & F_SIZE) === 0 && (p === pcid || (f & F_GLOBAL) !== 0)) return i;
+        if ((f & F_SIZE) === 0 && (this.pcid[i] === pcid || (f & F_GLOBAL) !== 0)) return i;
       }
     }
     return -1;
   }
 
-  /** first entry of size index sz tagged `tag` a lookup by pcid hits, or -1 */
-  findSized(tag: number, sz: number, pcid: number): number {
-    const base = this.setOf(tag, sz);
-    const end = base + this.ways;
+  /** first entry of size index sz holding vpn (tagged alignDown(vpn, sz)) a lookup by pcid hits, or -1 */
+  findSized(vpn: number, sz: number, pcid: number): number {
+    const tag = alignDown(vpn, sz);
+    const s = this.setOfTag(tag, sz);
     const size = sz << SIZE_SHIFT;
-    for (let i = base; i < end; i++) {
-      if (this.vpn[i] !== tag) continue;
-      const p = this.pcid[i];
-      const f = this.flags[i];
-      if (p >= 0 && (f & F_SIZE) === size && (p === pcid || (f & F_GLOBAL) !== 0)) return i;
+    const words = this.words;
+    const k = (s * this.buckets + (Math.imul(tag | 0, TAG_HASH) >>> this.bucketShift)) * this.words;
+    for (let w = 0; w < words; w++) {
+      let m = this.bucketMask[k + w];
+      while (m !== 0) {
+        const bit = m & -m;
+        m ^= bit;
+        const i = s * this.ways + w * 32 + 31 - Math.clz32(bit);
+        if (this.vpn[i] !== tag) continue;
+        const f = this.flags[i];
+        if ((f & F_SIZE) === size && (this.pcid[i] === pcid || (f & F_GLOBAL) !== 0)) return i;
+      }
     }
     return -1;
   }
 
-  /** whether a copy of exactly this translation (tag and size, global-ness, pcid unless global) is here */
-  hasKey(tag: number, sz: number, pcid: number, global: boolean): boolean {
-    const vpns = this.vpn;
-    const pcids = this.pcid;
-    const base = this.setOf(tag, sz);
-    const end = base + this.ways;
-    const size = sz << SIZE_SHIFT;
-    for (let i = base; i < end; i++) {
-      if (vpns[i] !== tag || pcids[i] < 0 || (this.flags[i] & F_SIZE) !== size) continue;
-      const g = (this.flags[i] & F_GLOBAL) !== 0;
-      if (g === global && (global || pcids[i] === pcid)) return true;
+  /**
+   * Whether a copy of exactly the translation in entry i of `a` (tag and size, global-ness,
+   * pcid unless global) is here. A 4 KiB entry's tag is its vpn, which says whether it is a
+   * mermap one, so the copy of a 4 KiB mermap entry is looked for among the mermap ways only.
+   */
+  hasCopyOf(a: TlbArray, i: number): boolean {
+    const f = a.flags[i];
+    const tag = a.vpn[i];
+    const pcid = a.pcid[i];
+    const sz = (f & F_SIZE) >> SIZE_SHIFT;
+    const global = (f & F_GLOBAL) !== 0;
+    const s = this.setOfTag(tag, sz);
+    const mermapOnly = (f & F_MERMAP) !== 0 && sz === 0;
+    const words = this.words;
+    const k = (s * this.buckets + (Math.imul(tag | 0, TAG_HASH) >>> this.bucketShift)) * this.words;
+    for (let w = 0; w < words; w++) {
+      let m = mermapOnly ? this.mermapMask[k + w] : this.bucketMask[k + w];
+      while (m !== 0) {
+        const bit = m & -m;
+        m ^= bit;
+        const j = s * this.ways + w * 32 + 31 - Math.clz32(bit);
+        if (this.vpn[j] !== tag) continue;
+        const g = this.flags[j];
+        if ((g & F_SIZE) === (f & F_SIZE) && (g & F_GLOBAL) === (f & F_GLOBAL) && (global || this.pcid[j] === pcid))
+          return true;
+      }
     }
     return false;
   }
 
-  /** hasKey() for the translation in entry i of `a` */
-  hasCopyOf(a: TlbArray, i: number): boolean {
-    const f = a.flags[i];
-    return this.hasKey(a.vpn[i], (f & F_SIZE) >> SIZE_SHIFT, a.pcid[i], (f & F_GLOBAL) !== 0);
-  }
-
-  /** LRU victim of the set of `tag` at size index sz: an invalid way if any, else the least recently used */
-  victim(tag: number, sz: number): number {
-    const pcids = this.pcid;
-    const lru = this.lru;
-    const base = this.setOf(tag, sz);
-    const end = base + this.ways;
-    let best = base;
-    let oldest = Infinity;
-    for (let i = base; i < end; i++) {
-      if (pcids[i] < 0) return i;
-      const t = lru[i];
-      if (t < oldest) {
-        oldest = t;
-        best = i;
-      }
+  /** LRU victim in set s: the lowest invalid way if any, else the least recently used */
+  victim(s: number): number {
+    const words = this.words;
+    const w0 = s * words;
+    for (let w = 0; w < words; w++) {
+      const free = ~this.validMask[w0 + w] & (w === words - 1 ? this.lastWordMask : -1);
+      if (free !== 0) return s * this.ways + w * 32 + 31 - Math.clz32(free & -free);
     }
-    return best;
+    return this.next[this.pcid.length + s];
   }
 
-  /** Write a valid entry at j (an invalid way). */
-  occupy(j: number, tag: number, pcid: number, flags: number, pte: number, lru: number): void {
-    this.vpn[j] = tag;
+  /** A hit on entry i: it becomes its set's most recently used. */
+  touch(i: number): void {
+    const next = this.next;
+    const prev = this.prev;
+    const sentinel = this.pcid.length + this.home[i];
+    const last = prev[sentinel];
+    if (last === i) return;
+    const p = prev[i];
+    const n = next[i];
+    next[p] = n;
+    prev[n] = p;
+    next[last] = i;
+    prev[i] = last;
+    next[i] = sentinel;
+    prev[sentinel] = i;
+  }
+
+  /**
+   * Make j (an invalid way) a valid entry of pcid with these flags, its set's most recently
+   * used. The caller writes vpn[j] and pte[j] first: they are doubles, which a call that is not
+   * inlined would box.
+   */
+  occupy(j: number, pcid: number, flags: number): void {
     this.pcid[j] = pcid;
     this.flags[j] = flags;
-    this.pte[j] = pte;
-    this.lru[j] = lru;
     this.valid++;
     this.validBySize[(flags & F_SIZE) >> SIZE_SHIFT]++;
+    const s = this.home[j];
+    const way = j - s * this.ways;
+    const k = s * this.words + (way >> 5);
+    const bit = 1 << (way & 31);
+    this.validMask[k] |= bit;
+    const kb =
+      (s * this.buckets + (Math.imul(this.vpn[j] | 0, TAG_HASH) >>> this.bucketShift)) * this.words + (way >> 5);
+    this.bucketMask[kb] |= bit;
+    if ((flags & F_MERMAP) !== 0) this.mermapMask[kb] |= bit;
+    this.touch(j);
   }
 
   invalidate(i: number): void {
@@ -165,5 +279,14 @@ export class TlbArray {
     this.pcid[i] = -1;
     this.flags[i] = 0;
     this.valid--;
+    const s = this.home[i];
+    const way = i - s * this.ways;
+    const k = s * this.words + (way >> 5);
+    const keep = ~(1 << (way & 31));
+    this.validMask[k] &= keep;
+    const kb =
+      (s * this.buckets + (Math.imul(this.vpn[i] | 0, TAG_HASH) >>> this.bucketShift)) * this.words + (way >> 5);
+    this.bucketMask[kb] &= keep;
+    this.mermapMask[kb] &= keep;
   }
 }

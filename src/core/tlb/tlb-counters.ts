@@ -50,7 +50,10 @@ export abstract class TlbCounters {
    */
   private readonly remembered = new Map<number, NumMap>();
   protected rememberedCount = 0;
-  /** the last key refilled() looked up and its set (undefined: none), so a run of fills by one PCID skips the Map */
+  /**
+   * the last key refilled() or remember() looked up and its set (undefined: none), so a run of
+   * fills or discards by one PCID skips the Map
+   */
   private lastKey = Number.NaN;
   private lastSet: NumMap | undefined = undefined;
 
@@ -88,8 +91,9 @@ export abstract class TlbCounters {
     this.discarded.fill(0);
   }
 
-  /** A fill of (owner, size index, first page): count it as a refill if a flush discarded it. */
-  protected refilled(owner: number, sz: number, tag: number): void {
+  /** A fill of (owner, size index, the page holding vpn): count it as a refill if a flush discarded it. */
+  protected refilled(owner: number, sz: number, vpn: number): void {
+    const tag = alignDown(vpn, sz);
     const key = owner + sz * KEY_STRIDE;
     if (key !== this.lastKey) {
       this.lastKey = key;
@@ -139,15 +143,19 @@ export abstract class TlbCounters {
     const sz = (f & F_SPLIT) !== 0 ? 2 : (f & F_SIZE) >> SIZE_SHIFT;
     const tag = (f & F_SPLIT) !== 0 ? alignDown(a.vpn[i], 2) : a.vpn[i];
     const key = owner + sz * KEY_STRIDE;
-    let set = this.remembered.get(key);
+    // a flush remembers mostly one PCID's translations: the refill cache serves the run
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastSet = this.remembered.get(key);
+    }
+    let set = this.lastSet;
     if (set === undefined) {
       set = new NumMap(256);
       this.remembered.set(key, set);
-      if (key === this.lastKey) this.lastSet = set;
+      this.lastSet = set;
     }
-    if (!set.has(tag)) {
-      set.set(tag, 1);
-      this.rememberedCount++;
-    }
+    const size = set.size;
+    set.set(tag, 1);
+    this.rememberedCount += set.size - size;
   }
 }

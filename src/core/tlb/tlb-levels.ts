@@ -1,0 +1,286 @@
+/**
+ * The two levels of one CPU's TLB model (./tlb.ts) and what moves translations between them:
+ * the arrays a preset makes, eviction to make room, the L1 copy of an STLB hit, the drops of
+ * the flushes, and stale stamping. Tlb adds the lookups, fills and flush operations on top.
+ */
+import { PAGE_SHIFT, PAGE_SIZE_NAMES, PAGE_SIZE_ORDER } from '../paging/geometry.js';
+import { resolveTlbConfig, type TlbConfig, type TlbLevelConfig } from './config.js';
+import type { Clock, TlbEntrySnapshot } from './kinds.js';
+import { NO_FLUSH, TlbCounters } from './tlb-counters.js';
+import {
+  alignDown,
+  F_GLOBAL,
+  F_MERMAP,
+  F_SIZE,
+  F_SPLIT,
+  F_STALE,
+  SIZE_PAGES,
+  SIZE_SHIFT,
+  TlbArray,
+} from './tlb-array.js';
+
+/** page shift of each size index: 12, 21, 30 */
+const SIZE_PAGE_SHIFT: readonly number[] = PAGE_SIZE_ORDER.map((o) => o + PAGE_SHIFT);
+
+export abstract class TlbLevels extends TlbCounters {
+  readonly config: TlbConfig;
+  readonly mermapLoVpn: number;
+  readonly mermapHiVpn: number;
+
+  /** the pte of the last hit() (of a large page: its leaf pte) */
+  hitPte = 0;
+  /** the page shift of the last hit()'s translation: 12, 21 or 30 */
+  hitShift = 12;
+
+  /** the L1 array of 4 KiB pages */
+  protected readonly l1: TlbArray;
+  /** the L1 array of each size index (l1 itself where it holds that size too) */
+  protected readonly l1For: readonly TlbArray[];
+  protected readonly stlb: TlbArray;
+  /** the size index the STLB holds each size index as; -1: not at all */
+  protected readonly stlbAs: Int8Array;
+  /** every distinct array, the L1 ones first (4 KiB first), the STLB last */
+  protected readonly arrays: readonly TlbArray[];
+  /**
+   * [largeLo, largeHi): the pages any 2 MiB or 1 GiB entry filled so far covers (it only grows):
+   * a lookup outside it (every mermap and user page) skips the large sizes' probes.
+   */
+  protected largeLo = Infinity;
+  protected largeHi = -Infinity;
+
+  constructor(cfg: TlbConfig, mermapLoVpn: number, mermapHiVpn: number, clock: Clock) {
+    super(clock);
+    this.config = resolveTlbConfig(cfg);
+    this.mermapLoVpn = mermapLoVpn;
+    this.mermapHiVpn = mermapHiVpn;
+    const { l1, l1Large, stlb, stlbLarge } = this.config;
+    const array = (l: TlbLevelConfig): TlbArray => new TlbArray(l.entries, l.ways);
+    this.l1 = array(l1);
+    const large = (l: TlbLevelConfig | 'l1' | undefined): TlbArray =>
+      l === undefined || l === 'l1' ? this.l1 : array(l);
+    this.l1For = [this.l1, large(l1Large?.['2m']), large(l1Large?.['1g'])];
+    this.stlb = array(stlb);
+    const giga = stlbLarge?.['1g'] ?? '1g';
+    this.stlbAs = Int8Array.of(0, (stlbLarge?.['2m'] ?? true) ? 1 : -1, giga === '1g' ? 2 : giga === '2m' ? 1 : -1);
+    this.arrays = [...new Set([...this.l1For, this.stlb])];
+  }
+
+  /** Stale translations still cached (a translation in both levels counts once). */
+  staleLive(): number {
+    let n = 0;
+    const stlb = this.stlb;
+    for (const a of this.arrays) {
+      for (let i = 0; i < a.pcid.length; i++) {
+        if (a.pcid[i] >= 0 && (a.flags[i] & F_STALE) !== 0 && (a === stlb || !stlb.hasCopyOf(a, i))) n++;
+      }
+    }
+    return n;
+  }
+
+  /** Valid copies in all arrays (a translation cached in L1 and STLB counts twice). */
+  validEntries(): number {
+    let n = 0;
+    for (const a of this.arrays) n += a.valid;
+    return n;
+  }
+
+  /** Every cached copy, L1 first (allocates: tests and rendering only). */
+  snapshot(): TlbEntrySnapshot[] {
+    const out: TlbEntrySnapshot[] = [];
+    for (const a of this.arrays) {
+      for (let i = 0; i < a.pcid.length; i++) {
+        if (a.pcid[i] < 0) continue;
+        const f = a.flags[i];
+        out.push({
+          level: a === this.stlb ? 'stlb' : 'l1',
+          vpn: a.vpn[i],
+          pcid: a.pcid[i],
+          global: (f & F_GLOBAL) !== 0,
+          pte: a.pte[i],
+          stale: (f & F_STALE) !== 0,
+          pageSize: PAGE_SIZE_NAMES[(f & F_SIZE) >> SIZE_SHIFT],
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Widen [largeLo, largeHi) to the page of size index sz holding vpn. */
+  protected coverLarge(vpn: number, sz: number): void {
+    const tag = alignDown(vpn, sz);
+    if (tag < this.largeLo) this.largeLo = tag;
+    const end = tag + SIZE_PAGES[sz];
+    if (end > this.largeHi) this.largeHi = end;
+  }
+
+  /** hit() for the 2 MiB and 1 GiB sizes: L1, then the STLB. */
+  protected hitLarge(vpn: number, pcid: number): boolean {
+    for (let sz = 1; sz <= 2; sz++) {
+      const a = this.l1For[sz];
+      if (a.validBySize[sz] === 0) continue;
+      const i = a.findSized(vpn, sz, pcid);
+      if (i < 0) continue;
+      a.touch(i);
+      this.l1Hits++;
+      this.hitPte = a.pte[i];
+      this.hitShift = (a.flags[i] & F_SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
+      return true;
+    }
+    const stlb = this.stlb;
+    for (let sz = 1; sz <= 2; sz++) {
+      if (stlb.validBySize[sz] === 0) continue;
+      const i = stlb.findSized(vpn, sz, pcid);
+      if (i < 0) continue;
+      this.stlbHit(i, sz);
+      return true;
+    }
+    return false;
+  }
+
+  /** An STLB hit on entry i of size index sz: count it and copy the entry into L1. */
+  protected stlbHit(i: number, sz: number): void {
+    const stlb = this.stlb;
+    stlb.touch(i);
+    this.stlbHits++;
+    const f = stlb.flags[i];
+    if ((f & F_STALE) !== 0) this.staleHits++;
+    // copy into L1: the translation is already in the TLB, so no onMermapRef
+    const a = this.l1For[sz];
+    const tag = stlb.vpn[i];
+    const j = this.makeRoom(a, a.setOfTag(tag, sz));
+    a.vpn[j] = tag;
+    a.pte[j] = stlb.pte[i];
+    a.occupy(j, stlb.pcid[i], f);
+    a.staleOp[j] = stlb.staleOp[i];
+    a.staleNs[j] = stlb.staleNs[i];
+    this.hitPte = stlb.pte[i];
+    this.hitShift = (f & F_SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
+  }
+
+  /**
+   * Pick the victim way in set s of `a`; a valid victim is evicted (its translation leaves if
+   * the other level has no copy).
+   */
+  protected makeRoom(a: TlbArray, s: number): number {
+    const j = a.victim(s);
+    if (a.pcid[j] >= 0) {
+      this.evictions++;
+      const f = a.flags[j];
+      if ((f & (F_MERMAP | F_STALE)) !== 0) {
+        const other = a === this.stlb ? this.l1For[(f & F_SIZE) >> SIZE_SHIFT] : this.stlb;
+        if (!other.hasCopyOf(a, j)) this.leave(a, j, NO_FLUSH, 0, false);
+      }
+      a.invalidate(j);
+    }
+    return j;
+  }
+
+  /**
+   * Drop the entries a lookup by (vpn, pcid) hits, of every size: INVLPG, and the replacement in
+   * fill(). L1 first, counting a copy only when the STLB has none (the STLB copy goes next and
+   * is counted there), so a translation in both levels counts once.
+   */
+  protected dropMatching(vpn: number, pcid: number, kind: number, currentPcid: number, attribute: boolean): void {
+    const { l1, stlb } = this;
+    // 4 KiB entries live in l1 and the STLB; the large sizes only where one was ever filled
+    this.dropIn(l1, vpn, 0, pcid, kind, currentPcid, attribute);
+    this.dropIn(stlb, vpn, 0, pcid, kind, currentPcid, attribute);
+    if (vpn < this.largeLo || vpn >= this.largeHi) return;
+    for (const a of this.arrays) {
+      for (let sz = 1; sz < 3; sz++) {
+        if (a.validBySize[sz] !== 0) this.dropIn(a, vpn, sz, pcid, kind, currentPcid, attribute);
+      }
+    }
+  }
+
+  /** dropMatching() in one array for one size: the entries holding vpn a lookup by pcid hits. */
+  protected dropIn(
+    a: TlbArray,
+    vpn: number,
+    sz: number,
+    pcid: number,
+    kind: number,
+    currentPcid: number,
+    attribute: boolean,
+  ): void {
+    const stlb = this.stlb;
+    const size = sz << SIZE_SHIFT;
+    const tag = alignDown(vpn, sz);
+    const base = a.setOfTag(tag, sz) * a.ways;
+    for (let i = base; i < base + a.ways; i++) {
+      const p = a.pcid[i];
+      if (p < 0 || a.vpn[i] !== tag || (a.flags[i] & F_SIZE) !== size) continue;
+      if ((a.flags[i] & F_GLOBAL) === 0 && p !== pcid) continue;
+      if (a === stlb || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
+      a.invalidate(i);
+    }
+  }
+
+  /** Whole-TLB scan: pcid -1 drops everything, else the non-global entries of pcid. */
+  protected dropWhere(pcid: number, currentPcid: number, attribute: boolean, kind: number): void {
+    const stlb = this.stlb;
+    for (const a of this.arrays) {
+      if (a.valid === 0) continue;
+      // the valid ways only: each set's mask words, lowest way first
+      const { words, validMask } = a;
+      for (let s = 0; s < a.sets; s++) {
+        for (let w = 0; w < words; w++) {
+          let m = validMask[s * words + w];
+          while (m !== 0) {
+            const bit = m & -m;
+            m ^= bit;
+            const i = s * a.ways + w * 32 + 31 - Math.clz32(bit);
+            if (pcid >= 0 && ((a.flags[i] & F_GLOBAL) !== 0 || a.pcid[i] !== pcid)) continue;
+            if (a === stlb || stlb.valid === 0 || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
+            a.invalidate(i);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * markStale() of the mermap page at offset o: in each level, the set's mermap ways only (a
+   * mermap vpn's entries are all F_MERMAP), a valid, not yet stale 4 KiB entry of the page that
+   * pcid sees. Written out for both levels so that no call takes the page number.
+   */
+  protected markStaleMermap(o: number, pcid: number): void {
+    const vpn = this.mermapLoVpn + o;
+    for (let level = 0; level < 2; level++) {
+      const a = level === 0 ? this.l1 : this.stlb;
+      const s = a.setIndex(vpn);
+      const words = a.words;
+      const k = a.bucketBase(vpn | 0, s);
+      for (let w = 0; w < words; w++) {
+        let m = a.mermapMask[k + w];
+        while (m !== 0) {
+          const bit = m & -m;
+          m ^= bit;
+          const i = s * a.ways + w * 32 + 31 - Math.clz32(bit);
+          if (a.vpn[i] !== vpn) continue;
+          const f = a.flags[i];
+          if ((f & (F_STALE | F_SIZE)) !== 0 || (a.pcid[i] !== pcid && (f & F_GLOBAL) === 0)) continue;
+          a.flags[i] = f | F_STALE;
+          a.staleOp[i] = this.clock.op;
+          a.staleNs[i] = this.clock.ns;
+        }
+      }
+    }
+  }
+
+  /** markStale() of a page outside the mermap (tests): every way of its set in each level. */
+  protected markStaleOther(vpn: number, pcid: number): void {
+    for (const a of [this.l1, this.stlb]) {
+      const base = a.setIndex(vpn) * a.ways;
+      for (let i = base; i < base + a.ways; i++) {
+        const p = a.pcid[i];
+        const f = a.flags[i];
+        if (a.vpn[i] !== vpn || p < 0 || (f & (F_STALE | F_SIZE)) !== 0) continue;
+        if (p !== pcid && (f & F_GLOBAL) === 0) continue;
+        a.flags[i] = f | F_STALE;
+        a.staleOp[i] = this.clock.op;
+        a.staleNs[i] = this.clock.ns;
+      }
+    }
+  }
+}
