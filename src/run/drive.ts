@@ -94,35 +94,7 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
   const maxEvents = opts.maxEvents ?? Infinity;
   const maxNs = opts.maxNs ?? Infinity;
   const clock = machine.clock;
-  /**
-   * clear_page_mermap()'s slow path after a failed fast-path get: page by page, IRQs off,
-   * through the reserve. (A function of its own: it runs rarely, and out of the event loop it
-   * neither grows the loop's compiled code nor deoptimizes it the first time it runs.)
-   */
-  const slowPath = (task: number, pages: number, pfn: number): void => {
-    stats.fastPathFailures++;
-    stats.fallbackPages += pages;
-    hooks.noteFallback(pages);
-    const alloc = machine.allocator(machine.mmOfTask(task));
-    const pte0 = machine.pteWrites;
-    let mapped = 0;
-    for (let p = 0; p < pages; p++) {
-      machine.localIrqSave(task);
-      const hr = machine.mermapGet(task, 1, pfn + p, slowProt, true);
-      if (hr >= 0) {
-        if (touch) machine.access(task, alloc.lastBase);
-        machine.mermapPut(task, hr);
-        mapped++;
-      } else {
-        stats.slowPathFailures++;
-      }
-      machine.localIrqRestore(task);
-    }
-    // rfc-v1 takes the PTE lock in the get and in the put (facts §8.2)
-    const locks = alloc.ptesLocked ? 2 * mapped : 0;
-    const off = mapped * zeroNs;
-    hooks.noteSlowPath(pages, machine.pteWrites - pte0, locks, pages - mapped, off, mapped > 0 ? zeroNs : 0);
-  };
+  const slow: SlowPathRun = { machine, hooks, stats, slowProt, touch, zeroNs };
   let op = 0;
   let more = true;
   outer: while (more) {
@@ -152,7 +124,7 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
             }
             live.set(chunk.b[i], h);
           } else if (zeroing) {
-            slowPath(task, pages, pfn);
+            slowPath(slow, task, pages, pfn);
           }
           if (zeroing) hooks.noteWork(pages * zc, pages);
           break;
@@ -200,6 +172,49 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
   stats.events = op;
   stats.lastNs = clock.ns;
   return stats;
+}
+
+/** What slowPath() needs of the run: made once per drive(). */
+interface SlowPathRun {
+  machine: Machine;
+  hooks: DriveHooks;
+  stats: DriveStats;
+  slowProt: number;
+  touch: boolean;
+  zeroNs: number;
+}
+
+/**
+ * clear_page_mermap()'s slow path after a failed fast-path get: page by page, IRQs off, through
+ * the reserve. (A function of its own, out of drive()'s loop: it runs rarely, and inside the
+ * loop it grew the loop's compiled code and deoptimized it the first time it ran. Module level,
+ * not a closure made per run: a closure's optimized code was thrown away at every run, about 15
+ * times per sweep point, for the run's own hooks.)
+ */
+function slowPath(x: SlowPathRun, task: number, pages: number, pfn: number): void {
+  const { machine, hooks, stats } = x;
+  stats.fastPathFailures++;
+  stats.fallbackPages += pages;
+  hooks.noteFallback(pages);
+  const alloc = machine.allocator(machine.mmOfTask(task));
+  const pte0 = machine.pteWrites;
+  let mapped = 0;
+  for (let p = 0; p < pages; p++) {
+    machine.localIrqSave(task);
+    const hr = machine.mermapGet(task, 1, pfn + p, x.slowProt, true);
+    if (hr >= 0) {
+      if (x.touch) machine.access(task, alloc.lastBase);
+      machine.mermapPut(task, hr);
+      mapped++;
+    } else {
+      stats.slowPathFailures++;
+    }
+    machine.localIrqRestore(task);
+  }
+  // rfc-v1 takes the PTE lock in the get and in the put (facts §8.2)
+  const locks = alloc.ptesLocked ? 2 * mapped : 0;
+  const zeroNs = x.zeroNs;
+  hooks.noteSlowPath(pages, machine.pteWrites - pte0, locks, pages - mapped, mapped * zeroNs, mapped > 0 ? zeroNs : 0);
 }
 
 export type { DriveStats };
