@@ -69,9 +69,9 @@ export async function benchDefaultSweep(
  * paid once: each worker thread is a V8 isolate that compiles the simulator anew (`node
  * --trace-opt` adds up about 1.1 s of optimizing compiles per isolate over its first points),
  * which the second worker's run pays on the cores the workers need. The rest is two points side
- * by side running about 5 % slower each than one alone. Measured on the 2-core machine of the
- * README, idle: 1.50x for 32 points (4.4 s on one worker; what this bench ran before), 1.69x
- * for 96 (11.8 s), 2.06x for the main job (128 s on one worker, 62 s on two).
+ * by side running a few % slower each than one alone. Measured on the 2-core machine of the
+ * README, idle: 1.50x for 32 points (4.4 s on one worker; what this bench ran before), 1.74x to
+ * 1.81x for 96 (12.5 s; four runs), 2.06x for the main job (128 s on one worker, 62 s on two).
  */
 export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{
   points: number;
