@@ -48,6 +48,23 @@ describe('twin runs', () => {
     60_000,
   );
 
+  it.each([
+    ['guest-memfd-populate', { kind: 'guest-memfd-populate', guestGiB: 1, vcpus: 4 }],
+    ['microbench window', { kind: 'microbench', mode: 'window', sizes: { dist: 'uniform', min: 1, max: 64 } }],
+  ])('%s: a twin row is the row of its own full run, on another TLB and direct map', async (_name, workload) => {
+    const config = (possibleCpus: number) => ({
+      seed: 3,
+      machine: { possibleCpus, onlineCpusCap: 4, tlb: 'zen2', shadowTlb: true, directMapPageSize: '2m' },
+      mermap: { variant: 'rfc-v1', regionPages: 256 },
+      workload,
+      faults: { pteWriteFailProbability: 0.001 },
+      length: { events: 4_000 },
+    });
+    expect(twinKey(config(64))).toBe(twinKey(config(8)));
+    const source = await runPoint(config(8), [config(64)]);
+    expect(source.twinRows?.[0]).toEqual((await runPoint(config(64))).row);
+  });
+
   it('gives twins one key, and everything else its own', () => {
     const k = twinKey(point('rfc-v1', 16));
     expect(k).not.toBeNull();
