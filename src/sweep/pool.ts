@@ -5,13 +5,14 @@
  * The engine is generic over how a point is run: `worker` names a module and the export to call
  * with each point's config (plain JSON, with the derived seed in config.seed), returning
  * `{ row, events }` or a promise of it (and with a second argument, the twins' configs, their
- * rows as `twinRows`). The function must depend on nothing but the config, so
- * that results do not depend on which thread runs which point.
+ * rows as `twinRows`). The function must depend on nothing but the config, so that results do
+ * not depend on which thread runs which point.
  *
  * Points are handed out in canonical order, one task at a time per thread; they finish in any
  * order, each journaled at once. A task is one point, or with `twinKey` a point and its twins
- * (./tasks.ts): points that are one simulation, run once, each journaled with its own row. The results files are written from the journal at the end, so they
- * are the same bytes whatever the worker count, the sharding or the interruptions on the way.
+ * (./tasks.ts): points that are one simulation, run once, each journaled with its own row. The
+ * results files are written from the journal at the end, so they are the same bytes whatever
+ * the worker count, the sharding or the interruptions on the way.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
