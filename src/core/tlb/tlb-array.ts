@@ -155,22 +155,7 @@ export class TlbArray {
 
   /** first 4 KiB entry a lookup by (vpn, pcid) hits, or -1 */
   find(vpn: number, pcid: number): number {
-    const s = this.setIndex(vpn);
-    const words = this.words;
-    const k = (s * this.buckets + (Math.imul(vpn | 0, TAG_HASH) >>> this.bucketShift)) * this.words;
-    // the valid ways of vpn's bucket only, in way order: the bits from the lowest
-    for (let w = 0; w < words; w++) {
-      let m = this.bucketMask[k + w];
-      while (m !== 0) {
-        const bit = m & -m;
-        m ^= bit;
-        const i = s * this.ways + w * 32 + 31 - Math.clz32(bit);
-        if (this.vpn[i] !== vpn) continue;
-        const f = this.flags[i];
-        if ((f & F_SIZE) === 0 && (this.pcid[i] === pcid || (f & F_GLOBAL) !== 0)) return i;
-      }
-    }
-    return -1;
+    return this.findSized(vpn, 0, pcid);
   }
 
   /** first entry of size index sz holding vpn (tagged alignDown(vpn, sz)) a lookup by pcid hits, or -1 */
