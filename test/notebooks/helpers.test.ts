@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chartBundle,
+  chartSvg,
   fixed,
   gridLabel,
   gridPoints,
@@ -115,5 +116,32 @@ describe('chartBundle', () => {
     expect(bundle['text/plain']).toBe('<Vega-Lite chart: A title>');
     const png = Buffer.from(bundle['image/png'] as string, 'base64');
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+
+  it('draws the rows’ intervals as error bars over the line, and renders', async () => {
+    const rows = [
+      { x: 1, y: 2, lo: 1.5, hi: 2.5, extra: 'dropped' },
+      { x: 2, y: 3, lo: 2, hi: 4, extra: 'dropped' },
+    ];
+    const spec = lineChart(rows, {
+      title: 'With intervals',
+      caption: 'c',
+      x: 'x',
+      y: 'y',
+      xTitle: 'x',
+      yTitle: 'y',
+      interval: { lo: 'lo', hi: 'hi' },
+    });
+    expect(spec.data).toEqual({ values: rows.map(({ extra: _, ...r }) => r) });
+    const layer = spec.layer as Array<{ mark: { type: string }; encoding: Record<string, { field?: string }> }>;
+    expect(layer.map((l) => l.mark.type)).toEqual(['line', 'errorbar']);
+    expect(layer[0]!.encoding.y!.field).toBe('y');
+    expect([layer[1]!.encoding.y!.field, layer[1]!.encoding.y2!.field]).toEqual(['lo', 'hi']);
+    // one bar per row, drawn (an aggregate in the bar's encoding once made Vega-Lite drop them)
+    const svg = await chartSvg(spec);
+    expect(svg.match(/aria-roledescription="errorbar"/g)?.length).toBe(rows.length);
+    expect(svg).toContain('95 % interval, low: 1.5; 95 % interval, high: 2.5');
+    const both = { title: 't', caption: 'c', x: 'x', y: 'y', xTitle: 'x', yTitle: 'y', column: 'x' };
+    expect(() => lineChart(rows, { ...both, interval: { lo: 'lo', hi: 'hi' } })).toThrow(/interval and column/);
   });
 });

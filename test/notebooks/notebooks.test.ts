@@ -53,6 +53,7 @@ const EXPECTED_CHARTS: Record<string, string[]> = {
     '03-cpu-scaling-va-reserved',
     '03-cpu-scaling-flushes-vs-cpus',
     '03-cpu-scaling-pinned-va-vs-threads',
+    '03-cpu-scaling-flush-cost-vs-online-cpus',
   ],
   '04-review-bugs': [],
   '05-flush-policies': ['05-flush-policies-comparison', '05-flush-policies-tlb-collateral'],

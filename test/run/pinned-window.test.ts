@@ -212,7 +212,7 @@ describe('unmapped-alloc: migration scatters the threads of an mm', () => {
     const long = coLocated(0.01, 2_000_000);
     expect(short).toBeLessThan(4);
     expect(long).toBeLessThan(short);
-    // seed 1: 3.27 at the default's 250,000 events, 1.8 at 2,000,000
+    // seed 1: 3.27 at 250,000 events (31,250 per CPU, the default's length), 1.8 at 2,000,000
     expect(short.toFixed(2)).toBe('3.27');
     expect(long.toFixed(1)).toBe('1.8');
   });
