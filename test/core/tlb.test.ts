@@ -321,11 +321,11 @@ describe('stale mermap translations', () => {
   });
 });
 
-describe('onMermapRef', () => {
+describe('mermapRefs', () => {
   it('+1 when a mermap translation enters, -1 when its last copy leaves', () => {
     const t = mk();
     const events: Array<[number, number]> = [];
-    t.onMermapRef = (pfn, d) => events.push([pfn, d]);
+    t.mermapRefs = { tlbRef: (pfn, d) => void events.push([pfn, d]) };
     t.fill(LO, 1, user(100));
     t.fill(LO + 1, 1, user(101));
     t.fill(5, 1, user(5)); // not mermap
@@ -357,8 +357,10 @@ describe('onMermapRef', () => {
   it('balances under eviction pressure', () => {
     const t = mk();
     let live = 0;
-    t.onMermapRef = (_pfn, d) => {
-      live += d;
+    t.mermapRefs = {
+      tlbRef: (_pfn, d) => {
+        live += d;
+      },
     };
     for (let i = 0; i < 200; i++) {
       const vpn = LO + ((i * 7) % 64);

@@ -42,7 +42,14 @@ export class SlowPathCollector {
   private readonly hist = new LogHistogram();
 
   /** see SlowPathNote */
-  readonly note: SlowPathNote = (pages, pteWrites, locks, mapFailures, irqsOffNs, windowNs) => {
+  note(
+    pages: number,
+    pteWrites: number,
+    locks: number,
+    mapFailures: number,
+    irqsOffNs: number,
+    windowNs: number,
+  ): void {
     this.allocations++;
     this.pages += pages;
     this.pteWrites += pteWrites;
@@ -52,7 +59,7 @@ export class SlowPathCollector {
     if (irqsOffNs > this.irqsOffMax) this.irqsOffMax = irqsOffNs;
     if (windowNs > this.windowMax) this.windowMax = windowNs;
     this.hist.record(Math.round(irqsOffNs));
-  };
+  }
 
   summary(): SlowPathSummary {
     const n = this.allocations;

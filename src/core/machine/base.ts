@@ -151,12 +151,12 @@ export abstract class MachineBase {
     this.kernelPt = new PageTable(levels);
     this.userTop = userTopVpn(levels);
     this.tlbs = [];
-    const onRef = this.checking ? (pfn: number, d: number) => this.checker.tlbRef(pfn, d) : null;
+    const refs = this.checking ? this.checker : null;
     // Only online CPUs run anything, so only they get a TLB (tlbs[c], c < onlineCpus): a machine
     // of 1024 possible CPUs with 4 online ones does not carry 1020 empty TLB models.
     for (let c = 0; c < this.onlineCpus; c++) {
       const t = new Tlb(this.tlbConfig, this.geometry.baseVpn, this.geometry.mmLocalEndVpn, this.clock);
-      t.onMermapRef = onRef;
+      t.mermapRefs = refs;
       if (cfg.shadowTlb === true)
         t.shadow = new Tlb(this.tlbConfig, this.geometry.baseVpn, this.geometry.mmLocalEndVpn, this.clock);
       this.tlbs.push(t);
@@ -166,12 +166,9 @@ export abstract class MachineBase {
     this.currentPcidOf = new Int32Array(this.possibleCpus);
     this.currentTask = new Int32Array(this.possibleCpus).fill(-1);
     this.currentMm = new Int32Array(this.possibleCpus).fill(-1);
-    this.host = {
-      flushTlbAll: (cpu) => this.flushTlbAll(cpu),
-      flushTlbMm: (cpu) => this.flushTlbMm(cpu),
-      invlpg: (cpu, vpn) => this.invlpg(cpu, vpn),
-      flushKernelRangeAllCpus: (cpu, start, pages) => this.flushKernelRangeAllCpus(cpu, start, pages),
-    };
+    // the machine itself (its methods, not closures made per machine: an allocator's flush call
+    // then sees one target in every run)
+    this.host = this;
   }
 
   /** Add an observer next to any already there. */

@@ -15,6 +15,11 @@ const KEY_STRIDE = 2 ** 16;
 /** a translation leaving without a flush (eviction, replacement by fill) */
 export const NO_FLUSH = -1;
 
+/** What a TLB tells of the mermap translations it holds (Checker.tlbRef). */
+export interface MermapRefSink {
+  tlbRef(pfn: number, delta: number): void;
+}
+
 export abstract class TlbCounters {
   l1Hits = 0;
   stlbHits = 0;
@@ -40,8 +45,12 @@ export abstract class TlbCounters {
   maxExposureOps = 0;
   maxExposureNs = 0;
 
-  /** +1 when a mermap translation enters this TLB, -1 when its last copy leaves; set by the checker */
-  onMermapRef: ((pfn: number, delta: number) => void) | null = null;
+  /**
+   * Told +1 when a mermap translation enters this TLB, -1 when its last copy leaves: the
+   * checker (an object with a method rather than a closure made per machine, so that the calls
+   * below see one target in every run).
+   */
+  mermapRefs: MermapRefSink | null = null;
 
   protected readonly clock: Clock;
   /**
@@ -132,7 +141,7 @@ export abstract class TlbCounters {
     }
     if ((f & F_MERMAP) !== 0) {
       this.mermapLive--;
-      if (this.onMermapRef !== null) this.onMermapRef(ptePfn(a.pte[i]), -1);
+      if (this.mermapRefs !== null) this.mermapRefs.tlbRef(ptePfn(a.pte[i]), -1);
     }
   }
 

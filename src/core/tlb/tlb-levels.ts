@@ -144,7 +144,7 @@ export abstract class TlbLevels extends TlbCounters {
     this.stlbHits++;
     const f = stlb.flags[i];
     if ((f & F_STALE) !== 0) this.staleHits++;
-    // copy into L1: the translation is already in the TLB, so no onMermapRef
+    // copy into L1: the translation is already in the TLB, so no mermapRefs call
     const a = this.l1For[sz];
     const tag = stlb.vpn[i];
     const j = this.makeRoom(a, a.setOfTag(tag, sz));

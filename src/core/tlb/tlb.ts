@@ -14,7 +14,7 @@
  * A translation is "in the TLB" while a copy of it sits in either level. Page walks fill both
  * levels; an STLB hit copies into L1; either level evicts on its own, so a translation can be in
  * L1 only, STLB only, or both. Everything that is about translations rather than copies (flush
- * discards, stale exposure, onMermapRef, refill attribution) is counted once per translation,
+ * discards, stale exposure, mermapRefs, refill attribution) is counted once per translation,
  * when its last copy leaves; a 1 GiB translation held as 2 MiB STLB entries counts once for its
  * L1 copy and once per STLB entry (Zen 2 only).
  *
@@ -130,7 +130,7 @@ export class Tlb extends TlbLevels {
     a.occupy(j, pcid, flags);
     if (mermap) {
       this.mermapLive++;
-      if (this.onMermapRef !== null) this.onMermapRef(ptePfn(pte), 1);
+      if (this.mermapRefs !== null) this.mermapRefs.tlbRef(ptePfn(pte), 1);
     }
   }
 
