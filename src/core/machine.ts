@@ -60,12 +60,14 @@ export class Machine extends MachineTranslation {
       rel + n > this.geometry.regionPages ||
       this.pteWriteFault !== null ||
       !rec.pteIdx.smallOffsets ||
-      rec.regionReady[cpu] === 0 ||
-      this.lockedInAtomic(alloc, task)
+      rec.regionReady[cpu] === 0
     )
       return this.mapGot(rec, cpu, task, h, pages, pfn, prot, reserved);
-    // (a reserved get is as common as the fast path's: one per page of every fallback)
+    // (a reserved get is as common as the fast path's: one per page of every fallback, each
+    // with IRQs off, which under rfc-v1 is the PTE lock in atomic context: checkGet()'s case)
     if (reserved) this.markReserved(rec, h);
+    if (this.lockedInAtomic(alloc, task))
+      this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, rec.id, task, alloc.lastBase);
     if (this.mapOwn(rec, cpu, off | 0, n, pfn, prot)) this.reportReuse(cpu, rec.id, task);
     this.liveAllocs[task]++;
     this.getsOk++;
