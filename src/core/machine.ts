@@ -56,19 +56,22 @@ export class Machine extends MachineTranslation {
     // (this function and mapOwn() are the hot path, kept small enough for V8 to inline both
     // into the caller: anything rare goes through mapGot())
     if (
-      reserved ||
       rel < 0 ||
       rel + n > this.geometry.regionPages ||
       this.pteWriteFault !== null ||
       !rec.pteIdx.smallOffsets ||
-      rec.regionReady[cpu] === 0 ||
-      this.lockedInAtomic(alloc, task)
+      rec.regionReady[cpu] === 0
     )
       return this.mapGot(rec, cpu, task, h, pages, pfn, prot, reserved);
+    // (a reserved get is as common as the fast path's: one per page of every fallback, each
+    // with IRQs off, which under rfc-v1 is the PTE lock in atomic context: checkGet()'s case)
+    if (reserved) this.markReserved(rec, h);
+    if (this.lockedInAtomic(alloc, task))
+      this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, rec.id, task, alloc.lastBase);
     if (this.mapOwn(rec, cpu, off | 0, n, pfn, prot)) this.reportReuse(cpu, rec.id, task);
     this.liveAllocs[task]++;
     this.getsOk++;
-    if (this.observer !== null) this.notifyGet(cpu, rec, task, h, false);
+    if (this.observer !== null) this.notifyGet(cpu, rec, task, h, reserved);
     return h;
   }
 

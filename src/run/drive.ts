@@ -118,10 +118,7 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
           const prot = (flags & FLAG_PROT_GLOBAL) !== 0 ? PROT_KERNEL_GLOBAL : PROT_KERNEL_NOGLOBAL;
           const h = machine.mermapGet(task, pages, pfn, prot, false);
           if (h >= 0) {
-            if (touch && zeroing) {
-              const base = machine.allocator(machine.mmOfTask(task)).lastBase;
-              for (let p = 0; p < pages; p++) machine.access(task, base + p);
-            }
+            if (touch && zeroing) machine.accessMermap(task, lastOffset(machine, task), pages);
             live.set(chunk.b[i], h);
           } else if (zeroing) {
             slowPath(slow, task, pages, pfn);
@@ -142,7 +139,7 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
           const prot = (chunk.flags[i] & FLAG_PROT_GLOBAL) !== 0 ? PROT_KERNEL_GLOBAL : slowProt;
           const h = machine.mermapGet(task, 1, chunk.pfn[i], prot, true);
           if (h >= 0) {
-            if (touch) machine.access(task, machine.allocator(machine.mmOfTask(task)).lastBase);
+            if (touch) machine.accessMermap(task, lastOffset(machine, task), 1);
             live.set(chunk.b[i], h);
             reservedLive.set(chunk.b[i], 1);
           } else {
@@ -198,12 +195,13 @@ function slowPath(x: SlowPathRun, task: number, pages: number, pfn: number): voi
   hooks.noteFallback(pages);
   const alloc = machine.allocator(machine.mmOfTask(task));
   const pte0 = machine.pteWrites;
+  const baseVpn = machine.geometry.baseVpn;
   let mapped = 0;
   for (let p = 0; p < pages; p++) {
     machine.localIrqSave(task);
     const hr = machine.mermapGet(task, 1, pfn + p, x.slowProt, true);
     if (hr >= 0) {
-      if (x.touch) machine.access(task, alloc.lastBase);
+      if (x.touch) machine.accessMermap(task, alloc.lastBase - baseVpn, 1);
       machine.mermapPut(task, hr);
       mapped++;
     } else {
@@ -215,6 +213,14 @@ function slowPath(x: SlowPathRun, task: number, pages: number, pfn: number): voi
   const locks = alloc.ptesLocked ? 2 * mapped : 0;
   const zeroNs = x.zeroNs;
   hooks.noteSlowPath(pages, machine.pteWrites - pte0, locks, pages - mapped, mapped * zeroNs, mapped > 0 ? zeroNs : 0);
+}
+
+/**
+ * The offset from MERMAP_BASE_ADDR's page of the range the task's last get mapped: a small
+ * integer, which crosses calls unboxed (the 52-bit page number would not).
+ */
+function lastOffset(machine: Machine, task: number): number {
+  return machine.allocator(machine.mmOfTask(task)).lastBase - machine.geometry.baseVpn;
 }
 
 export type { DriveStats };

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   PageTable,
@@ -263,5 +264,63 @@ describe('mermapPrepareCost', () => {
   it('a mermap that does not fit the mm-local slot is refused', () => {
     expect(() => mermapPrepareCost(4, 2 ** 20, 2 ** 8)).toThrow(RangeError);
     expect(() => mermapPrepareCost(4, 0, 1)).toThrow(RangeError);
+  });
+});
+
+describe('PageTable: walks remember the last PTE table', () => {
+  type Op =
+    | { k: 'populate'; chunk: number; at: number; n: number; pfn: number }
+    | { k: 'large'; chunk: number; pfn: number }
+    | { k: 'walk'; chunk: number; at: number };
+  const chunkArb = fc.nat(7);
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant('populate' as const),
+        chunk: chunkArb,
+        at: fc.nat(511),
+        n: fc.integer({ min: 1, max: 600 }),
+        pfn: fc.nat(1000),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('large' as const), chunk: chunkArb, pfn: fc.nat(1000) }) },
+    { weight: 6, arbitrary: fc.record({ k: fc.constant('walk' as const), chunk: chunkArb, at: fc.nat(511) }) },
+  );
+
+  /** apply one change to pt; false when the table refuses it (a leaf or a table in the way) */
+  const change = (pt: PageTable, start: number, op: Exclude<Op, { k: 'walk' }>): boolean => {
+    try {
+      if (op.k === 'populate') pt.populate(start + op.chunk * 512 + op.at, op.n, mkPte(op.pfn, PTE_PRESENT));
+      else pt.mapLarge(start + op.chunk * 512, 'pmd', mkPte(op.pfn * 512, PROT_KERNEL_NOGLOBAL));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('every walk reads what a fresh table with the same contents reads', () => {
+    fc.assert(
+      fc.property(fc.constantFrom<PagingLevels>(4, 5), fc.array(opArb, { maxLength: 80 }), (levels, ops) => {
+        // user pages and kernel pages: 8 PTE tables' worth (8 PMD entries) each
+        const starts = [0x400, pgdSlotStartVpn(levels, 300)];
+        const pt = new PageTable(levels);
+        const done: Array<Exclude<Op, { k: 'walk' }>> = [];
+        for (const [n, op] of ops.entries()) {
+          const start = starts[n % 2];
+          if (op.k !== 'walk') {
+            if (change(pt, start, op)) done.push({ ...op, chunk: op.chunk + 8 * (n % 2) });
+            continue;
+          }
+          // the reference: the same changes on a new table, whose one walk descends every level
+          const ref = new PageTable(levels);
+          for (const d of done) change(ref, d.chunk >= 8 ? starts[1] : starts[0], { ...d, chunk: d.chunk % 8 });
+          const vpn = start + op.chunk * 512 + op.at;
+          expect(pt.walk(vpn)).toBe(ref.walk(vpn));
+          expect([pt.lastWalkReads, pt.lastWalkPageShift]).toEqual([ref.lastWalkReads, ref.lastWalkPageShift]);
+        }
+      }),
+      { numRuns: 200, seed: 20261129 },
+    );
   });
 });

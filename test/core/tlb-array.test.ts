@@ -88,6 +88,7 @@ type Op =
   | { k: 'fill'; page: number; sz: number; pcid: number; global: boolean }
   | { k: 'invalidate'; pick: number }
   | { k: 'flushPcid'; pcid: number }
+  | { k: 'clear' }
   | { k: 'stale'; pick: number };
 
 const pcidArb = fc.integer({ min: 1, max: 3 });
@@ -108,6 +109,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('invalidate' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('stale' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('flushPcid' as const), pcid: pcidArb }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('clear' as const) }) },
 );
 
 /**
@@ -186,6 +188,11 @@ function check(sets: number, ways: number, ops: Op[]): void {
         a.flags[i] |= F_STALE;
         r.flags[i] |= F_STALE;
       }
+    } else if (op.k === 'clear') {
+      // everything at once: what invalidating each valid entry leaves
+      a.clear();
+      for (let i = 0; i < sets * ways; i++) if (r.pcid[i] >= 0) r.invalidate(i);
+      expect(a.validBySize[0] + a.validBySize[1] + a.validBySize[2]).toBe(0);
     } else {
       for (let i = 0; i < sets * ways; i++) {
         if (r.pcid[i] === op.pcid && (r.flags[i] & F_GLOBAL) === 0) {

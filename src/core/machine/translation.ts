@@ -117,6 +117,65 @@ export abstract class MachineTranslation extends MachineBase {
   }
 
   /**
+   * access() of the mermap pages [off, off + pages) (offsets from MERMAP_BASE_ADDR's page, the
+   * way the Machine carries them): the zeroing of a range a get just mapped. The same lookups,
+   * walks and fills as access() of each page in turn, with the task's CPU, mm and TLB looked up
+   * once and the offset a small integer (a 52-bit page number passed to this call, which is not
+   * inlined, would be boxed on every page). Nothing here switches tasks: a walk of a mermap page
+   * reads the PTE the mm's MermapPteIndex points to, and a not-present one is the caller's fault.
+   */
+  accessMermap(task: number, off: number, pages: number): void {
+    if (pages <= 0) return; // (no access: not even the switch to the task)
+    const rec = this.mms[this.taskMm[task]];
+    const g = this.geometry;
+    if (!rec.pteIdx.smallOffsets || off < 0 || off + pages > g.endVpn - g.baseVpn) {
+      for (let p = 0; p < pages; p++) this.access(task, g.baseVpn + off + p);
+      return;
+    }
+    if (this.currentTask[this.taskCpu[task]] !== task) this.switchTo(task);
+    const cpu = this.taskCpu[task];
+    const tlb = this.tlbs[cpu];
+    const pcid = this.currentPcidOf[cpu];
+    const shadow = tlb.shadow;
+    const pt = rec.pt;
+    const levels = g.levels;
+    for (let p = 0; p < pages; p++) {
+      const o = off + p;
+      const vpn = g.baseVpn + o;
+      this.accesses++;
+      const staleBefore = tlb.staleHits;
+      if (tlb.hit(vpn, pcid)) {
+        const hit = tlb.hitPte;
+        if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, hit, tlb.hitShift);
+        if (this.checking && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, hit);
+        continue;
+      }
+      const idx = rec.pteIdx.indexOfSmall(pt, o);
+      let pte: number;
+      if (idx >= 0) {
+        pte = pt.ptes[idx];
+        this.walkReads += levels;
+      } else {
+        pt.walkInto(vpn);
+        pte = pt.lastWalkPte;
+        this.walkReads += pt.lastWalkReads;
+      }
+      this.pageWalks++;
+      if (!ptePresent(pte)) {
+        this.mermapFaults++;
+        if (shadow?.hit(vpn, pcid)) shadow.misses++;
+        continue;
+      }
+      const shift = idx >= 0 ? 12 : pt.lastWalkPageShift;
+      tlb.fill(vpn, pcid, pte, shift);
+      if (shadow !== null) {
+        if (!shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte, shift);
+        else if (shadow.hitPte !== pte) shadow.remapped(vpn, pcid, pte, shift);
+      }
+    }
+  }
+
+  /**
    * Map a page nothing has mapped yet and walk to it again (lastWalk* describe the new leaf):
    * a user page (non-global), a kernel page outside the direct map (global), or the direct-map
    * leaf of directMapPageSize holding vpn (global, pfn = its offset in the direct map, as

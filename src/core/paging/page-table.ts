@@ -60,6 +60,14 @@ export class PageTable {
   /** where the last descend() that returned -1 stopped: order[] position and the entry there */
   private stopK = 0;
   private stopEntry = 0;
+  /**
+   * The PTE table the last walk ending in one reached, and the 512-page chunk of canonical
+   * pages it covers (-1: none yet). A chunk's table never changes once linked (tables are never
+   * freed, and neither populate() nor mapLarge() puts anything over a table), so the next walk
+   * in the same chunk (a task's working set) reads it from here instead of descending again.
+   */
+  private walkChunk = -1;
+  private walkTable = 0;
 
   /**
    * @param pteTablesHint PTE tables to reserve room for up front (a caller that knows how much it
@@ -166,7 +174,8 @@ export class PageTable {
   /** walk() with its result in lastWalkPte (no 52-bit pte returned through a call to box). */
   walkInto(vpn: number): void {
     const v = modPow2(vpn, this.span);
-    const t = this.descend(v, LEVEL_PTE, false);
+    const chunk = Math.floor(v / PTRS_PER_TABLE);
+    const t = chunk === this.walkChunk ? this.walkTable : this.descend(v, LEVEL_PTE, false);
     if (t < 0) {
       this.lastWalkReads = this.stopK + 1;
       const e = this.stopEntry;
@@ -179,9 +188,11 @@ export class PageTable {
       this.lastWalkPte = ptePresent(-e) ? -e : 0;
       return;
     }
+    this.walkChunk = chunk;
+    this.walkTable = t;
     this.lastWalkReads = this.order.length + 1;
     this.lastWalkPageShift = 12;
-    const pte = this.ptes[t * PTRS_PER_TABLE + modPow2(v, PTRS_PER_TABLE)];
+    const pte = this.ptes[t * PTRS_PER_TABLE + (v - chunk * PTRS_PER_TABLE)];
     this.lastWalkPte = ptePresent(pte) ? pte : 0;
   }
 

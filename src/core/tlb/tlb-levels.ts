@@ -232,10 +232,13 @@ export abstract class TlbLevels extends TlbCounters {
             const i = s * a.ways + w * 32 + 31 - Math.clz32(bit);
             if (pcid >= 0 && ((a.flags[i] & F_GLOBAL) !== 0 || a.pcid[i] !== pcid)) continue;
             if (a === stlb || stlb.valid === 0 || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
-            a.invalidate(i);
+            // (everything goes: the whole array is cleared at once below)
+            if (pcid >= 0) a.invalidate(i);
           }
         }
       }
+      // after the STLB's copies were looked at: the STLB is the last array
+      if (pcid < 0) a.clear();
     }
   }
 
