@@ -30,7 +30,7 @@ import type { CostModel } from '../cost-models.js';
 import { MachineBaseline } from './baseline.js';
 import { LogHistogram } from './histogram.js';
 import { RegionTimeline, type RegionTimelineRow } from './region-timeline.js';
-import { SlowPathCollector } from './slow-path.js';
+import { SlowPathCollector, type SlowPathNote } from './slow-path.js';
 import {
   perCpuRows,
   perMmRows,
@@ -196,15 +196,8 @@ export class RunMetrics implements MachineObserver {
   }
 
   /** the slow path of one allocation done (after noteFallback): see slow-path.ts */
-  noteSlowPath(
-    pages: number,
-    pteWrites: number,
-    locks: number,
-    mapFailures: number,
-    irqsOffNs: number,
-    windowNs: number,
-  ): void {
-    this.slow.note(pages, pteWrites, locks, mapFailures, irqsOffNs, windowNs);
+  noteSlowPath(...note: Parameters<SlowPathNote>): void {
+    this.slow.note(...note);
   }
 
   /** useful work: `cycles` of zeroing over `pages` pages */

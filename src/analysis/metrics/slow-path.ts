@@ -16,20 +16,6 @@
 import { LogHistogram } from './histogram.js';
 import type { SlowPathSummary } from './summary.js';
 
-/**
- * One allocation's slow path: `pages` single-page rounds (each one IRQ save/restore pair), the
- * PTEs they wrote, the PTE locks they took, the reserved gets that failed, the IRQs-off time in
- * all and the longest continuous IRQs-off window (ns).
- */
-export type SlowPathNote = (
-  pages: number,
-  pteWrites: number,
-  locks: number,
-  mapFailures: number,
-  irqsOffNs: number,
-  windowNs: number,
-) => void;
-
 export class SlowPathCollector {
   allocations = 0;
   pages = 0;
@@ -41,7 +27,11 @@ export class SlowPathCollector {
   private windowMax = 0;
   private readonly hist = new LogHistogram();
 
-  /** see SlowPathNote */
+  /**
+   * One allocation's slow path: `pages` single-page rounds (each one IRQ save/restore pair), the
+   * PTEs they wrote, the PTE locks they took, the reserved gets that failed, the IRQs-off time in
+   * all and the longest continuous IRQs-off window (ns).
+   */
   note(
     pages: number,
     pteWrites: number,
@@ -76,3 +66,6 @@ export class SlowPathCollector {
     };
   }
 }
+
+/** SlowPathCollector.note(): what the driver reports of each allocation's slow path. */
+export type SlowPathNote = SlowPathCollector['note'];

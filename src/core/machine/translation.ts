@@ -75,10 +75,8 @@ export abstract class MachineTranslation extends MachineBase {
     const staleBefore = tlb.staleHits;
     const shadow = tlb.shadow;
     if (tlb.hit(vpn, pcid)) {
-      const hit = tlb.hitPte;
-      // the shadow may miss where the real TLB hits (an eviction order that differs)
-      if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, hit, tlb.hitShift);
-      if (this.checking && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, hit);
+      tlb.hitShadow(vpn, pcid);
+      if (this.checking && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, tlb.hitPte);
       return true;
     }
     const mmLocal = vpn >= this.geometry.mmLocalStartVpn && vpn < this.geometry.mmLocalEndVpn;
@@ -86,17 +84,7 @@ export abstract class MachineTranslation extends MachineBase {
     // a mermap page's PTE is where the mm's MermapPteIndex says once its table exists: the
     // walk's result (a 4 KiB leaf, one read per level) without descending the upper levels
     const idx = mmLocal ? rec.pteIdx.indexAt(pt, vpn - this.geometry.baseVpn) : -1;
-    let pte: number;
-    if (idx >= 0) {
-      pte = pt.ptes[idx];
-      if (!ptePresent(pte)) pte = 0;
-      this.walkReads += this.geometry.levels;
-    } else {
-      pt.walkInto(vpn);
-      pte = pt.lastWalkPte;
-      this.walkReads += pt.lastWalkReads;
-    }
-    this.pageWalks++;
+    let pte = this.walk(pt, idx, vpn);
     if (!ptePresent(pte)) {
       if (mmLocal) {
         this.mermapFaults++;
@@ -107,12 +95,7 @@ export abstract class MachineTranslation extends MachineBase {
       this.pageFaults++;
       pte = this.demandMap(pt, vpn);
     }
-    const shift = idx >= 0 ? 12 : pt.lastWalkPageShift;
-    tlb.fill(vpn, pcid, pte, shift);
-    if (shadow !== null) {
-      if (!shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte, shift);
-      else if (shadow.hitPte !== pte) shadow.remapped(vpn, pcid, pte, shift);
-    }
+    tlb.walked(vpn, pcid, pte, idx >= 0 ? 12 : pt.lastWalkPageShift);
     return true;
   }
 
@@ -138,41 +121,43 @@ export abstract class MachineTranslation extends MachineBase {
     const pcid = this.currentPcidOf[cpu];
     const shadow = tlb.shadow;
     const pt = rec.pt;
-    const levels = g.levels;
     for (let p = 0; p < pages; p++) {
       const o = off + p;
       const vpn = g.baseVpn + o;
       this.accesses++;
       const staleBefore = tlb.staleHits;
       if (tlb.hit(vpn, pcid)) {
-        const hit = tlb.hitPte;
-        if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, hit, tlb.hitShift);
-        if (this.checking && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, hit);
+        tlb.hitShadow(vpn, pcid);
+        if (this.checking && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, tlb.hitPte);
         continue;
       }
       const idx = rec.pteIdx.indexOfSmall(pt, o);
-      let pte: number;
-      if (idx >= 0) {
-        pte = pt.ptes[idx];
-        this.walkReads += levels;
-      } else {
-        pt.walkInto(vpn);
-        pte = pt.lastWalkPte;
-        this.walkReads += pt.lastWalkReads;
-      }
-      this.pageWalks++;
+      const pte = this.walk(pt, idx, vpn);
       if (!ptePresent(pte)) {
         this.mermapFaults++;
         if (shadow?.hit(vpn, pcid)) shadow.misses++;
         continue;
       }
-      const shift = idx >= 0 ? 12 : pt.lastWalkPageShift;
-      tlb.fill(vpn, pcid, pte, shift);
-      if (shadow !== null) {
-        if (!shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte, shift);
-        else if (shadow.hitPte !== pte) shadow.remapped(vpn, pcid, pte, shift);
-      }
+      tlb.walked(vpn, pcid, pte, idx >= 0 ? 12 : pt.lastWalkPageShift);
     }
+  }
+
+  /**
+   * The page walk after a miss, counted: a mermap page whose PTE the mm's MermapPteIndex holds
+   * (idx >= 0) is read there (a 4 KiB leaf, one read per level), any other page walked from
+   * the top. The leaf's pte, or 0 when it is not present. (Small, so that V8 inlines it and the
+   * 52-bit pte is not boxed.)
+   */
+  private walk(pt: PageTable, idx: number, vpn: number): number {
+    this.pageWalks++;
+    if (idx >= 0) {
+      this.walkReads += this.geometry.levels;
+      const pte = pt.ptes[idx];
+      return ptePresent(pte) ? pte : 0;
+    }
+    pt.walkInto(vpn);
+    this.walkReads += pt.lastWalkReads;
+    return pt.lastWalkPte;
   }
 
   /**

@@ -135,6 +135,26 @@ export class Tlb extends TlbLevels {
   }
 
   /**
+   * fill() of what a page walk after a miss found, and the shadow TLB kept in step: it gets the
+   * same fill, or, where it still caches the page (no mermap flush dropped it), the new PTE if
+   * it changed (remapped()).
+   */
+  walked(vpn: number, pcid: number, pte: number, pageShift: number): void {
+    this.fill(vpn, pcid, pte, pageShift);
+    const shadow = this.shadow;
+    if (shadow !== null) {
+      if (!shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, pte, pageShift);
+      else if (shadow.hitPte !== pte) shadow.remapped(vpn, pcid, pte, pageShift);
+    }
+  }
+
+  /** After a hit: the shadow may miss where the real TLB hit (an eviction order that differs). */
+  hitShadow(vpn: number, pcid: number): void {
+    const shadow = this.shadow;
+    if (shadow !== null && !shadow.hit(vpn, pcid)) shadow.fill(vpn, pcid, this.hitPte, this.hitShift);
+  }
+
+  /**
    * A lookup that hit a translation whose PTE has changed since (a mermap page mapped again to
    * another pfn): the walk the new mapping needs happens with or without the mermap's flushes,
    * so it counts as a miss and the new translation replaces the old. The shadow TLB only.
