@@ -73,7 +73,7 @@ export async function benchDefaultSweep(
  * README, idle, with the default machine at 8 online CPUs: 1.50x for 32 points (4.4 s on one
  * worker; what this bench ran before), 1.74x to 1.81x for 96 (12.5 s; four runs), 2.06x for the
  * main job (128 s on one worker, 62 s on two). At 12 online CPUs (the default since): 1.59x to
- * 1.86x for 96 (five runs), 1.91x for the main job (168 s, 88 s). The points here keep 250k
+ * 1.86x for 96 (six runs), 1.91x for the main job (168 s, 88 s). The points here keep 250k
  * events whatever the preset's length, so the figure follows the simulator, not the preset.
  */
 export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{
