@@ -66,8 +66,7 @@ export class Machine extends MachineTranslation {
     // (a reserved get is as common as the fast path's: one per page of every fallback, each
     // with IRQs off, which under rfc-v1 is the PTE lock in atomic context: checkGet()'s case)
     if (reserved) this.markReserved(rec, h);
-    if (this.lockedInAtomic(alloc, task))
-      this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, rec.id, task, alloc.lastBase);
+    if (this.lockedInAtomic(alloc, task)) this.lockedGet(cpu, rec.id, task, reserved);
     if (this.mapOwn(rec, cpu, off | 0, n, pfn, prot)) this.reportReuse(cpu, rec.id, task);
     this.liveAllocs[task]++;
     this.getsOk++;
@@ -141,8 +140,7 @@ export class Machine extends MachineTranslation {
     const alloc = this.mms[mm].alloc;
     const base = alloc.lastBase;
     const n = alloc.lastPages;
-    if (this.lockedInAtomic(alloc, task))
-      this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, mm, task, base);
+    if (this.lockedInAtomic(alloc, task)) this.lockedGet(cpu, mm, task, reserved);
     if (outside) {
       const cpuBase = cpuBaseVpn(this.geometry, cpu);
       this.violation(
@@ -155,6 +153,12 @@ export class Machine extends MachineTranslation {
         () => `allocation at offset ${base - cpuBase} + ${n} pages, region is ${this.geometry.regionPages} pages`,
       );
     }
+  }
+
+  /** The checker's note of a get that took the PTE lock in atomic context (facts §8.2). */
+  private lockedGet(cpu: number, mm: number, task: number, reserved: boolean): void {
+    const base = this.mms[mm].alloc.lastBase;
+    this.checker.lockInAtomic(lockSite(false, reserved), this.clock.op, cpu, mm, task, base);
   }
 
   private reportReuse(cpu: number, mm: number, task: number): void {

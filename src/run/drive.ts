@@ -195,13 +195,12 @@ function slowPath(x: SlowPathRun, task: number, pages: number, pfn: number): voi
   hooks.noteFallback(pages);
   const alloc = machine.allocator(machine.mmOfTask(task));
   const pte0 = machine.pteWrites;
-  const baseVpn = machine.geometry.baseVpn;
   let mapped = 0;
   for (let p = 0; p < pages; p++) {
     machine.localIrqSave(task);
     const hr = machine.mermapGet(task, 1, pfn + p, x.slowProt, true);
     if (hr >= 0) {
-      if (x.touch) machine.accessMermap(task, alloc.lastBase - baseVpn, 1);
+      if (x.touch) machine.accessMermap(task, lastOffset(machine, task), 1);
       machine.mermapPut(task, hr);
       mapped++;
     } else {
