@@ -17,7 +17,7 @@
  *   full machine, window                 8.7-8.9 M pairs/s     ->  9.7-9.8
  *   96-point sweep, 1 worker             11.9-12.4 s           ->  10.8-10.9
  *   96-point sweep, 2 workers            7.2-7.3 s             ->  6.8-6.9
- * and the main job (default sweep and report) 90.7 s -> 85.4 s (one pair). The cost is compile
+ * and the main job (default sweep and report) 90.7-93.3 s -> 85.3-85.4 s (two pairs). The cost is compile
  * time: about 1.8 s of optimizing compiles per V8 isolate instead of 1.0 s (`node --trace-opt`,
  * 48 points), which each sweep worker pays once, on the cores the workers need when there are
  * as many workers as cores. So the 1 -> 2 worker speed-up of that sweep falls (1.64-1.74x ->
