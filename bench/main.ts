@@ -14,6 +14,7 @@ import { benchDefaultSweep, benchSweep, benchSweepRealRuns } from './sweep.js';
 import { type Figure, figureRows, loadNote, met, TARGETS } from './targets.js';
 import { benchTrace } from './trace.js';
 import { benchWorkloads } from './workloads.js';
+import { V8_INLINING_FLAGS, widenV8Inlining } from '../src/cli/v8-inlining.js';
 
 interface Section {
   title: string;
@@ -21,6 +22,8 @@ interface Section {
 }
 
 async function main(): Promise<void> {
+  // the CLI's V8 inlining budget (src/cli/v8-inlining.ts), so the figures are what a sweep gets
+  const tuned = widenV8Inlining();
   const started = performance.now();
   const json = process.argv.includes('--json');
   const quick = process.argv.includes('--quick');
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     if (!json) console.table(rows);
   };
   say(`(${load0} at the start)`);
+  say(tuned ? `(V8 ${V8_INLINING_FLAGS.join(' ')}, as the CLI)` : '(V8 defaults: MERMAP_LAB_V8_DEFAULTS=1)');
 
   const core = benchCore(quick ? { allocatorPairs: 10_000_000, machinePairs: 2_000_000 } : {});
   // the native model of the allocator's tight loop, measured right after it (null: no C compiler)
@@ -116,7 +120,8 @@ async function main(): Promise<void> {
   ];
   const load1 = loadNote();
   if (json) {
-    const out = { node: process.version, quick, load: { start: load0, end: load1 }, sections, figures };
+    const v8Flags = tuned ? V8_INLINING_FLAGS : [];
+    const out = { node: process.version, v8Flags, quick, load: { start: load0, end: load1 }, sections, figures };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }

@@ -67,13 +67,16 @@ export async function benchDefaultSweep(
  *
  * The speed-up grows with the sweep's length, because part of what a second worker costs is
  * paid once: each worker thread is a V8 isolate that compiles the simulator anew (`node
- * --trace-opt` adds up about 1.1 s of optimizing compiles per isolate over its first points),
+ * --trace-opt` adds up about 1.0 s of optimizing compiles per isolate over its first points with
+ * V8's inlining budget, 1.8 s with the CLI's, src/cli/v8-inlining.ts),
  * which the second worker's run pays on the cores the workers need. The rest is two points side
  * by side running a few % slower each than one alone. Measured on the 2-core machine of the
  * README, idle, with the default machine at 8 online CPUs: 1.50x for 32 points (4.4 s on one
  * worker; what this bench ran before), 1.74x to 1.81x for 96 (12.5 s; four runs), 2.06x for the
  * main job (128 s on one worker, 62 s on two). At 12 online CPUs (the default since): 1.59x to
- * 1.86x for 96 (six runs), 1.91x for the main job (168 s, 88 s). The points here keep 250k
+ * 1.86x for 96 (six runs), 1.91x for the main job (168 s, 88 s). With the CLI's inlining budget
+ * (what this bench runs since): 1.57x to 1.60x for 96 (10.8-10.9 s on one worker, 6.8-6.9 s on
+ * two: both faster, the single worker the more). The points here keep 250k
  * events whatever the preset's length, so the figure follows the simulator, not the preset.
  */
 export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{

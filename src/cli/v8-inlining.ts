@@ -1,0 +1,58 @@
+/**
+ * V8's inlining budget for the executables: the CLI (and so every sweep's worker threads, which
+ * share the process's V8 flags, on a laptop, in Slurm or in Kubernetes) and `npm run bench`.
+ *
+ * The simulator's hot path is a handful of mid-size methods that call each other once per event:
+ * Machine.mermapGet() (549 bytes of bytecode) inlines the allocator's get() with its helpers
+ * (about 600), mapOwn() is 508, Tlb.fill() inlines the eviction and the masks' upkeep. V8's
+ * TurboFan inlines a callee of at most 460 bytes and at most 920 bytes in all into one function
+ * (the defaults of --max-inlined-bytecode-size and --max-inlined-bytecode-size-cumulative, V8
+ * 11.3 of Node 20), so these calls stay calls and each boxes the page numbers it passes.
+ * A larger budget inlines them.
+ *
+ * Measured with `npm run bench` on the README's 2-core machine, two runs each way, alternating
+ * (MERMAP_LAB_V8_DEFAULTS=1 for the defaults), Node 20.20:
+ *   default sweep (a shard, 2 workers)   4.08-4.16 M events/s  ->  4.66-4.71
+ *   full machine, tight                  16.9-17.2 M pairs/s   ->  18.4
+ *   full machine, window                 8.7-8.9 M pairs/s     ->  9.7-9.8
+ *   96-point sweep, 1 worker             11.9-12.4 s           ->  10.8-10.9
+ *   96-point sweep, 2 workers            7.2-7.3 s             ->  6.8-6.9
+ * and the main job (default sweep and report) 90.7-93.3 s -> 85.3-85.4 s (two pairs). The cost is compile
+ * time: about 1.8 s of optimizing compiles per V8 isolate instead of 1.0 s (`node --trace-opt`,
+ * 48 points), which each sweep worker pays once, on the cores the workers need when there are
+ * as many workers as cores. So the 1 -> 2 worker speed-up of that sweep falls (1.64-1.74x ->
+ * 1.57-1.60x) while both runs get faster: the single worker gains the more. Larger budgets
+ * (2000 and 10000) ran the tight loop at 20.6 M pairs/s but compiled for 4 s per isolate, and
+ * the 96-point sweep on 2 workers took longer than with these.
+ *
+ * Only what V8 compiles changes, never what the code computes: results are byte-identical with
+ * and without (the smoke sweep of test/cli/sweep.test.ts). MERMAP_LAB_V8_DEFAULTS=1 keeps V8's defaults (to
+ * compare, or on a Node whose V8 lacks these flags). A library user (a notebook, a script that
+ * imports mermap-lab) gets V8's defaults: a library does not change its host's flags.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+export const V8_INLINING_FLAGS: readonly string[] = [
+  '--max-inlined-bytecode-size=1000',
+  '--max-inlined-bytecode-size-cumulative=3000',
+];
+
+/** The environment variable that keeps V8's default inlining budget when set to 1. */
+export const V8_DEFAULTS_ENV = 'MERMAP_LAB_V8_DEFAULTS';
+
+let widened = false;
+
+/**
+ * Widen V8's inlining budget for the rest of the process (its worker threads included), once,
+ * unless MERMAP_LAB_V8_DEFAULTS=1. Call it before the simulator runs: V8 reads the flags when
+ * it optimizes a function, so code optimized before keeps the budget it had. Returns whether
+ * the flags are set.
+ */
+export function widenV8Inlining(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env[V8_DEFAULTS_ENV] === '1') return false;
+  if (!widened) {
+    for (const flag of V8_INLINING_FLAGS) setFlagsFromString(flag);
+    widened = true;
+  }
+  return true;
+}
