@@ -17,17 +17,17 @@
  *   full machine, window                 8.7-8.9 M pairs/s     ->  9.7-9.8
  *   96-point sweep, 1 worker             11.9-12.4 s           ->  10.8-10.9
  *   96-point sweep, 2 workers            7.2-7.3 s             ->  6.8-6.9
- * and the main job (default sweep and report) 90.7-93.3 s -> 85.3-85.4 s (two pairs). The cost is compile
- * time: about 1.8 s of optimizing compiles per V8 isolate instead of 1.0 s (`node --trace-opt`,
- * 48 points), which each sweep worker pays once, on the cores the workers need when there are
- * as many workers as cores. So the 1 -> 2 worker speed-up of that sweep falls (1.64-1.74x ->
+ * and the main job (default sweep and report) 90.7-93.3 s -> 85.3-85.4 s (two pairs). The cost
+ * is compile time: about 1.8 s of optimizing compiles per V8 isolate instead of 1.0 s (`node
+ * --trace-opt`, 48 points), which each sweep worker pays once, on the cores the workers need
+ * when there are as many workers as cores. So the 1 -> 2 worker speed-up of that sweep falls (1.64-1.74x ->
  * 1.57-1.60x) while both runs get faster: the single worker gains the more. Larger budgets
  * (2000 and 10000) ran the tight loop at 20.6 M pairs/s but compiled for 4 s per isolate, and
  * the 96-point sweep on 2 workers took longer than with these.
  *
  * Only what V8 compiles changes, never what the code computes: results are byte-identical with
- * and without (the smoke sweep of test/cli/sweep.test.ts). MERMAP_LAB_V8_DEFAULTS=1 keeps V8's defaults (to
- * compare, or on a Node whose V8 lacks these flags). A library user (a notebook, a script that
+ * and without (the smoke sweep of test/cli/sweep.test.ts). MERMAP_LAB_V8_DEFAULTS=1 keeps V8's
+ * defaults (to compare, or on a Node whose V8 lacks these flags). A library user (a notebook, a script that
  * imports mermap-lab) gets V8's defaults: a library does not change its host's flags.
  */
 import { setFlagsFromString } from 'node:v8';
