@@ -347,7 +347,7 @@ export class Machine extends MachineTranslation {
     const rh = rec.reservedHandle;
     const wasReserved = rh !== null && handle < rh.length && rh[handle] === 1;
     if (wasReserved) (rh as Uint8Array)[handle] = 0;
-    if (this.checking && alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0))
+    if (this.lockedInAtomic(alloc, task))
       this.checker.lockInAtomic(lockSite(true, wasReserved), this.clock.op, cpu, mm, task, base);
     // the range as an offset from MERMAP_BASE_ADDR and from the handle's region
     const off = base - this.geometry.baseVpn;
