@@ -14,7 +14,7 @@ import { benchDefaultSweep, benchSweep, benchSweepRealRuns } from './sweep.js';
 import { type Figure, figureRows, loadNote, met, TARGETS } from './targets.js';
 import { benchTrace } from './trace.js';
 import { benchWorkloads } from './workloads.js';
-import { V8_INLINING_FLAGS, widenV8Inlining } from '../src/cli/v8-inlining.js';
+import { V8_INLINING_FLAGS, widenV8Inlining } from '../src/util/v8-inlining.js';
 
 interface Section {
   title: string;
@@ -22,7 +22,7 @@ interface Section {
 }
 
 async function main(): Promise<void> {
-  // the CLI's V8 inlining budget (src/cli/v8-inlining.ts), so the figures are what a sweep gets
+  // the CLI's V8 inlining budget (src/util/v8-inlining.ts), so the figures are what a sweep gets
   const tuned = widenV8Inlining();
   const started = performance.now();
   const json = process.argv.includes('--json');

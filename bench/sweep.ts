@@ -68,7 +68,7 @@ export async function benchDefaultSweep(
  * The speed-up grows with the sweep's length, because part of what a second worker costs is
  * paid once: each worker thread is a V8 isolate that compiles the simulator anew (`node
  * --trace-opt` adds up about 1.0 s of optimizing compiles per isolate over its first points with
- * V8's inlining budget, 1.8 s with the CLI's, src/cli/v8-inlining.ts),
+ * V8's inlining budget, 1.8 s with the CLI's, src/util/v8-inlining.ts),
  * which the second worker's run pays on the cores the workers need. The rest is two points side
  * by side running a few % slower each than one alone. Measured on the 2-core machine of the
  * README, idle, with the default machine at 8 online CPUs: 1.50x for 32 points (4.4 s on one

@@ -27,4 +27,5 @@ export { intervalsChart, sensitivityChart, sensitivityTable } from './analysis/r
 export { CONFIDENCE, type Interval, interval } from './analysis/stats.js';
 export * from './analysis/reports.js';
 export { runPoint } from './run/point.js';
+export { widenV8Inlining } from './util/v8-inlining.js';
 export * from './notebook/index.js';

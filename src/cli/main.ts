@@ -12,7 +12,7 @@ import { runCommand } from './run.js';
 import { mergeCli, summaryCli, sweepCli } from './sweep.js';
 import { InputError } from '../util/input-error.js';
 import { printable } from '../util/printable.js';
-import { widenV8Inlining } from './v8-inlining.js';
+import { widenV8Inlining } from '../util/v8-inlining.js';
 
 /**
  * A size option: decimal digits only, within the same limit as the run config's field
@@ -221,7 +221,7 @@ export function reportInputError(e: unknown, write: (text: string) => void): num
 }
 
 export async function main(argv: string[]): Promise<void> {
-  widenV8Inlining(); // before anything runs hot: see ./v8-inlining.ts
+  widenV8Inlining(); // before anything runs hot: see src/util/v8-inlining.ts
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

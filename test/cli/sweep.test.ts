@@ -40,7 +40,7 @@ describe('mermap-lab sweep with real runs', () => {
     ]) {
       expect(existsSync(join(dir, 'two', f)), f).toBe(true);
     }
-    // V8's default inlining budget here, the CLI's wider one above (src/cli/v8-inlining.ts): the
+    // V8's default inlining budget here, the CLI's wider one above (src/util/v8-inlining.ts): the
     // same bytes, and no complaint from V8 about the flags
     const one = cli(['sweep', '--preset', 'smoke', '--out', join(dir, 'one'), '--workers', '1', '--no-report'], {
       env: { MERMAP_LAB_GIT_COMMIT: 'test', MERMAP_LAB_V8_DEFAULTS: '1' },

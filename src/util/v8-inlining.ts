@@ -1,6 +1,7 @@
 /**
  * V8's inlining budget for the executables: the CLI (and so every sweep's worker threads, which
- * share the process's V8 flags, on a laptop, in Slurm or in Kubernetes) and `npm run bench`.
+ * share the process's V8 flags, on a laptop, in Slurm or in Kubernetes) and `npm run bench`;
+ * and for a notebook that asks.
  *
  * The simulator's hot path is a handful of mid-size methods that call each other once per event:
  * Machine.mermapGet() (549 bytes of bytecode) inlines the allocator's get() with its helpers
@@ -27,8 +28,9 @@
  *
  * Only what V8 compiles changes, never what the code computes: results are byte-identical with
  * and without (the smoke sweep of test/cli/sweep.test.ts). MERMAP_LAB_V8_DEFAULTS=1 keeps V8's
- * defaults (to compare, or on a Node whose V8 lacks these flags). A library user (a notebook, a script that
- * imports mermap-lab) gets V8's defaults: a library does not change its host's flags.
+ * defaults (to compare, or on a Node whose V8 lacks these flags). Importing the library changes
+ * no flag: a notebook or script that wants the budget calls widenV8Inlining() itself (the
+ * package exports it), since the flags hold for the whole process, its host's code included.
  */
 import { setFlagsFromString } from 'node:v8';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { V8_DEFAULTS_ENV, widenV8Inlining } from '../../src/cli/v8-inlining.js';
+import { V8_DEFAULTS_ENV, widenV8Inlining } from '../../src/util/v8-inlining.js';
 
 // What the flags do to results (nothing) is the smoke sweep's check in ./sweep.test.ts.
 describe('widenV8Inlining', () => {
