@@ -8,6 +8,8 @@ describe('ChunkCounts', () => {
       fc.integer({ min: 0, max: 40 }),
       fc.integer({ min: 4090, max: 4100 }),
       fc.integer({ min: 0, max: 40 }).map((x) => 2 ** 40 + x * 4096),
+      // chunk numbers past 2^32, whose cache slot comes from their low bits
+      fc.integer({ min: 0, max: 40 }).map((x) => 2 ** 52 + x * 4096 * 3 + x),
     );
     fc.assert(
       fc.property(fc.array(fc.tuple(key, fc.integer({ min: -2, max: 2 })), { maxLength: 300 }), (ops) => {

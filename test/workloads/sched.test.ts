@@ -27,8 +27,10 @@ describe('FreeWheel', () => {
           for (const [kind, v] of ops) {
             if (kind === 0) {
               const t = now + (v % 7 === 0 ? v * 1000 : v); // some far in the future, beyond a lap
-              w.push(t, seq, seq % 11);
-              ref.push({ t, seq, pfn: seq });
+              // pfns up to 2^40: the packed entry (pfn * 16 + order) is past 2^32
+              const pfn = seq % 2 === 0 ? seq : 2 ** 40 - 1 - seq;
+              w.push(t, pfn, seq % 11);
+              ref.push({ t, seq, pfn });
               seq++;
             } else if (kind === 1) {
               const min = ref.length ? Math.min(...ref.map((r) => r.t)) : Infinity;

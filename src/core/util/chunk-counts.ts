@@ -7,6 +7,7 @@
  * the key ranges a run touches.
  */
 const CHUNK = 4096;
+/** cache slots: a power of two, so the slot is the chunk number's low bits */
 const SLOTS = 8;
 const NONE = new Int32Array(0);
 
@@ -21,7 +22,7 @@ export class ChunkCounts {
   /** Add delta to key's count (0 when never added); returns the new count. */
   add(key: number, delta: number): number {
     const c = Math.floor(key / CHUNK);
-    const slot = c % SLOTS;
+    const slot = slotOf(c);
     const a = this.slotChunk[slot] === c ? this.slotCounts[slot] : this.cache(c, slot, true);
     const i = key - c * CHUNK;
     const before = a[i];
@@ -36,7 +37,7 @@ export class ChunkCounts {
   /** key's count (0 when never added) */
   get(key: number): number {
     const c = Math.floor(key / CHUNK);
-    const slot = c % SLOTS;
+    const slot = slotOf(c);
     const a = this.slotChunk[slot] === c ? this.slotCounts[slot] : this.cache(c, slot, false);
     return a === NONE ? 0 : a[key - c * CHUNK];
   }
@@ -53,4 +54,13 @@ export class ChunkCounts {
     this.slotCounts[slot] = a;
     return a;
   }
+}
+
+/**
+ * Cache slot of chunk c: c mod SLOTS. Keys are frame numbers up to 2^40, so c is a double to
+ * V8, and `%` on a double is a libm fmod call per key; ToUint32 (`>>> 0`) keeps c's low 32 bits
+ * exactly (c < 2^53), and SLOTS divides 2^32.
+ */
+function slotOf(c: number): number {
+  return (c >>> 0) & (SLOTS - 1);
 }

@@ -61,7 +61,9 @@ export class FreeWheel {
     const w = this.wheel;
     const e = w.removeMin();
     const v = this.packed[e]!;
-    const order = v % 16;
+    // v mod 16 without `%`, which is a libm fmod call on a double (v is up to 2^44): the low
+    // 4 bits, which ToUint32 keeps exactly
+    const order = (v >>> 0) & 15;
     this.poppedTime = w.key[e]!;
     this.poppedOrder = order;
     this.poppedPfn = (v - order) / 16;
