@@ -10,7 +10,7 @@
  */
 import { benchCore } from './core.js';
 import { nativeTightPairsPerSecond } from './native.js';
-import { benchDefaultSweep, benchSweep, benchSweepRealRuns } from './sweep.js';
+import { benchDefaultPointsWarm, benchDefaultSweep, benchSweep, benchSweepRealRuns } from './sweep.js';
 import { type Figure, figureRows, loadNote, met, TARGETS } from './targets.js';
 import { benchTrace } from './trace.js';
 import { benchWorkloads } from './workloads.js';
@@ -66,6 +66,10 @@ async function main(): Promise<void> {
   section('sweep of real runs, 1 -> 2 workers', [real]);
   const dflt = await benchDefaultSweep({ quick });
   section('default sweep (a shard of its first round), 2 workers', [dflt]);
+  const warm = await benchDefaultPointsWarm({ quick });
+  section("default sweep's points on this thread, warm (x2 workers: the 2-worker sweep's ceiling)", [
+    { ...warm, 'x2 workers': Math.round(2 * warm.eventsPerSecond) },
+  ]);
 
   const allocator = row('tight / allocator alone');
   const figures: Figure[] = [
