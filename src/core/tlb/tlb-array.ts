@@ -33,8 +33,8 @@ export function alignDown(vpn: number, sz: number): number {
  * number at its own size (vpn / pages of the size) mod sets.
  *
  * Per entry: vpn, pcid (-1 = invalid; an invalid way keeps its old vpn and flags are 0), flags,
- * pte, the stale stamps, and its set (`home`). Ways as bits: `words` 32-bit words per mask (bit
- * w & 31 of word w >> 5 is way w).
+ * pte, the stale stamps, its set (`home`) and its copy in the other level (`partner`, -1: none).
+ * Ways as bits: `words` 32-bit words per mask (bit w & 31 of word w >> 5 is way w).
  *   validMask    per set: the valid ways (the victim is the lowest clear bit, if any)
  *   bucketMask   per set and tag bucket (a hash of the tag's low bits into `buckets` >= ways
  *                buckets): the valid ways whose tag falls in it. A lookup, copy check or stale
@@ -55,6 +55,12 @@ export class TlbArray {
   readonly pte: Float64Array;
   readonly staleOp: Float64Array;
   readonly staleNs: Float64Array;
+  /**
+   * [entry] the entry of the other level holding a copy of this one's translation (the STLB for
+   * an L1 array; for the STLB, the L1 array of the entry's size), or -1: what hasCopyOf() would
+   * find, kept by TlbLevels as copies are made and dropped (./tlb-levels.ts)
+   */
+  readonly partner: Int32Array;
   valid = 0;
   /** valid entries of each size index */
   readonly validBySize = new Int32Array(3);
@@ -91,6 +97,7 @@ export class TlbArray {
     this.pte = new Float64Array(entries);
     this.staleOp = new Float64Array(entries);
     this.staleNs = new Float64Array(entries);
+    this.partner = new Int32Array(entries).fill(-1);
     const words = Math.ceil(ways / 32);
     this.words = words;
     this.lastWordMask = ways % 32 === 0 ? -1 : (1 << (ways % 32)) - 1;
@@ -266,6 +273,7 @@ export class TlbArray {
    */
   clear(): void {
     this.pcid.fill(-1);
+    this.partner.fill(-1);
     this.flags.fill(0);
     this.valid = 0;
     this.validBySize.fill(0);

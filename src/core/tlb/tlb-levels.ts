@@ -71,7 +71,7 @@ export abstract class TlbLevels extends TlbCounters {
     const stlb = this.stlb;
     for (const a of this.arrays) {
       for (let i = 0; i < a.pcid.length; i++) {
-        if (a.pcid[i] >= 0 && (a.flags[i] & F_STALE) !== 0 && (a === stlb || !stlb.hasCopyOf(a, i))) n++;
+        if (a.pcid[i] >= 0 && (a.flags[i] & F_STALE) !== 0 && (a === stlb || a.partner[i] < 0)) n++;
       }
     }
     return n;
@@ -153,6 +153,9 @@ export abstract class TlbLevels extends TlbCounters {
     a.occupy(j, stlb.pcid[i], f);
     a.staleOp[j] = stlb.staleOp[i];
     a.staleNs[j] = stlb.staleNs[i];
+    // (the L1 missed, so the STLB entry had no copy there: it gets this one)
+    a.partner[j] = i;
+    stlb.partner[i] = j;
     this.hitPte = stlb.pte[i];
     this.hitShift = (f & F_SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
   }
@@ -165,14 +168,31 @@ export abstract class TlbLevels extends TlbCounters {
     const j = a.victim(s);
     if (a.pcid[j] >= 0) {
       this.evictions++;
-      const f = a.flags[j];
-      if ((f & (F_MERMAP | F_STALE)) !== 0) {
-        const other = a === this.stlb ? this.l1For[(f & F_SIZE) >> SIZE_SHIFT] : this.stlb;
-        if (!other.hasCopyOf(a, j)) this.leave(a, j, NO_FLUSH, 0, false);
-      }
-      a.invalidate(j);
+      // (an evicted translation leaves, for the counts, only with its last copy)
+      if ((a.flags[j] & (F_MERMAP | F_STALE)) !== 0 && a.partner[j] < 0) this.leave(a, j, NO_FLUSH, 0, false);
+      this.drop(a, j);
     }
     return j;
+  }
+
+  /**
+   * Make entries j of `a` and k of the other level (the STLB for an L1 array, the L1 array of
+   * the entry's size for the STLB) each other's copy: a fill or an STLB hit just made them.
+   */
+  protected pair(a: TlbArray, j: number, other: TlbArray, k: number): void {
+    a.partner[j] = k;
+    other.partner[k] = j;
+  }
+
+  /** Invalidate entry i of `a`; a copy in the other level no longer has one here. */
+  protected drop(a: TlbArray, i: number): void {
+    const p = a.partner[i];
+    if (p >= 0) {
+      const other = a === this.stlb ? this.l1For[(a.flags[i] & F_SIZE) >> SIZE_SHIFT] : this.stlb;
+      other.partner[p] = -1;
+      a.partner[i] = -1;
+    }
+    a.invalidate(i);
   }
 
   /**
@@ -211,8 +231,8 @@ export abstract class TlbLevels extends TlbCounters {
       const p = a.pcid[i];
       if (p < 0 || a.vpn[i] !== tag || (a.flags[i] & F_SIZE) !== size) continue;
       if ((a.flags[i] & F_GLOBAL) === 0 && p !== pcid) continue;
-      if (a === stlb || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
-      a.invalidate(i);
+      if (a === stlb || a.partner[i] < 0) this.leave(a, i, kind, currentPcid, attribute);
+      this.drop(a, i);
     }
   }
 
@@ -231,9 +251,9 @@ export abstract class TlbLevels extends TlbCounters {
             m ^= bit;
             const i = s * a.ways + w * 32 + 31 - Math.clz32(bit);
             if (pcid >= 0 && ((a.flags[i] & F_GLOBAL) !== 0 || a.pcid[i] !== pcid)) continue;
-            if (a === stlb || stlb.valid === 0 || !stlb.hasCopyOf(a, i)) this.leave(a, i, kind, currentPcid, attribute);
+            if (a === stlb || a.partner[i] < 0) this.leave(a, i, kind, currentPcid, attribute);
             // (everything goes: the whole array is cleared at once below)
-            if (pcid >= 0) a.invalidate(i);
+            if (pcid >= 0) this.drop(a, i);
           }
         }
       }

@@ -115,19 +115,22 @@ export class Tlb extends TlbLevels {
     const flags = (global ? F_GLOBAL : 0) | (mermap ? F_MERMAP : 0) | (sz << SIZE_SHIFT);
     const tag = alignDown(vpn, sz);
     const as = this.stlbAs[sz];
+    const stlb = this.stlb;
+    let js = -1;
     if (as >= 0) {
-      const stlb = this.stlb;
       const st = as === sz ? tag : alignDown(vpn, as);
-      const j = this.makeRoom(stlb, stlb.setOfTag(st, as));
-      stlb.vpn[j] = st;
-      stlb.pte[j] = pte;
-      stlb.occupy(j, pcid, as === sz ? flags : (flags & ~F_SIZE) | (as << SIZE_SHIFT) | F_SPLIT);
+      js = this.makeRoom(stlb, stlb.setOfTag(st, as));
+      stlb.vpn[js] = st;
+      stlb.pte[js] = pte;
+      stlb.occupy(js, pcid, as === sz ? flags : (flags & ~F_SIZE) | (as << SIZE_SHIFT) | F_SPLIT);
     }
     const a = this.l1For[sz];
     const j = this.makeRoom(a, a.setOfTag(tag, sz));
     a.vpn[j] = tag;
     a.pte[j] = pte;
     a.occupy(j, pcid, flags);
+    // the two levels hold copies of one translation, unless the STLB holds it as a part (split)
+    if (as === sz) this.pair(a, j, stlb, js);
     if (mermap) {
       this.mermapLive++;
       if (this.mermapRefs !== null) this.mermapRefs.tlbRef(ptePfn(pte), 1);
