@@ -56,8 +56,8 @@ function regionsOf(
   let peak = 0;
   let active = 0;
   for (let i = 0, r = first; i < count; i++, r += stride) {
-    integral += byTime ? w.intNs[r] : w.intOps[r];
-    if (w.peak[r] > peak) peak = w.peak[r];
+    integral += w.integralOf(r, byTime);
+    if (w.peakOf(r) > peak) peak = w.peakOf(r);
     active += w.active[r];
   }
   return { integral, peak, active };

@@ -78,7 +78,7 @@ export function summarize(s: SummaryInput): RunSummary {
   const pinned = byTime ? w.gPinnedNs : w.gPinnedOps;
   const live = byTime ? w.gLiveNs : w.gLiveOps;
   let peak = 0;
-  for (let r = 0; r < w.peak.length; r++) if (w.peak[r] > peak) peak = w.peak[r];
+  for (let r = 0; r < w.regions; r++) if (w.peakOf(r) > peak) peak = w.peakOf(r);
 
   // TLB
   const disc: TlbCategories = {

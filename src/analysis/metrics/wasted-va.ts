@@ -1,5 +1,30 @@
 import type { MermapAllocator } from '../../core/mermap/allocator.js';
 
+/** A region's numbers, REGION_FIELDS apart in WastedVaCollector.reg (region r at r * REGION_FIELDS). */
+const CUR = 0; // wasted pages now
+const CUR_PINNED = 1; // pinned pages now
+const CUR_LIVE = 2; // live pages now
+const LAST_NS = 3; // time (ns) and op of the region's last update
+const LAST_OP = 4;
+const INT_NS = 5; // integral of wasted pages over ns and over ops, up to LAST_NS / LAST_OP
+const INT_OPS = 6;
+const PEAK = 7; // largest wasted page count seen
+const REGION_FIELDS = 8;
+
+/** The totals over all regions and their integrals, in WastedVaCollector.g. */
+const G_WASTED = 0; // sums of CUR / CUR_PINNED / CUR_LIVE over all regions
+const G_PINNED = 1;
+const G_LIVE = 2;
+const G_WASTED_NS = 3; // integrals of the sums over ns and ops (advanced by advance())
+const G_WASTED_OPS = 4;
+const G_PINNED_NS = 5;
+const G_PINNED_OPS = 6;
+const G_LIVE_NS = 7;
+const G_LIVE_OPS = 8;
+const G_LAST_NS = 9;
+const G_LAST_OP = 10;
+const G_FIELDS = 11;
+
 /**
  * Wasted VA of every (mm, CPU) region, time- and op-weighted, O(1) per event.
  *
@@ -26,34 +51,15 @@ export class WastedVaCollector {
   readonly regionPages: number;
   readonly cpus: number;
   mmCapacity = 0;
-  /** current wasted / pinned / live pages per region */
-  cur = new Float64Array(0);
-  curPinned = new Float64Array(0);
-  curLive = new Float64Array(0);
-  /** time (ns) and op of the region's last update */
-  lastNs = new Float64Array(0);
-  lastOp = new Float64Array(0);
-  /** integral of wasted pages over ns and over ops, up to lastNs / lastOp */
-  intNs = new Float64Array(0);
-  intOps = new Float64Array(0);
-  /** largest wasted page count seen */
-  peak = new Float64Array(0);
+  /**
+   * Every region's numbers side by side (REGION_FIELDS each, the offsets above): an update reads
+   * and writes one region's, which then sit in one or two cache lines, not in eight arrays.
+   */
+  private reg = new Float64Array(0);
+  /** the totals and their integrals (G_*): typed-array slots, not fields holding boxed doubles */
+  private readonly g = new Float64Array(G_FIELDS);
   active = new Uint8Array(0);
   activeRegions = 0;
-
-  /** sums of cur / curPinned / curLive over all regions */
-  totalWasted = 0;
-  totalPinned = 0;
-  totalLive = 0;
-  /** integrals of the totals over ns and ops (advanced by advance()) */
-  gWastedNs = 0;
-  gWastedOps = 0;
-  gPinnedNs = 0;
-  gPinnedOps = 0;
-  gLiveNs = 0;
-  gLiveOps = 0;
-  private gLastNs: number;
-  private gLastOp: number;
 
   // state of the regions at get failures (sums, for means)
   failCount = 0;
@@ -71,9 +77,79 @@ export class WastedVaCollector {
   constructor(regionPages: number, cpus: number, mms: number, startNs: number, startOp: number) {
     this.regionPages = regionPages;
     this.cpus = cpus;
-    this.startNs = this.gLastNs = startNs;
-    this.startOp = this.gLastOp = startOp;
+    this.startNs = this.g[G_LAST_NS] = startNs;
+    this.startOp = this.g[G_LAST_OP] = startOp;
     this.ensureMm(Math.max(1, mms) - 1);
+  }
+
+  /** Sums of the regions' wasted, pinned and live pages now. */
+  get totalWasted(): number {
+    return this.g[G_WASTED];
+  }
+  get totalPinned(): number {
+    return this.g[G_PINNED];
+  }
+  get totalLive(): number {
+    return this.g[G_LIVE];
+  }
+  /** Integrals of those sums over ns and over ops, up to the last advance(). */
+  get gWastedNs(): number {
+    return this.g[G_WASTED_NS];
+  }
+  get gWastedOps(): number {
+    return this.g[G_WASTED_OPS];
+  }
+  get gPinnedNs(): number {
+    return this.g[G_PINNED_NS];
+  }
+  get gPinnedOps(): number {
+    return this.g[G_PINNED_OPS];
+  }
+  get gLiveNs(): number {
+    return this.g[G_LIVE_NS];
+  }
+  get gLiveOps(): number {
+    return this.g[G_LIVE_OPS];
+  }
+
+  /** Region r's integral of wasted pages, over ns (byTime) or over ops. */
+  integralOf(r: number, byTime: boolean): number {
+    return this.reg[r * REGION_FIELDS + (byTime ? INT_NS : INT_OPS)];
+  }
+
+  /** Region r's largest wasted page count so far. */
+  peakOf(r: number): number {
+    return this.reg[r * REGION_FIELDS + PEAK];
+  }
+
+  /** Region r's numbers as an object (allocates: tests and diagnostics). */
+  regionState(r: number): {
+    wasted: number;
+    pinned: number;
+    live: number;
+    lastNs: number;
+    lastOp: number;
+    intNs: number;
+    intOps: number;
+    peak: number;
+  } {
+    const k = r * REGION_FIELDS;
+    const reg = this.reg;
+    return {
+      wasted: reg[k + CUR],
+      pinned: reg[k + CUR_PINNED],
+      live: reg[k + CUR_LIVE],
+      lastNs: reg[k + LAST_NS],
+      lastOp: reg[k + LAST_OP],
+      intNs: reg[k + INT_NS],
+      intOps: reg[k + INT_OPS],
+      peak: reg[k + PEAK],
+    };
+  }
+
+  /** Regions tracked: mmCapacity x cpus. */
+  get regions(): number {
+    return this.mmCapacity * this.cpus;
   }
 
   /** Make room for mm (grows by doubling: allocation only when a new mm appears). */
@@ -81,49 +157,45 @@ export class WastedVaCollector {
     if (mm < this.mmCapacity) return;
     const cap = Math.max(mm + 1, this.mmCapacity * 2, 1);
     const n = cap * this.cpus;
-    const grow = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T, fill = 0): T => {
-      const b = make(n);
-      if (fill !== 0) b.fill(fill);
-      b.set(a);
-      return b;
-    };
-    const f = (k: number) => new Float64Array(k);
-    this.cur = grow(this.cur, f);
-    this.curPinned = grow(this.curPinned, f);
-    this.curLive = grow(this.curLive, f);
-    this.lastNs = grow(this.lastNs, f, this.startNs);
-    this.lastOp = grow(this.lastOp, f, this.startOp);
-    this.intNs = grow(this.intNs, f);
-    this.intOps = grow(this.intOps, f);
-    this.peak = grow(this.peak, f);
-    this.active = grow(this.active, (k) => new Uint8Array(k));
+    const reg = new Float64Array(n * REGION_FIELDS);
+    reg.set(this.reg);
     // the new regions' clocks start at the run start: they were all free until now
+    for (let r = this.mmCapacity * this.cpus; r < n; r++) {
+      reg[r * REGION_FIELDS + LAST_NS] = this.startNs;
+      reg[r * REGION_FIELDS + LAST_OP] = this.startOp;
+    }
+    this.reg = reg;
+    const active = new Uint8Array(n);
+    active.set(this.active);
+    this.active = active;
     this.mmCapacity = cap;
   }
 
   /** Advance the totals' integrals to (ns, op): call before the state changes at that time. */
   advance(ns: number, op: number): void {
-    const dt = ns > this.gLastNs ? ns - this.gLastNs : 0;
-    const dop = op > this.gLastOp ? op - this.gLastOp : 0;
+    const g = this.g;
+    const dt = ns > g[G_LAST_NS] ? ns - g[G_LAST_NS] : 0;
+    const dop = op > g[G_LAST_OP] ? op - g[G_LAST_OP] : 0;
     if (dt > 0) {
-      this.gWastedNs += this.totalWasted * dt;
-      this.gPinnedNs += this.totalPinned * dt;
-      this.gLiveNs += this.totalLive * dt;
-      this.gLastNs = ns;
+      g[G_WASTED_NS] += g[G_WASTED] * dt;
+      g[G_PINNED_NS] += g[G_PINNED] * dt;
+      g[G_LIVE_NS] += g[G_LIVE] * dt;
+      g[G_LAST_NS] = ns;
     }
     if (dop > 0) {
-      this.gWastedOps += this.totalWasted * dop;
-      this.gPinnedOps += this.totalPinned * dop;
-      this.gLiveOps += this.totalLive * dop;
-      this.gLastOp = op;
+      g[G_WASTED_OPS] += g[G_WASTED] * dop;
+      g[G_PINNED_OPS] += g[G_PINNED] * dop;
+      g[G_LIVE_OPS] += g[G_LIVE] * dop;
+      g[G_LAST_OP] = op;
     }
   }
 
   /** Integral of the wasted total at (ns, op) >= the last advance, without advancing. */
   wastedIntegralAt(ns: number, op: number): { ns: number; ops: number } {
+    const g = this.g;
     return {
-      ns: this.gWastedNs + this.totalWasted * Math.max(0, ns - this.gLastNs),
-      ops: this.gWastedOps + this.totalWasted * Math.max(0, op - this.gLastOp),
+      ns: g[G_WASTED_NS] + g[G_WASTED] * Math.max(0, ns - g[G_LAST_NS]),
+      ops: g[G_WASTED_OPS] + g[G_WASTED] * Math.max(0, op - g[G_LAST_OP]),
     };
   }
 
@@ -137,25 +209,28 @@ export class WastedVaCollector {
     const r = mm * this.cpus + cpu;
     const u = this.usage;
     alloc.regionUsage(cpu, u);
+    const reg = this.reg;
+    const g = this.g;
+    const k = r * REGION_FIELDS;
     const wasted = u[1] + u[2];
-    const dt = ns - this.lastNs[r];
-    const dop = op - this.lastOp[r];
-    const w0 = this.cur[r];
+    const dt = ns - reg[k + LAST_NS];
+    const dop = op - reg[k + LAST_OP];
+    const w0 = reg[k + CUR];
     if (dt > 0) {
-      this.intNs[r] += w0 * dt;
-      this.lastNs[r] = ns;
+      reg[k + INT_NS] += w0 * dt;
+      reg[k + LAST_NS] = ns;
     }
     if (dop > 0) {
-      this.intOps[r] += w0 * dop;
-      this.lastOp[r] = op;
+      reg[k + INT_OPS] += w0 * dop;
+      reg[k + LAST_OP] = op;
     }
-    this.totalWasted += wasted - w0;
-    this.totalPinned += u[2] - this.curPinned[r];
-    this.totalLive += u[0] - this.curLive[r];
-    this.cur[r] = wasted;
-    this.curPinned[r] = u[2];
-    this.curLive[r] = u[0];
-    if (wasted > this.peak[r]) this.peak[r] = wasted;
+    g[G_WASTED] += wasted - w0;
+    g[G_PINNED] += u[2] - reg[k + CUR_PINNED];
+    g[G_LIVE] += u[0] - reg[k + CUR_LIVE];
+    reg[k + CUR] = wasted;
+    reg[k + CUR_PINNED] = u[2];
+    reg[k + CUR_LIVE] = u[0];
+    if (wasted > reg[k + PEAK]) reg[k + PEAK] = wasted;
     if (this.active[r] === 0) {
       this.active[r] = 1;
       this.activeRegions++;
@@ -177,17 +252,18 @@ export class WastedVaCollector {
   /** Bring every region's integral up to (ns, op) (idempotent for the same time). */
   closeAll(ns: number, op: number): void {
     this.advance(ns, op);
+    const reg = this.reg;
     const n = this.mmCapacity * this.cpus;
-    for (let r = 0; r < n; r++) {
-      const dt = ns - this.lastNs[r];
-      const dop = op - this.lastOp[r];
+    for (let k = 0; k < n * REGION_FIELDS; k += REGION_FIELDS) {
+      const dt = ns - reg[k + LAST_NS];
+      const dop = op - reg[k + LAST_OP];
       if (dt > 0) {
-        this.intNs[r] += this.cur[r] * dt;
-        this.lastNs[r] = ns;
+        reg[k + INT_NS] += reg[k + CUR] * dt;
+        reg[k + LAST_NS] = ns;
       }
       if (dop > 0) {
-        this.intOps[r] += this.cur[r] * dop;
-        this.lastOp[r] = op;
+        reg[k + INT_OPS] += reg[k + CUR] * dop;
+        reg[k + LAST_OP] = op;
       }
     }
   }
@@ -195,6 +271,6 @@ export class WastedVaCollector {
   /** Current wasted fraction of one region (0 for an untracked one). */
   fractionNow(mm: number, cpu: number): number {
     if (mm >= this.mmCapacity || cpu < 0 || cpu >= this.cpus) return 0;
-    return this.cur[mm * this.cpus + cpu] / this.regionPages;
+    return this.reg[(mm * this.cpus + cpu) * REGION_FIELDS + CUR] / this.regionPages;
   }
 }
