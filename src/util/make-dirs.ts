@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -15,5 +15,19 @@ export function makeDirs(dir: string): void {
     if (parent === d) break;
     d = parent;
   }
-  for (let i = missing.length - 1; i >= 0; i--) mkdirSync(missing[i]);
+  for (let i = missing.length - 1; i >= 0; i--) makeDir(missing[i]);
+}
+
+/**
+ * mkdir of one level that another process may be making at the same moment: shards of one sweep
+ * started side by side (Kubernetes completion indexes, a Slurm array) each make the shared
+ * parent of their own output folder. A folder that appeared since the caller looked is what it
+ * wanted; anything else there (a file, a symbolic link) is still EEXIST.
+ */
+export function makeDir(path: string): void {
+  try {
+    mkdirSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !lstatSync(path).isDirectory()) throw e;
+  }
 }
