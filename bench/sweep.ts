@@ -74,19 +74,26 @@ const WARM_POINTS = 16;
  * nothing lost to warm-up, to the pool or to two runs side by side. The points are WARM_POINTS
  * of the shard benchDefaultSweep() runs, spread over it.
  *
- * Measured on the README's 2-core machine: the whole shard on this thread ran at 2.35 to 2.38 M
- * events/s, on its first pass and on its second alike (over 150 points the warm-up is lost in
- * the noise), and the sweep on 2 workers at 4.57 to 4.62 M: 1.95x. So the default sweep scales
- * with its workers, and its target asks the simulator itself for about 30 % more.
+ * Measured on the README's 2-core machine, back to back three times: the whole shard on this
+ * thread at 2.34 to 2.49 M events/s (its first pass; its JIT compiling on the idle second core),
+ * the sweep on 2 workers at 3.82 to 4.22 M: 1.63x to 1.71x. The rest is mostly each worker
+ * isolate compiling the simulator (about 1.9 s of optimizing compiles each, about half of it
+ * again after deoptimizations) on the cores the workers need: 2 x 1.9 s of the sweep's 27
+ * CPU-seconds. The 16 points here run at the whole shard's rate (2.32 to 2.33 M against 2.24
+ * to 2.49 M, the same minutes).
  */
 export async function benchDefaultPointsWarm(
   opts: { quick?: boolean } = {},
 ): Promise<{ points: number; events: number; seconds: number; eventsPerSecond: number }> {
   const plan = planSweep(defaultFirstRound('bench-default-warm'));
   const count = opts.quick ? 4 : WARM_POINTS;
-  // every SHARDS-th point is the shard's; `step` of those apart spreads the picks over the grid
-  const step = Math.max(1, Math.floor(plan.size / SHARDS / count)) * SHARDS;
-  const configs = Array.from({ length: count }, (_, k) => plan.point((k * step) % plan.size).config);
+  // the shard's points are every SHARDS-th; the picks are spread evenly over them, so they mix
+  // the grid's values as the shard does
+  const inShard = Math.ceil(plan.size / SHARDS);
+  const configs = Array.from(
+    { length: count },
+    (_, k) => plan.point(SHARDS * Math.floor((k * inShard) / count)).config,
+  );
   const pass = async () => {
     let events = 0;
     const t0 = performance.now();
