@@ -154,8 +154,7 @@ export abstract class TlbLevels extends TlbCounters {
     a.staleOp[j] = stlb.staleOp[i];
     a.staleNs[j] = stlb.staleNs[i];
     // (the L1 missed, so the STLB entry had no copy there: it gets this one)
-    a.partner[j] = i;
-    stlb.partner[i] = j;
+    this.pair(a, j, stlb, i);
     this.hitPte = stlb.pte[i];
     this.hitShift = (f & F_SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
   }
