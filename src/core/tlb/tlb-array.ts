@@ -37,7 +37,7 @@ export function alignDown(vpn: number, sz: number): number {
  * Ways as bits: `words` 32-bit words per mask (bit w & 31 of word w >> 5 is way w).
  *   validMask    per set: the valid ways (the victim is the lowest clear bit, if any)
  *   bucketMask   per set and tag bucket (a hash of the tag's low bits into `buckets` >= ways
- *                buckets): the valid ways whose tag falls in it. A lookup, copy check or stale
+ *                buckets): the valid ways whose tag falls in it. A lookup or a stale
  *                marking by tag visits those only: on a miss, usually none.
  *   mermapMask   the same for the valid F_MERMAP ways
  * The ways of each set in LRU order: a circular doubly linked list through `next`/`prev` whose
@@ -56,9 +56,10 @@ export class TlbArray {
   readonly staleOp: Float64Array;
   readonly staleNs: Float64Array;
   /**
-   * [entry] the entry of the other level holding a copy of this one's translation (the STLB for
-   * an L1 array; for the STLB, the L1 array of the entry's size), or -1: what hasCopyOf() would
-   * find, kept by TlbLevels as copies are made and dropped (./tlb-levels.ts)
+   * [entry] the entry of the other level holding a copy of this one's translation (the same tag,
+   * size, global bit and PCID; the other level is the STLB for an L1 array and, for the STLB, the
+   * L1 array of the entry's size), or -1: kept by TlbLevels as copies are made and dropped
+   * (./tlb-levels.ts), so that a translation leaving counts only with its last copy
    */
   readonly partner: Int32Array;
   valid = 0;
@@ -184,36 +185,6 @@ export class TlbArray {
       }
     }
     return -1;
-  }
-
-  /**
-   * Whether a copy of exactly the translation in entry i of `a` (tag and size, global-ness,
-   * pcid unless global) is here. A 4 KiB entry's tag is its vpn, which says whether it is a
-   * mermap one, so the copy of a 4 KiB mermap entry is looked for among the mermap ways only.
-   */
-  hasCopyOf(a: TlbArray, i: number): boolean {
-    const f = a.flags[i];
-    const tag = a.vpn[i];
-    const pcid = a.pcid[i];
-    const sz = (f & F_SIZE) >> SIZE_SHIFT;
-    const global = (f & F_GLOBAL) !== 0;
-    const s = this.setOfTag(tag, sz);
-    const mermapOnly = (f & F_MERMAP) !== 0 && sz === 0;
-    const words = this.words;
-    const k = (s * this.buckets + (Math.imul(tag | 0, TAG_HASH) >>> this.bucketShift)) * this.words;
-    for (let w = 0; w < words; w++) {
-      let m = mermapOnly ? this.mermapMask[k + w] : this.bucketMask[k + w];
-      while (m !== 0) {
-        const bit = m & -m;
-        m ^= bit;
-        const j = s * this.ways + w * 32 + 31 - Math.clz32(bit);
-        if (this.vpn[j] !== tag) continue;
-        const g = this.flags[j];
-        if ((g & F_SIZE) === (f & F_SIZE) && (g & F_GLOBAL) === (f & F_GLOBAL) && (global || this.pcid[j] === pcid))
-          return true;
-      }
-    }
-    return false;
   }
 
   /** LRU victim in set s: the lowest invalid way if any, else the least recently used */
