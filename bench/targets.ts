@@ -27,6 +27,22 @@ export const TARGETS = {
   benchSeconds: 180,
 } as const;
 
+/**
+ * The native model's tight loop on the machine issue 19's table was measured on: 623 M pairs/s
+ * (the issue's text, measured when it was filed). The targets are absolute figures of that
+ * machine, and the project's 2-core VM's speed moves from day to day (the native model has run
+ * at 433 to 459 M pairs/s on it since). atIssueSpeed() scales a throughput measured here by 623 M
+ * over the native model's figure in the same bench: DERIVED, on the assumption that the
+ * simulator slows with the machine as the native loop does (both are CPU-bound; the simulator
+ * touches more memory, so it may slow more). The verdicts stay on the measured figures.
+ */
+export const ISSUE_NATIVE_PAIRS_PER_SECOND = 623e6;
+
+/** A throughput measured beside the native model's `native` pairs/s, at the issue machine's speed. */
+export function atIssueSpeed(value: number, native: number): number {
+  return (value * ISSUE_NATIVE_PAIRS_PER_SECOND) / native;
+}
+
 export interface Figure {
   figure: string;
   value: number;
@@ -37,6 +53,8 @@ export interface Figure {
   /** the native model's figure, and value / native */
   native?: number | null;
   ofNative?: number | null;
+  /** a throughput at the issue machine's speed (atIssueSpeed()), when the native model ran */
+  atIssueSpeed?: number | null;
 }
 
 function show(x: number, unit: string): string {
@@ -59,6 +77,7 @@ export function figureRows(figures: Figure[]): Array<Record<string, string>> {
     target: `${f.atMost === true ? '<=' : '>='} ${show(f.target, f.unit)}`,
     native: f.native == null ? '' : show(f.native, f.unit),
     'of native': f.ofNative == null ? '' : show(f.ofNative, '%'),
+    'at issue speed': f.atIssueSpeed == null ? '' : show(f.atIssueSpeed, f.unit),
     met: met(f) ? 'yes' : 'NO',
   }));
 }
