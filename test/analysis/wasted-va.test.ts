@@ -51,13 +51,13 @@ describe('WastedVaCollector: a hand-computed run (R = 8, 2 CPUs, start at 100 ns
   it('integrates the totals exactly up to the last advance, and peeks ahead without advancing', () => {
     const { w } = run();
     // wasted: 0 over [100, 150), 3 over [150, 200) -> 150 page-ns; ops: 0 x 1 + 3 x 1 = 3
-    expect([w.gWastedNs, w.gWastedOps]).toEqual([150, 3]);
+    expect([w.totalIntegral('wasted', true), w.totalIntegral('wasted', false)]).toEqual([150, 3]);
     // live: 2 over [100, 150), 1 over [150, 200) -> 150 page-ns; 2 + 1 = 3 page-ops
-    expect([w.gLiveNs, w.gLiveOps]).toEqual([150, 3]);
-    expect([w.gPinnedNs, w.gPinnedOps]).toEqual([0, 0]);
+    expect([w.totalIntegral('live', true), w.totalIntegral('live', false)]).toEqual([150, 3]);
+    expect([w.totalIntegral('pinned', true), w.totalIntegral('pinned', false)]).toEqual([0, 0]);
     // 6 wasted pages from (200, 12) to (260, 15): 150 + 360, 3 + 18
     expect(w.wastedIntegralAt(260, 15)).toEqual({ ns: 510, ops: 21 });
-    expect([w.gWastedNs, w.gWastedOps]).toEqual([150, 3]);
+    expect([w.totalIntegral('wasted', true), w.totalIntegral('wasted', false)]).toEqual([150, 3]);
   });
 
   it('a failed get adds its region state to the failure sums', () => {
@@ -84,12 +84,12 @@ describe('WastedVaCollector: a hand-computed run (R = 8, 2 CPUs, start at 100 ns
     // region (0, 1): 3 x (300 - 200) = 300 page-ns; 3 x 8 = 24 page-ops
     expect(regionField(w, 'intNs')).toEqual([610, 300]);
     expect(regionField(w, 'intOps')).toEqual([47, 24]);
-    expect([w.gWastedNs, w.gWastedOps]).toEqual([910, 71]);
+    expect([w.totalIntegral('wasted', true), w.totalIntegral('wasted', false)]).toEqual([910, 71]);
     // pinned: 2 over [200, 260), 9 over [260, 300) -> 120 + 360; 2 x 3 + 9 x 5
-    expect([w.gPinnedNs, w.gPinnedOps]).toEqual([480, 51]);
+    expect([w.totalIntegral('pinned', true), w.totalIntegral('pinned', false)]).toEqual([480, 51]);
     w.closeAll(300, 20);
     expect(regionField(w, 'intNs')).toEqual([610, 300]);
-    expect([w.gWastedNs, w.gWastedOps]).toEqual([910, 71]);
+    expect([w.totalIntegral('wasted', true), w.totalIntegral('wasted', false)]).toEqual([910, 71]);
   });
 
   it('ignores CPUs outside the tracked range and grows by doubling for a new mm', () => {
@@ -163,8 +163,8 @@ describe('WastedVaCollector against a naive step-function integral', () => {
           totalOps += iOps;
         }
         expect(w.activeRegions).toBe(changes.size);
-        expect(w.gWastedNs).toBe(totalNs);
-        expect(w.gWastedOps).toBe(totalOps);
+        expect(w.totalIntegral('wasted', true)).toBe(totalNs);
+        expect(w.totalIntegral('wasted', false)).toBe(totalOps);
       }),
     );
   });

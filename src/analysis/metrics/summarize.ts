@@ -74,9 +74,9 @@ export function summarize(s: SummaryInput): RunSummary {
   const byTime = weightingOf(s.span) === 'time';
   const span = spanLength(s.span);
   const denom = R * span * w.activeRegions;
-  const wasted = byTime ? w.gWastedNs : w.gWastedOps;
-  const pinned = byTime ? w.gPinnedNs : w.gPinnedOps;
-  const live = byTime ? w.gLiveNs : w.gLiveOps;
+  const wasted = w.totalIntegral('wasted', byTime);
+  const pinned = w.totalIntegral('pinned', byTime);
+  const live = w.totalIntegral('live', byTime);
   let peak = 0;
   for (let r = 0; r < w.regions; r++) if (w.peakOf(r) > peak) peak = w.peakOf(r);
 

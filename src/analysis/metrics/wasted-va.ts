@@ -15,7 +15,7 @@ const REGION_FIELDS = 8;
 const G_WASTED = 0; // sums of CUR / CUR_PINNED / CUR_LIVE over all regions
 const G_PINNED = 1;
 const G_LIVE = 2;
-const G_WASTED_NS = 3; // integrals of the sums over ns and ops (advanced by advance())
+const G_WASTED_NS = 3; // integrals of the sums over ns, each over ops right after (advance())
 const G_WASTED_OPS = 4;
 const G_PINNED_NS = 5;
 const G_PINNED_OPS = 6;
@@ -92,24 +92,13 @@ export class WastedVaCollector {
   get totalLive(): number {
     return this.g[G_LIVE];
   }
-  /** Integrals of those sums over ns and over ops, up to the last advance(). */
-  get gWastedNs(): number {
-    return this.g[G_WASTED_NS];
-  }
-  get gWastedOps(): number {
-    return this.g[G_WASTED_OPS];
-  }
-  get gPinnedNs(): number {
-    return this.g[G_PINNED_NS];
-  }
-  get gPinnedOps(): number {
-    return this.g[G_PINNED_OPS];
-  }
-  get gLiveNs(): number {
-    return this.g[G_LIVE_NS];
-  }
-  get gLiveOps(): number {
-    return this.g[G_LIVE_OPS];
+  /**
+   * The integral of the regions' wasted, pinned or live pages summed, over ns (byTime) or over
+   * ops, up to the last advance().
+   */
+  totalIntegral(of: 'wasted' | 'pinned' | 'live', byTime: boolean): number {
+    const k = of === 'wasted' ? G_WASTED_NS : of === 'pinned' ? G_PINNED_NS : G_LIVE_NS;
+    return this.g[byTime ? k : k + 1];
   }
 
   /** Region r's integral of wasted pages, over ns (byTime) or over ops. */
