@@ -39,8 +39,9 @@ const G_FIELDS = 11;
  * and live + reclaimable + pinned + free = R. Wasted = reclaimable + pinned: neither live nor
  * usable without a flush. Fractions divide by R, the whole region, reserve page included.
  *
- *   region r = mm * cpus + cpu        cur[r]  wasted pages now
- *   on a get / failed get / put of r  integral[r] += cur[r] * (now - last[r]); cur[r] = new value
+ *   region r = mm * cpus + cpu        r's CUR: wasted pages now
+ *   on a get / failed get / put of r  r's INT_NS += CUR * (now - LAST_NS), LAST_NS = now (and the
+ *                                     same by ops); CUR = the new value
  *
  * The state between two events is constant, so this integral is exact. Both weightings are kept:
  * by simulated time (ns) and by ops (the event index the driver passes to tick()). A region is

@@ -1,7 +1,8 @@
 import { V_STALE_TLB_AFTER_FREE, V_STALE_TLB_HIT } from '../checker.js';
 import { FLUSH_CEILING_PAGES, PTRS_PER_TABLE } from '../defaults.js';
 import { vpnToHex } from '../paging/geometry.js';
-import { modPow2, type PageTable } from '../paging/page-table.js';
+import type { PageTable } from '../paging/page-table.js';
+import { modPow2 } from '../util/mod-pow2.js';
 import { mkPte, ptePfn, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT } from '../paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../tlb/index.js';
 import { MachineBase } from './base.js';

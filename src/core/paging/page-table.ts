@@ -24,6 +24,7 @@
 import { PTRS_PER_TABLE } from '../defaults.js';
 import type { PagingLevels } from './geometry.js';
 import { ptePresent } from './pte.js';
+import { modPow2 } from '../util/mod-pow2.js';
 
 /** tablesPerLevel indices */
 export const LEVEL_PTE = 0;
@@ -243,14 +244,6 @@ export class PageTable {
     this.upper[lvl][slot] = idx + 1;
     return idx;
   }
-}
-
-/**
- * x mod m for a power of two m and 0 <= x < 2^53. Dividing by a power of two is exact in
- * doubles, so this is exact too, and it avoids `%` on doubles (a libm fmod call) in the walk.
- */
-export function modPow2(x: number, m: number): number {
-  return x - Math.floor(x / m) * m;
 }
 
 function grow(a: Float64Array, need: number): Float64Array {

@@ -1,3 +1,5 @@
+import { modPow2 } from './mod-pow2.js';
+
 /**
  * A count per non-negative integer key (frame numbers), held in chunks of CHUNK Int32 counters
  * made on first use. The chunks a run uses recently sit in a small direct-mapped cache (slot:
@@ -7,7 +9,7 @@
  * the key ranges a run touches.
  */
 const CHUNK = 4096;
-/** cache slots: a power of two, so the slot is the chunk number's low bits */
+/** cache slots: a power of two (the slot is the chunk number mod SLOTS, without fmod) */
 const SLOTS = 8;
 const NONE = new Int32Array(0);
 
@@ -22,7 +24,7 @@ export class ChunkCounts {
   /** Add delta to key's count (0 when never added); returns the new count. */
   add(key: number, delta: number): number {
     const c = Math.floor(key / CHUNK);
-    const slot = slotOf(c);
+    const slot = modPow2(c, SLOTS);
     const a = this.slotChunk[slot] === c ? this.slotCounts[slot] : this.cache(c, slot, true);
     const i = key - c * CHUNK;
     const before = a[i];
@@ -37,7 +39,7 @@ export class ChunkCounts {
   /** key's count (0 when never added) */
   get(key: number): number {
     const c = Math.floor(key / CHUNK);
-    const slot = slotOf(c);
+    const slot = modPow2(c, SLOTS);
     const a = this.slotChunk[slot] === c ? this.slotCounts[slot] : this.cache(c, slot, false);
     return a === NONE ? 0 : a[key - c * CHUNK];
   }
@@ -54,13 +56,4 @@ export class ChunkCounts {
     this.slotCounts[slot] = a;
     return a;
   }
-}
-
-/**
- * Cache slot of chunk c: c mod SLOTS. Keys are frame numbers up to 2^40, so c is a double to
- * V8, and `%` on a double is a libm fmod call per key; ToUint32 (`>>> 0`) keeps c's low 32 bits
- * exactly (c < 2^53), and SLOTS divides 2^32.
- */
-function slotOf(c: number): number {
-  return (c >>> 0) & (SLOTS - 1);
 }

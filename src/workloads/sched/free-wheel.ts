@@ -1,4 +1,5 @@
 import { CalendarWheel } from './calendar-wheel.js';
+import { modPow2 } from '../../core/util/mod-pow2.js';
 
 /**
  * Pending FREE events (pages that stay allocated for an exponential hold after zeroing), ordered
@@ -61,9 +62,7 @@ export class FreeWheel {
     const w = this.wheel;
     const e = w.removeMin();
     const v = this.packed[e]!;
-    // v mod 16 without `%`, which is a libm fmod call on a double (v is up to 2^44): the low
-    // 4 bits, which ToUint32 keeps exactly
-    const order = (v >>> 0) & 15;
+    const order = modPow2(v, 16); // (v is up to 2^44: `%` would be a libm call)
     this.poppedTime = w.key[e]!;
     this.poppedOrder = order;
     this.poppedPfn = (v - order) / 16;
