@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPoint } from '../src/run/point.js';
-import { planSweep } from '../src/sweep/plan.js';
+import { planSweep, type SweepPoint } from '../src/sweep/plan.js';
 import { runSweep } from '../src/sweep/pool.js';
+import type { Shard } from '../src/sweep/shard.js';
+import { warmUpConfigs } from '../src/run/warm-up.js';
 import { SWEEP_PRESETS } from '../src/sweep/presets.js';
 import { parseSweepSpec, type SweepSpec } from '../src/sweep/spec.js';
 
@@ -23,11 +25,29 @@ const DEFAULT_SPEC = SWEEP_PRESETS.default as { base: { machine: Record<string, 
 
 /**
  * The default sweep's speed: its first round (adaptive replicates off, 1 replicate) cut to one
- * shard of SHARDS (every SHARDS-th combination, whole possible-CPU groups), on 2 worker threads,
- * end to end (pool start-up and the results files included). Events simulated per second of
- * wall time, the figure the main job's 2-minute budget depends on.
+ * shard of SHARDS (every SHARDS-th point), on 2 worker threads, end to end (pool start-up, the
+ * workers' warm-up and the results files included), as the CLI runs it. Events simulated per
+ * second of wall time, the figure the main job's 2-minute budget depends on.
+ *
+ * The grid's last axis is the version (rfc-v1, rfc-later), so an even shard count would deal
+ * one version only to shard 0: SHARDS and the --quick count are odd, and defaultShard() checks
+ * that the shard holds both. (Until this was seen the bench ran 1 shard of 4: rfc-v1 alone,
+ * never paying for the second allocator class, so its figure was a little high.)
  */
-const SHARDS = 4;
+const SHARDS = 5;
+const QUICK_SHARDS = 15;
+
+/** The default sweep's first-round shard the bench runs, checked to hold every version. */
+function defaultShard(spec: SweepSpec, quick: boolean): { shard: Shard; points: SweepPoint[] } {
+  const shard = { index: 0, count: quick ? QUICK_SHARDS : SHARDS };
+  const points = [...planSweep(spec).shardPoints(shard)];
+  const versions = new Set(points.map((p) => (p.config.mermap as { variant: string }).variant));
+  const all = (DEFAULT_SPEC.grid as Record<string, unknown[]>)['mermap.variant']!;
+  if (versions.size !== all.length) {
+    throw new Error(`sweep benchmark: shard ${shard.index}/${shard.count} holds ${[...versions].join(', ')} only`);
+  }
+  return { shard, points };
+}
 
 /** The default preset's first round: adaptive replicates off, 1 replicate, named `name`. */
 function defaultFirstRound(name: string): SweepSpec {
@@ -39,6 +59,7 @@ export async function benchDefaultSweep(
   opts: { quick?: boolean } = {},
 ): Promise<{ points: number; events: number; seconds: number; eventsPerSecond: number; eventsPerCpuSecond: number }> {
   const spec = defaultFirstRound('bench-default');
+  const { shard } = defaultShard(spec, opts.quick === true);
   const root = mkdtempSync(join(tmpdir(), 'mermap-lab-bench-'));
   try {
     const t0 = performance.now();
@@ -48,7 +69,8 @@ export async function benchDefaultSweep(
       out: join(root, 'default'),
       worker: POINT_RUNNER,
       workers: 2,
-      shard: { index: 0, count: opts.quick ? 4 * SHARDS : SHARDS },
+      shard,
+      warmUp: warmUpConfigs,
     });
     const seconds = (performance.now() - t0) / 1000;
     return {
@@ -74,26 +96,20 @@ const WARM_POINTS = 16;
  * nothing lost to warm-up, to the pool or to two runs side by side. The points are WARM_POINTS
  * of the shard benchDefaultSweep() runs, spread over it.
  *
- * Measured on the README's 2-core machine, back to back three times: the whole shard on this
- * thread at 2.34 to 2.49 M events/s (its first pass; its JIT compiling on the idle second core),
- * the sweep on 2 workers at 3.82 to 4.22 M: 1.63x to 1.71x. The rest is mostly each worker
- * isolate compiling the simulator (about 1.9 s of optimizing compiles each, about half of it
- * again after deoptimizations) on the cores the workers need: 2 x 1.9 s of the sweep's 27
- * CPU-seconds. The 16 points here run at the whole shard's rate (2.32 to 2.33 M against 2.24
- * to 2.49 M, the same minutes).
+ * Measured on the README's 2-core machine, back to back twice (shard 0 of 5, both versions,
+ * with the workers' warm-up): the whole shard on one worker at 2.57 to 2.63 M events/s (17.1 to
+ * 17.5 s; its JIT compiling on the idle second core), on 2 workers at 4.41 to 4.49 M (10.0 to
+ * 10.2 s): 1.70x to 1.72x; the 16 points here at 2.46 to 2.67 M. What 2 workers lose is their
+ * JIT: each worker is an isolate that compiles the simulator for itself, on the cores the
+ * workers need (benchSweepRealRuns() has the figures).
  */
 export async function benchDefaultPointsWarm(
   opts: { quick?: boolean } = {},
 ): Promise<{ points: number; events: number; seconds: number; eventsPerSecond: number }> {
-  const plan = planSweep(defaultFirstRound('bench-default-warm'));
+  const { points } = defaultShard(defaultFirstRound('bench-default-warm'), opts.quick === true);
   const count = opts.quick ? 4 : WARM_POINTS;
-  // the shard's points are every SHARDS-th; the picks are spread evenly over them, so they mix
-  // the grid's values as the shard does
-  const inShard = Math.ceil(plan.size / SHARDS);
-  const configs = Array.from(
-    { length: count },
-    (_, k) => plan.point(SHARDS * Math.floor((k * inShard) / count)).config,
-  );
+  // spread evenly over the shard, so they mix the grid's values (both versions) as it does
+  const configs = Array.from({ length: count }, (_, k) => points[Math.floor((k * points.length) / count)]!.config);
   const pass = async () => {
     let events = 0;
     const t0 = performance.now();
@@ -110,19 +126,27 @@ export async function benchDefaultPointsWarm(
  * 8 with --quick) on 1 and on 2 worker threads: end-to-end seconds and the speed-up (target:
  * TARGETS), and the CPU the 2-worker run spends beyond the 1-worker one.
  *
- * The speed-up grows with the sweep's length, because part of what a second worker costs is
- * paid once: each worker thread is a V8 isolate that compiles the simulator anew (`node
- * --trace-opt` adds up about 1.0 s of optimizing compiles per isolate over its first points with
- * V8's inlining budget, 1.8 s with the CLI's, src/util/v8-inlining.ts),
- * which the second worker's run pays on the cores the workers need. The rest is two points side
- * by side running a few % slower each than one alone. Measured on the 2-core machine of the
- * README, idle, with the default machine at 8 online CPUs: 1.50x for 32 points (4.4 s on one
- * worker; what this bench ran before), 1.74x to 1.81x for 96 (12.5 s; four runs), 2.06x for the
- * main job (128 s on one worker, 62 s on two). At 12 online CPUs (the default since): 1.59x to
- * 1.86x for 96 (six runs), 1.91x for the main job (168 s, 88 s). With the CLI's inlining budget
- * (what this bench runs since): 1.57x to 1.60x for 96 (10.8-10.9 s on one worker, 6.8-6.9 s on
- * two: both faster, the single worker the more). The points here keep 250k
- * events whatever the preset's length, so the figure follows the simulator, not the preset.
+ * The speed-up grows with the sweep's length, because what a second worker costs is paid once:
+ * each worker thread is a V8 isolate that compiles the simulator anew, on the cores the workers
+ * need. Measured on the README's 2-core machine, per isolate, over 48 of these points (a
+ * worker's share), by thread from /proc: V8's compiler threads spent 1.23 to 1.42 CPU-seconds
+ * in the first pass against 0.1 to 0.2 in a warm one, and the isolate's own thread about 0.4 s
+ * more (code not yet optimized); with the workers' warm-up (src/run/warm-up.ts, which the CLI
+ * and this bench use) the compiler threads spent 0.87 to 0.93. Two isolates side by side once
+ * warm are no slower than one alone (48 points in 5.23 to 5.29 s as two processes, 5.23 to 5.31
+ * alone): the whole loss is the compiling.
+ *
+ * History, same machine, idle: with V8's inlining budget and the default machine at 8 online
+ * CPUs, 1.50x for 32 points (what this bench ran before), 1.74x to 1.81x for 96 (12.5 s on one
+ * worker), 2.06x for the main job (128 s on one worker, 62 s on two); at 12 online CPUs (the
+ * default since) 1.59x to 1.86x for 96, 1.91x for the main job (168 s, 88 s). With the CLI's
+ * inlining budget (this bench's since; src/util/v8-inlining.ts: each isolate compiles about
+ * 1.8 s instead of 1.0 s, and runs faster), 1.57x to 1.60x for 96 (10.8-10.9 s on one worker,
+ * 6.8-6.9 s on two). With the warm-up, each run paired with one without it (five pairs, same
+ * minutes): 0.25 to 0.34 s less on two workers in every pair (6.55 to 7.14 s against 6.86 to
+ * 7.39 s), 1.60x to 1.66x against 1.51x to 1.64x (and one 1.77x, when the 1-worker run itself
+ * ran slow). The points here keep 250k events whatever the preset's length, so the figure
+ * follows the simulator, not the preset.
  */
 export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{
   points: number;
@@ -153,7 +177,7 @@ export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promis
       const out = join(root, `w${workers}`);
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
-      await runSweep({ spec, out, worker, workers });
+      await runSweep({ spec, out, worker, workers, warmUp: warmUpConfigs });
       const seconds = (performance.now() - t0) / 1000;
       return { seconds, cpuSeconds: cpuSeconds(cpu0), csv: readFileSync(join(out, 'results.csv')) };
     };

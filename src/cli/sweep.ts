@@ -6,6 +6,7 @@ import { sweepOutputsOf, writeSweepOutputs } from './sweep-outputs.js';
 import { printable } from '../util/printable.js';
 import { ConfigError, parseRunConfig } from '../config/index.js';
 import { twinKey } from '../run/twins.js';
+import { warmUpConfigs } from '../run/warm-up.js';
 
 /** The worker every sweep point runs in: src/run/point.ts (a .js URL falls back to .ts from sources). */
 const RUN_POINT = { module: new URL('../run/point.js', import.meta.url), export: 'runPoint' };
@@ -59,6 +60,7 @@ export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Pr
     worker: RUN_POINT,
     validatePoint,
     twinKey,
+    warmUp: warmUpConfigs,
   });
   if (code !== 0 || o.out === undefined) return code;
   const sharded = o.shard !== undefined && !/^\s*0\s*\/\s*1\s*$/.test(o.shard);

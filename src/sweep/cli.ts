@@ -9,7 +9,7 @@ import { InputError } from '../util/input-error.js';
 import { PointFailedError, SweepError, SweepInterruptedError } from './errors.js';
 import { mergeSweeps, type MergeSummary } from './merge.js';
 import type { PointValidator } from './plan.js';
-import { runSweep, type SweepSummary, type WorkerRef } from './pool.js';
+import { runSweep, type SweepSummary, type WarmUp, type WorkerRef } from './pool.js';
 import { getPreset } from './presets.js';
 import { createProgressReporter, formatDuration, type ProgressStream } from './progress.js';
 import { parseShard } from './shard.js';
@@ -41,6 +41,8 @@ export interface SweepCommandOptions {
   validatePoint?: PointValidator | undefined;
   /** Points that are one simulation (RunSweepOptions.twinKey). */
   twinKey?: TwinKey | undefined;
+  /** The warm-up configs of the worker threads (RunSweepOptions.warmUp). */
+  warmUp?: WarmUp | undefined;
   /** Where messages, progress and the summary go (default process.stderr). */
   stderr?: ProgressStream | undefined;
   /** Plain progress lines: the longest silence between lines (default 10 s). */
@@ -196,6 +198,7 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
       resume: options.resume === true,
       validatePoint: options.validatePoint,
       twinKey: options.twinKey,
+      warmUp: options.warmUp,
       onProgress: options.quiet === true ? undefined : (p) => progress.update(p),
       signal: controller.signal,
     });

@@ -85,7 +85,16 @@ export interface RunSweepOptions {
    * and gets the others' rows from the same run (the point runner's second argument, `twins`).
    */
   twinKey?: TwinKey | undefined;
+  /**
+   * Picks, from the configs of the shard's points, the configs each worker thread runs once
+   * before its first point, results discarded: a warm-up for the point runner (its JIT). The
+   * points' results do not depend on it.
+   */
+  warmUp?: WarmUp | undefined;
 }
+
+/** RunSweepOptions.warmUp: the warm-up configs for a sweep of these point configs. */
+export type WarmUp = (configs: Iterable<Record<string, unknown>>) => Record<string, unknown>[];
 
 export interface WorkerStats {
   /** 1-based, in the order the threads first returned a point. */
@@ -208,6 +217,10 @@ interface Prepared {
   started: number;
 }
 
+function* configsOf(points: Iterable<SweepPoint>): Generator<Record<string, unknown>> {
+  for (const p of points) yield p.config;
+}
+
 /** The sweep proper, holding the output folder's lock. */
 async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promise<SweepSummary> {
   const { plan, shard, workers, entryPath, modulePath, provenance, record, started } = prepared;
@@ -272,6 +285,7 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
         module: pathToFileURL(modulePath).href,
         export: options.worker.export,
         require: TS_EXTENSION.test(modulePath),
+        warmUp: options.warmUp?.(configsOf(plan.shardPoints(shard))) ?? [],
       },
     });
     const aborter = new AbortController();

@@ -1,7 +1,8 @@
 /**
  * The code each pool thread runs (piscina's task handler). It loads the point runner named in
- * workerData once, calls it with a point's config, checks the result is a flat row, and adds
- * the thread id and the time the call took (for events per second; never written to results).
+ * workerData once and calls it with the warm-up configs there (RunSweepOptions.warmUp), then
+ * with each point's config; it checks the result is a flat row, and adds the thread id and the
+ * time the call took (for events per second; never written to results).
  *
  * piscina may load this file through require(), so no import.meta here.
  */
@@ -33,7 +34,17 @@ type RunPoint = (
 let runner: Promise<RunPoint> | undefined;
 
 async function loadRunner(): Promise<RunPoint> {
-  const { module, export: name, require } = workerData as { module: string; export: string; require: boolean };
+  const {
+    module,
+    export: name,
+    require,
+    warmUp,
+  } = workerData as {
+    module: string;
+    export: string;
+    require: boolean;
+    warmUp: Record<string, unknown>[];
+  };
   // TypeScript modules go through require(): tsx's CommonJS hook works in worker threads, its
   // ES module hooks do not on Node 20 (hooks registered by --import stay on the main thread).
   const namespace = (
@@ -43,7 +54,15 @@ async function loadRunner(): Promise<RunPoint> {
   if (typeof fn !== 'function') {
     throw new Error(`${module} has no exported function '${name}'`);
   }
-  return fn as RunPoint;
+  const run = fn as RunPoint;
+  for (const config of warmUp) {
+    try {
+      await run(config);
+    } catch {
+      // discarded like its result: the points it stands for report their own failures
+    }
+  }
+  return run;
 }
 
 /**

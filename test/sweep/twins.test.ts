@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twinKey } from '../../src/run/twins.js';
+import { warmUpConfigs } from '../../src/run/warm-up.js';
 import { runSweep, type SweepSummary } from '../../src/sweep/pool.js';
 import { parseSweepSpec } from '../../src/sweep/spec.js';
 import { LOOKAHEAD, TaskQueue } from '../../src/sweep/tasks.js';
@@ -46,6 +47,8 @@ describe('a sweep with twin points', () => {
     plain = await runSweep({ spec, out: join(root, 'plain'), worker: RUN_POINT, workers: 1 });
     twinned = await runSweep({ spec, out: join(root, 'twins1'), worker: RUN_POINT, workers: 1, twinKey });
     twinnedTwoWorkers = await runSweep({ spec, out: join(root, 'twins2'), worker: RUN_POINT, workers: 2, twinKey });
+    // as the CLI runs it: the workers warm up on both versions first (src/run/warm-up.ts)
+    await runSweep({ spec, out: join(root, 'warm'), worker: RUN_POINT, workers: 2, twinKey, warmUp: warmUpConfigs });
   }, 120_000);
   afterAll(() => removeDir(root));
 
@@ -64,6 +67,7 @@ describe('a sweep with twin points', () => {
     for (const name of RESULT_FILES.filter((f) => f !== 'sweep.json')) {
       expect(bytes(join(root, 'twins1'), name).equals(bytes(join(root, 'plain'), name)), name).toBe(true);
       expect(bytes(join(root, 'twins2'), name).equals(bytes(join(root, 'plain'), name)), name).toBe(true);
+      expect(bytes(join(root, 'warm'), name).equals(bytes(join(root, 'plain'), name)), name).toBe(true);
     }
   });
 });

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { WARM_UP_EVENTS, WARM_UP_SCAN, warmUpConfigs } from '../../src/run/warm-up.js';
+
+/** A point config as a sweep hands it to the worker (plain JSON). */
+const point = (variant: string | undefined, kind: string, extra: Record<string, unknown> = {}) => ({
+  seed: 7,
+  mermap: variant === undefined ? { regionPages: 64 } : { variant, regionPages: 64 },
+  workload: { kind, ...extra },
+  length: { events: 375_000 },
+});
+
+describe('warmUpConfigs', () => {
+  it('picks the first point of each version and workload kind, cut to WARM_UP_EVENTS events', () => {
+    const v1 = point('rfc-v1', 'unmapped-alloc');
+    const v1Again = { ...point('rfc-v1', 'unmapped-alloc'), seed: 8 };
+    const later = point('rfc-later', 'unmapped-alloc');
+    const micro = point('rfc-v1', 'microbench');
+    const cut = { length: { events: WARM_UP_EVENTS } };
+    expect(warmUpConfigs([v1, v1Again, later, micro, { ...later, seed: 9 }])).toEqual([
+      { ...v1, ...cut },
+      { ...later, ...cut },
+      { ...micro, ...cut },
+    ]);
+    expect(WARM_UP_EVENTS).toBe(1000);
+    expect(v1.length.events).toBe(375_000); // the points' own configs are not touched
+  });
+
+  it('gives no warm-up to a sweep of one version and one workload kind', () => {
+    expect(warmUpConfigs([point('rfc-v1', 'unmapped-alloc'), point('rfc-v1', 'unmapped-alloc')])).toEqual([]);
+    expect(warmUpConfigs([])).toEqual([]);
+  });
+
+  it('leaves out workloads read from a file', () => {
+    const trace = point('rfc-later', 'ftrace', { path: 'trace.txt' });
+    expect(warmUpConfigs([point('rfc-v1', 'unmapped-alloc'), trace])).toEqual([]);
+  });
+
+  it('reads the configs as given: an absent version is a value of its own', () => {
+    const picks = warmUpConfigs([point(undefined, 'unmapped-alloc'), point('rfc-v1', 'unmapped-alloc')]);
+    expect(picks.map((c) => (c.mermap as { variant?: string }).variant)).toEqual([undefined, 'rfc-v1']);
+  });
+
+  it('looks at the first WARM_UP_SCAN points only', () => {
+    const same = Array.from({ length: WARM_UP_SCAN - 1 }, () => point('rfc-v1', 'unmapped-alloc'));
+    const last = point('rfc-later', 'unmapped-alloc');
+    expect(warmUpConfigs([...same, last])).toHaveLength(2); // the WARM_UP_SCAN-th point is read
+    expect(warmUpConfigs([...same, point('rfc-v1', 'unmapped-alloc'), last])).toEqual([]);
+    expect(WARM_UP_SCAN).toBe(4096);
+  });
+});
