@@ -45,6 +45,6 @@ describe('warmUpConfigs', () => {
     const last = point('rfc-later', 'unmapped-alloc');
     expect(warmUpConfigs([...same, last])).toHaveLength(2); // the WARM_UP_SCAN-th point is read
     expect(warmUpConfigs([...same, point('rfc-v1', 'unmapped-alloc'), last])).toEqual([]);
-    expect(WARM_UP_SCAN).toBe(4096);
+    expect(WARM_UP_SCAN).toBe(1024);
   });
 });
