@@ -7,11 +7,13 @@
  * function for the classes its call sites have seen so far; a sweep of two versions starts on
  * the first, and the first point of the second (a second allocator class at every call into the
  * mermap) throws away the optimized machine, drive loop included, which V8 compiles again. A
- * few hundred events of each version, run before V8 optimizes anything, give those sites both
+ * thousand events of each version, run before V8 optimizes anything, give those sites both
  * classes from the start. Measured on the README's 2-core machine, the sweep benchmark's points
- * (bench/sweep.ts, 48 points on one isolate, two runs each): the compiler threads' CPU over the
- * first pass fell from 1.23-1.42 s to 0.87-0.93 s, and the first pass's CPU beyond a warm pass
- * from 1.52-1.56 s to 0.80-1.13 s (the warm-up runs included).
+ * (bench/sweep.ts, 48 points on one isolate): V8's compiler threads spent 1.23 to 1.42
+ * CPU-seconds over the first pass without a warm-up (two runs) and 0.77 to 1.00 with one of 500,
+ * 1,000 or 2,000 events (ten runs, alike); the first pass's CPU beyond a warm pass fell from
+ * 1.52-1.56 s to 0.8-1.3 s, the warm-up included. Only V8's work changes: results are the same
+ * bytes (test/sweep/twins.test.ts).
  *
  * A sweep of one version and one workload kind gets no warm-up: nothing would change class.
  * Traces and op scripts are left out (a file read, not a code path of its own).
