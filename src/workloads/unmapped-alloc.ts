@@ -36,7 +36,7 @@
 import type { RunConfig, UnmappedAllocConfig } from '../config/types.js';
 import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_SWITCH, FLAG_ZEROING, startFill } from './events.js';
 import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
-import { AliasTable, createUniform, type Uniform } from './rng.js';
+import { AleaBank, AliasTable, streamKey } from './rng.js';
 import { CpuHeap } from './sched/cpu-heap.js';
 import { CpuWheel } from './sched/cpu-wheel.js';
 import { FreeWheel } from './sched/free-wheel.js';
@@ -61,7 +61,8 @@ export class UnmappedAllocSource implements EventSource {
   private readonly n: number;
   private readonly endTimeNs: number;
   private readonly heap: CpuHeap | CpuWheel;
-  private readonly rng: Uniform[] = [];
+  /** one alea stream per CPU (streamKey(seed, 'unmapped-alloc', 'cpu', c)) */
+  private readonly rng: AleaBank;
   private readonly orders: AliasTable;
   private readonly phys = new PhysAllocator();
   /** allocations waiting for their FREE (init_on_alloc), all CPUs */
@@ -166,9 +167,10 @@ export class UnmappedAllocSource implements EventSource {
     // first (the lower one at the start); either way the order is fixed by the config.
     this.heap =
       n > 16 ? new CpuWheel(n, w.ratePerCpuHz > 0 ? 1e9 / (2 * w.ratePerCpuHz) : this.sliceNs) : new CpuHeap(n);
+    this.rng = new AleaBank(Array.from({ length: n }, (_, c) => streamKey(config.seed, 'unmapped-alloc', 'cpu', c)));
+    const rng = this.rng;
     for (let c = 0; c < n; c++) {
-      const u = createUniform(config.seed, 'unmapped-alloc', 'cpu', c);
-      this.rng.push(u);
+      const u = () => rng.next(c);
       // run queue: the CPU's tasks in order, circular
       const first = c * perCpu;
       for (let i = 0; i < perCpu; i++) {
@@ -192,7 +194,7 @@ export class UnmappedAllocSource implements EventSource {
 
   private drawArrival(c: number, t: number): number {
     if (this.arrivalMeanNs === Infinity) return Infinity;
-    return t + Math.round(-Math.log(1 - this.rng[c]!()) * this.arrivalMeanNs);
+    return t + Math.round(-Math.log(1 - this.rng.next(c)) * this.arrivalMeanNs);
   }
 
   private nextTime(c: number): number {
@@ -245,7 +247,7 @@ export class UnmappedAllocSource implements EventSource {
   }
 
   private startAlloc(c: number, k: number, t: number, chunk: EventChunk): void {
-    const order = this.orders.sample(this.rng[c]!);
+    const order = this.orders.pick(this.rng.next(c));
     const pfn = this.phys.alloc(order);
     const total = POW2[order]!;
     const calls = total > PAGEBLOCK_PAGES ? total / PAGEBLOCK_PAGES : 1;
@@ -301,7 +303,7 @@ export class UnmappedAllocSource implements EventSource {
       this.phys.free(pfn, order);
       chunk.push(EV_FREE, t, -1, -1, pfn, POW2[order]!, pfn, 0);
     } else {
-      const hold = this.holdNs > 0 ? Math.round(-Math.log(1 - this.rng[c]!()) * this.holdNs) : 0;
+      const hold = this.holdNs > 0 ? Math.round(-Math.log(1 - this.rng.next(c)) * this.holdNs) : 0;
       this.frees.push(t + hold, pfn, order);
     }
     if (this.backlog[c]! > 0) {
@@ -318,24 +320,24 @@ export class UnmappedAllocSource implements EventSource {
   }
 
   private toggle(c: number, t: number): void {
-    const u = this.rng[c]!;
+    const rng = this.rng;
     if (this.burstOn[c]) {
       this.burstOn[c] = 0;
       this.nextArrival[c] = Infinity;
-      this.nextToggle[c] = t + Math.round(-Math.log(1 - u()) * this.offMeanNs);
+      this.nextToggle[c] = t + Math.round(-Math.log(1 - rng.next(c)) * this.offMeanNs);
     } else {
       this.burstOn[c] = 1;
-      this.nextToggle[c] = t + Math.round(-Math.log(1 - u()) * this.onMeanNs);
+      this.nextToggle[c] = t + Math.round(-Math.log(1 - rng.next(c)) * this.onMeanNs);
       this.nextArrival[c] = this.drawArrival(c, t);
     }
   }
 
   private tick(c: number, t: number, chunk: EventChunk): void {
-    const u = this.rng[c]!;
+    const rng = this.rng;
     this.nextTick[c] = t + this.sliceNs;
     if (this.rqCount[c]! < 2) return;
     const w = this.w;
-    if (w.preemptProbability > 0 && u() < w.preemptProbability) {
+    if (w.preemptProbability > 0 && rng.next(c) < w.preemptProbability) {
       const k = this.cur[c]!;
       if (this.busyEnd[c] !== Infinity) {
         this.remain[k] = this.busyEnd[c]! - t;
@@ -351,10 +353,10 @@ export class UnmappedAllocSource implements EventSource {
       }
     }
     const n = this.n;
-    if (n > 1 && w.migrateProbability > 0 && this.rqCount[c]! > 1 && u() < w.migrateProbability) {
+    if (n > 1 && w.migrateProbability > 0 && this.rqCount[c]! > 1 && rng.next(c) < w.migrateProbability) {
       const m = this.rqNext[this.cur[c]!]!; // a queued task, not the running one
       if (this.holding[m] === 0) {
-        const dest = (c + 1 + Math.floor(u() * (n - 1))) % n;
+        const dest = (c + 1 + Math.floor(rng.next(c) * (n - 1))) % n;
         // unlink from c
         const p = this.rqPrev[m]!;
         const q = this.rqNext[m]!;

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  AleaBank,
   AliasTable,
   createUniform,
   deriveSeed,
@@ -87,5 +89,47 @@ describe('samplers', () => {
     expect(() => new AliasTable([])).toThrow('AliasTable: no weights');
     expect(() => new AliasTable([0, 0])).toThrow('AliasTable: weights sum to 0');
     expect(() => new AliasTable([1, -1])).toThrow('AliasTable: weight 1 is -1');
+  });
+});
+
+describe('AleaBank', () => {
+  it("gives each stream exactly the numbers of seedrandom's alea for its key", () => {
+    // the reference is the library itself: createUniform(key) is seedrandom.alea(key)
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.nat(), fc.string()), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.nat(), { maxLength: 200 }),
+        (seeds, picks) => {
+          const keys = seeds.map((seed, k) => streamKey(seed, 'cpu', k));
+          const bank = new AleaBank(keys);
+          const refs = seeds.map((seed, k) => createUniform(seed, 'cpu', k));
+          // interleaved in any order: the streams share one array and nothing else
+          for (const p of picks) {
+            const k = p % keys.length;
+            expect(bank.next(k)).toBe(refs[k]!());
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('starts where the stream starts: the first draws of "1/cpu/0", by value', () => {
+    const bank = new AleaBank(['1/cpu/0']);
+    // seedrandom 3.0.5's alea('1/cpu/0'): the numbers every run of seed 1 has drawn on CPU 0
+    expect([bank.next(0), bank.next(0), bank.next(0)]).toEqual([
+      0.5199956849683076, 0.3244800860993564, 0.944903630996123,
+    ]);
+    expect(bank.size).toBe(1);
+  });
+});
+
+describe('AliasTable.pick', () => {
+  it('is sample() with the draw given', () => {
+    const table = new AliasTable([0.806, 0.06, 0.04, 0.03, 0.02, 0.015, 0.01, 0.008, 0.006, 0.004, 0.001]);
+    const a = createUniform(3, 'alias');
+    const b = createUniform(3, 'alias');
+    for (let i = 0; i < 10_000; i++) expect(table.pick(a())).toBe(table.sample(b));
+    expect(table.pick(0)).toBe(0);
   });
 });
