@@ -12,8 +12,9 @@
  * (bench/sweep.ts, 48 points on one isolate): V8's compiler threads spent 1.23 to 1.42
  * CPU-seconds over the first pass without a warm-up (two runs) and 0.77 to 1.00 with one of 500,
  * 1,000 or 2,000 events (twelve runs, alike); the first pass's CPU beyond a warm pass fell from
- * 1.52-1.56 s to 0.8-1.3 s, the warm-up included. Only V8's work changes: results are the same
- * bytes (test/sweep/twins.test.ts).
+ * 1.52-1.56 s to 0.8-1.3 s, the warm-up included. The default preset's two warm-ups take about
+ * 50 ms of a fresh worker's time. Only V8's work changes: results are the same bytes
+ * (test/sweep/twins.test.ts).
  *
  * A sweep of one version and one workload kind gets no warm-up: nothing would change class.
  * Traces and op scripts are left out (a file read, not a code path of its own).
