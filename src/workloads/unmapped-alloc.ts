@@ -46,6 +46,33 @@ import { PhysAllocator } from './sched/phys.js';
 const PAGEBLOCK_PAGES = 512;
 /** 2^order for orders 0..10 */
 const POW2 = new Float64Array(11).map((_, i) => 2 ** i);
+/*
+ * What a step reads of its CPU and of the CPU's running task sits side by side, in one
+ * Float64Array each, rather than in an array per field: a cache line or two per step instead of
+ * one per field, which at 1024 CPUs (8,192 tasks) no longer stay in the L1 cache. Measured in one
+ * process, the two layouts alternating (same events): at 1024 CPUs 0.99x to 1.07x the speed of
+ * an array per field in seven runs, median 1.05x; at 4 and 64 CPUs within 2 % either way.
+ *
+ * UnmappedAllocSource.times[4 * c + ...]: CPU c's next zeroing end, tick, arrival, burst toggle.
+ */
+const BUSY_END = 0;
+const NEXT_TICK = 1;
+const NEXT_ARRIVAL = 2;
+const NEXT_TOGGLE = 3;
+/**
+ * UnmappedAllocSource.task[TASK_FIELDS * k + ...]: whether task k holds a mapping (1) or not
+ * (0), the zeroing time it had left when preempted, its GET's allocation id, the block's first
+ * pfn, the pages of the current pageblock call, the block's order, and the calls left and done.
+ */
+const T_HOLDING = 0;
+const T_REMAIN = 1;
+const T_ALLOC_ID = 2;
+const T_PFN = 3;
+const T_PAGES = 4;
+const T_ORDER = 5;
+const T_PHASES_LEFT = 6;
+const T_PHASE_INDEX = 7;
+const TASK_FIELDS = 8;
 /** Most events one step of one CPU can emit. */
 const MAX_STEP = 4;
 
@@ -72,10 +99,8 @@ export class UnmappedAllocSource implements EventSource {
   private readonly cur: Int32Array;
   private readonly rqCount: Int32Array;
   private readonly backlog: Float64Array;
-  private readonly busyEnd: Float64Array;
-  private readonly nextTick: Float64Array;
-  private readonly nextArrival: Float64Array;
-  private readonly nextToggle: Float64Array;
+  /** [4 * c + BUSY_END, NEXT_TICK, NEXT_ARRIVAL, NEXT_TOGGLE] CPU c's next times, ns */
+  private readonly times: Float64Array;
   private readonly burstOn: Uint8Array;
   private readonly started: Uint8Array;
 
@@ -83,14 +108,8 @@ export class UnmappedAllocSource implements EventSource {
   private readonly taskCpu: Int32Array;
   private readonly rqNext: Int32Array;
   private readonly rqPrev: Int32Array;
-  private readonly holding: Uint8Array;
-  private readonly remain: Float64Array;
-  private readonly allocId: Float64Array;
-  private readonly pfn: Float64Array;
-  private readonly pages: Float64Array;
-  private readonly order: Int8Array;
-  private readonly phasesLeft: Int32Array;
-  private readonly phaseIndex: Int32Array;
+  /** [TASK_FIELDS * k + T_HOLDING, T_REMAIN, ...] task k's allocation in progress */
+  private readonly task: Float64Array;
 
   private readonly nsPerPage: number;
   private readonly sliceNs: number;
@@ -127,22 +146,12 @@ export class UnmappedAllocSource implements EventSource {
     this.taskCpu = taskCpu0.slice();
     this.rqNext = new Int32Array(tasks);
     this.rqPrev = new Int32Array(tasks);
-    this.holding = new Uint8Array(tasks);
-    this.remain = new Float64Array(tasks);
-    this.allocId = new Float64Array(tasks);
-    this.pfn = new Float64Array(tasks);
-    this.pages = new Float64Array(tasks);
-    this.order = new Int8Array(tasks);
-    this.phasesLeft = new Int32Array(tasks);
-    this.phaseIndex = new Int32Array(tasks);
+    this.task = new Float64Array(TASK_FIELDS * tasks);
 
     this.cur = new Int32Array(n);
     this.rqCount = new Int32Array(n);
     this.backlog = new Float64Array(n);
-    this.busyEnd = new Float64Array(n).fill(Infinity);
-    this.nextTick = new Float64Array(n).fill(Infinity);
-    this.nextArrival = new Float64Array(n).fill(Infinity);
-    this.nextToggle = new Float64Array(n).fill(Infinity);
+    this.times = new Float64Array(4 * n).fill(Infinity);
     this.burstOn = new Uint8Array(n);
     this.started = new Uint8Array(n);
     this.unstarted = n;
@@ -180,13 +189,15 @@ export class UnmappedAllocSource implements EventSource {
       }
       this.rqCount[c] = perCpu;
       this.cur[c] = first;
-      if (this.ticking) this.nextTick[c] = 1 + Math.floor(u() * this.sliceNs);
+      if (this.ticking) this.times[4 * c + NEXT_TICK] = 1 + Math.floor(u() * this.sliceNs);
       if (this.bursty) {
         // Start in the on state with probability on / (on + off), the stationary share.
         this.burstOn[c] = u() * (w.burstOnUs + w.burstOffUs) < w.burstOnUs ? 1 : 0;
-        this.nextToggle[c] = Math.round(-Math.log(1 - u()) * (this.burstOn[c] ? this.onMeanNs : this.offMeanNs));
+        this.times[4 * c + NEXT_TOGGLE] = Math.round(
+          -Math.log(1 - u()) * (this.burstOn[c] ? this.onMeanNs : this.offMeanNs),
+        );
       }
-      if (!this.bursty || this.burstOn[c]) this.nextArrival[c] = this.drawArrival(c, 0);
+      if (!this.bursty || this.burstOn[c]) this.times[4 * c + NEXT_ARRIVAL] = this.drawArrival(c, 0);
       this.heap.key[c] = 0; // the initial SWITCH
     }
     this.heap.rebuild();
@@ -198,12 +209,12 @@ export class UnmappedAllocSource implements EventSource {
   }
 
   private nextTime(c: number): number {
-    let t = this.busyEnd[c]!;
-    const tick = this.nextTick[c]!;
+    let t = this.times[4 * c + BUSY_END];
+    const tick = this.times[4 * c + NEXT_TICK];
     if (tick < t) t = tick;
-    const arr = this.nextArrival[c]!;
+    const arr = this.times[4 * c + NEXT_ARRIVAL];
     if (arr < t) t = arr;
-    const tog = this.nextToggle[c]!;
+    const tog = this.times[4 * c + NEXT_TOGGLE];
     if (tog < t) t = tog;
     return t;
   }
@@ -240,9 +251,9 @@ export class UnmappedAllocSource implements EventSource {
       chunk.push(EV_SWITCH, t, c, this.cur[c]!, 0, 0, -1, 0);
       return;
     }
-    if (this.busyEnd[c]! <= t) this.finishPhase(c, t, chunk);
-    else if (this.nextTick[c]! <= t) this.tick(c, t, chunk);
-    else if (this.nextToggle[c]! <= t) this.toggle(c, t);
+    if (this.times[4 * c + BUSY_END] <= t) this.finishPhase(c, t, chunk);
+    else if (this.times[4 * c + NEXT_TICK] <= t) this.tick(c, t, chunk);
+    else if (this.times[4 * c + NEXT_TOGGLE] <= t) this.toggle(c, t);
     else this.arrive(c, t, chunk);
   }
 
@@ -251,20 +262,20 @@ export class UnmappedAllocSource implements EventSource {
     const pfn = this.phys.alloc(order);
     const total = POW2[order]!;
     const calls = total > PAGEBLOCK_PAGES ? total / PAGEBLOCK_PAGES : 1;
-    this.order[k] = order;
-    this.pfn[k] = pfn;
-    this.phasesLeft[k] = calls - 1;
-    this.phaseIndex[k] = 0;
-    this.holding[k] = 1;
+    this.task[TASK_FIELDS * k + T_ORDER] = order;
+    this.task[TASK_FIELDS * k + T_PFN] = pfn;
+    this.task[TASK_FIELDS * k + T_PHASES_LEFT] = calls - 1;
+    this.task[TASK_FIELDS * k + T_PHASE_INDEX] = 0;
+    this.task[TASK_FIELDS * k + T_HOLDING] = 1;
     this.startPhase(c, k, t, chunk);
   }
 
   /** One clear_page_mermap call: GET of this pageblock call's range. */
   private startPhase(c: number, k: number, t: number, chunk: EventChunk): void {
-    const total = POW2[this.order[k]!]!;
-    const i = this.phaseIndex[k]!;
+    const total = POW2[this.task[TASK_FIELDS * k + T_ORDER]]!;
+    const i = this.task[TASK_FIELDS * k + T_PHASE_INDEX];
     let pages: number;
-    let pfn = this.pfn[k]!;
+    let pfn = this.task[TASK_FIELDS * k + T_PFN];
     if (total <= PAGEBLOCK_PAGES) pages = total;
     else if (this.w.pageblockQuirk)
       pages = total - i * PAGEBLOCK_PAGES; // first page, remaining count
@@ -273,31 +284,40 @@ export class UnmappedAllocSource implements EventSource {
       pfn += i * PAGEBLOCK_PAGES;
     }
     const id = this.nextAllocId++;
-    this.allocId[k] = id;
-    this.pages[k] = pages;
+    this.task[TASK_FIELDS * k + T_ALLOC_ID] = id;
+    this.task[TASK_FIELDS * k + T_PAGES] = pages;
     chunk.push(EV_GET, t, c, k, pages, id, pfn, FLAG_ZEROING);
-    this.busyEnd[c] = t + Math.round(pages * this.nsPerPage);
+    this.times[4 * c + BUSY_END] = t + Math.round(pages * this.nsPerPage);
   }
 
   private phasePfn(k: number): number {
-    const total = POW2[this.order[k]!]!;
-    if (total <= PAGEBLOCK_PAGES || this.w.pageblockQuirk) return this.pfn[k]!;
-    return this.pfn[k]! + this.phaseIndex[k]! * PAGEBLOCK_PAGES;
+    const total = POW2[this.task[TASK_FIELDS * k + T_ORDER]]!;
+    if (total <= PAGEBLOCK_PAGES || this.w.pageblockQuirk) return this.task[TASK_FIELDS * k + T_PFN];
+    return this.task[TASK_FIELDS * k + T_PFN] + this.task[TASK_FIELDS * k + T_PHASE_INDEX] * PAGEBLOCK_PAGES;
   }
 
   private finishPhase(c: number, t: number, chunk: EventChunk): void {
     const k = this.cur[c]!;
-    chunk.push(EV_PUT, t, c, k, this.pages[k]!, this.allocId[k]!, this.phasePfn(k), FLAG_ZEROING);
-    this.busyEnd[c] = Infinity;
-    if (this.phasesLeft[k]! > 0) {
-      this.phasesLeft[k]--;
-      this.phaseIndex[k]++;
+    chunk.push(
+      EV_PUT,
+      t,
+      c,
+      k,
+      this.task[TASK_FIELDS * k + T_PAGES],
+      this.task[TASK_FIELDS * k + T_ALLOC_ID],
+      this.phasePfn(k),
+      FLAG_ZEROING,
+    );
+    this.times[4 * c + BUSY_END] = Infinity;
+    if (this.task[TASK_FIELDS * k + T_PHASES_LEFT] > 0) {
+      this.task[TASK_FIELDS * k + T_PHASES_LEFT]--;
+      this.task[TASK_FIELDS * k + T_PHASE_INDEX]++;
       this.startPhase(c, k, t, chunk);
       return;
     }
-    this.holding[k] = 0;
-    const order = this.order[k]!;
-    const pfn = this.pfn[k]!;
+    this.task[TASK_FIELDS * k + T_HOLDING] = 0;
+    const order = this.task[TASK_FIELDS * k + T_ORDER];
+    const pfn = this.task[TASK_FIELDS * k + T_PFN];
     if (this.initOnFree) {
       // zeroed on the free path, then returned at once
       this.phys.free(pfn, order);
@@ -313,9 +333,9 @@ export class UnmappedAllocSource implements EventSource {
   }
 
   private arrive(c: number, t: number, chunk: EventChunk): void {
-    this.nextArrival[c] = this.drawArrival(c, t);
+    this.times[4 * c + NEXT_ARRIVAL] = this.drawArrival(c, t);
     const k = this.cur[c]!;
-    if (this.holding[k] === 0) this.startAlloc(c, k, t, chunk);
+    if (this.task[TASK_FIELDS * k + T_HOLDING] === 0) this.startAlloc(c, k, t, chunk);
     else this.backlog[c]++;
   }
 
@@ -323,30 +343,31 @@ export class UnmappedAllocSource implements EventSource {
     const rng = this.rng;
     if (this.burstOn[c]) {
       this.burstOn[c] = 0;
-      this.nextArrival[c] = Infinity;
-      this.nextToggle[c] = t + Math.round(-Math.log(1 - rng.next(c)) * this.offMeanNs);
+      this.times[4 * c + NEXT_ARRIVAL] = Infinity;
+      this.times[4 * c + NEXT_TOGGLE] = t + Math.round(-Math.log(1 - rng.next(c)) * this.offMeanNs);
     } else {
       this.burstOn[c] = 1;
-      this.nextToggle[c] = t + Math.round(-Math.log(1 - rng.next(c)) * this.onMeanNs);
-      this.nextArrival[c] = this.drawArrival(c, t);
+      this.times[4 * c + NEXT_TOGGLE] = t + Math.round(-Math.log(1 - rng.next(c)) * this.onMeanNs);
+      this.times[4 * c + NEXT_ARRIVAL] = this.drawArrival(c, t);
     }
   }
 
   private tick(c: number, t: number, chunk: EventChunk): void {
     const rng = this.rng;
-    this.nextTick[c] = t + this.sliceNs;
+    this.times[4 * c + NEXT_TICK] = t + this.sliceNs;
     if (this.rqCount[c]! < 2) return;
     const w = this.w;
     if (w.preemptProbability > 0 && rng.next(c) < w.preemptProbability) {
       const k = this.cur[c]!;
-      if (this.busyEnd[c] !== Infinity) {
-        this.remain[k] = this.busyEnd[c]! - t;
-        this.busyEnd[c] = Infinity;
+      if (this.times[4 * c + BUSY_END] !== Infinity) {
+        this.task[TASK_FIELDS * k + T_REMAIN] = this.times[4 * c + BUSY_END] - t;
+        this.times[4 * c + BUSY_END] = Infinity;
       }
       const next = this.rqNext[k]!;
       this.cur[c] = next;
       chunk.push(EV_SWITCH, t, c, next, 0, 0, -1, 0);
-      if (this.holding[next] === 1) this.busyEnd[c] = t + this.remain[next]!;
+      if (this.task[TASK_FIELDS * next + T_HOLDING] === 1)
+        this.times[4 * c + BUSY_END] = t + this.task[TASK_FIELDS * next + T_REMAIN];
       else if (this.backlog[c]! > 0) {
         this.backlog[c]--;
         this.startAlloc(c, next, t, chunk);
@@ -355,7 +376,7 @@ export class UnmappedAllocSource implements EventSource {
     const n = this.n;
     if (n > 1 && w.migrateProbability > 0 && this.rqCount[c]! > 1 && rng.next(c) < w.migrateProbability) {
       const m = this.rqNext[this.cur[c]!]!; // a queued task, not the running one
-      if (this.holding[m] === 0) {
+      if (this.task[TASK_FIELDS * m + T_HOLDING] === 0) {
         const dest = (c + 1 + Math.floor(rng.next(c) * (n - 1))) % n;
         // unlink from c
         const p = this.rqPrev[m]!;
