@@ -13,7 +13,11 @@
  *   bucket at or after `cur` whose head lies in that bucket's current lap; a scan that finds
  *   nothing in a whole lap falls back to a direct search of the heads.
  *
- * The caller writes key[id] before insert(id) and chooses width and bucket count for its rate.
+ * The caller writes key[id] before insert(id) and chooses width and bucket count for its rate;
+ * the width is rounded to the nearest power of two, so that floor(key / width) is a
+ * multiplication by an exact reciprocal instead of a division. The width changes only how the
+ * entries spread over the buckets, never the order they come out in: equal keys share a bucket
+ * whatever the width, in the order they were inserted.
  */
 export class CalendarWheel {
   /** entries queued */
@@ -22,6 +26,8 @@ export class CalendarWheel {
   key: Float64Array;
   private next: Int32Array;
   private readonly width: number;
+  /** 1 / width, exact (a power of two) */
+  private readonly perWidth: number;
   private readonly mask: number;
   private readonly head: Int32Array;
   private cur = 0;
@@ -29,12 +35,13 @@ export class CalendarWheel {
   private minId = -1;
 
   /**
-   * @param width key span of one bucket (>= 1)
+   * @param width key span of one bucket (>= 1; the nearest power of two is used)
    * @param minBuckets at least this many buckets (a power of two from 64 up to 2^20 is used)
    * @param capacity ids 0..capacity-1 to start with (grow() adds more)
    */
   constructor(width: number, minBuckets: number, capacity: number) {
-    this.width = width;
+    this.width = 2 ** Math.round(Math.log2(width));
+    this.perWidth = 1 / this.width;
     let buckets = 64;
     while (buckets < minBuckets && buckets < 1 << 20) buckets *= 2;
     this.mask = buckets - 1;
@@ -60,13 +67,13 @@ export class CalendarWheel {
     this.head.fill(-1);
     this.size = 0;
     this.minId = -1;
-    this.cur = Math.floor(fromKey / this.width);
+    this.cur = Math.floor(fromKey * this.perWidth);
   }
 
   /** Queue id with key[id] (after the entries of equal key already queued). */
   insert(id: number): void {
     const k = this.key[id]!;
-    const abs = Math.floor(k / this.width);
+    const abs = Math.floor(k * this.perWidth);
     // a minimum found earlier may not have been removed yet: keep the scan start at or before
     // every entry
     if (abs < this.cur) this.cur = abs;
@@ -97,7 +104,7 @@ export class CalendarWheel {
   /** Remove the minimum (the head of its bucket) and return its id; size > 0. */
   removeMin(): number {
     const id = this.min();
-    const b = Math.floor(this.key[id]! / this.width) & this.mask;
+    const b = Math.floor(this.key[id]! * this.perWidth) & this.mask;
     this.head[b] = this.next[id]!;
     this.size--;
     this.minId = -1;
@@ -130,6 +137,6 @@ export class CalendarWheel {
       if (h >= 0 && (best < 0 || this.key[h]! < this.key[best]!)) best = h;
     }
     this.minId = best;
-    this.cur = Math.floor(this.key[best]! / w);
+    this.cur = Math.floor(this.key[best]! * this.perWidth);
   }
 }
