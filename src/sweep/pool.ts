@@ -14,21 +14,19 @@
  * results files are written from the journal at the end, so they are the same bytes whatever
  * the worker count, the sharding or the interruptions on the way.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { PointFailedError, SweepError, SweepInterruptedError } from './errors.js';
 import { adaptiveMissing } from './adaptive.js';
-import { planSweep, pointLabel, shardSize, type PointValidator, type SweepPlan, type SweepPoint } from './plan.js';
+import { planSweep, pointLabel, shardSize, type SweepPlan, type SweepPoint } from './plan.js';
+import { pointEntry } from './point-entry.js';
+import type { RunSweepOptions, SweepSummary, WorkerStats } from './pool-types.js';
 import { currentProvenance, type Provenance } from './provenance.js';
-import { type JournalEntry, reservedColumns, sameFileName } from './results.js';
-import { fileName } from '../analysis/columns/index.js';
+import { type JournalEntry, reservedColumns } from './results.js';
 import { formatShard, type Shard } from './shard.js';
-import type { SweepSpec } from './spec.js';
 import { Journal, readJournal } from './journal.js';
 import {
   SWEEP_FILE,
@@ -39,130 +37,11 @@ import {
   writeResults,
   type SweepRecord,
 } from './store.js';
-
-import { TaskQueue, type TwinKey } from './tasks.js';
+import { TaskQueue } from './tasks.js';
+import { resolveModulePath, threadExecArgv, TS_EXTENSION } from './worker-module.js';
 import type { Task, TaskResult } from './worker-entry.js';
 
-/** The point runner: a module (file URL, URL or path) and the name of its exported function. */
-export interface WorkerRef {
-  module: URL | string;
-  export: string;
-}
-
-export interface SweepProgress {
-  /** Points of the shard finished, including those already in the journal at the start. */
-  done: number;
-  /** Points in the shard. */
-  total: number;
-  /** Points found already finished in the journal at the start. */
-  skipped: number;
-  /** Points finished by this run. */
-  ran: number;
-  workers: number;
-  elapsedSeconds: number;
-  /** Estimated seconds left, from this run's pace; null before its first point finishes. */
-  etaSeconds: number | null;
-}
-
-export interface RunSweepOptions {
-  spec: SweepSpec;
-  /** The output folder. */
-  out: string;
-  worker: WorkerRef;
-  /** Worker threads; defaults to spec.workers, then to the number of cores. */
-  workers?: number | undefined;
-  shard?: Shard | null | undefined;
-  /** Continue the sweep already in `out` (or start it, if `out` holds none). */
-  resume?: boolean | undefined;
-  validatePoint?: PointValidator | undefined;
-  /** Names the spec in errors (a file path, `preset 'smoke'`). */
-  source?: string | undefined;
-  onProgress?: ((progress: SweepProgress) => void) | undefined;
-  /** Aborting stops the sweep: finished points stay journaled; throws SweepInterruptedError. */
-  signal?: AbortSignal | undefined;
-  /**
-   * Points with the same non-null key are one simulation (./tasks.ts): one worker runs the first
-   * and gets the others' rows from the same run (the point runner's second argument, `twins`).
-   */
-  twinKey?: TwinKey | undefined;
-  /**
-   * Picks, from the configs of the shard's points, the configs each worker thread runs once
-   * before its first point, results discarded: a warm-up for the point runner (its JIT). The
-   * points' results do not depend on it.
-   */
-  warmUp?: WarmUp | undefined;
-}
-
-/** RunSweepOptions.warmUp: the warm-up configs for a sweep of these point configs. */
-export type WarmUp = (configs: Iterable<Record<string, unknown>>) => Record<string, unknown>[];
-
-export interface WorkerStats {
-  /** 1-based, in the order the threads first returned a point. */
-  worker: number;
-  points: number;
-  events: number;
-  busySeconds: number;
-  eventsPerSecond: number;
-}
-
-export interface SweepSummary {
-  name: string;
-  specHash: string;
-  out: string;
-  shard: string | null;
-  /** Points in the whole sweep. */
-  totalPoints: number;
-  /** Points in this shard (all of them without --shard). */
-  shardPoints: number;
-  /** Points already journaled when the run started (resume). */
-  skipped: number;
-  /** Points run now. */
-  ran: number;
-  /** Of those, the points whose rows came from a twin's run (no simulation of their own). */
-  derived: number;
-  /** Threads used (0 when nothing was left to run). */
-  workers: number;
-  wallSeconds: number;
-  /** Events simulated by the points run now (a derived point's run is its twin's). */
-  events: number;
-  /** events / wallSeconds. */
-  eventsPerSecond: number;
-  /** events / the summed busy time of the threads: the pace of one worker. */
-  eventsPerSecondPerWorker: number;
-  perWorker: WorkerStats[];
-  files: { sweep: string; journal: string; csv: string; arrow: string };
-}
-
-const TS_EXTENSION = /\.(ts|mts|cts)$/;
-
-/** A module's file path, falling back from .js to .ts when running from sources under tsx. */
-export function resolveModulePath(module: URL | string): string {
-  const path = module instanceof URL || module.startsWith('file:') ? fileURLToPath(module) : module;
-  if (existsSync(path)) return path;
-  const ts = path
-    .replace(/\.js$/, '.ts')
-    .replace(/\.mjs$/, '.mts')
-    .replace(/\.cjs$/, '.cts');
-  if (ts !== path && existsSync(ts)) return ts;
-  throw new SweepError(`worker module not found: ${path}`);
-}
-
-/**
- * Node options for the pool threads: inherited from this thread (undefined), unless a .ts module
- * needs the tsx loader and this thread was not started with it. Only the loader is passed then:
- * Node refuses V8 options such as --expose-gc in an explicit list.
- */
-function threadExecArgv(paths: string[]): string[] | undefined {
-  if (!paths.some((p) => TS_EXTENSION.test(p))) return undefined;
-  if (process.execArgv.some((arg) => /(^|[/\\@])tsx([/\\]|$)/.test(arg))) return undefined;
-  let loader: string;
-  try {
-    loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  } catch {
-    throw new SweepError(`running TypeScript worker modules needs tsx, which is not installed`);
-  }
-  return ['--import', loader];
-}
+export type { RunSweepOptions, SweepProgress, SweepSummary, WarmUp, WorkerRef, WorkerStats } from './pool-types.js';
 
 function positiveInt(value: number, what: string): number {
   if (!Number.isSafeInteger(value) || value < 1) {
@@ -295,30 +174,7 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
 
     /** Journal one point's row and the events of the run behind it (a twin's: the shared run's). */
     const finish = (point: SweepPoint, row: TaskResult['row'], events: number): void => {
-      const clash = Object.keys(row).find((name) => reserved.has(name));
-      if (clash !== undefined) {
-        throw new PointFailedError(
-          point.index,
-          pointLabel(point),
-          `its row has the field '${clash}', which is a provenance or grid column; rename it in the run function`,
-        );
-      }
-      const twin = sameFileName(Object.keys(row));
-      if (twin !== null) {
-        throw new PointFailedError(
-          point.index,
-          pointLabel(point),
-          `its row has the fields '${twin[0]}' and '${twin[1]}', both '${fileName(twin[0])}' in the results files; rename one in the run function`,
-        );
-      }
-      const entry: JournalEntry = {
-        point: point.index,
-        key: point.key,
-        configHash: point.configHash,
-        seed: point.seed,
-        events,
-        row,
-      };
+      const entry = pointEntry(point, row, events, reserved);
       journal.append(entry);
       if (adaptive) have.set(point.index, entry);
       ran++;
