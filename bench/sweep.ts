@@ -147,6 +147,15 @@ export async function benchDefaultPointsWarm(
  * 7.39 s), 1.60x to 1.66x against 1.51x to 1.64x (and one 1.77x, when the 1-worker run itself
  * ran slow). The points here keep 250k events whatever the preset's length, so the figure
  * follows the simulator, not the preset.
+ *
+ * Where the second worker's CPU goes (November 2026, each thread's CPU from /proc over the whole
+ * sweep): on 1 worker, its thread 10.5 s and V8's four platform threads (compiling, GC) 1.0 s;
+ * on 2, the two worker threads 11.3 s together (0.8 s more: both run code not yet optimized
+ * first) and V8's threads 1.8 s (0.8 s more: the second isolate's compiling). 1.8x on this
+ * sweep would need that extra CPU under about 0.4 s, as the 1-worker run already spends 12.4
+ * CPU-seconds in 11.5 s. What did not lower it: one version per worker (48 points of one
+ * version compile as much as 48 of both, 0.9 to 1.1 CPU-s), the workers' threads at nice 19 so
+ * that V8's compiler threads run first (walls within 0.25 s either way in four pairs).
  */
 export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{
   points: number;
