@@ -3,6 +3,7 @@
  * (tooltips, actions) and that static exports show as a PNG, and escaped text blocks.
  */
 import { createRequire } from 'node:module';
+import { escapeHtml } from '../render/html.js';
 import { chartPng } from './render.js';
 
 /**
@@ -59,10 +60,6 @@ export function showBundle(bundle: MimeBundle): void {
 /** Show a Vega-Lite chart: interactive in JupyterLab, a PNG in the HTML export (chartBundle). */
 export async function showChart(spec: object): Promise<void> {
   showBundle(await chartBundle(spec));
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** Text in a <pre> block (region renderings, checker output), escaped. */

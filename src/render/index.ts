@@ -10,11 +10,10 @@ export { renderSvg, compileVegaLite } from './svg.js';
 export { renderPng, svgToPng, PNG_FONT_FAMILY, type PngImage, type PngOptions } from './png.js';
 export {
   renderReportHtml,
-  escapeHtml,
-  formatCell,
   REPORT_SPECS_ELEMENT_ID,
   type Report,
   type ReportSection,
   type ReportTable,
 } from './report.js';
+export { escapeHtml, formatCell } from './html.js';
 export { writeChartFiles, writeReport, writeFileAtomic, type ChartFiles, type ReportFiles } from './write.js';
