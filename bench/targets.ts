@@ -7,6 +7,7 @@
  * so the bench prints the load average next to them.
  */
 import { loadavg } from 'node:os';
+import { interval, type Interval } from '../src/analysis/stats.js';
 
 export const TARGETS = {
   /** full Machine (page tables, TLB, checker), tight 1-page get/put loop, pairs per second */
@@ -45,7 +46,12 @@ export function atIssueSpeed(value: number, native: number): number {
 
 export interface Figure {
   figure: string;
+  /** the figure: the mean of `samples` when there are some */
   value: number;
+  /** the replicates behind `value` (absent: one measurement) */
+  samples?: readonly number[];
+  /** the runs behind a figure that is not their mean (the largest heap growth of n runs) */
+  runs?: number;
   unit: string;
   /** the target; `atMost` for a ceiling (memory, time), else a floor */
   target: number;
@@ -53,8 +59,47 @@ export interface Figure {
   /** the native model's figure, and value / native */
   native?: number | null;
   ofNative?: number | null;
+  /**
+   * A target on the share of the native model's figure: then the verdict is on `ofNativeSamples`
+   * (each replicate's value over the native figure measured right after it) against this share.
+   */
+  ofNativeTarget?: number;
+  ofNativeSamples?: readonly number[];
   /** a throughput at the issue machine's speed (atIssueSpeed()), when the native model ran */
   atIssueSpeed?: number | null;
+}
+
+/**
+ * Whether a figure meets its target: 'yes' or 'NO' when its 95 % interval lies on one side of
+ * the target (or, measured once, when the measurement does), 'within noise' when the interval
+ * holds the target: then the replicates cannot tell, and only a quieter machine or more of them
+ * can.
+ */
+export type Verdict = 'yes' | 'NO' | 'within noise';
+
+/** What the verdict is decided on: the samples and target compared (a share of native, or the figure). */
+function basis(f: Figure): { samples: readonly number[]; target: number } {
+  if (f.ofNativeTarget !== undefined && f.ofNativeSamples !== undefined && f.ofNativeSamples.length > 0)
+    return { samples: f.ofNativeSamples, target: f.ofNativeTarget };
+  return { samples: f.samples ?? [f.value], target: f.target };
+}
+
+export function verdict(f: Figure): Verdict {
+  const { samples, target } = basis(f);
+  const iv = interval(samples);
+  const [lo, hi] = iv.ci95 ?? [iv.mean, iv.mean];
+  const [good, bad] = f.atMost === true ? [hi <= target, lo > target] : [lo >= target, hi < target];
+  return good ? 'yes' : bad ? 'NO' : 'within noise';
+}
+
+/** The interval of a figure's samples (one measurement: n = 1, no interval). */
+export function figureInterval(f: Figure): Interval {
+  return interval(f.samples ?? [f.value]);
+}
+
+/** The mean and interval of replicates, as a Figure's value and samples. */
+export function replicated(samples: readonly number[]): { value: number; samples: readonly number[] } {
+  return { value: interval(samples).mean, samples };
 }
 
 function show(x: number, unit: string): string {
@@ -65,8 +110,10 @@ function show(x: number, unit: string): string {
   return `${x.toFixed(1)} ${unit}`;
 }
 
-export function met(f: Figure): boolean {
-  return f.atMost === true ? f.value <= f.target : f.value >= f.target;
+/** The 95 % interval of the samples, "lo to hi", or '' for one measurement. */
+function showInterval(samples: readonly number[] | undefined, unit: string): string {
+  const ci = samples === undefined ? null : interval(samples).ci95;
+  return ci === null ? '' : `${show(ci[0], unit)} to ${show(ci[1], unit)}`;
 }
 
 /** The figures as table rows, for console.table. */
@@ -74,11 +121,13 @@ export function figureRows(figures: Figure[]): Array<Record<string, string>> {
   return figures.map((f) => ({
     figure: f.figure,
     measured: show(f.value, f.unit),
+    '95 % interval': showInterval(f.samples, f.unit),
+    n: String(f.samples?.length ?? f.runs ?? 1),
     target: `${f.atMost === true ? '<=' : '>='} ${show(f.target, f.unit)}`,
     native: f.native == null ? '' : show(f.native, f.unit),
     'of native': f.ofNative == null ? '' : show(f.ofNative, '%'),
     'at issue speed': f.atIssueSpeed == null ? '' : show(f.atIssueSpeed, f.unit),
-    met: met(f) ? 'yes' : 'NO',
+    met: verdict(f),
   }));
 }
 

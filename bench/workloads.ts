@@ -55,12 +55,14 @@ const CASES: Case[] = [
   },
 ];
 
+/** Every case, or with `only` the case of that name. */
 export async function benchWorkloads(
-  opts: { quick?: boolean } = {},
+  opts: { quick?: boolean; only?: string } = {},
 ): Promise<Array<{ name: string; eventsPerSecond: number }>> {
   const events = opts.quick ? 2_000_000 : 10_000_000;
   const out: Array<{ name: string; eventsPerSecond: number }> = [];
   for (const c of CASES) {
+    if (opts.only !== undefined && c.name !== opts.only) continue;
     const config = c.config();
     measure(config, Math.min(events / 10, 500_000)); // warm-up: let the JIT compile the hot loops
     out.push({ name: c.name, eventsPerSecond: Math.round(measure(config, events)) });
