@@ -7,7 +7,7 @@
  * so the bench prints the load average next to them.
  */
 import { loadavg } from 'node:os';
-import { interval, type Interval } from '../src/analysis/stats.js';
+import { interval } from '../src/analysis/stats.js';
 
 export const TARGETS = {
   /** full Machine (page tables, TLB, checker), tight 1-page get/put loop, pairs per second */
@@ -92,12 +92,7 @@ export function verdict(f: Figure): Verdict {
   return good ? 'yes' : bad ? 'NO' : 'within noise';
 }
 
-/** The interval of a figure's samples (one measurement: n = 1, no interval). */
-export function figureInterval(f: Figure): Interval {
-  return interval(f.samples ?? [f.value]);
-}
-
-/** The mean and interval of replicates, as a Figure's value and samples. */
+/** Replicates as a Figure's value (their mean) and samples. */
 export function replicated(samples: readonly number[]): { value: number; samples: readonly number[] } {
   return { value: interval(samples).mean, samples };
 }
