@@ -27,8 +27,8 @@
  * the 96-point sweep on 2 workers took longer than with these. Measured again in November 2026
  * (three interleaved pairs each way): a cumulative 4000 ran the default sweep's shard on 2
  * workers 1.3 to 4.7 % slower (10.39-10.82 s against 10.13-10.45 s) and gave each isolate's
- * compiler threads 0.14 to 0.25 CPU-seconds more over 48 points; 3400 ran
- * alike within noise (the default sweep's points on one thread).
+ * compiler threads 0.14 to 0.25 CPU-seconds more over 48 points; 3400 ran alike within noise
+ * (the default sweep's points on one thread).
  *
  * Only what V8 compiles changes, never what the code computes: results are byte-identical with
  * and without (the smoke sweep of test/cli/sweep.test.ts). MERMAP_LAB_V8_DEFAULTS=1 keeps V8's
