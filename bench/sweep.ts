@@ -102,6 +102,17 @@ const WARM_POINTS = 16;
  * 10.2 s): 1.70x to 1.72x; the 16 points here at 2.46 to 2.67 M. What 2 workers lose is their
  * JIT: each worker is an isolate that compiles the simulator for itself, on the cores the
  * workers need (benchSweepRealRuns() has the figures).
+ *
+ * Where one thread's time goes (these 16 points, second pass, November 2026; each figure from
+ * a build with one part of drive() skipped, so the results are wrong and only the time counts):
+ * all of it, 2.56 to 2.67 M events/s; without the RFC v1 slow path's page-by-page rounds (1.67 M
+ * reserved 1-page get, zero, put rounds against 6 M events), 3.34 to 3.70 M; without the TLB
+ * pressure's touches (4.35 M of the 6 M events; generated, not simulated), 3.52 to 3.86 M;
+ * without both, 6.3 to 6.5 M. So the 6 M target on two workers needs one thread near 3.4 M:
+ * as fast as if the slow path cost nothing, before what the pool and two JITs lose. Neither
+ * part has a hot spot of its own: a round is a get, a walk, two TLB fills, two PTE writes, the
+ * checker's stamps, a put and the metrics' region update (about 205 ns alone on one CPU, 83 ns
+ * of it the TLB's), a touch is 46 % walks and fills after the wrap flushes, 38 % L1 hits.
  */
 export async function benchDefaultPointsWarm(
   opts: { quick?: boolean } = {},
@@ -155,7 +166,13 @@ export async function benchDefaultPointsWarm(
  * sweep would need that extra CPU under about 0.4 s, as the 1-worker run already spends 12.4
  * CPU-seconds in 11.5 s. What did not lower it: one version per worker (48 points of one
  * version compile as much as 48 of both, 0.9 to 1.1 CPU-s), the workers' threads at nice 19 so
- * that V8's compiler threads run first (walls within 0.25 s either way in four pairs).
+ * that V8's compiler threads run first (walls within 0.25 s either way in four pairs); on the
+ * default sweep's shard on 2 workers (10.2 to 10.6 s), V8's Maglev tier (`--maglev`, Node 20.20:
+ * 10.8 to 10.9 s, two pairs) and an earlier tier-up (`--interrupt-budget` at half its 67584:
+ * alike, at a quarter: 10.8 to 10.9 s, two pairs each). TurboFan's time over that shard on one
+ * worker is about 1.9 s (`--trace-opt`, all threads), 0.4 s of it compiling drive() (9 times, 6
+ * of them on-stack) and mermapGet() (6 times) again after deopts on paths the warm-up had not
+ * reached.
  */
 export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{
   points: number;
