@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { Machine, type MachineConfig } from '../../src/core/machine.js';
 import { resolveCostModel } from '../../src/analysis/cost-models.js';
 import { RunMetrics, type MetricsOptions } from '../../src/analysis/metrics/run-metrics.js';
@@ -34,4 +35,17 @@ export class Driven {
     this.machine.clock.ns = ns;
     return this.metrics.finish(ns, this.op);
   }
+}
+
+/** 1-page get/put pairs on one CPU, `gets` times. */
+export function tightLoop(gets: number, opts = {}, nsPerOp = 0): Driven {
+  const d = new Driven({ possibleCpus: 1, tlb: 'tiny' }, opts, nsPerOp);
+  const mm = d.machine.createMm();
+  const t = d.machine.createTask(mm, 0);
+  for (let i = 0; i < gets; i++) {
+    const h = d.step((m) => m.mermapGet(t, 1, 0x1000 + i));
+    expect(h).toBeGreaterThanOrEqual(0);
+    d.step((m) => m.mermapPut(t, h));
+  }
+  return d;
 }

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { Replayer } from '../../src/core/replay.js';
+import { resolveCostModel } from '../../src/analysis/cost-models.js';
+import { RunMetrics } from '../../src/analysis/metrics/run-metrics.js';
+import { readOps } from '../core/helpers.js';
+
+/**
+ * The diagram in mermap_alloc()'s comment, on R = 16 (15 normal pages + the reserve page).
+ * Denominator: R = 16, the whole region. After each op (live / flush-pending above the top live
+ * allocation / pinned below it / free):
+ *
+ *   op  event             diagram               live  reclaimable  pinned  wasted = recl. + pinned
+ *   0   get 4             AaaA___________|_     4     0            0       0
+ *   1   put a             TttT___________|_     0     4            0       4
+ *   2   get 9             TttTAaaaaaaaA__|_     9     0            4       4
+ *   3   get 2             TttTAaaaaaaaAAA|_     11    0            4       4
+ *   4   put b             TttTTtttttttTAA|_     2     0            13      13
+ *   5   get 1 fails       TttTTtttttttTAA|_     2     0            13      13
+ *   6   put c             TttTTtttttttTTT|_     0     15           0       15
+ *   7   get 2 (flush)     AA_____________|_     2     0            0       0
+ *
+ * Op-weighted (each state holds one op): wasted 53/128, pinned 34/128, reclaimable 19/128,
+ * live 30/128; peak 15/16.
+ */
+describe('wasted VA on the seed diagram (R = 16)', () => {
+  const WASTED = [0, 4, 4, 4, 13, 13, 15, 0];
+
+  function seed(times?: number[]): { r: Replayer; metrics: RunMetrics } {
+    const r = new Replayer({ possibleCpus: 1, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny' });
+    const metrics = new RunMetrics(r.machine, {
+      costModel: resolveCostModel(),
+      sampleEveryOps: 1,
+      regionTimeline: { mm: 0, cpu: 0 },
+    });
+    readOps('seed-diagram.jsonl').forEach((op, i) => {
+      const ns = times ? times[i] : 0;
+      r.machine.clock.ns = ns;
+      metrics.tick(ns, i);
+      r.apply(op);
+      expect(metrics.wastedFractionNow(0, 0)).toBe(WASTED[i] / 16);
+    });
+    return { r, metrics };
+  }
+
+  it('the fraction after every step, and op-weighted means when time does not advance', () => {
+    const { metrics } = seed();
+    const s = metrics.finish(0, 8);
+    expect(s.wastedVa).toEqual({
+      meanFraction: 53 / 128,
+      peakFraction: 15 / 16,
+      meanReclaimableFraction: 19 / 128,
+      meanPinnedFraction: 34 / 128,
+      meanLiveFraction: 30 / 128,
+      weighting: 'ops',
+      activeRegions: 1,
+      regionPages: 16,
+    });
+    // the failed get saw 2 live pages, 13 pinned, nothing reclaimable, and only the reserve page free
+    expect(s.failureStates).toEqual({
+      count: 1,
+      meanLive: 2,
+      meanPending: 0,
+      meanPinned: 13,
+      meanFree: 1,
+      meanRequestPages: 1,
+    });
+    expect(s.failures.no_space).toBe(1);
+    expect(s.flushes).toBe(1);
+    // the time series, one row per op: the state before each op, then the end state
+    const ts = metrics.timeSeriesRows();
+    expect(ts.map((r) => r.op)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(ts.map((r) => r.wastedFraction * 16)).toEqual([0, ...WASTED]);
+    expect(ts.map((r) => r.wastedMeanFraction * 16)).toEqual([0, ...WASTED]);
+    expect(ts.map((r) => r.pinnedFraction * 16)).toEqual([0, 0, 0, 4, 4, 13, 13, 0, 0]);
+  });
+
+  it('time-weighted when simulated time advances', () => {
+    // event i at times[i]; the state after event i holds until event i+1 (the last until 360)
+    const times = [0, 10, 30, 60, 100, 150, 210, 280];
+    const { metrics } = seed(times);
+    const s = metrics.finish(360, 8);
+    // dt = 10, 20, ..., 80: 4*20 + 4*30 + 4*40 + 13*50 + 13*60 + 15*70 = 2,840 page-ns over 16 x 360
+    expect(s.wastedVa.weighting).toBe('time');
+    expect(s.wastedVa.meanFraction).toBeCloseTo(2840 / (16 * 360), 14);
+    expect(s.wastedVa.peakFraction).toBe(15 / 16);
+    expect(metrics.perCpuRows()[0].wastedVaMeanFraction).toBeCloseTo(2840 / (16 * 360), 14);
+    expect(metrics.perMmRows()[0].wastedVaMeanFraction).toBeCloseTo(2840 / (16 * 360), 14);
+  });
+
+  it('the region timeline draws the diagram: one step per op, runs of pages by state', () => {
+    const { metrics } = seed();
+    metrics.finish(0, 8);
+    const rows = metrics.regionTimelineRows();
+    // back to one character per page: A allocated, T flush-pending, _ free (reserve page included)
+    const text: string[] = [];
+    for (const r of rows) {
+      const c = r.state === 'allocated' ? 'A' : r.state === 'flush-pending' ? 'T' : '_';
+      text[r.step] = (text[r.step] ?? '') + c.repeat(r.pageEnd - r.page);
+    }
+    expect(text).toEqual([
+      'AAAA____________',
+      'TTTT____________',
+      'TTTTAAAAAAAAA___',
+      'TTTTAAAAAAAAAAA_',
+      'TTTTTTTTTTTTTAA_',
+      'TTTTTTTTTTTTTAA_',
+      'TTTTTTTTTTTTTTT_',
+      'AA______________',
+    ]);
+    expect(rows.map((r) => r.op).filter((op, i, a) => a.indexOf(op) === i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+});
