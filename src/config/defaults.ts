@@ -39,4 +39,4 @@ export const DEFAULT_CPU_GHZ = 3;
 export const DEFAULT_TIME_SLICE_US = 750;
 
 /** lazy_max_pages() = fls(num_online_cpus()) * (32 MiB / PAGE_SIZE) (kernel-analogues §1a). */
-export { lazyMaxPages as defaultVmapLazyPages } from '../core/policies/vmap-block.js';
+export { lazyMaxPages as defaultVmapLazyPages } from '../core/policies/vmap-sizes.js';

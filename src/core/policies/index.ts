@@ -19,7 +19,8 @@
  */
 export { FlushOnPut } from './flush-on-put.js';
 export { KmapLocal } from './kmap-local.js';
-export { VmapBlock, defaultVmapBlockPages, fls, lazyMaxPages, vmapBbmapBits } from './vmap-block.js';
+export { VmapBlock } from './vmap-block.js';
+export { defaultVmapBlockPages, fls, lazyMaxPages, vmapBbmapBits } from './vmap-sizes.js';
 export { MermapReuse } from './mermap-reuse.js';
 export { MermapInvpcid } from './mermap-invpcid.js';
 
