@@ -338,8 +338,9 @@ for (const name of NAMES) {
       const stated = Object.fromEntries(Object.entries(facts.facts).map(([k, f]) => [k, f.value]));
       expect(Object.keys(stated).sort()).toEqual(Object.keys(recomputed).sort());
       for (const [key, f] of Object.entries(facts.facts)) {
-        // a notebook may average with arquero (an incremental mean) where recompute.ts sums and
-        // divides: the same number up to rounding in the last bits; the text shown must be equal
+        // a notebook may average with arquero (an incremental mean) where recompute/shared.ts
+        // sums and divides: the same number up to rounding in the last bits; the text shown must
+        // be equal
         if (typeof f.value === 'number') expect(recomputed[key], key).toBeCloseTo(f.value, 12);
         else expect(recomputed[key], key).toEqual(f.value);
         expect(formatFact(recomputed[key], f.format), key).toBe(f.text);
