@@ -110,9 +110,10 @@ const WARM_POINTS = 16;
  * pressure's touches (4.35 M of the 6 M events; generated, not simulated), 3.52 to 3.86 M;
  * without both, 6.3 to 6.5 M. So the 6 M target on two workers needs one thread near 3.4 M:
  * as fast as if the slow path cost nothing, before what the pool and two JITs lose. Neither
- * part has a hot spot of its own: a round is a get, a walk, two TLB fills, two PTE writes, the
- * checker's stamps, a put and the metrics' region update (about 205 ns alone on one CPU, 83 ns
- * of it the TLB's), a touch is 46 % walks and fills after the wrap flushes, 38 % L1 hits.
+ * part has a hot spot of its own: a round is a get, a lookup that misses, a walk, a fill of
+ * both TLB levels, two PTE writes, the checker's stamps, a put with its stale marks and the
+ * metrics' region updates (about 205 ns on one CPU alone, 83 ns of it the TLB's); of the
+ * touches, 46 % miss both levels (a walk and a fill), 16 % hit the STLB and 38 % the L1.
  */
 export async function benchDefaultPointsWarm(
   opts: { quick?: boolean } = {},
