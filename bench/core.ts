@@ -83,10 +83,10 @@ function allocatorTight(): (n: number) => void {
  * longer; taking 224 bytes of rare paths out of mermapGet, mermapPut, get and mapOwn did not
  * change the order. The checker is the rest of the gap: the same loop in a script of its own
  * (everything inlined there) ran at 18.3 to 18.8 M pairs/s, 25.5 M with the checker off, and
- * 20.1 to 20.9 M with the checker's stamps still written but mapOwn's reuse test taken out
- * (a build made for the measurement, two runs each). The reuse test is what the checker is
- * for, and rewriting it by hand moved the loop by less than its noise from process to process
- * (18.7 to 20.9 M for one build).
+ * 20.1 to 20.3 M with the checker's stamps still written but mapOwn's reuse test taken out
+ * (20.9 M with neither; builds made for the measurement, two runs each). The reuse test is what
+ * the checker is for; written out by hand in mapOwn it ran 18.8 to 19.1 M, inside what one
+ * build moves from process to process (18.8 to 20.9 M).
  */
 function machineTight(): (n: number) => void {
   const { m, task } = newMachine();

@@ -103,9 +103,9 @@ const WARM_POINTS = 16;
  * JIT: each worker is an isolate that compiles the simulator for itself, on the cores the
  * workers need (benchSweepRealRuns() has the figures).
  *
- * Where one thread's time goes (these 16 points, second pass, November 2026; each figure from
- * a build with one part of drive() skipped, so the results are wrong and only the time counts):
- * all of it, 2.56 to 2.67 M events/s; without the RFC v1 slow path's page-by-page rounds (1.67 M
+ * Where one thread's time goes (these 16 points, second pass, November 2026, two to six runs of
+ * each, interleaved; each figure from a build with one part of drive() skipped, so the results
+ * are wrong and only the time counts): all of it, 2.48 to 2.67 M events/s; without the RFC v1 slow path's page-by-page rounds (1.67 M
  * reserved 1-page get, zero, put rounds against 6 M events), 3.34 to 3.70 M; without the TLB
  * pressure's touches (4.35 M of the 6 M events; generated, not simulated), 3.52 to 3.86 M;
  * without both, 6.3 to 6.5 M. So the 6 M target on two workers needs one thread near 3.4 M:
