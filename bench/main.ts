@@ -37,6 +37,13 @@ interface Section {
   rows: readonly object[];
 }
 
+/** `run` n times, one after the other (never side by side: each measures the whole machine). */
+async function inTurn<T>(n: number, run: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let k = 0; k < n; k++) out.push(await run());
+  return out;
+}
+
 async function main(): Promise<void> {
   // the CLI's V8 inlining budget (src/util/v8-inlining.ts), so the figures are what a sweep gets
   const tuned = widenV8Inlining();
@@ -95,14 +102,12 @@ async function main(): Promise<void> {
   const fake = await benchSweep(quick ? { work: 20_000_000 } : {});
   section('sweep engine, CPU-bound stand-in points, 1 -> 2 workers', [fake]);
   // each replicate a 1-worker run then a 2-worker one, so that both see the same minute's machine
-  const reals: Array<Awaited<ReturnType<typeof benchSweepRealRuns>>> = [];
-  for (let k = 0; k < replicates; k++) reals.push(await benchSweepRealRuns({ quick }));
+  const reals = await inTurn(replicates, () => benchSweepRealRuns({ quick }));
   section(
     'sweep of real runs, 1 -> 2 workers',
     reals.map((r, k) => ({ replicate: k + 1, ...r })),
   );
-  const dflts: Array<Awaited<ReturnType<typeof benchDefaultSweep>>> = [];
-  for (let k = 0; k < replicates; k++) dflts.push(await benchDefaultSweep({ quick }));
+  const dflts = await inTurn(replicates, () => benchDefaultSweep({ quick }));
   section(
     'default sweep (a shard of its first round), 2 workers',
     dflts.map((d, k) => ({ replicate: k + 1, ...d })),
