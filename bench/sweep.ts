@@ -173,7 +173,14 @@ export async function benchDefaultPointsWarm(
  * alike, at a quarter: 10.8 to 10.9 s, two pairs each). TurboFan's time over that shard on one
  * worker is about 1.9 s (`--trace-opt`, all threads), 0.4 s of it compiling drive() (9 times, 6
  * of them on-stack) and mermapGet() (6 times) again after deopts on paths the warm-up had not
- * reached.
+ * reached. Tried since (November 2026, this sweep's 48 points of one worker, warm-up included):
+ * a later tier-up (`--interrupt-budget` at 4x and 16x) compiled 0.8 to 1.2 s instead of 1.25
+ * to 1.6 s, but the warm points ran 2 to 5 % slower, and the 2-worker sweep took as long (two
+ * pairs); a warm-up that also ran each version's smallest- and largest-region point left the
+ * deopts as many (33 against 34). Three of those deopts' sources are gone (drive()'s progress
+ * read, the global bit tested first in TlbArray.findSized() and markStaleMermap()): 25 or 26
+ * deopts instead of 35 to 39, with the compile time, the warm rate and the speed-up alike
+ * within this machine's noise (three pairs: 1-worker runs alone ranged 10.7 to 12.1 s).
  */
 export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{
   points: number;

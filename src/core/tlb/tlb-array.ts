@@ -186,7 +186,9 @@ export class TlbArray {
         const i = s * this.ways + w * 32 + 31 - Math.clz32(bit);
         if (this.vpn[i] !== tag) continue;
         const f = this.flags[i];
-        if ((f & F_SIZE) === size && (this.pcid[i] === pcid || (f & F_GLOBAL) !== 0)) return i;
+        // (the global bit first: tested on every tag match, so V8 has seen it before it optimizes;
+        // tested second, it first ran on another PCID's tag, and every lookup inlining this deopted)
+        if ((f & F_SIZE) === size && ((f & F_GLOBAL) !== 0 || this.pcid[i] === pcid)) return i;
       }
     }
     return -1;

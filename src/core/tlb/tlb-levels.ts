@@ -281,7 +281,8 @@ export abstract class TlbLevels extends TlbCounters {
           const i = s * a.ways + w * 32 + 31 - Math.clz32(bit);
           if (a.vpn[i] !== vpn) continue;
           const f = a.flags[i];
-          if ((f & (F_STALE | F_SIZE)) !== 0 || (a.pcid[i] !== pcid && (f & F_GLOBAL) === 0)) continue;
+          // (the global bit first, as in TlbArray.findSized())
+          if ((f & (F_STALE | F_SIZE)) !== 0 || ((f & F_GLOBAL) === 0 && a.pcid[i] !== pcid)) continue;
           a.flags[i] = f | F_STALE;
           a.staleOp[i] = this.clock.op;
           a.staleNs[i] = this.clock.ns;
