@@ -87,6 +87,19 @@ function allocatorTight(): (n: number) => void {
  * (20.9 M with neither; builds made for the measurement, two runs each). The reuse test is what
  * the checker is for; written out by hand in mapOwn it ran 18.8 to 19.1 M, inside what one
  * build moves from process to process (18.8 to 20.9 M).
+ *
+ * The budget's arithmetic (`--trace-turbo-inlining`, this loop in bench/child.js): the loop is
+ * compiled more than once. The first compile, on-stack in the warm-up, inlines everything; the
+ * one the measured run uses comes after mermapGet() has code of its own, and weighs it at 549
+ * + 1,290 bytes. mermapPut() goes first (its call counts 163,900 against 163,872) at 498 + 686
+ * bytes, and each of its callees is counted again as it is inlined (unmapOwn() alone 395 + 156),
+ * so about 2,000 bytes are spent before mermapGet() is weighed: inlining it needs a cumulative
+ * budget near 3,900. In a script of its own the loop's costs were found by removing each part
+ * from the build (three or four runs each, November 2026): the lock-in-atomic test and notes
+ * cost 13 to 16 %, the notes alone 6 to 8 % (called with the CPU, mm and range, they keep those
+ * values alive through the loop). Called with the task and handle only, that loop ran 7 to 8 %
+ * faster, but the bench's loop, where mermapGet() is a call, ran alike: 18.6 to 19.2 M pairs/s
+ * either way, four processes each.
  */
 function machineTight(): (n: number) => void {
   const { m, task } = newMachine();
