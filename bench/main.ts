@@ -19,7 +19,7 @@
 import type { CoreBenchRow } from './core.js';
 import { nativeTightPairsPerSecond } from './native.js';
 import { benchDefaultPointsWarm, benchDefaultSweep, benchSweep, benchSweepRealRuns } from './sweep.js';
-import { atIssueSpeed, type Figure, figureRows, loadNote, replicated, TARGETS, verdict } from './targets.js';
+import { type Figure, figureRows, loadNote, replicated, TARGETS, verdict } from './targets.js';
 import { benchTrace } from './trace.js';
 import { benchWorkloads } from './workloads.js';
 import { coreInChild, workloadInChild } from './replicate.js';
@@ -177,12 +177,6 @@ async function main(): Promise<void> {
       atMost: true,
     },
   ];
-  // throughputs scaled to the speed of the machine the issue's table was measured on (DERIVED)
-  if (native !== null) {
-    for (const f of figures) {
-      if (f.unit === 'pairs/s' || f.unit === 'events/s') f.atIssueSpeed = atIssueSpeed(f.value, native);
-    }
-  }
   const load1 = loadNote();
   if (json) {
     const v8Flags = tuned ? V8_INLINING_FLAGS : [];

@@ -48,7 +48,6 @@ describe('bench verdicts from replicates', () => {
       target: '>= 10.00x',
       native: '',
       'of native': '',
-      'at issue speed': '',
       met: 'within noise',
     });
     const [once] = figureRows([fig({ value: 2.5e6, unit: 'events/s', target: 6e6 })]);
