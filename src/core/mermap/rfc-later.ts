@@ -41,8 +41,10 @@ export class RfcLaterMermap extends MermapCpuState {
   }
 
   get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
-    const cpuEnd = this.checkedCpuEnd(cpu, pages, reserved, prot, inTask); // as rfc-v1's
-    if (cpuEnd < 0) return cpuEnd;
+    // as rfc-v1's
+    const refused = this.refusal(pages, reserved, prot, inTask);
+    if (refused !== 0) return -refused;
+    const cpuEnd = this.cpuEndOf(cpu, reserved);
     const s0 = cpu * this.slotsPerCpu;
     if (u64AddPages(this.nextAddr[cpu], pages) > this.windowEnd(cpu, cpuEnd)) {
       if (!this.makeRoom(cpu, pages, cpuEnd)) return -R_NO_SPACE;

@@ -55,8 +55,10 @@ export class FlushOnPut extends RfcLaterMermap {
   }
 
   override get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
-    const cpuEnd = this.checkedCpuEnd(cpu, pages, reserved, prot, inTask); // as every mermap's
-    if (cpuEnd < 0) return cpuEnd;
+    // as every mermap's
+    const refused = this.refusal(pages, reserved, prot, inTask);
+    if (refused !== 0) return -refused;
+    const cpuEnd = this.cpuEndOf(cpu, reserved);
     const at = this.firstFit(cpu, pages, cpuEnd);
     if (at < 0) return -R_NO_SPACE;
     const s0 = cpu * this.slotsPerCpu;
