@@ -32,19 +32,19 @@ export const TARGETS = {
  * Whether this machine is slower than the issue's: it is not. The targets are absolute figures,
  * and issue 19's "now" column was measured on the project as it was when the issue was filed,
  * commit 6f7d2a5, with that commit's own bench (V8's defaults). That code and bench, run again
- * on the project's 2-core machine (November 2026, two runs, the same figures both times, the
- * default sweep once):
+ * on the project's 2-core machine (November 2026, two runs, the same figures both times; its
+ * main job once):
  *
  *   figure (the code of 6f7d2a5)          in the issue       run again here
  *   full machine, tight                   7.4-7.6 M pairs/s  8.1 M
  *   full machine, window                  3.2-3.3 M pairs/s  3.7 M
  *   allocator alone, tight                142-151 M pairs/s  161-162 M
- *   default sweep (its preset of then)    2.4 M events/s     2.72 M
+ *   main job's sweep, events/s overall    2.4 M events/s     2.72 M
  *   sweep of real runs, 1 -> 2 workers    1.57x-1.61x        1.50x-1.52x (its 32 points)
  *
  * The same code runs 7 to 16 % faster here than the issue says; its speed-up is a little lower.
  * Measured this way, "no regression" of the allocator alone had failed unseen: the same loop
- * (this bench's, V8 flags as here) ran the allocator of 6f7d2a5 at 151 to 159 M pairs/s and
+ * (this bench's loop and V8 flags, in a script) ran the allocator of 6f7d2a5 at 151 to 159 M pairs/s and
  * this project's at 132 to 138 M, until a get's first checks stopped returning a page number
  * (MermapCpuState.refusal()): 152 to 160 M since (four runs each, interleaved).
  * The native model does not follow the simulator: the issue gives 623 M pairs/s for its native
@@ -53,7 +53,7 @@ export const TARGETS = {
  * the native figure, "at the issue machine's speed", and so showed the simulator 40 % faster
  * than measured, where its own old code says the machine is already a little faster than the
  * issue's: that column is gone, and the verdicts compare the measured figures with the targets
- * as they stand. To measure the baseline again (the default sweep: `npm run build`, then
+ * as they stand. To measure the baseline again (the main job: `npm run build`, then
  * `node bin/mermap-lab.js sweep --preset default --out DIR`, which prints events/s overall):
  *
  *   git worktree add --detach ../baseline 6f7d2a5 && cd ../baseline && npm ci &&
