@@ -21,8 +21,8 @@ import {
  * (vpn), as the kernel's addresses are; offsets are only computed for output.
  *
  * A version's file subclasses this and writes get() from the point where the versions part:
- * the first checks (refusal(), cpuEndOf()) and put() are the same in every version read (facts sheet
- * §3). put(): warn if the slot is not in use, rewrite the PTEs (done by the machine), clear
+ * the first checks (refusal(), cpuEndOf()) and put() are the same in every version read (facts
+ * sheet §3). put(): warn if the slot is not in use, rewrite the PTEs (done by the machine), clear
  * in_use. No flush, next_addr does not move.
  */
 export abstract class MermapCpuState extends AllocatorBase implements MermapAllocator {
