@@ -43,22 +43,22 @@ export const TARGETS = {
  *   sweep of real runs, 1 -> 2 workers    1.57x-1.61x        1.50x-1.52x (its 32 points)
  *
  * The same code runs 7 to 16 % faster here than the issue says; its speed-up is a little lower.
- * Measured this way, "no regression" of the allocator alone had failed unseen: the same loop
- * (this bench's loop and V8 flags, in a script) ran the allocator of 6f7d2a5 at 151 to 159 M pairs/s and
- * this project's at 132 to 138 M, until a get's first checks stopped returning a page number
- * (MermapCpuState.refusal()): 152 to 160 M since (four runs each, interleaved). A frozen
- * copy of that allocator inside the bench, to make this check automatic, ran the same loop at
- * 172 to 182 M where the 6f7d2a5 build runs 156 to 159 M (four runs each): at about 6 ns a
- * pair the loop's speed moves with its code's shape (constants of its own module instead of
- * imported ones, one file instead of three), so the check is the recipe below, not a row.
  * The native model does not follow the simulator: the issue gives 623 M pairs/s for its native
  * loop (not in the repository; 6f7d2a5's bench says "about 430 M"), bench/native/tight.c runs
  * 433 to 459 M here. Until this was measured the bench scaled every throughput by 623 M over
  * the native figure, "at the issue machine's speed", and so showed the simulator 40 % faster
- * than measured, where its own old code says the machine is already a little faster than the
- * issue's: that column is gone, and the verdicts compare the measured figures with the targets
- * as they stand. To measure the baseline again (the main job: `npm run build`, then
- * `node bin/mermap-lab.js sweep --preset default --out DIR`, which prints events/s overall):
+ * than measured: that column is gone, and the verdicts compare the measured figures with the
+ * targets as they stand.
+ *
+ * Measured this way, "no regression" of the allocator alone had failed unseen: this bench's
+ * loop and V8 flags, in a script, ran the allocator of 6f7d2a5 at 151 to 159 M pairs/s and this
+ * project's at 132 to 138 M, until a get's first checks stopped returning a page number
+ * (MermapCpuState.refusal()): 152 to 160 M since (four runs each, interleaved). A frozen copy of
+ * that allocator inside the bench, to make the check automatic, ran the same loop at 172 to
+ * 182 M where the 6f7d2a5 build runs 156 to 159 M: at about 6 ns a pair the loop's speed moves
+ * with its code's shape (constants of its own module instead of imported ones, one file instead
+ * of three), so the check is this recipe, not a row. The main job's figure: `npm run build`,
+ * then `node bin/mermap-lab.js sweep --preset default --out DIR` (it prints events/s overall).
  *
  *   git worktree add --detach ../baseline 6f7d2a5 && cd ../baseline && npm ci &&
  *   npx tsc -p tsconfig.bench.json && node --expose-gc .build/bench/main.js
