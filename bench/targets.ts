@@ -57,8 +57,11 @@ export const TARGETS = {
  * that allocator inside the bench, to make the check automatic, ran the same loop at 172 to
  * 182 M where the 6f7d2a5 build runs 156 to 159 M: at about 6 ns a pair the loop's speed moves
  * with its code's shape (constants of its own module instead of imported ones, one file instead
- * of three), so the check is this recipe, not a row. The main job's figure: `npm run build`,
- * then `node bin/mermap-lab.js sweep --preset default --out DIR` (it prints events/s overall).
+ * of three), so the check is not a row of this bench but a command of its own that builds
+ * 6f7d2a5 and times one loop on both builds in turn: `npm run bench:baseline` (baseline.ts).
+ *
+ * The old bench's own figures, as in the table above: its main job is `npm run build`, then
+ * `node bin/mermap-lab.js sweep --preset default --out DIR` (it prints events/s overall), and
  *
  *   git worktree add --detach ../baseline 6f7d2a5 && cd ../baseline && npm ci &&
  *   npx tsc -p tsconfig.bench.json && node --expose-gc .build/bench/main.js

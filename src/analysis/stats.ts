@@ -148,3 +148,31 @@ export function replicatesToSettle(iv: Interval, target: number, cap = 10_000): 
   }
   return null;
 }
+
+/** The difference of two means with its 95 % interval (Welch: unequal variances). */
+export interface Difference {
+  /** mean(a) - mean(b) */
+  diff: number;
+  /** Welch–Satterthwaite degrees of freedom; null without an interval */
+  df: number | null;
+  /** [lo, hi] of the 95 % interval of the difference; null when either side has n < 2 */
+  ci95: [number, number] | null;
+}
+
+/**
+ * mean(a) - mean(b) ± t(0.975, df) · √(sa²/na + sb²/nb), df by Welch–Satterthwaite: two
+ * independent sets of measurements (two builds timed in turn), whose spreads may differ.
+ */
+export function welchDifference(a: readonly number[], b: readonly number[]): Difference {
+  const ia = interval(a);
+  const ib = interval(b);
+  const diff = ia.mean - ib.mean;
+  if (ia.sd === null || ib.sd === null) return { diff, df: null, ci95: null };
+  const va = (ia.sd * ia.sd) / ia.n;
+  const vb = (ib.sd * ib.sd) / ib.n;
+  const se = Math.sqrt(va + vb);
+  if (se === 0) return { diff, df: null, ci95: [diff, diff] };
+  const df = ((va + vb) * (va + vb)) / ((va * va) / (ia.n - 1) + (vb * vb) / (ib.n - 1));
+  const half = studentTQuantile(1 - (1 - CONFIDENCE) / 2, Math.max(1, df)) * se;
+  return { diff, df, ci95: [diff - half, diff + half] };
+}

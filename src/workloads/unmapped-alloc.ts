@@ -41,6 +41,7 @@ import { CpuHeap } from './sched/cpu-heap.js';
 import { CpuWheel } from './sched/cpu-wheel.js';
 import { FreeWheel } from './sched/free-wheel.js';
 import { PhysAllocator } from './sched/phys.js';
+import { RunQueues } from './sched/run-queues.js';
 
 /** Pages per pageblock on x86-64 (pageblock_order = 9). */
 const PAGEBLOCK_PAGES = 512;
@@ -96,9 +97,10 @@ export class UnmappedAllocSource implements EventSource {
   /** allocations waiting for their FREE (init_on_alloc), all CPUs */
   private readonly frees: FreeWheel;
 
-  // per CPU
+  private readonly rq: RunQueues;
+  /** rq.cur: the task each CPU runs */
   private readonly cur: Int32Array;
-  private readonly rqCount: Int32Array;
+  // per CPU
   private readonly backlog: Float64Array;
   /** [CPU_FIELDS * c + BUSY_END, NEXT_TICK, NEXT_ARRIVAL, NEXT_TOGGLE] CPU c's next times, ns */
   private readonly times: Float64Array;
@@ -106,9 +108,6 @@ export class UnmappedAllocSource implements EventSource {
   private readonly started: Uint8Array;
 
   // per task
-  private readonly taskCpu: Int32Array;
-  private readonly rqNext: Int32Array;
-  private readonly rqPrev: Int32Array;
   /** [TASK_FIELDS * k + T_HOLDING, T_REMAIN, ...] task k's allocation in progress */
   private readonly task: Float64Array;
 
@@ -137,20 +136,16 @@ export class UnmappedAllocSource implements EventSource {
     const tasks = n * perCpu;
 
     const taskMm = new Int32Array(tasks);
-    const taskCpu0 = new Int32Array(tasks);
+    const taskCpu = new Int32Array(tasks);
     for (let k = 0; k < tasks; k++) {
       taskMm[k] = Math.floor(k / w.threadsPerMm);
-      taskCpu0[k] = Math.floor(k / perCpu);
+      taskCpu[k] = Math.floor(k / perCpu);
     }
-    this.topology = { taskMm, taskCpu: taskCpu0, mms: n * w.mmsPerCpu };
+    this.topology = { taskMm, taskCpu, mms: n * w.mmsPerCpu };
 
-    this.taskCpu = taskCpu0.slice();
-    this.rqNext = new Int32Array(tasks);
-    this.rqPrev = new Int32Array(tasks);
     this.task = new Float64Array(TASK_FIELDS * tasks);
-
-    this.cur = new Int32Array(n);
-    this.rqCount = new Int32Array(n);
+    this.rq = new RunQueues(n, perCpu);
+    this.cur = this.rq.cur;
     this.backlog = new Float64Array(n);
     this.times = new Float64Array(CPU_FIELDS * n).fill(Infinity);
     this.burstOn = new Uint8Array(n);
@@ -181,15 +176,6 @@ export class UnmappedAllocSource implements EventSource {
     const rng = this.rng;
     for (let c = 0; c < n; c++) {
       const u = () => rng.next(c);
-      // run queue: the CPU's tasks in order, circular
-      const first = c * perCpu;
-      for (let i = 0; i < perCpu; i++) {
-        const k = first + i;
-        this.rqNext[k] = first + ((i + 1) % perCpu);
-        this.rqPrev[k] = first + ((i + perCpu - 1) % perCpu);
-      }
-      this.rqCount[c] = perCpu;
-      this.cur[c] = first;
       if (this.ticking) this.times[CPU_FIELDS * c + NEXT_TICK] = 1 + Math.floor(u() * this.sliceNs);
       if (this.bursty) {
         // Start in the on state with probability on / (on + off), the stationary share.
@@ -356,7 +342,8 @@ export class UnmappedAllocSource implements EventSource {
   private tick(c: number, t: number, chunk: EventChunk): void {
     const rng = this.rng;
     this.times[CPU_FIELDS * c + NEXT_TICK] = t + this.sliceNs;
-    if (this.rqCount[c]! < 2) return;
+    const rq = this.rq;
+    if (rq.count[c]! < 2) return;
     const w = this.w;
     if (w.preemptProbability > 0 && rng.next(c) < w.preemptProbability) {
       const k = this.cur[c]!;
@@ -364,8 +351,7 @@ export class UnmappedAllocSource implements EventSource {
         this.task[TASK_FIELDS * k + T_REMAIN] = this.times[CPU_FIELDS * c + BUSY_END] - t;
         this.times[CPU_FIELDS * c + BUSY_END] = Infinity;
       }
-      const next = this.rqNext[k]!;
-      this.cur[c] = next;
+      const next = rq.rotate(c);
       chunk.push(EV_SWITCH, t, c, next, 0, 0, -1, 0);
       if (this.task[TASK_FIELDS * next + T_HOLDING] === 1)
         this.times[CPU_FIELDS * c + BUSY_END] = t + this.task[TASK_FIELDS * next + T_REMAIN];
@@ -375,25 +361,11 @@ export class UnmappedAllocSource implements EventSource {
       }
     }
     const n = this.n;
-    if (n > 1 && w.migrateProbability > 0 && this.rqCount[c]! > 1 && rng.next(c) < w.migrateProbability) {
-      const m = this.rqNext[this.cur[c]!]!; // a queued task, not the running one
+    if (n > 1 && w.migrateProbability > 0 && rq.count[c]! > 1 && rng.next(c) < w.migrateProbability) {
+      const m = rq.next[this.cur[c]!]!; // a queued task, not the running one
       if (this.task[TASK_FIELDS * m + T_HOLDING] === 0) {
         const dest = (c + 1 + Math.floor(rng.next(c) * (n - 1))) % n;
-        // unlink from c
-        const p = this.rqPrev[m]!;
-        const q = this.rqNext[m]!;
-        this.rqNext[p] = q;
-        this.rqPrev[q] = p;
-        this.rqCount[c]--;
-        // queue on dest just before its running task (last in round-robin order)
-        const dc = this.cur[dest]!;
-        const dp = this.rqPrev[dc]!;
-        this.rqNext[dp] = m;
-        this.rqPrev[m] = dp;
-        this.rqNext[m] = dc;
-        this.rqPrev[dc] = m;
-        this.rqCount[dest]++;
-        this.taskCpu[m] = dest;
+        rq.migrate(m, c, dest);
         chunk.push(EV_MIGRATE, t, c, m, dest, 0, -1, 0);
       }
     }

@@ -59,6 +59,21 @@ describe('streaming: bounded memory, fixed step', () => {
     expect(s.getsBetweenFlushes).toMatchObject({ count: 39, mean: 511, p99: 511 });
   });
 
+  it('without a time series: no rows, no sampling, the step as configured', () => {
+    const d = tightLoop(1000, { sampleEveryOps: 4, timeSeries: false });
+    d.finish();
+    expect(d.metrics.timeSeriesRows()).toEqual([]);
+    expect(d.metrics.seriesStep()).toEqual({ step: 4, unit: 'ops', halvings: 0 });
+  });
+
+  it('a region timeline of a CPU that is not online, or of no mm, is refused by name', () => {
+    const make = (regionTimeline: { mm: number; cpu: number }) => () =>
+      new Driven({ possibleCpus: 4, onlineCpus: 2, tlb: 'tiny' }, { regionTimeline });
+    expect(make({ mm: 0, cpu: 2 })).toThrow(new RangeError('regionTimeline.cpu 2 is not an online CPU (0..1)'));
+    expect(make({ mm: -1, cpu: 0 })).toThrow(new RangeError('regionTimeline.mm must be a whole number >= 0, got -1'));
+    expect(make({ mm: 0, cpu: 1 })).not.toThrow();
+  });
+
   it('large regions are drawn in bands: at most maxBands bands per step', () => {
     const d = new Driven(
       { possibleCpus: 1, regionPages: 4096, tlb: 'tiny' },

@@ -6,6 +6,7 @@ import {
   studentTCdf,
   studentTQuantile,
   t95,
+  welchDifference,
   upper,
 } from '../../src/analysis/stats.js';
 
@@ -59,6 +60,32 @@ describe('interval', () => {
     expect(upper(interval([3]))).toBe(Infinity);
     expect(() => interval([])).toThrow(RangeError);
     expect(() => interval([1, Number.NaN])).toThrow(RangeError);
+  });
+});
+
+describe('welchDifference', () => {
+  it('of equal spreads: df = 2n - 2, the pooled half width', () => {
+    // se = sqrt(1/3 + 1/3); t(0.975, 4) = 2.7764451052: half = 2.2669579354
+    const d = welchDifference([1, 2, 3], [4, 5, 6]);
+    expect(d.diff).toBe(-3);
+    expect(d.df).toBeCloseTo(4, 12);
+    expect(d.ci95![0]).toBeCloseTo(-5.2669579354, 8);
+    expect(d.ci95![1]).toBeCloseTo(-0.7330420646, 8);
+  });
+
+  it('of unequal spreads: Welch–Satterthwaite degrees of freedom', () => {
+    // var/n: 4/3 and 1/3; df = (5/3)^2 / ((4/3)^2 / 2 + (1/3)^2 / 2) = 50/17;
+    // t(0.975, 50/17) = 3.2187586145 (scipy), se = sqrt(5/3): half = 4.1553995032
+    const d = welchDifference([10, 12, 14], [9, 10, 11]);
+    expect(d.diff).toBe(2);
+    expect(d.df).toBeCloseTo(50 / 17, 12);
+    expect(d.ci95![0]).toBeCloseTo(-2.1553995032, 8);
+    expect(d.ci95![1]).toBeCloseTo(6.1553995032, 8);
+  });
+
+  it('has no interval from a single value, and a point from constant values', () => {
+    expect(welchDifference([5], [3, 4])).toEqual({ diff: 1.5, df: null, ci95: null });
+    expect(welchDifference([5, 5], [3, 3])).toEqual({ diff: 2, df: null, ci95: [2, 2] });
   });
 });
 

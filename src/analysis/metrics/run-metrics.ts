@@ -24,27 +24,18 @@
  * count), except the TLBs' maximum exposures, which cover each TLB's whole life.
  */
 import type { Machine, MachineObserver } from '../../core/machine.js';
-import { reasonName } from '../../core/mermap/reasons.js';
 import { FLUSH_ALL, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../../core/tlb/index.js';
 import type { CostModel } from '../cost-models.js';
 import { MachineBaseline } from './baseline.js';
+import { FailureSamples } from './failure-samples.js';
 import { LogHistogram } from './histogram.js';
 import { RegionTimeline, type RegionTimelineRow } from './region-timeline.js';
+import { perCpuRows, perMmRows, type RowsInput } from './rows.js';
+import { SeriesSampler } from './series-sampler.js';
 import { SlowPathCollector, type SlowPathNote } from './slow-path.js';
-import {
-  perCpuRows,
-  perMmRows,
-  type RowsInput,
-  SERIES_COLUMNS,
-  SERIES_INDEX as S,
-  type SeriesKey,
-  timeSeriesRows,
-} from './rows.js';
-import { CpuCounters, MmCounters, type RunSpan, type RunTotals } from './state.js';
+import { CpuCounters, MmCounters, newRunTotals, type RunSpan, type RunTotals } from './state.js';
 import { summarize } from './summarize.js';
 import type { FailureSample, RunSummary } from './summary.js';
-import { FixedStepSeries } from './time-series.js';
-import { T_L1_HITS, T_MISSES, T_REFILLS, T_STALE_DROPPED, T_STLB_HITS } from './tlb-counters.js';
 import { WastedVaCollector } from './wasted-va.js';
 
 /** Re-exported for the modules that import the summary types from here. */
@@ -67,48 +58,16 @@ export interface MetricsOptions {
   maxSeriesRows?: number | undefined;
 }
 
-/** The time series' columns sampled from the run totals and from the wasted-VA collector as they are. */
-const FROM_TOTALS = [
-  ['gets', 'gets'],
-  ['getFailures', 'fails'],
-  ['flushes', 'flushes'],
-  ['invlpgs', 'invlpgs'],
-  ['fastPathFailures', 'fastPathFailures'],
-  ['fallbackPages', 'fallbackPages'],
-] as const satisfies ReadonlyArray<readonly [SeriesKey, keyof RunTotals]>;
-const FROM_WASTE = [
-  ['wastedPages', 'totalWasted'],
-  ['pinnedPages', 'totalPinned'],
-  ['livePages', 'totalLive'],
-  ['activeRegions', 'activeRegions'],
-] as const satisfies ReadonlyArray<readonly [SeriesKey, keyof WastedVaCollector]>;
-
 export class RunMetrics implements MachineObserver {
   readonly machine: Machine;
-  /** how many failures keep their region state (failureSamples()); the aggregate covers all */
-  maxFailureSamples = 64;
-  private readonly failSamples: FailureSample[] = [];
-  private readonly failScratch = new Float64Array(4);
+  private readonly failSamples = new FailureSamples();
   readonly options: MetricsOptions;
   /** online CPUs: the CPUs events run on */
   readonly cpus: number;
   readonly regionPages: number;
 
   private readonly span: RunSpan;
-  private readonly totals: RunTotals = {
-    events: 0,
-    gets: 0,
-    fails: 0,
-    reservedGets: 0,
-    reservedFails: 0,
-    flushes: 0,
-    invlpgs: 0,
-    fastPathFailures: 0,
-    fallbackPages: 0,
-    workCycles: 0,
-    zeroedPages: 0,
-    allocations: 0,
-  };
+  private readonly totals: RunTotals = newRunTotals();
   private readonly slow = new SlowPathCollector();
   private summary: RunSummary | null = null;
   private lastFailCpu = -1;
@@ -118,10 +77,9 @@ export class RunMetrics implements MachineObserver {
   private readonly mm = new MmCounters();
   private readonly hist = new LogHistogram();
   private readonly waste: WastedVaCollector;
-  private readonly series: FixedStepSeries;
-  private readonly seriesByTime: boolean;
+  private readonly sampler: SeriesSampler;
+  /** false: no sample is taken (opts.timeSeries false), so the series stays empty */
   private readonly sampling: boolean;
-  private readonly scratch: Float64Array;
   private readonly timeline: RegionTimeline | null;
   /** the machine's counters at construction */
   private readonly baseline: MachineBaseline;
@@ -139,28 +97,19 @@ export class RunMetrics implements MachineObserver {
 
     this.waste = new WastedVaCollector(this.regionPages, n, machine.mmCount(), startNs, startOp);
     this.growMm();
-
-    this.sampling = opts.timeSeries ?? true;
-    this.seriesByTime = opts.sampleEveryNs !== undefined;
-    const step = this.seriesByTime ? opts.sampleEveryNs! : (opts.sampleEveryOps ?? 1);
-    this.series = new FixedStepSeries(
-      SERIES_COLUMNS,
-      this.seriesByTime ? startNs : startOp,
-      step,
-      opts.maxSeriesRows ?? 2000,
-    );
-    this.scratch = new Float64Array(SERIES_COLUMNS.length);
+    this.baseline = new MachineBaseline(machine, n);
 
     const tl = opts.regionTimeline;
-    if (tl !== undefined) {
-      if (!Number.isInteger(tl.cpu) || tl.cpu < 0 || tl.cpu >= n)
-        throw new RangeError(`regionTimeline.cpu ${tl.cpu} is not an online CPU (0..${n - 1})`);
-      if (!Number.isInteger(tl.mm) || tl.mm < 0)
-        throw new RangeError(`regionTimeline.mm must be a whole number >= 0, got ${tl.mm}`);
-    }
-    this.timeline = tl === undefined ? null : new RegionTimeline(this.regionPages, tl);
+    this.timeline = tl === undefined ? null : new RegionTimeline(this.regionPages, tl, n);
 
-    this.baseline = new MachineBaseline(machine, n);
+    this.sampling = opts.timeSeries ?? true;
+    this.sampler = new SeriesSampler(
+      { totals: this.totals, waste: this.waste, baseline: this.baseline },
+      this.span,
+      opts.sampleEveryNs,
+      opts.sampleEveryOps,
+      opts.maxSeriesRows ?? 2000,
+    );
 
     // the collector is the machine's observer itself (its methods, not closures made per run: the
     // machine's call sites then see one target in every run, which V8 can inline)
@@ -178,7 +127,7 @@ export class RunMetrics implements MachineObserver {
     const tl = this.timeline;
     const s = this.span;
     if (tl?.dirty) tl.capture(this.machine.allocator(tl.mm), s.nowOp, s.nowNs);
-    if (this.sampling) this.sampleUpTo(nowNs, op);
+    if (this.sampling) this.sampler.sampleUpTo(nowNs, op);
     this.waste.advance(nowNs, op);
     if (nowNs > s.nowNs) s.nowNs = nowNs;
     if (op > s.nowOp) s.nowOp = op;
@@ -215,7 +164,7 @@ export class RunMetrics implements MachineObserver {
     const tl = this.timeline;
     const s = this.span;
     if (tl?.dirty) tl.capture(this.machine.allocator(tl.mm), s.nowOp, s.nowNs);
-    if (this.sampling) this.sampleUpTo(nowNs, op);
+    if (this.sampling) this.sampler.sampleUpTo(nowNs, op);
     if (nowNs > s.nowNs) s.nowNs = nowNs;
     if (op > s.nowOp) s.nowOp = op;
     this.waste.closeAll(s.nowNs, s.nowOp);
@@ -264,24 +213,7 @@ export class RunMetrics implements MachineObserver {
 
   onGetFail(cpu: number, mm: number, _task: number, reason: number, pages: number, reserved: boolean): void {
     const s = this.span;
-    if (this.failSamples.length < this.maxFailureSamples) {
-      const alloc = this.machine.allocator(mm);
-      const u = this.failScratch;
-      alloc.regionUsage(cpu, u);
-      this.failSamples.push({
-        op: s.nowOp,
-        timeNs: s.nowNs,
-        cpu,
-        mm,
-        reason: reasonName(reason),
-        requestPages: pages,
-        live: u[0],
-        reclaimable: u[1],
-        pinned: u[2],
-        free: u[3],
-        nextOffset: alloc.nextOffset(cpu),
-      });
-    }
+    this.failSamples.take(this.machine, s, cpu, mm, reason, pages);
     this.totals.gets++;
     this.totals.fails++;
     if (reserved) {
@@ -315,13 +247,7 @@ export class RunMetrics implements MachineObserver {
     const k = this.cpu;
     if (kind === FLUSH_ALL || kind === FLUSH_INVPCID_SINGLE) {
       this.totals.flushes++;
-      k.flushes[cpu]++;
-      const g = k.since[cpu];
-      this.hist.record(g);
-      k.intervals[cpu]++;
-      k.intervalSum[cpu] += g;
-      if (g > k.intervalMax[cpu]) k.intervalMax[cpu] = g;
-      k.since[cpu] = 0;
+      this.hist.record(k.closeInterval(cpu));
     } else if (kind === FLUSH_INVLPG) {
       this.totals.invlpgs++;
       k.invlpgs[cpu]++;
@@ -340,36 +266,6 @@ export class RunMetrics implements MachineObserver {
     this.mm.grow(this.waste.mmCapacity);
   }
 
-  // ------------------------------------------------------------------ time series
-
-  private sampleUpTo(nowNs: number, op: number): void {
-    const s = this.series;
-    const limit = this.seriesByTime ? nowNs : op;
-    while (s.next <= limit) {
-      const at = s.next;
-      this.fillSample(this.seriesByTime ? op : at, this.seriesByTime ? at : nowNs);
-      s.push(this.scratch);
-    }
-  }
-
-  private fillSample(op: number, timeNs: number): void {
-    const v = this.scratch;
-    const w = this.waste;
-    const integ = w.wastedIntegralAt(timeNs, op);
-    v[S.op] = op;
-    v[S.timeNs] = timeNs;
-    for (const [column, key] of FROM_TOTALS) v[S[column]] = this.totals[key];
-    for (const [column, key] of FROM_WASTE) v[S[column]] = w[key];
-    v[S.wastedIntNs] = integ.ns;
-    v[S.wastedIntOps] = integ.ops;
-    const t = this.baseline.tlbTotals();
-    v[S.tlbHits] = t[T_L1_HITS] + t[T_STLB_HITS];
-    v[S.tlbMisses] = t[T_MISSES];
-    v[S.refillsAfterFlush] = t[T_REFILLS];
-    v[S.staleDropped] = t[T_STALE_DROPPED];
-    v[S.violations] = this.baseline.violationsTotal();
-  }
-
   // ------------------------------------------------------------------ results
 
   /** The summary, or null before finish(). */
@@ -382,9 +278,17 @@ export class RunMetrics implements MachineObserver {
     return this.waste.fractionNow(mm, cpu);
   }
 
+  /** How many failures keep their region state (failureSamples()); the aggregate covers all. */
+  get maxFailureSamples(): number {
+    return this.failSamples.max;
+  }
+  set maxFailureSamples(n: number) {
+    this.failSamples.max = n;
+  }
+
   /** The first maxFailureSamples failed gets with their region's state (bounded). */
   failureSamples(): FailureSample[] {
-    return this.failSamples.map((f) => ({ ...f }));
+    return this.failSamples.list();
   }
 
   /** What the rows read, the wasted-VA integrals closed up to the latest tick. */
@@ -421,12 +325,12 @@ export class RunMetrics implements MachineObserver {
    * previous row (the first row against the start).
    */
   timeSeriesRows(): Array<Record<string, number>> {
-    return timeSeriesRows(this.series, this.regionPages, this.span);
+    return this.sampler.rows(this.regionPages, this.span);
   }
 
   /** Step size of the time series now (ns or ops) and which. */
   seriesStep(): { step: number; unit: 'ns' | 'ops'; halvings: number } {
-    return { step: this.series.step, unit: this.seriesByTime ? 'ns' : 'ops', halvings: this.series.halvings };
+    return this.sampler.step();
   }
 
   regionTimelineRows(): RegionTimelineRow[] {

@@ -49,6 +49,20 @@ export class CpuCounters {
       this.fallback,
     ] = Array.from({ length: 13 }, () => new Float64Array(cpus));
   }
+
+  /**
+   * A full flush of `cpu`: the gets since its previous one close an interval. Returns that
+   * interval's gets (for the histogram).
+   */
+  closeInterval(cpu: number): number {
+    const g = this.since[cpu];
+    this.flushes[cpu]++;
+    this.intervals[cpu]++;
+    this.intervalSum[cpu] += g;
+    if (g > this.intervalMax[cpu]) this.intervalMax[cpu] = g;
+    this.since[cpu] = 0;
+    return g;
+  }
 }
 
 /** Counters of each mm (index = mm), grown when the Machine gets a new mm. */
@@ -93,6 +107,24 @@ export interface RunTotals {
   workCycles: number;
   zeroedPages: number;
   allocations: number;
+}
+
+/** Every total at 0. */
+export function newRunTotals(): RunTotals {
+  return {
+    events: 0,
+    gets: 0,
+    fails: 0,
+    reservedGets: 0,
+    reservedFails: 0,
+    flushes: 0,
+    invlpgs: 0,
+    fastPathFailures: 0,
+    fallbackPages: 0,
+    workCycles: 0,
+    zeroedPages: 0,
+    allocations: 0,
+  };
 }
 
 /** Where the run started and how far it got (simulated ns and op index). */

@@ -1,0 +1,134 @@
+/**
+ * npm run bench:baseline: is the allocator alone still as fast as when issue 19 was filed? Its
+ * target is "no regression", which the bench cannot judge from inside one tree: a frozen copy of
+ * the old allocator does not time like the old build (targets.ts says why). So this builds that
+ * commit in a worktree of its own (git worktree, npm ci, tsc: a minute or two the first time),
+ * times the same loop (baseline-loop.ts) on both builds in turn, and prints each build's mean
+ * with its 95 % interval and n, their difference (Welch) and the verdict.
+ *
+ *   npm run bench:baseline [-- --runs N] [--pairs N] [--baseline-dir DIR] [--keep]
+ *
+ * Needs the project's git history (a shallow clone lacks the commit: it says so) and the npm
+ * registry for the old commit's npm ci. The worktree goes into a new temporary folder and is
+ * removed at the end unless --keep (then its path is printed, for --baseline-dir next time).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../src/util/input-error.js';
+import { V8_INLINING_FLAGS } from '../src/util/v8-inlining.js';
+import { baselineReport, ISSUE_BASELINE, parseBaselineArgs } from './baseline-report.js';
+
+/** baseline-loop.js beside this file, and this tree's compiled library (.build/src) */
+const LOOP = fileURLToPath(new URL('./baseline-loop.js', import.meta.url));
+const THIS_LIB = fileURLToPath(new URL('../src/', import.meta.url));
+const short = ISSUE_BASELINE.slice(0, 7);
+
+const say = (s: string) => process.stderr.write(`bench:baseline: ${s}\n`);
+
+function run(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The repository's top folder, and whether it has the baseline commit. */
+function repoWithBaseline(): string {
+  let top: string;
+  try {
+    top = run('git', ['rev-parse', '--show-toplevel'], fileURLToPath(new URL('.', import.meta.url))).trim();
+  } catch {
+    throw new InputError(
+      `bench:baseline: this tree is not a git checkout; pass --baseline-dir DIR, a built checkout of ${short}`,
+    );
+  }
+  try {
+    run('git', ['cat-file', '-e', `${ISSUE_BASELINE}^{commit}`], top);
+  } catch {
+    throw new InputError(
+      `bench:baseline: commit ${short} is not in this clone's history (a shallow clone?): run 'git fetch --unshallow', or pass --baseline-dir DIR`,
+    );
+  }
+  return top;
+}
+
+/** A worktree of the baseline in a new temporary folder, its dependencies installed and dist/ built. */
+function buildBaseline(top: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'mermap-lab-baseline-')), short);
+  say(`checking out ${short} into ${dir}`);
+  run('git', ['worktree', 'add', '--detach', dir, ISSUE_BASELINE], top);
+  say("npm ci (the baseline's own lock file)");
+  run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
+  say('building its dist/');
+  run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
+  return dir;
+}
+
+function removeBaseline(top: string, dir: string): void {
+  try {
+    run('git', ['worktree', 'remove', '--force', dir], top);
+  } finally {
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
+}
+
+/** One timed run of the loop on the library in `lib`, in a fresh process with the CLI's V8 flags. */
+function timeOnce(lib: string, pairs: number): number {
+  const out = execFileSync(process.execPath, [...V8_INLINING_FLAGS, LOOP, lib, String(pairs)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return (JSON.parse(out) as { pairsPerSecond: number }).pairsPerSecond;
+}
+
+function main(): void {
+  const opts = parseBaselineArgs(process.argv.slice(2));
+  let top: string | null = null;
+  let made: string | null = null;
+  let dir = opts.baselineDir;
+  if (dir !== null && !existsSync(join(dir, 'dist/core/mermap/rfc-v1.js')))
+    throw new InputError(
+      `bench:baseline: --baseline-dir ${dir} holds no built dist/ (npm ci and npm run build there)`,
+      {
+        field: '--baseline-dir',
+      },
+    );
+  try {
+    if (dir === null) {
+      top = repoWithBaseline();
+      dir = made = buildBaseline(top);
+    }
+    const baseLib = join(dir, 'dist');
+    const current: number[] = [];
+    const baseline: number[] = [];
+    say(
+      `timing ${opts.runs} runs of each build, in turn (about ${Math.ceil(2 * opts.runs * (opts.pairs / 1.5e8 + 0.3))} s)`,
+    );
+    for (let r = 0; r < opts.runs; r++) {
+      // ABBA: neither build always runs first
+      if (r % 2 === 0) {
+        current.push(timeOnce(THIS_LIB, opts.pairs));
+        baseline.push(timeOnce(baseLib, opts.pairs));
+      } else {
+        baseline.push(timeOnce(baseLib, opts.pairs));
+        current.push(timeOnce(THIS_LIB, opts.pairs));
+      }
+    }
+    process.stdout.write(`${baselineReport(current, baseline, opts.pairs)}\n`);
+  } finally {
+    if (made !== null && top !== null) {
+      if (opts.keep) say(`kept the baseline at ${made} (--baseline-dir ${made} next time)`);
+      else removeBaseline(top, made);
+    }
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  if (e instanceof InputError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}
