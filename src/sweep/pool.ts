@@ -39,6 +39,7 @@ import {
 } from './store.js';
 import { TaskQueue } from './tasks.js';
 import { resolveModulePath, threadExecArgv, TS_EXTENSION } from './worker-module.js';
+import { setWorkerCompileMode } from '../util/v8-compile-mode.js';
 import type { Task, TaskResult } from './worker-entry.js';
 
 export type { RunSweepOptions, SweepProgress, SweepSummary, WarmUp, WorkerRef, WorkerStats } from './pool-types.js';
@@ -153,6 +154,7 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
     const journal = new Journal(out);
     const execArgv = threadExecArgv([entryPath, modulePath]);
     let queue = new TaskQueue(round.todo, options.twinKey);
+    setWorkerCompileMode(threads); // before the threads start: see src/util/v8-compile-mode.ts
     const pool = new Piscina<Task, TaskResult>({
       filename: pathToFileURL(entryPath).href,
       name: 'default',
