@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveCostModel } from '../../src/analysis/cost-models.js';
+import { RegionTimeline } from '../../src/analysis/metrics/region-timeline.js';
 import { RunMetrics } from '../../src/analysis/metrics/run-metrics.js';
 import { Driven, tightLoop } from './helpers.js';
 
@@ -72,6 +73,13 @@ describe('streaming: bounded memory, fixed step', () => {
     expect(make({ mm: 0, cpu: 2 })).toThrow(new RangeError('regionTimeline.cpu 2 is not an online CPU (0..1)'));
     expect(make({ mm: -1, cpu: 0 })).toThrow(new RangeError('regionTimeline.mm must be a whole number >= 0, got -1'));
     expect(make({ mm: 0, cpu: 1 })).not.toThrow();
+  });
+
+  it('a timeline made by hand (a notebook) needs no CPU count, only whole numbers', () => {
+    expect(new RegionTimeline(64, { mm: 0, cpu: 3 }).cpu).toBe(3);
+    expect(() => new RegionTimeline(64, { mm: 0, cpu: -1 })).toThrow(
+      new RangeError('regionTimeline.cpu must be a whole number >= 0, got -1'),
+    );
   });
 
   it('large regions are drawn in bands: at most maxBands bands per step', () => {

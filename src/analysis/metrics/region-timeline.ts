@@ -62,10 +62,14 @@ export class RegionTimeline {
   private readonly rows: RegionTimelineRow[] = [];
   private readonly pages: Uint8Array;
 
-  /** @param cpus online CPUs: opts.cpu must be one of them */
-  constructor(regionPages: number, opts: RegionTimelineOptions, cpus: number) {
+  /** @param cpus online CPUs, when known (RunMetrics): opts.cpu must be one of them */
+  constructor(regionPages: number, opts: RegionTimelineOptions, cpus = Infinity) {
     if (!Number.isInteger(opts.cpu) || opts.cpu < 0 || opts.cpu >= cpus)
-      throw new RangeError(`regionTimeline.cpu ${opts.cpu} is not an online CPU (0..${cpus - 1})`);
+      throw new RangeError(
+        cpus === Infinity
+          ? `regionTimeline.cpu must be a whole number >= 0, got ${opts.cpu}`
+          : `regionTimeline.cpu ${opts.cpu} is not an online CPU (0..${cpus - 1})`,
+      );
     if (!Number.isInteger(opts.mm) || opts.mm < 0)
       throw new RangeError(`regionTimeline.mm must be a whole number >= 0, got ${opts.mm}`);
     this.mm = opts.mm;
