@@ -189,6 +189,15 @@ export async function benchDefaultPointsWarm(
  * read, the global bit tested first in TlbArray.findSized() and markStaleMermap()): 25 or 26
  * deopts instead of 35 to 39, with the compile time, the warm rate and the speed-up alike
  * within this machine's noise (three pairs: 1-worker runs alone ranged 10.7 to 12.1 s).
+ *
+ * What did lower it: with as many workers as cores, each worker compiles on its own thread
+ * (src/util/v8-compile-mode.ts), so no background compiler thread takes turns with the workers;
+ * 6.0 to 6.1 s on 2 workers instead of 6.3 to 6.7, 1.79x to 1.89x (three pairs). Compiled that
+ * way, an isolate's TurboFan time over its 48 points is 0.75 to 0.78 s (`--trace-opt`), now on
+ * the worker's own thread. A warm-up that also runs 3,000 events of each version on a 64-page
+ * region, 8 mms a CPU, preempting and migrating every 2 us, cut the deopts during the points
+ * from 28 to 15 and their compiling from 672 to 467 ms, but itself took 0.22 s longer: the
+ * compiling moved ahead of the points (783 ms in all against 736), so it was not kept.
  */
 export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{
   points: number;
