@@ -197,7 +197,7 @@ export async function benchDefaultPointsWarm(
  * the worker's own thread. A warm-up that also runs 3,000 events of each version on a 64-page
  * region, 8 mms a CPU, preempting and migrating every 2 us, cut the deopts during the points
  * from 28 to 15 and their compiling from 672 to 467 ms, but itself took 0.22 s longer: the
- * compiling moved ahead of the points (783 ms in all against 736), so it was not kept.
+ * compiling moved ahead of the points (736 ms in all against 783 without it), so it was not kept.
  */
 export async function benchSweepRealRuns(opts: { quick?: boolean } = {}): Promise<{
   points: number;
