@@ -32,6 +32,22 @@ function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** A step of the baseline's build that failed (no network for npm ci, say): one line, exit status 1. */
+class StepFailed extends Error {}
+
+/** run(), a failure told in one line: the step and the first line its command printed to stderr. */
+function step(what: string, cmd: string, args: string[], cwd: string): void {
+  try {
+    run(cmd, args, cwd);
+  } catch (e) {
+    const lines = String((e as { stderr?: unknown }).stderr ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+    throw new StepFailed(`bench:baseline: ${what} failed: ${lines[0] ?? (e as Error).message}`);
+  }
+}
+
 /** The repository's top folder, and whether it has the baseline commit. */
 function repoWithBaseline(): string {
   let top: string;
@@ -55,20 +71,32 @@ function repoWithBaseline(): string {
 /** A worktree of the baseline in a new temporary folder, its dependencies installed and dist/ built. */
 function buildBaseline(top: string): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'mermap-lab-baseline-')), short);
-  say(`checking out ${short} into ${dir}`);
-  run('git', ['worktree', 'add', '--detach', dir, ISSUE_BASELINE], top);
-  say("npm ci (the baseline's own lock file)");
-  run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
-  say('building its dist/');
-  run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
+  try {
+    say(`checking out ${short} into ${dir}`);
+    step('git worktree add', 'git', ['worktree', 'add', '--detach', dir, ISSUE_BASELINE], top);
+    say("npm ci (the baseline's own lock file)");
+    step('npm ci', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
+    say('building its dist/');
+    step('tsc', process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
+  } catch (e) {
+    removeBaseline(top, dir);
+    throw e;
+  }
   return dir;
 }
 
+/** Remove the worktree (if it was made) and its temporary folder. */
 function removeBaseline(top: string, dir: string): void {
   try {
     run('git', ['worktree', 'remove', '--force', dir], top);
-  } finally {
-    rmSync(join(dir, '..'), { recursive: true, force: true });
+  } catch {
+    // not made, or half made: its folder goes below, and `git worktree prune` then forgets it
+  }
+  rmSync(join(dir, '..'), { recursive: true, force: true });
+  try {
+    run('git', ['worktree', 'prune'], top);
+  } catch {
+    // nothing left to forget
   }
 }
 
@@ -129,6 +157,10 @@ try {
   if (e instanceof InputError) {
     process.stderr.write(`${e.message}\n`);
     process.exit(2);
+  }
+  if (e instanceof StepFailed) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
   }
   throw e;
 }
