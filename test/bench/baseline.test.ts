@@ -23,8 +23,8 @@ describe('bench:baseline options', () => {
       }
       throw new Error('accepted');
     };
-    expect(refused(['--runs', '1'])).toBe("bench:baseline: --runs must be a whole number from 2 to 20, got '1'");
-    expect(refused(['--runs', '2.5'])).toBe("bench:baseline: --runs must be a whole number from 2 to 20, got '2.5'");
+    expect(refused(['--runs', '2'])).toBe("bench:baseline: --runs must be a whole number from 3 to 20, got '2'");
+    expect(refused(['--runs', '3.5'])).toBe("bench:baseline: --runs must be a whole number from 3 to 20, got '3.5'");
     expect(refused(['--pairs', '1e12'])).toBe(
       "bench:baseline: --pairs must be a whole number from 1000000 to 1000000000, got '1e12'",
     );
