@@ -2,10 +2,11 @@
  * Where the worker threads of a sweep compile their optimized code: on V8's background compiler
  * threads (its default, --concurrent-recompilation) or each on its own thread.
  *
- * Each worker thread is a V8 isolate that compiles the simulator for itself: TurboFan spends
- * 1.2 to 1.8 CPU-seconds per isolate over 48 points of the bench's sweep, most of it in its first
- * seconds. By default that work goes to a background thread while the worker runs on in slower
- * code. With a core to spare (one worker on the project's 2-core machine) it is free. With as
+ * Each worker thread is a V8 isolate that compiles the simulator for itself, most of it in its
+ * first seconds: over 48 points of the bench's sweep, 1.2 to 1.4 CPU-seconds of V8's background
+ * compiler threads, or 0.75 to 0.78 s of TurboFan on the worker's own thread (`--trace-opt`;
+ * bench/sweep.ts). By default that work goes to a background thread while the worker runs on
+ * in slower code. With a core to spare (one worker on the project's 2-core machine) it is free. With as
  * many workers as cores, the sweep's default, the background threads take turns with the
  * workers on the same cores: each worker waits longer for its optimized code, runs the slower
  * code meanwhile, and the sweep spends more CPU in all. Compiled on the worker's own thread, a
