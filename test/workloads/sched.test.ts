@@ -4,6 +4,7 @@ import { CpuHeap } from '../../src/workloads/sched/cpu-heap.js';
 import { CpuWheel } from '../../src/workloads/sched/cpu-wheel.js';
 import { FreeWheel } from '../../src/workloads/sched/free-wheel.js';
 import { PhysAllocator, PHYS_BASE_PFN } from '../../src/workloads/sched/phys.js';
+import { RunQueues } from '../../src/workloads/sched/run-queues.js';
 
 describe('FreeWheel', () => {
   // ops: [kind, value]: 0 push (delay from now), 1 peek, 2 pop
@@ -166,5 +167,39 @@ describe('PhysAllocator', () => {
     expect(p.alloc(0)).toBe(c);
     expect(p.alloc(0)).toBe(a);
     expect(p.alloc(10) % 1024).toBe(0);
+  });
+});
+
+describe('RunQueues', () => {
+  /** CPU c's queue in round-robin order from its running task, walked by next and checked by prev */
+  const queue = (q: RunQueues, c: number): number[] => {
+    const out = [q.cur[c]!];
+    for (let k = q.next[q.cur[c]!]!; k !== q.cur[c]; k = q.next[k]!) out.push(k);
+    out.forEach((k, i) => expect(q.prev[k]).toBe(out[(i + out.length - 1) % out.length]));
+    expect(q.count[c]).toBe(out.length);
+    return out;
+  };
+
+  it('starts each CPU on its first task, rotates, and queues a migrated task last', () => {
+    const q = new RunQueues(2, 3); // CPU 0: tasks 0, 1, 2; CPU 1: 3, 4, 5
+    expect([queue(q, 0), queue(q, 1)]).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
+    expect(q.rotate(0)).toBe(1); // preemption: 1 runs, 0 goes last
+    expect(queue(q, 0)).toEqual([1, 2, 0]);
+    q.migrate(2, 0, 1); // 2 leaves CPU 0 and runs after 4 and 5 on CPU 1
+    expect([queue(q, 0), queue(q, 1)]).toEqual([
+      [1, 0],
+      [3, 4, 5, 2],
+    ]);
+    expect(q.rotate(1)).toBe(4);
+    expect(queue(q, 1)).toEqual([4, 5, 2, 3]);
+  });
+
+  it('a CPU of one task rotates onto itself', () => {
+    const q = new RunQueues(1, 1);
+    expect(q.rotate(0)).toBe(0);
+    expect(queue(q, 0)).toEqual([0]);
   });
 });
