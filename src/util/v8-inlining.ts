@@ -30,6 +30,23 @@
  * compiler threads 0.14 to 0.25 CPU-seconds more over 48 points; 3400 ran alike within noise
  * (the default sweep's points on one thread).
  *
+ * What the budget decides in the default sweep (November 2026, `--trace-turbo-inlining`):
+ * mermapGet() weighs its 549 bytes plus about 2,700 it inlines (the metrics' observer among them,
+ * with the wasted-VA collector's read of the region, MermapCpuState.regionUsage()), more than the
+ * cumulative 3000 on its own, yet whether drive() inlines it changed from one traced process to the
+ * next (its weight is what it had inlined by then). A build without that read (not a valid change:
+ * the metric needs it) ran the points 8.6 % faster on one thread, and one with the read's loop
+ * emptied ran alike: what the read costs is its weight in the inlining, not its work.
+ * Tried since and not kept:
+ *   cumulative 3400 to 5000        the default sweep's points on one thread within noise
+ *   --no-turbo-loop-peeling        each isolate compiled about 9 % less (740 -> 675 ms over 48
+ *                                  of the bench's points) and the 96-point sweep's speed-up
+ *                                  averaged 1.79x against 1.74x (five and four bench runs, each
+ *                                  inside the other's noise); but a loop-carried number that
+ *                                  starts as a small integer and becomes a double or an unsigned
+ *                                  32-bit value (`let sum = 0; sum += v`) is then boxed on every
+ *                                  iteration: the bench's stand-in sweep ran 2 to 5.7 times slower
+ *
  * Only what V8 compiles changes, never what the code computes: results are byte-identical with
  * and without (the smoke sweep of test/cli/sweep.test.ts). MERMAP_LAB_V8_DEFAULTS=1 keeps V8's
  * defaults (to compare, or on a Node whose V8 lacks these flags). Importing the library changes
