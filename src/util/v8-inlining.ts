@@ -18,17 +18,17 @@
  *   full machine, window                 8.7-8.9 M pairs/s     ->  9.7-9.8
  *   96-point sweep, 1 worker             11.9-12.4 s           ->  10.8-10.9
  *   96-point sweep, 2 workers            7.2-7.3 s             ->  6.8-6.9
- * and the main job (default sweep and report) 90.7-93.3 s -> 85.3-85.4 s (two pairs). The cost
- * is compile time: about 1.8 s of optimizing compiles per V8 isolate instead of 1.0 s (`node
- * --trace-opt`, 48 points), which each sweep worker pays once, on the cores the workers need
- * when there are as many workers as cores. So the 1 -> 2 worker speed-up of that sweep falls (1.64-1.74x ->
- * 1.57-1.60x) while both runs get faster: the single worker gains the more. Larger budgets
- * (2000 and 10000) ran the tight loop at 20.6 M pairs/s but compiled for 4 s per isolate, and
- * the 96-point sweep on 2 workers took longer than with these. Measured again in November 2026
- * (three interleaved pairs each way): a cumulative 4000 ran the default sweep's shard on 2
- * workers 1.3 to 4.7 % slower (10.39-10.82 s against 10.13-10.45 s) and gave each isolate's
- * compiler threads 0.14 to 0.25 CPU-seconds more over 48 points; 3400 ran alike within noise
- * (the default sweep's points on one thread).
+ * and the main job (default sweep and report) 90.7-93.3 s -> 85.3-85.4 s (two pairs). The cost is
+ * compile time: about 1.8 s of optimizing compiles per V8 isolate instead of 1.0 s (`node
+ * --trace-opt`, 48 points), which each sweep worker pays once, on the cores the workers need when
+ * there are as many workers as cores. So the 1 -> 2 worker speed-up of that sweep falls (1.64-1.74x
+ * -> 1.57-1.60x) while both runs get faster: the single worker gains the more. Larger budgets (2000
+ * and 10000) ran the tight loop at 20.6 M pairs/s but compiled for 4 s per isolate, and the
+ * 96-point sweep on 2 workers took longer than with these. Measured again in November 2026 (three
+ * interleaved pairs each way): a cumulative 4000 ran the default sweep's shard on 2 workers 1.3 to
+ * 4.7 % slower (10.39-10.82 s against 10.13-10.45 s) and gave each isolate's compiler threads 0.14
+ * to 0.25 CPU-seconds more over 48 points; 3400 ran alike within noise (the default sweep's points
+ * on one thread).
  *
  * What the budget decides in the default sweep (November 2026, `--trace-turbo-inlining`):
  * mermapGet() weighs its 549 bytes plus about 2,700 it inlines (the metrics' observer among them,
