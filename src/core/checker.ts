@@ -350,9 +350,7 @@ export class Checker {
 
   /** First pfn of [pfn, pfn+pages) some TLB still translates to through the mermap, or -1. */
   firstCachedPfn(pfn: number, pages: number): number {
-    if (this.tlbRefs.size === 0) return -1;
-    for (let i = 0; i < pages; i++) if (this.tlbRefs.get(pfn + i) !== 0) return pfn + i;
-    return -1;
+    return this.tlbRefs.firstNonZero(pfn, pages);
   }
 
   countOf(kind: ViolationKind): number {

@@ -141,7 +141,7 @@ export class Machine extends MachineMermapPaths {
     else this.unmapRange(rec, cpu, off, n);
     if (this.observer !== null && this.observer.onPut !== undefined)
       this.observer.onPut(cpu, mm, task, handle, base, n);
-    if (alloc.flushAfterPut !== undefined) alloc.flushAfterPut(cpu, base, n);
+    if (alloc.flushAfterPut?.(cpu, base, n)) this.regionChanged(cpu, mm);
     if (this.migrateDepth[task] > 0) this.migrateDepth[task]--;
     if (this.liveAllocs[task] > 0) this.liveAllocs[task]--;
     return 0;

@@ -18,17 +18,34 @@
  *   full machine, window                 8.7-8.9 M pairs/s     ->  9.7-9.8
  *   96-point sweep, 1 worker             11.9-12.4 s           ->  10.8-10.9
  *   96-point sweep, 2 workers            7.2-7.3 s             ->  6.8-6.9
- * and the main job (default sweep and report) 90.7-93.3 s -> 85.3-85.4 s (two pairs). The cost
- * is compile time: about 1.8 s of optimizing compiles per V8 isolate instead of 1.0 s (`node
- * --trace-opt`, 48 points), which each sweep worker pays once, on the cores the workers need
- * when there are as many workers as cores. So the 1 -> 2 worker speed-up of that sweep falls (1.64-1.74x ->
- * 1.57-1.60x) while both runs get faster: the single worker gains the more. Larger budgets
- * (2000 and 10000) ran the tight loop at 20.6 M pairs/s but compiled for 4 s per isolate, and
- * the 96-point sweep on 2 workers took longer than with these. Measured again in November 2026
- * (three interleaved pairs each way): a cumulative 4000 ran the default sweep's shard on 2
- * workers 1.3 to 4.7 % slower (10.39-10.82 s against 10.13-10.45 s) and gave each isolate's
- * compiler threads 0.14 to 0.25 CPU-seconds more over 48 points; 3400 ran alike within noise
- * (the default sweep's points on one thread).
+ * and the main job (default sweep and report) 90.7-93.3 s -> 85.3-85.4 s (two pairs). The cost is
+ * compile time: about 1.8 s of optimizing compiles per V8 isolate instead of 1.0 s (`node
+ * --trace-opt`, 48 points), which each sweep worker pays once, on the cores the workers need when
+ * there are as many workers as cores. So the 1 -> 2 worker speed-up of that sweep falls (1.64-1.74x
+ * -> 1.57-1.60x) while both runs get faster: the single worker gains the more. Larger budgets (2000
+ * and 10000) ran the tight loop at 20.6 M pairs/s but compiled for 4 s per isolate, and the
+ * 96-point sweep on 2 workers took longer than with these. Measured again in November 2026 (three
+ * interleaved pairs each way): a cumulative 4000 ran the default sweep's shard on 2 workers 1.3 to
+ * 4.7 % slower (10.39-10.82 s against 10.13-10.45 s) and gave each isolate's compiler threads 0.14
+ * to 0.25 CPU-seconds more over 48 points; 3400 ran alike within noise (the default sweep's points
+ * on one thread).
+ *
+ * What the budget decides in the default sweep (November 2026, `--trace-turbo-inlining`):
+ * mermapGet() weighs its 549 bytes plus about 2,700 it inlines (the metrics' observer among them,
+ * with the wasted-VA collector's read of the region, MermapCpuState.regionUsage()), more than the
+ * cumulative 3000 on its own, yet whether drive() inlines it changed from one traced process to the
+ * next (its weight is what it had inlined by then). A build without that read (not a valid change:
+ * the metric needs it) ran the points 8.6 % faster on one thread, and one with the read's loop
+ * emptied ran alike: what the read costs is its weight in the inlining, not its work.
+ * Tried since and not kept:
+ *   cumulative 3400 to 5000        the default sweep's points on one thread within noise
+ *   --no-turbo-loop-peeling        each isolate compiled about 9 % less (740 -> 675 ms over 48
+ *                                  of the bench's points) and the 96-point sweep's speed-up
+ *                                  averaged 1.79x against 1.74x (five and four bench runs, each
+ *                                  inside the other's noise); but a loop-carried number that
+ *                                  starts as a small integer and becomes a double or an unsigned
+ *                                  32-bit value (`let sum = 0; sum += v`) is then boxed on every
+ *                                  iteration: the bench's stand-in sweep ran 2 to 5.7 times slower
  *
  * Only what V8 compiles changes, never what the code computes: results are byte-identical with
  * and without (the smoke sweep of test/cli/sweep.test.ts). MERMAP_LAB_V8_DEFAULTS=1 keeps V8's

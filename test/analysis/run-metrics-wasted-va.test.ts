@@ -110,3 +110,53 @@ describe('wasted VA on the seed diagram (R = 16)', () => {
     expect(rows.map((r) => r.op).filter((op, i, a) => a.indexOf(op) === i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 });
+
+/**
+ * vmap-block with vmapLazyPages = 4 on R = 16 (blocks of 4 pages): a put that takes the lazy
+ * count past 4 purges both lazy blocks at once, after the put itself (vb_free() then
+ * purge_vmap_area_lazy()). The region's wasted pages after each op, ops 10 ns apart, the run
+ * closed at 100 ns:
+ *
+ *   op  t    event            block 0   block 1   wasted
+ *   0   0    get a 4          live      -         0
+ *   1   10   put a            lazy      -         4
+ *   2   20   get b 4          lazy      live      4
+ *   3   30   put b (purge)    unused    unused    0      (8 for an instant, before the purge)
+ *
+ * Time-weighted: (4 x 10 + 4 x 10) / (16 x 100) = 0.05. Peak: the instant before the purge, 8/16.
+ */
+describe('wasted VA across a purge that follows a put (vmap-block)', () => {
+  it('reads the region again after the purge, not only at the put', () => {
+    const r = new Replayer({
+      possibleCpus: 1,
+      regionPages: 16,
+      variant: 'vmap-block',
+      tlb: 'tiny',
+      allocatorOptions: { vmapLazyPages: 4 },
+    });
+    const metrics = new RunMetrics(r.machine, { costModel: resolveCostModel() });
+    // a second observer beside the collector: the machine tells both (combineObservers)
+    const changes: string[] = [];
+    r.machine.addObserver({
+      onRegionChange: (cpu, mm) => changes.push(`op ${r.machine.clock.op}: cpu ${cpu} mm ${mm}`),
+    });
+    const ops = [
+      { op: 'get', cpu: 0, pages: 4, tag: 'a', reserved: false, prot: 'noglobal' },
+      { op: 'put', tag: 'a' },
+      { op: 'get', cpu: 0, pages: 4, tag: 'b', reserved: false, prot: 'noglobal' },
+      { op: 'put', tag: 'b' },
+    ] as const;
+    const after: number[] = [];
+    ops.forEach((op, i) => {
+      r.machine.clock.ns = i * 10;
+      r.machine.clock.op = i;
+      metrics.tick(i * 10, i);
+      expect(r.apply(op).ok).toBe(true);
+      after.push(metrics.wastedFractionNow(0, 0) * 16);
+    });
+    expect(after).toEqual([0, 4, 4, 0]);
+    expect(changes).toEqual(['op 3: cpu 0 mm 0']);
+    const s = metrics.finish(100, 4);
+    expect([s.wastedVa.meanFraction, s.wastedVa.peakFraction, s.wastedVa.weighting]).toEqual([0.05, 8 / 16, 'time']);
+  });
+});

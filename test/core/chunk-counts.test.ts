@@ -27,4 +27,46 @@ describe('ChunkCounts', () => {
       { seed: 7, numRuns: 200 },
     );
   });
+
+  it('firstNonZero() finds the first key of a range with a count, across chunks, like a scan of a Map', () => {
+    // keys near chunk edges (4096) and far apart, ranges that start before, span or miss them
+    const key = fc.oneof(
+      fc.integer({ min: 0, max: 12_300 }),
+      fc.integer({ min: 0, max: 40 }).map((x) => 2 ** 40 + x),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(key, fc.integer({ min: -1, max: 2 })), { maxLength: 60 }),
+        fc.array(fc.tuple(key, fc.integer({ min: 0, max: 9000 })), { minLength: 1, maxLength: 20 }),
+        (ops, ranges) => {
+          const m = new ChunkCounts();
+          const ref = new Map<number, number>();
+          for (const [k, d] of ops) {
+            m.add(k, d);
+            ref.set(k, (ref.get(k) ?? 0) + d);
+          }
+          for (const [from, count] of ranges) {
+            let want = -1;
+            for (const [k, v] of ref) if (v !== 0 && k >= from && k < from + count && (want < 0 || k < want)) want = k;
+            expect(m.firstNonZero(from, count)).toBe(want);
+          }
+        },
+      ),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
+  it('firstNonZero() by hand: a count at the last key of a chunk, one past it, and an empty range', () => {
+    const m = new ChunkCounts();
+    expect(m.firstNonZero(0, 10_000)).toBe(-1);
+    m.add(4095, 1);
+    m.add(8192, 2);
+    expect(m.firstNonZero(0, 4096)).toBe(4095);
+    expect(m.firstNonZero(0, 4095)).toBe(-1);
+    expect(m.firstNonZero(4096, 4096)).toBe(-1);
+    expect(m.firstNonZero(4096, 4097)).toBe(8192);
+    expect(m.firstNonZero(4095, 0)).toBe(-1);
+    m.add(4095, -1);
+    expect(m.firstNonZero(0, 8193)).toBe(8192);
+  });
 });

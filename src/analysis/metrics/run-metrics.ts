@@ -242,6 +242,12 @@ export class RunMetrics implements MachineObserver {
     this.touch(mm, cpu);
   }
 
+  /** The put's region changed after onPut() (a purge that followed it): read it again. */
+  onRegionChange(cpu: number, mm: number): void {
+    this.waste.update(this.machine.allocator(mm), mm, cpu, this.span.nowNs, this.span.nowOp);
+    this.touch(mm, cpu);
+  }
+
   onFlush(cpu: number, kind: number): void {
     if (cpu >= this.cpus) return;
     const k = this.cpu;

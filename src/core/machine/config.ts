@@ -70,6 +70,11 @@ export interface MachineObserver {
   onPut?(cpu: number, mm: number, task: number, handle: number, baseVpn: number, pages: number): void;
   /** a flush on `cpu` (kind: FLUSH_* of src/core/tlb); for INVLPG, vpn is the page, else -1 */
   onFlush?(cpu: number, kind: number, pages: number, vpn: number): void;
+  /**
+   * mm's region of `cpu` changed after the put told of above (its onPut): the allocator's
+   * flushAfterPut() freed space (vmap-block's purge), so a region read at onPut is out of date
+   */
+  onRegionChange?(cpu: number, mm: number): void;
 }
 
 /**
@@ -84,11 +89,13 @@ export function combineObservers(list: MachineObserver[]): MachineObserver | nul
   const fails = has('onGetFail');
   const puts = has('onPut');
   const flushes = has('onFlush');
+  const changes = has('onRegionChange');
   const out: MachineObserver = {};
   if (gets.length) out.onGet = (...a) => gets.forEach((o) => o.onGet!(...a));
   if (fails.length) out.onGetFail = (...a) => fails.forEach((o) => o.onGetFail!(...a));
   if (puts.length) out.onPut = (...a) => puts.forEach((o) => o.onPut!(...a));
   if (flushes.length) out.onFlush = (...a) => flushes.forEach((o) => o.onFlush!(...a));
+  if (changes.length) out.onRegionChange = (...a) => changes.forEach((o) => o.onRegionChange!(...a));
   return out;
 }
 

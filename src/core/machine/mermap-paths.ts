@@ -77,6 +77,11 @@ export abstract class MachineMermapPaths extends MachineTranslation {
     return h;
   }
 
+  /** The allocator's flushAfterPut() changed mm's region of `cpu` after the put was told of. */
+  protected regionChanged(cpu: number, mm: number): void {
+    if (this.observer !== null && this.observer.onRegionChange !== undefined) this.observer.onRegionChange(cpu, mm);
+  }
+
   /** The allocator refused a get (reason > 0). */
   protected getFailed(cpu: number, mm: number, task: number, reason: number, pages: number, reserved: boolean): number {
     this.failures[reason]++;

@@ -68,9 +68,11 @@ export interface MermapAllocator {
   put(handle: number): number;
   /**
    * Policies that flush at put (flush-on-put, kmap-local) do it here: the machine calls it after
-   * it has cleared the range's PTEs, as kunmap_local() flushes after pte_clear().
+   * it has cleared the range's PTEs, as kunmap_local() flushes after pte_clear(). Returns whether
+   * it changed what regionUsage() reports for the CPU (vmap-block's purge once the lazy pages
+   * pass their threshold), which the machine then tells its observer (onRegionChange).
    */
-  flushAfterPut?(cpu: number, base: number, pages: number): void;
+  flushAfterPut?(cpu: number, base: number, pages: number): boolean;
 
   /** CPU a live handle belongs to. */
   handleCpu(handle: number): number;

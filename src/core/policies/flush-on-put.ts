@@ -101,13 +101,14 @@ export class FlushOnPut extends RfcLaterMermap {
   }
 
   /** ephmap_put(): the machine has cleared the PTEs; flush them from this CPU's TLB now. */
-  flushAfterPut(cpu: number, base: number, pages: number): void {
+  flushAfterPut(cpu: number, base: number, pages: number): boolean {
     if (pages < this.flushCeilingPages) {
       for (let i = 0; i < pages; i++) this.host.invlpg(cpu, base + i);
       this.invlpgs[cpu] += pages;
     } else {
       this.flushTlb(cpu); // invpcid_flush_all()
     }
+    return false; // (nothing was flush-pending: the region reads the same)
   }
 
   /** Nothing is ever flush-pending: every page is live or free. */

@@ -117,9 +117,10 @@ export class KmapLocal extends AllocatorBase implements MermapAllocator {
   }
 
   /** arch_kmap_local_post_unmap(): flush_tlb_one_kernel(vaddr), after pte_clear(). */
-  flushAfterPut(cpu: number, base: number, _pages: number): void {
+  flushAfterPut(cpu: number, base: number, _pages: number): boolean {
     this.host.invlpg(cpu, base);
     this.invlpgs[cpu]++;
+    return false; // (the stack's depth alone is the region's usage)
   }
 
   handleCpu(handle: number): number {

@@ -182,8 +182,9 @@ export class VmapBlock extends AllocatorBase implements MermapAllocator {
   }
 
   /** The lazy threshold is checked once the PTEs are cleared (free_vmap_area_noflush()). */
-  flushAfterPut(cpu: number, _base: number, _pages: number): void {
-    if (this.lazyPages[cpu] > this.lazyMaxPages) this.purge(cpu, false);
+  /** The put's purge once the lazy pages pass lazy_max_pages(): returns whether one ran. */
+  flushAfterPut(cpu: number, _base: number, _pages: number): boolean {
+    return this.lazyPages[cpu] > this.lazyMaxPages && this.purge(cpu, false);
   }
 
   handleCpu(handle: number): number {
