@@ -5,6 +5,7 @@ import { Replayer } from '../../src/core/replay.js';
 import { resolveCostModel } from '../../src/analysis/cost-models.js';
 import { RunMetrics } from '../../src/analysis/metrics/run-metrics.js';
 import { readOps } from '../core/helpers.js';
+import { replayScript, scriptStep } from './helpers.js';
 
 /**
  * The diagram in mermap_alloc()'s comment, on R = 16 (15 normal pages + the reserve page).
@@ -170,40 +171,14 @@ describe('wasted VA across a purge that follows a put (vmap-block)', () => {
  * next get or put: what the vmap-block case above was.)
  */
 describe('wasted VA tracks regionUsage() after every op, every variant', () => {
-  const step = fc.oneof(
-    {
-      weight: 3,
-      arbitrary: fc.record({ k: fc.constant('get' as const), cpu: fc.nat(1), pages: fc.integer({ min: 1, max: 6 }) }),
-    },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant('put' as const), pick: fc.nat(7) }) },
-  );
   for (const variant of VARIANTS) {
     it(variant, () => {
+      const u = new Float64Array(4);
       fc.assert(
-        fc.property(fc.array(step, { maxLength: 60 }), (script) => {
-          const r = new Replayer({
-            possibleCpus: 2,
-            regionPages: 16,
-            variant,
-            tlb: 'tiny',
-            allocatorOptions: { vmapLazyPages: 4 },
-          });
-          const metrics = new RunMetrics(r.machine, { costModel: resolveCostModel() });
-          const alloc = r.machine.allocator(0);
-          const u = new Float64Array(4);
-          const live: string[] = [];
-          script.forEach((s, i) => {
-            r.machine.clock.op = i;
-            metrics.tick(0, i);
-            if (s.k === 'get') {
-              const tag = `t${i}`;
-              const res = r.apply({ op: 'get', cpu: s.cpu, pages: s.pages, tag, reserved: false, prot: 'noglobal' });
-              if (res.ok) live.push(tag);
-            } else if (live.length > 0) {
-              r.apply({ op: 'put', tag: live.splice(s.pick % live.length, 1)[0]! });
-            }
+        fc.property(fc.array(scriptStep, { maxLength: 60 }), (script) => {
+          replayScript(variant, script, (r, metrics) => {
             for (let c = 0; c < 2; c++) {
-              alloc.regionUsage(c, u);
+              r.machine.allocator(0).regionUsage(c, u);
               expect(metrics.wastedFractionNow(0, c) * 16).toBe(u[1] + u[2]);
             }
           });
