@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import { Machine, type MachineConfig } from '../../src/core/machine.js';
 import { resolveCostModel } from '../../src/analysis/cost-models.js';
 import { RunMetrics, type MetricsOptions } from '../../src/analysis/metrics/run-metrics.js';
+import { Replayer } from '../../src/core/replay.js';
 
 /**
  * A machine and its collector, driven like the run driver does: tick(time, op) before every
@@ -48,4 +50,48 @@ export function tightLoop(gets: number, opts = {}, nsPerOp = 0): Driven {
     d.step((m) => m.mermapPut(t, h));
   }
   return d;
+}
+
+/** One step of a random script: a get of 1..6 pages on CPU 0 or 1, or a put of a live allocation. */
+export const scriptStep = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant('get' as const), cpu: fc.nat(1), pages: fc.integer({ min: 1, max: 6 }) }),
+  },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('put' as const), pick: fc.nat(7) }) },
+);
+export type ScriptStep = typeof scriptStep extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * `script` on `variant` with a collector, on 2 CPUs and R = 16 (a tiny TLB, vmap-block's lazy
+ * threshold at 4 pages so that its puts purge): the collector ticked before each op (op i at
+ * time 0), `after` called after it. A put takes live allocation `pick` mod their count; with
+ * none live it does nothing.
+ */
+export function replayScript(
+  variant: string,
+  script: readonly ScriptStep[],
+  after: (r: Replayer, metrics: RunMetrics) => void = () => {},
+): { r: Replayer; metrics: RunMetrics } {
+  const r = new Replayer({
+    possibleCpus: 2,
+    regionPages: 16,
+    variant,
+    tlb: 'tiny',
+    allocatorOptions: { vmapLazyPages: 4 },
+  });
+  const metrics = new RunMetrics(r.machine, { costModel: resolveCostModel() });
+  const live: string[] = [];
+  script.forEach((s, i) => {
+    r.machine.clock.op = i;
+    metrics.tick(0, i);
+    if (s.k === 'get') {
+      const tag = `t${i}`;
+      if (r.apply({ op: 'get', cpu: s.cpu, pages: s.pages, tag, reserved: false, prot: 'noglobal' }).ok) live.push(tag);
+    } else if (live.length > 0) {
+      r.apply({ op: 'put', tag: live.splice(s.pick % live.length, 1)[0]! });
+    }
+    after(r, metrics);
+  });
+  return { r, metrics };
 }

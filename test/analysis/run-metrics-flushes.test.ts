@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { VARIANTS } from '../../src/core/allocators.js';
 import { PROT_KERNEL_NOGLOBAL } from '../../src/core/paging/index.js';
-import { Driven, tightLoop } from './helpers.js';
+import { FLUSH_ALL, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../../src/core/tlb/index.js';
+import { Driven, replayScript, scriptStep, tightLoop } from './helpers.js';
 
 describe('flush frequency: the tight loop on R = 512', () => {
   // gets 1..511 land at offsets 0..510; get 512 finds no room, flushes, lands at 0; and so on:
@@ -75,4 +78,33 @@ describe('flush frequency: the tight loop on R = 512', () => {
     expect(s.violations.lock_in_atomic).toBe(2);
     expect(Array.from(d.machine.checker.lockSiteEvents)).toEqual([0, 1537, 0, 1537]);
   });
+});
+
+/**
+ * The summary's counts are the machine's own, whatever the variant: random get/put scripts on 2
+ * CPUs, R = 16 (vmap-block's lazy threshold low enough for puts to purge, so its shootdowns
+ * flush the other CPU too). Flushes as the TLBs counted them (full and single-context), INVLPGs,
+ * gets, failures and puts as the machine counted them.
+ */
+describe('flush and get counts equal the machine and TLB counters, every variant', () => {
+  for (const variant of VARIANTS) {
+    it(variant, () => {
+      fc.assert(
+        fc.property(fc.array(scriptStep, { maxLength: 60 }), (script) => {
+          const { r, metrics } = replayScript(variant, script);
+          const sum = metrics.finish(0, script.length);
+          const m = r.machine;
+          const tlbs = (kind: number): number => m.tlbs.reduce((n, t) => n + t.flushes[kind]!, 0);
+          expect([sum.flushes, sum.invlpgs, sum.gets, sum.getFailures, sum.puts]).toEqual([
+            tlbs(FLUSH_ALL) + tlbs(FLUSH_INVPCID_SINGLE),
+            tlbs(FLUSH_INVLPG),
+            m.gets,
+            m.gets - m.getsOk,
+            m.puts,
+          ]);
+        }),
+        { seed: 23, numRuns: 60 },
+      );
+    });
+  }
 });

@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { VARIANTS } from '../../src/core/allocators.js';
 import { Replayer } from '../../src/core/replay.js';
 import { resolveCostModel } from '../../src/analysis/cost-models.js';
 import { RunMetrics } from '../../src/analysis/metrics/run-metrics.js';
 import { readOps } from '../core/helpers.js';
+import { replayScript, scriptStep } from './helpers.js';
 
 /**
  * The diagram in mermap_alloc()'s comment, on R = 16 (15 normal pages + the reserve page).
@@ -159,4 +162,29 @@ describe('wasted VA across a purge that follows a put (vmap-block)', () => {
     const s = metrics.finish(100, 4);
     expect([s.wastedVa.meanFraction, s.wastedVa.peakFraction, s.wastedVa.weighting]).toEqual([0.05, 8 / 16, 'time']);
   });
+});
+
+/**
+ * The collector's reading of every region is the allocator's after every op, whatever the
+ * variant: random get/put scripts on 2 CPUs, R = 16, vmap-block's lazy threshold low enough for
+ * puts to purge. (A region the collector reads at the wrong moment keeps a stale value until its
+ * next get or put: what the vmap-block case above was.)
+ */
+describe('wasted VA tracks regionUsage() after every op, every variant', () => {
+  for (const variant of VARIANTS) {
+    it(variant, () => {
+      const u = new Float64Array(4);
+      fc.assert(
+        fc.property(fc.array(scriptStep, { maxLength: 60 }), (script) => {
+          replayScript(variant, script, (r, metrics) => {
+            for (let c = 0; c < 2; c++) {
+              r.machine.allocator(0).regionUsage(c, u);
+              expect(metrics.wastedFractionNow(0, c) * 16).toBe(u[1] + u[2]);
+            }
+          });
+        }),
+        { seed: 19, numRuns: 60 },
+      );
+    });
+  }
 });
