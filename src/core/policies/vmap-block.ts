@@ -181,8 +181,10 @@ export class VmapBlock extends AllocatorBase implements MermapAllocator {
     return this.free(handle) ? 0 : -R_NOT_IN_USE;
   }
 
-  /** The lazy threshold is checked once the PTEs are cleared (free_vmap_area_noflush()). */
-  /** The put's purge once the lazy pages pass lazy_max_pages(): returns whether one ran. */
+  /**
+   * The lazy threshold is checked once the PTEs are cleared (free_vmap_area_noflush()): past
+   * lazy_max_pages() the put purges. Returns whether a purge ran (it changed the region).
+   */
   flushAfterPut(cpu: number, _base: number, _pages: number): boolean {
     return this.lazyPages[cpu] > this.lazyMaxPages && this.purge(cpu, false);
   }
