@@ -125,8 +125,9 @@ const WARM_POINTS = 16;
  * Generating the events is no large part either: 120 of the default sweep's points, their
  * sources filled and nothing simulated, ran at 25 to 26 M events/s (about 11 % of a point's
  * time), and a cache of streams would not save it, as no two of the default sweep's
- * simulations share a stream (a point's seed differs with every grid value but the possible
- * CPUs, and the points that share one above 12 possible CPUs are already one run, twins.ts).
+ * simulations share a stream: a point's seed differs with every grid value but the possible
+ * CPUs and the workload scenario, a scenario changes the workload itself, and the points that
+ * share a stream above 12 possible CPUs are already one run (twins.ts).
  * Nor does the pool take much: of a 5-shard's samples (perf, 2 workers), the workers' threads
  * had 96.7 %, the main thread 1.9 % and V8's platform threads 1.3 % (November 2026).
  */
