@@ -30,9 +30,9 @@ export { DIRECT_MAP_BASE_VPN_4, DIRECT_MAP_BASE_VPN_5 };
 
 /**
  * Under the default sweep's workload about 3 events in 4 are this layer's touches, and the layer
- * takes about half the time of generating them (the unmapped-alloc source the other half: 10.6
- * M of its own events/s, against 18.7 M events/s with the touches). Two rewrites of fill() made
- * the same events no faster (5 M events of a default-sweep point, three runs each,
+ * takes about half the time of generating the stream, the unmapped-alloc source the other half
+ * (that source alone: 10.6 M of its own events/s; with the touches: 18.7 M events/s). Two
+ * rewrites of fill() made the same events no faster (5 M events of a default-sweep point, three runs each,
  * November 2026): 18.4-18.5 M events/s with the draws from a one-stream AleaBank instead of the
  * seedrandom closure, 18.8-19.3 M writing the chunk's arrays directly instead of push(), against
  * 18.0-19.1 M as written. V8 inlines both the closure and push() here.
