@@ -130,6 +130,21 @@ const WARM_POINTS = 16;
  * share a stream above 12 possible CPUs are already one run (twins.ts).
  * Nor does the pool take much: of a 5-shard's samples (perf, 2 workers), the workers' threads
  * had 96.7 %, the main thread 1.9 % and V8's platform threads 1.3 % (November 2026).
+ *
+ * The TLB model is the part a new design would have to win on. Two points' TLB work, recorded
+ * and replayed: every call the Machine made on its 12 TLBs (rfc-later with 128-page regions and
+ * rfc-v1 with 512, 1.33 to 1.37 M calls per point), replayed into fresh TLBs, took 59 to 71 ms,
+ * and the points themselves ran 143 to 176 ms: the TLBs are about 40 % of a point (five runs
+ * each, less the replay loop's own 8 ms; November 2026). The smallest two-level LRU model of the
+ * same lookups, fills and flushes (4 KiB entries only, no stale stamps, copies or flush
+ * accounting) replayed them in 25 to 28 ms. Part of that gap is what the rows need counted:
+ * refill attribution about 5 to 9 ms, stale marking up to 7 (builds without them, four pairs
+ * each). Three exact changes (every counter alike after the replay) did not help: LRU order as a
+ * last-use stamp per entry instead of the linked lists and a flush that clears only the valid
+ * entries ran as fast, and lookups that scan a set's ways instead of reading the tag buckets 10
+ * to 20 % slower. For one thread to go from 2.8 M to the 3.2 M the main job's 6 M needs (3.4 M
+ * for this bench's shard), the TLBs would have to run about 1.5x (1.8x) as fast, with all they
+ * count.
  */
 export async function benchDefaultPointsWarm(
   opts: { quick?: boolean } = {},
