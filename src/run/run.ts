@@ -22,6 +22,11 @@ export interface RunOptions {
   onTraceProgress?: ((fraction: number) => void) | undefined;
   /** region timeline of (mm 0, CPU 0) for the chart; bounded */
   regionTimeline?: boolean | undefined;
+  /**
+   * Called with the machine once it is built, before the first event: for tools that watch it
+   * (`npm run bench:tlb` records the calls on its TLBs). Nothing in a run calls it per event.
+   */
+  onMachine?: ((machine: Machine) => void) | undefined;
 }
 
 export function machineConfigOf(config: RunConfig): MachineConfig {
@@ -82,6 +87,7 @@ function simulate(config: RunConfig, opts: RunOptions, lean: boolean): Simulatio
   const t0 = performance.now();
   const source = createEventSource(config, { onTraceProgress: opts.onTraceProgress });
   const machine = new Machine(machineConfigOf(config));
+  opts.onMachine?.(machine);
   if (lean) machine.checker.maxKept = 0;
   const p = config.faults.pteWriteFailProbability;
   if (p > 0) {
@@ -106,8 +112,8 @@ function simulate(config: RunConfig, opts: RunOptions, lean: boolean): Simulatio
 }
 
 /** One run for a sweep point: its summary and event count, without the tables runConfig() builds. */
-export function runSummary(config: RunConfig): { summary: RunSummary; events: number } {
-  const { summary, stats } = simulate(config, {}, true);
+export function runSummary(config: RunConfig, opts: RunOptions = {}): { summary: RunSummary; events: number } {
+  const { summary, stats } = simulate(config, opts, true);
   return { summary, events: stats.events };
 }
 

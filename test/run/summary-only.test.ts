@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/config/index.js';
 import { VARIANTS } from '../../src/core/allocators.js';
+import type { Machine } from '../../src/core/machine.js';
 import { runPoint } from '../../src/run/point.js';
 import { runConfig, runRow, runSummary } from '../../src/run/run.js';
 
@@ -45,5 +46,30 @@ describe('runSummary() is runConfig() without the tables', () => {
     expect(counted).toBeGreaterThan(100);
     expect(kept).toBe(Math.min(counted, full.machine.checker.maxKept));
     expect(runSummary(config).summary.violationsTotal).toBe(counted);
+  });
+
+  it("hands a tool the run's machine before its first event, and changes nothing", () => {
+    const config = parseRunConfig({
+      seed: 5,
+      machine: { possibleCpus: 4, onlineCpusCap: 2 },
+      mermap: { variant: 'rfc-later', regionPages: 64 },
+      workload: { kind: 'unmapped-alloc', tlbPressure: {} },
+      length: { events: 3_000 },
+    });
+    const seen: Array<{ machine: Machine; mms: number; gets: number; accesses: number }> = [];
+    const watch = (m: Machine) => seen.push({ machine: m, mms: m.mmCount(), gets: m.gets, accesses: m.accesses });
+    const lean = runSummary(config, { onMachine: watch });
+    const full = runConfig(config, { onMachine: watch });
+    // once per run, before the workload's mms exist and before any get or access
+    expect(seen.map((s) => [s.mms, s.gets, s.accesses])).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    // the machine handed over is the one the run drove, and the run is what it is without the hook
+    expect(seen[1]!.machine).toBe(full.machine);
+    expect(seen[0]!.machine.gets).toBe(full.machine.gets);
+    expect(seen[0]!.machine.gets).toBeGreaterThan(0);
+    expect(lean.summary).toEqual(runSummary(config).summary);
+    expect(full.summary).toEqual(lean.summary);
   });
 });
