@@ -55,7 +55,7 @@ function defaultShard(spec: SweepSpec, quick: boolean): { shard: Shard; points: 
 }
 
 /** The default preset's first round: adaptive replicates off, 1 replicate, named `name`. */
-function defaultFirstRound(name: string): SweepSpec {
+export function defaultFirstRound(name: string): SweepSpec {
   const { adaptive: _adaptive, targets: _targets, ...rest } = DEFAULT_SPEC;
   return parseSweepSpec({ ...structuredClone(rest), name, replicates: 1 }, `sweep benchmark (${name})`);
 }
@@ -131,13 +131,14 @@ const WARM_POINTS = 16;
  * Nor does the pool take much: of a 5-shard's samples (perf, 2 workers), the workers' threads
  * had 96.7 %, the main thread 1.9 % and V8's platform threads 1.3 % (November 2026).
  *
- * The TLB model is the part a new design would have to win on. Two points' TLB work, recorded
- * and replayed: every call the Machine made on its 12 TLBs (rfc-later with 128-page regions and
- * rfc-v1 with 512, 1.33 to 1.37 M calls per point), replayed into fresh TLBs, took 59 to 71 ms,
- * and the points themselves ran 143 to 176 ms: the TLBs are about 40 % of a point (five runs
- * each, less the replay loop's own 8 ms; November 2026). The smallest two-level LRU model of the
- * same lookups, fills and flushes (4 KiB entries only, no stale stamps, copies or flush
- * accounting) replayed them in 25 to 28 ms. Part of that gap is what the rows need counted:
+ * The TLB model is the part a new design would have to win on. `npm run bench:tlb`
+ * (./tlb-replay.ts) records every call two points' Machines make on their 12 TLBs (rfc-later
+ * with 128-page regions and rfc-v1 with 512; 1.48 to 1.49 M calls per point) and replays them
+ * into fresh TLBs: 72 to 80 ms, about 8 of them the replay loop's own, against 143 to 184 ms for
+ * the points themselves, so the TLBs take about 40 % of a point (three runs, November 2026).
+ * The smallest two-level LRU model of the same lookups, fills and flushes (4 KiB entries only,
+ * no stale stamps, copies or flush accounting; written for the measurement, not kept)
+ * replayed them in 25 to 28 ms. Part of that gap is what the rows need counted:
  * refill attribution about 5 to 9 ms, stale marking up to 7 (builds without them, four pairs
  * each). Three exact changes (every counter alike after the replay) did not help: LRU order as a
  * last-use stamp per entry instead of the linked lists and a flush that clears only the valid
