@@ -129,32 +129,33 @@ function replay(log: Log, tlbs: readonly Tlb[], clock: { op: number; ns: number 
     const b = x[i + 3]!;
     const c = x[i + 4]!;
     const d = x[i + 5]!;
-    switch (x[i + 1]) {
-      case 0:
+    // (by name, so that METHODS alone says which code is which)
+    switch (METHODS[x[i + 1]!]) {
+      case 'hit':
         t.hit(a, b);
         break;
-      case 1:
+      case 'hitShadow':
         t.hitShadow(a, b);
         break;
-      case 2:
+      case 'walked':
         t.walked(a, b, c, d);
         break;
-      case 3:
+      case 'flushAll':
         t.flushAll(a, b === 1);
         break;
-      case 4:
+      case 'flushPcid':
         t.flushPcid(a, b, c === 1, d as Parameters<Tlb['flushPcid']>[3]);
         break;
-      case 5:
+      case 'forgetPcid':
         t.forgetPcid(a);
         break;
-      case 6:
+      case 'invlpg':
         t.invlpg(a, b);
         break;
-      case 7:
+      case 'markStale':
         t.markStale(a, b);
         break;
-      case 8:
+      case 'markStaleOffset':
         t.markStaleOffset(a, b);
         break;
     }
