@@ -28,19 +28,19 @@ import { planSweep } from '../src/sweep/plan.js';
 import { widenV8Inlining } from '../src/util/v8-inlining.js';
 import { defaultFirstRound } from './sweep.js';
 
-/** The Tlb methods the Machine calls, in the order of their codes in a record. */
-const METHODS = [
-  'hit',
-  'hitShadow',
-  'walked',
-  'flushAll',
-  'flushPcid',
-  'forgetPcid',
-  'invlpg',
-  'markStale',
-  'markStaleOffset',
-] as const;
-type Method = (typeof METHODS)[number];
+/** The Tlb methods the Machine calls, and each one's code in a record. */
+const CODE = {
+  hit: 0,
+  hitShadow: 1,
+  walked: 2,
+  flushAll: 3,
+  flushPcid: 4,
+  forgetPcid: 5,
+  invlpg: 6,
+  markStale: 7,
+  markStaleOffset: 8,
+} as const;
+type Method = keyof typeof CODE;
 
 /** A record: CPU, method code, four arguments (booleans as 0 or 1), clock.op, clock.ns. */
 const LOG_FIELDS = 8;
@@ -104,9 +104,9 @@ function record(machine: Machine, log: Log): void {
   machine.tlbs.forEach((tlb, cpu) => {
     machine.tlbs[cpu] = new Proxy(tlb, {
       get(target, prop) {
-        const code = METHODS.indexOf(prop as Method);
         const value = Reflect.get(target, prop, target) as unknown;
-        if (code < 0) return value;
+        if (typeof prop !== 'string' || !Object.hasOwn(CODE, prop)) return value;
+        const code = CODE[prop as Method];
         const method = value as (...args: unknown[]) => unknown;
         return (...args: unknown[]) => {
           const n = (k: number) => Number(args[k] ?? 0);
@@ -129,33 +129,32 @@ function replay(log: Log, tlbs: readonly Tlb[], clock: { op: number; ns: number 
     const b = x[i + 3]!;
     const c = x[i + 4]!;
     const d = x[i + 5]!;
-    // (by name, so that METHODS alone says which code is which)
-    switch (METHODS[x[i + 1]!]) {
-      case 'hit':
+    switch (x[i + 1]) {
+      case CODE.hit:
         t.hit(a, b);
         break;
-      case 'hitShadow':
+      case CODE.hitShadow:
         t.hitShadow(a, b);
         break;
-      case 'walked':
+      case CODE.walked:
         t.walked(a, b, c, d);
         break;
-      case 'flushAll':
+      case CODE.flushAll:
         t.flushAll(a, b === 1);
         break;
-      case 'flushPcid':
+      case CODE.flushPcid:
         t.flushPcid(a, b, c === 1, d as Parameters<Tlb['flushPcid']>[3]);
         break;
-      case 'forgetPcid':
+      case CODE.forgetPcid:
         t.forgetPcid(a);
         break;
-      case 'invlpg':
+      case CODE.invlpg:
         t.invlpg(a, b);
         break;
-      case 'markStale':
+      case CODE.markStale:
         t.markStale(a, b);
         break;
-      case 'markStaleOffset':
+      case CODE.markStaleOffset:
         t.markStaleOffset(a, b);
         break;
     }
