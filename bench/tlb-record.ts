@@ -4,6 +4,7 @@
  * TLBs' state a replay must end with.
  */
 import { createHash } from 'node:crypto';
+import { addTlbCounters, T_FIELDS } from '../src/analysis/metrics/tlb-counters.js';
 import type { RunConfig } from '../src/config/index.js';
 import type { Machine } from '../src/core/machine.js';
 import type { Tlb } from '../src/core/tlb/index.js';
@@ -116,29 +117,26 @@ export function replay(log: Log, tlbs: readonly Tlb[], clock: { op: number; ns: 
   }
 }
 
-/** Every TLB's counters and cached entries, hashed. */
+/**
+ * Every TLB's counters and cached entries, hashed: the counter row the metrics read
+ * (addTlbCounters()), what the TLB holds now (its entries, the live mermap and stale
+ * translations, the keys waiting for refill attribution) and the largest exposures.
+ */
 export function digest(tlbs: readonly Tlb[]): string {
   const h = createHash('sha1');
+  const row = new Float64Array(T_FIELDS);
   for (const t of tlbs) {
-    const counters = [
-      t.l1Hits,
-      t.stlbHits,
-      t.misses,
-      t.fills,
-      t.evictions,
-      t.refillsAfterFlush,
+    row.fill(0);
+    addTlbCounters(t, row, 0, 1);
+    const state = [
       t.mermapLive,
-      t.staleHits,
-      t.staleDropped,
-      t.exposureOps,
-      t.exposureNs,
       t.maxExposureOps,
       t.maxExposureNs,
       t.validEntries(),
       t.staleLive(),
       t.rememberedKeys(),
     ];
-    h.update(JSON.stringify([counters, [...t.flushes], [...t.discarded], t.snapshot()]));
+    h.update(JSON.stringify([[...row], state, t.snapshot()]));
   }
   return h.digest('hex').slice(0, 12);
 }

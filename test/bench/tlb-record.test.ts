@@ -18,7 +18,8 @@ function replayDigest(config: RunConfig, log: Log): string {
 
 /** The methods the records hold. */
 function methods(log: Log): Set<Method> {
-  const byCode = Object.keys(CODE) as Method[];
+  const byCode: Method[] = [];
+  for (const [m, code] of Object.entries(CODE)) byCode[code] = m as Method;
   const out = new Set<Method>();
   for (let i = 0; i < log.length; i += LOG_FIELDS) out.add(byCode[log.data[i + 1]!]!);
   return out;
