@@ -8,7 +8,7 @@ import { pgdShiftPages } from '../core/paging/geometry.js';
 import { ORDER_COUNT } from './defaults.js';
 import { formatValue, valueAt } from './issues.js';
 import { MachineSchema, MermapSchema } from './schema.js';
-import { PID_MAX_LIMIT } from './limits.js';
+import { MAX_OFFERED_LOAD, PID_MAX_LIMIT, REAL_LIMITS } from './limits.js';
 import { TlbPressureSchema, UnmappedAllocSchema } from './workload-schema.js';
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
@@ -21,6 +21,39 @@ function orDefault(field: { parse(v: unknown): unknown }, raw: unknown): unknown
 /** Whether a raw value (or its default) passes its field's own schema. */
 function fieldOk(field: { safeParse(v: unknown): { success: boolean } }, raw: unknown): boolean {
   return field.safeParse(raw).success;
+}
+
+/**
+ * unmapped-alloc's arrivals, or null while a field they read is invalid: the rate while a burst
+ * is on (the mean rate when not bursty) and the offered load, the share of a CPU's time the
+ * zeroing asked of it would take (the mean rate x the mean pages per allocation of the order
+ * weights x the time to zero a page). The generator draws every arrival at the rate while on;
+ * past a load of 1 the CPU's backlog grows for good, and each event costs about `load` draws.
+ */
+function arrivals(
+  get: (...p: string[]) => unknown,
+): { rate: number; onRate: number; load: number; meanPages: number } | null {
+  const w = UnmappedAllocSchema.shape;
+  const fields = [
+    'ratePerCpuHz',
+    'orders',
+    'zeroCyclesPerPage',
+    'cpuGhz',
+    'arrival',
+    'burstOnUs',
+    'burstOffUs',
+  ] as const;
+  const raw = (k: (typeof fields)[number]) => orDefault(w[k], get('workload', k));
+  if (!fields.every((k) => fieldOk(w[k], raw(k)))) return null;
+  const rate = raw('ratePerCpuHz') as number;
+  const weights = raw('orders') as number[];
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (!(sum > 0)) return null;
+  const meanPages = weights.reduce((a, x, order) => a + x * 2 ** order, 0) / sum;
+  const on = raw('burstOnUs') as number;
+  const onRate = raw('arrival') === 'bursty' ? (rate * (on + (raw('burstOffUs') as number))) / on : rate;
+  const load = (rate * meanPages * (raw('zeroCyclesPerPage') as number)) / ((raw('cpuGhz') as number) * 1e9);
+  return { rate, onRate, load, meanPages };
 }
 
 /** Rules that tie fields together; each runs only when the fields it reads are individually valid. */
@@ -78,6 +111,20 @@ export function crossFieldIssues(input: unknown): string[] {
             `are more than PID_MAX_LIMIT (${PID_MAX_LIMIT})`,
         );
       }
+    }
+    const a = arrivals(get);
+    if (a !== null && a.onRate > REAL_LIMITS.ratePerCpuHz.max) {
+      out.push(
+        `workload.ratePerCpuHz: ${a.rate} is not allowed: while a burst is on it is ${a.onRate.toPrecision(3)} Hz ` +
+          `(x (burstOnUs + burstOffUs) / burstOnUs), more than ${REAL_LIMITS.ratePerCpuHz.max}`,
+      );
+    }
+    if (a !== null && a.load > MAX_OFFERED_LOAD) {
+      out.push(
+        `workload.ratePerCpuHz: ${a.rate} is not allowed: it offers each CPU ${a.load.toPrecision(3)} times ` +
+          `the zeroing it can do (rate x ${a.meanPages.toPrecision(3)} pages per allocation x zeroCyclesPerPage / ` +
+          `cpuGhz), more than ${MAX_OFFERED_LOAD}`,
+      );
     }
   }
   if (kind === 'microbench') {

@@ -16,8 +16,8 @@ import {
 import { PAGE_SIZE_NAMES } from '../core/paging/geometry.js';
 import { TLB_PRESETS, type TlbPresetName } from '../core/tlb/config.js';
 import { COST_PARAM_NAMES, COST_PRESET_NAMES, type CostParamName } from './cost-names.js';
-import { boolField, intField, numField, obj, oneOf, probField, sizeField } from './fields.js';
-import { LIMITS, sizeAllowed } from './limits.js';
+import { boolField, intField, obj, oneOf, probField, realField, sizeField } from './fields.js';
+import { LIMITS, REAL_LIMITS, sizeAllowed } from './limits.js';
 import type { RunConfig } from './types.js';
 import { TlbPressureSchema, WORKLOAD_SCHEMAS, WorkloadSchema } from './workload-schema.js';
 
@@ -54,9 +54,9 @@ export const MachineSchema = obj({
 
 export const MermapSchema = obj({
   variant: oneOf(MERMAP_VARIANTS).default(DEFAULT_VARIANT),
-  regionPages: sizeField('must be a whole number of pages >= 2', LIMITS.regionPages).default(DEFAULT_REGION_PAGES),
-  slots: sizeField('must be a whole number of slots >= 1', LIMITS.slots).optional(),
-  kmapSlots: sizeField('must be a whole number of slots >= 1', LIMITS.slots).default(KM_MAX_IDX),
+  regionPages: sizeField(LIMITS.regionPages).default(DEFAULT_REGION_PAGES),
+  slots: sizeField(LIMITS.slots).optional(),
+  kmapSlots: sizeField(LIMITS.slots).default(KM_MAX_IDX),
   vmapBlockPages: intField('must be a whole number of pages >= 1', 1).optional(),
   vmapLazyPages: intField('must be a whole number of pages >= 0', 0).optional(),
   flushCeilingPages: intField('must be a whole number of pages >= 0', 0).default(FLUSH_CEILING_PAGES),
@@ -78,8 +78,8 @@ export const CostSchema = obj({
 });
 
 export const LengthSchema = obj({
-  events: intField('must be a whole number of events >= 1', LIMITS.events.min, LIMITS.events.max).optional(),
-  seconds: numField('must be a number of seconds > 0', 0, { exclusiveMin: true }).optional(),
+  events: sizeField(LIMITS.events).optional(),
+  seconds: realField('a number of seconds', REAL_LIMITS.lengthSeconds, { exclusiveMin: true }).optional(),
 });
 
 const SEED_ALLOWED = 'must be a whole number >= 0 or a non-empty string';

@@ -16,22 +16,24 @@ import {
 import {
   boolField,
   cpuGhzField,
+  durationField,
   intField,
   numField,
   obj,
   oneOf,
   pathField,
   probField,
+  realField,
   sizeField,
   zeroCyclesField,
 } from './fields.js';
-import { LIMITS } from './limits.js';
+import { LIMITS, REAL_LIMITS } from './limits.js';
 import { WORKLOAD_KINDS } from './types.js';
 
 export const TlbPressureSchema = obj({
-  userPagesPerMm: intField('must be a whole number of pages >= 0', 0).default(256),
-  globalPages: intField('must be a whole number of pages >= 0', 0).default(1024),
-  touchesPerOp: numField('must be a number of touches >= 0', 0).default(4),
+  userPagesPerMm: sizeField(LIMITS.userPagesPerMm).default(256),
+  globalPages: sizeField(LIMITS.globalPages).default(1024),
+  touchesPerOp: realField('a number of touches', REAL_LIMITS.touchesPerOp).default(4),
   globalFraction: probField().default(0.25),
 });
 
@@ -39,10 +41,10 @@ const ORDERS_ALLOWED = `must be ${ORDER_COUNT} weights, one per order 0..${MAX_O
 
 export const UnmappedAllocSchema = obj({
   kind: z.literal('unmapped-alloc'),
-  ratePerCpuHz: numField('must be a rate in Hz >= 0', 0).default(DEFAULT_RATE_PER_CPU_HZ),
+  ratePerCpuHz: realField('a rate in Hz', REAL_LIMITS.ratePerCpuHz).default(DEFAULT_RATE_PER_CPU_HZ),
   arrival: oneOf(['poisson', 'bursty']).default('poisson'),
-  burstOnUs: numField('must be a duration in µs > 0', 0, { exclusiveMin: true }).default(1000),
-  burstOffUs: numField('must be a duration in µs > 0', 0, { exclusiveMin: true }).default(4000),
+  burstOnUs: durationField('µs', { exclusiveMin: true }).default(1000),
+  burstOffUs: durationField('µs', { exclusiveMin: true }).default(4000),
   orders: z
     .array(numField('must be a weight >= 0', 0), { error: ORDERS_ALLOWED })
     .length(ORDER_COUNT, { error: ORDERS_ALLOWED })
@@ -51,35 +53,34 @@ export const UnmappedAllocSchema = obj({
   cpuGhz: cpuGhzField().default(DEFAULT_CPU_GHZ),
   initMode: oneOf(['init_on_alloc', 'init_on_free']).default('init_on_alloc'),
   pageblockQuirk: boolField().default(true),
-  mmsPerCpu: sizeField('must be a whole number >= 1', LIMITS.mmsPerCpu).default(2),
-  threadsPerMm: sizeField('must be a whole number >= 1', LIMITS.threadsPerMm).default(4),
-  timeSliceUs: numField('must be a duration in µs > 0', 0, { exclusiveMin: true }).default(DEFAULT_TIME_SLICE_US),
+  mmsPerCpu: sizeField(LIMITS.mmsPerCpu).default(2),
+  threadsPerMm: sizeField(LIMITS.threadsPerMm).default(4),
+  timeSliceUs: durationField('µs', { exclusiveMin: true }).default(DEFAULT_TIME_SLICE_US),
   preemptProbability: probField().default(0.5),
   migrateProbability: probField().default(0.01),
-  holdAfterZeroUs: numField('must be a duration in µs >= 0', 0).default(1000),
+  holdAfterZeroUs: durationField('µs').default(1000),
   tlbPressure: TlbPressureSchema.optional(),
 });
 
 export const GuestMemfdSchema = obj({
   kind: z.literal('guest-memfd-populate'),
-  guestGiB: numField('must be a size in GiB > 0', 0, { exclusiveMin: true }).default(1),
+  guestGiB: realField('a size in GiB', REAL_LIMITS.guestGiB, { exclusiveMin: true }).default(1),
   vcpus: intField(`must be a whole number of vCPUs in 1..${MAX_CPUS}`, 1, MAX_CPUS).default(4),
   order: intField(`must be an order in 0..${MAX_ORDER}`, 0, MAX_ORDER).default(9),
   zeroCyclesPerPage: zeroCyclesField().default(DEFAULT_ZERO_CYCLES_PER_PAGE),
   cpuGhz: cpuGhzField().default(DEFAULT_CPU_GHZ),
-  faultGapUs: numField('must be a duration in µs >= 0', 0).default(1),
+  faultGapUs: durationField('µs').default(1),
   tlbPressure: TlbPressureSchema.optional(),
 });
 
-const PAGES_ALLOWED = 'must be a whole number of pages >= 1';
 export const SizesSchema = z.discriminatedUnion(
   'dist',
   [
-    obj({ dist: z.literal('fixed'), pages: intField(PAGES_ALLOWED, 1).default(1) }),
-    obj({ dist: z.literal('uniform'), min: intField(PAGES_ALLOWED, 1), max: intField(PAGES_ALLOWED, 1) }),
+    obj({ dist: z.literal('fixed'), pages: sizeField(LIMITS.pagesPerGet).default(1) }),
+    obj({ dist: z.literal('uniform'), min: sizeField(LIMITS.pagesPerGet), max: sizeField(LIMITS.pagesPerGet) }),
     obj({
       dist: z.literal('table'),
-      pages: z.array(intField(PAGES_ALLOWED, 1), { error: 'must be a non-empty list of page counts' }).min(1, {
+      pages: z.array(sizeField(LIMITS.pagesPerGet), { error: 'must be a non-empty list of page counts' }).min(1, {
         error: 'must be a non-empty list of page counts',
       }),
       weights: z.array(numField('must be a weight >= 0', 0), { error: 'must be a list of weights >= 0' }),
@@ -94,9 +95,9 @@ export const SizesSchema = z.discriminatedUnion(
 export const MicrobenchSchema = obj({
   kind: z.literal('microbench'),
   mode: oneOf(['tight', 'window']).default('tight'),
-  window: intField('must be a whole number >= 1', 1).default(3),
+  window: sizeField(LIMITS.window).default(3),
   sizes: SizesSchema.prefault({ dist: 'fixed' }),
-  opNs: numField('must be a duration in ns > 0', 0, { exclusiveMin: true }).default(50),
+  opNs: durationField('ns', { exclusiveMin: true }).default(50),
   reservedFraction: probField().default(0),
   tlbPressure: TlbPressureSchema.optional(),
 });
@@ -104,7 +105,7 @@ export const MicrobenchSchema = obj({
 export const OpsSchema = obj({
   kind: z.literal('ops'),
   path: pathField(),
-  opSpacingNs: numField('must be a duration in ns > 0', 0, { exclusiveMin: true }).default(1000),
+  opSpacingNs: durationField('ns', { exclusiveMin: true }).default(1000),
   tlbPressure: TlbPressureSchema.optional(),
 });
 

@@ -27,6 +27,13 @@ export const FLUSH_CEILING_PAGES = 33;
 /** x86 NR_CPUS upper bound with CONFIG_MAXSMP (arch/x86/Kconfig). */
 export const MAX_CPUS = 8192;
 
+/**
+ * Largest region the simulator takes, in pages (1 GiB of VA per CPU), and so the most pages one
+ * get can ask for. A bound of this simulator, not of the kernel: per-region state (checker
+ * chunks, region timelines) is sized by it.
+ */
+export const MAX_REGION_PAGES = 2 ** 18;
+
 /** rfc-v1, dev-snapshot and the policies built on them: 4 slots shared by normal and reserved gets (facts §1.2). */
 export const SHARED_SLOTS = 4;
 

@@ -1,4 +1,5 @@
 import type { Violation } from './checker.js';
+import { MAX_REGION_PAGES } from './defaults.js';
 import { Machine, type MachineConfig } from './machine.js';
 import { reasonName } from './mermap/reasons.js';
 import { cpuBaseVpn } from './paging/geometry.js';
@@ -139,8 +140,8 @@ export function parseReplayLine(line: string): ReplayOp | null {
     if (typeof cpu !== 'number' || !Number.isInteger(cpu) || cpu < 0)
       throw new ReplayError(`"cpu" must be a whole number >= 0, got ${JSON.stringify(cpu)}`);
     const pages = o.pages;
-    if (typeof pages !== 'number' || !Number.isInteger(pages) || pages < 1)
-      throw new ReplayError(`"pages" must be a whole number >= 1, got ${JSON.stringify(pages)}`);
+    if (typeof pages !== 'number' || !Number.isInteger(pages) || pages < 1 || pages > MAX_REGION_PAGES)
+      throw new ReplayError(`"pages" must be a whole number in 1..${MAX_REGION_PAGES}, got ${JSON.stringify(pages)}`);
     const reserved = o.reserved ?? false;
     if (typeof reserved !== 'boolean') throw new ReplayError('"reserved" must be true or false');
     const prot = o.prot ?? 'noglobal';

@@ -2,8 +2,16 @@
  * `length`: cut a stream after a number of events or a span of simulated time, whichever comes
  * first. Works in place on the caller's chunk (no copy): the inner source fills it, the tail past
  * the limit is dropped.
+ *
+ * Event times are whole nanoseconds in doubles, exact up to 2^53 ns (104 days). A run whose
+ * events would go past that (long gaps, slow zeroing, many events) stops with an InputError
+ * naming `length` rather than go on with times that are no longer exact.
  */
+import { InputError } from '../util/input-error.js';
 import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
+
+/** The last exact whole-nanosecond time: 2^53 - 1 ns. */
+export const MAX_EXACT_NS = Number.MAX_SAFE_INTEGER;
 
 export interface LengthLimit {
   events?: number | undefined;
@@ -45,6 +53,13 @@ export class LengthLimitedSource implements EventSource {
     if (n >= this.remaining) {
       n = this.remaining;
       this.done = true;
+    }
+    if (n > 0 && chunk.time[n - 1]! > MAX_EXACT_NS) {
+      throw new InputError(
+        `length: the run's simulated time passed 2^53 ns (104 days), where whole nanoseconds stop being exact; ` +
+          "set length.events or length.seconds lower, or shorten the workload's durations",
+        { field: 'length' },
+      );
     }
     chunk.length = n;
     this.remaining -= n;

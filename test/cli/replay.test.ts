@@ -116,7 +116,7 @@ describe('mermap-lab replay', () => {
     expect(v.stderr).toMatch(/^mermap-lab: --variant nope is not known: one of rfc-v1, rfc-later, dev-snapshot/);
     const n = cli(['replay', fx('kunit-test-basic-alloc.jsonl'), '--variant', 'rfc-v1', '--region-pages', '1']);
     expect(n.status).toBe(2);
-    expect(n.stderr).toContain('--region-pages must be a whole number >= 2, got "1"');
+    expect(n.stderr).toContain('--region-pages must be a whole number of pages in 2..262144, got "1"');
     const f = cli(['replay', 'no-such-file.jsonl', '--variant', 'rfc-v1']);
     expect(f.status).toBe(2);
     expect(f.stderr).toMatch(/^mermap-lab: no-such-file.jsonl: cannot read: ENOENT/);
@@ -125,12 +125,21 @@ describe('mermap-lab replay', () => {
   it('size flags: decimal digits only, within the run config limits; one line, exit 2', () => {
     const script = fx('kunit-test-basic-alloc.jsonl');
     const cases: Array<[string[], string]> = [
-      [['--region-pages', '0x40'], '--region-pages must be a whole number >= 2 in decimal digits, got "0x40"'],
-      [['--region-pages', '1e9'], '--region-pages must be a whole number >= 2 in decimal digits, got "1e9"'],
-      [['--region-pages', '1000000000'], '--region-pages must be at most 262144 pages, got "1000000000"'],
-      [['--cpus', '100000'], '--cpus must be at most 8192 CPUs, got "100000"'],
-      [['--cpus', '300000'], '--cpus must be at most 8192 CPUs, got "300000"'],
-      [['--slots', '99999'], '--slots must be at most 1024 slots, got "99999"'],
+      [
+        ['--region-pages', '0x40'],
+        '--region-pages must be a whole number of pages in 2..262144, in decimal digits, got "0x40"',
+      ],
+      [
+        ['--region-pages', '1e9'],
+        '--region-pages must be a whole number of pages in 2..262144, in decimal digits, got "1e9"',
+      ],
+      [
+        ['--region-pages', '1000000000'],
+        '--region-pages must be a whole number of pages in 2..262144, got "1000000000"',
+      ],
+      [['--cpus', '100000'], '--cpus must be a whole number of CPUs in 1..8192, got "100000"'],
+      [['--cpus', '300000'], '--cpus must be a whole number of CPUs in 1..8192, got "300000"'],
+      [['--slots', '99999'], '--slots must be a whole number of slots in 1..1024, got "99999"'],
     ];
     for (const [flags, message] of cases) {
       const r = cli(['replay', script, '--variant', 'rfc-v1', ...flags]);

@@ -45,8 +45,8 @@ describe('config files', () => {
       expect(err.issues).toEqual([
         'machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, directMapPageSize, preemptRt, shadowTlb',
         'mermap.variant: "rfc-v2" is not allowed: must be one of "rfc-v1", "rfc-later", "dev-snapshot", "flush-on-put", "kmap-local", "vmap-block", "mermap-reuse", "mermap-invpcid"',
-        'mermap.regionPages: 1.5 is not allowed: must be a whole number of pages >= 2',
-        'workload.ratePerCpuHz: -5 is not allowed: must be a rate in Hz >= 0',
+        'mermap.regionPages: 1.5 is not allowed: must be a whole number of pages in 2..262144',
+        'workload.ratePerCpuHz: -5 is not allowed: must be a rate in Hz in [0, 100000000]',
         'workload.orders: [1,0,0] is not allowed: must be 11 weights, one per order 0..10',
         'workload.preemptProbability: 2 is not allowed: must be a probability in [0, 1]',
         'machine.onlineCpus: 6 is not allowed: must be <= machine.possibleCpus (4)',

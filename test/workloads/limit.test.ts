@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { EV_GET, EventChunk, type EventSource } from '../../src/workloads/events.js';
-import { LengthLimitedSource } from '../../src/workloads/limit.js';
+import { LengthLimitedSource, MAX_EXACT_NS } from '../../src/workloads/limit.js';
+import { InputError } from '../../src/util/input-error.js';
 
-/** n events at times 0, 10, 20, ... in chunks of at most `per` */
-function counter(n: number, per = 7): EventSource {
+/** n events at times start, start + 10, ... in chunks of at most `per` */
+function counter(n: number, per = 7, start = 0): EventSource {
   let i = 0;
   return {
     topology: { taskMm: new Int32Array(1), taskCpu: new Int32Array(1), mms: 1 },
     fill(chunk: EventChunk) {
       chunk.length = 0;
       while (i < n && chunk.length < Math.min(per, chunk.capacity)) {
-        chunk.push(EV_GET, i * 10, 0, 0, 1, i, 0);
+        chunk.push(EV_GET, start + i * 10, 0, 0, 1, i, 0);
         i++;
       }
       return i < n;
@@ -53,5 +54,23 @@ describe('LengthLimitedSource', () => {
     const chunk = new EventChunk(4);
     expect(s.fill(chunk)).toBe(false);
     expect(chunk.length).toBe(0);
+  });
+
+  it('stops with an InputError naming length when a kept event passes 2^53 - 1 ns', () => {
+    expect(MAX_EXACT_NS).toBe(2 ** 53 - 1);
+    // the last event exactly at 2^53 - 1 ns: every time is exact, the run goes on to its end
+    const last = MAX_EXACT_NS - 30;
+    expect(drain(new LengthLimitedSource(counter(4, 7, last), {})).times).toEqual([
+      last,
+      last + 10,
+      last + 20,
+      MAX_EXACT_NS,
+    ]);
+    // one event further (2^53 + 9 ns, a double that is not exact any more): the fill throws
+    const over = () => drain(new LengthLimitedSource(counter(5, 7, last), {}));
+    expect(over).toThrow(InputError);
+    expect(over).toThrow(/^length: the run's simulated time passed 2\^53 ns \(104 days\)/);
+    // a limit that cuts the run before the late events keeps it valid
+    expect(drain(new LengthLimitedSource(counter(5, 7, last), { events: 4 })).times).toHaveLength(4);
   });
 });

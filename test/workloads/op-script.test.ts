@@ -47,8 +47,12 @@ describe('op scripts', () => {
     expect(errorOf('{"op":"get","pages":1,"tag":"a"}\n\n{"op":"get","pages":1,"tag":"a"}')).toBe(
       'x.jsonl:3: tag "a" is already live',
     );
-    expect(errorOf('{"op":"get","pages":0,"tag":"a"}')).toBe('x.jsonl:1: "pages" must be a whole number >= 1, got 0');
-    expect(errorOf('{"op":"get","tag":"a"}')).toBe('x.jsonl:1: "pages" must be a whole number >= 1, got undefined');
+    expect(errorOf('{"op":"get","pages":0,"tag":"a"}')).toBe(
+      'x.jsonl:1: "pages" must be a whole number in 1..262144, got 0',
+    );
+    expect(errorOf('{"op":"get","tag":"a"}')).toBe(
+      'x.jsonl:1: "pages" must be a whole number in 1..262144, got undefined',
+    );
     expect(errorOf('{"op":"get","pages":1,"cpu":-1,"tag":"a"}')).toBe(
       'x.jsonl:1: "cpu" must be a whole number >= 0, got -1',
     );
