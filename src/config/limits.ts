@@ -98,12 +98,14 @@ export const REAL_LIMITS = {
   guestGiB: { min: 0, max: 65536, unit: 'GiB' },
 } as const satisfies Record<string, SizeLimit>;
 
-/** "a whole number of CPUs in 1..8192": the allowed range of a size, in words. */
+/**
+ * "a whole number of CPUs in 1..8192": the allowed range of a size, in words (a bound of
+ * 2^53 - 1, where doubles stop counting exactly, in digits too: "must be >= 1" would not tell
+ * why 99999999999999999999 is refused).
+ */
 export function sizeAllowed(limit: SizeLimit): string {
   const unit = limit.unit === '' ? '' : ` of ${limit.unit}`;
-  return limit.max === Number.MAX_SAFE_INTEGER
-    ? `a whole number${unit} >= ${limit.min}`
-    : `a whole number${unit} in ${limit.min}..${limit.max}`;
+  return `a whole number${unit} in ${limit.min}..${limit.max}`;
 }
 
 /**

@@ -82,7 +82,7 @@ export const LengthSchema = obj({
   seconds: realField('a number of seconds', REAL_LIMITS.lengthSeconds, { exclusiveMin: true }).optional(),
 });
 
-const SEED_ALLOWED = 'must be a whole number >= 0 or a non-empty string';
+const SEED_ALLOWED = `must be ${sizeAllowed(LIMITS.seed)} or a non-empty string`;
 export const RunConfigSchema = obj({
   name: z.string({ error: 'must be a string' }).optional(),
   machine: MachineSchema.prefault({}),

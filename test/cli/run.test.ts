@@ -240,6 +240,10 @@ describe('scale and bad output folders', () => {
         ['run', '--preset', 'kunit-tight', '--cpus', '300000'],
         `error: option '--cpus <n>' argument '300000' is invalid. --cpus must be a whole number of CPUs in 1..8192, got "300000"\n`,
       ],
+      [
+        ['run', '--preset', 'kunit-tight', '--events', '99999999999999999999'],
+        `error: option '--events <n>' argument '99999999999999999999' is invalid. --events must be a whole number of events in 1..9007199254740991, got "99999999999999999999"\n`,
+      ],
     ];
     for (const [args, stderr] of cases) {
       const r = cli(args);
@@ -303,7 +307,9 @@ describe('scale and bad output folders', () => {
   it('terminal escape sequences in a value are printed as \\xHH', () => {
     const r = cli(['run', '--preset', 'kunit-tight', '--seed', '\x1b]0;owned\x07']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--seed must be a whole number >= 0, in decimal digits, got "\\x1b]0;owned\\x07"');
+    expect(r.stderr).toContain(
+      '--seed must be a whole number in 0..9007199254740991, in decimal digits, got "\\x1b]0;owned\\x07"',
+    );
     expect(r.stderr).not.toContain('\x1b');
   });
 });

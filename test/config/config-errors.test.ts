@@ -19,7 +19,7 @@ describe('parseRunConfig errors: every field named with its value and what is al
       'workload.ratePerCpuHz: -1 is not allowed: must be a rate in Hz in [0, 100000000]',
       'workload.orders: [1,2] is not allowed: must be 11 weights, one per order 0..10',
       'workload.preemptProbability: 1.5 is not allowed: must be a probability in [0, 1]',
-      'seed: -3 is not allowed: must be a whole number >= 0 or a non-empty string',
+      'seed: -3 is not allowed: must be a whole number in 0..9007199254740991 or a non-empty string',
       'machine.onlineCpus: 8 is not allowed: must be <= machine.possibleCpus (4)',
       'length: {} is not allowed: must give events, seconds or both',
     ]);
@@ -163,7 +163,7 @@ describe('parseRunConfig errors: every field named with its value and what is al
       'faults.pteWriteFailProbability: 1.01 is not allowed: must be a probability in [0, 1]',
       'cost.preset: "" is not allowed: must be one of "low", "molnar-2015", "hansen-2014", "kernel-tlb-c", "high"',
       'cost.overrides.invlpgCycles: "fast" is not allowed: must be a finite number',
-      'length.events: 0 is not allowed: must be a whole number of events >= 1',
+      'length.events: 0 is not allowed: must be a whole number of events in 1..9007199254740991',
       'length.seconds: -1 is not allowed: must be a number of seconds in (0, 1000000]',
     ]);
     expect(parseRunConfig({ cost: { preset: 'molnar-2015', overrides: { invlpgCycles: 250 } } }).cost).toEqual({
