@@ -63,9 +63,11 @@ export const LIMITS = {
 /**
  * The most zeroing an unmapped-alloc workload may offer a CPU, as a multiple of what it can do
  * (src/config/rules.ts, arrivals()). Past 1 the CPU never catches up and every allocation
- * waits behind a backlog that only grows; the generator still draws every arrival, so a run
- * costs about this many draws per event: at a load near 10^5 (zeroCyclesPerPage 10^9) a
- * 20,000-event run took 20 s, and it grows without bound. 100 leaves overload to study.
+ * waits behind a backlog that only grows. The generator still draws every arrival, and a
+ * zeroing's end is an event, so an event costs up to about this many draws: at a load of
+ * 5.6 x 10^4 (zeroCyclesPerPage 10^9) with time slices of 1,000 s, so that nothing else
+ * happened between two ends, a 20,000-event run took 20 s (0.14 s with the default slices).
+ * 100 leaves overload to study.
  */
 export const MAX_OFFERED_LOAD = 100;
 

@@ -28,7 +28,7 @@ function fieldOk(field: { safeParse(v: unknown): { success: boolean } }, raw: un
  * is on (the mean rate when not bursty) and the offered load, the share of a CPU's time the
  * zeroing asked of it would take (the mean rate x the mean pages per allocation of the order
  * weights x the time to zero a page). The generator draws every arrival at the rate while on;
- * past a load of 1 the CPU's backlog grows for good, and each event costs about `load` draws.
+ * past a load of 1 the CPU's backlog grows for good, and an event costs up to about `load` draws.
  */
 function arrivals(
   get: (...p: string[]) => unknown,
