@@ -185,6 +185,15 @@ describe('trace input errors name the line', () => {
         "time goes back on cpu 0 (0.5 s after 1 s): the kernel writes each CPU's buffer in time order",
       ),
     );
+    // the last pfn of a 52-bit physical address space is read; one more cannot be a real page
+    expect(() => bad(ft('a-1', 0, '.....', '2.0', alloc('0xffffffffff', 0)))()).not.toThrow();
+    expect(bad(ft('a-1', 0, '.....', '2.0', alloc('0x10000000000', 0)))).toThrow(
+      new TraceError(
+        'x',
+        2,
+        "mm_page_alloc: pfn=0x10000000000 is beyond x86-64's 52-bit physical addresses (pfn < 0x10000000000)",
+      ),
+    );
     // another CPU may be behind: the CPU streams are merged
     expect(() => bad(ft('a-1', 1, '.....', '0.5', alloc('0x2', 0)))()).not.toThrow();
   });

@@ -11,6 +11,13 @@
  *
  * pfns up to 2^40 (4 PiB of physical memory) keep the value an exact integer below 2^53.
  */
+
+/**
+ * Every x86-64 pfn is below 2^40: physical addresses have at most 52 bits (MAXPHYADDR; the
+ * architectural limit, CPUID leaf 0x80000008). A trace line with a pfn at or above it cannot
+ * come from a real machine.
+ */
+export const PFN_LIMIT = 2 ** 40;
 export const PTE_PRESENT = 1;
 /** _PAGE_GLOBAL: the translation survives CR3 writes (only INVLPG, INVPCID type 2 or CR4.PGE drop it). */
 export const PTE_GLOBAL = 2;

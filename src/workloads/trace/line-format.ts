@@ -24,6 +24,8 @@
  * gives the context: its third character h, s, H, z or Z means not in task context (hardirq,
  * softirq, hardirq in softirq, NMI), as kernel/trace/trace_output.c prints it.
  */
+import { PFN_LIMIT } from '../../core/paging/pte.js';
+
 export const TRACE_FORMATS = ['ftrace', 'trace-cmd', 'perf'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
@@ -196,6 +198,8 @@ export function parseTraceLine(line: string, format: TraceFormat, out: TraceLine
   if (pfnText === undefined) return malformed(out, `${name}: missing pfn=`);
   const pfn = parsePfn(pfnText);
   if (Number.isNaN(pfn)) return malformed(out, `${name}: pfn=${pfnText} is not a page frame number`);
+  if (pfn >= PFN_LIMIT)
+    return malformed(out, `${name}: pfn=${pfnText} is beyond x86-64's 52-bit physical addresses (pfn < 0x10000000000)`);
   out.pfn = pfn;
   const orderText = field(body, 'order') ?? (name === 'mm_page_free_batched' ? '0' : undefined);
   if (orderText === undefined) return malformed(out, `${name}: missing order=`);
