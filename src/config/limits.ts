@@ -81,8 +81,8 @@ export const MAX_OFFERED_LOAD = 100;
  *   ratePerCpuHz      10^8 allocations per second per CPU, one per 10 ns: no page allocator
  *                     path is that fast. The generator draws each arrival, so the bound holds
  *                     for the rate while a burst is on too (src/config/rules.ts): a 20,000-event
- *                     run did not end in a minute at 10^12 Hz, nor with bursts of 1 us every 2 s
- *                     (4 x 10^10 Hz while on); MAX_OFFERED_LOAD bounds it with the zeroing time
+ *                     run did not end in a minute at 10^12 Hz, nor with bursts of 1 us every 10 s
+ *                     (2 x 10^11 Hz while on); MAX_OFFERED_LOAD bounds it with the zeroing time
  *   durations         at most 1,000 s each (a hold, a burst, a time slice, a gap between ops)
  *   length.seconds    at most 10^6 s (11.6 days): event times are whole nanoseconds in doubles,
  *                     exact up to 2^53 ns (104 days), with room for the durations after the end
