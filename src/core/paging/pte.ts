@@ -9,7 +9,8 @@
  * possible CPU's region, because mermap_get() writes through apply_to_existing_page_range(),
  * which skips pte_none() entries. rfc-later writes plain zero PTEs instead.
  *
- * pfns up to 2^40 (4 PiB of physical memory) keep the value an exact integer below 2^53.
+ * Every pfn is below PFN_LIMIT (4 PiB of physical memory), so the value is an exact integer
+ * below 2^53.
  */
 
 /**
@@ -18,6 +19,7 @@
  * come from a real machine.
  */
 export const PFN_LIMIT = 2 ** 40;
+
 export const PTE_PRESENT = 1;
 /** _PAGE_GLOBAL: the translation survives CR3 writes (only INVLPG, INVPCID type 2 or CR4.PGE drop it). */
 export const PTE_GLOBAL = 2;

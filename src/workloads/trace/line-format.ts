@@ -199,7 +199,10 @@ export function parseTraceLine(line: string, format: TraceFormat, out: TraceLine
   const pfn = parsePfn(pfnText);
   if (Number.isNaN(pfn)) return malformed(out, `${name}: pfn=${pfnText} is not a page frame number`);
   if (pfn >= PFN_LIMIT)
-    return malformed(out, `${name}: pfn=${pfnText} is beyond x86-64's 52-bit physical addresses (pfn < 0x10000000000)`);
+    return malformed(
+      out,
+      `${name}: pfn=${pfnText} is beyond x86-64's 52-bit physical addresses (pfn < 0x${PFN_LIMIT.toString(16)})`,
+    );
   out.pfn = pfn;
   const orderText = field(body, 'order') ?? (name === 'mm_page_free_batched' ? '0' : undefined);
   if (orderText === undefined) return malformed(out, `${name}: missing order=`);
