@@ -2,6 +2,7 @@ import { Machine, type MachineConfig } from '../core/machine.js';
 import { renderAllocatorRegion } from '../core/region-text.js';
 import type { RunConfig } from '../config/index.js';
 import { drive, setUpTopology } from './drive.js';
+import { checkStateSize, processesOf } from './state-size.js';
 import type { RunReport, RunResult } from '../analysis/run-result.js';
 import { createEventSource } from '../workloads/index.js';
 import { createUniform } from '../workloads/rng.js';
@@ -86,7 +87,9 @@ interface Simulation {
 function simulate(config: RunConfig, opts: RunOptions, lean: boolean): Simulation {
   const t0 = performance.now();
   const source = createEventSource(config, { onTraceProgress: opts.onTraceProgress });
-  const machine = new Machine(machineConfigOf(config));
+  const mc = machineConfigOf(config);
+  checkStateSize(mc, source.topology.mms, processesOf(config, source.topology.mms));
+  const machine = new Machine(mc);
   opts.onMachine?.(machine);
   if (lean) machine.checker.maxKept = 0;
   const p = config.faults.pteWriteFailProbability;

@@ -22,6 +22,7 @@ import { pageTableSummary } from '../analysis/metrics/summarize.js';
 import type { RunRow } from '../analysis/run-row.js';
 import { canonicalJson } from '../config/canonical.js';
 import { machineConfigOf, runRow } from './run.js';
+import { checkStateSize, processesOf } from './state-size.js';
 
 /**
  * The simulation a point config stands for, shared by its twins, or null when the config has no
@@ -52,7 +53,9 @@ export function twinKey(input: object): string | null {
 export function twinRows(summary: RunSummary, twins: readonly object[]): RunRow[] {
   return twins.map((input) => {
     const c = parseRunConfig(input, 'sweep point');
-    const machine = new Machine(machineConfigOf(c));
+    const mc = machineConfigOf(c);
+    checkStateSize(mc, summary.pageTables.preparedMms, processesOf(c, summary.pageTables.preparedMms));
+    const machine = new Machine(mc);
     for (let mm = 0; mm < summary.pageTables.preparedMms; mm++) machine.createMm(true);
     return runRow(c, { ...summary, pageTables: pageTableSummary(machine) });
   });

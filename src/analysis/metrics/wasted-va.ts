@@ -11,6 +11,9 @@ const INT_OPS = 6;
 const PEAK = 7; // largest wasted page count seen
 const REGION_FIELDS = 8;
 
+/** Bytes the collector keeps per region, one per (mm, online CPU): its numbers and its active flag. */
+export const WASTED_VA_BYTES_PER_REGION = REGION_FIELDS * Float64Array.BYTES_PER_ELEMENT + 1;
+
 /** The totals over all regions and their integrals, in WastedVaCollector.g. */
 const G_WASTED = 0; // sums of CUR / CUR_PINNED / CUR_LIVE over all regions
 const G_PINNED = 1;

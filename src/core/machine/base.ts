@@ -31,6 +31,7 @@ import {
   TLB_NR_DYN_ASIDS,
   userTopVpn,
 } from './config.js';
+import { typedArrayBytes } from '../util/state-bytes.js';
 import { MermapPteIndex } from './pte-index.js';
 
 /**
@@ -261,6 +262,17 @@ export abstract class MachineBase {
 
   mmCount(): number {
     return this.mms.length;
+  }
+  /**
+   * Bytes of typed arrays mm holds now: its page tables, PTE index, allocator state for every
+   * possible CPU and the checker's stamps (src/run/state-size.ts sizes a run from this).
+   */
+  mmStateBytes(mm: number): number {
+    return typedArrayBytes(this.mms[mm], 3, new Set<object>([this, this.geometry]));
+  }
+  /** Bytes of typed arrays online CPU cpu's TLB holds (with its shadow TLB, if any). */
+  tlbStateBytes(cpu: number): number {
+    return typedArrayBytes(this.tlbs[cpu], 3, new Set<object>([this, this.checker, this.clock]));
   }
   taskCount(): number {
     return this.taskMm.length;

@@ -1,0 +1,138 @@
+/**
+ * How much memory a run's simulator state takes, known before it is built, and the bound on it.
+ *
+ * Every size a config can set is bounded on its own (src/config/limits.ts), but the state grows
+ * with their products. The kernel gives each mm per-CPU mermap state for every possible CPU, and
+ * so does the simulator:
+ *
+ *   per process (mm)          page tables, the checker's stamps of the CPU it
+ *                             runs on, JS objects                     ~25 KiB
+ *   per process x possible    the allocator's per-CPU state (next_addr, the
+ *     CPU                     slots; vmap-block's blocks), the checker's flush
+ *                             epoch, the PTE index                    ~110 B and up
+ *   per process x online CPU  the wasted-VA metric's region numbers   65 B
+ *   per online CPU            its TLB model (and the shadow TLB)      ~265 KiB
+ *
+ * Before this bound, 8,192 online CPUs with the default 2 processes each took 22.9 GB and
+ * minutes to set up, and a vmap-block region of 2^18 one-page blocks on 8,192 CPUs (5-level
+ * paging) asked for 52 GiB of arrays for its one mm: a crash with a stack trace, or the
+ * kernel's OOM killer, from a config whose every field was in range.
+ *
+ * The per-process and per-CPU figures are measured from the code, not restated: a probe
+ * machine of 1 and of 2 possible CPUs (same region, version, slots and TLB) prepares an mm, maps
+ * and unmaps one page on CPU 0, and counts the typed arrays the mm and the TLB hold
+ * (Machine.mmStateBytes(), tlbStateBytes()). Probes are kept per configuration, so a sweep
+ * worker probes each once.
+ */
+import { WASTED_VA_BYTES_PER_REGION } from '../analysis/metrics/index.js';
+import type { RunConfig } from '../config/index.js';
+import { Machine, type MachineConfig } from '../core/machine.js';
+import { PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
+import { InputError } from '../util/input-error.js';
+
+/**
+ * The most simulator state one run may hold: 8 GiB. A sweep holds one run per worker thread,
+ * and the README's machine has 24 GiB for its two. Runs near it take minutes to set up (22.9 GB
+ * took 91 s on that machine, November 2026), so the bound also keeps a mistyped CPU count from
+ * looking like a hang.
+ */
+export const MAX_STATE_BYTES = 8 * 2 ** 30;
+
+/**
+ * JS heap an mm takes beyond its typed arrays (its record and the objects around the arrays):
+ * measured at 4.4 to 4.9 KiB per mm over 1,000 mms after a GC (process.memoryUsage().heapUsed,
+ * rfc-v1, 1 to 8,192 possible CPUs, Node 20.20, November 2026), rounded up.
+ */
+export const MM_HEAP_BYTES = 5 * 1024;
+
+/** the physical page the probe maps (any page: nothing reads it) */
+const PROBE_PFN = 0x1000;
+
+/** A run's state, by what it grows with. */
+export interface StateSize {
+  /** the estimate of the whole: bytes */
+  bytes: number;
+  /** per process, whatever the CPU counts (heap, page tables, the stamps of one CPU) */
+  perMm: number;
+  /** per process and possible CPU */
+  perMmPossibleCpu: number;
+  /** per process and online CPU (the metrics) */
+  perMmOnlineCpu: number;
+  /** per online CPU (its TLB models) */
+  perOnlineCpu: number;
+}
+
+interface Probe {
+  mm: number;
+  perCpu: number;
+  tlb: number;
+}
+
+const probes = new Map<string, Probe>();
+
+/** The mm and TLB bytes of machine config `m` with 1 and with 2 possible CPUs. */
+function probe(m: MachineConfig): Probe {
+  const key = JSON.stringify({ ...m, possibleCpus: 0, onlineCpus: 0 });
+  let p = probes.get(key);
+  if (p === undefined) {
+    const at = (possibleCpus: number) => {
+      const machine = new Machine({ ...m, possibleCpus, onlineCpus: 1 });
+      const mm = machine.createMm(true);
+      const task = machine.createTask(mm, 0);
+      const h = machine.mermapGet(task, 1, PROBE_PFN, PROT_KERNEL_NOGLOBAL, false);
+      if (h >= 0) machine.mermapPut(task, h);
+      return { mm: machine.mmStateBytes(mm), tlb: machine.tlbStateBytes(0) };
+    };
+    const one = at(1);
+    const perCpu = at(2).mm - one.mm;
+    p = { mm: one.mm - perCpu, perCpu, tlb: one.tlb };
+    probes.set(key, p);
+  }
+  return p;
+}
+
+/** The state a run of machine config `m` with `mms` processes holds. */
+export function stateSize(m: MachineConfig, mms: number): StateSize {
+  const p = probe(m);
+  const possible = m.possibleCpus;
+  const online = m.onlineCpus ?? possible;
+  const s = {
+    perMm: MM_HEAP_BYTES + p.mm,
+    perMmPossibleCpu: p.perCpu,
+    perMmOnlineCpu: WASTED_VA_BYTES_PER_REGION,
+    perOnlineCpu: p.tlb,
+  };
+  const bytes = mms * (s.perMm + possible * s.perMmPossibleCpu + online * s.perMmOnlineCpu) + online * s.perOnlineCpu;
+  return { bytes, ...s };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+
+/**
+ * Refuse, as bad input, a run whose state would pass MAX_STATE_BYTES. `processes` says where the
+ * mms come from, in the config's words ("16,384 processes (machine.onlineCpus x
+ * workload.mmsPerCpu)", "100,000 processes of trace.txt").
+ */
+export function checkStateSize(m: MachineConfig, mms: number, processes: string): void {
+  const s = stateSize(m, mms);
+  if (s.bytes <= MAX_STATE_BYTES) return;
+  const online = m.onlineCpus ?? m.possibleCpus;
+  throw new InputError(
+    `machine.possibleCpus: the run would hold about ${(s.bytes / 2 ** 30).toFixed(1)} GiB of simulator state, ` +
+      `more than the ${MAX_STATE_BYTES / 2 ** 30} GiB a run may: ${processes} on ${count(m.possibleCpus)} ` +
+      `possible CPUs, ${count(online)} of them online, at ${kib(s.perMm)} a process, ` +
+      `${count(s.perMmPossibleCpu)} bytes a process per possible CPU and ${count(s.perMmOnlineCpu)} per online CPU, ` +
+      `and ${kib(s.perOnlineCpu)} per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes`,
+    { field: 'machine.possibleCpus' },
+  );
+}
+
+/** Where a run's processes come from, in the config's words, for checkStateSize(). */
+export function processesOf(config: RunConfig, mms: number): string {
+  const w = config.workload;
+  const n = `${count(mms)} process${mms === 1 ? '' : 'es'}`;
+  if (w.kind === 'unmapped-alloc') return `${n} (machine.onlineCpus x workload.mmsPerCpu)`;
+  if (w.kind === 'ftrace') return `${n} of ${w.path}`;
+  return n;
+}

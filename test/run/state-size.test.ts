@@ -1,0 +1,104 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WASTED_VA_BYTES_PER_REGION } from '../../src/analysis/metrics/index.js';
+import { Machine, type MachineConfig } from '../../src/core/machine.js';
+import { PROT_KERNEL_NOGLOBAL } from '../../src/core/paging/pte.js';
+import { checkStateSize, MAX_STATE_BYTES, MM_HEAP_BYTES, stateSize } from '../../src/run/state-size.js';
+import { InputError } from '../../src/util/input-error.js';
+import { cli } from '../helpers/cli.js';
+
+const machine = (possibleCpus: number, extra: Partial<MachineConfig> = {}): MachineConfig => ({
+  possibleCpus,
+  regionPages: 512,
+  variant: 'rfc-v1',
+  tlb: 'golden-cove',
+  checker: true,
+  ...extra,
+});
+
+describe('a run’s simulator state', () => {
+  it('per process and possible CPU: the arrays of struct mermap_cpu, the checker and the PTE index', () => {
+    // rfc-v1, per possible CPU of an mm: flushes, invlpgs, cpuBase and next_addr (4 doubles, 32
+    // bytes); per slot in_use (1), base and end (2 doubles): 17; the checker's flush epoch (a
+    // Uint32, 4) and regionReady (1); the PTE index, 4 bytes per 512 pages of region (4)
+    for (const slots of [1, 4, 8]) {
+      const s = stateSize(machine(4, { allocatorOptions: { slots } }), 1);
+      expect([slots, s.perMmPossibleCpu]).toEqual([slots, 32 + 17 * slots + 4 + 1 + 4]);
+    }
+    // a region of 4096 pages: 8 PTE tables to index per CPU, 32 bytes instead of 4
+    expect(stateSize(machine(4, { regionPages: 4096, allocatorOptions: { slots: 4 } }), 1).perMmPossibleCpu).toBe(
+      32 + 17 * 4 + 4 + 1 + 32,
+    );
+    expect(WASTED_VA_BYTES_PER_REGION).toBe(8 * 8 + 1);
+  });
+
+  it('the estimate is what a machine of that size holds, mm by mm and TLB by TLB', () => {
+    const cfg = machine(16, { onlineCpus: 2, regionPages: 1024, variant: 'rfc-later' });
+    const s = stateSize(cfg, 3);
+    const m = new Machine(cfg);
+    let mmBytes = 0;
+    for (let i = 0; i < 3; i++) {
+      const mm = m.createMm(true);
+      const task = m.createTask(mm, 0);
+      m.mermapPut(task, m.mermapGet(task, 1, 0x2000, PROT_KERNEL_NOGLOBAL, false));
+      mmBytes += m.mmStateBytes(mm);
+    }
+    expect(mmBytes).toBe(3 * (s.perMm - MM_HEAP_BYTES + 16 * s.perMmPossibleCpu));
+    expect(m.tlbStateBytes(0) + m.tlbStateBytes(1)).toBe(2 * s.perOnlineCpu);
+    expect(s.bytes).toBe(3 * (s.perMm + 16 * s.perMmPossibleCpu + 2 * WASTED_VA_BYTES_PER_REGION) + 2 * s.perOnlineCpu);
+    // a shadow TLB doubles what each online CPU's TLB holds
+    expect(stateSize({ ...cfg, shadowTlb: true }, 3).perOnlineCpu).toBe(2 * s.perOnlineCpu);
+  });
+
+  it('refuses, as bad input, the first process count past MAX_STATE_BYTES', () => {
+    const cfg = machine(1024);
+    const one = stateSize(cfg, 1);
+    const perProcess = one.perMm + 1024 * (one.perMmPossibleCpu + one.perMmOnlineCpu);
+    const most = Math.floor((MAX_STATE_BYTES - 1024 * one.perOnlineCpu) / perProcess);
+    expect(stateSize(cfg, most).bytes).toBeLessThanOrEqual(MAX_STATE_BYTES);
+    expect(() => checkStateSize(cfg, most, 'x')).not.toThrow();
+    const over = () => checkStateSize(cfg, most + 1, `${most + 1} processes`);
+    expect(over).toThrow(InputError);
+    expect(over).toThrow(
+      new RegExp(
+        `^machine\\.possibleCpus: the run would hold about 8\\.0 GiB of simulator state, more than the 8 GiB a run ` +
+          `may: ${most + 1} processes on 1,024 possible CPUs, 1,024 of them online, at `,
+      ),
+    );
+  });
+
+  it('mermap-lab run: 8,192 online CPUs with 2 processes each exit 2 in one line, writing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
+    const cfg = join(dir, 'big.yaml');
+    writeFileSync(cfg, 'machine: { possibleCpus: 8192 }\nworkload: { kind: unmapped-alloc }\n');
+    const out = join(dir, 'out');
+    const r = cli(['run', cfg, '--out', out]);
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(
+      /^mermap-lab: machine\.possibleCpus: the run would hold about 24\.\d GiB of simulator state, more than the 8 GiB a run may: 16,384 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 8,192 of them online, at [0-9.]+ KiB a process, 109 bytes a process per possible CPU and 65 per online CPU, and [0-9.]+ KiB per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes\n$/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('mermap-lab run --trace: a trace of 4,400 processes on 8,192 CPUs names the trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
+    const trace = join(dir, 'many.trace');
+    const lines = ['# tracer: nop', '#'];
+    for (let i = 0; i < 4400; i++) {
+      const t = (1000 + i / 1e6).toFixed(6);
+      lines.push(
+        `            make-${1000 + i}    [000] .....  ${t}: mm_page_alloc: page=00000000d6b59a32 pfn=0x${(0x100000 + i).toString(16)} order=0 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_UNMAPPED`,
+      );
+    }
+    writeFileSync(trace, `${lines.join('\n')}\n`);
+    const r = cli(['run', '--trace', trace, '--cpus', '8192']);
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^mermap-lab: machine\\.possibleCpus: the run would hold about [0-9.]+ GiB of simulator state, more than the 8 GiB a run may: 4,400 processes of ${trace.replaceAll('.', '\\.')} on 8,192 possible CPUs, 8,192 of them online, at .*\n$`,
+      ),
+    );
+  });
+});
