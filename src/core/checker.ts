@@ -1,5 +1,6 @@
 import type { MermapGeometry } from './paging/geometry.js';
 import { ChunkCounts } from './util/chunk-counts.js';
+import type { StateMeter } from './util/state-bytes.js';
 
 /**
  * The checker: watches the machine and reports states that are unsafe in the kernel.
@@ -141,6 +142,9 @@ export class Checker {
   private readonly R: number;
   private readonly totalPages: number;
 
+  /** told of each region's stamps as they are made (the machine's StateMeter), or null */
+  meter: StateMeter | null = null;
+
   constructor(geometry: MermapGeometry, enabled: boolean, preemptRt = false) {
     this.cpuEpoch = new Float64Array(geometry.possibleCpus);
     this.baseVpn = geometry.baseVpn;
@@ -205,6 +209,7 @@ export class Checker {
       if (a === undefined && make) {
         a = new Float64Array(this.R);
         st.own[cpu] = a;
+        this.meter?.add(a.byteLength);
       }
       return a;
     }
@@ -213,6 +218,7 @@ export class Checker {
     for (let k = 0; k < fc.length; k++) if (fc[k] === cpu && fr[k] === region) return st.foreign[k];
     if (!make) return undefined;
     const a = new Float64Array(this.R);
+    this.meter?.add(a.byteLength);
     fc.push(cpu);
     fr.push(region);
     st.foreign.push(a);

@@ -19,15 +19,20 @@
  * kernel's OOM killer, from a config whose every field was in range.
  *
  * The per-process and per-CPU figures are measured from the code, not restated: a probe
- * machine of 1 and of 2 possible CPUs (same region, version, slots and TLB) prepares an mm, maps
- * and unmaps one page on CPU 0, and counts the typed arrays the mm and the TLB hold
- * (Machine.mmStateBytes(), tlbStateBytes()). Probes are kept per configuration, so a sweep
- * worker probes each once.
+ * machine of 1 and of 2 possible CPUs (same region, version, slots and TLB) prepares an mm and
+ * counts the typed arrays the mm and the TLB hold (Machine.mmStateBytes(), tlbStateBytes()).
+ * Probes are kept per configuration, so a sweep worker probes each once.
+ *
+ * That is the state a run starts with. Its mms then grow as they map: the first get of a
+ * process on a CPU makes the page tables of that CPU's whole region and the checker's stamps
+ * for it, 16 bytes a page (4 MiB for a region of 2^18 pages), and a task that migrates takes
+ * its process to more CPUs (a run of 300,000 events with 512 processes migrating over 256 CPUs
+ * held 10 GB after 30 s). The machine's StateMeter counts those arrays as they are made, and
+ * watchStateGrowth() stops the run when the total passes the bound.
  */
 import { WASTED_VA_BYTES_PER_REGION } from '../analysis/metrics/index.js';
 import type { RunConfig } from '../config/index.js';
 import { Machine, type MachineConfig } from '../core/machine.js';
-import { PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
 import { InputError } from '../util/input-error.js';
 
 /**
@@ -45,14 +50,11 @@ export const MAX_STATE_BYTES = 8 * 2 ** 30;
  */
 export const MM_HEAP_BYTES = 5 * 1024;
 
-/** the physical page the probe maps (any page: nothing reads it) */
-const PROBE_PFN = 0x1000;
-
 /** A run's state, by what it grows with. */
 export interface StateSize {
   /** the estimate of the whole: bytes */
   bytes: number;
-  /** per process, whatever the CPU counts (heap, page tables, the stamps of one CPU) */
+  /** per process, whatever the CPU counts (heap, page tables) */
   perMm: number;
   /** per process and possible CPU */
   perMmPossibleCpu: number;
@@ -78,9 +80,6 @@ function probe(m: MachineConfig): Probe {
     const at = (possibleCpus: number) => {
       const machine = new Machine({ ...m, possibleCpus, onlineCpus: 1 });
       const mm = machine.createMm(true);
-      const task = machine.createTask(mm, 0);
-      const h = machine.mermapGet(task, 1, PROBE_PFN, PROT_KERNEL_NOGLOBAL, false);
-      if (h >= 0) machine.mermapPut(task, h);
       return { mm: machine.mmStateBytes(mm), tlb: machine.tlbStateBytes(0) };
     };
     const one = at(1);
@@ -107,25 +106,51 @@ export function stateSize(m: MachineConfig, mms: number): StateSize {
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
-const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+/** "4.0 MiB": bytes in the largest binary unit that keeps a whole number in front */
+const size = (b: number) =>
+  b >= 2 ** 30
+    ? `${(b / 2 ** 30).toFixed(1)} GiB`
+    : b >= 2 ** 20
+      ? `${(b / 2 ** 20).toFixed(1)} MiB`
+      : `${(b / 1024).toFixed(1)} KiB`;
 
 /**
  * Refuse, as bad input, a run whose state would pass MAX_STATE_BYTES. `processes` says where the
  * mms come from, in the config's words ("16,384 processes (machine.onlineCpus x
  * workload.mmsPerCpu)", "100,000 processes of trace.txt").
  */
-export function checkStateSize(m: MachineConfig, mms: number, processes: string): void {
+export function checkStateSize(m: MachineConfig, mms: number, processes: string): StateSize {
   const s = stateSize(m, mms);
-  if (s.bytes <= MAX_STATE_BYTES) return;
+  if (s.bytes <= MAX_STATE_BYTES) return s;
   const online = m.onlineCpus ?? m.possibleCpus;
   throw new InputError(
-    `machine.possibleCpus: the run would hold about ${(s.bytes / 2 ** 30).toFixed(1)} GiB of simulator state, ` +
+    `machine.possibleCpus: the run would hold about ${size(s.bytes)} of simulator state, ` +
       `more than the ${MAX_STATE_BYTES / 2 ** 30} GiB a run may: ${processes} on ${count(m.possibleCpus)} ` +
-      `possible CPUs, ${count(online)} of them online, at ${kib(s.perMm)} a process, ` +
+      `possible CPUs, ${count(online)} of them online, at ${size(s.perMm)} a process, ` +
       `${count(s.perMmPossibleCpu)} bytes a process per possible CPU and ${count(s.perMmOnlineCpu)} per online CPU, ` +
-      `and ${kib(s.perOnlineCpu)} per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes`,
+      `and ${size(s.perOnlineCpu)} per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes`,
     { field: 'machine.possibleCpus' },
   );
+}
+
+/**
+ * Stop `machine`'s run, as bad input, when what it makes as it maps (Machine.stateMeter) takes
+ * its state, `startBytes` when made, past MAX_STATE_BYTES.
+ */
+export function watchStateGrowth(machine: Machine, startBytes: number): void {
+  const meter = machine.stateMeter;
+  meter.limit = MAX_STATE_BYTES - startBytes;
+  meter.onOver = (grown) => {
+    const R = machine.geometry.regionPages;
+    throw new InputError(
+      `mermap.regionPages: the run's simulator state passed ${MAX_STATE_BYTES / 2 ** 30} GiB after ` +
+        `${count(machine.clock.op)} events: ${size(startBytes)} when it started and ${size(grown)} made since, as its ` +
+        `processes mapped on CPUs (each process makes page tables and checker stamps for the whole region of each CPU ` +
+        `it maps on: ${count(R)} pages, ${size(R * 16)}); lower mermap.regionPages, the processes, or how often their ` +
+        'tasks migrate',
+      { field: 'mermap.regionPages' },
+    );
+  };
 }
 
 /** Where a run's processes come from, in the config's words, for checkStateSize(). */

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { WASTED_VA_BYTES_PER_REGION } from '../../src/analysis/metrics/index.js';
 import { Machine, type MachineConfig } from '../../src/core/machine.js';
 import { PROT_KERNEL_NOGLOBAL } from '../../src/core/paging/pte.js';
-import { checkStateSize, MAX_STATE_BYTES, MM_HEAP_BYTES, stateSize } from '../../src/run/state-size.js';
+import {
+  checkStateSize,
+  MAX_STATE_BYTES,
+  MM_HEAP_BYTES,
+  stateSize,
+  watchStateGrowth,
+} from '../../src/run/state-size.js';
 import { InputError } from '../../src/util/input-error.js';
 import { cli } from '../helpers/cli.js';
 
@@ -19,37 +25,74 @@ const machine = (possibleCpus: number, extra: Partial<MachineConfig> = {}): Mach
 });
 
 describe('a run’s simulator state', () => {
-  it('per process and possible CPU: the arrays of struct mermap_cpu, the checker and the PTE index', () => {
+  it('per process and possible CPU: the arrays of struct mermap_cpu and the checker', () => {
     // rfc-v1, per possible CPU of an mm: flushes, invlpgs, cpuBase and next_addr (4 doubles, 32
     // bytes); per slot in_use (1), base and end (2 doubles): 17; the checker's flush epoch (a
-    // Uint32, 4) and regionReady (1); the PTE index, 4 bytes per 512 pages of region (4)
-    for (const slots of [1, 4, 8]) {
-      const s = stateSize(machine(4, { allocatorOptions: { slots } }), 1);
-      expect([slots, s.perMmPossibleCpu]).toEqual([slots, 32 + 17 * slots + 4 + 1 + 4]);
+    // Uint32, 4) and regionReady (1). The region's size adds nothing until the mm maps there.
+    for (const [regionPages, slots] of [
+      [512, 1],
+      [512, 4],
+      [512, 8],
+      [4096, 4],
+    ]) {
+      const s = stateSize(machine(4, { regionPages, allocatorOptions: { slots } }), 1);
+      expect([regionPages, slots, s.perMmPossibleCpu]).toEqual([regionPages, slots, 32 + 17 * slots + 4 + 1]);
     }
-    // a region of 4096 pages: 8 PTE tables to index per CPU, 32 bytes instead of 4
-    expect(stateSize(machine(4, { regionPages: 4096, allocatorOptions: { slots: 4 } }), 1).perMmPossibleCpu).toBe(
-      32 + 17 * 4 + 4 + 1 + 32,
-    );
     expect(WASTED_VA_BYTES_PER_REGION).toBe(8 * 8 + 1);
   });
 
-  it('the estimate is what a machine of that size holds, mm by mm and TLB by TLB', () => {
+  it('the estimate is what a machine of that size holds when made, and its meter what it makes since', () => {
     const cfg = machine(16, { onlineCpus: 2, regionPages: 1024, variant: 'rfc-later' });
     const s = stateSize(cfg, 3);
     const m = new Machine(cfg);
-    let mmBytes = 0;
-    for (let i = 0; i < 3; i++) {
-      const mm = m.createMm(true);
-      const task = m.createTask(mm, 0);
-      m.mermapPut(task, m.mermapGet(task, 1, 0x2000, PROT_KERNEL_NOGLOBAL, false));
-      mmBytes += m.mmStateBytes(mm);
-    }
-    expect(mmBytes).toBe(3 * (s.perMm - MM_HEAP_BYTES + 16 * s.perMmPossibleCpu));
+    for (let i = 0; i < 3; i++) m.createMm(true);
+    const made = () => m.mmStateBytes(0) + m.mmStateBytes(1) + m.mmStateBytes(2);
+    expect(made()).toBe(3 * (s.perMm - MM_HEAP_BYTES + 16 * s.perMmPossibleCpu));
+    expect(m.stateMeter.bytes).toBe(0);
     expect(m.tlbStateBytes(0) + m.tlbStateBytes(1)).toBe(2 * s.perOnlineCpu);
     expect(s.bytes).toBe(3 * (s.perMm + 16 * s.perMmPossibleCpu + 2 * WASTED_VA_BYTES_PER_REGION) + 2 * s.perOnlineCpu);
     // a shadow TLB doubles what each online CPU's TLB holds
     expect(stateSize({ ...cfg, shadowTlb: true }, 3).perOnlineCpu).toBe(2 * s.perOnlineCpu);
+
+    // mapping on a CPU makes that region's page tables, PTE index and stamps: the meter has them
+    const before = made();
+    for (const [mm, cpu] of [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+    ]) {
+      const task = m.createTask(mm, cpu);
+      m.mermapPut(task, m.mermapGet(task, 1, 0x2000, PROT_KERNEL_NOGLOBAL, false));
+    }
+    // per (mm, CPU): 1024 stamps (8 KiB); per mm, once: the PTE index (4 bytes for each 512 pages
+    // of 16 CPUs' regions, 128); the PTE-table pool of each mm doubled from 1 table to the
+    // region's 2 (4 KiB), and mm 1's again to 4 for its second CPU (8 KiB more)
+    expect(m.stateMeter.bytes).toBe(made() - before);
+    expect(made() - before).toBe(3 * 8192 + 2 * 128 + 2 * 4096 + 8192);
+  });
+
+  it('stops a run whose state grows past MAX_STATE_BYTES as it maps', () => {
+    const m = new Machine(machine(4, { regionPages: 65536 }));
+    const mm = m.createMm(true);
+    // 1.5 MiB left: a region of 65536 pages costs 512 KiB of PTE tables and 512 KiB of stamps
+    // (the first, 508 KiB of pool growth and a 2 KiB PTE index with them; the second CPU's
+    // doubles the pool, 512 KiB)
+    watchStateGrowth(m, MAX_STATE_BYTES - 1.5 * 2 ** 20);
+    const map = (cpu: number) => {
+      const task = m.createTask(mm, cpu);
+      m.mermapPut(task, m.mermapGet(task, 1, 0x2000, PROT_KERNEL_NOGLOBAL, false));
+    };
+    map(0);
+    expect(m.stateMeter.bytes).toBe(512 * 1024 + 127 * 4096 + 2048);
+    expect(() => map(1)).toThrow(
+      new InputError(
+        "mermap.regionPages: the run's simulator state passed 8 GiB after 0 events: 8.0 GiB when it started and " +
+          '2.0 MiB made since, as its processes mapped on CPUs (each process makes page tables and checker stamps for ' +
+          'the whole region of each CPU it maps on: 65,536 pages, 1.0 MiB); lower mermap.regionPages, the ' +
+          'processes, or how often their tasks migrate',
+        { field: 'mermap.regionPages' },
+      ),
+    );
   });
 
   it('refuses, as bad input, the first process count past MAX_STATE_BYTES', () => {
@@ -77,16 +120,16 @@ describe('a run’s simulator state', () => {
     const r = cli(['run', cfg, '--out', out]);
     expect([r.status, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(
-      /^mermap-lab: machine\.possibleCpus: the run would hold about 24\.\d GiB of simulator state, more than the 8 GiB a run may: 16,384 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 8,192 of them online, at [0-9.]+ KiB a process, 109 bytes a process per possible CPU and 65 per online CPU, and [0-9.]+ KiB per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes\n$/,
+      /^mermap-lab: machine\.possibleCpus: the run would hold about 23\.\d GiB of simulator state, more than the 8 GiB a run may: 16,384 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 8,192 of them online, at [0-9.]+ KiB a process, 105 bytes a process per possible CPU and 65 per online CPU, and [0-9.]+ KiB per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes\n$/,
     );
     expect(existsSync(out)).toBe(false);
   });
 
-  it('mermap-lab run --trace: a trace of 4,400 processes on 8,192 CPUs names the trace', () => {
+  it('mermap-lab run --trace: a trace of 5,000 processes on 8,192 CPUs names the trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
     const trace = join(dir, 'many.trace');
     const lines = ['# tracer: nop', '#'];
-    for (let i = 0; i < 4400; i++) {
+    for (let i = 0; i < 5000; i++) {
       const t = (1000 + i / 1e6).toFixed(6);
       lines.push(
         `            make-${1000 + i}    [000] .....  ${t}: mm_page_alloc: page=00000000d6b59a32 pfn=0x${(0x100000 + i).toString(16)} order=0 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_UNMAPPED`,
@@ -97,7 +140,7 @@ describe('a run’s simulator state', () => {
     expect([r.status, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(
       new RegExp(
-        `^mermap-lab: machine\\.possibleCpus: the run would hold about [0-9.]+ GiB of simulator state, more than the 8 GiB a run may: 4,400 processes of ${trace.replaceAll('.', '\\.')} on 8,192 possible CPUs, 8,192 of them online, at .*\n$`,
+        `^mermap-lab: machine\\.possibleCpus: the run would hold about [0-9.]+ GiB of simulator state, more than the 8 GiB a run may: 5,000 processes of ${trace.replaceAll('.', '\\.')} on 8,192 possible CPUs, 8,192 of them online, at .*\n$`,
       ),
     );
   });

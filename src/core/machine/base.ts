@@ -31,7 +31,7 @@ import {
   TLB_NR_DYN_ASIDS,
   userTopVpn,
 } from './config.js';
-import { typedArrayBytes } from '../util/state-bytes.js';
+import { StateMeter, typedArrayBytes } from '../util/state-bytes.js';
 import { MermapPteIndex } from './pte-index.js';
 
 /**
@@ -46,6 +46,11 @@ export abstract class MachineBase {
   /** the allocator registry's name this machine runs */
   readonly variant: string;
   readonly clock: Clock = { op: 0, ns: 0 };
+  /**
+   * The typed arrays made since the mms were (page-table growth, each region's stamps and PTE
+   * index on first use ...): src/run/state-size.ts bounds them while the run goes.
+   */
+  readonly stateMeter = new StateMeter();
   readonly tlbs: Tlb[];
   readonly tlbConfig: TlbConfig;
   readonly checker: Checker;
@@ -137,7 +142,7 @@ export abstract class MachineBase {
     if (allocatorInfo(this.variant) === undefined) {
       throw new RangeError(`unknown variant ${this.variant}: one of ${allocatorNames().join(', ')}`);
     }
-    this.allocOptions = { ...cfg.allocatorOptions, onlineCpus: this.onlineCpus };
+    this.allocOptions = { ...cfg.allocatorOptions, onlineCpus: this.onlineCpus, meter: this.stateMeter };
     this.tlbConfig = resolveTlbConfig(cfg.tlb ?? DEFAULT_TLB_PRESET);
     this.pcidEnabled = cfg.pcid ?? true;
     this.directMapPageSize = cfg.directMapPageSize ?? DEFAULT_DIRECT_MAP_PAGE_SIZE;
@@ -149,7 +154,8 @@ export abstract class MachineBase {
     this.directMapEnd = this.directMapBase + directMapPages(levels);
     this.checking = cfg.checker ?? true;
     this.checker = new Checker(this.geometry, this.checking, cfg.preemptRt ?? false);
-    this.kernelPt = new PageTable(levels);
+    this.checker.meter = this.stateMeter;
+    this.kernelPt = new PageTable(levels, undefined, this.stateMeter);
     this.userTop = userTopVpn(levels);
     this.tlbs = [];
     const refs = this.checking ? this.checker : null;
@@ -191,8 +197,8 @@ export abstract class MachineBase {
     const info = allocatorInfo(this.variant)!;
     const rec: MmRec = {
       id,
-      pt: new PageTable(this.geometry.levels),
-      pteIdx: new MermapPteIndex(this.geometry),
+      pt: new PageTable(this.geometry.levels, undefined, this.stateMeter),
+      pteIdx: new MermapPteIndex(this.geometry, this.stateMeter),
       alloc: info.factory(this.geometry, this.host, this.allocOptions),
       unmappedAbsent: -1,
       stamps: new MmStamps(this.possibleCpus),

@@ -227,6 +227,7 @@ export abstract class MachineMermapPaths extends MachineTranslation {
     if (a === null || h >= a.length) {
       const grown = new Uint8Array(Math.max(h + 1, this.possibleCpus * rec.alloc.slotsPerCpu));
       if (a !== null) grown.set(a);
+      this.stateMeter.add(grown.byteLength - (a === null ? 0 : a.byteLength));
       a = grown;
       rec.reservedHandle = a;
     }

@@ -1,6 +1,7 @@
 import { PTRS_PER_TABLE } from '../defaults.js';
 import { INDEX_BITS as TABLE_SHIFT, type MermapGeometry } from '../paging/geometry.js';
 import type { PageTable } from '../paging/page-table.js';
+import type { StateMeter } from '../util/state-bytes.js';
 
 /**
  * Where the mermap's PTEs sit in one mm's PageTable.ptes, remembered per PTE table: a get or put
@@ -22,7 +23,10 @@ export class MermapPteIndex {
   /** the mermap's page offsets all fit in 31 bits: indexOfSmall() may be used */
   readonly smallOffsets: boolean;
 
-  constructor(g: MermapGeometry) {
+  constructor(
+    g: MermapGeometry,
+    private readonly meter: StateMeter | null = null,
+  ) {
     if (g.baseVpn % PTRS_PER_TABLE !== 0) throw new RangeError('MERMAP_BASE_ADDR is not PTE-table aligned');
     this.baseVpn = g.baseVpn;
     this.pages = g.endVpn - g.baseVpn;
@@ -65,6 +69,7 @@ export class MermapPteIndex {
     if (first === null) {
       first = new Int32Array(Math.ceil(this.pages / PTRS_PER_TABLE));
       this.first = first;
+      this.meter?.add(first.byteLength);
     }
     const chunk = Math.floor(off / PTRS_PER_TABLE);
     const i = pt.pteIndex(this.baseVpn + chunk * PTRS_PER_TABLE);

@@ -1,3 +1,4 @@
+import type { StateMeter } from '../util/state-bytes.js';
 import type { MermapGeometry } from '../paging/geometry.js';
 
 /**
@@ -29,6 +30,8 @@ export interface AllocatorOptions {
   flushCeilingPages?: number | undefined;
   /** online CPUs (vmap-block scales its lazy threshold with them). */
   onlineCpus?: number | undefined;
+  /** told of per-CPU state made on first use (the machine's StateMeter) */
+  meter?: StateMeter | undefined;
 }
 
 /**

@@ -25,6 +25,7 @@ import { PTRS_PER_TABLE } from '../defaults.js';
 import type { PagingLevels } from './geometry.js';
 import { ptePresent } from './pte.js';
 import { modPow2 } from '../util/mod-pow2.js';
+import type { StateMeter } from '../util/state-bytes.js';
 
 /** tablesPerLevel indices */
 export const LEVEL_PTE = 0;
@@ -79,8 +80,13 @@ export class PageTable {
   /**
    * @param pteTablesHint PTE tables to reserve room for up front (a caller that knows how much it
    *   will populate, like mermapPrepareCost, avoids the doubling copies); the tree is the same.
+   * @param meter told of the bytes each pool adds when it doubles (the machine's StateMeter)
    */
-  constructor(levels: PagingLevels, pteTablesHint = INITIAL_TABLES) {
+  constructor(
+    levels: PagingLevels,
+    pteTablesHint = INITIAL_TABLES,
+    private readonly meter: StateMeter | null = null,
+  ) {
     if (levels !== 4 && levels !== 5) throw new RangeError(`paging levels must be 4 or 5, got ${levels}`);
     this.levels = levels;
     this.span = 2 ** (9 * levels);
@@ -242,20 +248,22 @@ export class PageTable {
     const idx = this.tablesPerLevel[childLevel];
     const need = (idx + 1) * PTRS_PER_TABLE;
     if (childLevel === LEVEL_PTE) {
-      if (need > this.ptes.length) this.ptes = grow(this.ptes, need);
+      if (need > this.ptes.length) this.ptes = this.grow(this.ptes, need);
     } else if (need > this.upper[childLevel].length) {
-      this.upper[childLevel] = grow(this.upper[childLevel], need);
+      this.upper[childLevel] = this.grow(this.upper[childLevel], need);
     }
     this.tablesPerLevel[childLevel] = idx + 1;
     this.upper[lvl][slot] = idx + 1;
     return idx;
   }
-}
 
-function grow(a: Float64Array, need: number): Float64Array {
-  let cap = Math.max(a.length, PTRS_PER_TABLE);
-  while (cap < need) cap *= 2;
-  const b = new Float64Array(cap);
-  b.set(a);
-  return b;
+  /** A pool with room for `need` entries, doubled from `a` (its entries copied). */
+  private grow(a: Float64Array, need: number): Float64Array {
+    let cap = Math.max(a.length, PTRS_PER_TABLE);
+    while (cap < need) cap *= 2;
+    const b = new Float64Array(cap);
+    b.set(a);
+    this.meter?.add(b.byteLength - a.byteLength);
+    return b;
+  }
 }

@@ -13,6 +13,7 @@ import {
   R_TOO_LARGE,
 } from '../mermap/reasons.js';
 import { defaultVmapBlockPages, lazyMaxPages, pow2Ceil } from './vmap-sizes.js';
+import type { StateMeter } from '../util/state-bytes.js';
 
 const UNUSED = 0;
 const ACTIVE = 1;
@@ -116,6 +117,8 @@ export class VmapBlock extends AllocatorBase implements MermapAllocator {
   private readonly lazyPages: Float64Array;
   /** per CPU, made at its first get: at an allocation's offset, pages * 2 + reserved; 0 = none */
   private readonly info: (Int32Array | undefined)[];
+  /** told of each CPU's info array as it is made */
+  private readonly meter: StateMeter | null;
 
   constructor(geometry: MermapGeometry, host: FlushHost, opts: AllocatorOptions) {
     super(geometry, host);
@@ -131,6 +134,7 @@ export class VmapBlock extends AllocatorBase implements MermapAllocator {
     const lazy = opts.vmapLazyPages ?? lazyMaxPages(opts.onlineCpus ?? geometry.possibleCpus);
     if (!(lazy >= 0)) throw new RangeError(`vmapLazyPages must be >= 0, got ${lazy}`);
     this.lazyMaxPages = lazy;
+    this.meter = opts.meter ?? null;
     this.flushCeilingPages = opts.flushCeilingPages ?? FLUSH_CEILING_PAGES;
     const n = geometry.possibleCpus;
     const nb = n * this.blocksPerCpu;
@@ -164,6 +168,7 @@ export class VmapBlock extends AllocatorBase implements MermapAllocator {
     if (info === undefined) {
       info = new Int32Array(this.regionPages);
       this.info[cpu] = info;
+      this.meter?.add(info.byteLength);
     }
     info[off] = pages * 2 + (reserved ? 1 : 0);
     this.live[cpu * this.blocksPerCpu + Math.floor(off / this.blockPages)]++;

@@ -23,3 +23,21 @@ export function typedArrayBytes(root: object, depth: number, stop: ReadonlySet<o
   };
   return walk(root, depth);
 }
+
+/**
+ * The typed arrays a machine makes as it runs, beyond what its mms and TLBs hold when made:
+ * page-table pools that double, a region's checker stamps and PTE index the first time an mm
+ * maps on a CPU, vmap-block's per-CPU offsets, the reserved-handle marks. With large regions
+ * each (process, CPU) pair a run reaches costs megabytes, so the run layer sets `limit` and is
+ * told (`onOver`, which may throw) the moment the total passes it.
+ */
+export class StateMeter {
+  bytes = 0;
+  limit = Infinity;
+  onOver: ((bytes: number) => void) | null = null;
+
+  add(bytes: number): void {
+    this.bytes += bytes;
+    if (this.bytes > this.limit && this.onOver !== null) this.onOver(this.bytes);
+  }
+}
