@@ -5,11 +5,10 @@
  * with their products. The kernel gives each mm per-CPU mermap state for every possible CPU, and
  * so does the simulator:
  *
- *   per process (mm)          page tables, the checker's stamps of the CPU it
- *                             runs on, JS objects                     ~25 KiB
+ *   per process (mm)          its page tables (a table a level), JS objects   ~21 KiB
  *   per process x possible    the allocator's per-CPU state (next_addr, the
  *     CPU                     slots; vmap-block's blocks), the checker's flush
- *                             epoch, the PTE index                    ~110 B and up
+ *                             epoch                                   ~105 B and up
  *   per process x online CPU  the wasted-VA metric's region numbers   65 B
  *   per online CPU            its TLB model (and the shadow TLB)      ~265 KiB
  *

@@ -1,8 +1,8 @@
 /**
  * Bytes of typed-array storage reachable from `root`: through its own properties, plain arrays
- * and the objects they hold, at most `depth` objects down (an array costs no depth), each array and object counted once.
- * Objects in `stop` (state shared with the rest of the machine: the Machine an allocator flushes
- * through, the checker a TLB reports to) are not entered.
+ * and the objects they hold, at most `depth` objects down (an array costs no depth), each array
+ * and object counted once. Objects in `stop` (state shared with the rest of the machine: the
+ * Machine an allocator flushes through, the checker a TLB reports to) are not entered.
  *
  * What the simulator's state costs is almost all typed arrays (page tables, per-CPU allocator
  * state, TLB arrays, checker stamps), so this is how a run's size is measured from the code
