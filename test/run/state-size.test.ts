@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { WASTED_VA_BYTES_PER_REGION } from '../../src/analysis/metrics/index.js';
 import { Machine, type MachineConfig } from '../../src/core/machine.js';
 import { PROT_KERNEL_NOGLOBAL } from '../../src/core/paging/pte.js';
+import { runPoint } from '../../src/run/point.js';
 import {
   checkStateSize,
   MAX_STATE_BYTES,
@@ -142,6 +143,19 @@ describe('a run’s simulator state', () => {
       new RegExp(
         `^mermap-lab: machine\\.possibleCpus: the run would hold about [0-9.]+ GiB of simulator state, more than the 8 GiB a run may: 5,000 processes of ${trace.replaceAll('.', '\\.')} on 8,192 possible CPUs, 8,192 of them online, at .*\n$`,
       ),
+    );
+  });
+
+  it('a sweep point: a twin of more possible CPUs is sized before its machine is made', async () => {
+    const point = (possibleCpus: number) => ({
+      seed: 1,
+      machine: { possibleCpus, onlineCpusCap: 12 },
+      workload: { kind: 'unmapped-alloc', mmsPerCpu: 1024, threadsPerMm: 1 },
+      length: { events: 2000 },
+    });
+    // 12,288 processes on 16 possible CPUs run; on 8,192 they would hold 10 GiB
+    await expect(runPoint(point(16), [point(8192)])).rejects.toThrow(
+      /^machine\.possibleCpus: the run would hold about 10\.\d GiB of simulator state, more than the 8 GiB a run may: 12,288 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 12 of them online, at /,
     );
   });
 });
