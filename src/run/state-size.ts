@@ -5,10 +5,10 @@
  * with their products. The kernel gives each mm per-CPU mermap state for every possible CPU, and
  * so does the simulator:
  *
- *   per process (mm)          its page tables (a table a level), JS objects   ~21 KiB
+ *   per process (mm)          its page tables (a table a level), JS objects   ~20 KiB
  *   per process x possible    the allocator's per-CPU state (next_addr, the
  *     CPU                     slots; vmap-block's blocks), the checker's flush
- *                             epoch                                   ~105 B and up
+ *                             epoch                                   ~100 B and up
  *   per process x online CPU  the wasted-VA metric's region numbers   65 B
  *   per online CPU            its TLB model (and the shadow TLB)      ~265 KiB
  *
@@ -44,10 +44,10 @@ export const MAX_STATE_BYTES = 8 * 2 ** 30;
 
 /**
  * JS heap an mm takes beyond its typed arrays (its record and the objects around the arrays):
- * measured at 4.4 to 4.9 KiB per mm over 1,000 mms after a GC (process.memoryUsage().heapUsed,
- * rfc-v1, 1 to 8,192 possible CPUs, Node 20.20, November 2026), rounded up.
+ * measured at 3.2 to 3.5 KiB per mm over 1,000 mms after a GC (process.memoryUsage().heapUsed,
+ * rfc-v1, 64 and 8,192 possible CPUs, Node 20.20, November 2026), rounded up.
  */
-export const MM_HEAP_BYTES = 5 * 1024;
+export const MM_HEAP_BYTES = 4 * 1024;
 
 /** A run's state, by what it grows with. */
 export interface StateSize {

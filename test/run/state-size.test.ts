@@ -27,9 +27,10 @@ const machine = (possibleCpus: number, extra: Partial<MachineConfig> = {}): Mach
 
 describe('a run’s simulator state', () => {
   it('per process and possible CPU: the arrays of struct mermap_cpu and the checker', () => {
-    // rfc-v1, per possible CPU of an mm: flushes, invlpgs, cpuBase and next_addr (4 doubles, 32
-    // bytes); per slot in_use (1), base and end (2 doubles): 17; the checker's flush epoch (a
-    // Uint32, 4) and regionReady (1). The region's size adds nothing until the mm maps there.
+    // rfc-v1, per possible CPU of an mm: flushes, invlpgs and next_addr (3 doubles, 24 bytes; the
+    // region bases are one array for the whole machine); per slot in_use (1), base and end (2
+    // doubles): 17; the checker's flush epoch (a Uint32, 4) and regionReady (1). The region's
+    // size adds nothing until the mm maps there.
     for (const [regionPages, slots] of [
       [512, 1],
       [512, 4],
@@ -37,7 +38,7 @@ describe('a run’s simulator state', () => {
       [4096, 4],
     ]) {
       const s = stateSize(machine(4, { regionPages, allocatorOptions: { slots } }), 1);
-      expect([regionPages, slots, s.perMmPossibleCpu]).toEqual([regionPages, slots, 32 + 17 * slots + 4 + 1]);
+      expect([regionPages, slots, s.perMmPossibleCpu]).toEqual([regionPages, slots, 24 + 17 * slots + 4 + 1]);
     }
     expect(WASTED_VA_BYTES_PER_REGION).toBe(8 * 8 + 1);
   });
@@ -121,7 +122,7 @@ describe('a run’s simulator state', () => {
     const r = cli(['run', cfg, '--out', out]);
     expect([r.status, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(
-      /^mermap-lab: machine\.possibleCpus: the run would hold about 23\.\d GiB of simulator state, more than the 8 GiB a run may: 16,384 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 8,192 of them online, at [0-9.]+ KiB a process, 105 bytes a process per possible CPU and 65 per online CPU, and [0-9.]+ KiB per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes\n$/,
+      /^mermap-lab: machine\.possibleCpus: the run would hold about 22\.\d GiB of simulator state, more than the 8 GiB a run may: 16,384 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 8,192 of them online, at [0-9.]+ KiB a process, 97 bytes a process per possible CPU and 65 per online CPU, and [0-9.]+ KiB per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes\n$/,
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -153,9 +154,9 @@ describe('a run’s simulator state', () => {
       workload: { kind: 'unmapped-alloc', mmsPerCpu: 1024, threadsPerMm: 1 },
       length: { events: 2000 },
     });
-    // 12,288 processes on 16 possible CPUs run; on 8,192 they would hold 10 GiB
+    // 12,288 processes on 16 possible CPUs run; on 8,192 they would hold 9.3 GiB
     await expect(runPoint(point(16), [point(8192)])).rejects.toThrow(
-      /^machine\.possibleCpus: the run would hold about 10\.\d GiB of simulator state, more than the 8 GiB a run may: 12,288 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 12 of them online, at /,
+      /^machine\.possibleCpus: the run would hold about 9\.\d GiB of simulator state, more than the 8 GiB a run may: 12,288 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 12 of them online, at /,
     );
   });
 });

@@ -8,6 +8,7 @@ import {
   DEFAULT_VARIANT,
 } from '../defaults.js';
 import type { AllocatorOptions, FlushHost, MermapAllocator } from '../mermap/allocator.js';
+import { cpuBasesOf } from '../mermap/allocator-base.js';
 import { REASON_COUNT } from '../mermap/reasons.js';
 import { mermapPrepareCostClosedForm } from '../paging/cost.js';
 import {
@@ -274,7 +275,7 @@ export abstract class MachineBase {
    * possible CPU and the checker's stamps (src/run/state-size.ts sizes a run from this).
    */
   mmStateBytes(mm: number): number {
-    return typedArrayBytes(this.mms[mm], 3, new Set<object>([this, this.geometry]));
+    return typedArrayBytes(this.mms[mm], 3, new Set<object>([this, this.geometry, cpuBasesOf(this.geometry)]));
   }
   /** Bytes of typed arrays online CPU cpu's TLB holds (with its shadow TLB, if any). */
   tlbStateBytes(cpu: number): number {

@@ -52,7 +52,7 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
     super(geometry, host);
     this.slotsPerCpu = slotsPerCpu;
     const n = geometry.possibleCpus;
-    this.nextAddr = Float64Array.from(this.cpuBase); // next_addr = the CPU's base at prepare
+    this.nextAddr = this.cpuBase.slice(); // next_addr = the CPU's base at prepare
     this.inUse = new Uint8Array(n * slotsPerCpu);
     this.base = new Float64Array(n * slotsPerCpu);
     this.end = new Float64Array(n * slotsPerCpu);

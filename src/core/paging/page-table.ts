@@ -42,6 +42,23 @@ export const LEVEL_PGD = 4;
  */
 const INITIAL_TABLES = 1;
 
+/**
+ * Per paging depth, what every table of that depth walks by (read only, so shared: a run of
+ * 100,000 mms makes none of them): the upper levels top down, the pages one entry of each
+ * covers, and 1 / that.
+ */
+const WALK_4 = walkOrder(Int32Array.of(LEVEL_PGD, LEVEL_PUD, LEVEL_PMD), Float64Array.of(2 ** 27, 2 ** 18, 2 ** 9));
+const WALK_5 = walkOrder(
+  Int32Array.of(LEVEL_PGD, LEVEL_P4D, LEVEL_PUD, LEVEL_PMD),
+  Float64Array.of(2 ** 36, 2 ** 27, 2 ** 18, 2 ** 9),
+);
+/** the pool of a level that has none (upper[LEVEL_PTE], and the P4D with 4 levels): never written */
+const NO_TABLES = new Float64Array(0);
+
+function walkOrder(order: Int32Array, entrySpan: Float64Array) {
+  return { order, entrySpan, entryScale: entrySpan.map((x) => 1 / x) };
+}
+
 export class PageTable {
   readonly levels: PagingLevels;
   /** table pages allocated per level: [0]=PTE tables, [1]=PMD, [2]=PUD, [3]=P4D (0 unless 5-level), [4]=PGD (1) */
@@ -90,18 +107,15 @@ export class PageTable {
     if (levels !== 4 && levels !== 5) throw new RangeError(`paging levels must be 4 or 5, got ${levels}`);
     this.levels = levels;
     this.span = 2 ** (9 * levels);
-    this.order =
-      levels === 5
-        ? Int32Array.of(LEVEL_PGD, LEVEL_P4D, LEVEL_PUD, LEVEL_PMD)
-        : Int32Array.of(LEVEL_PGD, LEVEL_PUD, LEVEL_PMD);
-    this.entrySpan =
-      levels === 5 ? Float64Array.of(2 ** 36, 2 ** 27, 2 ** 18, 2 ** 9) : Float64Array.of(2 ** 27, 2 ** 18, 2 ** 9);
-    this.entryScale = this.entrySpan.map((x) => 1 / x);
+    const walk = levels === 5 ? WALK_5 : WALK_4;
+    this.order = walk.order;
+    this.entrySpan = walk.entrySpan;
+    this.entryScale = walk.entryScale;
     this.upper = [
-      new Float64Array(0),
+      NO_TABLES,
       new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE),
       new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE),
-      new Float64Array(levels === 5 ? INITIAL_TABLES * PTRS_PER_TABLE : 0),
+      levels === 5 ? new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE) : NO_TABLES,
       new Float64Array(PTRS_PER_TABLE), // the mm's one PGD page, allocated with the mm
     ];
     this.tablesPerLevel[LEVEL_PGD] = 1;
