@@ -6,14 +6,23 @@ import { sweepOutputsOf, writeSweepOutputs } from './sweep-outputs.js';
 import { printable } from '../util/printable.js';
 import { ConfigError, parseRunConfig } from '../config/index.js';
 import { twinKey } from '../run/twins.js';
+import { machineConfigOf } from '../run/run.js';
+import { checkStateSize, processesOf } from '../run/state-size.js';
+import { configuredMms } from '../workloads/index.js';
 import { warmUpConfigs } from '../run/warm-up.js';
 
 /** The worker every sweep point runs in: src/run/point.ts (a .js URL falls back to .ts from sources). */
 const RUN_POINT = { module: new URL('../run/point.js', import.meta.url), export: 'runPoint' };
 
+/**
+ * A point's problems before anything runs: its config, and whether its simulator state would
+ * pass the bound (src/run/state-size.ts; a trace's is known only once it is read).
+ */
 function validatePoint(config: object): string[] {
   try {
-    parseRunConfig(config, 'point');
+    const c = parseRunConfig(config, 'point');
+    const mms = configuredMms(c);
+    if (mms !== null) checkStateSize(machineConfigOf(c), mms, processesOf(c, mms));
     return [];
   } catch (e) {
     if (e instanceof ConfigError) return e.issues;

@@ -14,7 +14,7 @@ import { MicrobenchSource } from './microbench.js';
 import { TlbPressureSource } from './tlb-pressure.js';
 import { checkSelection, FtraceSource, scanTraceInput, type FtraceSummary, type TraceScan } from './trace/ftrace.js';
 import { OpScriptSource } from './trace/op-script.js';
-import { UnmappedAllocSource } from './unmapped-alloc.js';
+import { UnmappedAllocSource, unmappedAllocMms } from './unmapped-alloc.js';
 
 export * from './events.js';
 export * from './rng.js';
@@ -82,6 +82,18 @@ class Wrapped implements WorkloadSource {
 export interface EventSourceOptions {
   /** traces: the share of the trace read so far, 0..1 (the check pass is the first half) */
   onTraceProgress?: ((fraction: number) => void) | undefined;
+}
+
+/**
+ * The processes (mms) a config's workload makes, known from the config alone (what a sweep checks
+ * before it runs anything), or null when a file holds them (a trace: its scan counts them). The
+ * generators other than unmapped-alloc and op scripts run one mm (test/workloads/ checks this
+ * against each source's topology).
+ */
+export function configuredMms(config: RunConfig): number | null {
+  const w = config.workload;
+  if (w.kind === 'unmapped-alloc') return unmappedAllocMms(config.machine.onlineCpus, w.mmsPerCpu);
+  return w.kind === 'ftrace' ? null : 1;
 }
 
 export function createEventSource(config: RunConfig, opts: EventSourceOptions = {}): WorkloadSource {

@@ -141,7 +141,7 @@ export class UnmappedAllocSource implements EventSource {
       taskMm[k] = Math.floor(k / w.threadsPerMm);
       taskCpu[k] = Math.floor(k / perCpu);
     }
-    this.topology = { taskMm, taskCpu, mms: n * w.mmsPerCpu };
+    this.topology = { taskMm, taskCpu, mms: unmappedAllocMms(n, w.mmsPerCpu) };
 
     this.task = new Float64Array(TASK_FIELDS * tasks);
     this.rq = new RunQueues(n, perCpu);
@@ -370,4 +370,9 @@ export class UnmappedAllocSource implements EventSource {
       }
     }
   }
+}
+
+/** The processes (mms) of an unmapped-alloc workload: mmsPerCpu on each online CPU. */
+export function unmappedAllocMms(onlineCpus: number, mmsPerCpu: number): number {
+  return onlineCpus * mmsPerCpu;
 }

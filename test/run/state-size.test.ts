@@ -159,4 +159,30 @@ describe('a run’s simulator state', () => {
       /^machine\.possibleCpus: the run would hold about 9\.\d GiB of simulator state, more than the 8 GiB a run may: 12,288 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 12 of them online, at /,
     );
   });
+
+  it('mermap-lab sweep: a point too large is refused when the sweep is planned, before anything runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
+    const spec = join(dir, 'big.yaml');
+    writeFileSync(
+      spec,
+      [
+        'name: big',
+        'seed: 1',
+        'replicates: 1',
+        'base: { machine: { possibleCpus: 8192 }, workload: { kind: unmapped-alloc }, length: { events: 1000 } }',
+        'grid: { machine.onlineCpus: [4, 8192] }',
+        '',
+      ].join('\n'),
+    );
+    const out = join(dir, 'out');
+    const r = cli(['sweep', spec, '-o', out, '-j', '1', '--no-report']);
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^mermap-lab: sweep: ${spec.replaceAll('.', '\\.')}: invalid sweep spec\n  - point 1 \\(machine\\.onlineCpus=8192, replicate 0\\): machine\\.possibleCpus: the run would hold about 22\\.\\d GiB of simulator state, more than the 8 GiB a run may: 16,384 processes`,
+      ),
+    );
+    expect(r.stderr.split('\n')).toHaveLength(3); // the first point is fine: one issue, one line
+    expect(existsSync(out)).toBe(false);
+  });
 });
