@@ -26,7 +26,8 @@
  * process on a CPU makes the page tables of that CPU's whole region and the checker's stamps
  * for it, 16 bytes a page (4 MiB for a region of 2^18 pages), and a task that migrates takes
  * its process to more CPUs (a run of 300,000 events with 512 processes migrating over 256 CPUs
- * held 10 GB after 30 s). The machine's StateMeter counts those arrays as they are made, and
+ * held 10 GB after 30 s), and TLB pressure's touches make page tables for the user and direct-map
+ * pages they reach. The machine's StateMeter counts those arrays as they are made, and
  * watchStateGrowth() stops the run when the total passes the bound.
  */
 import { WASTED_VA_BYTES_PER_REGION } from '../analysis/metrics/index.js';
@@ -144,9 +145,10 @@ export function watchStateGrowth(machine: Machine, startBytes: number): void {
     throw new InputError(
       `mermap.regionPages: the run's simulator state passed ${MAX_STATE_BYTES / 2 ** 30} GiB after ` +
         `${count(machine.clock.op)} events: ${size(startBytes)} when it started and ${size(grown)} made since, as its ` +
-        `processes mapped on CPUs (each process makes page tables and checker stamps for the whole region of each CPU ` +
-        `it maps on: ${count(R)} pages, ${size(R * 16)}); lower mermap.regionPages, the processes, or how often their ` +
-        'tasks migrate',
+        `processes mapped pages (a process makes page tables and checker stamps for the whole region of each CPU it ` +
+        `maps on, ${count(R)} pages, ${size(R * 16)}; TLB pressure's touches make page tables for the pages they ` +
+        'reach); lower mermap.regionPages, the processes, how often their tasks migrate, or ' +
+        'workload.tlbPressure.userPagesPerMm and globalPages',
       { field: 'mermap.regionPages' },
     );
   };

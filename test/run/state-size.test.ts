@@ -71,6 +71,14 @@ describe('a run’s simulator state', () => {
     // region's 2 (4 KiB), and mm 1's again to 4 for its second CPU (8 KiB more)
     expect(m.stateMeter.bytes).toBe(made() - before);
     expect(made() - before).toBe(3 * 8192 + 2 * 128 + 2 * 4096 + 8192);
+
+    // a touch of a user page (TLB pressure) demand-maps it in the mm's own tables, under another
+    // PGD slot than the mermap's: mm 0 needs a second PUD and PMD table (each pool doubled from 1
+    // to 2 tables, 4 KiB) and a third PTE table (its pool doubled from 2 to 4, 8 KiB)
+    const user = m.createTask(0, 1);
+    const grown = m.stateMeter.bytes;
+    m.access(user, 0x400);
+    expect(m.stateMeter.bytes - grown).toBe(4096 + 4096 + 8192);
   });
 
   it('stops a run whose state grows past MAX_STATE_BYTES as it maps', () => {
@@ -89,9 +97,10 @@ describe('a run’s simulator state', () => {
     expect(() => map(1)).toThrow(
       new InputError(
         "mermap.regionPages: the run's simulator state passed 8 GiB after 0 events: 8.0 GiB when it started and " +
-          '2.0 MiB made since, as its processes mapped on CPUs (each process makes page tables and checker stamps for ' +
-          'the whole region of each CPU it maps on: 65,536 pages, 1.0 MiB); lower mermap.regionPages, the ' +
-          'processes, or how often their tasks migrate',
+          '2.0 MiB made since, as its processes mapped pages (a process makes page tables and checker stamps for ' +
+          "the whole region of each CPU it maps on, 65,536 pages, 1.0 MiB; TLB pressure's touches make page tables " +
+          'for the pages they reach); lower mermap.regionPages, the processes, how often their tasks migrate, or ' +
+          'workload.tlbPressure.userPagesPerMm and globalPages',
         { field: 'mermap.regionPages' },
       ),
     );
