@@ -5,7 +5,7 @@
  * with their products. The kernel gives each mm per-CPU mermap state for every possible CPU, and
  * so does the simulator:
  *
- *   per process (mm)          its page tables (a table a level), JS objects   ~20 KiB
+ *   per process (mm)          its PGD page, JS objects                  ~8 KiB
  *   per process x possible    the allocator's per-CPU state (next_addr, the
  *     CPU                     slots; vmap-block's blocks), the checker's flush
  *                             epoch                                   ~100 B and up

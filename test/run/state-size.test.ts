@@ -67,10 +67,11 @@ describe('a run’s simulator state', () => {
       m.mermapPut(task, m.mermapGet(task, 1, 0x2000, PROT_KERNEL_NOGLOBAL, false));
     }
     // per (mm, CPU): 1024 stamps (8 KiB); per mm, once: the PTE index (4 bytes for each 512 pages
-    // of 16 CPUs' regions, 128); the PTE-table pool of each mm doubled from 1 table to the
-    // region's 2 (4 KiB), and mm 1's again to 4 for its second CPU (8 KiB more)
+    // of 16 CPUs' regions, 128) and its first PUD and PMD tables (an mm starts with its PGD
+    // alone: 4 KiB each) and PTE-table pool, grown from none to the region's 2 tables (8 KiB);
+    // and mm 1's pool doubled again to 4 for its second CPU (8 KiB more)
     expect(m.stateMeter.bytes).toBe(made() - before);
-    expect(made() - before).toBe(3 * 8192 + 2 * 128 + 2 * 4096 + 8192);
+    expect(made() - before).toBe(3 * 8192 + 2 * 128 + 2 * (4096 + 4096 + 8192) + 8192);
 
     // a touch of a user page (TLB pressure) demand-maps it in the mm's own tables, under another
     // PGD slot than the mermap's: mm 0 needs a second PUD and PMD table (each pool doubled from 1
@@ -85,19 +86,19 @@ describe('a run’s simulator state', () => {
     const m = new Machine(machine(4, { regionPages: 65536 }));
     const mm = m.createMm(true);
     // 1.5 MiB left: a region of 65536 pages costs 512 KiB of PTE tables and 512 KiB of stamps
-    // (the first, 508 KiB of pool growth and a 2 KiB PTE index with them; the second CPU's
-    // doubles the pool, 512 KiB)
+    // (the first, with the mm's first PUD and PMD tables, 4 KiB each, and a 2 KiB PTE index;
+    // the second CPU's PTE tables double the pool, 512 KiB, past the bound)
     watchStateGrowth(m, MAX_STATE_BYTES - 1.5 * 2 ** 20);
     const map = (cpu: number) => {
       const task = m.createTask(mm, cpu);
       m.mermapPut(task, m.mermapGet(task, 1, 0x2000, PROT_KERNEL_NOGLOBAL, false));
     };
     map(0);
-    expect(m.stateMeter.bytes).toBe(512 * 1024 + 127 * 4096 + 2048);
+    expect(m.stateMeter.bytes).toBe(512 * 1024 + 512 * 1024 + 2 * 4096 + 2048);
     expect(() => map(1)).toThrow(
       new InputError(
         "mermap.regionPages: the run's simulator state passed 8 GiB after 0 events: 8.0 GiB when it started and " +
-          '2.0 MiB made since, as its processes mapped pages (a process makes page tables and checker stamps for ' +
+          '1.5 MiB made since, as its processes mapped pages (a process makes page tables and checker stamps for ' +
           "the whole region of each CPU it maps on, 65,536 pages, 1.0 MiB; TLB pressure's touches make page tables " +
           'for the pages they reach); lower mermap.regionPages, the processes, how often their tasks migrate, or ' +
           'workload.tlbPressure.userPagesPerMm and globalPages',

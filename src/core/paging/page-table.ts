@@ -35,14 +35,6 @@ export const LEVEL_P4D = 3;
 export const LEVEL_PGD = 4;
 
 /**
- * Table pages each pool starts with: one, what an mm that maps anything needs at each level.
- * A run of 100,000 processes (a trace of a kernel build) holds as many mms for its whole length,
- * so what an mm reserves up front is what the run costs: four tables a level, 52 KiB an mm, took
- * 7.4 GB for such a trace. The pools double when an mm reaches further (linkNewTable()).
- */
-const INITIAL_TABLES = 1;
-
-/**
  * Per paging depth, what every table of that depth walks by (read only, so shared: a run of
  * 100,000 mms makes none of them): the upper levels top down, the pages one entry of each
  * covers, and 1 / that.
@@ -52,7 +44,14 @@ const WALK_5 = walkOrder(
   Int32Array.of(LEVEL_PGD, LEVEL_P4D, LEVEL_PUD, LEVEL_PMD),
   Float64Array.of(2 ** 36, 2 ** 27, 2 ** 18, 2 ** 9),
 );
-/** the pool of a level that has none (upper[LEVEL_PTE], and the P4D with 4 levels): never written */
+/**
+ * The pool of a level with no table: upper[LEVEL_PTE] always, the P4D with 4 levels, and every
+ * level below the PGD until the mm links its first table there (linkNewTable() then grows a pool
+ * of its own, by doubling). Never written, so one serves every mm. An mm starts with its PGD
+ * page alone: a run of 100,000 processes (a trace of a kernel build) holds as many mms, and most
+ * of a trace's processes never map a mermap page (only the allocations its filter selects do).
+ * Four tables a level up front, 52 KiB an mm, took 7.4 GB for such a trace; one a level, 16 KiB.
+ */
 const NO_TABLES = new Float64Array(0);
 
 function walkOrder(order: Int32Array, entrySpan: Float64Array) {
@@ -101,7 +100,7 @@ export class PageTable {
    */
   constructor(
     levels: PagingLevels,
-    pteTablesHint = INITIAL_TABLES,
+    pteTablesHint = 0,
     private readonly meter: StateMeter | null = null,
   ) {
     if (levels !== 4 && levels !== 5) throw new RangeError(`paging levels must be 4 or 5, got ${levels}`);
@@ -113,13 +112,13 @@ export class PageTable {
     this.entryScale = walk.entryScale;
     this.upper = [
       NO_TABLES,
-      new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE),
-      new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE),
-      levels === 5 ? new Float64Array(INITIAL_TABLES * PTRS_PER_TABLE) : NO_TABLES,
+      NO_TABLES,
+      NO_TABLES,
+      NO_TABLES,
       new Float64Array(PTRS_PER_TABLE), // the mm's one PGD page, allocated with the mm
     ];
     this.tablesPerLevel[LEVEL_PGD] = 1;
-    this.ptes = new Float64Array(Math.max(1, Math.ceil(pteTablesHint)) * PTRS_PER_TABLE);
+    this.ptes = pteTablesHint > 0 ? new Float64Array(Math.ceil(pteTablesHint) * PTRS_PER_TABLE) : NO_TABLES;
   }
 
   totalTablePages(): number {
