@@ -103,6 +103,21 @@ export class MmStamps {
   constructor(possibleCpus: number) {
     this.epoch = new Uint32Array(possibleCpus);
   }
+
+  /**
+   * Drop every stamp (the mm exited: nothing maps or unmaps in it again); returns their bytes.
+   * The epochs stay: a CPU that still has the mm loaded (lazy TLB) bumps them when it flushes.
+   */
+  release(): number {
+    let bytes = 0;
+    for (const a of this.own) bytes += a === undefined ? 0 : a.byteLength;
+    for (const a of this.foreign) bytes += a.byteLength;
+    this.own.length = 0;
+    this.foreignCpu.length = 0;
+    this.foreignRegion.length = 0;
+    this.foreign.length = 0;
+    return bytes;
+  }
 }
 
 /**

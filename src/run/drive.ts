@@ -5,6 +5,7 @@ import { NumMap } from '../core/util/num-map.js';
 import { DEFAULT_CPU_GHZ } from '../config/defaults.js';
 import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
 import {
+  EV_EXIT,
   EV_FREE,
   EV_GET,
   EV_MIGRATE,
@@ -107,11 +108,17 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
     for (let i = 0; i < n; i++) {
       const t = chunk.time[i];
       if (op >= maxEvents || t > maxNs) break outer;
+      const kind = chunk.kind[i];
+      if (kind === EV_EXIT) {
+        // not an op (events.ts): no tick, no op index, not counted
+        machine.exitMm(chunk.a[i]);
+        continue;
+      }
       clock.op = op;
       clock.ns = t;
       hooks.tick(t, op);
       const task = chunk.task[i];
-      switch (chunk.kind[i]) {
+      switch (kind) {
         case EV_GET: {
           const pages = chunk.a[i];
           const pfn = chunk.pfn[i];

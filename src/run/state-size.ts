@@ -27,8 +27,9 @@
  * for it, 16 bytes a page (4 MiB for a region of 2^18 pages), and a task that migrates takes
  * its process to more CPUs (a run of 300,000 events with 512 processes migrating over 256 CPUs
  * held 10 GB after 30 s), and TLB pressure's touches make page tables for the user and direct-map
- * pages they reach. The machine's StateMeter counts those arrays as they are made, and
- * watchStateGrowth() stops the run when the total passes the bound.
+ * pages they reach. The machine's StateMeter counts those arrays as they are made, and what a
+ * trace's process frees when it exits (Machine.exitMm()), and watchStateGrowth() stops the run
+ * when the total passes the bound.
  */
 import { WASTED_VA_BYTES_PER_REGION } from '../analysis/metrics/index.js';
 import type { RunConfig } from '../config/index.js';

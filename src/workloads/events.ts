@@ -17,6 +17,7 @@
  *   MIGRATE t         c     k      toCpu        -           -1         -   move k (refused while migrate-disabled)
  *   TOUCH  t          c     k      vpn          global?1:0  -1         -   a data access (TLB pressure)
  *   RESERVED t        c     k      pfn          allocId     pfn        PROT_GLOBAL   a reserved 1-page get (IRQs off)
+ *   EXIT   t          -1    -1     mm           -           -1         -   process mm is gone (exit_mmap)
  *
  * '-' columns hold 0. Times are whole nanoseconds, non-decreasing along the stream; events with
  * equal times apply in stream order. `c` is the CPU the task runs on in the generator's view.
@@ -41,6 +42,12 @@
  *   MIGRATE of the current task (trace replay only) leaves c with its mm loaded (lazy TLB) until
  *   c's next SWITCH.
  * - TOUCH vpns are user pages of the task's mm (global = 0) or kernel global pages (global = 1).
+ * - EXIT mm comes after the PUT of every GET and RESERVED of mm's tasks, and no task of mm has an
+ *   event after it (a trace's process after its last line: trace/ftrace.ts). The Machine then
+ *   frees what the mm mapped with (Machine.exitMm()), so a run's memory follows the processes
+ *   alive at once, not every one it ever had. An EXIT is not an op: it takes no op index and is
+ *   not counted in a run's events or in `length.events`, so a stream gives the same results with
+ *   its EXITs as without them.
  */
 export const EV_GET = 1;
 export const EV_PUT = 2;
@@ -49,6 +56,7 @@ export const EV_SWITCH = 4;
 export const EV_MIGRATE = 5;
 export const EV_TOUCH = 6;
 export const EV_RESERVED = 7;
+export const EV_EXIT = 8;
 
 /** flags column bits */
 export const FLAG_PROT_GLOBAL = 1;
@@ -63,6 +71,7 @@ export const EVENT_KIND_NAMES: Record<number, string> = {
   [EV_MIGRATE]: 'migrate',
   [EV_TOUCH]: 'touch',
   [EV_RESERVED]: 'reserved',
+  [EV_EXIT]: 'exit',
 };
 
 export class EventChunk {

@@ -8,7 +8,7 @@
  * naming `length` rather than go on with times that are no longer exact.
  */
 import { InputError } from '../util/input-error.js';
-import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
+import { EV_EXIT, type EventChunk, type EventSource, type WorkloadTopology } from './events.js';
 
 /** The last exact whole-nanosecond time: 2^53 - 1 ns. */
 export const MAX_EXACT_NS = Number.MAX_SAFE_INTEGER;
@@ -50,9 +50,18 @@ export class LengthLimitedSource implements EventSource {
       n = lo;
       this.done = true;
     }
-    if (n >= this.remaining) {
-      n = this.remaining;
-      this.done = true;
+    if (this.remaining !== Infinity) {
+      // an EXIT is not an op (events.ts): the count skips it
+      let ops = n;
+      for (let i = 0; i < n; i++) if (chunk.kind[i] === EV_EXIT) ops--;
+      if (ops >= this.remaining) {
+        let k = 0;
+        for (let left = this.remaining; left > 0; k++) if (chunk.kind[k] !== EV_EXIT) left--;
+        n = k;
+        ops = this.remaining;
+        this.done = true;
+      }
+      this.remaining -= ops;
     }
     if (n > 0 && chunk.time[n - 1]! > MAX_EXACT_NS) {
       throw new InputError(
@@ -62,7 +71,6 @@ export class LengthLimitedSource implements EventSource {
       );
     }
     chunk.length = n;
-    this.remaining -= n;
     if (!more) this.done = true;
     return !this.done;
   }

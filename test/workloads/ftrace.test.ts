@@ -129,9 +129,13 @@ describe('ftrace: the fixture in the kernel format', () => {
       '270800 c2 k1 put a=512 b=1 pfn=2097152 f=2',
       // the frees of unmapped pages (the kworker page was not unmapped: no event)
       '366000 c-1 k-1 free a=1090048 b=8 pfn=1090048 f=0',
+      // that free was bash's last line: its process exits
+      '366000 c-1 k-1 exit a=0 b=0 pfn=-1 f=0',
       '566000 c-1 k-1 free a=1090304 b=1 pfn=1090304 f=0',
       '766000 c2 k1 get a=512 b=3 pfn=2097664 f=2',
       '970800 c2 k1 put a=512 b=3 pfn=2097664 f=2',
+      // qemu's last line was that get: its process exits once the zeroing is over
+      '970800 c-1 k-1 exit a=1 b=0 pfn=-1 f=0',
     ]);
   });
 
@@ -142,8 +146,12 @@ describe('ftrace: the fixture in the kernel format', () => {
       '366000 c1 k0 get a=8 b=0 pfn=1090048 f=2',
       '369200 c1 k0 put a=8 b=0 pfn=1090048 f=2',
       '369200 c-1 k-1 free a=1090048 b=8 pfn=1090048 f=0',
+      // bash's last line was that free, its zeroing is over
+      '369200 c-1 k-1 exit a=0 b=0 pfn=-1 f=0',
       // the idle task frees an unmapped page: no mm, so clear_page_mermap fails both paths (§8.8)
       '566000 c-1 k-1 free a=1090304 b=1 pfn=1090304 f=0',
+      // qemu's allocations zero nothing under init_on_free: it exits after its last line
+      '766000 c-1 k-1 exit a=1 b=0 pfn=-1 f=0',
     ]);
     expect(scan.summary.unreadyFreeZeroings).toBe(1);
   });
@@ -164,7 +172,7 @@ describe('ftrace: the fixture in the kernel format', () => {
     expect(src.info.kind).toBe('ftrace');
     const f = checkStream(src, 4, { distinctPfns: true });
     expect(src.info.ftrace?.used).toBe(6);
-    expect(f.byKind).toEqual({ switch: 3, get: 4, put: 4, migrate: 1, free: 2 });
+    expect(f.byKind).toEqual({ switch: 3, get: 4, put: 4, migrate: 1, free: 2, exit: 2 });
   });
 });
 
@@ -193,6 +201,8 @@ describe('ftrace: line formats and selection', () => {
       '0 c1 k0 switch a=0 b=0 pfn=-1 f=0',
       '0 c1 k0 get a=512 b=0 pfn=4096 f=2',
       '10000 c1 k0 put a=512 b=0 pfn=4096 f=2',
+      // a's one line is behind it and its zeroing over: its process exits, before b's line goes on
+      '10000 c-1 k-1 exit a=0 b=0 pfn=-1 f=0',
       '10000 c1 k1 switch a=0 b=0 pfn=-1 f=0',
       '10000 c1 k1 get a=512 b=1 pfn=8192 f=2',
       '20000 c1 k1 put a=512 b=1 pfn=8192 f=2',
@@ -200,7 +210,10 @@ describe('ftrace: line formats and selection', () => {
       '20000 c2 k1 switch a=0 b=0 pfn=-1 f=0',
       '20000 c2 k1 get a=512 b=2 pfn=12288 f=2',
       '21000 c2 k1 put a=512 b=2 pfn=12288 f=2',
+      '21000 c-1 k-1 exit a=1 b=0 pfn=-1 f=0',
       '21000 c-1 k-1 free a=12288 b=512 pfn=12288 f=0',
+      // c's one line was that free
+      '21000 c-1 k-1 exit a=2 b=0 pfn=-1 f=0',
     ]);
   });
 
@@ -222,8 +235,11 @@ describe('ftrace: line formats and selection', () => {
       '1000 c1 k1 get a=1 b=1 pfn=8192 f=2',
       '1000 c1 k1 put a=1 b=1 pfn=8192 f=2',
       '2000 c-1 k-1 free a=8192 b=1 pfn=8192 f=0',
+      // the batched free was the last line of TGID 1977's two tasks
+      '2000 c-1 k-1 exit a=0 b=0 pfn=-1 f=0',
       '2000000003 c2 k2 get a=1 b=2 pfn=12288 f=2',
       '2000000003 c2 k2 put a=1 b=2 pfn=12288 f=2',
+      '2000000003 c-1 k-1 exit a=1 b=0 pfn=-1 f=0',
     ]);
   });
 
@@ -281,7 +297,8 @@ describe('ftrace: line formats and selection', () => {
     ].join('\n');
     const t = scanText(text);
     expect(t.summary).toMatchObject({ allocs: 1, failedAllocs: 1, frees: 1, unmappedFrees: 0, used: 0 });
-    expect(events(text)).toEqual([]);
+    // nothing to map: the process only exits, after its last line
+    expect(events(text)).toEqual(['100000000 c-1 k-1 exit a=0 b=0 pfn=-1 f=0']);
   });
 
   it('an event on a CPU that is not online is an error naming the line, lenient or not', () => {

@@ -1,4 +1,5 @@
 import {
+  EV_EXIT,
   EV_FREE,
   EV_GET,
   EV_MIGRATE,
@@ -29,7 +30,8 @@ export interface StreamFacts {
  * non-decreasing times; CPUs online; a SWITCH first on every CPU; SWITCH only to a task on that
  * CPU; GET/RESERVED ids unique; PUT of a live id, same task, CPU, pages and pfn; MIGRATE only of a
  * task that holds nothing and is not running; FREE ranges not mapped by a live GET; TOUCH by the
- * CPU's current task; with distinctPfns, live GET ranges never overlap.
+ * CPU's current task; EXIT of an mm once, when no task of it holds a mapping, and no event of its
+ * tasks after it; with distinctPfns, live GET ranges never overlap.
  */
 export function checkStream(
   source: EventSource,
@@ -54,7 +56,8 @@ export function checkStream(
     getTimes: Array.from({ length: online }, () => []),
     lastTime: 0,
   };
-  const names = ['?', 'get', 'put', 'free', 'switch', 'migrate', 'touch', 'reserved'];
+  const names = ['?', 'get', 'put', 'free', 'switch', 'migrate', 'touch', 'reserved', 'exit'];
+  const exited = new Uint8Array(topo.mms);
   let last = -Infinity;
   let more = true;
   const max = opts.maxEvents ?? Infinity;
@@ -83,7 +86,18 @@ export function checkStream(
         }
         continue;
       }
+      if (k === EV_EXIT) {
+        const mm = chunk.a[i]!;
+        if (c !== -1 || task !== -1) fail('EXIT with a cpu or task', i);
+        if (!(mm >= 0 && mm < topo.mms) || exited[mm]) fail(`EXIT of mm ${mm} twice or not an mm`, i);
+        for (let k2 = 0; k2 < topo.taskMm.length; k2++) {
+          if (topo.taskMm[k2] === mm && holding[k2]! > 0) fail(`EXIT of mm ${mm} while task ${k2} holds a mapping`, i);
+        }
+        exited[mm] = 1;
+        continue;
+      }
       if (!(c >= 0 && c < online)) fail(`cpu ${c} not online`, i);
+      if (exited[topo.taskMm[task]!]) fail(`event of task ${task} after its mm exited`, i);
       if (k !== EV_SWITCH && cur[c] === -1) fail(`first event of cpu ${c} is not a SWITCH`, i);
       const mm = topo.taskMm[task]!;
       switch (k) {

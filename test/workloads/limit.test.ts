@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EV_GET, EventChunk, type EventSource } from '../../src/workloads/events.js';
+import { EV_EXIT, EV_GET, EventChunk, type EventSource } from '../../src/workloads/events.js';
 import { LengthLimitedSource, MAX_EXACT_NS } from '../../src/workloads/limit.js';
 import { InputError } from '../../src/util/input-error.js';
 
@@ -37,6 +37,32 @@ describe('LengthLimitedSource', () => {
     const r = drain(new LengthLimitedSource(counter(100), { events: 12 }));
     expect(r.times).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110]);
     expect(r.calls).toBe(3);
+  });
+
+  it('an EXIT is not an op: `events` counts the others, and an EXIT past the last op is cut', () => {
+    // every third event an EXIT, at the time of the op before it
+    let i = 0;
+    const src: EventSource = {
+      topology: { taskMm: new Int32Array(1), taskCpu: new Int32Array(1), mms: 1 },
+      fill(chunk: EventChunk) {
+        chunk.length = 0;
+        while (i < 30 && chunk.length < chunk.capacity) {
+          if (i % 3 === 2) chunk.push(EV_EXIT, (i - 1) * 10, -1, -1, 0, 0, -1);
+          else chunk.push(EV_GET, i * 10, 0, 0, 1, i, 0);
+          i++;
+        }
+        return i < 30;
+      },
+    };
+    const chunk = new EventChunk(5);
+    const kinds: string[] = [];
+    const limited = new LengthLimitedSource(src, { events: 5 });
+    for (let more = true; more; ) {
+      more = limited.fill(chunk);
+      for (let k = 0; k < chunk.length; k++)
+        kinds.push(`${chunk.kind[k] === EV_EXIT ? 'exit' : 'get'}@${chunk.time[k]}`);
+    }
+    expect(kinds).toEqual(['get@0', 'get@10', 'exit@10', 'get@30', 'get@40', 'exit@40', 'get@60']);
   });
 
   it('stops before the first event later than `seconds`', () => {

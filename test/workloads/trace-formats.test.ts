@@ -24,6 +24,19 @@ const run = (
   scan: TraceScanOptions = {},
   opts: Partial<typeof OPTS & { initMode: 'init_on_free' }> = {},
 ) => collectEvents(traceSource({ text }, { file: 't', ...scan }, { ...OPTS, ...opts })).map(formatEvent);
+/**
+ * Tasks and mms are numbered in file order: an event line with its task (k3) and an EXIT's mm
+ * (a=3) named instead (the mm by its tasks' names), to compare streams of two orders of a file.
+ */
+const namer = (scan: { taskLabel: readonly string[]; taskMm: Int32Array }) => {
+  const tasksOf: string[][] = [];
+  scan.taskMm.forEach((mm, k) => (tasksOf[mm] ??= []).push(scan.taskLabel[k]!));
+  const mmName = tasksOf.map((t) => t.sort().join('+'));
+  return (e: string) =>
+    e
+      .replace(/ k(\d+) /, (_, k) => ` ${scan.taskLabel[Number(k)]} `)
+      .replace(/ exit a=(\d+) /, (_, mm) => ` exit ${mmName[Number(mm)]} `);
+};
 const alloc = (pfn: string, order: number, gfp = 'GFP_KERNEL') =>
   `mm_page_alloc: page=0000000012345678 pfn=${pfn} order=${order} migratetype=0 gfp_flags=${gfp}`;
 const free = (pfn: string, order: number) => `mm_page_free: page=0000000012345678 pfn=${pfn} order=${order}`;
@@ -63,9 +76,12 @@ describe('trace formats as the tools print them', () => {
       '0 c0 k0 get a=8 b=0 pfn=1090048 f=2',
       '3200 c0 k0 put a=8 b=0 pfn=1090048 f=2',
       '200000 c-1 k-1 free a=1090048 b=8 pfn=1090048 f=0',
+      // bash's last line, an allocation the mask does not take
+      '300000 c-1 k-1 exit a=0 b=0 pfn=-1 f=0',
       '400000 c3 k1 switch a=0 b=0 pfn=-1 f=0',
       '400000 c3 k1 get a=2 b=1 pfn=1090096 f=2',
       '400800 c3 k1 put a=2 b=1 pfn=1090096 f=2',
+      '400800 c-1 k-1 exit a=1 b=0 pfn=-1 f=0',
     ]);
     // flag names cannot be matched against numbers: the line says so
     expect(() => scanTraceInput({ path: file })).toThrow(
@@ -103,7 +119,11 @@ describe('trace formats as the tools print them', () => {
       '150000 c2 k1 switch a=0 b=0 pfn=-1 f=0',
       '150000 c2 k1 get a=2 b=1 pfn=1090072 f=2',
       '150800 c2 k1 put a=2 b=1 pfn=1090072 f=2',
+      // dd's one line is behind it
+      '150800 c-1 k-1 exit a=1 b=0 pfn=-1 f=0',
       '200000 c-1 k-1 free a=1090048 b=8 pfn=1090048 f=0',
+      // bash's last line was that free (its sched_switch is not an alloc/free line)
+      '200000 c-1 k-1 exit a=0 b=0 pfn=-1 f=0',
     ]);
     // CRLF: the same
     const crlf = readFileSync(file, 'utf8').replace(/\n/g, '\r\n');
@@ -150,11 +170,16 @@ describe('trace context: what the kernel caller does', () => {
       '7000 c3 k0 switch a=0 b=0 pfn=-1 f=0',
       '7000 c3 k0 get a=1 b=0 pfn=32768 f=2',
       '7400 c3 k0 put a=1 b=0 pfn=32768 f=2',
+      // the free from an interrupt is no line of bash's: its process is done at the put
+      '7400 c-1 k-1 exit a=0 b=0 pfn=-1 f=0',
       '8000 c-1 k-1 free a=32768 b=1 pfn=32768 f=0',
     ]);
     // init_on_free: the free from the interrupt cannot use the mermap (RFC v1 oopses): counted
     const src = traceSource({ text }, { gfpFilter: '*' }, { ...OPTS, initMode: 'init_on_free' });
-    expect(collectEvents(src).map(formatEvent)).toEqual(['8000 c-1 k-1 free a=32768 b=1 pfn=32768 f=0']);
+    expect(collectEvents(src).map(formatEvent)).toEqual([
+      '7000 c-1 k-1 exit a=0 b=0 pfn=-1 f=0',
+      '8000 c-1 k-1 free a=32768 b=1 pfn=32768 f=0',
+    ]);
     expect(src.summary.unreadyFreeZeroings).toBe(1);
   });
 });
@@ -240,11 +265,8 @@ describe('the per-CPU merge', () => {
         });
         const ordered = lines.map((l) => l.text).join('\n');
         const byCpu = [0, 1, 2, 3].flatMap((c) => lines.filter((l) => l.cpu === c).map((l) => l.text)).join('\n');
-        // tasks are numbered in file order: compare by task name
-        const named = (text: string) => {
-          const labels = scanTraceInput({ text }, { gfpFilter: '*' }).taskLabel;
-          return run(text, { gfpFilter: '*' }).map((e) => e.replace(/ k(\d+) /, (_, k) => ` ${labels[Number(k)]} `));
-        };
+        const named = (text: string) =>
+          run(text, { gfpFilter: '*' }).map(namer(scanTraceInput({ text }, { gfpFilter: '*' })));
         expect(named(byCpu)).toEqual(named(ordered));
       }),
       { numRuns: 200 },
@@ -295,12 +317,10 @@ describe('per-CPU readers over a file', () => {
       const opts = { gfpFilter: '__GFP_ZERO' };
       const scan = scanTraceInput({ path: file }, opts);
       expect(scan.sorted).toBe(false);
-      const named = (input: { path: string } | { text: string }) => {
-        const labels = scanTraceInput(input, opts).taskLabel;
-        return collectEvents(traceSource(input, opts, OPTS))
+      const named = (input: { path: string } | { text: string }) =>
+        collectEvents(traceSource(input, opts, OPTS))
           .map(formatEvent)
-          .map((e) => e.replace(/ k(\d+) /, (_, k) => ` ${labels[Number(k)]} `));
-      };
+          .map(namer(scanTraceInput(input, opts)));
       const fromFile = named({ path: file });
       expect(fromFile.length).toBeGreaterThan(1000);
       expect(fromFile).toEqual(named({ text: lines.join('\n') }));

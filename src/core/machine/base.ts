@@ -117,6 +117,8 @@ export abstract class MachineBase {
   protected readonly allocOptions: AllocatorOptions;
   protected readonly mms: MmRec[] = [];
   protected readonly kernelPt: PageTable;
+  /** what every exited mm points at instead of its freed tables (never mapped into; exitMm()) */
+  private exitedTables: { pt: PageTable; pteIdx: MermapPteIndex } | undefined;
   protected readonly userTop: number;
   protected readonly host: FlushHost;
   protected readonly checking: boolean;
@@ -209,6 +211,7 @@ export abstract class MachineBase {
       regionReady: new Uint8Array(this.possibleCpus),
       reservedHandle: null,
       crossedRegion: false,
+      exited: false,
     };
     rec.alloc.prepared = false;
     if (!ptePresent(rec.alloc.unmappedPte)) rec.unmappedAbsent = rec.alloc.unmappedPte;
@@ -253,6 +256,34 @@ export abstract class MachineBase {
     }
   }
 
+  /**
+   * exit_mmap() of process mm, whose tasks have done their last (a trace's process after its
+   * last line): mermap_mm_teardown() frees its per-CPU mermap state and mm_local_region_free()
+   * its mm-local page tables (facts §4.3). The model frees what grows with the CPUs the mm
+   * mapped on: its page tables, its PTE index, the checker's stamps and its reserved-handle
+   * marks (the meter is told). It keeps what the run reports of the mm: the allocator's per-CPU
+   * state (flush counts, slots held at the end), the prepare cost, the flush epochs.
+   *
+   * Nothing reads the freed state again, as no task of the mm runs after its exit: a CPU that
+   * still has the mm loaded (lazy TLB, until its next switch) only bumps its epochs when it
+   * flushes, and TLB entries tagged with its PCID stay until flushed or evicted, as on the
+   * hardware. So a run's memory follows its live processes, and its results are the same.
+   */
+  exitMm(mm: number): void {
+    const rec = this.mms[mm];
+    if (rec.exited) return;
+    rec.exited = true;
+    const freed = rec.pt.ownBytes() + rec.pteIdx.bytes() + rec.stamps.release() + (rec.reservedHandle?.byteLength ?? 0);
+    rec.reservedHandle = null;
+    this.exitedTables ??= {
+      pt: new PageTable(this.geometry.levels, 0, null),
+      pteIdx: new MermapPteIndex(this.geometry, null),
+    };
+    rec.pt = this.exitedTables.pt;
+    rec.pteIdx = this.exitedTables.pteIdx;
+    this.stateMeter.add(-freed);
+  }
+
   createTask(mm: number, cpu: number): number {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.onlineCpus)
       throw new RangeError(`task on CPU ${cpu}: only the online CPUs 0..${this.onlineCpus - 1} run tasks`);
@@ -275,7 +306,11 @@ export abstract class MachineBase {
    * possible CPU and the checker's stamps (src/run/state-size.ts sizes a run from this).
    */
   mmStateBytes(mm: number): number {
-    return typedArrayBytes(this.mms[mm], 3, new Set<object>([this, this.geometry, cpuBasesOf(this.geometry)]));
+    const rec = this.mms[mm];
+    // the page tables by their own count: the walk order they read is every mm's, and an exited
+    // mm's tables are the machine's one empty set
+    const shared = new Set<object>([this, this.geometry, cpuBasesOf(this.geometry), rec.pt]);
+    return typedArrayBytes(rec, 3, shared) + (rec.exited ? 0 : rec.pt.ownBytes());
   }
   /** Bytes of typed arrays online CPU cpu's TLB holds (with its shadow TLB, if any). */
   tlbStateBytes(cpu: number): number {

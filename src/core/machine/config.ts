@@ -120,6 +120,8 @@ export interface MmRec {
   reservedHandle: Uint8Array | null;
   /** some get of this mm reached outside its CPU's region: other CPUs' TLBs may hold its pages */
   crossedRegion: boolean;
+  /** the process exited (Machine.exitMm()): its tables and stamps are gone */
+  exited: boolean;
 }
 
 /** user half: below 2^47 (4-level) or 2^56 (5-level), in pages */

@@ -33,6 +33,11 @@ export class MermapPteIndex {
     this.smallOffsets = this.pages <= 2 ** 31 - 1;
   }
 
+  /** Bytes of the index (none until its first use). */
+  bytes(): number {
+    return this.first === null ? 0 : this.first.byteLength;
+  }
+
   /** pt.pteIndex(vpn) (the flat index of vpn's PTE, or -1 when no PTE table covers it). */
   index(pt: PageTable, vpn: number): number {
     return this.indexAt(pt, vpn - this.baseVpn);

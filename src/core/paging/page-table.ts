@@ -121,6 +121,13 @@ export class PageTable {
     this.ptes = pteTablesHint > 0 ? new Float64Array(Math.ceil(pteTablesHint) * PTRS_PER_TABLE) : NO_TABLES;
   }
 
+  /** Bytes of the arrays these tables own (not the walk order that every mm's tables share). */
+  ownBytes(): number {
+    let n = this.ptes.byteLength + this.tablesPerLevel.byteLength;
+    for (const a of this.upper) n += a.byteLength;
+    return n;
+  }
+
   totalTablePages(): number {
     const t = this.tablesPerLevel;
     return t[0] + t[1] + t[2] + t[3] + t[4];

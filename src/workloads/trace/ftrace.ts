@@ -16,8 +16,13 @@
  * Under init_on_free, such a free without mermap_ready() (irq context, kernel thread, idle)
  * reaches clear_page_mermap, whose both paths fail, and RFC v1 dereferences NULL (facts §8.8):
  * it is counted (unreadyFreeZeroings) and only its FREE is emitted.
+ *
+ * A process (mm) exits after its last line: once the stream has passed the last alloc/free line
+ * of its tasks (the scan counts them) and their last zeroing's PUT, it emits EXIT for the mm, and
+ * the Machine frees the page tables and stamps the process mapped with (events.ts). A trace of a
+ * kernel build has a hundred thousand processes but few alive at once.
  */
-import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_SWITCH, FLAG_ZEROING, startFill } from '../events.js';
+import { EV_EXIT, EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_SWITCH, FLAG_ZEROING, startFill } from '../events.js';
 import type { EventChunk, EventSource, WorkloadTopology } from '../events.js';
 import { CpuHeap } from '../sched/cpu-heap.js';
 import { A_UNMAPPED } from './classify.js';
@@ -67,8 +72,11 @@ export interface FtraceSourceOptions {
   onProgress?: ((bytesRead: number, bytesTotal: number) => void) | undefined;
 }
 
-/** Most events one record can emit: 3 truncated zeroings (PUT + FREE each), MIGRATE, SWITCH, GET or FREE. */
-const MAX_STEP = 10;
+/**
+ * Most events one record can emit: 3 truncated zeroings (PUT + FREE + another process's EXIT
+ * each), MIGRATE, SWITCH, GET or FREE, and its own process's EXIT.
+ */
+const MAX_STEP = 14;
 
 /** A scanned trace as a workload (see the file comment). */
 export class FtraceSource implements EventSource {
@@ -88,6 +96,12 @@ export class FtraceSource implements EventSource {
   private readonly pFree: Uint8Array;
   private readonly taskCpu: Int32Array;
   private readonly taskPending: Int32Array;
+  private readonly taskMm: Int32Array;
+  /** per mm: its tasks' lines not read yet, and their zeroings not ended yet (PUT pending) */
+  private readonly mmLinesLeft: Int32Array;
+  private readonly mmPending: Int32Array;
+  /** the mm of the line being applied: its EXIT waits for the line's own events */
+  private lineMm = -1;
   /** pfn of a live unmapped allocation -> its allocId (-1 if it ran no zeroing) and CPU */
   private readonly liveId = new Map<number, number>();
   private readonly liveCpu = new Map<number, number>();
@@ -116,6 +130,16 @@ export class FtraceSource implements EventSource {
     this.pFree = new Uint8Array(n);
     this.taskCpu = Int32Array.from(scan.taskCpu);
     this.taskPending = new Int32Array(tasks).fill(-1);
+    this.taskMm = scan.taskMm;
+    this.mmLinesLeft = Int32Array.from(scan.mmLines);
+    this.mmPending = new Int32Array(scan.mms);
+  }
+
+  /** EXIT of mm at time t if nothing of it is left: no line to read, no zeroing to end. */
+  private exitIfDone(mm: number, t: number, chunk: EventChunk): void {
+    if (this.mmLinesLeft[mm] === 0 && this.mmPending[mm] === 0 && mm !== this.lineMm) {
+      chunk.push(EV_EXIT, t, -1, -1, mm, 0, -1, 0);
+    }
   }
 
   /** Emit CPU c's pending zeroing end (PUT, and FREE for init_on_free) at time t. */
@@ -128,6 +152,9 @@ export class FtraceSource implements EventSource {
     this.taskPending[k] = -1;
     this.pId[c] = -1;
     this.heap.set(c, Infinity);
+    const mm = this.taskMm[k]!;
+    this.mmPending[mm]--;
+    this.exitIfDone(mm, t, chunk);
   }
 
   fill(chunk: EventChunk): boolean {
@@ -135,7 +162,6 @@ export class FtraceSource implements EventSource {
     const m = this.merge;
     if ((++this.fills & 63) === 0 && this.onProgress !== undefined) this.onProgress(m.bytesRead(), m.bytesTotal());
     const heap = this.heap;
-    const s = this.summary;
     const limit = chunk.capacity - MAX_STEP;
     while (chunk.length <= limit) {
       const r = m.cur;
@@ -157,68 +183,96 @@ export class FtraceSource implements EventSource {
       const zeroAtAlloc = this.zeroAtAlloc === 1 || (this.zeroAtAlloc === 2 && r.gfpZero);
       const outcome = r.outcome;
       m.next();
-      let allocId = -1;
-      if (isAlloc) {
-        if (outcome !== A_UNMAPPED) continue;
-      } else {
-        const id = this.liveId.get(pfn);
-        if (id === undefined) continue;
-        allocId = id;
-        this.liveId.delete(pfn);
-        s.unmappedFrees++;
-        s.used++;
+      const mm = k >= 0 ? this.taskMm[k]! : -1;
+      if (mm >= 0) {
+        // the scan counted every line the stream reads (the same classifier): an EXIT never
+        // comes before a line of its process
+        if (this.mmLinesLeft[mm]! <= 0) throw new Error(`trace stream: a line of process ${mm} after its last`);
+        this.mmLinesLeft[mm]--;
       }
-      // a zeroing cannot outlast the next line of its CPU or task, or the free of its pages
-      if (heap.key[c]! !== Infinity) this.flush(c, t, chunk);
-      if (k >= 0) {
-        const kp = this.taskPending[k]!;
-        if (kp >= 0) this.flush(kp, t, chunk);
-      }
-      if (!isAlloc) {
-        const ac = this.liveCpu.get(pfn)!;
-        this.liveCpu.delete(pfn);
-        if (allocId >= 0 && this.pId[ac] === allocId) this.flush(ac, t, chunk);
-      }
-      const zeroes = isAlloc ? zeroAtAlloc : this.zeroAtFree;
-      if (!zeroes || k < 0) {
-        if (!isAlloc) {
-          if (zeroes) s.unreadyFreeZeroings++;
-          chunk.push(EV_FREE, t, -1, -1, pfn, pages, pfn, 0);
-        } else {
-          this.liveId.set(pfn, -1);
-          this.liveCpu.set(pfn, c);
-        }
-        continue;
-      }
-      const from = this.taskCpu[k]!;
-      if (from !== c) {
-        chunk.push(EV_MIGRATE, t, from, k, c, 0, -1, 0);
-        if (this.cur[from] === k) this.cur[from] = -1;
-      }
-      this.taskCpu[k] = c;
-      if (this.cur[c] !== k) {
-        chunk.push(EV_SWITCH, t, c, k, 0, 0, -1, 0);
-        this.cur[c] = k;
-      }
-      const id = this.nextAllocId++;
-      chunk.push(EV_GET, t, c, k, pages, id, pfn, FLAG_ZEROING);
-      if (isAlloc) {
-        this.liveId.set(pfn, id);
-        this.liveCpu.set(pfn, c);
-      }
-      this.pId[c] = id;
-      this.pTask[c] = k;
-      this.pPfn[c] = pfn;
-      this.pPages[c] = pages;
-      this.pFree[c] = isAlloc ? 0 : 1;
-      this.taskPending[k] = c;
-      heap.set(c, t + Math.round(pages * this.nsPerPage));
+      this.lineMm = mm;
+      this.line(c, k, t, isAlloc, pfn, pages, zeroAtAlloc, outcome, chunk);
+      this.lineMm = -1;
+      if (mm >= 0) this.exitIfDone(mm, t, chunk);
     }
     if (chunk.length <= limit) {
       this.done = true;
       this.merge.close();
     }
     return !this.done;
+  }
+
+  /** Apply one alloc/free line (see the file comment); its task k is -1 without an mm. */
+  private line(
+    c: number,
+    k: number,
+    t: number,
+    isAlloc: boolean,
+    pfn: number,
+    pages: number,
+    zeroAtAlloc: boolean,
+    outcome: number,
+    chunk: EventChunk,
+  ): void {
+    const heap = this.heap;
+    const s = this.summary;
+    let allocId = -1;
+    if (isAlloc) {
+      if (outcome !== A_UNMAPPED) return;
+    } else {
+      const id = this.liveId.get(pfn);
+      if (id === undefined) return;
+      allocId = id;
+      this.liveId.delete(pfn);
+      s.unmappedFrees++;
+      s.used++;
+    }
+    // a zeroing cannot outlast the next line of its CPU or task, or the free of its pages
+    if (heap.key[c]! !== Infinity) this.flush(c, t, chunk);
+    if (k >= 0) {
+      const kp = this.taskPending[k]!;
+      if (kp >= 0) this.flush(kp, t, chunk);
+    }
+    if (!isAlloc) {
+      const ac = this.liveCpu.get(pfn)!;
+      this.liveCpu.delete(pfn);
+      if (allocId >= 0 && this.pId[ac] === allocId) this.flush(ac, t, chunk);
+    }
+    const zeroes = isAlloc ? zeroAtAlloc : this.zeroAtFree;
+    if (!zeroes || k < 0) {
+      if (!isAlloc) {
+        if (zeroes) s.unreadyFreeZeroings++;
+        chunk.push(EV_FREE, t, -1, -1, pfn, pages, pfn, 0);
+      } else {
+        this.liveId.set(pfn, -1);
+        this.liveCpu.set(pfn, c);
+      }
+      return;
+    }
+    const from = this.taskCpu[k]!;
+    if (from !== c) {
+      chunk.push(EV_MIGRATE, t, from, k, c, 0, -1, 0);
+      if (this.cur[from] === k) this.cur[from] = -1;
+    }
+    this.taskCpu[k] = c;
+    if (this.cur[c] !== k) {
+      chunk.push(EV_SWITCH, t, c, k, 0, 0, -1, 0);
+      this.cur[c] = k;
+    }
+    const id = this.nextAllocId++;
+    chunk.push(EV_GET, t, c, k, pages, id, pfn, FLAG_ZEROING);
+    if (isAlloc) {
+      this.liveId.set(pfn, id);
+      this.liveCpu.set(pfn, c);
+    }
+    this.pId[c] = id;
+    this.pTask[c] = k;
+    this.pPfn[c] = pfn;
+    this.pPages[c] = pages;
+    this.pFree[c] = isAlloc ? 0 : 1;
+    this.taskPending[k] = c;
+    this.mmPending[this.taskMm[k]!]++;
+    heap.set(c, t + Math.round(pages * this.nsPerPage));
   }
 }
 

@@ -97,6 +97,8 @@ export interface TraceScan {
   readonly taskCpu: Int32Array;
   readonly taskLabel: readonly string[];
   readonly mms: number;
+  /** alloc/free lines of each mm's tasks: the stream's EXIT of an mm follows its last (ftrace.ts) */
+  readonly mmLines: Int32Array;
   /** alloc/free lines never go back in time along the file */
   readonly sorted: boolean;
   /** bytes of the trace */
@@ -176,6 +178,7 @@ export function scanTrace(open: () => LineReader, opts: TraceScanOptions = {}): 
   };
   const labels: string[] = [];
   const mmIndex = new Map<number, number>();
+  const mmLines: number[] = [];
   const ranges: Array<LineRange | null> = [];
   let first = Infinity;
   let last = -Infinity;
@@ -233,12 +236,14 @@ export function scanTrace(open: () => LineReader, opts: TraceScanOptions = {}): 
           if (mm === undefined) {
             mm = mmIndex.size;
             mmIndex.set(mmKey, mm);
+            mmLines.push(0);
           }
           taskMm.push(mm);
           taskCpu.push(-1);
           taskStartNs.push(0);
           labels.push(`${l.comm.trim()}-${l.pid}`);
         }
+        mmLines[taskMm[task]!]!++;
       }
       if (kind === L_FREE) {
         s.frees++;
@@ -283,6 +288,7 @@ export function scanTrace(open: () => LineReader, opts: TraceScanOptions = {}): 
     taskCpu: Int32Array.from(taskCpu),
     taskLabel: labels,
     mms: mmIndex.size,
+    mmLines: Int32Array.from(mmLines),
     sorted,
     ranges,
     bytes,
