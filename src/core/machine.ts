@@ -14,9 +14,9 @@ export {
 
 /**
  * The machine (see MachineConfig in ./machine/config.ts for the whole picture): its state in
- * ./machine/base.ts, translation and flushes in ./machine/translation.ts, the mermap's paths off
- * the common case in ./machine/mermap-paths.ts, and here the mermap's get and put as a caller
- * runs them.
+ * ./machine/base.ts, its mms from creation to exit in ./machine/mms.ts, translation and flushes
+ * in ./machine/translation.ts, the mermap's paths off the common case in
+ * ./machine/mermap-paths.ts, and here the mermap's get and put as a caller runs them.
  */
 export class Machine extends MachineMermapPaths {
   // ------------------------------------------------------------------ the mermap

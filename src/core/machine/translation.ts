@@ -5,14 +5,14 @@ import type { PageTable } from '../paging/page-table.js';
 import { modPow2 } from '../util/mod-pow2.js';
 import { mkPte, ptePfn, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT } from '../paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../tlb/index.js';
-import { MachineBase } from './base.js';
+import { MachineMms } from './mms.js';
 import { TLB_NR_DYN_ASIDS } from './config.js';
 
 /**
  * Address translation on the Machine: CR3 writes and PCIDs (switchTo), data accesses through
  * the TLBs and page walks, and the flushes the allocators ask for (the FlushHost).
  */
-export abstract class MachineTranslation extends MachineBase {
+export abstract class MachineTranslation extends MachineMms {
   /**
    * Run `task` on its CPU: switch_mm_irqs_off(). A CR3 write when the mm changes. With PCID the
    * mm keeps its ASID on this CPU if it still has one (no flush: entries tagged with it are
