@@ -4,24 +4,47 @@ import { mergeCommand, sweepCommand } from '../sweep/cli.js';
 import { reportDataOf, writeReportFiles } from './report.js';
 import { sweepOutputsOf, writeSweepOutputs } from './sweep-outputs.js';
 import { printable } from '../util/printable.js';
-import { ConfigError, parseRunConfig } from '../config/index.js';
+import { ConfigError, parseRunConfig, type RunConfig } from '../config/index.js';
 import { twinKey } from '../run/twins.js';
 import { machineConfigOf } from '../run/run.js';
 import { checkStateSize, processesOf } from '../run/state-size.js';
-import { configuredMms } from '../workloads/index.js';
+import { configuredMms, traceMms, traceMmsKey } from '../workloads/index.js';
 import { warmUpConfigs } from '../run/warm-up.js';
 
 /** The worker every sweep point runs in: src/run/point.ts (a .js URL falls back to .ts from sources). */
 const RUN_POINT = { module: new URL('../run/point.js', import.meta.url), export: 'runPoint' };
 
 /**
+ * Processes of each trace the sweep's points read (traceMmsKey() -> count, or the error its scan
+ * stopped on): a trace is scanned once when the sweep is planned, however many points read it.
+ */
+const traceMmsSeen = new Map<string, number | Error>();
+
+/** traceMms() of a trace point, once per trace. */
+function traceMmsOnce(c: RunConfig, key: string): number {
+  let seen = traceMmsSeen.get(key);
+  if (seen === undefined) {
+    try {
+      seen = traceMms(c);
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      seen = e;
+    }
+    traceMmsSeen.set(key, seen);
+  }
+  if (seen instanceof Error) throw seen;
+  return seen;
+}
+
+/**
  * A point's problems before anything runs: its config, and whether its simulator state would
- * pass the bound (src/run/state-size.ts; a trace's is known only once it is read).
+ * pass the bound (src/run/state-size.ts; a trace's from its processes, read once per trace).
  */
 function validatePoint(config: object): string[] {
   try {
     const c = parseRunConfig(config, 'point');
-    const mms = configuredMms(c);
+    const key = traceMmsKey(c);
+    const mms = key === null ? configuredMms(c) : traceMmsOnce(c, key);
     if (mms !== null) checkStateSize(machineConfigOf(c), mms, processesOf(c, mms));
     return [];
   } catch (e) {

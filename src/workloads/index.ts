@@ -12,7 +12,14 @@ import { GuestMemfdSource, guestAllocations } from './guest-memfd.js';
 import { LengthLimitedSource } from './limit.js';
 import { MicrobenchSource } from './microbench.js';
 import { TlbPressureSource } from './tlb-pressure.js';
-import { checkSelection, FtraceSource, scanTraceInput, type FtraceSummary, type TraceScan } from './trace/ftrace.js';
+import {
+  checkSelection,
+  FtraceSource,
+  scanTraceInput,
+  type FtraceSummary,
+  type TraceScan,
+  type TraceScanOptions,
+} from './trace/ftrace.js';
 import { OpScriptSource } from './trace/op-script.js';
 import { UnmappedAllocSource, unmappedAllocMms } from './unmapped-alloc.js';
 
@@ -96,6 +103,41 @@ export function configuredMms(config: RunConfig): number | null {
   return w.kind === 'ftrace' ? null : 1;
 }
 
+/** scanTraceInput() of the trace at `path`, its read errors as a ConfigError naming the file. */
+function scanTracePath(path: string, opts: TraceScanOptions): TraceScan {
+  try {
+    return scanTraceInput({ path }, opts);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new ConfigError(path, [`workload.path: ${path}: cannot read the file (${code})`]);
+    throw e;
+  }
+}
+
+/** What of a trace config decides its processes: the file and how its lines are read. */
+export function traceMmsKey(config: RunConfig): string | null {
+  const w = config.workload;
+  if (w.kind !== 'ftrace') return null;
+  return JSON.stringify([w.path, w.format, w.lenient, config.machine.onlineCpus]);
+}
+
+/**
+ * The processes (mms) a trace config's run holds, read from its trace (a whole scan, one pass):
+ * every process seen in task context, whatever the gfp filter and sample select, so points that
+ * share traceMmsKey() share the count. A sweep sizes its trace points with it before it runs
+ * anything; a bad line is the error the run would stop on.
+ */
+export function traceMms(config: RunConfig): number {
+  const w = config.workload;
+  if (w.kind !== 'ftrace') throw new RangeError('traceMms: not a trace workload');
+  return scanTracePath(w.path, {
+    format: w.format,
+    gfpFilter: '*',
+    lenient: w.lenient,
+    onlineCpus: config.machine.onlineCpus,
+  }).mms;
+}
+
 export function createEventSource(config: RunConfig, opts: EventSourceOptions = {}): WorkloadSource {
   const w = config.workload;
   const endTimeNs = config.length.seconds !== undefined ? config.length.seconds * 1e9 : Infinity;
@@ -127,29 +169,23 @@ export function createEventSource(config: RunConfig, opts: EventSourceOptions = 
       break;
     }
     case 'ftrace': {
-      let scan: TraceScan;
       const progress = opts.onTraceProgress;
+      let size = 0;
       try {
-        const size = progress === undefined ? 0 : statSync(w.path).size;
-        scan = scanTraceInput(
-          { path: w.path },
-          {
-            format: w.format,
-            gfpFilter: w.gfpFilter,
-            sample: w.unmappedFraction,
-            seed: config.seed,
-            lenient: w.lenient,
-            onlineCpus: config.machine.onlineCpus,
-            initMode: w.initMode,
-            onProgress: progress === undefined ? undefined : (b) => progress((0.5 * b) / Math.max(size, 1)),
-          },
-        );
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (typeof code === 'string')
-          throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${code})`]);
-        throw e;
+        size = progress === undefined ? 0 : statSync(w.path).size;
+      } catch {
+        // the scan's open names the file
       }
+      const scan = scanTracePath(w.path, {
+        format: w.format,
+        gfpFilter: w.gfpFilter,
+        sample: w.unmappedFraction,
+        seed: config.seed,
+        lenient: w.lenient,
+        onlineCpus: config.machine.onlineCpus,
+        initMode: w.initMode,
+        onProgress: progress === undefined ? undefined : (b) => progress((0.5 * b) / Math.max(size, 1)),
+      });
       checkSelection(scan);
       info.ftrace = scan.summary;
       src = new FtraceSource({ path: w.path }, scan, {

@@ -25,6 +25,18 @@ const machine = (possibleCpus: number, extra: Partial<MachineConfig> = {}): Mach
   ...extra,
 });
 
+/** A trace of n processes with one allocation each, on CPU 0. */
+function manyProcesses(n: number): string {
+  const lines = ['# tracer: nop', '#'];
+  for (let i = 0; i < n; i++) {
+    const t = (1000 + i / 1e6).toFixed(6);
+    lines.push(
+      `            make-${1000 + i}    [000] .....  ${t}: mm_page_alloc: page=00000000d6b59a32 pfn=0x${(0x100000 + i).toString(16)} order=0 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_UNMAPPED`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 describe('a run’s simulator state', () => {
   it('per process and possible CPU: the arrays of struct mermap_cpu and the checker', () => {
     // rfc-v1, per possible CPU of an mm: flushes, invlpgs and next_addr (3 doubles, 24 bytes; the
@@ -140,14 +152,7 @@ describe('a run’s simulator state', () => {
   it('mermap-lab run --trace: a trace of 5,000 processes on 8,192 CPUs names the trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
     const trace = join(dir, 'many.trace');
-    const lines = ['# tracer: nop', '#'];
-    for (let i = 0; i < 5000; i++) {
-      const t = (1000 + i / 1e6).toFixed(6);
-      lines.push(
-        `            make-${1000 + i}    [000] .....  ${t}: mm_page_alloc: page=00000000d6b59a32 pfn=0x${(0x100000 + i).toString(16)} order=0 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_UNMAPPED`,
-      );
-    }
-    writeFileSync(trace, `${lines.join('\n')}\n`);
+    writeFileSync(trace, manyProcesses(5000));
     const r = cli(['run', '--trace', trace, '--cpus', '8192']);
     expect([r.status, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(
@@ -155,6 +160,38 @@ describe('a run’s simulator state', () => {
         `^mermap-lab: machine\\.possibleCpus: the run would hold about [0-9.]+ GiB of simulator state, more than the 8 GiB a run may: 5,000 processes of ${trace.replaceAll('.', '\\.')} on 8,192 possible CPUs, 8,192 of them online, at .*\n$`,
       ),
     );
+  });
+
+  it('mermap-lab sweep: a trace point too large is refused when the sweep is planned', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
+    const trace = join(dir, 'many.trace');
+    writeFileSync(trace, manyProcesses(5000));
+    const spec = join(dir, 'big.yaml');
+    writeFileSync(
+      spec,
+      [
+        'name: big',
+        'seed: 1',
+        'replicates: 2',
+        `base: { workload: { kind: ftrace, path: ${JSON.stringify(trace)} } }`,
+        'grid: { machine.possibleCpus: [4, 8192], mermap.regionPages: [64, 128] }',
+        '',
+      ].join('\n'),
+    );
+    const out = join(dir, 'out');
+    const r = cli(['sweep', spec, '-o', out, '-j', '1', '--no-report']);
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    const lines = r.stderr.trimEnd().split('\n');
+    // the 4 points of 8,192 CPUs (2 region sizes x 2 replicates), each named with its trace
+    expect(lines).toHaveLength(1 + 4);
+    for (const l of lines.slice(1)) {
+      expect(l).toMatch(
+        new RegExp(
+          `^  - point \\d+ \\(machine\\.possibleCpus=8192, mermap\\.regionPages=(64|128), replicate [01]\\): machine\\.possibleCpus: the run would hold about [0-9.]+ GiB of simulator state, more than the 8 GiB a run may: 5,000 processes of ${trace.replaceAll('.', '\\.')} on 8,192 possible CPUs`,
+        ),
+      );
+    }
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a sweep point: a twin of more possible CPUs is sized before its machine is made', async () => {
