@@ -109,7 +109,8 @@ function scanTracePath(path: string, opts: TraceScanOptions): TraceScan {
     return scanTraceInput({ path }, opts);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new ConfigError(path, [`workload.path: ${path}: cannot read the file (${code})`]);
+    if (typeof code === 'string')
+      throw new ConfigError(path, [`workload.path: ${path}: cannot read the file (${code})`]);
     throw e;
   }
 }

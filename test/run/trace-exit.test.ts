@@ -111,33 +111,17 @@ function traceText(lines: readonly Line[]): string {
   for (const l of lines) {
     us += l.gapUs;
     const tgid = l.pid === 50 ? 50 : 51 + (l.pid % 4);
+    let body: string;
     if (l.free && live.length > 0) {
       const [p] = live.splice(l.pick % live.length, 1);
-      out.push(
-        traceLine(
-          l.pid,
-          tgid,
-          l.cpu,
-          l.softirq,
-          us,
-          `mm_page_free: page=0 pfn=0x${p!.pfn.toString(16)} order=${p!.order}`,
-        ),
-      );
+      body = `mm_page_free: page=0 pfn=0x${p!.pfn.toString(16)} order=${p!.order}`;
     } else {
       const gfp = l.zero ? 'GFP_KERNEL|__GFP_ZERO' : 'GFP_KERNEL';
-      out.push(
-        traceLine(
-          l.pid,
-          tgid,
-          l.cpu,
-          l.softirq,
-          us,
-          `mm_page_alloc: page=0 pfn=0x${pfn.toString(16)} order=${l.order} migratetype=0 gfp_flags=${gfp}`,
-        ),
-      );
+      body = `mm_page_alloc: page=0 pfn=0x${pfn.toString(16)} order=${l.order} migratetype=0 gfp_flags=${gfp}`;
       live.push({ pfn, order: l.order });
       pfn += 1 << l.order;
     }
+    out.push(traceLine(l.pid, tgid, l.cpu, l.softirq, us, body));
   }
   return out.join('\n');
 }
