@@ -201,5 +201,5 @@ export function createEventSource(config: RunConfig, opts: EventSourceOptions = 
     }
   }
   if (w.tlbPressure) src = new TlbPressureSource(src, w.tlbPressure, config.seed, config.machine.pagingLevels);
-  return new Wrapped(new LengthLimitedSource(src, config.length), info);
+  return new Wrapped(new LengthLimitedSource(src, config.length, w.kind === 'ftrace'), info);
 }

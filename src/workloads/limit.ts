@@ -24,9 +24,15 @@ export class LengthLimitedSource implements EventSource {
   private readonly endNs: number;
   private done = false;
 
+  /**
+   * @param exits the inner source emits EXITs (a trace): `events` then counts around them. Off
+   *   for the generators, whose chunks are counted by their length alone, with no pass over
+   *   their kinds (workload generation is a speed target of its own).
+   */
   constructor(
     private readonly inner: EventSource,
     limit: LengthLimit,
+    private readonly exits = false,
   ) {
     this.topology = inner.topology;
     this.remaining = limit.events ?? Infinity;
@@ -53,10 +59,10 @@ export class LengthLimitedSource implements EventSource {
     if (this.remaining !== Infinity) {
       // an EXIT is not an op (events.ts): the count skips it
       let ops = n;
-      for (let i = 0; i < n; i++) if (chunk.kind[i] === EV_EXIT) ops--;
+      if (this.exits) for (let i = 0; i < n; i++) if (chunk.kind[i] === EV_EXIT) ops--;
       if (ops >= this.remaining) {
         let k = 0;
-        for (let left = this.remaining; left > 0; k++) if (chunk.kind[k] !== EV_EXIT) left--;
+        for (let left = this.remaining; left > 0; k++) if (!this.exits || chunk.kind[k] !== EV_EXIT) left--;
         n = k;
         ops = this.remaining;
         this.done = true;

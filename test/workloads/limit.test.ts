@@ -56,7 +56,7 @@ describe('LengthLimitedSource', () => {
     };
     const chunk = new EventChunk(5);
     const kinds: string[] = [];
-    const limited = new LengthLimitedSource(src, { events: 5 });
+    const limited = new LengthLimitedSource(src, { events: 5 }, true);
     for (let more = true; more; ) {
       more = limited.fill(chunk);
       for (let k = 0; k < chunk.length; k++)
