@@ -25,17 +25,24 @@
  * issues are reported at once. The grid's key order is part of the sweep: it fixes the canonical
  * point order (plan.ts), so the spec hash keeps it.
  */
-import { z } from 'zod';
-import { SWEEP_RESERVED_NAMES } from '../analysis/columns/index.js';
 import { MAX_NESTING, shortPath, tooDeepAt } from '../config/depth.js';
 import { formatOfPath, parseDataText, readInputFile } from '../config/load.js';
 import { canonicalJson, firstNonJson, sha256Hex } from '../config/canonical.js';
 import { SpecError } from './errors.js';
 import { gridCombinations, JSON_DATA, pathIssue } from './grid-paths.js';
 import { scenarioCombinations, scenarioIssues, type SweepScenarios } from './spec-scenarios.js';
+import {
+  joinPath,
+  MAX_ADAPTIVE_REPLICATES,
+  RESULT_COLUMNS,
+  schemaIssues,
+  specSchema,
+  TOP_FIELDS,
+} from './spec-schema.js';
 
 export { gridCombinations } from './grid-paths.js';
 export { scenarioCombinations, scenarioGrid, type SweepScenarios } from './spec-scenarios.js';
+export { MAX_ADAPTIVE_REPLICATES };
 
 /** The most points one sweep may hold (grid combinations, or the sample, times replicates). */
 export const MAX_POINTS = 1_000_000;
@@ -67,120 +74,6 @@ export interface SweepTargets {
   maxFlushCostFraction: number;
 }
 
-const TOP_FIELDS = [
-  'name',
-  'seed',
-  'replicates',
-  'base',
-  'grid',
-  'sample',
-  'workers',
-  'targets',
-  'adaptive',
-  'sharedSeeds',
-  'scenarios',
-];
-const SAMPLE_FIELDS = ['count', 'seed'];
-const TARGET_FIELDS = ['maxFallbackRate', 'maxFlushCostFraction'];
-const ADAPTIVE_FIELDS = ['maxReplicates', 'ciWidth'];
-const SCENARIO_FIELDS = ['fix', 'set'];
-/** The most replicates adaptive mode may add up to per grid combination. */
-export const MAX_ADAPTIVE_REPLICATES = 1000;
-/** Results columns a grid path may not be named (the sweep's own columns; seed is refused above). */
-const RESULT_COLUMNS = SWEEP_RESERVED_NAMES;
-
-/** An error message for a field, or `required` when the field is absent. */
-const orRequired =
-  (message: string) =>
-  (issue: { input?: unknown }): string =>
-    issue.input === undefined ? 'required' : message;
-
-const nonNegativeInt = (what = 'must be an integer >= 0') =>
-  z
-    .number({ error: orRequired(what) })
-    .int({ error: what })
-    .min(0, { error: what });
-const positiveInt = (what = 'must be an integer >= 1') =>
-  z
-    .number({ error: orRequired(what) })
-    .int({ error: what })
-    .min(1, { error: what });
-
-const FRACTION = 'must be a number in (0, 1]';
-const fraction = () =>
-  z
-    .number({ error: orRequired(FRACTION) })
-    .gt(0, { error: FRACTION })
-    .max(1, { error: FRACTION });
-
-const specSchema = z.strictObject({
-  name: z.string({ error: orRequired('must be a non-empty string') }).min(1, { error: 'must be a non-empty string' }),
-  seed: nonNegativeInt(),
-  replicates: positiveInt().default(1),
-  base: z.record(z.string(), z.unknown(), { error: orRequired('must be a mapping (a run config)') }),
-  grid: z
-    .record(
-      z.string(),
-      z.array(z.unknown(), { error: 'must be a non-empty list' }).min(1, { error: 'must be a non-empty list' }),
-      { error: 'must be a mapping from dotted config paths to lists of values' },
-    )
-    .default({}),
-  sample: z
-    .strictObject(
-      { count: positiveInt(), seed: nonNegativeInt().optional() },
-      { error: 'must be a mapping with count (and optionally seed)' },
-    )
-    .optional(),
-  workers: positiveInt().optional(),
-  targets: z
-    .strictObject(
-      { maxFallbackRate: fraction(), maxFlushCostFraction: fraction() },
-      { error: 'must be a mapping with maxFallbackRate and maxFlushCostFraction' },
-    )
-    .optional(),
-  adaptive: z
-    .strictObject(
-      {
-        maxReplicates: positiveInt(`must be an integer from 1 to ${MAX_ADAPTIVE_REPLICATES}`).max(
-          MAX_ADAPTIVE_REPLICATES,
-          {
-            error: `must be an integer from 1 to ${MAX_ADAPTIVE_REPLICATES}`,
-          },
-        ),
-        ciWidth: fraction(),
-      },
-      { error: 'must be a mapping with maxReplicates and ciWidth' },
-    )
-    .optional(),
-  sharedSeeds: z.array(z.string(), { error: 'must be a list of grid paths' }).optional(),
-  scenarios: z
-    .strictObject(
-      {
-        fix: z.record(z.string(), z.unknown(), { error: 'must be a mapping from grid paths to one of their values' }),
-        set: z.record(
-          z.string(),
-          z.record(z.string(), z.unknown(), { error: 'must be a mapping from dotted config paths to values' }),
-          { error: 'must be a mapping from scenario names to their config values' },
-        ),
-      },
-      { error: 'must be a mapping with fix and set' },
-    )
-    .optional(),
-});
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
-
-function joinPath(prefix: string, key: string): string {
-  return prefix === '' ? key : `${prefix}.${key}`;
-}
-
 /**
  * Validate `input` (already parsed from YAML or JSON) as a sweep spec. `source` names it in the
  * error (a file path, `preset 'smoke'`). Throws SpecError listing every issue.
@@ -192,32 +85,7 @@ export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec
   const deep = tooDeepAt(input);
   if (deep !== null) throw new SpecError(source, [`${shortPath(deep)}: nests deeper than ${MAX_NESTING} levels`]);
   const parsed = specSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues: string[] = [];
-    for (const issue of parsed.error.issues) {
-      const at = formatPath(issue.path);
-      if (issue.code === 'unrecognized_keys') {
-        const known =
-          at === ''
-            ? TOP_FIELDS
-            : at === 'sample'
-              ? SAMPLE_FIELDS
-              : at === 'targets'
-                ? TARGET_FIELDS
-                : at === 'adaptive'
-                  ? ADAPTIVE_FIELDS
-                  : at === 'scenarios'
-                    ? SCENARIO_FIELDS
-                    : [];
-        for (const key of issue.keys) {
-          issues.push(`${joinPath(at, key)}: unknown field (known: ${known.join(', ')})`);
-        }
-      } else {
-        issues.push(`${at}: ${issue.message}`);
-      }
-    }
-    throw new SpecError(source, issues);
-  }
+  if (!parsed.success) throw new SpecError(source, schemaIssues(parsed.error.issues));
   const data = parsed.data;
   const issues: string[] = [];
 
