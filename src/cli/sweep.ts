@@ -7,7 +7,7 @@ import { printable } from '../util/printable.js';
 import { ConfigError, parseRunConfig, type RunConfig } from '../config/index.js';
 import { twinKey } from '../run/twins.js';
 import { machineConfigOf } from '../run/run.js';
-import { checkStateSize, processesOf } from '../run/state-size.js';
+import { checkStateSize, maxStateBytes, processesOf } from '../run/state-size.js';
 import { configuredMms, traceMms, traceMmsKey } from '../workloads/index.js';
 import { warmUpConfigs } from '../run/warm-up.js';
 
@@ -76,6 +76,7 @@ export interface SweepCliOptions {
  * in, print the region-size recommendation and write the charts and report.html into DIR.
  */
 export async function sweepCli(spec: string | undefined, o: SweepCliOptions): Promise<number> {
+  maxStateBytes(); // a bad MERMAP_LAB_MAX_STATE_GIB: one line, not one per point
   const code = await sweepCommand({
     spec,
     preset: o.preset,

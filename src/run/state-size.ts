@@ -31,10 +31,12 @@
  * trace's process frees when it exits (Machine.exitMm()), and watchStateGrowth() stops the run
  * when the total passes the bound.
  */
+import { totalmem } from 'node:os';
 import { WASTED_VA_BYTES_PER_REGION } from '../analysis/metrics/index.js';
 import type { RunConfig } from '../config/index.js';
 import { Machine, type MachineConfig } from '../core/machine.js';
 import { InputError } from '../util/input-error.js';
+import { printable } from '../util/printable.js';
 
 /**
  * The most simulator state one run may hold: 8 GiB. A sweep holds one run per worker thread,
@@ -43,6 +45,37 @@ import { InputError } from '../util/input-error.js';
  * looking like a hang.
  */
 export const MAX_STATE_BYTES = 8 * 2 ** 30;
+
+/** The environment variable that sets the bound instead, in whole GiB. */
+export const MAX_STATE_ENV = 'MERMAP_LAB_MAX_STATE_GIB';
+
+/**
+ * The bound on a run's simulator state, in bytes: MAX_STATE_BYTES, or MERMAP_LAB_MAX_STATE_GIB
+ * whole GiB on a machine larger than the README's (a trace of many processes from a large
+ * machine), from 1 up to this machine's memory. A sweep's worker threads and the tasks of a
+ * Slurm array inherit it with the environment. A value that is not such a number is bad input
+ * naming the variable; the results of the runs it lets through do not depend on it.
+ */
+export function maxStateBytes(env: NodeJS.ProcessEnv = process.env, memoryBytes = totalmem()): number {
+  const raw = env[MAX_STATE_ENV];
+  if (raw === undefined || raw.trim() === '') return MAX_STATE_BYTES;
+  const most = Math.max(1, Math.floor(memoryBytes / 2 ** 30));
+  const gib = /^[0-9]{1,6}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!(gib >= 1 && gib <= most)) {
+    throw new InputError(
+      `${MAX_STATE_ENV}=${printable(raw)}: must be a whole number of GiB from 1 to ${most} (this machine's memory)`,
+      { field: MAX_STATE_ENV },
+    );
+  }
+  return gib * 2 ** 30;
+}
+
+/** "8 GiB", and how to raise it while it is the default */
+function boundText(bound: number): string {
+  return bound === MAX_STATE_BYTES
+    ? `${bound / 2 ** 30} GiB a run may (${MAX_STATE_ENV} raises it on a larger machine)`
+    : `${bound / 2 ** 30} GiB a run may (${MAX_STATE_ENV})`;
+}
 
 /**
  * JS heap an mm takes beyond its typed arrays (its record and the objects around the arrays):
@@ -122,11 +155,12 @@ const size = (b: number) =>
  */
 export function checkStateSize(m: MachineConfig, mms: number, processes: string): StateSize {
   const s = stateSize(m, mms);
-  if (s.bytes <= MAX_STATE_BYTES) return s;
+  const bound = maxStateBytes();
+  if (s.bytes <= bound) return s;
   const online = m.onlineCpus ?? m.possibleCpus;
   throw new InputError(
     `machine.possibleCpus: the run would hold about ${size(s.bytes)} of simulator state, ` +
-      `more than the ${MAX_STATE_BYTES / 2 ** 30} GiB a run may: ${processes} on ${count(m.possibleCpus)} ` +
+      `more than the ${boundText(bound)}: ${processes} on ${count(m.possibleCpus)} ` +
       `possible CPUs, ${count(online)} of them online, at ${size(s.perMm)} a process, ` +
       `${count(s.perMmPossibleCpu)} bytes a process per possible CPU and ${count(s.perMmOnlineCpu)} per online CPU, ` +
       `and ${size(s.perOnlineCpu)} per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes`,
@@ -136,20 +170,21 @@ export function checkStateSize(m: MachineConfig, mms: number, processes: string)
 
 /**
  * Stop `machine`'s run, as bad input, when what it makes as it maps (Machine.stateMeter) takes
- * its state, `startBytes` when made, past MAX_STATE_BYTES.
+ * its state, `startBytes` when made, past the bound (maxStateBytes()).
  */
 export function watchStateGrowth(machine: Machine, startBytes: number): void {
   const meter = machine.stateMeter;
-  meter.limit = MAX_STATE_BYTES - startBytes;
+  const bound = maxStateBytes();
+  meter.limit = bound - startBytes;
   meter.onOver = (grown) => {
     const R = machine.geometry.regionPages;
     throw new InputError(
-      `mermap.regionPages: the run's simulator state passed ${MAX_STATE_BYTES / 2 ** 30} GiB after ` +
+      `mermap.regionPages: the run's simulator state passed ${bound / 2 ** 30} GiB after ` +
         `${count(machine.clock.op)} events: ${size(startBytes)} when it started and ${size(grown)} made since, as its ` +
         `processes mapped pages (a process makes page tables and checker stamps for the whole region of each CPU it ` +
         `maps on, ${count(R)} pages, ${size(R * 16)}; TLB pressure's touches make page tables for the pages they ` +
         'reach); lower mermap.regionPages, the processes, how often their tasks migrate, or ' +
-        'workload.tlbPressure.userPagesPerMm and globalPages',
+        `workload.tlbPressure.userPagesPerMm and globalPages${bound === MAX_STATE_BYTES ? `, or raise ${MAX_STATE_ENV} on a larger machine` : ''}`,
       { field: 'mermap.regionPages' },
     );
   };

@@ -9,12 +9,16 @@ import { runPoint } from '../../src/run/point.js';
 import {
   checkStateSize,
   MAX_STATE_BYTES,
+  maxStateBytes,
   MM_HEAP_BYTES,
   stateSize,
   watchStateGrowth,
 } from '../../src/run/state-size.js';
 import { InputError } from '../../src/util/input-error.js';
 import { cli } from '../helpers/cli.js';
+
+// the bound these tests name is the default one (and their CLI runs inherit the environment)
+delete process.env.MERMAP_LAB_MAX_STATE_GIB;
 
 const machine = (possibleCpus: number, extra: Partial<MachineConfig> = {}): MachineConfig => ({
   possibleCpus,
@@ -113,7 +117,7 @@ describe('a run’s simulator state', () => {
           '1.5 MiB made since, as its processes mapped pages (a process makes page tables and checker stamps for ' +
           "the whole region of each CPU it maps on, 65,536 pages, 1.0 MiB; TLB pressure's touches make page tables " +
           'for the pages they reach); lower mermap.regionPages, the processes, how often their tasks migrate, or ' +
-          'workload.tlbPressure.userPagesPerMm and globalPages',
+          'workload.tlbPressure.userPagesPerMm and globalPages, or raise MERMAP_LAB_MAX_STATE_GIB on a larger machine',
         { field: 'mermap.regionPages' },
       ),
     );
@@ -131,9 +135,54 @@ describe('a run’s simulator state', () => {
     expect(over).toThrow(
       new RegExp(
         `^machine\\.possibleCpus: the run would hold about 8\\.0 GiB of simulator state, more than the 8 GiB a run ` +
-          `may: ${most + 1} processes on 1,024 possible CPUs, 1,024 of them online, at `,
+          `may \\(MERMAP_LAB_MAX_STATE_GIB raises it on a larger machine\\): ${most + 1} processes on 1,024 possible ` +
+          'CPUs, 1,024 of them online, at ',
       ),
     );
+  });
+
+  it('MERMAP_LAB_MAX_STATE_GIB sets the bound in whole GiB, from 1 to the machine memory', () => {
+    const env = (v: string) => ({ MERMAP_LAB_MAX_STATE_GIB: v });
+    const mem = 24 * 2 ** 30;
+    expect(maxStateBytes({}, mem)).toBe(MAX_STATE_BYTES);
+    expect(maxStateBytes(env(' '), mem)).toBe(MAX_STATE_BYTES);
+    expect(maxStateBytes(env('1'), mem)).toBe(2 ** 30);
+    expect(maxStateBytes(env(' 24 '), mem)).toBe(24 * 2 ** 30);
+    for (const bad of ['0', '25', '1.5', '-3', '0x10', '1e1', 'lots', '9999999']) {
+      expect(() => maxStateBytes(env(bad), mem)).toThrow(
+        new InputError(
+          `MERMAP_LAB_MAX_STATE_GIB=${bad}: must be a whole number of GiB from 1 to 24 (this machine's memory)`,
+          { field: 'MERMAP_LAB_MAX_STATE_GIB' },
+        ),
+      );
+    }
+  });
+
+  it('mermap-lab run under a lower bound: refused naming it; a bad value: exit 2 in one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
+    const cfg = join(dir, 'mid.yaml');
+    // 2,048 CPUs with 2 processes each: about 1.5 GiB, under the default bound, over 1 GiB
+    writeFileSync(cfg, 'machine: { possibleCpus: 2048 }\nworkload: { kind: unmapped-alloc }\nlength: { events: 1 }\n');
+    const low = cli(['run', cfg], { env: { MERMAP_LAB_MAX_STATE_GIB: '1' } });
+    expect([low.status, low.stdout]).toEqual([2, '']);
+    expect(low.stderr).toMatch(
+      /^mermap-lab: machine\.possibleCpus: the run would hold about 1\.\d GiB of simulator state, more than the 1 GiB a run may \(MERMAP_LAB_MAX_STATE_GIB\): 4,096 processes /,
+    );
+    expect(low.stderr.split('\n')).toHaveLength(2);
+    const bad = cli(['run', cfg], { env: { MERMAP_LAB_MAX_STATE_GIB: 'eight' } });
+    expect([bad.status, bad.stdout]).toEqual([2, '']);
+    expect(bad.stderr).toMatch(
+      /^mermap-lab: MERMAP_LAB_MAX_STATE_GIB=eight: must be a whole number of GiB from 1 to \d+ \(this machine's memory\)\n$/,
+    );
+    // a sweep says it once, before planning its points
+    const sweep = cli(['sweep', '--preset', 'smoke', '-o', join(dir, 'out'), '--no-report'], {
+      env: { MERMAP_LAB_MAX_STATE_GIB: '0' },
+    });
+    expect([sweep.status, sweep.stdout]).toEqual([2, '']);
+    expect(sweep.stderr).toMatch(
+      /^mermap-lab: MERMAP_LAB_MAX_STATE_GIB=0: must be a whole number of GiB from 1 to \d+ \(this machine's memory\)\n$/,
+    );
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
   it('mermap-lab run: 8,192 online CPUs with 2 processes each exit 2 in one line, writing nothing', () => {
@@ -144,7 +193,7 @@ describe('a run’s simulator state', () => {
     const r = cli(['run', cfg, '--out', out]);
     expect([r.status, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(
-      /^mermap-lab: machine\.possibleCpus: the run would hold about 22\.\d GiB of simulator state, more than the 8 GiB a run may: 16,384 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 8,192 of them online, at [0-9.]+ KiB a process, 97 bytes a process per possible CPU and 65 per online CPU, and [0-9.]+ KiB per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes\n$/,
+      /^mermap-lab: machine\.possibleCpus: the run would hold about 22\.\d GiB of simulator state, more than the 8 GiB a run may \(MERMAP_LAB_MAX_STATE_GIB raises it on a larger machine\): 16,384 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 8,192 of them online, at [0-9.]+ KiB a process, 97 bytes a process per possible CPU and 65 per online CPU, and [0-9.]+ KiB per online CPU's TLB; lower the CPU counts, the processes, or the region and slot sizes\n$/,
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -157,7 +206,7 @@ describe('a run’s simulator state', () => {
     expect([r.status, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(
       new RegExp(
-        `^mermap-lab: machine\\.possibleCpus: the run would hold about [0-9.]+ GiB of simulator state, more than the 8 GiB a run may: 5,000 processes of ${trace.replaceAll('.', '\\.')} on 8,192 possible CPUs, 8,192 of them online, at .*\n$`,
+        `^mermap-lab: machine\\.possibleCpus: the run would hold about [0-9.]+ GiB of simulator state, more than the 8 GiB a run may \\(MERMAP_LAB_MAX_STATE_GIB raises it on a larger machine\\): 5,000 processes of ${trace.replaceAll('.', '\\.')} on 8,192 possible CPUs, 8,192 of them online, at .*\n$`,
       ),
     );
   });
@@ -187,7 +236,7 @@ describe('a run’s simulator state', () => {
     for (const l of lines.slice(1)) {
       expect(l).toMatch(
         new RegExp(
-          `^  - point \\d+ \\(machine\\.possibleCpus=8192, mermap\\.regionPages=(64|128), replicate [01]\\): machine\\.possibleCpus: the run would hold about [0-9.]+ GiB of simulator state, more than the 8 GiB a run may: 5,000 processes of ${trace.replaceAll('.', '\\.')} on 8,192 possible CPUs`,
+          `^  - point \\d+ \\(machine\\.possibleCpus=8192, mermap\\.regionPages=(64|128), replicate [01]\\): machine\\.possibleCpus: the run would hold about [0-9.]+ GiB of simulator state, more than the 8 GiB a run may \\(MERMAP_LAB_MAX_STATE_GIB raises it on a larger machine\\): 5,000 processes of ${trace.replaceAll('.', '\\.')} on 8,192 possible CPUs`,
         ),
       );
     }
@@ -203,7 +252,7 @@ describe('a run’s simulator state', () => {
     });
     // 12,288 processes on 16 possible CPUs run; on 8,192 they would hold 9.3 GiB
     await expect(runPoint(point(16), [point(8192)])).rejects.toThrow(
-      /^machine\.possibleCpus: the run would hold about 9\.\d GiB of simulator state, more than the 8 GiB a run may: 12,288 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 12 of them online, at /,
+      /^machine\.possibleCpus: the run would hold about 9\.\d GiB of simulator state, more than the 8 GiB a run may \(MERMAP_LAB_MAX_STATE_GIB raises it on a larger machine\): 12,288 processes \(machine\.onlineCpus x workload\.mmsPerCpu\) on 8,192 possible CPUs, 12 of them online, at /,
     );
   });
 
@@ -226,7 +275,7 @@ describe('a run’s simulator state', () => {
     expect([r.status, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(
       new RegExp(
-        `^mermap-lab: sweep: ${spec.replaceAll('.', '\\.')}: invalid sweep spec\n  - point 1 \\(machine\\.onlineCpus=8192, replicate 0\\): machine\\.possibleCpus: the run would hold about 22\\.\\d GiB of simulator state, more than the 8 GiB a run may: 16,384 processes`,
+        `^mermap-lab: sweep: ${spec.replaceAll('.', '\\.')}: invalid sweep spec\n  - point 1 \\(machine\\.onlineCpus=8192, replicate 0\\): machine\\.possibleCpus: the run would hold about 22\\.\\d GiB of simulator state, more than the 8 GiB a run may \\(MERMAP_LAB_MAX_STATE_GIB raises it on a larger machine\\): 16,384 processes`,
       ),
     );
     expect(r.stderr.split('\n')).toHaveLength(3); // the first point is fine: one issue, one line
