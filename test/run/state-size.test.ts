@@ -29,6 +29,19 @@ const machine = (possibleCpus: number, extra: Partial<MachineConfig> = {}): Mach
   ...extra,
 });
 
+/**
+ * `mermap-lab sweep` of a spec named big (seed 1) with `lines` more, into DIR/out, one worker,
+ * expected to be refused when planned: exit 2 with nothing on stdout.
+ */
+function plannedSweep(dir: string, lines: string[]) {
+  const spec = join(dir, 'big.yaml');
+  writeFileSync(spec, ['name: big', 'seed: 1', ...lines, ''].join('\n'));
+  const out = join(dir, 'out');
+  const r = cli(['sweep', spec, '-o', out, '-j', '1', '--no-report']);
+  expect([r.status, r.stdout]).toEqual([2, '']);
+  return { r, out, spec };
+}
+
 /** A trace of n processes with one allocation each, on CPU 0. */
 function manyProcesses(n: number): string {
   const lines = ['# tracer: nop', '#'];
@@ -215,21 +228,11 @@ describe('a run’s simulator state', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
     const trace = join(dir, 'many.trace');
     writeFileSync(trace, manyProcesses(5000));
-    const spec = join(dir, 'big.yaml');
-    writeFileSync(
-      spec,
-      [
-        'name: big',
-        'seed: 1',
-        'replicates: 2',
-        `base: { workload: { kind: ftrace, path: ${JSON.stringify(trace)} } }`,
-        'grid: { machine.possibleCpus: [4, 8192], mermap.regionPages: [64, 128] }',
-        '',
-      ].join('\n'),
-    );
-    const out = join(dir, 'out');
-    const r = cli(['sweep', spec, '-o', out, '-j', '1', '--no-report']);
-    expect([r.status, r.stdout]).toEqual([2, '']);
+    const { r, out } = plannedSweep(dir, [
+      'replicates: 2',
+      `base: { workload: { kind: ftrace, path: ${JSON.stringify(trace)} } }`,
+      'grid: { machine.possibleCpus: [4, 8192], mermap.regionPages: [64, 128] }',
+    ]);
     const lines = r.stderr.trimEnd().split('\n');
     // the 4 points of 8,192 CPUs (2 region sizes x 2 replicates), each named with its trace
     expect(lines).toHaveLength(1 + 4);
@@ -258,21 +261,11 @@ describe('a run’s simulator state', () => {
 
   it('mermap-lab sweep: a point too large is refused when the sweep is planned, before anything runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
-    const spec = join(dir, 'big.yaml');
-    writeFileSync(
-      spec,
-      [
-        'name: big',
-        'seed: 1',
-        'replicates: 1',
-        'base: { machine: { possibleCpus: 8192 }, workload: { kind: unmapped-alloc }, length: { events: 1000 } }',
-        'grid: { machine.onlineCpus: [4, 8192] }',
-        '',
-      ].join('\n'),
-    );
-    const out = join(dir, 'out');
-    const r = cli(['sweep', spec, '-o', out, '-j', '1', '--no-report']);
-    expect([r.status, r.stdout]).toEqual([2, '']);
+    const { r, out, spec } = plannedSweep(dir, [
+      'replicates: 1',
+      'base: { machine: { possibleCpus: 8192 }, workload: { kind: unmapped-alloc }, length: { events: 1000 } }',
+      'grid: { machine.onlineCpus: [4, 8192] }',
+    ]);
     expect(r.stderr).toMatch(
       new RegExp(
         `^mermap-lab: sweep: ${spec.replaceAll('.', '\\.')}: invalid sweep spec\n  - point 1 \\(machine\\.onlineCpus=8192, replicate 0\\): machine\\.possibleCpus: the run would hold about 22\\.\\d GiB of simulator state, more than the 8 GiB a run may \\(MERMAP_LAB_MAX_STATE_GIB raises it on a larger machine\\): 16,384 processes`,
