@@ -50,20 +50,33 @@ export const MAX_STATE_BYTES = 8 * 2 ** 30;
 export const MAX_STATE_ENV = 'MERMAP_LAB_MAX_STATE_GIB';
 
 /**
+ * The memory this process may use: the machine's (`os.totalmem()`), or the limit of the cgroup
+ * it runs in when that is lower (a container's memory limit: `process.constrainedMemory()`,
+ * which Node reads from cgroup v1 or v2 and reports as 0 or 2^64 when there is none).
+ */
+export function usableMemoryBytes(
+  total: number = totalmem(),
+  constrained: number | undefined = process.constrainedMemory?.(),
+): number {
+  return constrained !== undefined && constrained > 0 && constrained < total ? constrained : total;
+}
+
+/**
  * The bound on a run's simulator state, in bytes: MAX_STATE_BYTES, or MERMAP_LAB_MAX_STATE_GIB
  * whole GiB on a machine larger than the README's (a trace of many processes from a large
- * machine), from 1 up to this machine's memory. A sweep's worker threads and the tasks of a
+ * machine), from 1 up to the memory this process may use (usableMemoryBytes(): in a container,
+ * its limit, so that a run the bound lets through is not killed for memory instead). A sweep's worker threads and the tasks of a
  * Slurm array inherit it with the environment. A value that is not such a number is bad input
  * naming the variable; the results of the runs it lets through do not depend on it.
  */
-export function maxStateBytes(env: NodeJS.ProcessEnv = process.env, memoryBytes = totalmem()): number {
+export function maxStateBytes(env: NodeJS.ProcessEnv = process.env, memoryBytes = usableMemoryBytes()): number {
   const raw = env[MAX_STATE_ENV];
   if (raw === undefined || raw.trim() === '') return MAX_STATE_BYTES;
   const most = Math.max(1, Math.floor(memoryBytes / 2 ** 30));
   const gib = /^[0-9]{1,6}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
   if (!(gib >= 1 && gib <= most)) {
     throw new InputError(
-      `${MAX_STATE_ENV}=${printable(raw)}: must be a whole number of GiB from 1 to ${most} (this machine's memory)`,
+      `${MAX_STATE_ENV}=${printable(raw)}: must be a whole number of GiB from 1 to ${most} (the memory this machine or its container allows)`,
       { field: MAX_STATE_ENV },
     );
   }

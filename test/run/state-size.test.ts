@@ -10,6 +10,7 @@ import {
   checkStateSize,
   MAX_STATE_BYTES,
   maxStateBytes,
+  usableMemoryBytes,
   MM_HEAP_BYTES,
   stateSize,
   watchStateGrowth,
@@ -164,11 +165,25 @@ describe('a run’s simulator state', () => {
     for (const bad of ['0', '25', '1.5', '-3', '0x10', '1e1', 'lots', '9999999']) {
       expect(() => maxStateBytes(env(bad), mem)).toThrow(
         new InputError(
-          `MERMAP_LAB_MAX_STATE_GIB=${bad}: must be a whole number of GiB from 1 to 24 (this machine's memory)`,
+          `MERMAP_LAB_MAX_STATE_GIB=${bad}: must be a whole number of GiB from 1 to 24 (the memory this machine or its container allows)`,
           { field: 'MERMAP_LAB_MAX_STATE_GIB' },
         ),
       );
     }
+  });
+
+  it("the memory a run may use is the machine's, or its container's limit when lower", () => {
+    const gib = 2 ** 30;
+    expect(usableMemoryBytes(24 * gib, undefined)).toBe(24 * gib);
+    expect(usableMemoryBytes(24 * gib, 0)).toBe(24 * gib); // no limit (some cgroup setups)
+    expect(usableMemoryBytes(24 * gib, 2 ** 64)).toBe(24 * gib); // no limit (cgroup v1's max)
+    expect(usableMemoryBytes(24 * gib, 6 * gib)).toBe(6 * gib);
+    expect(usableMemoryBytes(24 * gib, 24 * gib + 1)).toBe(24 * gib);
+    // so under a 6 GiB container the variable may raise the bound to 6 GiB only
+    expect(maxStateBytes({ MERMAP_LAB_MAX_STATE_GIB: '6' }, usableMemoryBytes(24 * gib, 6.5 * gib))).toBe(6 * gib);
+    expect(() => maxStateBytes({ MERMAP_LAB_MAX_STATE_GIB: '7' }, usableMemoryBytes(24 * gib, 6.5 * gib))).toThrow(
+      'from 1 to 6 (the memory',
+    );
   });
 
   it('mermap-lab run under a lower bound: refused naming it; a bad value: exit 2 in one line', () => {
@@ -185,7 +200,7 @@ describe('a run’s simulator state', () => {
     const bad = cli(['run', cfg], { env: { MERMAP_LAB_MAX_STATE_GIB: 'eight' } });
     expect([bad.status, bad.stdout]).toEqual([2, '']);
     expect(bad.stderr).toMatch(
-      /^mermap-lab: MERMAP_LAB_MAX_STATE_GIB=eight: must be a whole number of GiB from 1 to \d+ \(this machine's memory\)\n$/,
+      /^mermap-lab: MERMAP_LAB_MAX_STATE_GIB=eight: must be a whole number of GiB from 1 to \d+ \(the memory this machine or its container allows\)\n$/,
     );
     // a sweep says it once, before planning its points
     const sweep = cli(['sweep', '--preset', 'smoke', '-o', join(dir, 'out'), '--no-report'], {
@@ -193,7 +208,7 @@ describe('a run’s simulator state', () => {
     });
     expect([sweep.status, sweep.stdout]).toEqual([2, '']);
     expect(sweep.stderr).toMatch(
-      /^mermap-lab: MERMAP_LAB_MAX_STATE_GIB=0: must be a whole number of GiB from 1 to \d+ \(this machine's memory\)\n$/,
+      /^mermap-lab: MERMAP_LAB_MAX_STATE_GIB=0: must be a whole number of GiB from 1 to \d+ \(the memory this machine or its container allows\)\n$/,
     );
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
