@@ -1,11 +1,14 @@
 /**
- * How the run columns are written (./summary.ts, ./summary-cost.ts): a tree shaped like the
+ * How the run columns are written (./summary.ts, ./summary-cost.ts, ./summary-machine.ts): a tree shaped like the
  * RunSummary part it documents, whose leaves are [unit, kind, description], flattened into
  * columns in the tree's order (summaryToRow()'s order).
  */
 import { type Column, type ColumnKind, columnKeyOfPath, outputName } from './column.js';
 
 export type Leaf = readonly [unit: string, kind: ColumnKind, description: string];
+
+/** The unit of a ratio of two counts. */
+export const UNIT_FRACTION = 'fraction';
 
 /** A Record<string, number> field: one column per key. */
 export interface PerKey {

@@ -3,84 +3,15 @@
  * summaryToRow() writes them. The shape is checked against RunSummary by the compiler, so a
  * summary field cannot be added, renamed or dropped without this table following.
  */
-import type { CostParamName } from '../../config/cost-names.js';
-import { COST_PARAM_INFO } from '../../config/cost-names.js';
 import { VIOLATION_KINDS } from '../../core/checker.js';
 import { REASON_NAMES } from '../../core/mermap/reasons.js';
-import type { CostBandEnd, CostParams, RunSummary } from '../metrics/summary.js';
+import type { RunSummary } from '../metrics/summary.js';
 import type { Column } from './column.js';
-import { type DocsOf, flattenDocs, type Leaf } from './docs-of.js';
-import { perDiscardClass } from './families.js';
+import { type DocsOf, flattenDocs, UNIT_FRACTION } from './docs-of.js';
+import { COST_SECTION_DOCS } from './summary-cost.js';
+import { EXPOSURE_DOCS, MACHINE_DOCS, PAGE_TABLES_DOCS, TLB_DOCS } from './summary-machine.js';
 
-const RATIO = 'fraction';
 const FRAC_R = 'fraction of R';
-
-/** What each cost parameter the summary prints is; its unit comes from the cost vocabulary. */
-const COST_PARAM_DOCS: { readonly [K in keyof CostParams]: string } = {
-  invlpgCycles: 'cost of one INVLPG used (overrides included)',
-  flushAllCycles: 'cost of one `__flush_tlb_all()` used',
-  cr3Cycles: 'cost of one flushing CR3 write used',
-  invpcidCycles: 'cost of one INVPCID single-context flush used',
-  walkCycles: 'cost of one page walk and fill used',
-  shootdownBaseCycles: "initiator's fixed cost of one shootdown used",
-  ipiCycles: 'cost per IPI receiver used',
-  cpuGhz: 'clock used to turn cycles into time',
-  flushCeilingPages: '`tlb_single_page_flush_ceiling` used',
-  pteWriteCycles: 'cost of one PTE write used (slow path)',
-  lockCycles: 'cost of one PTE-lock acquisition and release used (slow path)',
-  irqSaveRestoreCycles: 'cost of one `local_irq_save()`/`restore()` pair used (slow path)',
-};
-
-/** The printed cost parameters: unit from config/cost-names.ts; a page count is whole, the rest are not. */
-function costParamDocs(): DocsOf<CostParams> {
-  const leaf = (name: string, description: string): Leaf => {
-    const unit = COST_PARAM_INFO[name as CostParamName].unit;
-    return [unit, unit === 'pages' ? 'int' : 'float', description];
-  };
-  return Object.fromEntries(Object.entries(COST_PARAM_DOCS).map(([k, d]) => [k, leaf(k, d)])) as DocsOf<CostParams>;
-}
-
-/** cost: the run's figures (written before SUMMARY_DOCS: the band takes their units). */
-const COST_DOCS: Omit<DocsOf<RunSummary['cost']>, 'band'> = {
-  model: ['name', 'string', 'cost-model preset (src/analysis/cost-models.ts; each cites its source)'],
-  source: ['text', 'string', "where the preset's numbers come from"],
-  params: costParamDocs(),
-  refillWalks: ['walks', 'int', 'walks charged: `tlb.refillsAfterFlush`'],
-  flushCycles: [
-    'cycles',
-    'float',
-    'FLUSH_ALL × flushAllCycles + flushing CR3 writes × cr3Cycles + INVPCID single × invpcidCycles',
-  ],
-  invlpgCycles: ['cycles', 'float', 'INVLPGs × invlpgCycles'],
-  walkCycles: ['cycles', 'float', 'refillWalks × walkCycles'],
-  shootdownCycles: ['cycles', 'float', 'shootdowns × shootdownBaseCycles + IPIs × ipiCycles'],
-  slowPathCycles: [
-    'cycles',
-    'float',
-    'the slow path beyond its zeroing: fallbackPages × irqSaveRestoreCycles + slowPath.pteWrites × pteWriteCycles + slowPath.lockAcquisitions × lockCycles',
-  ],
-  totalCycles: ['cycles', 'float', 'the five above'],
-  perGetCycles: ['cycles / get', 'float', 'totalCycles / gets'],
-  overheadFraction: [RATIO, 'float', 'totalCycles / (totalCycles + workCycles); 1 without work'],
-  totalNs: ['ns', 'float', 'totalCycles / cpuGhz'],
-};
-
-/**
- * One end of the cost band: each figure's least (or most) over every preset, in the unit of the
- * run's own figure (COST_DOCS); `totalNote` follows totalCycles' description.
- */
-function costBandEndDocs(extreme: 'least' | 'most', totalNote: string): DocsOf<CostBandEnd> {
-  const of = (key: keyof CostBandEnd, note = ''): Leaf => {
-    const [unit, kind] = COST_DOCS[key];
-    return [unit, kind, `${key}, the ${extreme} over every preset${note}`];
-  };
-  return {
-    totalCycles: of('totalCycles', totalNote),
-    slowPathCycles: of('slowPathCycles'),
-    perGetCycles: of('perGetCycles'),
-    overheadFraction: of('overheadFraction'),
-  };
-}
 
 const SUMMARY_DOCS: DocsOf<RunSummary> = {
   events: ['events', 'int', '`tick()` calls: events the driver applied'],
@@ -96,14 +27,14 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
     'normal (non-reserved) get calls, successful or failed: gets − reservedGets − reservedGetFailures',
   ],
   reservedGetFraction: [
-    RATIO,
+    UNIT_FRACTION,
     'float',
     '(reservedGets + reservedGetFailures) / gets: the share of gets the slow path made; each order ≥ 9 allocation that misses the fast path makes 512 or more of them',
   ],
   puts: ['puts', 'int', 'successful puts'],
   getFailures: ['gets', 'int', "failed gets (every reason except `not_in_use`, which is a put's)"],
   failureRate: [
-    RATIO,
+    UNIT_FRACTION,
     'float',
     '**get failure rate**: getFailures / gets, per get call (reserved gets included); for the share of allocations that fall back, see fastPathFailuresPerAllocation',
   ],
@@ -159,7 +90,7 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
   ],
   fallbackPages: ['pages', 'int', "the slow path's pages: one reserved single-page map each, IRQs off"],
   fastPathFailuresPerAllocation: [
-    RATIO,
+    UNIT_FRACTION,
     'float',
     '**fallback rate**: fastPathFailures / allocations, per allocation (not per get: see failureRate)',
   ],
@@ -204,91 +135,10 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
     meanFree: ['pages', 'float', 'mean free pages of the failing region (the four means sum to R)'],
     meanRequestPages: ['pages', 'float', 'mean size of the failed requests'],
   },
-  tlb: {
-    hits: ['lookups', 'int', 'TLB hits (either level)'],
-    l1Hits: ['lookups', 'int', 'TLB hits in L1'],
-    stlbHits: ['lookups', 'int', 'TLB hits in the STLB'],
-    misses: ['lookups', 'int', 'misses in both levels'],
-    walks: ['walks', 'int', 'page walks (`Machine.pageWalks`: one per miss, plus faulting walks)'],
-    fills: ['fills', 'int', 'translations inserted after a walk'],
-    evictions: ['copies', 'int', 'valid copies replaced to make room'],
-    missRate: [RATIO, 'float', 'misses / (hits + misses)'],
-    fullFlushes: ['flushes', 'int', 'full flushes the TLBs executed (FLUSH_ALL + INVPCID single), online CPUs'],
-    discarded: {
-      mermap: ['translations', 'int', "discarded by full flushes: mermap entries (the flush's purpose)"],
-      global: [
-        'translations',
-        'int',
-        'collateral: global kernel entries (kernel text, the direct map: one per leaf of `machine.directMapPageSize`)',
-      ],
-      otherPcid: ['translations', 'int', 'collateral: non-global entries of other PCIDs (other mms)'],
-      user: [
-        'translations',
-        'int',
-        'collateral: non-global entries of the current PCID outside the mermap (user pages)',
-      ],
-    },
-    discardedPerFlush: ['translations / flush', 'float', 'all four / fullFlushes'],
-    perFlush: perDiscardClass((what) => ['translations / flush', 'float', `${what} discarded / fullFlushes`]),
-    collateralPerFlush: ['translations / flush', 'float', '(global + otherPcid + user) / fullFlushes'],
-    invlpgDiscarded: ['translations', 'int', 'discarded by INVLPGs'],
-    cr3Discarded: ['translations', 'int', 'discarded by flushing CR3 writes (PCID off)'],
-    refillsAfterFlush: [
-      'walks',
-      'int',
-      'fills of a non-mermap translation a full flush had discarded: the refill misses attributable to flushes',
-    ],
-    refillsPerFlush: ['walks / flush', 'float', 'refillsAfterFlush / fullFlushes'],
-    shadowMisses: [
-      'lookups',
-      'int',
-      'misses of the shadow TLBs (fed the same accesses, never flushed by the mermap): the misses there would have been anyway; null when `machine.shadowTlb` is off',
-    ],
-    collateralRefills: [
-      'walks',
-      'int',
-      "misses the mermap's flushes caused: each CPU's misses − shadowMisses, never negative, summed; null when `machine.shadowTlb` is off",
-    ],
-    collateralRefillsPerFlush: [
-      'walks / flush',
-      'float',
-      'collateralRefills / fullFlushes; null when `machine.shadowTlb` is off',
-    ],
-  },
-  cost: {
-    ...COST_DOCS,
-    band: {
-      low: costBandEndDocs('least', " (the presets' own figures: `cost.overrides` do not apply)"),
-      high: costBandEndDocs('most', ''),
-    },
-  },
-  pageTables: {
-    bytesPerMm: [
-      'bytes',
-      'int',
-      'page-table memory `mermap_mm_prepare()` added to one mm, as measured on the first prepared mm (else the closed form)',
-    ],
-    tablePagesPerMm: ['pages', 'int', 'the same in 4 KiB table pages'],
-    pteTables: ['pages', 'int', 'PTE tables (closed form, src/core/paging/cost.ts)'],
-    pmdTables: ['pages', 'int', 'PMD tables (closed form)'],
-    pudTables: ['pages', 'int', 'PUD tables (closed form)'],
-    p4dTables: ['pages', 'int', 'P4D tables (closed form)'],
-    setupPteWrites: ['PTEs', 'int', 'PTEs one prepare writes: possibleCpus × R'],
-    possibleCpus: ['CPUs', 'int', 'possible CPUs the cost depends on'],
-    regionPages: ['pages', 'int', 'R the cost depends on'],
-    pagingLevels: ['levels', 'int', 'paging levels the cost depends on'],
-    preparedMms: ['mms', 'int', 'mms whose mermap was prepared'],
-    totalBytes: ['bytes', 'int', 'the sum over prepared mms'],
-  },
-  exposure: {
-    staleDropped: ['translations', 'int', 'stale translations that left a TLB during the run'],
-    meanOps: ['ops', 'float', 'mean time they stayed cached after the put'],
-    maxOps: ['ops', 'int', 'longest time one stayed cached after the put'],
-    meanNs: ['ns', 'float', 'mean time they stayed cached, in simulated time'],
-    maxNs: ['ns', 'float', 'longest time one stayed cached, in simulated time'],
-    staleLive: ['translations', 'int', 'stale translations still cached at the end'],
-    staleHits: ['lookups', 'int', 'TLB hits on a stale translation'],
-  },
+  tlb: TLB_DOCS,
+  cost: COST_SECTION_DOCS,
+  pageTables: PAGE_TABLES_DOCS,
+  exposure: EXPOSURE_DOCS,
   violations: {
     keys: VIOLATION_KINDS,
     unit: 'reports',
@@ -296,34 +146,7 @@ const SUMMARY_DOCS: DocsOf<RunSummary> = {
     describe: (k) => `checker violations of kind \`${k}\` (src/core/checker.ts)`,
   },
   violationsTotal: ['reports', 'int', 'the sum of the violations'],
-  machine: {
-    accesses: ['accesses', 'int', '`Machine.access()` calls'],
-    pageWalks: ['walks', 'int', 'page walks'],
-    walkReads: [
-      'reads',
-      'int',
-      'table entries the page walks read (4-level: 4 to a 4 KiB page, 3 to a 2 MiB leaf, 2 to a 1 GiB leaf)',
-    ],
-    pageFaults: [
-      'faults',
-      'int',
-      'pages and leaves mapped on first use: user pages, kernel pages, direct-map leaves (one per 2 MiB / 1 GiB with larger leaves)',
-    ],
-    mermapFaults: ['faults', 'int', 'accesses to a not-present mermap page'],
-    cr3Writes: ['writes', 'int', 'CR3 writes (mm switches)'],
-    cr3Flushes: [
-      'writes',
-      'int',
-      "CR3 writes that flushed: one of the CPU's 6 dynamic ASIDs (TLB_NR_DYN_ASIDS) reused for another mm, or PCID off",
-    ],
-    migrations: ['migrations', 'int', 'task migrations done'],
-    migrationsRefused: ['migrations', 'int', 'task migrations refused (migrate-disabled)'],
-    shootdowns: ['count', 'int', '`flush_tlb_kernel_range()` calls'],
-    ipis: ['count', 'int', 'IPIs sent'],
-    remoteInvlpgs: ['count', 'int', 'INVLPGs on other CPUs'],
-    pteWrites: ['PTEs', 'int', 'PTEs written by get/put'],
-    ptesSkipped: ['PTEs', 'int', 'PTEs `apply_to_existing_page_range()` skipped'],
-  },
+  machine: MACHINE_DOCS,
 };
 
 /** Every RunSummary field as a column, in summaryToRow() order. */
