@@ -1,5 +1,6 @@
 import { vpnToHex } from './paging/geometry.js';
-import { type Checker, LOCK_SITES, V_LOCK_IN_ATOMIC, VIOLATION_EXPLANATIONS, VIOLATION_KINDS } from './checker.js';
+import type { Checker } from './checker.js';
+import { LOCK_SITES, V_LOCK_IN_ATOMIC, VIOLATION_EXPLANATIONS, VIOLATION_KINDS } from './violations.js';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 

@@ -1,4 +1,5 @@
-import { lockSite, mapOwnStamp, unmapOwnStamp } from './checker.js';
+import { mapOwnStamp, unmapOwnStamp } from './checker.js';
+import { lockSite } from './violations.js';
 import { PTRS_PER_TABLE } from './defaults.js';
 import { mkPte, ptePresent, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from './tlb/index.js';

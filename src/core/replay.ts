@@ -1,4 +1,4 @@
-import type { Violation } from './checker.js';
+import type { Violation } from './violations.js';
 import { MAX_REGION_PAGES } from './defaults.js';
 import { Machine, type MachineConfig } from './machine.js';
 import { reasonName } from './mermap/reasons.js';

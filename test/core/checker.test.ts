@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { Checker, MmStamps } from '../../src/core/checker.js';
 import {
-  Checker,
   LOCK_SITES,
   lockSite,
-  MmStamps,
   V_OUT_OF_REGION,
   V_REUSE_WITHOUT_FLUSH,
   VIOLATION_EXPLANATIONS,
   VIOLATION_KINDS,
-} from '../../src/core/checker.js';
+} from '../../src/core/violations.js';
 import { Machine } from '../../src/core/machine.js';
 import { reasonName } from '../../src/core/mermap/reasons.js';
 import { cpuBaseVpn, mermapGeometry } from '../../src/core/paging/geometry.js';

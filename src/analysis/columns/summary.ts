@@ -3,7 +3,7 @@
  * summaryToRow() writes them. The shape is checked against RunSummary by the compiler, so a
  * summary field cannot be added, renamed or dropped without this table following.
  */
-import { VIOLATION_KINDS } from '../../core/checker.js';
+import { VIOLATION_KINDS } from '../../core/violations.js';
 import { REASON_NAMES } from '../../core/mermap/reasons.js';
 import type { RunSummary } from '../metrics/summary.js';
 import type { Column } from './column.js';

@@ -6,7 +6,7 @@
  * One snapshot holds the TLB counters of each online CPU, the Machine's scalar counters, the
  * failures by reason, the checker's violations by kind, and the allocators' flush requests.
  */
-import { VIOLATION_KINDS } from '../../core/checker.js';
+import { VIOLATION_KINDS } from '../../core/violations.js';
 import type { Machine } from '../../core/machine.js';
 import { REASON_COUNT, REASON_NAMES } from '../../core/mermap/reasons.js';
 import type { MachineSummary } from './summary.js';

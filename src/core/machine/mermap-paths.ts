@@ -1,4 +1,4 @@
-import { lockSite, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_REGION, V_REUSE_WITHOUT_FLUSH } from '../checker.js';
+import { lockSite, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_REGION, V_REUSE_WITHOUT_FLUSH } from '../violations.js';
 import { PTRS_PER_TABLE } from '../defaults.js';
 import type { MermapAllocator } from '../mermap/allocator.js';
 import { R_PTE_WRITE } from '../mermap/reasons.js';

@@ -1,4 +1,4 @@
-import { V_STALE_TLB_AFTER_FREE, V_STALE_TLB_HIT } from '../checker.js';
+import { V_STALE_TLB_AFTER_FREE, V_STALE_TLB_HIT } from '../violations.js';
 import { FLUSH_CEILING_PAGES, PTRS_PER_TABLE } from '../defaults.js';
 import { vpnToHex } from '../paging/geometry.js';
 import type { PageTable } from '../paging/page-table.js';
