@@ -101,7 +101,7 @@ function allocatorTight(): (n: number) => void {
  * faster, but the bench's loop, where mermapGet() is a call, ran alike: 18.6 to 19.2 M pairs/s
  * either way, four processes each.
  */
-function machineTight(): (n: number) => void {
+export function machineTightLoop(): (n: number) => void {
   const { m, task } = newMachine();
   return (n) => {
     for (let i = 0; i < n; i++) m.mermapPut(task, m.mermapGet(task, 1, 0x1000, PROT_KERNEL_NOGLOBAL, false));
@@ -162,7 +162,7 @@ export function benchCore(opts: { allocatorPairs?: number; machinePairs?: number
   const nm = opts.machinePairs ?? 100_000_000;
   const rows: CoreBenchRow[] = [];
   rows.push(measure('tight / allocator alone', allocatorTight(), na));
-  rows.push(measure('tight / full machine', machineTight(), nm));
+  rows.push(measure('tight / full machine', machineTightLoop(), nm));
   {
     const t = allocatorTarget();
     rows.push(measure('window / allocator alone', makeWindow(t), na / 4));

@@ -147,13 +147,21 @@ const WARM_POINTS = 16;
  * for this bench's shard), the TLBs would have to run about 1.5x (1.8x) as fast, with all they
  * count.
  */
+/**
+ * The configs of the points benchDefaultPointsWarm() runs: WARM_POINTS (4 with --quick) of the
+ * shard benchDefaultSweep() runs, spread evenly over it, so they mix the grid's values (both
+ * versions) as it does. (bench/instructions.ts counts a worker's instructions on them.)
+ */
+export function defaultWarmPoints(quick: boolean): Array<Record<string, unknown>> {
+  const { points } = defaultShard(defaultFirstRound('bench-default-warm'), quick);
+  const count = quick ? 4 : WARM_POINTS;
+  return Array.from({ length: count }, (_, k) => points[Math.floor((k * points.length) / count)]!.config);
+}
+
 export async function benchDefaultPointsWarm(
   opts: { quick?: boolean } = {},
 ): Promise<{ points: number; events: number; seconds: number; eventsPerSecond: number }> {
-  const { points } = defaultShard(defaultFirstRound('bench-default-warm'), opts.quick === true);
-  const count = opts.quick ? 4 : WARM_POINTS;
-  // spread evenly over the shard, so they mix the grid's values (both versions) as it does
-  const configs = Array.from({ length: count }, (_, k) => points[Math.floor((k * points.length) / count)]!.config);
+  const configs = defaultWarmPoints(opts.quick === true);
   const pass = async () => {
     let events = 0;
     const t0 = performance.now();
@@ -162,7 +170,7 @@ export async function benchDefaultPointsWarm(
   };
   await pass();
   const warm = await pass();
-  return { points: count, ...warm, eventsPerSecond: warm.events / warm.seconds };
+  return { points: configs.length, ...warm, eventsPerSecond: warm.events / warm.seconds };
 }
 
 /**

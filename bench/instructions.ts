@@ -1,0 +1,106 @@
+/**
+ * npm run bench:instructions: the simulator's cost in instructions, counted by valgrind's
+ * callgrind, for comparing two builds on a machine too busy or too variable to time them.
+ *
+ * Why: `npm run bench` times the code, and its figures are what issue 19's targets are about.
+ * But on a shared machine one build's runs differ by 30 % and more from minute to minute (the
+ * native C model of the tight loop has read 165 to 466 M pairs/s on the project's 2-core
+ * machines), so a change worth 2 % cannot be seen there. Callgrind counts the instructions the
+ * process executes, whatever else the machine is doing, and V8's predictable mode (V8_FLAGS)
+ * does its compiling and collecting in the same order every time: the same build gives the same
+ * counts from run to run (the repeat figures are in the README's Benchmarks section).
+ *
+ * Instructions are not time (a cache miss or a mispredicted branch is one instruction), so a
+ * change that saves instructions must still be timed with `npm run bench` on a quiet machine;
+ * but they went the same way as time where both could be measured: V8's default inlining budget
+ * against the CLI's (src/util/v8-inlining.ts) is 1,571 against 1,425 instructions a pair of the
+ * tight loop (+10 %), where the timed loop ran 8 % slower (16.9-17.2 against 18.4 M pairs/s).
+ *
+ * The figures (two processes under callgrind at a time, one per core; about 5 minutes):
+ *   tight loop      instructions per get/put pair of the full machine (bench/core.ts's loop),
+ *                   steady state: the difference between runs of TIGHT_PAIRS[1] and [0] pairs,
+ *                   each after the same warm-up, over the pairs between them
+ *   worker points   a sweep worker's instructions for the first POINTS of the default sweep's
+ *                   warm points (bench/sweep.ts), warm-up runs and compiling included: the
+ *                   difference between a worker that runs them and one that only warms up, in
+ *                   all and per event. What a worker's compiling costs is in it, as it is in a
+ *                   sweep's time (the 1 -> 2 worker speed-up is bounded by it)
+ *
+ * To compare two builds, run this in each checkout (the counts are the same from run to run);
+ * --quick: smaller sizes (a smoke run of this bench).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CHILD = fileURLToPath(new URL('./instructions-child.js', import.meta.url));
+
+/**
+ * V8 made repeatable: --predictable compiles and marks on the main thread, in the same order
+ * every time; --predictable-gc-schedule fixes when the heap grows and shrinks, which otherwise
+ * follows the wall clock (two runs of the tight loop differed by 1.4 % a pair without it, by
+ * 0.004 % with it, November 2026).
+ */
+const V8_FLAGS = ['--predictable', '--predictable-gc-schedule'];
+
+/** The tight loop's two lengths, pairs after the warm-up (quick: a tenth). */
+const TIGHT_PAIRS = [1_000_000, 3_000_000] as const;
+/** The worker's points counted (quick: 1). */
+const POINTS = 4;
+
+/** Instructions callgrind counted for one child process, and what it printed. */
+async function counted(args: string[]): Promise<{ instructions: number; out: string }> {
+  const valgrind = ['--tool=callgrind', '--callgrind-out-file=/dev/null'];
+  const child = spawn('valgrind', [...valgrind, process.execPath, ...V8_FLAGS, CHILD, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const m = /Collected : (\d+)/.exec(err);
+  if (code !== 0 || m === null) throw new Error(`bench:instructions: ${args.join(' ')} failed (exit ${code}):\n${err}`);
+  return { instructions: Number(m[1]), out };
+}
+
+/** Run the jobs two at a time (callgrind's counts do not depend on what runs beside them). */
+async function inPairs<T>(jobs: Array<() => Promise<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for (let k = 0; k < jobs.length; k += 2) out.push(...(await Promise.all(jobs.slice(k, k + 2).map((j) => j()))));
+  return out;
+}
+
+async function main(): Promise<void> {
+  if (spawnSync('valgrind', ['--version']).status !== 0) {
+    process.stderr.write('bench:instructions: valgrind not found (Debian package valgrind)\n');
+    process.exitCode = 1;
+    return;
+  }
+  const quick = process.argv.includes('--quick');
+  const pairs = TIGHT_PAIRS.map((p) => (quick ? p / 10 : p));
+  const points = quick ? 1 : POINTS;
+  const started = performance.now();
+  const [t0, p0, t1, p1] = await inPairs([
+    () => counted(['tight', String(pairs[0])]),
+    () => counted(['points', '0']),
+    () => counted(['tight', String(pairs[1])]),
+    () => counted(['points', String(points)]),
+  ]);
+  const events = Number(p1!.out.trim());
+  const perPair = (t1!.instructions - t0!.instructions) / (pairs[1]! - pairs[0]!);
+  const worker = p1!.instructions - p0!.instructions;
+  console.table([
+    { figure: 'tight loop, full machine', instructions: Math.round(perPair), per: 'get/put pair' },
+    { figure: `worker, ${points} default-sweep points`, instructions: worker, per: `${events} events in all` },
+    { figure: `worker, ${points} default-sweep points`, instructions: Math.round(worker / events), per: 'event' },
+  ]);
+  console.log(
+    `callgrind, node ${V8_FLAGS.join(' ')} ${process.version}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+}
+
+await main();
