@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Figure, figureRows, replicated, verdict } from '../../bench/targets.js';
+import { type Figure, figureRows, hostSlow, replicated, verdict } from '../../bench/targets.js';
 
 // t(0.975, 2) = 4.302652729911275: three samples with sd 1 have a half-width of 2.484 around the mean
 const fig = (f: Partial<Figure> & { samples?: number[] }): Figure => ({
@@ -55,5 +55,26 @@ describe('bench verdicts from replicates', () => {
     // the largest of 3 runs: no interval, n the runs, the verdict on the figure itself
     const [most] = figureRows([fig({ value: 16 * 1024, unit: 'bytes', target: 1 << 20, atMost: true, runs: 3 })]);
     expect([most!.measured, most!['95 % interval'], most!.n, most!.met]).toEqual(['16.0 KiB', '', '3', 'yes']);
+  });
+
+  it('does not judge a host-bound figure it does not meet on a slow host', () => {
+    // a slow host: the native model under 90 % of its 433 M on a quiet machine
+    expect([hostSlow(null), hostSlow(433e6), hostSlow(389.8e6), hostSlow(389.6e6), hostSlow(190e6)]).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    const speed = (samples: number[], atMost = false) => fig({ samples, hostBound: true, atMost, target: 10 });
+    expect(verdict(speed([5, 6, 7]), true)).toBe('slow host'); // NO on a quiet host
+    expect(verdict(speed([10, 12, 14]), true)).toBe('slow host'); // within noise on a quiet host
+    expect(verdict(speed([20, 21, 22]), true)).toBe('yes'); // met even on a slow host: met
+    expect(verdict(speed([20, 21, 22], true), true)).toBe('slow host'); // a time over its ceiling
+    expect(verdict(speed([5, 6, 7]), false)).toBe('NO');
+    // a share of native or a memory figure is judged whatever the host
+    expect(verdict(fig({ samples: [5, 6, 7] }), true)).toBe('NO');
+    const [row] = figureRows([speed([5, 6, 7])], true);
+    expect(row!.met).toBe('slow host');
   });
 });
