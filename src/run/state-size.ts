@@ -39,10 +39,10 @@ import { InputError } from '../util/input-error.js';
 import { printable } from '../util/printable.js';
 
 /**
- * The most simulator state one run may hold: 8 GiB. A sweep holds one run per worker thread,
- * and the README's machine has 24 GiB for its two. Runs near it take minutes to set up (22.9 GB
- * took 91 s on that machine, November 2026), so the bound also keeps a mistyped CPU count from
- * looking like a hang.
+ * The most simulator state one run may hold by default: 8 GiB (less on a machine with less:
+ * stateBound()). A sweep holds one run per worker thread, and the README's machine has 24 GiB
+ * for its two. Runs near it take minutes to set up (22.9 GB took 91 s on that machine, November
+ * 2026), so the bound also keeps a mistyped CPU count from looking like a hang.
  */
 export const MAX_STATE_BYTES = 8 * 2 ** 30;
 
@@ -61,18 +61,29 @@ export function usableMemoryBytes(
   return constrained !== undefined && constrained > 0 && constrained < total ? constrained : total;
 }
 
+/** Where a run's bound comes from: the default, the memory (less than the default), the variable. */
+type BoundSource = 'default' | 'memory' | 'env';
+
 /**
- * The bound on a run's simulator state, in bytes: MAX_STATE_BYTES, or MERMAP_LAB_MAX_STATE_GIB
- * whole GiB on a machine larger than the README's (a trace of many processes from a large
- * machine), from 1 up to the memory this process may use (usableMemoryBytes(): in a container,
- * its limit, so that a run the bound lets through is not killed for memory instead). A sweep's worker threads and the tasks of a
- * Slurm array inherit it with the environment. A value that is not such a number is bad input
- * naming the variable; the results of the runs it lets through do not depend on it.
+ * The bound on a run's simulator state, in bytes, and where it comes from:
+ *   default  MAX_STATE_BYTES
+ *   memory   less, in whole GiB, where the memory this process may use is less
+ *            (usableMemoryBytes(): in a container, its limit), so that a run the bound lets
+ *            through is refused with its reason rather than killed for memory
+ *   env      MERMAP_LAB_MAX_STATE_GIB whole GiB, from 1 up to that memory: more on a machine
+ *            larger than the README's (a trace of many processes from a large machine)
+ * A sweep's worker threads and the tasks of a Slurm array inherit the variable with the
+ * environment. A value that is not such a number is bad input naming the variable; the results
+ * of the runs the bound lets through do not depend on it.
  */
-export function maxStateBytes(env: NodeJS.ProcessEnv = process.env, memoryBytes = usableMemoryBytes()): number {
+function stateBound(env: NodeJS.ProcessEnv, memoryBytes: number): { bytes: number; source: BoundSource } {
   const raw = env[MAX_STATE_ENV];
-  if (raw === undefined || raw.trim() === '') return MAX_STATE_BYTES;
   const most = Math.max(1, Math.floor(memoryBytes / 2 ** 30));
+  if (raw === undefined || raw.trim() === '') {
+    return most * 2 ** 30 < MAX_STATE_BYTES
+      ? { bytes: most * 2 ** 30, source: 'memory' }
+      : { bytes: MAX_STATE_BYTES, source: 'default' };
+  }
   const gib = /^[0-9]{1,6}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
   if (!(gib >= 1 && gib <= most)) {
     throw new InputError(
@@ -80,14 +91,23 @@ export function maxStateBytes(env: NodeJS.ProcessEnv = process.env, memoryBytes 
       { field: MAX_STATE_ENV },
     );
   }
-  return gib * 2 ** 30;
+  return { bytes: gib * 2 ** 30, source: 'env' };
 }
 
-/** "8 GiB", and how to raise it while it is the default */
-function boundText(bound: number): string {
-  return bound === MAX_STATE_BYTES
-    ? `${bound / 2 ** 30} GiB a run may (${MAX_STATE_ENV} raises it on a larger machine)`
-    : `${bound / 2 ** 30} GiB a run may (${MAX_STATE_ENV})`;
+/** The bound on a run's simulator state, in bytes (stateBound()). */
+export function maxStateBytes(env: NodeJS.ProcessEnv = process.env, memoryBytes = usableMemoryBytes()): number {
+  return stateBound(env, memoryBytes).bytes;
+}
+
+/** "8 GiB a run may", and where that comes from: how to raise it while it is the default */
+function boundText(bound: { bytes: number; source: BoundSource }): string {
+  const why =
+    bound.source === 'default'
+      ? `${MAX_STATE_ENV} raises it on a larger machine`
+      : bound.source === 'memory'
+        ? 'the memory this machine or its container allows'
+        : MAX_STATE_ENV;
+  return `${bound.bytes / 2 ** 30} GiB a run may (${why})`;
 }
 
 /**
@@ -162,14 +182,19 @@ const size = (b: number) =>
       : `${(b / 1024).toFixed(1)} KiB`;
 
 /**
- * Refuse, as bad input, a run whose state would pass MAX_STATE_BYTES. `processes` says where the
+ * Refuse, as bad input, a run whose state would pass the bound (stateBound()). `processes` says where the
  * mms come from, in the config's words ("16,384 processes (machine.onlineCpus x
  * workload.mmsPerCpu)", "100,000 processes of trace.txt").
  */
-export function checkStateSize(m: MachineConfig, mms: number, processes: string): StateSize {
+export function checkStateSize(
+  m: MachineConfig,
+  mms: number,
+  processes: string,
+  memoryBytes = usableMemoryBytes(),
+): StateSize {
   const s = stateSize(m, mms);
-  const bound = maxStateBytes();
-  if (s.bytes <= bound) return s;
+  const bound = stateBound(process.env, memoryBytes);
+  if (s.bytes <= bound.bytes) return s;
   const online = m.onlineCpus ?? m.possibleCpus;
   throw new InputError(
     `machine.possibleCpus: the run would hold about ${size(s.bytes)} of simulator state, ` +
@@ -187,7 +212,7 @@ export function checkStateSize(m: MachineConfig, mms: number, processes: string)
  */
 export function watchStateGrowth(machine: Machine, startBytes: number): void {
   const meter = machine.stateMeter;
-  const bound = maxStateBytes();
+  const { bytes: bound, source } = stateBound(process.env, usableMemoryBytes());
   meter.limit = bound - startBytes;
   meter.onOver = (grown) => {
     const R = machine.geometry.regionPages;
@@ -197,7 +222,7 @@ export function watchStateGrowth(machine: Machine, startBytes: number): void {
         `processes mapped pages (a process makes page tables and checker stamps for the whole region of each CPU it ` +
         `maps on, ${count(R)} pages, ${size(R * 16)}; TLB pressure's touches make page tables for the pages they ` +
         'reach); lower mermap.regionPages, the processes, how often their tasks migrate, or ' +
-        `workload.tlbPressure.userPagesPerMm and globalPages${bound === MAX_STATE_BYTES ? `, or raise ${MAX_STATE_ENV} on a larger machine` : ''}`,
+        `workload.tlbPressure.userPagesPerMm and globalPages${source === 'default' ? `, or raise ${MAX_STATE_ENV} on a larger machine` : ''}`,
       { field: 'mermap.regionPages' },
     );
   };

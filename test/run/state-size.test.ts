@@ -153,6 +153,13 @@ describe('a run’s simulator state', () => {
           'CPUs, 1,024 of them online, at ',
       ),
     );
+    // where the machine or its container allows 4.5 GiB, the default bound is 4 GiB
+    expect(() => checkStateSize(cfg, most, `${most} processes`, 4.5 * 2 ** 30)).toThrow(
+      new RegExp(
+        '^machine\\.possibleCpus: the run would hold about 8\\.0 GiB of simulator state, more than the 4 GiB a run ' +
+          `may \\(the memory this machine or its container allows\\): ${most} processes on 1,024 possible CPUs`,
+      ),
+    );
   });
 
   it('MERMAP_LAB_MAX_STATE_GIB sets the bound in whole GiB, from 1 to the machine memory', () => {
@@ -179,6 +186,10 @@ describe('a run’s simulator state', () => {
     expect(usableMemoryBytes(24 * gib, 2 ** 64)).toBe(24 * gib); // no limit (cgroup v1's max)
     expect(usableMemoryBytes(24 * gib, 6 * gib)).toBe(6 * gib);
     expect(usableMemoryBytes(24 * gib, 24 * gib + 1)).toBe(24 * gib);
+    // where less than the default 8 GiB is usable, the bound is what is, in whole GiB (at least 1)
+    expect(maxStateBytes({}, usableMemoryBytes(24 * gib, 6.5 * gib))).toBe(6 * gib);
+    expect(maxStateBytes({}, 8 * gib)).toBe(8 * gib);
+    expect(maxStateBytes({}, 0.5 * gib)).toBe(gib);
     // so under a 6 GiB container the variable may raise the bound to 6 GiB only
     expect(maxStateBytes({ MERMAP_LAB_MAX_STATE_GIB: '6' }, usableMemoryBytes(24 * gib, 6.5 * gib))).toBe(6 * gib);
     expect(() => maxStateBytes({ MERMAP_LAB_MAX_STATE_GIB: '7' }, usableMemoryBytes(24 * gib, 6.5 * gib))).toThrow(
