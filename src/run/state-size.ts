@@ -182,9 +182,10 @@ const size = (b: number) =>
       : `${(b / 1024).toFixed(1)} KiB`;
 
 /**
- * Refuse, as bad input, a run whose state would pass the bound (stateBound()). `processes` says where the
- * mms come from, in the config's words ("16,384 processes (machine.onlineCpus x
- * workload.mmsPerCpu)", "100,000 processes of trace.txt").
+ * Refuse, as bad input, a run whose state would pass the bound (stateBound(); `memoryBytes`: what
+ * the machine or its container allows). `processes` says where the mms come from, in the config's
+ * words ("16,384 processes (machine.onlineCpus x workload.mmsPerCpu)", "100,000 processes of
+ * trace.txt").
  */
 export function checkStateSize(
   m: MachineConfig,
