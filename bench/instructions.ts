@@ -7,8 +7,9 @@
  * native C model of the tight loop has read 165 to 466 M pairs/s on the project's 2-core
  * machines), so a change worth 2 % cannot be seen there. Callgrind counts the instructions the
  * process executes, whatever else the machine is doing, and V8's predictable mode (V8_FLAGS)
- * does its compiling and collecting in the same order every time: the same build gives the same
- * counts from run to run (the repeat figures are in the README's Benchmarks section).
+ * does its compiling and collecting in the same order every time: one build's counts agree from
+ * run to run and checkout to checkout to about 0.03 % for the worker and 0.5 % for a pair (the
+ * README gives two runs' figures), where its timings differ by 30 %.
  *
  * Instructions are not time (a cache miss or a mispredicted branch is one instruction), so a
  * change that saves instructions must still be timed with `npm run bench` on a quiet machine;
@@ -16,7 +17,7 @@
  * against the CLI's (src/util/v8-inlining.ts) is 1,571 against 1,425 instructions a pair of the
  * tight loop (+10 %), where the timed loop ran 8 % slower (16.9-17.2 against 18.4 M pairs/s).
  *
- * The figures (two processes under callgrind at a time, one per core; about 5 minutes):
+ * The figures (two processes under callgrind at a time, one per core; about 7 minutes):
  *   tight loop      instructions per get/put pair of the full machine (bench/core.ts's loop),
  *                   steady state: the difference between runs of TIGHT_PAIRS[1] and [0] pairs,
  *                   each after the same warm-up, over the pairs between them
@@ -26,13 +27,35 @@
  *                   all and per event. What a worker's compiling costs is in it, as it is in a
  *                   sweep's time (the 1 -> 2 worker speed-up is bounded by it)
  *
- * To compare two builds, run this in each checkout (the counts are the same from run to run);
- * --quick: smaller sizes (a smoke run of this bench).
+ * To compare two builds, run this in each checkout; --quick: smaller sizes (a smoke run of this
+ * bench).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CHILD = fileURLToPath(new URL('./instructions-child.js', import.meta.url));
+/** The checkout this compiled file belongs to (.build/bench/instructions.js). */
+const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * A copy of the compiled build (.build/src, .build/bench, package.json; node_modules linked) in
+ * a new temporary folder, whose path has the same length whatever the checkout's: the counts
+ * depend on it. The modules' paths are strings on V8's heap, so a checkout at a path of another
+ * length allocates other sizes and collects at other points: one build counted 0.4 % fewer
+ * instructions for the worker from a path 2 characters longer (November 2026). The child runs
+ * with --preserve-symlinks, so the packages' paths are the copy's too. Returns the folder and
+ * the child's path in it.
+ */
+function stage(): { root: string; child: string } {
+  const root = mkdtempSync(join(tmpdir(), 'mermap-lab-instructions-'));
+  for (const dir of ['src', 'bench'])
+    cpSync(join(PROJECT, '.build', dir), join(root, '.build', dir), { recursive: true });
+  copyFileSync(join(PROJECT, 'package.json'), join(root, 'package.json'));
+  symlinkSync(join(PROJECT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  return { root, child: join(root, '.build', 'bench', 'instructions-child.js') };
+}
 
 /**
  * V8 made repeatable: --predictable compiles and marks on the main thread, in the same order
@@ -41,6 +64,8 @@ const CHILD = fileURLToPath(new URL('./instructions-child.js', import.meta.url))
  * 0.004 % with it, November 2026).
  */
 const V8_FLAGS = ['--predictable', '--predictable-gc-schedule'];
+/** Node's flags for the child besides V8's: see stage(). */
+const NODE_FLAGS = ['--preserve-symlinks'];
 
 /** The tight loop's two lengths, pairs after the warm-up (quick: a tenth). */
 const TIGHT_PAIRS = [1_000_000, 3_000_000] as const;
@@ -48,11 +73,13 @@ const TIGHT_PAIRS = [1_000_000, 3_000_000] as const;
 const POINTS = 4;
 
 /** Instructions callgrind counted for one child process, and what it printed. */
-async function counted(args: string[]): Promise<{ instructions: number; out: string }> {
+async function counted(
+  staged: { root: string; child: string },
+  args: string[],
+): Promise<{ instructions: number; out: string }> {
   const valgrind = ['--tool=callgrind', '--callgrind-out-file=/dev/null'];
-  const child = spawn('valgrind', [...valgrind, process.execPath, ...V8_FLAGS, CHILD, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const node = [process.execPath, ...NODE_FLAGS, ...V8_FLAGS, staged.child, ...args];
+  const child = spawn('valgrind', [...valgrind, ...node], { cwd: staged.root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (b: Buffer) => {
@@ -84,12 +111,19 @@ async function main(): Promise<void> {
   const pairs = TIGHT_PAIRS.map((p) => (quick ? p / 10 : p));
   const points = quick ? 1 : POINTS;
   const started = performance.now();
-  const [t0, p0, t1, p1] = await inPairs([
-    () => counted(['tight', String(pairs[0])]),
-    () => counted(['points', '0']),
-    () => counted(['tight', String(pairs[1])]),
-    () => counted(['points', String(points)]),
-  ]);
+  const staged = stage();
+  let runs: Array<{ instructions: number; out: string }>;
+  try {
+    runs = await inPairs([
+      () => counted(staged, ['tight', String(pairs[0])]),
+      () => counted(staged, ['points', '0']),
+      () => counted(staged, ['tight', String(pairs[1])]),
+      () => counted(staged, ['points', String(points)]),
+    ]);
+  } finally {
+    rmSync(staged.root, { recursive: true, force: true }); // (the link, not what it points to)
+  }
+  const [t0, p0, t1, p1] = runs;
   const events = Number(p1!.out.trim());
   const perPair = (t1!.instructions - t0!.instructions) / (pairs[1]! - pairs[0]!);
   const worker = p1!.instructions - p0!.instructions;
@@ -99,7 +133,7 @@ async function main(): Promise<void> {
     { figure: `worker, ${points} default-sweep points`, instructions: Math.round(worker / events), per: 'event' },
   ]);
   console.log(
-    `callgrind, node ${V8_FLAGS.join(' ')} ${process.version}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `callgrind, node ${[...NODE_FLAGS, ...V8_FLAGS].join(' ')} ${process.version}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
 }
 
