@@ -7,9 +7,11 @@
  * native C model of the tight loop has read 165 to 466 M pairs/s on the project's 2-core
  * machines), so a change worth 2 % cannot be seen there. Callgrind counts the instructions the
  * process executes, whatever else the machine is doing, and V8's predictable mode (V8_FLAGS)
- * does its compiling and collecting in the same order every time: one build's counts agree from
- * run to run and checkout to checkout to about 0.03 % for the worker and 0.5 % for a pair (the
- * README gives two runs' figures), where its timings differ by 30 %.
+ * does its compiling and collecting in the same order every time: one build's worker figure
+ * agrees from run to run and checkout to checkout to about 0.03 %, where its timings differ by
+ * 30 %. The tight loop's figure is rougher: 0.5 % between runs, and 2 % between builds that
+ * differ only in modules the loop never runs (what is loaded moves the heap's layout and when
+ * collections fall). The README has the figures.
  *
  * Instructions are not time (a cache miss or a mispredicted branch is one instruction), so a
  * change that saves instructions must still be timed with `npm run bench` on a quiet machine;
@@ -64,6 +66,14 @@ function stage(): { root: string; child: string } {
  * 0.004 % with it, November 2026).
  */
 const V8_FLAGS = ['--predictable', '--predictable-gc-schedule'];
+/**
+ * The child runs under `setarch -R`: without address-space randomization. V8 keys some of its
+ * compiler's tables by address, so a run at other addresses can compile differently: the tight
+ * loop's instructions a pair read 1,397 to 1,454 over ten runs of builds that differ in nothing
+ * it runs, and two runs of 10^6 pairs differed by 30 M instructions; without randomization, by
+ * 68,000 (November 2026).
+ */
+const NO_ASLR = ['setarch', '-R'];
 /** Node's flags for the child besides V8's: see stage(). */
 const NODE_FLAGS = ['--preserve-symlinks'];
 
@@ -77,9 +87,10 @@ async function counted(
   staged: { root: string; child: string },
   args: string[],
 ): Promise<{ instructions: number; out: string }> {
-  const valgrind = ['--tool=callgrind', '--callgrind-out-file=/dev/null'];
+  const valgrind = ['valgrind', '--tool=callgrind', '--callgrind-out-file=/dev/null'];
   const node = [process.execPath, ...NODE_FLAGS, ...V8_FLAGS, staged.child, ...args];
-  const child = spawn('valgrind', [...valgrind, ...node], { cwd: staged.root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, ...cmdArgs] = [...NO_ASLR, ...valgrind, ...node];
+  const child = spawn(cmd!, cmdArgs, { cwd: staged.root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (b: Buffer) => {
@@ -102,10 +113,15 @@ async function inPairs<T>(jobs: Array<() => Promise<T>>): Promise<T[]> {
 }
 
 async function main(): Promise<void> {
-  if (spawnSync('valgrind', ['--version']).status !== 0) {
-    process.stderr.write('bench:instructions: valgrind not found (Debian package valgrind)\n');
-    process.exitCode = 1;
-    return;
+  for (const [tool, pkg] of [
+    ['valgrind', 'valgrind'],
+    ['setarch', 'util-linux'],
+  ]) {
+    if (spawnSync(tool!, ['--version']).status !== 0) {
+      process.stderr.write(`bench:instructions: ${tool} not found (Debian package ${pkg})\n`);
+      process.exitCode = 1;
+      return;
+    }
   }
   const quick = process.argv.includes('--quick');
   const pairs = TIGHT_PAIRS.map((p) => (quick ? p / 10 : p));
@@ -133,7 +149,7 @@ async function main(): Promise<void> {
     { figure: `worker, ${points} default-sweep points`, instructions: Math.round(worker / events), per: 'event' },
   ]);
   console.log(
-    `callgrind, node ${[...NODE_FLAGS, ...V8_FLAGS].join(' ')} ${process.version}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `${NO_ASLR.join(' ')}, callgrind, node ${[...NODE_FLAGS, ...V8_FLAGS].join(' ')} ${process.version}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
 }
 
