@@ -95,6 +95,17 @@ export async function benchDefaultSweep(
 const WARM_POINTS = 16;
 
 /**
+ * The configs of the points benchDefaultPointsWarm() runs: WARM_POINTS (4 with --quick) of the
+ * shard benchDefaultSweep() runs, spread evenly over it, so they mix the grid's values (both
+ * versions) as it does. (bench/instructions.ts counts a worker's instructions on them.)
+ */
+export function defaultWarmPoints(quick: boolean): Array<Record<string, unknown>> {
+  const { points } = defaultShard(defaultFirstRound('bench-default-warm'), quick);
+  const count = quick ? 4 : WARM_POINTS;
+  return Array.from({ length: count }, (_, k) => points[Math.floor((k * points.length) / count)]!.config);
+}
+
+/**
  * The default sweep's first-round points on this thread, in-process, twice over: events per
  * second of the second pass, when the simulator is compiled. That is the rate a sweep worker
  * runs at once its warm-up is over; times the workers, it is the default sweep's figure with
@@ -147,17 +158,6 @@ const WARM_POINTS = 16;
  * for this bench's shard), the TLBs would have to run about 1.5x (1.8x) as fast, with all they
  * count.
  */
-/**
- * The configs of the points benchDefaultPointsWarm() runs: WARM_POINTS (4 with --quick) of the
- * shard benchDefaultSweep() runs, spread evenly over it, so they mix the grid's values (both
- * versions) as it does. (bench/instructions.ts counts a worker's instructions on them.)
- */
-export function defaultWarmPoints(quick: boolean): Array<Record<string, unknown>> {
-  const { points } = defaultShard(defaultFirstRound('bench-default-warm'), quick);
-  const count = quick ? 4 : WARM_POINTS;
-  return Array.from({ length: count }, (_, k) => points[Math.floor((k * points.length) / count)]!.config);
-}
-
 export async function benchDefaultPointsWarm(
   opts: { quick?: boolean } = {},
 ): Promise<{ points: number; events: number; seconds: number; eventsPerSecond: number }> {
