@@ -69,7 +69,7 @@ const V8_FLAGS = ['--predictable', '--predictable-gc-schedule'];
 /**
  * The child runs under `setarch -R`: without address-space randomization. V8 keys some of its
  * compiler's tables by address, so a run at other addresses can compile differently: the tight
- * loop's instructions a pair read 1,397 to 1,454 over ten runs of builds that differ in nothing
+ * loop's instructions a pair read 1,397 to 1,447 over eleven runs of builds that differ in nothing
  * it runs, and two runs of 10^6 pairs differed by 30 M instructions; without randomization, by
  * 68,000 (November 2026).
  */
