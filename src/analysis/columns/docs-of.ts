@@ -1,7 +1,7 @@
 /**
- * How the run columns are written (./summary.ts, ./summary-cost.ts, ./summary-machine.ts): a tree shaped like the
- * RunSummary part it documents, whose leaves are [unit, kind, description], flattened into
- * columns in the tree's order (summaryToRow()'s order).
+ * How the run columns are written (./summary.ts, ./summary-cost.ts, ./summary-machine.ts): a
+ * tree shaped like the RunSummary part it documents, whose leaves are [unit, kind, description],
+ * flattened into columns in the tree's order (summaryToRow()'s order).
  */
 import { type Column, type ColumnKind, columnKeyOfPath, outputName } from './column.js';
 
