@@ -6,6 +6,7 @@ export * from './mermap/index.js';
 export * from './allocators.js';
 export * from './policies/index.js';
 export * from './checker.js';
+export { MmStamps, mapOwnStamp, unmapOwnStamp } from './checker-stamps.js';
 export * from './violations.js';
 export * from './checker-report.js';
 export * from './machine.js';

@@ -1,4 +1,4 @@
-import { mapOwnStamp, unmapOwnStamp } from './checker.js';
+import { mapOwnStamp, unmapOwnStamp } from './checker-stamps.js';
 import { lockSite } from './violations.js';
 import { PTRS_PER_TABLE } from './defaults.js';
 import { mkPte, ptePresent, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';

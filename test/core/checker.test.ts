@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Checker, MmStamps } from '../../src/core/checker.js';
+import { Checker } from '../../src/core/checker.js';
+import { MmStamps } from '../../src/core/checker-stamps.js';
 import {
   LOCK_SITES,
   lockSite,

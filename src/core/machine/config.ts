@@ -1,5 +1,5 @@
 import type { AllocatorOptions, MermapAllocator } from '../mermap/allocator.js';
-import type { MmStamps } from '../checker.js';
+import type { MmStamps } from '../checker-stamps.js';
 import type { PageSizeName, PagingLevels } from '../paging/geometry.js';
 import type { PageTable } from '../paging/page-table.js';
 import type { TlbConfig } from '../tlb/index.js';

@@ -1,5 +1,5 @@
 import { allocatorInfo } from '../allocators.js';
-import { MmStamps } from '../checker.js';
+import { MmStamps } from '../checker-stamps.js';
 import type { MermapAllocator } from '../mermap/allocator.js';
 import { cpuBasesOf } from '../mermap/allocator-base.js';
 import { mermapPrepareCostClosedForm } from '../paging/cost.js';
