@@ -41,11 +41,11 @@ import { ptePfn, pteGlobal } from '../paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, type FLUSH_INVPCID_SINGLE } from './kinds.js';
 import { GLOBAL_KEY, NO_FLUSH } from './tlb-counters.js';
 import { alignDown, F_GLOBAL, F_MERMAP, F_SIZE, F_SPLIT, F_STALE, SIZE_SHIFT } from './tlb-array.js';
-import { TlbLevels } from './tlb-levels.js';
+import { TlbDrops } from './tlb-drops.js';
 
 export * from './kinds.js';
 
-export class Tlb extends TlbLevels {
+export class Tlb extends TlbDrops {
   /**
    * The counterfactual TLB (issue 12 §3), or null when it is off: fed the same lookups and fills
    * by the Machine and flushed by CR3 writes (FLUSH_CR3 here, forwarded), but never by the
