@@ -27,13 +27,15 @@ export class Machine extends MachineMermapPaths {
    * (>= 0) or -reason. `pfn` is the first of `pages` physically contiguous pages.
    */
   mermapGet(task: number, pages: number, pfn: number, prot: number = PROT_KERNEL_NOGLOBAL, reserved = false): number {
+    // (booleans are tested with `=== true` on this path: one comparison, where `if (x)` is
+    // V8's generic ToBoolean for a value whose type it does not know; docs/design.md, Habits)
     // the common case (the task already runs on its CPU) without a call
     if (this.currentTask[this.taskCpu[task]] !== task) this.switchTo(task);
     const cpu = this.taskCpu[task];
     const rec = this.mms[this.taskMm[task]];
     const alloc = rec.alloc;
     this.gets++;
-    if (reserved) this.reservedGets++;
+    if (reserved === true) this.reservedGets++;
     const h = alloc.get(cpu, pages, reserved, prot, this.inTask[task] === 1);
     if (h < 0) return this.getFailed(cpu, rec.id, task, -h, pages, reserved);
     // migrate_disable() happened before mermap_alloc(); it stays on for the caller.
@@ -48,13 +50,13 @@ export class Machine extends MachineMermapPaths {
       rel < 0 ||
       rel + n > this.geometry.regionPages ||
       this.pteWriteFault !== null ||
-      !rec.pteIdx.smallOffsets ||
+      rec.pteIdx.smallOffsets !== true ||
       rec.regionReady[cpu] === 0
     )
       return this.mapGot(rec, cpu, task, h, pages, pfn, prot, reserved);
     // (a reserved get is as common as the fast path's: one per page of every fallback, each
     // with IRQs off, which under rfc-v1 is the PTE lock in atomic context: checkGet()'s case)
-    if (reserved) this.markReserved(rec, h);
+    if (reserved === true) this.markReserved(rec, h);
     if (this.lockedInAtomic(alloc, task)) this.lockedGet(cpu, rec.id, task, reserved);
     if (this.mapOwn(rec, cpu, off | 0, n, pfn, prot)) this.reportReuse(cpu, rec.id, task);
     this.liveAllocs[task]++;
@@ -70,12 +72,13 @@ export class Machine extends MachineMermapPaths {
    * allocator's get() needs, and the bench's tight loop ran at 14 or 16 M pairs/s from run to run.)
    */
   protected mapOwn(rec: MmRec, cpu: number, off: number, pages: number, pfn: number, prot: number): boolean {
-    const stamps = this.checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
+    const checking = this.checking === true;
+    const stamps = checking ? this.checker.ownStamps(rec.stamps, cpu) : null;
     // the checker without its stamps at hand (a CPU's first get, an mm that left its region)
-    if (this.checking && stamps === null) return this.mapRange(rec, cpu, off, pages, pfn, prot, false);
+    if (checking && stamps === null) return this.mapRange(rec, cpu, off, pages, pfn, prot, false);
     const stamp = stamps === null ? 0 : this.checker.stampNow(rec.stamps, cpu);
     let ptes = rec.pt.ptes;
-    const existingOnly = rec.alloc.writesExistingOnly;
+    const existingOnly = rec.alloc.writesExistingOnly === true;
     const rel = off - cpu * this.geometry.regionPages;
     // the value a put leaves (not present): the common old PTE, told apart with one comparison
     const unmapped = rec.unmappedAbsent;
@@ -138,7 +141,7 @@ export class Machine extends MachineMermapPaths {
     const off = base - this.geometry.baseVpn;
     const R = this.geometry.regionPages;
     const rel = off - cpu * R;
-    if (rel >= 0 && rel + n <= R && rec.pteIdx.smallOffsets) this.unmapOwn(rec, cpu, off | 0, n);
+    if (rel >= 0 && rel + n <= R && rec.pteIdx.smallOffsets === true) this.unmapOwn(rec, cpu, off | 0, n);
     else this.unmapRange(rec, cpu, off, n);
     if (this.observer !== null && this.observer.onPut !== undefined)
       this.observer.onPut(cpu, mm, task, handle, base, n);
@@ -157,7 +160,7 @@ export class Machine extends MachineMermapPaths {
     const unmapped = rec.alloc.unmappedPte;
     const tlb = this.tlbs[cpu];
     const pcid = this.currentPcidOf[cpu];
-    const checking = this.checking;
+    const checking = this.checking === true;
     const ix = rec.pteIdx;
     const baseVpn = this.geometry.baseVpn;
     const rel = off - cpu * this.geometry.regionPages;
@@ -166,7 +169,7 @@ export class Machine extends MachineMermapPaths {
     // (markStale has nothing to do while the TLB holds no mermap translation; marking does not
     // change that, nor whether the mm ever left its region)
     const mark = tlb.mermapLive !== 0;
-    const crossed = rec.crossedRegion;
+    const crossed = rec.crossedRegion === true;
     let idx = -1;
     let writes = 0;
     for (let i = 0; i < n; i++) {

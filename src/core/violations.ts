@@ -50,7 +50,7 @@ export const VIOLATION_EXPLANATIONS: Record<ViolationKind, string> = {
 /** lock_in_atomic call sites: index = (put ? 2 : 0) + (reserved ? 1 : 0). */
 export const LOCK_SITES = ['get', 'reserved get', 'put', 'reserved put'] as const;
 export function lockSite(put: boolean, reserved: boolean): number {
-  return (put ? 2 : 0) + (reserved ? 1 : 0);
+  return (put === true ? 2 : 0) + (reserved === true ? 1 : 0);
 }
 
 export interface Violation {

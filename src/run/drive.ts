@@ -87,7 +87,7 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
   const live = new NumMap(Math.max(64, machine.onlineCpus * 8));
   /** allocIds of reserved gets (RESERVED events) whose IRQs are off until their PUT */
   const reservedLive = new NumMap(64);
-  const touch = opts.zeroTouches ?? true;
+  const touch = opts.zeroTouches !== false;
   const zc = opts.zeroCyclesPerPage;
   /** one page's zeroing, ns: the IRQs-off window of one slow-path round */
   const zeroNs = zc / (opts.cpuGhz ?? DEFAULT_CPU_GHZ);
@@ -210,7 +210,7 @@ function slowPath(x: SlowPathRun, task: number, pages: number, pfn: number): voi
     machine.localIrqSave(task);
     const hr = machine.mermapGet(task, 1, pfn + p, x.slowProt, true);
     if (hr >= 0) {
-      if (x.touch) machine.accessMermap(task, lastOffset(machine, task), 1);
+      if (x.touch === true) machine.accessMermap(task, lastOffset(machine, task), 1);
       machine.mermapPut(task, hr);
       mapped++;
     } else {
@@ -219,7 +219,7 @@ function slowPath(x: SlowPathRun, task: number, pages: number, pfn: number): voi
     machine.localIrqRestore(task);
   }
   // rfc-v1 takes the PTE lock in the get and in the put (facts §8.2)
-  const locks = alloc.ptesLocked ? 2 * mapped : 0;
+  const locks = alloc.ptesLocked === true ? 2 * mapped : 0;
   const zeroNs = x.zeroNs;
   hooks.noteSlowPath(pages, machine.pteWrites - pte0, locks, pages - mapped, mapped * zeroNs, mapped > 0 ? zeroNs : 0);
 }

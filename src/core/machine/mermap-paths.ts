@@ -26,7 +26,9 @@ export abstract class MachineMermapPaths extends MachineTranslation {
 
   /** The checker's case of the PTE lock taken with preemption or IRQs off (facts §8.2). */
   protected lockedInAtomic(alloc: MermapAllocator, task: number): boolean {
-    return this.checking && alloc.ptesLocked && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0);
+    return (
+      this.checking === true && alloc.ptesLocked === true && (this.preemptCount[task] > 0 || this.irqsOff[task] > 0)
+    );
   }
 
   /** observer.onGet() of the range the allocator just handed out. */

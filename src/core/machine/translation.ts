@@ -77,7 +77,7 @@ export abstract class MachineTranslation extends MachineMms {
     const shadow = tlb.shadow;
     if (tlb.hit(vpn, pcid)) {
       tlb.hitShadow(vpn, pcid);
-      if (this.checking && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, tlb.hitPte);
+      if (this.checking === true && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, tlb.hitPte);
       return true;
     }
     const mmLocal = vpn >= this.geometry.mmLocalStartVpn && vpn < this.geometry.mmLocalEndVpn;
@@ -112,7 +112,7 @@ export abstract class MachineTranslation extends MachineMms {
     if (pages <= 0) return; // (no access: not even the switch to the task)
     const rec = this.mms[this.taskMm[task]];
     const g = this.geometry;
-    if (!rec.pteIdx.smallOffsets || off < 0 || off + pages > g.endVpn - g.baseVpn) {
+    if (rec.pteIdx.smallOffsets !== true || off < 0 || off + pages > g.endVpn - g.baseVpn) {
       for (let p = 0; p < pages; p++) this.access(task, g.baseVpn + off + p);
       return;
     }
@@ -129,7 +129,7 @@ export abstract class MachineTranslation extends MachineMms {
       const staleBefore = tlb.staleHits;
       if (tlb.hit(vpn, pcid)) {
         tlb.hitShadow(vpn, pcid);
-        if (this.checking && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, tlb.hitPte);
+        if (this.checking === true && tlb.staleHits !== staleBefore) this.reportStaleHit(cpu, task, vpn, tlb.hitPte);
         continue;
       }
       const idx = rec.pteIdx.indexOfSmall(pt, o);

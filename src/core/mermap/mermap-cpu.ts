@@ -72,16 +72,18 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
    * the same machine; bench/targets.ts).)
    */
   protected refusal(pages: number, reserved: boolean, prot: number, inTask: boolean): number {
+    // (`=== true`: V8 does not inline this call, and tests a boolean it does not know the type
+    // of with its generic ToBoolean; compared with true, one instruction: docs/design.md, Habits)
     // __mermap_get()
     if (pages > this.regionPages) return R_TOO_LARGE; // size > MERMAP_CPU_REGION_SIZE
-    if (!this.prepared) return R_NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
-    if (this.checksPgprot && (prot & PTE_GLOBAL) !== 0) return R_GLOBAL_PROT;
+    if (this.prepared !== true) return R_NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
+    if (this.checksPgprot === true && (prot & PTE_GLOBAL) !== 0) return R_GLOBAL_PROT;
     // size = PAGE_ALIGN(size); migrate_disable(): the machine tracks that.
 
     // mermap_alloc()
-    if (reserved && pages !== 1) return R_BAD_RESERVED_SIZE; // WARN_ON_ONCE(size != PAGE_SIZE)
+    if (reserved === true && pages !== 1) return R_BAD_RESERVED_SIZE; // WARN_ON_ONCE(size != PAGE_SIZE)
     // (reserved: lockdep_assert_preemption_disabled())
-    if (!inTask) return R_NOT_IN_TASK; // WARN_ON_ONCE(!in_task())
+    if (inTask !== true) return R_NOT_IN_TASK; // WARN_ON_ONCE(!in_task())
     return 0;
   }
 
@@ -91,7 +93,7 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
    * mermap_get_reserved()).
    */
   protected cpuEndOf(cpu: number, reserved: boolean): number {
-    return this.cpuBase[cpu] + this.regionPages - (reserved ? 0 : 1);
+    return this.cpuBase[cpu] + this.regionPages - (reserved === true ? 0 : 1);
   }
 
   /** mermap_flush_tlb(): arch_mermap_flush_tlb() plus the KUnit tlb_flushes count. */
@@ -104,7 +106,7 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
   protected claim(cpu: number, slot: number, pages: number, reserved: boolean): number {
     const h = cpu * this.slotsPerCpu + slot;
     const b = this.nextAddr[cpu];
-    this.inUse[h] = reserved ? 2 : 1;
+    this.inUse[h] = reserved === true ? 2 : 1;
     this.base[h] = b;
     this.end[h] = b + pages;
     this.nextAddr[cpu] = b + pages;

@@ -51,7 +51,7 @@ export class RfcLaterMermap extends MermapCpuState {
     }
     const reserve = this.normalSlots;
     if (this.inUse[s0 + reserve] !== 0) return -R_RESERVE_BUSY; // WARN_ON_ONCE(reserve_alloc.in_use)
-    if (reserved) return this.claim(cpu, reserve, pages, true);
+    if (reserved === true) return this.claim(cpu, reserve, pages, true);
     for (let i = 0; i < this.normalSlots; i++) {
       if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, false);
     }

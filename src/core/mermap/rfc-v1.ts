@@ -50,7 +50,7 @@ export class RfcV1Mermap extends MermapCpuState {
     // Out of already-available space? V1: `next_addr + size > cpu_end`; the dev snapshots:
     // `size > cpu_end - next_addr` (unsigned, wraps: bug 8.6).
     const next = this.nextAddr[cpu];
-    if (this.subtractingSizeCheck ? pages > u64SubPages(cpuEnd, next) : u64AddPages(next, pages) > cpuEnd) {
+    if (this.subtractingSizeCheck === true ? pages > u64SubPages(cpuEnd, next) : u64AddPages(next, pages) > cpuEnd) {
       let newNext = this.cpuBase[cpu];
       for (let i = 0; i < this.slotsPerCpu; i++) {
         if (this.inUse[s0 + i] !== 0 && this.end[s0 + i] > newNext) newNext = this.end[s0 + i];

@@ -128,7 +128,7 @@ export abstract class TlbCounters {
               ? CAT_OTHER_PCID
               : CAT_OTHER;
       this.discarded[kind * TLB_CATEGORIES + cat]++;
-      if (attribute && cat !== CAT_MERMAP) this.remember(a, i);
+      if (attribute === true && cat !== CAT_MERMAP) this.remember(a, i);
     }
     if ((f & F_STALE) !== 0) {
       const ops = this.clock.op - a.staleOp[i];
