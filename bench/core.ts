@@ -100,6 +100,12 @@ function allocatorTight(): (n: number) => void {
  * values alive through the loop). Called with the task and handle only, that loop ran 7 to 8 %
  * faster, but the bench's loop, where mermapGet() is a call, ran alike: 18.6 to 19.2 M pairs/s
  * either way, four processes each.
+ *
+ * Counted since (`npm run bench:instructions -- --functions`, November 2026): with the hot path's
+ * booleans tested against true, the loop is 1,389 instructions a pair, of which cpuEndOf() (70)
+ * and refusal() (60) run as calls that were not inlined. cpu_end returned as pages past the base
+ * (a small integer, no boxing) got cpuEndOf() inlined, but claim() then stayed out at 129 a get:
+ * 39 more a pair, so it was not kept.
  */
 export function machineTightLoop(): (n: number) => void {
   const { m, task } = newMachine();

@@ -30,13 +30,16 @@
  *                   sweep's time (the 1 -> 2 worker speed-up is bounded by it)
  *
  * To compare two builds, run this in each checkout; --quick: smaller sizes (a smoke run of this
- * bench).
+ * bench). --functions: instead of the figures, where each child's instructions go, by
+ * JavaScript function (./callgrind-functions.ts): the tight loop's longer run and the worker's
+ * points, each profiled once (about 4 minutes).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { costByFunction, functionRows, parsePerfMap } from './callgrind-functions.js';
 
 /** The checkout this compiled file belongs to (.build/bench/instructions.js). */
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
@@ -86,9 +89,13 @@ const POINTS = 4;
 async function counted(
   staged: { root: string; child: string },
   args: string[],
+  profile: string | null = null,
 ): Promise<{ instructions: number; out: string }> {
-  const valgrind = ['valgrind', '--tool=callgrind', '--callgrind-out-file=/dev/null'];
-  const node = [process.execPath, ...NODE_FLAGS, ...V8_FLAGS, staged.child, ...args];
+  // a profile: a count per instruction address, named by V8's perf map (./callgrind-functions.ts)
+  const valgrind = ['valgrind', '--tool=callgrind', `--callgrind-out-file=${profile ?? '/dev/null'}`];
+  if (profile !== null) valgrind.push('--dump-instr=yes');
+  const v8 = profile === null ? V8_FLAGS : [...V8_FLAGS, '--perf-basic-prof'];
+  const node = [process.execPath, ...NODE_FLAGS, ...v8, staged.child, ...args];
   const [cmd, ...cmdArgs] = [...NO_ASLR, ...valgrind, ...node];
   const child = spawn(cmd!, cmdArgs, { cwd: staged.root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -128,6 +135,15 @@ async function main(): Promise<void> {
   const points = quick ? 1 : POINTS;
   const started = performance.now();
   const staged = stage();
+  if (process.argv.includes('--functions')) {
+    try {
+      await byFunction(staged, pairs[1]!, points);
+    } finally {
+      rmSync(staged.root, { recursive: true, force: true });
+    }
+    console.log(`${footer()}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    return;
+  }
   let runs: Array<{ instructions: number; out: string }>;
   try {
     runs = await inPairs([
@@ -148,9 +164,38 @@ async function main(): Promise<void> {
     { figure: `worker, ${points} default-sweep points`, instructions: worker, per: `${events} events in all` },
     { figure: `worker, ${points} default-sweep points`, instructions: Math.round(worker / events), per: 'event' },
   ]);
-  console.log(
-    `${NO_ASLR.join(' ')}, callgrind, node ${[...NODE_FLAGS, ...V8_FLAGS].join(' ')} ${process.version}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
-  );
+  console.log(`${footer()}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** How the children ran. */
+function footer(): string {
+  return `${NO_ASLR.join(' ')}, callgrind, node ${[...NODE_FLAGS, ...V8_FLAGS].join(' ')} ${process.version}`;
+}
+
+/** The functions each row prints (the rest are summed in the last row). */
+const TOP_FUNCTIONS = 15;
+
+/**
+ * --functions: the tight loop's longer run and the worker's points, each profiled once, and the
+ * functions that executed the most instructions in each (./callgrind-functions.ts).
+ */
+async function byFunction(staged: { root: string; child: string }, pairs: number, points: number): Promise<void> {
+  const jobs: Array<[string, string[]]> = [
+    [`tight loop, its warm-up and ${pairs} pairs`, ['tight', String(pairs)]],
+    [`worker, warm-up and ${points} default-sweep points`, ['points', String(points)]],
+  ];
+  const profiles = jobs.map((_, k) => join(staged.root, `profile-${k}.out`));
+  await Promise.all(jobs.map(([, args], k) => counted(staged, args, profiles[k]!)));
+  jobs.forEach(([title, _], k) => {
+    const profile = readFileSync(profiles[k]!, 'utf8');
+    const pid = /^pid: (\d+)$/m.exec(profile)?.[1];
+    // V8 writes the map as /tmp/perf-PID.map, PID the process's (valgrind runs node in its own)
+    const mapFile = join('/tmp', `perf-${pid}.map`);
+    const map = parsePerfMap(readFileSync(mapFile, 'utf8'));
+    rmSync(mapFile);
+    console.log(`${title}:`);
+    console.table(functionRows(costByFunction(profile, map), `file://${staged.root}/.build/`, TOP_FUNCTIONS));
+  });
 }
 
 await main();
