@@ -3,6 +3,7 @@
  * stamps: MmStamps, an mm's arrays and flush epochs, and mapOwnStamp() / unmapOwnStamp(), the
  * page-by-page writes of the Machine's gets and puts inside a CPU's own region.
  */
+
 /** a page mapped by the CPU whose PTE is still present */
 export const LIVE = -1;
 

@@ -72,8 +72,9 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
    * the same machine; bench/targets.ts).)
    */
   protected refusal(pages: number, reserved: boolean, prot: number, inTask: boolean): number {
-    // (`=== true`: V8 does not inline this call, and tests a boolean it does not know the type
-    // of with its generic ToBoolean; compared with true, one instruction: docs/design.md, Habits)
+    // (`=== true`: where V8 does not inline this call, as in the bench's tight loop, it tests a
+    // boolean whose type it does not know with its generic ToBoolean; compared with true, one
+    // instruction: docs/design.md, Habits)
     // __mermap_get()
     if (pages > this.regionPages) return R_TOO_LARGE; // size > MERMAP_CPU_REGION_SIZE
     if (this.prepared !== true) return R_NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
