@@ -35,7 +35,7 @@
  * points, each profiled once (about 4 minutes).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,17 +185,26 @@ async function byFunction(staged: { root: string; child: string }, pairs: number
     [`worker, warm-up and ${points} default-sweep points`, ['points', String(points)]],
   ];
   const profiles = jobs.map((_, k) => join(staged.root, `profile-${k}.out`));
-  await Promise.all(jobs.map(([, args], k) => counted(staged, args, profiles[k]!)));
-  jobs.forEach(([title, _], k) => {
-    const profile = readFileSync(profiles[k]!, 'utf8');
-    const pid = /^pid: (\d+)$/m.exec(profile)?.[1];
-    // V8 writes the map as /tmp/perf-PID.map, PID the process's (valgrind runs node in its own)
-    const mapFile = join('/tmp', `perf-${pid}.map`);
-    const map = parsePerfMap(readFileSync(mapFile, 'utf8'));
-    rmSync(mapFile);
-    console.log(`${title}:`);
-    console.table(functionRows(costByFunction(profile, map), `file://${staged.root}/.build/`, TOP_FUNCTIONS));
+  const settled = await Promise.allSettled(jobs.map(([, args], k) => counted(staged, args, profiles[k]!)));
+  // V8 writes each child's map as /tmp/perf-PID.map, PID the process's (valgrind runs node in
+  // its own, and names it in the profile); every map is removed, whatever failed
+  const mapFiles = profiles.map((p) => {
+    const pid = existsSync(p) ? /^pid: (\d+)$/m.exec(readFileSync(p, 'utf8'))?.[1] : undefined;
+    return pid === undefined ? null : join('/tmp', `perf-${pid}.map`);
   });
+  try {
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    jobs.forEach(([title], k) => {
+      const mapFile = mapFiles[k];
+      if (mapFile === null || mapFile === undefined)
+        throw new Error(`bench:instructions: profile ${k} has no pid line`);
+      const cost = costByFunction(readFileSync(profiles[k]!, 'utf8'), parsePerfMap(readFileSync(mapFile, 'utf8')));
+      console.log(`${title}:`);
+      console.table(functionRows(cost, `file://${staged.root}/.build/`, TOP_FUNCTIONS));
+    });
+  } finally {
+    for (const f of mapFiles) if (f !== null) rmSync(f, { force: true });
+  }
 }
 
 await main();
