@@ -14,7 +14,7 @@
  *                          PREEMPT_RT (§8.2), so reported only when the machine is one, and once
  *                          per call site (lockSiteEvents counts the events behind each)
  *   stale_tlb_hit          an access hit a cached translation whose PTE has changed since it was
- *                          cached (the TLB model's F_STALE): what a run did, where
+ *                          cached (the TLB model's TlbFlag.STALE): what a run did, where
  *                          reuse_without_flush is what the kernel allows
  */
 export const V_REUSE_WITHOUT_FLUSH = 0;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alignDown, F_GLOBAL, F_MERMAP, F_SIZE, F_STALE, SIZE_SHIFT, TlbArray } from '../../src/core/tlb/tlb-array.js';
+import { alignDown, TlbArray, TlbFlag } from '../../src/core/tlb/tlb-array.js';
 
 /**
  * The set-associative array as it was before per-set masks and LRU lists, written plainly: a
@@ -35,8 +35,8 @@ class NaiveArray {
     const base = this.setOf(tag, sz) * this.ways;
     for (let i = base; i < base + this.ways; i++) {
       const f = this.flags[i];
-      const sizeOk = (f & F_SIZE) >> SIZE_SHIFT === sz;
-      if (this.pcid[i] >= 0 && this.vpn[i] === tag && sizeOk && (this.pcid[i] === pcid || (f & F_GLOBAL) !== 0))
+      const sizeOk = (f & TlbFlag.SIZE) >> TlbFlag.SIZE_SHIFT === sz;
+      if (this.pcid[i] >= 0 && this.vpn[i] === tag && sizeOk && (this.pcid[i] === pcid || (f & TlbFlag.GLOBAL) !== 0))
         return i;
     }
     return -1;
@@ -148,7 +148,8 @@ function check(sets: number, ways: number, ops: Op[]): void {
       }
     } else if (op.k === 'fill') {
       const tag = tagOf(op.page, op.sz);
-      const flags = (op.global ? F_GLOBAL : 0) | (isMermap(op.page) ? F_MERMAP : 0) | (op.sz << SIZE_SHIFT);
+      const flags =
+        (op.global ? TlbFlag.GLOBAL : 0) | (isMermap(op.page) ? TlbFlag.MERMAP : 0) | (op.sz << TlbFlag.SIZE_SHIFT);
       const j = a.victim(a.setOfTag(tag, op.sz));
       expect(j).toBe(r.victim(tag, op.sz));
       if (a.pcid[j] >= 0) {
@@ -165,8 +166,8 @@ function check(sets: number, ways: number, ops: Op[]): void {
     } else if (op.k === 'stale') {
       const i = validIndex(op.pick);
       if (i >= 0) {
-        a.flags[i] |= F_STALE;
-        r.flags[i] |= F_STALE;
+        a.flags[i] |= TlbFlag.STALE;
+        r.flags[i] |= TlbFlag.STALE;
       }
     } else if (op.k === 'clear') {
       // everything at once: what invalidating each valid entry leaves
@@ -175,7 +176,7 @@ function check(sets: number, ways: number, ops: Op[]): void {
       expect(a.validBySize[0] + a.validBySize[1] + a.validBySize[2]).toBe(0);
     } else {
       for (let i = 0; i < sets * ways; i++) {
-        if (r.pcid[i] === op.pcid && (r.flags[i] & F_GLOBAL) === 0) {
+        if (r.pcid[i] === op.pcid && (r.flags[i] & TlbFlag.GLOBAL) === 0) {
           a.invalidate(i);
           r.invalidate(i);
         }
@@ -194,7 +195,7 @@ function check(sets: number, ways: number, ops: Op[]): void {
       if (r.pcid[i] >= 0) {
         const k = a.bucketBase(a.vpn[i] | 0, s) + (w >> 5);
         expect((a.bucketMask[k] >>> (w & 31)) & 1).toBe(1);
-        expect((a.mermapMask[k] >>> (w & 31)) & 1).toBe((r.flags[i] & F_MERMAP) !== 0 ? 1 : 0);
+        expect((a.mermapMask[k] >>> (w & 31)) & 1).toBe((r.flags[i] & TlbFlag.MERMAP) !== 0 ? 1 : 0);
       }
     }
     // and no other bucket bits: as many as valid ways, and as valid mermap ways
@@ -206,7 +207,7 @@ function check(sets: number, ways: number, ops: Op[]): void {
     };
     const inSet = (i: number): boolean => i >= s * ways && i < (s + 1) * ways && r.pcid[i] >= 0;
     expect(count(a.bucketMask)).toBe(r.pcid.filter((_, i) => inSet(i)).length);
-    expect(count(a.mermapMask)).toBe(r.flags.filter((f, i) => inSet(i) && (f & F_MERMAP) !== 0).length);
+    expect(count(a.mermapMask)).toBe(r.flags.filter((f, i) => inSet(i) && (f & TlbFlag.MERMAP) !== 0).length);
     // every set's victim for a 4 KiB page that falls in it
     const tag = TOP + s;
     expect(a.victim(a.setOfTag(tag, 0))).toBe(r.victim(tag, 0));

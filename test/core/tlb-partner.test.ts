@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL, mermapGeometry, mkPte } from '../../src/core/paging/index.js';
 import { FLUSH_CR3, FLUSH_INVPCID_SINGLE, TLB_PRESETS, Tlb, type TlbPresetName } from '../../src/core/tlb/index.js';
-import { F_GLOBAL, F_SIZE, SIZE_SHIFT, type TlbArray } from '../../src/core/tlb/tlb-array.js';
+import { type TlbArray, TlbFlag } from '../../src/core/tlb/tlb-array.js';
 
 /**
  * The partner links (TlbArray.partner) tell evictions and flushes whether the other level still
@@ -25,10 +25,10 @@ interface Levels {
 /** The reference: a scan of every entry of `other` for a copy of entry i of `a`. */
 function hasCopy(other: TlbArray, a: TlbArray, i: number): boolean {
   const f = a.flags[i]!;
-  const same = F_SIZE | F_GLOBAL;
+  const same = TlbFlag.SIZE | TlbFlag.GLOBAL;
   for (let j = 0; j < other.pcid.length; j++) {
     if (other.pcid[j]! < 0 || other.vpn[j] !== a.vpn[i] || (other.flags[j]! & same) !== (f & same)) continue;
-    if ((f & F_GLOBAL) !== 0 || other.pcid[j] === a.pcid[i]) return true;
+    if ((f & TlbFlag.GLOBAL) !== 0 || other.pcid[j] === a.pcid[i]) return true;
   }
   return false;
 }
@@ -43,7 +43,7 @@ function wrongPartner(t: Tlb): string | null {
         if (p !== -1) return `${n}/${i}: invalid with partner ${p}`;
         continue;
       }
-      const other = a === stlb ? l1For[(a.flags[i] & F_SIZE) >> SIZE_SHIFT]! : stlb;
+      const other = a === stlb ? l1For[(a.flags[i] & TlbFlag.SIZE) >> TlbFlag.SIZE_SHIFT]! : stlb;
       if (p >= 0 !== hasCopy(other, a, i)) return `${n}/${i}: partner ${p}, copy ${!(p >= 0)}`;
       if (p >= 0 && (other.pcid[p]! < 0 || other.partner[p] !== i)) return `${n}/${i}: partner ${p} links elsewhere`;
     }

@@ -1,14 +1,23 @@
 /** The set-associative array behind each TLB level (./tlb.ts). */
 import { PAGE_SIZE_ORDER } from '../paging/geometry.js';
 
-export const F_GLOBAL = 1;
-export const F_MERMAP = 2;
-export const F_STALE = 4;
-/** the page size the entry maps, as its index in PAGE_SIZE_NAMES (0: 4 KiB) shifted by SIZE_SHIFT */
-export const F_SIZE = 8 | 16;
-export const SIZE_SHIFT = 3;
-/** a 1 GiB translation held as a 2 MiB entry (Zen 2's L2): the entry's size is 2 MiB, the translation's 1 GiB */
-export const F_SPLIT = 32;
+/**
+ * An entry's flags byte (TlbArray.flags). A const enum, so tsc writes each value where it is used:
+ * an imported `const` is a module cell, which V8 loads and checks (not yet initialized? a small
+ * integer?) at every use, about seven instructions, and these are read on every lookup and fill
+ * (docs/design.md, Habits).
+ */
+// biome-ignore lint/suspicious/noConstEnum: inlined by tsc; the build never runs file by file
+export const enum TlbFlag {
+  GLOBAL = 1,
+  MERMAP = 2,
+  STALE = 4,
+  /** the page size the entry maps, as its index in PAGE_SIZE_NAMES (0: 4 KiB) shifted by SIZE_SHIFT */
+  SIZE = 8 | 16,
+  SIZE_SHIFT = 3,
+  /** a 1 GiB translation held as a 2 MiB entry (Zen 2's L2): the entry's size is 2 MiB, the translation's 1 GiB */
+  SPLIT = 32,
+}
 
 /** the multiplier of the tag buckets' Fibonacci hash: 2^32 / golden ratio, odd */
 const TAG_HASH = 0x9e3779b1;
@@ -29,7 +38,7 @@ export function alignDown(vpn: number, sz: number): number {
 
 /**
  * One set-associative array; entry i of set s is at s * ways + w. An entry is tagged with the
- * first 4 KiB page of what it maps (`vpn`) and its size (flags & F_SIZE); its set is that page's
+ * first 4 KiB page of what it maps (`vpn`) and its size (flags & TlbFlag.SIZE); its set is that page's
  * number at its own size (vpn / pages of the size) mod sets.
  *
  * Per entry: vpn, pcid (-1 = invalid; an invalid way keeps its old vpn and flags are 0), flags,
@@ -39,7 +48,7 @@ export function alignDown(vpn: number, sz: number): number {
  *   bucketMask   per set and tag bucket (a hash of the tag's low bits into `buckets` >= ways
  *                buckets): the valid ways whose tag falls in it. A lookup or a stale
  *                marking by tag visits those only: on a miss, usually none.
- *   mermapMask   the same for the valid F_MERMAP ways
+ *   mermapMask   the same for the valid TlbFlag.MERMAP ways
  * The ways of each set in LRU order: a circular doubly linked list through `next`/`prev` whose
  * node `entries + s` is set s's sentinel (the sentinel's next: least recently used; its prev:
  * most). A hit or occupy moves the entry to the most recent end, so the valid ways are in the
@@ -76,7 +85,7 @@ export class TlbArray {
   readonly validMask: Int32Array;
   /** [(set * buckets + bucket of the tag) * words + word] valid ways whose tag is in that bucket */
   readonly bucketMask: Int32Array;
-  /** the same for the valid F_MERMAP ways */
+  /** the same for the valid TlbFlag.MERMAP ways */
   readonly mermapMask: Int32Array;
   /** tag buckets per set: a power of two, at least 2 and ways (up to MAX_BUCKETS) */
   private readonly buckets: number;
@@ -175,7 +184,7 @@ export class TlbArray {
   findSized(vpn: number, sz: number, pcid: number): number {
     const tag = alignDown(vpn, sz);
     const s = this.setOfTag(tag, sz);
-    const size = sz << SIZE_SHIFT;
+    const size = sz << TlbFlag.SIZE_SHIFT;
     const words = this.words;
     const k = (s * this.buckets + (Math.imul(tag | 0, TAG_HASH) >>> this.bucketShift)) * this.words;
     for (let w = 0; w < words; w++) {
@@ -188,7 +197,7 @@ export class TlbArray {
         const f = this.flags[i];
         // (the global bit first: tested on every tag match, so V8 has seen it before it optimizes;
         // tested second, it first ran on another PCID's tag, and every lookup inlining this deopted)
-        if ((f & F_SIZE) === size && ((f & F_GLOBAL) !== 0 || this.pcid[i] === pcid)) return i;
+        if ((f & TlbFlag.SIZE) === size && ((f & TlbFlag.GLOBAL) !== 0 || this.pcid[i] === pcid)) return i;
       }
     }
     return -1;
@@ -231,7 +240,7 @@ export class TlbArray {
     this.pcid[j] = pcid;
     this.flags[j] = flags;
     this.valid++;
-    this.validBySize[(flags & F_SIZE) >> SIZE_SHIFT]++;
+    this.validBySize[(flags & TlbFlag.SIZE) >> TlbFlag.SIZE_SHIFT]++;
     const s = this.home[j];
     const way = j - s * this.ways;
     const k = s * this.words + (way >> 5);
@@ -240,7 +249,7 @@ export class TlbArray {
     const kb =
       (s * this.buckets + (Math.imul(this.vpn[j] | 0, TAG_HASH) >>> this.bucketShift)) * this.words + (way >> 5);
     this.bucketMask[kb] |= bit;
-    if ((flags & F_MERMAP) !== 0) this.mermapMask[kb] |= bit;
+    if ((flags & TlbFlag.MERMAP) !== 0) this.mermapMask[kb] |= bit;
     this.touch(j);
   }
 
@@ -261,7 +270,7 @@ export class TlbArray {
   }
 
   invalidate(i: number): void {
-    this.validBySize[(this.flags[i] & F_SIZE) >> SIZE_SHIFT]--;
+    this.validBySize[(this.flags[i] & TlbFlag.SIZE) >> TlbFlag.SIZE_SHIFT]--;
     this.pcid[i] = -1;
     this.flags[i] = 0;
     this.valid--;

@@ -6,7 +6,7 @@
 import { ptePfn } from '../paging/pte.js';
 import { NumMap } from '../util/num-map.js';
 import { CAT_GLOBAL, CAT_MERMAP, CAT_OTHER, CAT_OTHER_PCID, type Clock, FLUSH_KINDS, TLB_CATEGORIES } from './kinds.js';
-import { alignDown, F_GLOBAL, F_MERMAP, F_SIZE, F_SPLIT, F_STALE, SIZE_SHIFT, type TlbArray } from './tlb-array.js';
+import { alignDown, type TlbArray, TlbFlag } from './tlb-array.js';
 
 /** remembered-key owner standing for "global" in refill attribution */
 export const GLOBAL_KEY = -2;
@@ -120,9 +120,9 @@ export abstract class TlbCounters {
     const f = a.flags[i];
     if (kind >= 0) {
       const cat =
-        (f & F_MERMAP) !== 0
+        (f & TlbFlag.MERMAP) !== 0
           ? CAT_MERMAP
-          : (f & F_GLOBAL) !== 0
+          : (f & TlbFlag.GLOBAL) !== 0
             ? CAT_GLOBAL
             : a.pcid[i] !== currentPcid
               ? CAT_OTHER_PCID
@@ -130,7 +130,7 @@ export abstract class TlbCounters {
       this.discarded[kind * TLB_CATEGORIES + cat]++;
       if (attribute === true && cat !== CAT_MERMAP) this.remember(a, i);
     }
-    if ((f & F_STALE) !== 0) {
+    if ((f & TlbFlag.STALE) !== 0) {
       const ops = this.clock.op - a.staleOp[i];
       const ns = this.clock.ns - a.staleNs[i];
       this.staleDropped++;
@@ -139,7 +139,7 @@ export abstract class TlbCounters {
       if (ops > this.maxExposureOps) this.maxExposureOps = ops;
       if (ns > this.maxExposureNs) this.maxExposureNs = ns;
     }
-    if ((f & F_MERMAP) !== 0) {
+    if ((f & TlbFlag.MERMAP) !== 0) {
       this.mermapLive--;
       if (this.mermapRefs !== null) this.mermapRefs.tlbRef(ptePfn(a.pte[i]), -1);
     }
@@ -148,9 +148,9 @@ export abstract class TlbCounters {
   /** Remember entry i's translation (a split 2 MiB entry stands for its 1 GiB translation). */
   private remember(a: TlbArray, i: number): void {
     const f = a.flags[i];
-    const owner = (f & F_GLOBAL) !== 0 ? GLOBAL_KEY : a.pcid[i];
-    const sz = (f & F_SPLIT) !== 0 ? 2 : (f & F_SIZE) >> SIZE_SHIFT;
-    const tag = (f & F_SPLIT) !== 0 ? alignDown(a.vpn[i], 2) : a.vpn[i];
+    const owner = (f & TlbFlag.GLOBAL) !== 0 ? GLOBAL_KEY : a.pcid[i];
+    const sz = (f & TlbFlag.SPLIT) !== 0 ? 2 : (f & TlbFlag.SIZE) >> TlbFlag.SIZE_SHIFT;
+    const tag = (f & TlbFlag.SPLIT) !== 0 ? alignDown(a.vpn[i], 2) : a.vpn[i];
     const key = owner + sz * KEY_STRIDE;
     // a flush remembers mostly one PCID's translations: the refill cache serves the run
     if (key !== this.lastKey) {

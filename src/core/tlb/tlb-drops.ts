@@ -4,7 +4,7 @@
  * (__flush_tlb_all, a CR3 write) and stale stamping of a page whose PTE a put cleared. The
  * arrays, eviction and the copies between levels are in ./tlb-levels.ts.
  */
-import { alignDown, F_GLOBAL, F_SIZE, F_STALE, SIZE_SHIFT, type TlbArray } from './tlb-array.js';
+import { alignDown, type TlbArray, TlbFlag } from './tlb-array.js';
 import { TlbLevels } from './tlb-levels.js';
 
 export abstract class TlbDrops extends TlbLevels {
@@ -37,13 +37,13 @@ export abstract class TlbDrops extends TlbLevels {
     attribute: boolean,
   ): void {
     const stlb = this.stlb;
-    const size = sz << SIZE_SHIFT;
+    const size = sz << TlbFlag.SIZE_SHIFT;
     const tag = alignDown(vpn, sz);
     const base = a.setOfTag(tag, sz) * a.ways;
     for (let i = base; i < base + a.ways; i++) {
       const p = a.pcid[i];
-      if (p < 0 || a.vpn[i] !== tag || (a.flags[i] & F_SIZE) !== size) continue;
-      if ((a.flags[i] & F_GLOBAL) === 0 && p !== pcid) continue;
+      if (p < 0 || a.vpn[i] !== tag || (a.flags[i] & TlbFlag.SIZE) !== size) continue;
+      if ((a.flags[i] & TlbFlag.GLOBAL) === 0 && p !== pcid) continue;
       if (a === stlb || a.partner[i] < 0) this.leave(a, i, kind, currentPcid, attribute);
       this.drop(a, i);
     }
@@ -63,7 +63,7 @@ export abstract class TlbDrops extends TlbLevels {
             const bit = m & -m;
             m ^= bit;
             const i = s * a.ways + w * 32 + 31 - Math.clz32(bit);
-            if (pcid >= 0 && ((a.flags[i] & F_GLOBAL) !== 0 || a.pcid[i] !== pcid)) continue;
+            if (pcid >= 0 && ((a.flags[i] & TlbFlag.GLOBAL) !== 0 || a.pcid[i] !== pcid)) continue;
             if (a === stlb || a.partner[i] < 0) this.leave(a, i, kind, currentPcid, attribute);
             // (everything goes: the whole array is cleared at once below)
             if (pcid >= 0) this.drop(a, i);
@@ -77,7 +77,7 @@ export abstract class TlbDrops extends TlbLevels {
 
   /**
    * markStale() of the mermap page at offset o: in each level, the set's mermap ways only (a
-   * mermap vpn's entries are all F_MERMAP), a valid, not yet stale 4 KiB entry of the page that
+   * mermap vpn's entries are all TlbFlag.MERMAP), a valid, not yet stale 4 KiB entry of the page that
    * pcid sees. Written out for both levels so that no call takes the page number.
    */
   protected markStaleMermap(o: number, pcid: number): void {
@@ -96,8 +96,9 @@ export abstract class TlbDrops extends TlbLevels {
           if (a.vpn[i] !== vpn) continue;
           const f = a.flags[i];
           // (the global bit first, as in TlbArray.findSized())
-          if ((f & (F_STALE | F_SIZE)) !== 0 || ((f & F_GLOBAL) === 0 && a.pcid[i] !== pcid)) continue;
-          a.flags[i] = f | F_STALE;
+          if ((f & (TlbFlag.STALE | TlbFlag.SIZE)) !== 0 || ((f & TlbFlag.GLOBAL) === 0 && a.pcid[i] !== pcid))
+            continue;
+          a.flags[i] = f | TlbFlag.STALE;
           a.staleOp[i] = this.clock.op;
           a.staleNs[i] = this.clock.ns;
         }
@@ -112,9 +113,9 @@ export abstract class TlbDrops extends TlbLevels {
       for (let i = base; i < base + a.ways; i++) {
         const p = a.pcid[i];
         const f = a.flags[i];
-        if (a.vpn[i] !== vpn || p < 0 || (f & (F_STALE | F_SIZE)) !== 0) continue;
-        if (p !== pcid && (f & F_GLOBAL) === 0) continue;
-        a.flags[i] = f | F_STALE;
+        if (a.vpn[i] !== vpn || p < 0 || (f & (TlbFlag.STALE | TlbFlag.SIZE)) !== 0) continue;
+        if (p !== pcid && (f & TlbFlag.GLOBAL) === 0) continue;
+        a.flags[i] = f | TlbFlag.STALE;
         a.staleOp[i] = this.clock.op;
         a.staleNs[i] = this.clock.ns;
       }

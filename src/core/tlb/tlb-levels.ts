@@ -8,17 +8,7 @@ import { PAGE_SHIFT, PAGE_SIZE_NAMES, PAGE_SIZE_ORDER } from '../paging/geometry
 import { resolveTlbConfig, type TlbConfig, type TlbLevelConfig } from './config.js';
 import type { Clock, TlbEntrySnapshot } from './kinds.js';
 import { NO_FLUSH, TlbCounters } from './tlb-counters.js';
-import {
-  alignDown,
-  F_GLOBAL,
-  F_MERMAP,
-  F_SIZE,
-  F_SPLIT,
-  F_STALE,
-  SIZE_PAGES,
-  SIZE_SHIFT,
-  TlbArray,
-} from './tlb-array.js';
+import { alignDown, SIZE_PAGES, TlbArray, TlbFlag } from './tlb-array.js';
 
 /** page shift of each size index: 12, 21, 30 */
 const SIZE_PAGE_SHIFT: readonly number[] = PAGE_SIZE_ORDER.map((o) => o + PAGE_SHIFT);
@@ -72,7 +62,7 @@ export abstract class TlbLevels extends TlbCounters {
     const stlb = this.stlb;
     for (const a of this.arrays) {
       for (let i = 0; i < a.pcid.length; i++) {
-        if (a.pcid[i] >= 0 && (a.flags[i] & F_STALE) !== 0 && (a === stlb || a.partner[i] < 0)) n++;
+        if (a.pcid[i] >= 0 && (a.flags[i] & TlbFlag.STALE) !== 0 && (a === stlb || a.partner[i] < 0)) n++;
       }
     }
     return n;
@@ -96,10 +86,10 @@ export abstract class TlbLevels extends TlbCounters {
           level: a === this.stlb ? 'stlb' : 'l1',
           vpn: a.vpn[i],
           pcid: a.pcid[i],
-          global: (f & F_GLOBAL) !== 0,
+          global: (f & TlbFlag.GLOBAL) !== 0,
           pte: a.pte[i],
-          stale: (f & F_STALE) !== 0,
-          pageSize: PAGE_SIZE_NAMES[(f & F_SIZE) >> SIZE_SHIFT],
+          stale: (f & TlbFlag.STALE) !== 0,
+          pageSize: PAGE_SIZE_NAMES[(f & TlbFlag.SIZE) >> TlbFlag.SIZE_SHIFT],
         });
       }
     }
@@ -124,7 +114,7 @@ export abstract class TlbLevels extends TlbCounters {
       a.touch(i);
       this.l1Hits++;
       this.hitPte = a.pte[i];
-      this.hitShift = (a.flags[i] & F_SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
+      this.hitShift = (a.flags[i] & TlbFlag.SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
       return true;
     }
     const stlb = this.stlb;
@@ -144,7 +134,7 @@ export abstract class TlbLevels extends TlbCounters {
     stlb.touch(i);
     this.stlbHits++;
     const f = stlb.flags[i];
-    if ((f & F_STALE) !== 0) this.staleHits++;
+    if ((f & TlbFlag.STALE) !== 0) this.staleHits++;
     // copy into L1: the translation is already in the TLB, so no mermapRefs call
     const a = this.l1For[sz];
     const tag = stlb.vpn[i];
@@ -157,7 +147,7 @@ export abstract class TlbLevels extends TlbCounters {
     // (the L1 missed, so the STLB entry had no copy there: it gets this one)
     this.pair(a, j, stlb, i);
     this.hitPte = stlb.pte[i];
-    this.hitShift = (f & F_SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
+    this.hitShift = (f & TlbFlag.SPLIT) !== 0 ? SIZE_PAGE_SHIFT[2] : SIZE_PAGE_SHIFT[sz];
   }
 
   /**
@@ -169,7 +159,8 @@ export abstract class TlbLevels extends TlbCounters {
     if (a.pcid[j] >= 0) {
       this.evictions++;
       // (an evicted translation leaves, for the counts, only with its last copy)
-      if ((a.flags[j] & (F_MERMAP | F_STALE)) !== 0 && a.partner[j] < 0) this.leave(a, j, NO_FLUSH, 0, false);
+      if ((a.flags[j] & (TlbFlag.MERMAP | TlbFlag.STALE)) !== 0 && a.partner[j] < 0)
+        this.leave(a, j, NO_FLUSH, 0, false);
       this.drop(a, j);
     }
     return j;
@@ -188,7 +179,7 @@ export abstract class TlbLevels extends TlbCounters {
   protected drop(a: TlbArray, i: number): void {
     const p = a.partner[i];
     if (p >= 0) {
-      const other = a === this.stlb ? this.l1For[(a.flags[i] & F_SIZE) >> SIZE_SHIFT] : this.stlb;
+      const other = a === this.stlb ? this.l1For[(a.flags[i] & TlbFlag.SIZE) >> TlbFlag.SIZE_SHIFT] : this.stlb;
       other.partner[p] = -1;
       a.partner[i] = -1;
     }

@@ -40,7 +40,7 @@
 import { ptePfn, pteGlobal } from '../paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, type FLUSH_INVPCID_SINGLE } from './kinds.js';
 import { GLOBAL_KEY, NO_FLUSH } from './tlb-counters.js';
-import { alignDown, F_GLOBAL, F_MERMAP, F_SIZE, F_SPLIT, F_STALE, SIZE_SHIFT } from './tlb-array.js';
+import { alignDown, TlbFlag } from './tlb-array.js';
 import { TlbDrops } from './tlb-drops.js';
 
 export * from './kinds.js';
@@ -75,7 +75,7 @@ export class Tlb extends TlbDrops {
     if (i >= 0) {
       l1.touch(i);
       this.l1Hits++;
-      if ((l1.flags[i] & F_STALE) !== 0) this.staleHits++;
+      if ((l1.flags[i] & TlbFlag.STALE) !== 0) this.staleHits++;
       this.hitPte = l1.pte[i];
       this.hitShift = 12;
       return true;
@@ -112,7 +112,7 @@ export class Tlb extends TlbDrops {
     // flushes remember non-mermap translations only, and a 4 KiB entry's tag is its vpn: a 4 KiB
     // mermap fill is never a refill
     if (this.rememberedCount !== 0 && (!mermap || sz !== 0)) this.refilled(global ? GLOBAL_KEY : pcid, sz, vpn);
-    const flags = (global ? F_GLOBAL : 0) | (mermap ? F_MERMAP : 0) | (sz << SIZE_SHIFT);
+    const flags = (global ? TlbFlag.GLOBAL : 0) | (mermap ? TlbFlag.MERMAP : 0) | (sz << TlbFlag.SIZE_SHIFT);
     const tag = alignDown(vpn, sz);
     const as = this.stlbAs[sz];
     const stlb = this.stlb;
@@ -122,7 +122,7 @@ export class Tlb extends TlbDrops {
       js = this.makeRoom(stlb, stlb.setOfTag(st, as));
       stlb.vpn[js] = st;
       stlb.pte[js] = pte;
-      stlb.occupy(js, pcid, as === sz ? flags : (flags & ~F_SIZE) | (as << SIZE_SHIFT) | F_SPLIT);
+      stlb.occupy(js, pcid, as === sz ? flags : (flags & ~TlbFlag.SIZE) | (as << TlbFlag.SIZE_SHIFT) | TlbFlag.SPLIT);
     }
     const a = this.l1For[sz];
     const j = this.makeRoom(a, a.setOfTag(tag, sz));
