@@ -10,7 +10,12 @@ import {
   mermapPrepareCost,
   mermapPrepareCostClosedForm,
   mkPte,
+  PFN_LIMIT,
   pgdSlotStartVpn,
+  pteFlags,
+  pteGlobal,
+  ptePfn,
+  ptePresent,
   type PagingLevels,
 } from '../../src/core/paging/index.js';
 
@@ -19,6 +24,36 @@ const tables = (pt: PageTable): number[] => Array.from(pt.tablesPerLevel);
 // 4-level mermap base: slot 272 sign-extended, +2 MiB (0xffff880000200000 >> 12)
 const BASE4 = mermapGeometry(4, 512, 1).baseVpn;
 const BASE5 = mermapGeometry(5, 512, 1).baseVpn;
+
+describe('PTE fields', () => {
+  // the naive reference: the pte as a BigInt, pfn << 4 | flags
+  const fields = (pte: number) => ({ pfn: Number(BigInt(pte) >> 4n), flags: Number(BigInt(pte) & 15n) });
+
+  it('a pte gives back its pfn and flags, up to the largest pfn', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.nat(PFN_LIMIT - 1), fc.constantFrom(0, 2 ** 31 / 16, PFN_LIMIT - 1)),
+        fc.nat(15),
+        (pfn, flags) => {
+          const pte = mkPte(pfn, flags);
+          expect(fields(pte)).toEqual({ pfn, flags });
+          expect(ptePfn(pte)).toBe(pfn);
+          expect(pteFlags(pte)).toBe(flags);
+          expect(ptePresent(pte)).toBe((flags & 1) === 1);
+          expect(pteGlobal(pte)).toBe((flags & 2) === 2);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the highest pte: every flag bit of the last pfn', () => {
+    const pte = mkPte(PFN_LIMIT - 1, 15);
+    expect(pte).toBe(2 ** 44 - 1);
+    expect(pteFlags(pte)).toBe(15);
+    expect(ptePfn(pte)).toBe(2 ** 40 - 1);
+  });
+});
 
 describe('PageTable: tables allocated by populate (apply_to_page_range)', () => {
   it('the mermap base is where the facts sheet puts it', () => {
