@@ -7,7 +7,7 @@ import { PAGE_SIZE_ORDER } from '../paging/geometry.js';
  * integer?) at every use, about seven instructions, and these are read on every lookup and fill
  * (docs/design.md, Habits).
  */
-// biome-ignore lint/suspicious/noConstEnum: inlined by tsc; the build never runs file by file
+// biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
 export const enum TlbFlag {
   GLOBAL = 1,
   MERMAP = 2,
