@@ -44,7 +44,7 @@ export function ptePfn(pte: number): number {
 /**
  * The low 4 bits. A pte above 2^31 is a double, and `%` on a double is a libm fmod call on
  * every PTE test. ToInt32 (`| 0`) is the pte modulo 2^32, exact for an integer below 2^53 (V8
- * truncates it in one instruction), and its low 4 bits are the pte's.
+ * takes it with one 64-bit truncation), and its low 4 bits are the pte's.
  */
 export function pteFlags(pte: number): number {
   return (pte | 0) & (FLAG_SPAN - 1);
