@@ -4,8 +4,16 @@
  * page-by-page writes of the Machine's gets and puts inside a CPU's own region.
  */
 
-/** a page mapped by the CPU whose PTE is still present */
-export const LIVE = -1;
+/**
+ * The stamp values with a meaning of their own (./checker.ts has the rule). A const enum, which
+ * tsc writes out as numbers: the stamps are written on every page of every get and put, and an
+ * exported `const` is a module cell that V8 loads and checks at each use (docs/design.md, Habits).
+ */
+// biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
+export const enum Stamp {
+  /** a page mapped by the CPU whose PTE is still present */
+  LIVE = -1,
+}
 
 /** Per-mm state of the checker. */
 export class MmStamps {
@@ -43,11 +51,11 @@ export class MmStamps {
  */
 export function mapOwnStamp(a: Float64Array, i: number, stamp: number): boolean {
   const s = a[i];
-  a[i] = LIVE;
-  return s === LIVE || (s !== 0 && s === stamp);
+  a[i] = Stamp.LIVE;
+  return s === Stamp.LIVE || (s !== 0 && s === stamp);
 }
 
 /** onUnmapOwn() of page i on stamps from Checker.ownStamps(), `stamp` = Checker.stampNow(). */
 export function unmapOwnStamp(a: Float64Array, i: number, stamp: number): void {
-  if (a[i] === LIVE) a[i] = stamp;
+  if (a[i] === Stamp.LIVE) a[i] = stamp;
 }

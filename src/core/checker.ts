@@ -1,4 +1,4 @@
-import { LIVE, type MmStamps } from './checker-stamps.js';
+import { type MmStamps, Stamp } from './checker-stamps.js';
 import type { MermapGeometry } from './paging/geometry.js';
 import { ChunkCounts } from './util/chunk-counts.js';
 import type { StateMeter } from './util/state-bytes.js';
@@ -134,7 +134,7 @@ export class Checker {
   private dirtyIn(st: MmStamps, a: Float64Array | undefined, c: number, i: number): boolean {
     if (a === undefined) return false;
     const s = a[i];
-    return s === LIVE || (s !== 0 && s === this.gen(st, c) + 1);
+    return s === Stamp.LIVE || (s !== 0 && s === this.gen(st, c) + 1);
   }
 
   /**
@@ -155,8 +155,8 @@ export class Checker {
       if (region === cpu && a !== undefined) {
         const i = idx - region * this.R;
         const s = a[i];
-        a[i] = LIVE;
-        return s === LIVE || (s !== 0 && s === this.gen(st, cpu) + 1);
+        a[i] = Stamp.LIVE;
+        return s === Stamp.LIVE || (s !== 0 && s === this.gen(st, cpu) + 1);
       }
     }
     return this.onMapSlow(st, cpu, idx);
@@ -185,8 +185,8 @@ export class Checker {
     const a = st.own[cpu];
     if (a !== undefined && st.foreign.length === 0) {
       const s = a[i];
-      a[i] = LIVE;
-      return s === LIVE || (s !== 0 && s === this.gen(st, cpu) + 1);
+      a[i] = Stamp.LIVE;
+      return s === Stamp.LIVE || (s !== 0 && s === this.gen(st, cpu) + 1);
     }
     return this.onMapSlow(st, cpu, cpu * this.R + i);
   }
@@ -200,7 +200,7 @@ export class Checker {
     for (let k = 0; k < fr.length && !dirty; k++) {
       if (fr[k] === region) dirty = this.dirtyIn(st, st.foreign[k], st.foreignCpu[k], i);
     }
-    (this.stampsOf(st, cpu, region, true) as Float64Array)[i] = LIVE;
+    (this.stampsOf(st, cpu, region, true) as Float64Array)[i] = Stamp.LIVE;
     return dirty;
   }
 
@@ -215,14 +215,14 @@ export class Checker {
     const region = Math.floor(idx / this.R);
     const i = idx - region * this.R;
     const a = st.own[region];
-    if (a !== undefined && a[i] === LIVE) a[i] = this.gen(st, region) + 1;
+    if (a !== undefined && a[i] === Stamp.LIVE) a[i] = this.gen(st, region) + 1;
     if (st.foreign.length !== 0) this.onUnmapForeign(st, region, i);
   }
 
   /** onUnmap() of page i of `region` (0 <= i < R, a small integer): a put that stays in its region. */
   onUnmapOwn(st: MmStamps, region: number, i: number): void {
     const a = st.own[region];
-    if (a !== undefined && a[i] === LIVE) a[i] = this.gen(st, region) + 1;
+    if (a !== undefined && a[i] === Stamp.LIVE) a[i] = this.gen(st, region) + 1;
     if (st.foreign.length !== 0) this.onUnmapForeign(st, region, i);
   }
 
@@ -232,7 +232,7 @@ export class Checker {
     for (let k = 0; k < fr.length; k++) {
       if (fr[k] !== region) continue;
       const b = st.foreign[k];
-      if (b[i] === LIVE) b[i] = this.gen(st, st.foreignCpu[k]) + 1;
+      if (b[i] === Stamp.LIVE) b[i] = this.gen(st, st.foreignCpu[k]) + 1;
     }
   }
 
@@ -244,7 +244,7 @@ export class Checker {
     const a = this.stampsOf(st, cpu, region, false);
     if (a === undefined) return;
     const i = idx - region * this.R;
-    if (a[i] !== LIVE) a[i] = 0;
+    if (a[i] !== Stamp.LIVE) a[i] = 0;
   }
 
   /** Is vpn dirty for cpu in mm st (see the rule above)? For tests and diagnostics. */

@@ -6,8 +6,19 @@
  * sections are cited per constant) and, for the alternatives, the kernel code they mirror.
  */
 
-/** PTRS_PER_PTE = PTRS_PER_PMD = ... = 512 entries per x86-64 page-table page. */
-export const PTRS_PER_TABLE = 512;
+/**
+ * PTRS_PER_PTE = PTRS_PER_PMD = ... = 512 entries per x86-64 page-table page, and its log2 (the
+ * bits of a virtual address each level indexes with). A const enum, which tsc writes out as
+ * numbers, for the PTE loops of every get and put (an exported `const` is a module cell that V8
+ * loads and checks at each use: docs/design.md, Habits); PTRS_PER_TABLE and INDEX_BITS
+ * (paging/geometry.ts) are the same values for everything else.
+ */
+// biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
+export const enum Table {
+  PTRS = 512,
+  SHIFT = 9,
+}
+export const PTRS_PER_TABLE = Table.PTRS;
 
 /** LDT_REMAP_SIZE = PMD_SIZE: the mermap starts 512 pages into the mm-local PGD slot (facts §4.1). */
 export const LDT_REMAP_PAGES = 512;

@@ -1,6 +1,6 @@
 import { mapOwnStamp, unmapOwnStamp } from './checker-stamps.js';
 import { lockSite } from './violations.js';
-import { PTRS_PER_TABLE } from './defaults.js';
+import { Table } from './defaults.js';
 import { mkPte, ptePresent, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from './tlb/index.js';
 import type { MmRec } from './machine/config.js';
@@ -87,7 +87,7 @@ export class Machine extends MachineMermapPaths {
     for (let i = 0; i < pages; i++) {
       const o = off + i;
       // consecutive PTEs of one PTE table are consecutive in ptes: look up at table starts
-      if (idx < 0 || (o & (PTRS_PER_TABLE - 1)) === 0) {
+      if (idx < 0 || (o & (Table.PTRS - 1)) === 0) {
         idx = rec.pteIdx.indexOfSmall(rec.pt, o);
         if (idx < 0) {
           // no PTE table: apply_to_existing_page_range() skips the page, apply_to_page_range()
@@ -174,7 +174,7 @@ export class Machine extends MachineMermapPaths {
     let writes = 0;
     for (let i = 0; i < n; i++) {
       const o = off + i;
-      idx = idx >= 0 && (o & (PTRS_PER_TABLE - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(rec.pt, o);
+      idx = idx >= 0 && (o & (Table.PTRS - 1)) !== 0 ? idx + 1 : ix.indexOfSmall(rec.pt, o);
       if (idx >= 0) {
         ptes[idx] = unmapped;
         writes++;

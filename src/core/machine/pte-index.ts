@@ -1,5 +1,5 @@
-import { PTRS_PER_TABLE } from '../defaults.js';
-import { INDEX_BITS as TABLE_SHIFT, type MermapGeometry } from '../paging/geometry.js';
+import { Table } from '../defaults.js';
+import type { MermapGeometry } from '../paging/geometry.js';
 import type { PageTable } from '../paging/page-table.js';
 import type { StateMeter } from '../util/state-bytes.js';
 
@@ -27,7 +27,7 @@ export class MermapPteIndex {
     g: MermapGeometry,
     private readonly meter: StateMeter | null = null,
   ) {
-    if (g.baseVpn % PTRS_PER_TABLE !== 0) throw new RangeError('MERMAP_BASE_ADDR is not PTE-table aligned');
+    if (g.baseVpn % Table.PTRS !== 0) throw new RangeError('MERMAP_BASE_ADDR is not PTE-table aligned');
     this.baseVpn = g.baseVpn;
     this.pages = g.endVpn - g.baseVpn;
     this.smallOffsets = this.pages <= 2 ** 31 - 1;
@@ -47,9 +47,9 @@ export class MermapPteIndex {
   indexAt(pt: PageTable, off: number): number {
     const first = this.first;
     if (first !== null && off >= 0 && off < this.pages) {
-      const chunk = Math.floor(off / PTRS_PER_TABLE);
+      const chunk = Math.floor(off / Table.PTRS);
       const f = first[chunk];
-      if (f !== 0) return f - 1 + (off - chunk * PTRS_PER_TABLE);
+      if (f !== 0) return f - 1 + (off - chunk * Table.PTRS);
     }
     return this.lookUp(pt, off);
   }
@@ -61,8 +61,8 @@ export class MermapPteIndex {
   indexOfSmall(pt: PageTable, off: number): number {
     const first = this.first;
     if (first !== null) {
-      const f = first[off >> TABLE_SHIFT];
-      if (f !== 0) return f - 1 + (off & (PTRS_PER_TABLE - 1));
+      const f = first[off >> Table.SHIFT];
+      if (f !== 0) return f - 1 + (off & (Table.PTRS - 1));
     }
     return this.lookUp(pt, off);
   }
@@ -72,14 +72,14 @@ export class MermapPteIndex {
     if (off < 0 || off >= this.pages) return pt.pteIndex(this.baseVpn + off);
     let first = this.first;
     if (first === null) {
-      first = new Int32Array(Math.ceil(this.pages / PTRS_PER_TABLE));
+      first = new Int32Array(Math.ceil(this.pages / Table.PTRS));
       this.first = first;
       this.meter?.add(first.byteLength);
     }
-    const chunk = Math.floor(off / PTRS_PER_TABLE);
-    const i = pt.pteIndex(this.baseVpn + chunk * PTRS_PER_TABLE);
+    const chunk = Math.floor(off / Table.PTRS);
+    const i = pt.pteIndex(this.baseVpn + chunk * Table.PTRS);
     if (i < 0) return -1;
     first[chunk] = i + 1;
-    return i + (off - chunk * PTRS_PER_TABLE);
+    return i + (off - chunk * Table.PTRS);
   }
 }

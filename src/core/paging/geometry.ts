@@ -16,11 +16,11 @@
  * 4-level: 0xffff880000000000 .. 0xffff888000000000 (512 GiB), mermap base 0xffff880000200000.
  * 5-level: 0xff10000000000000 .. 0xff11000000000000 (256 TiB), mermap base 0xff10000000200000.
  */
-import { LDT_REMAP_PAGES, PTRS_PER_TABLE } from '../defaults.js';
+import { LDT_REMAP_PAGES, PTRS_PER_TABLE, Table } from '../defaults.js';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
-export const INDEX_BITS = 9;
+export const INDEX_BITS = Table.SHIFT;
 export const TABLE_BYTES = PAGE_SIZE;
 
 export type PagingLevels = 4 | 5;

@@ -21,7 +21,7 @@
  * Page numbers of kernel addresses are about 2^52: every index below is computed with
  * Math.floor on doubles (modPow2), never with 32-bit bitwise operators.
  */
-import { PTRS_PER_TABLE } from '../defaults.js';
+import { Table } from '../defaults.js';
 import type { PagingLevels } from './geometry.js';
 import { ptePresent } from './pte.js';
 import { modPow2 } from '../util/mod-pow2.js';
@@ -115,10 +115,10 @@ export class PageTable {
       NO_TABLES,
       NO_TABLES,
       NO_TABLES,
-      new Float64Array(PTRS_PER_TABLE), // the mm's one PGD page, allocated with the mm
+      new Float64Array(Table.PTRS), // the mm's one PGD page, allocated with the mm
     ];
     this.tablesPerLevel[LEVEL_PGD] = 1;
-    this.ptes = pteTablesHint > 0 ? new Float64Array(Math.ceil(pteTablesHint) * PTRS_PER_TABLE) : NO_TABLES;
+    this.ptes = pteTablesHint > 0 ? new Float64Array(Math.ceil(pteTablesHint) * Table.PTRS) : NO_TABLES;
   }
 
   /** Bytes of the arrays these tables own (not the walk order that every mm's tables share). */
@@ -141,9 +141,9 @@ export class PageTable {
     let done = 0;
     while (done < n) {
       const v = modPow2(vpn + done, this.span);
-      const off = modPow2(v, PTRS_PER_TABLE);
-      const chunk = Math.min(PTRS_PER_TABLE - off, n - done);
-      const base = this.ensurePteTable(v) * PTRS_PER_TABLE;
+      const off = modPow2(v, Table.PTRS);
+      const chunk = Math.min(Table.PTRS - off, n - done);
+      const base = this.ensurePteTable(v) * Table.PTRS;
       this.ptes.fill(pte, base + off, base + off + chunk);
       done += chunk;
     }
@@ -157,7 +157,7 @@ export class PageTable {
   pteIndex(vpn: number): number {
     const v = modPow2(vpn, this.span);
     const t = this.descend(v, LEVEL_PTE, false);
-    return t < 0 ? -1 : t * PTRS_PER_TABLE + modPow2(v, PTRS_PER_TABLE);
+    return t < 0 ? -1 : t * Table.PTRS + modPow2(v, Table.PTRS);
   }
 
   /** The PTE of vpn, 0 (pte_none) when its PTE table does not exist. */
@@ -188,7 +188,7 @@ export class PageTable {
     const t = this.descend(v, leafLevel, true);
     if (t < 0) throw new Error(`vpn ${vpn} lies under a larger leaf`);
     const k = this.order.indexOf(leafLevel);
-    const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v / this.entrySpan[k]), PTRS_PER_TABLE);
+    const slot = t * Table.PTRS + modPow2(Math.floor(v / this.entrySpan[k]), Table.PTRS);
     if (this.upper[leafLevel][slot] > 0) throw new Error(`${level} slot of vpn ${vpn} already points to a table`);
     this.upper[leafLevel][slot] = -pte;
   }
@@ -207,7 +207,7 @@ export class PageTable {
   /** walk() with its result in lastWalkPte (no 52-bit pte returned through a call to box). */
   walkInto(vpn: number): void {
     const v = modPow2(vpn, this.span);
-    const chunk = Math.floor(v / PTRS_PER_TABLE);
+    const chunk = Math.floor(v / Table.PTRS);
     const t = chunk === this.walkChunk ? this.walkTable : this.descend(v, LEVEL_PTE, false);
     if (t < 0) {
       this.lastWalkReads = this.stopK + 1;
@@ -225,7 +225,7 @@ export class PageTable {
     this.walkTable = t;
     this.lastWalkReads = this.order.length + 1;
     this.lastWalkPageShift = 12;
-    const pte = this.ptes[t * PTRS_PER_TABLE + (v - chunk * PTRS_PER_TABLE)];
+    const pte = this.ptes[t * Table.PTRS + (v - chunk * Table.PTRS)];
     this.lastWalkPte = ptePresent(pte) ? pte : 0;
   }
 
@@ -250,7 +250,7 @@ export class PageTable {
     for (let k = 0; k < order.length; k++) {
       const lvl = order[k];
       if (lvl === until) return t;
-      const slot = t * PTRS_PER_TABLE + modPow2(Math.floor(v * this.entryScale[k]), PTRS_PER_TABLE);
+      const slot = t * Table.PTRS + modPow2(Math.floor(v * this.entryScale[k]), Table.PTRS);
       const e = this.upper[lvl][slot];
       if (e > 0) t = e - 1;
       else if (e === 0 && create) t = this.linkNewTable(lvl, slot, k + 1 < order.length ? order[k + 1] : LEVEL_PTE);
@@ -266,7 +266,7 @@ export class PageTable {
   /** Allocate a zeroed table at childLevel and point upper[lvl][slot] at it; returns its index. */
   private linkNewTable(lvl: number, slot: number, childLevel: number): number {
     const idx = this.tablesPerLevel[childLevel];
-    const need = (idx + 1) * PTRS_PER_TABLE;
+    const need = (idx + 1) * Table.PTRS;
     if (childLevel === LEVEL_PTE) {
       if (need > this.ptes.length) this.ptes = this.grow(this.ptes, need);
     } else if (need > this.upper[childLevel].length) {
@@ -279,7 +279,7 @@ export class PageTable {
 
   /** A pool with room for `need` entries, doubled from `a` (its entries copied). */
   private grow(a: Float64Array, need: number): Float64Array {
-    let cap = Math.max(a.length, PTRS_PER_TABLE);
+    let cap = Math.max(a.length, Table.PTRS);
     while (cap < need) cap *= 2;
     const b = new Float64Array(cap);
     b.set(a);

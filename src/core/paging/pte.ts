@@ -20,26 +20,42 @@
  */
 export const PFN_LIMIT = 2 ** 40;
 
-export const PTE_PRESENT = 1;
-/** _PAGE_GLOBAL: the translation survives CR3 writes (only INVLPG, INVPCID type 2 or CR4.PGE drop it). */
-export const PTE_GLOBAL = 2;
-/** _PAGE_NX */
-export const PTE_NX = 4;
-/** _PAGE_PROTNONE: the "PAGE_NONE" protection the sentinel uses (not present for the MMU). */
-export const PTE_PROTNONE = 8;
+/**
+ * The flag bits in a pte's low 4 bits, and the pfn's multiplier. A const enum, which tsc writes
+ * out as numbers: the helpers below run on every walk, fill and PTE write, and an exported
+ * `const` is a module cell that V8 loads and checks at each use (docs/design.md, Habits).
+ * PTE_PRESENT and the other names below are the same values for everything else.
+ */
+// biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
+export const enum PteBit {
+  PRESENT = 1,
+  /** _PAGE_GLOBAL: the translation survives CR3 writes (only INVLPG, INVPCID type 2 or CR4.PGE drop it). */
+  GLOBAL = 2,
+  /** _PAGE_NX */
+  NX = 4,
+  /** _PAGE_PROTNONE: the "PAGE_NONE" protection the sentinel uses (not present for the MMU). */
+  PROTNONE = 8,
+  /** 2^PTE_FLAG_BITS: pte = pfn * SPAN + flags */
+  SPAN = 16,
+}
 
+export const PTE_PRESENT = PteBit.PRESENT;
+export const PTE_GLOBAL = PteBit.GLOBAL;
+export const PTE_NX = PteBit.NX;
+export const PTE_PROTNONE = PteBit.PROTNONE;
 export const PTE_FLAG_BITS = 4;
-const FLAG_SPAN = 16;
 
 export const PTE_NONE = 0;
 /** rfc-v1 / dev-snapshot "unmapped" sentinel: pfn 0, PAGE_NONE with NX. */
 export const PTE_SENTINEL = PTE_PROTNONE | PTE_NX;
 
+// (each helper computes its bits itself rather than calling pteFlags(): a call of an imported
+// function is a cell load and a check too, where V8 inlines it)
 export function mkPte(pfn: number, flags: number): number {
-  return pfn * FLAG_SPAN + flags;
+  return pfn * PteBit.SPAN + flags;
 }
 export function ptePfn(pte: number): number {
-  return Math.floor(pte / FLAG_SPAN);
+  return Math.floor(pte / PteBit.SPAN);
 }
 /**
  * The low 4 bits. A pte above 2^31 is a double, and `%` on a double is a libm fmod call on
@@ -47,16 +63,16 @@ export function ptePfn(pte: number): number {
  * takes it with one 64-bit truncation), and its low 4 bits are the pte's.
  */
 export function pteFlags(pte: number): number {
-  return (pte | 0) & (FLAG_SPAN - 1);
+  return (pte | 0) & (PteBit.SPAN - 1);
 }
 export function pteNone(pte: number): boolean {
   return pte === PTE_NONE;
 }
 export function ptePresent(pte: number): boolean {
-  return (pteFlags(pte) & PTE_PRESENT) !== 0;
+  return ((pte | 0) & PteBit.PRESENT) !== 0;
 }
 export function pteGlobal(pte: number): boolean {
-  return (pteFlags(pte) & PTE_GLOBAL) !== 0;
+  return ((pte | 0) & PteBit.GLOBAL) !== 0;
 }
 
 /** PAGE_KERNEL_NOGLOBAL: what the page allocator's fast path passes to mermap_get(). */

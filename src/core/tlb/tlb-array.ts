@@ -182,7 +182,9 @@ export class TlbArray {
 
   /** first entry of size index sz holding vpn (tagged alignDown(vpn, sz)) a lookup by pcid hits, or -1 */
   findSized(vpn: number, sz: number, pcid: number): number {
-    const tag = alignDown(vpn, sz);
+    // (the 4 KiB test here as well as in alignDown(): inlined into find(), it folds away, and with
+    // it the call, a module cell V8 loads and checks even where it inlines the function)
+    const tag = sz === 0 ? vpn : alignDown(vpn, sz);
     const s = this.setOfTag(tag, sz);
     const size = sz << TlbFlag.SIZE_SHIFT;
     const words = this.words;

@@ -1,5 +1,3 @@
-import { modPow2 } from './mod-pow2.js';
-
 /**
  * A count per non-negative integer key (frame numbers), held in chunks of CHUNK Int32 counters
  * made on first use. The chunks a run uses recently sit in a small direct-mapped cache (slot:
@@ -9,7 +7,11 @@ import { modPow2 } from './mod-pow2.js';
  * the key ranges a run touches.
  */
 const CHUNK = 4096;
-/** cache slots: a power of two (the slot is the chunk number mod SLOTS, without fmod) */
+/**
+ * cache slots: a power of two. The slot is the chunk number mod SLOTS, `c & (SLOTS - 1)`: the
+ * bitwise and takes c modulo 2^32 first (ToInt32), which keeps an integer's low bits exactly up
+ * to 2^53, so it is right for any key, in one instruction and without fmod.
+ */
 const SLOTS = 8;
 const NONE = new Int32Array(0);
 
@@ -24,7 +26,7 @@ export class ChunkCounts {
   /** Add delta to key's count (0 when never added); returns the new count. */
   add(key: number, delta: number): number {
     const c = Math.floor(key / CHUNK);
-    const slot = modPow2(c, SLOTS);
+    const slot = c & (SLOTS - 1);
     const a = this.slotChunk[slot] === c ? this.slotCounts[slot] : this.cache(c, slot, true);
     const i = key - c * CHUNK;
     const before = a[i];
@@ -39,7 +41,7 @@ export class ChunkCounts {
   /** key's count (0 when never added) */
   get(key: number): number {
     const c = Math.floor(key / CHUNK);
-    const slot = modPow2(c, SLOTS);
+    const slot = c & (SLOTS - 1);
     const a = this.slotChunk[slot] === c ? this.slotCounts[slot] : this.cache(c, slot, false);
     return a === NONE ? 0 : a[key - c * CHUNK];
   }
@@ -53,7 +55,7 @@ export class ChunkCounts {
     if (this.size === 0 || count <= 0) return -1;
     const last = from + count - 1;
     for (let c = Math.floor(from / CHUNK); c * CHUNK <= last; c++) {
-      const slot = modPow2(c, SLOTS);
+      const slot = c & (SLOTS - 1);
       const a = this.slotChunk[slot] === c ? this.slotCounts[slot] : this.cache(c, slot, false);
       if (a === NONE) continue;
       const lo = Math.max(from, c * CHUNK) - c * CHUNK;
