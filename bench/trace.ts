@@ -9,7 +9,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunConfig } from '../src/config/index.js';
-import { createEventSource, EV_EXIT, EventChunk, syntheticTrace } from '../src/workloads/index.js';
+import { createEventSource, EventChunk, syntheticTrace, Ev } from '../src/workloads/index.js';
 
 /** about 150 bytes per synthetic line */
 const BYTES_PER_EVENT = 150;
@@ -55,7 +55,7 @@ export async function benchTrace(o: { quick: boolean }): Promise<Record<string, 
       more = src.fill(chunk);
       events += chunk.length;
       // a process's EXIT is not an event of the run (src/workloads/events.ts)
-      for (let i = 0; i < chunk.length; i++) if (chunk.kind[i] === EV_EXIT) events--;
+      for (let i = 0; i < chunk.length; i++) if (chunk.kind[i] === Ev.EXIT) events--;
       if ((++fills & 63) === 0) peak = Math.max(peak, process.memoryUsage().rss);
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -1,7 +1,7 @@
 import { mapOwnStamp, unmapOwnStamp } from './checker-stamps.js';
 import { lockSite } from './violations.js';
 import { Table } from './defaults.js';
-import { mkPte, ptePresent, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
+import { mkPte, ptePresent, Pte } from './paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from './tlb/index.js';
 import type { MmRec } from './machine/config.js';
 import { MachineMermapPaths } from './machine/mermap-paths.js';
@@ -26,7 +26,7 @@ export class Machine extends MachineMermapPaths {
    * __mermap_get(mm, page, size, prot, use_reserve) for `task` on its CPU: returns a handle
    * (>= 0) or -reason. `pfn` is the first of `pages` physically contiguous pages.
    */
-  mermapGet(task: number, pages: number, pfn: number, prot: number = PROT_KERNEL_NOGLOBAL, reserved = false): number {
+  mermapGet(task: number, pages: number, pfn: number, prot: number = Pte.KERNEL_NOGLOBAL, reserved = false): number {
     // (booleans are tested with `=== true` on this path: one comparison, where `if (x)` is
     // V8's generic ToBoolean for a value whose type it does not know; docs/design.md, Habits)
     // the common case (the task already runs on its CPU) without a call

@@ -3,7 +3,7 @@ import { MAX_REGION_PAGES } from './defaults.js';
 import { Machine, type MachineConfig } from './machine.js';
 import { reasonName } from './mermap/reasons.js';
 import { cpuBaseVpn } from './paging/geometry.js';
-import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from './paging/pte.js';
+import { Pte } from './paging/pte.js';
 
 /**
  * The replay contract: one op in, one result out, used to check the model against the kernel.
@@ -80,7 +80,7 @@ export class Replayer {
       if (this.live.has(op.tag)) throw new ReplayError(`tag "${op.tag}" is already live`);
       const task = this.tasks[op.cpu];
       if (op.reserved) m.localIrqSave(task);
-      const prot = op.prot === 'global' ? PROT_KERNEL_GLOBAL : PROT_KERNEL_NOGLOBAL;
+      const prot = op.prot === 'global' ? Pte.KERNEL_GLOBAL : Pte.KERNEL_NOGLOBAL;
       const pfn = 0x100000 + this.i * 0x1000;
       const h = m.mermapGet(task, op.pages, pfn, prot, op.reserved);
       const flushes = m.flushCount(op.cpu);

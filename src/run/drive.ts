@@ -3,21 +3,8 @@ import type { DriveStats } from '../analysis/run-result.js';
 import type { SlowPathNote } from '../analysis/metrics/slow-path.js';
 import { NumMap } from '../core/util/num-map.js';
 import { DEFAULT_CPU_GHZ } from '../config/defaults.js';
-import { PROT_KERNEL_GLOBAL, PROT_KERNEL_NOGLOBAL } from '../core/paging/pte.js';
-import {
-  EV_EXIT,
-  EV_FREE,
-  EV_GET,
-  EV_MIGRATE,
-  EV_PUT,
-  EV_RESERVED,
-  EV_SWITCH,
-  EV_TOUCH,
-  EventChunk,
-  FLAG_PROT_GLOBAL,
-  FLAG_ZEROING,
-  type EventSource,
-} from '../workloads/events.js';
+import { Pte } from '../core/paging/pte.js';
+import { EventChunk, type EventSource, Ev, EvFlag } from '../workloads/events.js';
 
 /**
  * The run driver: applies a workload's event stream to a Machine, doing what the kernel's
@@ -91,7 +78,7 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
   const zc = opts.zeroCyclesPerPage;
   /** one page's zeroing, ns: the IRQs-off window of one slow-path round */
   const zeroNs = zc / (opts.cpuGhz ?? DEFAULT_CPU_GHZ);
-  const slowProt = opts.slowPathProt === 'kernel' ? PROT_KERNEL_GLOBAL : PROT_KERNEL_NOGLOBAL;
+  const slowProt = opts.slowPathProt === 'kernel' ? Pte.KERNEL_GLOBAL : Pte.KERNEL_NOGLOBAL;
   const maxEvents = opts.maxEvents ?? Infinity;
   const maxNs = opts.maxNs ?? Infinity;
   const clock = machine.clock;
@@ -109,7 +96,7 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
       const t = chunk.time[i];
       if (op >= maxEvents || t > maxNs) break outer;
       const kind = chunk.kind[i];
-      if (kind === EV_EXIT) {
+      if (kind === Ev.EXIT) {
         // not an op (events.ts): no tick, no op index, not counted
         machine.exitMm(chunk.a[i]);
         continue;
@@ -119,13 +106,13 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
       hooks.tick(t, op);
       const task = chunk.task[i];
       switch (kind) {
-        case EV_GET: {
+        case Ev.GET: {
           const pages = chunk.a[i];
           const pfn = chunk.pfn[i];
           const flags = chunk.flags[i];
-          const zeroing = (flags & FLAG_ZEROING) !== 0;
+          const zeroing = (flags & EvFlag.ZEROING) !== 0;
           hooks.noteAllocation();
-          const prot = (flags & FLAG_PROT_GLOBAL) !== 0 ? PROT_KERNEL_GLOBAL : PROT_KERNEL_NOGLOBAL;
+          const prot = (flags & EvFlag.PROT_GLOBAL) !== 0 ? Pte.KERNEL_GLOBAL : Pte.KERNEL_NOGLOBAL;
           const h = machine.mermapGet(task, pages, pfn, prot, false);
           if (h >= 0) {
             if (touch && zeroing) machine.accessMermap(task, lastOffset(machine, task), pages);
@@ -136,7 +123,7 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
           if (zeroing) hooks.noteWork(pages * zc, pages);
           break;
         }
-        case EV_PUT: {
+        case Ev.PUT: {
           const h = live.take(chunk.b[i]);
           if (h >= 0) {
             machine.mermapPut(task, h);
@@ -144,9 +131,9 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
           }
           break;
         }
-        case EV_RESERVED: {
+        case Ev.RESERVED: {
           machine.localIrqSave(task);
-          const prot = (chunk.flags[i] & FLAG_PROT_GLOBAL) !== 0 ? PROT_KERNEL_GLOBAL : slowProt;
+          const prot = (chunk.flags[i] & EvFlag.PROT_GLOBAL) !== 0 ? Pte.KERNEL_GLOBAL : slowProt;
           const h = machine.mermapGet(task, 1, chunk.pfn[i], prot, true);
           if (h >= 0) {
             if (touch) machine.accessMermap(task, lastOffset(machine, task), 1);
@@ -158,17 +145,17 @@ export function drive(machine: Machine, source: EventSource, hooks: DriveHooks, 
           }
           break;
         }
-        case EV_FREE:
+        case Ev.FREE:
           machine.freePages(chunk.pfn[i], chunk.b[i], chunk.cpu[i]);
           break;
-        case EV_SWITCH:
+        case Ev.SWITCH:
           // a task the machine refused to migrate runs where it really is (events.ts contract)
           machine.switchTo(task);
           break;
-        case EV_MIGRATE:
+        case Ev.MIGRATE:
           if (!machine.migrate(task, chunk.a[i])) stats.migrationsRefused++;
           break;
-        case EV_TOUCH:
+        case Ev.TOUCH:
           machine.access(task, chunk.a[i]);
           break;
       }

@@ -15,7 +15,7 @@
  *   guest is populated. Guest memory stays allocated: no FREE.
  */
 import type { GuestMemfdConfig, RunConfig } from '../config/types.js';
-import { EV_GET, EV_PUT, EV_SWITCH, FLAG_ZEROING, startFill } from './events.js';
+import { startFill, Ev, EvFlag } from './events.js';
 import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
 import { CpuHeap } from './sched/cpu-heap.js';
 import { PhysAllocator } from './sched/phys.js';
@@ -96,7 +96,7 @@ export class GuestMemfdSource implements EventSource {
       }
       const s = this.state[c]!;
       if (s === 0) {
-        chunk.push(EV_SWITCH, t, c, this.cur[c]!, 0, 0, -1, 0);
+        chunk.push(Ev.SWITCH, t, c, this.cur[c]!, 0, 0, -1, 0);
         this.state[c] = 1;
         heap.replaceTopKey(t);
       } else if (s === 1) {
@@ -108,11 +108,11 @@ export class GuestMemfdSource implements EventSource {
         const pfn = this.phys.alloc(this.order);
         this.curAlloc[c] = id;
         this.curPfn[c] = pfn;
-        chunk.push(EV_GET, t, c, this.cur[c]!, this.pages, id, pfn, FLAG_ZEROING);
+        chunk.push(Ev.GET, t, c, this.cur[c]!, this.pages, id, pfn, EvFlag.ZEROING);
         this.state[c] = 2;
         heap.replaceTopKey(t + this.zeroNs);
       } else {
-        chunk.push(EV_PUT, t, c, this.cur[c]!, this.pages, this.curAlloc[c]!, this.curPfn[c]!, FLAG_ZEROING);
+        chunk.push(Ev.PUT, t, c, this.cur[c]!, this.pages, this.curAlloc[c]!, this.curPfn[c]!, EvFlag.ZEROING);
         this.state[c] = 1;
         const next = t + this.gapNs;
         // the next vCPU thread of this CPU takes the next turn
@@ -121,7 +121,7 @@ export class GuestMemfdSource implements EventSource {
           const turn = (this.turn[c]! + 1) % k;
           this.turn[c] = turn;
           this.cur[c] = c + turn * this.cpus; // vCPU ids on CPU c: c, c + online, c + 2 online, ...
-          chunk.push(EV_SWITCH, t, c, this.cur[c]!, 0, 0, -1, 0);
+          chunk.push(Ev.SWITCH, t, c, this.cur[c]!, 0, 0, -1, 0);
         }
         heap.replaceTopKey(next);
       }

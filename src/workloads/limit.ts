@@ -8,7 +8,7 @@
  * naming `length` rather than go on with times that are no longer exact.
  */
 import { InputError } from '../util/input-error.js';
-import { EV_EXIT, type EventChunk, type EventSource, type WorkloadTopology } from './events.js';
+import { type EventChunk, type EventSource, type WorkloadTopology, Ev } from './events.js';
 
 /** The last exact whole-nanosecond time: 2^53 - 1 ns. */
 export const MAX_EXACT_NS = Number.MAX_SAFE_INTEGER;
@@ -59,10 +59,10 @@ export class LengthLimitedSource implements EventSource {
     if (this.remaining !== Infinity) {
       // an EXIT is not an op (events.ts): the count skips it
       let ops = n;
-      if (this.exits) for (let i = 0; i < n; i++) if (chunk.kind[i] === EV_EXIT) ops--;
+      if (this.exits) for (let i = 0; i < n; i++) if (chunk.kind[i] === Ev.EXIT) ops--;
       if (ops >= this.remaining) {
         let k = 0;
-        for (let left = this.remaining; left > 0; k++) if (!this.exits || chunk.kind[k] !== EV_EXIT) left--;
+        for (let left = this.remaining; left > 0; k++) if (!this.exits || chunk.kind[k] !== Ev.EXIT) left--;
         n = k;
         ops = this.remaining;
         this.done = true;

@@ -13,7 +13,7 @@
  * GETs carry no ZEROING flag: a failed get is counted, with no fallback.
  */
 import type { MicrobenchConfig, RunConfig, SizeDistribution } from '../config/types.js';
-import { EV_GET, EV_PUT, EV_RESERVED, EV_SWITCH, startFill } from './events.js';
+import { startFill, Ev } from './events.js';
 import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
 import { AliasTable, createUniform, type Uniform } from './rng.js';
 import { PHYS_BASE_PFN } from './sched/phys.js';
@@ -92,7 +92,7 @@ export class MicrobenchSource implements EventSource {
     while (chunk.length < chunk.capacity) {
       const c = this.cpu;
       if (this.step < 0) {
-        chunk.push(EV_SWITCH, 0, c, c, 0, 0, -1, 0);
+        chunk.push(Ev.SWITCH, 0, c, c, 0, 0, -1, 0);
       } else {
         const t = Math.round(this.step * w.opNs);
         if (t > this.endTimeNs) {
@@ -105,7 +105,7 @@ export class MicrobenchSource implements EventSource {
           // put the oldest
           const pos = this.head[c]!;
           const i = base + pos;
-          chunk.push(EV_PUT, t, c, c, this.livePages[i]!, this.liveId[i]!, this.pfnOf(c, pos), 0);
+          chunk.push(Ev.PUT, t, c, c, this.livePages[i]!, this.liveId[i]!, this.pfnOf(c, pos), 0);
           this.head[c] = (this.head[c]! + 1) % win;
           this.count[c] = cnt - 1;
         } else {
@@ -118,8 +118,8 @@ export class MicrobenchSource implements EventSource {
           const pfn = this.pfnOf(c, pos);
           this.liveId[i] = id;
           this.livePages[i] = pages;
-          if (reserved) chunk.push(EV_RESERVED, t, c, c, pfn, id, pfn, 0);
-          else chunk.push(EV_GET, t, c, c, pages, id, pfn, 0);
+          if (reserved) chunk.push(Ev.RESERVED, t, c, c, pfn, id, pfn, 0);
+          else chunk.push(Ev.GET, t, c, c, pages, id, pfn, 0);
           this.count[c] = cnt + 1;
         }
       }

@@ -11,15 +11,7 @@
  * PCID), which is what a CR3 write or a PCID flush acts on. The touches carry the op's time.
  */
 import type { TlbPressureConfig } from '../config/types.js';
-import {
-  EV_GET,
-  EV_PUT,
-  EV_RESERVED,
-  EV_TOUCH,
-  EventChunk,
-  type EventSource,
-  type WorkloadTopology,
-} from './events.js';
+import { EventChunk, type EventSource, type WorkloadTopology, Ev } from './events.js';
 import { createUniform, type Seed, type Uniform } from './rng.js';
 import { DIRECT_MAP_BASE_VPN_4, DIRECT_MAP_BASE_VPN_5, directMapBaseVpn } from '../core/paging/geometry.js';
 
@@ -84,14 +76,14 @@ export class TlbPressureSource implements EventSource {
       const cpu = buf.cpu[i]!;
       const task = buf.task[i]!;
       out.push(kind, t, cpu, task, buf.a[i]!, buf.b[i]!, buf.pfn[i]!, buf.flags[i]!);
-      if (kind === EV_GET || kind === EV_PUT || kind === EV_RESERVED) {
+      if (kind === Ev.GET || kind === Ev.PUT || kind === Ev.RESERVED) {
         let n = this.whole;
         if (this.frac > 0 && u() < this.frac) n++;
         for (let j = 0; j < n; j++) {
           if (u() < cfg.globalFraction) {
-            out.push(EV_TOUCH, t, cpu, task, this.globalBase + Math.floor(u() * cfg.globalPages), 1, -1, 0);
+            out.push(Ev.TOUCH, t, cpu, task, this.globalBase + Math.floor(u() * cfg.globalPages), 1, -1, 0);
           } else {
-            out.push(EV_TOUCH, t, cpu, task, USER_BASE_VPN + Math.floor(u() * cfg.userPagesPerMm), 0, -1, 0);
+            out.push(Ev.TOUCH, t, cpu, task, USER_BASE_VPN + Math.floor(u() * cfg.userPagesPerMm), 0, -1, 0);
           }
         }
       }

@@ -34,7 +34,7 @@
  * sweep"; test/run/pinned-window.test.ts).
  */
 import type { RunConfig, UnmappedAllocConfig } from '../config/types.js';
-import { EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_SWITCH, FLAG_ZEROING, startFill } from './events.js';
+import { startFill, Ev, EvFlag } from './events.js';
 import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
 import { AleaBank, AliasTable, streamKey } from './rng.js';
 import { CpuHeap } from './sched/cpu-heap.js';
@@ -221,7 +221,7 @@ export class UnmappedAllocSource implements EventSource {
       if (tf <= tc) {
         frees.pop();
         this.phys.free(frees.poppedPfn, frees.poppedOrder);
-        chunk.push(EV_FREE, tf, -1, -1, frees.poppedPfn, POW2[frees.poppedOrder]!, frees.poppedPfn, 0);
+        chunk.push(Ev.FREE, tf, -1, -1, frees.poppedPfn, POW2[frees.poppedOrder]!, frees.poppedPfn, 0);
         continue;
       }
       this.step(c, tc, chunk);
@@ -235,7 +235,7 @@ export class UnmappedAllocSource implements EventSource {
     if (this.unstarted > 0 && this.started[c] === 0) {
       this.unstarted--;
       this.started[c] = 1;
-      chunk.push(EV_SWITCH, t, c, this.cur[c]!, 0, 0, -1, 0);
+      chunk.push(Ev.SWITCH, t, c, this.cur[c]!, 0, 0, -1, 0);
       return;
     }
     if (this.times[CPU_FIELDS * c + BUSY_END] <= t) this.finishPhase(c, t, chunk);
@@ -273,7 +273,7 @@ export class UnmappedAllocSource implements EventSource {
     const id = this.nextAllocId++;
     this.task[TASK_FIELDS * k + T_ALLOC_ID] = id;
     this.task[TASK_FIELDS * k + T_PAGES] = pages;
-    chunk.push(EV_GET, t, c, k, pages, id, pfn, FLAG_ZEROING);
+    chunk.push(Ev.GET, t, c, k, pages, id, pfn, EvFlag.ZEROING);
     this.times[CPU_FIELDS * c + BUSY_END] = t + Math.round(pages * this.nsPerPage);
   }
 
@@ -286,14 +286,14 @@ export class UnmappedAllocSource implements EventSource {
   private finishPhase(c: number, t: number, chunk: EventChunk): void {
     const k = this.cur[c]!;
     chunk.push(
-      EV_PUT,
+      Ev.PUT,
       t,
       c,
       k,
       this.task[TASK_FIELDS * k + T_PAGES],
       this.task[TASK_FIELDS * k + T_ALLOC_ID],
       this.phasePfn(k),
-      FLAG_ZEROING,
+      EvFlag.ZEROING,
     );
     this.times[CPU_FIELDS * c + BUSY_END] = Infinity;
     if (this.task[TASK_FIELDS * k + T_PHASES_LEFT] > 0) {
@@ -308,7 +308,7 @@ export class UnmappedAllocSource implements EventSource {
     if (this.initOnFree) {
       // zeroed on the free path, then returned at once
       this.phys.free(pfn, order);
-      chunk.push(EV_FREE, t, -1, -1, pfn, POW2[order]!, pfn, 0);
+      chunk.push(Ev.FREE, t, -1, -1, pfn, POW2[order]!, pfn, 0);
     } else {
       const hold = this.holdNs > 0 ? Math.round(-Math.log(1 - this.rng.next(c)) * this.holdNs) : 0;
       this.frees.push(t + hold, pfn, order);
@@ -352,7 +352,7 @@ export class UnmappedAllocSource implements EventSource {
         this.times[CPU_FIELDS * c + BUSY_END] = Infinity;
       }
       const next = rq.rotate(c);
-      chunk.push(EV_SWITCH, t, c, next, 0, 0, -1, 0);
+      chunk.push(Ev.SWITCH, t, c, next, 0, 0, -1, 0);
       if (this.task[TASK_FIELDS * next + T_HOLDING] === 1)
         this.times[CPU_FIELDS * c + BUSY_END] = t + this.task[TASK_FIELDS * next + T_REMAIN];
       else if (this.backlog[c]! > 0) {
@@ -366,7 +366,7 @@ export class UnmappedAllocSource implements EventSource {
       if (this.task[TASK_FIELDS * m + T_HOLDING] === 0) {
         const dest = (c + 1 + Math.floor(rng.next(c) * (n - 1))) % n;
         rq.migrate(m, c, dest);
-        chunk.push(EV_MIGRATE, t, c, m, dest, 0, -1, 0);
+        chunk.push(Ev.MIGRATE, t, c, m, dest, 0, -1, 0);
       }
     }
   }

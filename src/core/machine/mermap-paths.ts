@@ -1,5 +1,5 @@
 import { lockSite, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_REGION, V_REUSE_WITHOUT_FLUSH } from '../violations.js';
-import { PTRS_PER_TABLE } from '../defaults.js';
+import { Table } from '../defaults.js';
 import type { MermapAllocator } from '../mermap/allocator.js';
 import { R_PTE_WRITE } from '../mermap/reasons.js';
 import { cpuBaseVpn } from '../paging/geometry.js';
@@ -270,5 +270,5 @@ export abstract class MachineMermapPaths extends MachineTranslation {
  * call; the floor form is exact and stays in registers.
  */
 function startsTable(o: number): boolean {
-  return o - Math.floor(o / PTRS_PER_TABLE) * PTRS_PER_TABLE === 0;
+  return o - Math.floor(o / Table.PTRS) * Table.PTRS === 0;
 }

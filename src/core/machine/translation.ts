@@ -1,9 +1,9 @@
 import { V_STALE_TLB_AFTER_FREE, V_STALE_TLB_HIT } from '../violations.js';
-import { FLUSH_CEILING_PAGES, PTRS_PER_TABLE } from '../defaults.js';
+import { FLUSH_CEILING_PAGES, Table } from '../defaults.js';
 import { vpnToHex } from '../paging/geometry.js';
 import type { PageTable } from '../paging/page-table.js';
 import { modPow2 } from '../util/mod-pow2.js';
-import { mkPte, ptePfn, ptePresent, PTE_GLOBAL, PTE_NX, PTE_PRESENT } from '../paging/pte.js';
+import { mkPte, ptePfn, ptePresent, Pte } from '../paging/pte.js';
 import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../tlb/index.js';
 import { MachineMms } from './mms.js';
 import { TLB_NR_DYN_ASIDS } from './config.js';
@@ -174,11 +174,11 @@ export abstract class MachineTranslation extends MachineMms {
     if (dm >= 0 && vpn < this.directMapEnd) {
       const pages = this.directMapLeafPages;
       const first = dm - modPow2(dm, pages);
-      const pte = mkPte(first, PTE_PRESENT | PTE_NX | PTE_GLOBAL);
+      const pte = mkPte(first, Pte.PRESENT | Pte.NX | Pte.GLOBAL);
       if (pages === 1) pt.populate(vpn, 1, pte);
-      else pt.mapLarge(this.directMapBase + first, pages === PTRS_PER_TABLE ? 'pmd' : 'pud', pte);
+      else pt.mapLarge(this.directMapBase + first, pages === Table.PTRS ? 'pmd' : 'pud', pte);
     } else {
-      pt.populate(vpn, 1, mkPte(this.nextUserPfn++, PTE_PRESENT | PTE_NX | (global ? PTE_GLOBAL : 0)));
+      pt.populate(vpn, 1, mkPte(this.nextUserPfn++, Pte.PRESENT | Pte.NX | (global ? Pte.GLOBAL : 0)));
     }
     pt.walkInto(vpn);
     return pt.lastWalkPte;

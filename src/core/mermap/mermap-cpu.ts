@@ -1,5 +1,5 @@
 import { cpuBaseVpn, type MermapGeometry } from '../paging/geometry.js';
-import { PTE_GLOBAL } from '../paging/pte.js';
+import { Pte } from '../paging/pte.js';
 import type { FlushHost, LiveAllocation, MermapAllocator } from './allocator.js';
 import { AllocatorBase } from './allocator-base.js';
 import {
@@ -78,7 +78,7 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
     // __mermap_get()
     if (pages > this.regionPages) return R_TOO_LARGE; // size > MERMAP_CPU_REGION_SIZE
     if (this.prepared !== true) return R_NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
-    if (this.checksPgprot === true && (prot & PTE_GLOBAL) !== 0) return R_GLOBAL_PROT;
+    if (this.checksPgprot === true && (prot & Pte.GLOBAL) !== 0) return R_GLOBAL_PROT;
     // size = PAGE_ALIGN(size); migrate_disable(): the machine tracks that.
 
     // mermap_alloc()

@@ -13,7 +13,7 @@
  * N PTE + ceil((N+1)/512) PMD + 1 PUD (+1 P4D) pages. The mm's PGD page is not counted: every
  * mm has it whether or not the mermap is prepared.
  */
-import { PTRS_PER_TABLE } from '../defaults.js';
+import { Table } from '../defaults.js';
 import { PAGE_SIZE, cpuBaseVpn, mermapGeometry, type PagingLevels } from './geometry.js';
 import { LEVEL_P4D, LEVEL_PMD, LEVEL_PTE, LEVEL_PUD, PageTable } from './page-table.js';
 import { PTE_SENTINEL } from './pte.js';
@@ -41,7 +41,7 @@ export function mermapPrepareCost(levels: PagingLevels, regionPages: number, pos
   checkArgs(regionPages, possibleCpus);
   const g = mermapGeometry(levels, regionPages, possibleCpus);
   // one PTE table per 512 pages, +1 when the range straddles a table boundary
-  const pt = new PageTable(levels, Math.ceil((possibleCpus * regionPages) / PTRS_PER_TABLE) + 1);
+  const pt = new PageTable(levels, Math.ceil((possibleCpus * regionPages) / Table.PTRS) + 1);
   let pteWrites = 0;
   for (let cpu = 0; cpu < possibleCpus; cpu++) {
     pteWrites += pt.populate(cpuBaseVpn(g, cpu), regionPages, PTE_SENTINEL);

@@ -16,7 +16,7 @@
  * 4-level: 0xffff880000000000 .. 0xffff888000000000 (512 GiB), mermap base 0xffff880000200000.
  * 5-level: 0xff10000000000000 .. 0xff11000000000000 (256 TiB), mermap base 0xff10000000200000.
  */
-import { LDT_REMAP_PAGES, PTRS_PER_TABLE, Table } from '../defaults.js';
+import { LDT_REMAP_PAGES, Table } from '../defaults.js';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -32,7 +32,7 @@ export type PagingLevels = 4 | 5;
 export const PAGE_SIZE_NAMES = ['4k', '2m', '1g'] as const;
 export type PageSizeName = (typeof PAGE_SIZE_NAMES)[number];
 /** log2 of the 4 KiB pages one page of each size covers: 0, 9 and 18 (index = PAGE_SIZE_NAMES index) */
-export const PAGE_SIZE_ORDER: readonly number[] = [0, INDEX_BITS, 2 * INDEX_BITS];
+export const PAGE_SIZE_ORDER: readonly number[] = [0, Table.SHIFT, 2 * Table.SHIFT];
 
 /**
  * The direct map (page_offset_base without KASLR, Documentation/arch/x86/x86_64/mm.rst):
@@ -63,7 +63,7 @@ export function u64AddPages(a: number, b: number): number {
   return s >= U64_PAGES ? s - U64_PAGES : s;
 }
 
-export const MM_LOCAL_PGD_SLOT = PTRS_PER_TABLE - 240; // MM_LOCAL_PGD_ENTRY = -240
+export const MM_LOCAL_PGD_SLOT = Table.PTRS - 240; // MM_LOCAL_PGD_ENTRY = -240
 
 /** Page-number shift of one top-level (PGD) entry: 39-12 = 27 (4-level) or 48-12 = 36 (5-level). */
 export function pgdShiftPages(levels: PagingLevels): number {

@@ -21,13 +21,14 @@
 export const PFN_LIMIT = 2 ** 40;
 
 /**
- * The flag bits in a pte's low 4 bits, and the pfn's multiplier. A const enum, which tsc writes
- * out as numbers: the helpers below run on every walk, fill and PTE write, and an exported
- * `const` is a module cell that V8 loads and checks at each use (docs/design.md, Habits).
- * PTE_PRESENT and the other names below are the same values for everything else.
+ * The flag bits in a pte's low 4 bits, the pfn's multiplier, and the protections the page
+ * allocator passes to the mermap. A const enum, which tsc writes out as numbers: the helpers
+ * below run on every walk, fill and PTE write, and an exported `const` is a module cell that V8
+ * loads and checks at each use (docs/design.md, Habits). PTE_PRESENT and the other names below
+ * are the same values, for the public API and tests (the code in src uses the enum).
  */
 // biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
-export const enum PteBit {
+export const enum Pte {
   PRESENT = 1,
   /** _PAGE_GLOBAL: the translation survives CR3 writes (only INVLPG, INVPCID type 2 or CR4.PGE drop it). */
   GLOBAL = 2,
@@ -37,25 +38,29 @@ export const enum PteBit {
   PROTNONE = 8,
   /** 2^PTE_FLAG_BITS: pte = pfn * SPAN + flags */
   SPAN = 16,
+  /** PAGE_KERNEL_NOGLOBAL: what the page allocator's fast path passes to mermap_get(). */
+  KERNEL_NOGLOBAL = PRESENT | NX,
+  /** PAGE_KERNEL with the global bit (what rfc-v1's slow path passes to mermap_get_reserved(): §8.8). */
+  KERNEL_GLOBAL = PRESENT | NX | GLOBAL,
 }
 
-export const PTE_PRESENT = PteBit.PRESENT;
-export const PTE_GLOBAL = PteBit.GLOBAL;
-export const PTE_NX = PteBit.NX;
-export const PTE_PROTNONE = PteBit.PROTNONE;
+export const PTE_PRESENT = Pte.PRESENT;
+export const PTE_GLOBAL = Pte.GLOBAL;
+export const PTE_NX = Pte.NX;
+export const PTE_PROTNONE = Pte.PROTNONE;
 export const PTE_FLAG_BITS = 4;
 
 export const PTE_NONE = 0;
 /** rfc-v1 / dev-snapshot "unmapped" sentinel: pfn 0, PAGE_NONE with NX. */
-export const PTE_SENTINEL = PTE_PROTNONE | PTE_NX;
+export const PTE_SENTINEL = Pte.PROTNONE | Pte.NX;
 
 // (each helper computes its bits itself rather than calling pteFlags(): a call of an imported
 // function is a cell load and a check too, where V8 inlines it)
 export function mkPte(pfn: number, flags: number): number {
-  return pfn * PteBit.SPAN + flags;
+  return pfn * Pte.SPAN + flags;
 }
 export function ptePfn(pte: number): number {
-  return Math.floor(pte / PteBit.SPAN);
+  return Math.floor(pte / Pte.SPAN);
 }
 /**
  * The low 4 bits. A pte above 2^31 is a double, and `%` on a double is a libm fmod call on
@@ -63,19 +68,17 @@ export function ptePfn(pte: number): number {
  * takes it with one 64-bit truncation), and its low 4 bits are the pte's.
  */
 export function pteFlags(pte: number): number {
-  return (pte | 0) & (PteBit.SPAN - 1);
+  return (pte | 0) & (Pte.SPAN - 1);
 }
 export function pteNone(pte: number): boolean {
   return pte === PTE_NONE;
 }
 export function ptePresent(pte: number): boolean {
-  return ((pte | 0) & PteBit.PRESENT) !== 0;
+  return ((pte | 0) & Pte.PRESENT) !== 0;
 }
 export function pteGlobal(pte: number): boolean {
-  return ((pte | 0) & PteBit.GLOBAL) !== 0;
+  return ((pte | 0) & Pte.GLOBAL) !== 0;
 }
 
-/** PAGE_KERNEL_NOGLOBAL: what the page allocator's fast path passes to mermap_get(). */
-export const PROT_KERNEL_NOGLOBAL = PTE_PRESENT | PTE_NX;
-/** PAGE_KERNEL with the global bit (what rfc-v1's slow path passes to mermap_get_reserved(): §8.8). */
-export const PROT_KERNEL_GLOBAL = PTE_PRESENT | PTE_NX | PTE_GLOBAL;
+export const PROT_KERNEL_NOGLOBAL = Pte.KERNEL_NOGLOBAL;
+export const PROT_KERNEL_GLOBAL = Pte.KERNEL_GLOBAL;

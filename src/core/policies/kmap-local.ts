@@ -1,6 +1,6 @@
 import { KM_MAX_IDX } from '../defaults.js';
 import type { MermapGeometry } from '../paging/geometry.js';
-import { PTE_GLOBAL, PTE_NONE } from '../paging/pte.js';
+import { PTE_NONE, Pte } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost, LiveAllocation, MermapAllocator } from '../mermap/allocator.js';
 import { AllocatorBase } from '../mermap/allocator-base.js';
 import {
@@ -85,7 +85,7 @@ export class KmapLocal extends AllocatorBase implements MermapAllocator {
   get(cpu: number, pages: number, reserved: boolean, prot: number, _inTask: boolean): number {
     if (pages > this.regionPages) return -R_TOO_LARGE;
     if (!this.prepared) return -R_NOT_PREPARED;
-    if ((prot & PTE_GLOBAL) !== 0) return -R_GLOBAL_PROT;
+    if ((prot & Pte.GLOBAL) !== 0) return -R_GLOBAL_PROT;
     if (reserved && pages !== 1) return -R_BAD_RESERVED_SIZE;
     if (pages !== 1) return -R_TOO_LARGE; // kmap_local_page() maps one page
     const d = this.depth[cpu];

@@ -22,7 +22,7 @@
  * the Machine frees the page tables and stamps the process mapped with (events.ts). A trace of a
  * kernel build has a hundred thousand processes but few alive at once.
  */
-import { EV_EXIT, EV_FREE, EV_GET, EV_MIGRATE, EV_PUT, EV_SWITCH, FLAG_ZEROING, startFill } from '../events.js';
+import { startFill, Ev, EvFlag } from '../events.js';
 import type { EventChunk, EventSource, WorkloadTopology } from '../events.js';
 import { CpuHeap } from '../sched/cpu-heap.js';
 import { A_UNMAPPED } from './classify.js';
@@ -138,7 +138,7 @@ export class FtraceSource implements EventSource {
   /** EXIT of mm at time t if nothing of it is left: no line to read, no zeroing to end. */
   private exitIfDone(mm: number, t: number, chunk: EventChunk): void {
     if (this.mmLinesLeft[mm] === 0 && this.mmPending[mm] === 0 && mm !== this.lineMm) {
-      chunk.push(EV_EXIT, t, -1, -1, mm, 0, -1, 0);
+      chunk.push(Ev.EXIT, t, -1, -1, mm, 0, -1, 0);
     }
   }
 
@@ -147,8 +147,8 @@ export class FtraceSource implements EventSource {
     const k = this.pTask[c]!;
     const pfn = this.pPfn[c]!;
     const pages = this.pPages[c]!;
-    chunk.push(EV_PUT, t, c, k, pages, this.pId[c]!, pfn, FLAG_ZEROING);
-    if (this.pFree[c]) chunk.push(EV_FREE, t, -1, -1, pfn, pages, pfn, 0);
+    chunk.push(Ev.PUT, t, c, k, pages, this.pId[c]!, pfn, EvFlag.ZEROING);
+    if (this.pFree[c]) chunk.push(Ev.FREE, t, -1, -1, pfn, pages, pfn, 0);
     this.taskPending[k] = -1;
     this.pId[c] = -1;
     this.heap.set(c, Infinity);
@@ -242,7 +242,7 @@ export class FtraceSource implements EventSource {
     if (!zeroes || k < 0) {
       if (!isAlloc) {
         if (zeroes) s.unreadyFreeZeroings++;
-        chunk.push(EV_FREE, t, -1, -1, pfn, pages, pfn, 0);
+        chunk.push(Ev.FREE, t, -1, -1, pfn, pages, pfn, 0);
       } else {
         this.liveId.set(pfn, -1);
         this.liveCpu.set(pfn, c);
@@ -251,16 +251,16 @@ export class FtraceSource implements EventSource {
     }
     const from = this.taskCpu[k]!;
     if (from !== c) {
-      chunk.push(EV_MIGRATE, t, from, k, c, 0, -1, 0);
+      chunk.push(Ev.MIGRATE, t, from, k, c, 0, -1, 0);
       if (this.cur[from] === k) this.cur[from] = -1;
     }
     this.taskCpu[k] = c;
     if (this.cur[c] !== k) {
-      chunk.push(EV_SWITCH, t, c, k, 0, 0, -1, 0);
+      chunk.push(Ev.SWITCH, t, c, k, 0, 0, -1, 0);
       this.cur[c] = k;
     }
     const id = this.nextAllocId++;
-    chunk.push(EV_GET, t, c, k, pages, id, pfn, FLAG_ZEROING);
+    chunk.push(Ev.GET, t, c, k, pages, id, pfn, EvFlag.ZEROING);
     if (isAlloc) {
       this.liveId.set(pfn, id);
       this.liveCpu.set(pfn, c);

@@ -18,16 +18,7 @@
  * then again as the events are emitted.
  */
 import { InputLineError } from '../../util/input-error.js';
-import {
-  EV_GET,
-  EV_PUT,
-  EV_RESERVED,
-  EV_SWITCH,
-  FLAG_PROT_GLOBAL,
-  type EventChunk,
-  type EventSource,
-  type WorkloadTopology,
-} from '../events.js';
+import { type EventChunk, type EventSource, type WorkloadTopology, Ev, EvFlag } from '../events.js';
 import { parseReplayLine, ReplayError, type ReplayOp } from '../../core/replay.js';
 import { PHYS_BASE_PFN } from '../sched/phys.js';
 import { LineReader } from './lines.js';
@@ -169,7 +160,7 @@ export class OpScriptSource implements EventSource {
     while (chunk.length < chunk.capacity) {
       if (this.switched < this.cpus) {
         const c = this.switched++;
-        chunk.push(EV_SWITCH, 0, c, c, 0, 0, -1, 0);
+        chunk.push(Ev.SWITCH, 0, c, c, 0, 0, -1, 0);
         continue;
       }
       if (this.next >= this.count) return false;
@@ -180,16 +171,16 @@ export class OpScriptSource implements EventSource {
       const t = Math.round(i * this.spacingNs);
       const c = op.cpu;
       if (op.op === 'get') {
-        const flags = op.prot === 'global' ? FLAG_PROT_GLOBAL : 0;
+        const flags = op.prot === 'global' ? EvFlag.PROT_GLOBAL : 0;
         const pfn = this.bump;
         this.bump += op.pages;
         this.live.set(op.tag, { id: i, pages: op.pages, pfn, flags });
-        if (op.reserved) chunk.push(EV_RESERVED, t, c, c, pfn, i, pfn, flags);
-        else chunk.push(EV_GET, t, c, c, op.pages, i, pfn, flags);
+        if (op.reserved) chunk.push(Ev.RESERVED, t, c, c, pfn, i, pfn, flags);
+        else chunk.push(Ev.GET, t, c, c, op.pages, i, pfn, flags);
       } else {
         const g = this.live.get(op.tag)!;
         this.live.delete(op.tag);
-        chunk.push(EV_PUT, t, c, c, g.pages, g.id, g.pfn, g.flags);
+        chunk.push(Ev.PUT, t, c, c, g.pages, g.id, g.pfn, g.flags);
       }
     }
     if (this.next >= this.count) {
