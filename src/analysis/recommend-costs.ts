@@ -1,7 +1,7 @@
 /**
  * The flush cost of a finished run under another cost-model preset, without simulating again:
  * costOf() is pure and linear in the counters, and a results row carries them. The row does
- * not carry FLUSH_ALL and INVPCID-single flushes apart (tlbFullFlushes is their sum); the split
+ * not carry Flush.ALL and INVPCID-single flushes apart (tlbFullFlushes is their sum); the split
  * is recovered from the row's own costFlushCycles under its own preset, and the recomputation
  * under the row's preset must give back the row's costOverheadFraction, or the row is refused.
  * The slow path's overhead (IRQ pairs, PTE writes, PTE locks of clear_page_mermap()) is part of

@@ -2,7 +2,6 @@ import { mapOwnStamp, unmapOwnStamp } from './checker-stamps.js';
 import { lockSite } from './violations.js';
 import { Table } from './defaults.js';
 import { mkPte, ptePresent, Pte } from './paging/pte.js';
-import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from './tlb/index.js';
 import type { MmRec } from './machine/config.js';
 import { MachineMermapPaths } from './machine/mermap-paths.js';
 
@@ -188,4 +187,4 @@ export class Machine extends MachineMermapPaths {
   }
 }
 
-export { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE };
+export { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from './tlb/index.js';

@@ -1,7 +1,7 @@
 import { cpuBaseVpn } from './paging/geometry.js';
 import type { MermapAllocator } from './mermap/allocator.js';
 import type { Machine, MachineObserver } from './machine.js';
-import { FLUSH_INVLPG } from './tlb/tlb.js';
+import { Flush } from './tlb/tlb.js';
 
 /**
  * A CPU's region drawn in the notation of the diagram in mm/mermap.c:
@@ -65,7 +65,7 @@ export class RegionTracer implements MachineObserver {
 
   onFlush(cpu: number, kind: number, _pages: number, vpn: number): void {
     if (cpu !== this.cpu) return;
-    if (kind === FLUSH_INVLPG) {
+    if (kind === Flush.INVLPG) {
       // an INVLPG retires one page; a pending range is free once all of its pages are
       const off = vpn - this.base;
       for (const s of this.segments) {

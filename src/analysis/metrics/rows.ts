@@ -4,7 +4,7 @@
  * The column names are documented in docs/metrics.md.
  */
 import type { Machine } from '../../core/machine.js';
-import { CAT_GLOBAL, CAT_MERMAP, CAT_OTHER, CAT_OTHER_PCID } from '../../core/tlb/index.js';
+import { Cat } from '../../core/tlb/index.js';
 import { CPU_SET, MM_SET, TIME_SERIES_SAMPLED_SET, TIME_SERIES_SET } from '../columns/index.js';
 import type { MachineBaseline } from './baseline.js';
 import { type CpuCounters, type MmCounters, ratio, type RunSpan, spanLength, weightingOf } from './state.js';
@@ -78,7 +78,7 @@ export function perCpuRows(s: RowsInput): Array<Record<string, number>> {
     const { integral, peak, active } = regionsOf(w, byTime, c, w.mmCapacity, s.cpus);
     const t = s.baseline.tlbOf(c);
     const ff = fullFlushCount(t, 0);
-    const d = [CAT_MERMAP, CAT_GLOBAL, CAT_OTHER_PCID, CAT_OTHER].map((cat) => fullFlushDiscards(t, 0, cat));
+    const d = [Cat.MERMAP, Cat.GLOBAL, Cat.OTHER_PCID, Cat.OTHER].map((cat) => fullFlushDiscards(t, 0, cat));
     const tl = s.machine.tlbs[c];
     rows.push({
       [C.cpu]: c,

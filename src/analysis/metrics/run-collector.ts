@@ -13,7 +13,7 @@
  *
  * What counts as what (docs/metrics.md has every field):
  *   get           a mermapGet() call, successful or not (reserved gets included)
- *   flush         a full local flush the machine reports: __flush_tlb_all (FLUSH_ALL) or an
+ *   flush         a full local flush the machine reports: __flush_tlb_all (Flush.ALL) or an
  *                 INVPCID single-context flush; INVLPGs are counted apart
  *   gets between  per CPU, the gets since that CPU's previous flush (or since the start), recorded
  *   flushes       at each flush; the get that triggers a flush counts in the next interval, so a
@@ -25,7 +25,7 @@
  * count), except the TLBs' maximum exposures, which cover each TLB's whole life.
  */
 import type { Machine, MachineObserver } from '../../core/machine.js';
-import { FLUSH_ALL, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../../core/tlb/index.js';
+import { Flush } from '../../core/tlb/index.js';
 import type { CostModel } from '../cost-models.js';
 import { MachineBaseline } from './baseline.js';
 import { FailureSamples } from './failure-samples.js';
@@ -248,10 +248,10 @@ export abstract class RunCollector implements MachineObserver {
   onFlush(cpu: number, kind: number): void {
     if (cpu >= this.cpus) return;
     const k = this.cpu;
-    if (kind === FLUSH_ALL || kind === FLUSH_INVPCID_SINGLE) {
+    if (kind === Flush.ALL || kind === Flush.INVPCID_SINGLE) {
       this.totals.flushes++;
       this.hist.record(k.closeInterval(cpu));
-    } else if (kind === FLUSH_INVLPG) {
+    } else if (kind === Flush.INVLPG) {
       this.totals.invlpgs++;
       k.invlpgs[cpu]++;
     }

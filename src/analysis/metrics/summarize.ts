@@ -5,16 +5,7 @@
  */
 import type { Machine } from '../../core/machine.js';
 import { mermapPrepareCostClosedForm } from '../../core/paging/cost.js';
-import {
-  CAT_GLOBAL,
-  CAT_MERMAP,
-  CAT_OTHER,
-  CAT_OTHER_PCID,
-  FLUSH_ALL,
-  FLUSH_CR3,
-  FLUSH_INVLPG,
-  FLUSH_INVPCID_SINGLE,
-} from '../../core/tlb/index.js';
+import { Cat, Flush } from '../../core/tlb/index.js';
 import type { CostCounters, CostModel, SlowPathCounters } from '../costs/index.js';
 import type { MachineBaseline } from './baseline.js';
 import type { LogHistogram } from './histogram.js';
@@ -82,10 +73,10 @@ export function summarize(s: SummaryInput): RunSummary {
 
   // TLB
   const disc: TlbCategories = {
-    mermap: fullFlushDiscards(t, 0, CAT_MERMAP),
-    global: fullFlushDiscards(t, 0, CAT_GLOBAL),
-    otherPcid: fullFlushDiscards(t, 0, CAT_OTHER_PCID),
-    user: fullFlushDiscards(t, 0, CAT_OTHER),
+    mermap: fullFlushDiscards(t, 0, Cat.MERMAP),
+    global: fullFlushDiscards(t, 0, Cat.GLOBAL),
+    otherPcid: fullFlushDiscards(t, 0, Cat.OTHER_PCID),
+    user: fullFlushDiscards(t, 0, Cat.OTHER),
   };
   const fullFlushes = fullFlushCount(t, 0);
   const discTotal = disc.mermap + disc.global + disc.otherPcid + disc.user;
@@ -111,8 +102,8 @@ export function summarize(s: SummaryInput): RunSummary {
       user: ratio(disc.user, fullFlushes),
     },
     collateralPerFlush: ratio(disc.global + disc.otherPcid + disc.user, fullFlushes),
-    invlpgDiscarded: discardsOfKind(t, 0, FLUSH_INVLPG),
-    cr3Discarded: discardsOfKind(t, 0, FLUSH_CR3),
+    invlpgDiscarded: discardsOfKind(t, 0, Flush.INVLPG),
+    cr3Discarded: discardsOfKind(t, 0, Flush.CR3),
     refillsAfterFlush: t[T_REFILLS],
     refillsPerFlush: ratio(t[T_REFILLS], fullFlushes),
     shadowMisses: base.shadowed ? t[T_SHADOW_MISSES] : null,
@@ -124,10 +115,10 @@ export function summarize(s: SummaryInput): RunSummary {
   const model = s.costModel;
   const counters: CostCounters = {
     gets,
-    invlpgs: t[T_FLUSHES + FLUSH_INVLPG],
-    flushAlls: t[T_FLUSHES + FLUSH_ALL],
-    cr3Flushes: t[T_FLUSHES + FLUSH_CR3],
-    invpcids: t[T_FLUSHES + FLUSH_INVPCID_SINGLE],
+    invlpgs: t[T_FLUSHES + Flush.INVLPG],
+    flushAlls: t[T_FLUSHES + Flush.ALL],
+    cr3Flushes: t[T_FLUSHES + Flush.CR3],
+    invpcids: t[T_FLUSHES + Flush.INVPCID_SINGLE],
     walks: t[T_REFILLS],
     shootdowns: mc.shootdowns,
     ipis: mc.ipis,

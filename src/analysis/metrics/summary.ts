@@ -83,7 +83,7 @@ export interface TlbSummary {
   evictions: number;
   /** misses / (hits + misses) */
   missRate: number;
-  /** full flushes (FLUSH_ALL + INVPCID single context) counted by the TLBs */
+  /** full flushes (Flush.ALL + INVPCID single context) counted by the TLBs */
   fullFlushes: number;
   /** translations full flushes discarded, by category */
   discarded: TlbCategories;

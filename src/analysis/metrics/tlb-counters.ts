@@ -1,4 +1,4 @@
-import { FLUSH_ALL, FLUSH_INVPCID_SINGLE, FLUSH_KINDS, TLB_CATEGORIES, type Tlb } from '../../core/tlb/index.js';
+import { type Tlb, Flush, Cat } from '../../core/tlb/index.js';
 
 /**
  * A TLB's counters as one row of numbers, so a collector can take a baseline at its start and
@@ -25,11 +25,11 @@ export const T_EXPOSURE_OPS = 8;
 export const T_EXPOSURE_NS = 9;
 export const T_SHADOW_MISSES = 10;
 export const T_FLUSHES = 11;
-export const T_DISCARDED = T_FLUSHES + FLUSH_KINDS;
-export const T_FIELDS = T_DISCARDED + FLUSH_KINDS * TLB_CATEGORIES;
+export const T_DISCARDED = T_FLUSHES + Flush.KINDS;
+export const T_FIELDS = T_DISCARDED + Flush.KINDS * Cat.COUNT;
 
 /** The flush kinds that empty a whole TLB or a whole context: what the mermap's wrap does. */
-export const FULL_FLUSH_KINDS: readonly number[] = [FLUSH_ALL, FLUSH_INVPCID_SINGLE];
+export const FULL_FLUSH_KINDS: readonly number[] = [Flush.ALL, Flush.INVPCID_SINGLE];
 
 /** Add (sign = 1) or subtract (sign = -1) tlb's counters into out[off .. off + T_FIELDS). */
 export function addTlbCounters(t: Tlb, out: Float64Array, off: number, sign: number): void {
@@ -44,14 +44,14 @@ export function addTlbCounters(t: Tlb, out: Float64Array, off: number, sign: num
   out[off + T_EXPOSURE_OPS] += sign * t.exposureOps;
   out[off + T_EXPOSURE_NS] += sign * t.exposureNs;
   out[off + T_SHADOW_MISSES] += sign * (t.shadowMisses ?? 0);
-  for (let k = 0; k < FLUSH_KINDS; k++) out[off + T_FLUSHES + k] += sign * t.flushes[k];
-  for (let i = 0; i < FLUSH_KINDS * TLB_CATEGORIES; i++) out[off + T_DISCARDED + i] += sign * t.discarded[i];
+  for (let k = 0; k < Flush.KINDS; k++) out[off + T_FLUSHES + k] += sign * t.flushes[k];
+  for (let i = 0; i < Flush.KINDS * Cat.COUNT; i++) out[off + T_DISCARDED + i] += sign * t.discarded[i];
 }
 
 /** Discarded translations of category `cat` by full flushes (FULL_FLUSH_KINDS), from a counter row. */
 export function fullFlushDiscards(row: Float64Array, off: number, cat: number): number {
   let n = 0;
-  for (const k of FULL_FLUSH_KINDS) n += row[off + T_DISCARDED + k * TLB_CATEGORIES + cat];
+  for (const k of FULL_FLUSH_KINDS) n += row[off + T_DISCARDED + k * Cat.COUNT + cat];
   return n;
 }
 
@@ -63,6 +63,6 @@ export function fullFlushCount(row: Float64Array, off: number): number {
 
 export function discardsOfKind(row: Float64Array, off: number, kind: number): number {
   let n = 0;
-  for (let c = 0; c < TLB_CATEGORIES; c++) n += row[off + T_DISCARDED + kind * TLB_CATEGORIES + c];
+  for (let c = 0; c < Cat.COUNT; c++) n += row[off + T_DISCARDED + kind * Cat.COUNT + c];
   return n;
 }

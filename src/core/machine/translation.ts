@@ -4,7 +4,7 @@ import { vpnToHex } from '../paging/geometry.js';
 import type { PageTable } from '../paging/page-table.js';
 import { modPow2 } from '../util/mod-pow2.js';
 import { mkPte, ptePfn, ptePresent, Pte } from '../paging/pte.js';
-import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, FLUSH_INVPCID_SINGLE } from '../tlb/index.js';
+import { Flush } from '../tlb/index.js';
 import { MachineMms } from './mms.js';
 import { TLB_NR_DYN_ASIDS } from './config.js';
 
@@ -31,7 +31,7 @@ export abstract class MachineTranslation extends MachineMms {
     const tlb = this.tlbs[cpu];
     if (!this.pcidEnabled) {
       this.cr3Flushes++;
-      tlb.flushPcid(0, 0, false, FLUSH_CR3);
+      tlb.flushPcid(0, 0, false, Flush.CR3);
       this.checker.cpuEpoch[cpu]++;
       return;
     }
@@ -52,7 +52,7 @@ export abstract class MachineTranslation extends MachineMms {
     if (previous >= 0) {
       // the reused PCID still tags the previous mm's entries: the CR3 write flushes them
       this.cr3Flushes++;
-      tlb.flushPcid(pcid, pcid, false, FLUSH_CR3);
+      tlb.flushPcid(pcid, pcid, false, Flush.CR3);
       tlb.forgetPcid(pcid);
       this.mms[previous].stamps.epoch[cpu]++;
     }
@@ -215,17 +215,17 @@ export abstract class MachineTranslation extends MachineMms {
   flushTlbAll(cpu: number): void {
     this.tlbs[cpu].flushAll(this.currentPcid(cpu), true);
     this.checker.cpuEpoch[cpu]++;
-    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_ALL, 0, -1);
+    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, Flush.ALL, 0, -1);
   }
 
   /** INVPCID single context: the current mm's PCID on `cpu`, globals and other PCIDs survive. */
   flushTlbMm(cpu: number): void {
     const mm = this.currentMm[cpu];
     const pcid = this.currentPcid(cpu);
-    this.tlbs[cpu].flushPcid(pcid, pcid, true, FLUSH_INVPCID_SINGLE);
+    this.tlbs[cpu].flushPcid(pcid, pcid, true, Flush.INVPCID_SINGLE);
     if (mm >= 0) this.mms[mm].stamps.epoch[cpu]++;
     if (this.observer !== null && this.observer.onFlush !== undefined)
-      this.observer.onFlush(cpu, FLUSH_INVPCID_SINGLE, 0, -1);
+      this.observer.onFlush(cpu, Flush.INVPCID_SINGLE, 0, -1);
   }
 
   invlpg(cpu: number, vpn: number): void {
@@ -233,7 +233,7 @@ export abstract class MachineTranslation extends MachineMms {
     this.tlbs[cpu].invlpg(vpn, pcid);
     const mm = this.currentMm[cpu];
     if (this.checking && mm >= 0) this.checker.onInvlpg(this.mms[mm].stamps, cpu, vpn);
-    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, FLUSH_INVLPG, 1, vpn);
+    if (this.observer !== null && this.observer.onFlush !== undefined) this.observer.onFlush(cpu, Flush.INVLPG, 1, vpn);
   }
 
   /**

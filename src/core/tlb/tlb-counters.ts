@@ -5,15 +5,13 @@
  */
 import { ptePfn } from '../paging/pte.js';
 import { NumMap } from '../util/num-map.js';
-import { CAT_GLOBAL, CAT_MERMAP, CAT_OTHER, CAT_OTHER_PCID, type Clock, FLUSH_KINDS, TLB_CATEGORIES } from './kinds.js';
+import { type Clock, Cat, Flush } from './kinds.js';
 import { alignDown, type TlbArray, TlbFlag } from './tlb-array.js';
 
 /** remembered-key owner standing for "global" in refill attribution */
 export const GLOBAL_KEY = -2;
 /** remembered keys of size index sz are owner + sz * KEY_STRIDE (PCIDs are 12 bits) */
 const KEY_STRIDE = 2 ** 16;
-/** a translation leaving without a flush (eviction, replacement by fill) */
-export const NO_FLUSH = -1;
 
 /** What a TLB tells of the mermap translations it holds (Checker.tlbRef). */
 export interface MermapRefSink {
@@ -35,9 +33,9 @@ export abstract class TlbCounters {
   /** hits (either level) on a translation whose PTE was already cleared */
   staleHits = 0;
   /** [kind] flush operations */
-  readonly flushes = new Float64Array(FLUSH_KINDS);
+  readonly flushes = new Float64Array(Flush.KINDS);
   /** [kind * 4 + category] translations discarded by flushes */
-  readonly discarded = new Float64Array(FLUSH_KINDS * TLB_CATEGORIES);
+  readonly discarded = new Float64Array(Flush.KINDS * Cat.COUNT);
 
   staleDropped = 0;
   exposureOps = 0;
@@ -121,14 +119,14 @@ export abstract class TlbCounters {
     if (kind >= 0) {
       const cat =
         (f & TlbFlag.MERMAP) !== 0
-          ? CAT_MERMAP
+          ? Cat.MERMAP
           : (f & TlbFlag.GLOBAL) !== 0
-            ? CAT_GLOBAL
+            ? Cat.GLOBAL
             : a.pcid[i] !== currentPcid
-              ? CAT_OTHER_PCID
-              : CAT_OTHER;
-      this.discarded[kind * TLB_CATEGORIES + cat]++;
-      if (attribute === true && cat !== CAT_MERMAP) this.remember(a, i);
+              ? Cat.OTHER_PCID
+              : Cat.OTHER;
+      this.discarded[kind * Cat.COUNT + cat]++;
+      if (attribute === true && cat !== Cat.MERMAP) this.remember(a, i);
     }
     if ((f & TlbFlag.STALE) !== 0) {
       const ops = this.clock.op - a.staleOp[i];

@@ -6,8 +6,8 @@
  */
 import { PAGE_SHIFT, PAGE_SIZE_NAMES, PAGE_SIZE_ORDER } from '../paging/geometry.js';
 import { resolveTlbConfig, type TlbConfig, type TlbLevelConfig } from './config.js';
-import type { Clock, TlbEntrySnapshot } from './kinds.js';
-import { NO_FLUSH, TlbCounters } from './tlb-counters.js';
+import { type Clock, Flush, type TlbEntrySnapshot } from './kinds.js';
+import { TlbCounters } from './tlb-counters.js';
 import { alignDown, SIZE_PAGES, TlbArray, TlbFlag } from './tlb-array.js';
 
 /** page shift of each size index: 12, 21, 30 */
@@ -160,7 +160,7 @@ export abstract class TlbLevels extends TlbCounters {
       this.evictions++;
       // (an evicted translation leaves, for the counts, only with its last copy)
       if ((a.flags[j] & (TlbFlag.MERMAP | TlbFlag.STALE)) !== 0 && a.partner[j] < 0)
-        this.leave(a, j, NO_FLUSH, 0, false);
+        this.leave(a, j, Flush.NONE, 0, false);
       this.drop(a, j);
     }
     return j;

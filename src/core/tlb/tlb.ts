@@ -38,8 +38,8 @@
  * mermap maps 4 KiB PTEs only, so only 4 KiB entries go stale.
  */
 import { ptePfn, pteGlobal } from '../paging/pte.js';
-import { FLUSH_ALL, FLUSH_CR3, FLUSH_INVLPG, type FLUSH_INVPCID_SINGLE } from './kinds.js';
-import { GLOBAL_KEY, NO_FLUSH } from './tlb-counters.js';
+import { Flush } from './kinds.js';
+import { GLOBAL_KEY } from './tlb-counters.js';
 import { alignDown, TlbFlag } from './tlb-array.js';
 import { TlbDrops } from './tlb-drops.js';
 
@@ -48,7 +48,7 @@ export * from './kinds.js';
 export class Tlb extends TlbDrops {
   /**
    * The counterfactual TLB (issue 12 §3), or null when it is off: fed the same lookups and fills
-   * by the Machine and flushed by CR3 writes (FLUSH_CR3 here, forwarded), but never by the
+   * by the Machine and flushed by CR3 writes (Flush.CR3 here, forwarded), but never by the
    * mermap's flushes, so its misses are the misses that would have happened anyway.
    */
   shadow: Tlb | null = null;
@@ -103,7 +103,7 @@ export class Tlb extends TlbDrops {
     const sz = pageShift === 12 ? 0 : pageShift === 21 ? 1 : 2;
     const global = pteGlobal(pte);
     const mermap = vpn >= this.mermapLoVpn && vpn < this.mermapHiVpn;
-    if (vpn !== this.missVpn || pcid !== this.missPcid) this.dropMatching(vpn, pcid, NO_FLUSH, pcid, false);
+    if (vpn !== this.missVpn || pcid !== this.missPcid) this.dropMatching(vpn, pcid, Flush.NONE, pcid, false);
     this.missVpn = -1;
     this.fills++;
     // page numbers and ptes are doubles: the calls below that may not be inlined take vpn (as
@@ -169,26 +169,21 @@ export class Tlb extends TlbDrops {
 
   /** INVLPG: the entries of vpn's page (any size) of the current PCID and any global one. */
   invlpg(vpn: number, currentPcid: number): void {
-    this.flushes[FLUSH_INVLPG]++;
-    this.dropMatching(vpn, currentPcid, FLUSH_INVLPG, currentPcid, false);
+    this.flushes[Flush.INVLPG]++;
+    this.dropMatching(vpn, currentPcid, Flush.INVLPG, currentPcid, false);
   }
 
   /** __flush_tlb_all() / INVPCID type 2: every entry, globals and other PCIDs included. */
   flushAll(currentPcid: number, attribute: boolean): void {
-    this.flushes[FLUSH_ALL]++;
+    this.flushes[Flush.ALL]++;
     if (this.validEntries() === 0) return;
-    this.dropWhere(-1, currentPcid, attribute, FLUSH_ALL);
+    this.dropWhere(-1, currentPcid, attribute, Flush.ALL);
   }
 
   /** CR3 write / INVPCID type 1: the non-global entries of pcid; globals and other PCIDs stay. */
-  flushPcid(
-    pcid: number,
-    currentPcid: number,
-    attribute: boolean,
-    kind: typeof FLUSH_CR3 | typeof FLUSH_INVPCID_SINGLE,
-  ): void {
+  flushPcid(pcid: number, currentPcid: number, attribute: boolean, kind: Flush.CR3 | Flush.INVPCID_SINGLE): void {
     this.flushes[kind]++;
-    if (kind === FLUSH_CR3 && this.shadow !== null) this.shadow.flushPcid(pcid, currentPcid, false, kind);
+    if (kind === Flush.CR3 && this.shadow !== null) this.shadow.flushPcid(pcid, currentPcid, false, kind);
     if (this.validEntries() === 0) return;
     this.dropWhere(pcid, currentPcid, attribute, kind);
   }
