@@ -175,16 +175,23 @@ export class TlbArray {
     return (s * this.buckets + (Math.imul(low, TAG_HASH) >>> this.bucketShift)) * this.words;
   }
 
-  /** first 4 KiB entry a lookup by (vpn, pcid) hits, or -1 */
+  /**
+   * first 4 KiB entry a lookup by (vpn, pcid) hits, or -1. (Not through findSized(): the call of
+   * alignDown() there is a module cell V8 loads and checks even where it inlines the function,
+   * and a test of sz there would leave that call, taken by the large sizes only, too rare
+   * beside the 4 KiB lookups for V8 to inline it at all.)
+   */
   find(vpn: number, pcid: number): number {
-    return this.findSized(vpn, 0, pcid);
+    return this.findTag(vpn, 0, pcid);
   }
 
   /** first entry of size index sz holding vpn (tagged alignDown(vpn, sz)) a lookup by pcid hits, or -1 */
   findSized(vpn: number, sz: number, pcid: number): number {
-    // (the 4 KiB test here as well as in alignDown(): inlined into find(), it folds away, and with
-    // it the call, a module cell V8 loads and checks even where it inlines the function)
-    const tag = sz === 0 ? vpn : alignDown(vpn, sz);
+    return this.findTag(alignDown(vpn, sz), sz, pcid);
+  }
+
+  /** first entry of size index sz tagged `tag` a lookup by pcid hits, or -1 */
+  findTag(tag: number, sz: number, pcid: number): number {
     const s = this.setOfTag(tag, sz);
     const size = sz << TlbFlag.SIZE_SHIFT;
     const words = this.words;

@@ -100,7 +100,7 @@ export abstract class TlbCounters {
 
   /** A fill of (owner, size index, the page holding vpn): count it as a refill if a flush discarded it. */
   protected refilled(owner: number, sz: number, vpn: number): void {
-    const tag = sz === 0 ? vpn : alignDown(vpn, sz); // (see TlbArray.findSized)
+    const tag = sz === 0 ? vpn : alignDown(vpn, sz); // (see TlbArray.find)
     const key = owner + sz * KEY_STRIDE;
     if (key !== this.lastKey) {
       this.lastKey = key;

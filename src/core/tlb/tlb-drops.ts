@@ -95,7 +95,7 @@ export abstract class TlbDrops extends TlbLevels {
           const i = s * a.ways + w * 32 + 31 - Math.clz32(bit);
           if (a.vpn[i] !== vpn) continue;
           const f = a.flags[i];
-          // (the global bit first, as in TlbArray.findSized())
+          // (the global bit first, as in TlbArray.findTag())
           if ((f & (TlbFlag.STALE | TlbFlag.SIZE)) !== 0 || ((f & TlbFlag.GLOBAL) === 0 && a.pcid[i] !== pcid))
             continue;
           a.flags[i] = f | TlbFlag.STALE;

@@ -113,7 +113,7 @@ export class Tlb extends TlbDrops {
     // mermap fill is never a refill
     if (this.rememberedCount !== 0 && (!mermap || sz !== 0)) this.refilled(global ? GLOBAL_KEY : pcid, sz, vpn);
     const flags = (global ? TlbFlag.GLOBAL : 0) | (mermap ? TlbFlag.MERMAP : 0) | (sz << TlbFlag.SIZE_SHIFT);
-    const tag = sz === 0 ? vpn : alignDown(vpn, sz); // (see TlbArray.findSized)
+    const tag = sz === 0 ? vpn : alignDown(vpn, sz); // (see TlbArray.find)
     const as = this.stlbAs[sz];
     const stlb = this.stlb;
     let js = -1;
