@@ -92,7 +92,7 @@ export abstract class TlbDrops extends TlbLevels {
         while (m !== 0) {
           const bit = m & -m;
           m ^= bit;
-          const i = s * a.ways + w * 32 + 31 - Math.clz32(bit);
+          const i = (Math.imul(s, a.ways) + (w << 5) + 31 - Math.clz32(bit)) | 0;
           if (a.vpn[i] !== vpn) continue;
           const f = a.flags[i];
           // (the global bit first, as in TlbArray.findTag())
