@@ -11,7 +11,8 @@
  * bits of a virtual address each level indexes with). A const enum, which tsc writes out as
  * numbers, for the PTE loops of every get and put (an exported `const` is a module cell that V8
  * loads and checks at each use: docs/design.md, Habits); PTRS_PER_TABLE and INDEX_BITS
- * (paging/geometry.ts) are the same values for everything else.
+ * (paging/geometry.ts) are the same values, for the public API and tests (the code in src uses
+ * the enum).
  */
 // biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
 export const enum Table {
