@@ -5,9 +5,8 @@
  */
 
 /**
- * The stamp values with a meaning of their own (./checker.ts has the rule). A const enum, which
- * tsc writes out as numbers: the stamps are written on every page of every get and put, and an
- * exported `const` is a module cell that V8 loads and checks at each use (docs/design.md, Habits).
+ * The stamp values with a meaning of their own (./checker.ts has the rule), written on every page
+ * of every get and put: a const enum (docs/design.md, Habits).
  */
 // biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
 export const enum Stamp {

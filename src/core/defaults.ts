@@ -8,11 +8,9 @@
 
 /**
  * PTRS_PER_PTE = PTRS_PER_PMD = ... = 512 entries per x86-64 page-table page, and its log2 (the
- * bits of a virtual address each level indexes with). A const enum, which tsc writes out as
- * numbers, for the PTE loops of every get and put (an exported `const` is a module cell that V8
- * loads and checks at each use: docs/design.md, Habits); PTRS_PER_TABLE and INDEX_BITS
- * (paging/geometry.ts) are the same values, for the public API and tests (the code in src uses
- * the enum).
+ * bits of a virtual address each level indexes with), read in the PTE loops of every get and
+ * put: a const enum (docs/design.md, Habits). PTRS_PER_TABLE and INDEX_BITS (paging/geometry.ts)
+ * are its public names.
  */
 // biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
 export const enum Table {

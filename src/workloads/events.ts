@@ -50,11 +50,9 @@
  *   its EXITs as without them.
  */
 /**
- * The event kinds (the `kind` column), and the flags column's bits. Const enums, which tsc
- * writes out as numbers: the driver's switch and the generators test them on every event, and
- * an exported `const` is a module cell that V8 loads and checks at each use (docs/design.md,
- * Habits). EV_GET and the other names below are the same values, for the public API and tests
- * (the code in src uses the enums).
+ * The event kinds (the `kind` column) and the flags column's bits, tested on every event by the
+ * driver and the generators: const enums (docs/design.md, Habits). EV_GET and the other names
+ * below are their public names.
  */
 // biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
 export const enum Ev {

@@ -21,11 +21,9 @@
 export const PFN_LIMIT = 2 ** 40;
 
 /**
- * The flag bits in a pte's low 4 bits, the pfn's multiplier, and the protections the page
- * allocator passes to the mermap. A const enum, which tsc writes out as numbers: the helpers
- * below run on every walk, fill and PTE write, and an exported `const` is a module cell that V8
- * loads and checks at each use (docs/design.md, Habits). PTE_PRESENT and the other names below
- * are the same values, for the public API and tests (the code in src uses the enum).
+ * The flag bits in a pte's low bits, the pfn's multiplier, and the protections the page
+ * allocator passes to the mermap, read on every walk, fill and PTE write: a const enum
+ * (docs/design.md, Habits). PTE_PRESENT and the other names below are their public names.
  */
 // biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
 export const enum Pte {
@@ -36,8 +34,10 @@ export const enum Pte {
   NX = 4,
   /** _PAGE_PROTNONE: the "PAGE_NONE" protection the sentinel uses (not present for the MMU). */
   PROTNONE = 8,
-  /** 2^PTE_FLAG_BITS: pte = pfn * SPAN + flags */
-  SPAN = 16,
+  /** the flag bits' width */
+  FLAG_BITS = 4,
+  /** pte = pfn * SPAN + flags */
+  SPAN = 1 << FLAG_BITS,
   /** PAGE_KERNEL_NOGLOBAL: what the page allocator's fast path passes to mermap_get(). */
   KERNEL_NOGLOBAL = PRESENT | NX,
   /** PAGE_KERNEL with the global bit (what rfc-v1's slow path passes to mermap_get_reserved(): §8.8). */
@@ -48,7 +48,7 @@ export const PTE_PRESENT = Pte.PRESENT;
 export const PTE_GLOBAL = Pte.GLOBAL;
 export const PTE_NX = Pte.NX;
 export const PTE_PROTNONE = Pte.PROTNONE;
-export const PTE_FLAG_BITS = 4;
+export const PTE_FLAG_BITS = Pte.FLAG_BITS;
 
 export const PTE_NONE = 0;
 /** rfc-v1 / dev-snapshot "unmapped" sentinel: pfn 0, PAGE_NONE with NX. */

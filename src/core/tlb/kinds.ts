@@ -4,9 +4,8 @@ import type { PageSizeName } from '../paging/geometry.js';
  * Flush kinds, discard categories, the clock and snapshots of the TLB model (./tlb.ts).
  *
  * The kinds and categories index the TLB's counters on every flush and every entry a flush
- * drops: const enums, which tsc writes out as numbers (an exported `const` is a module cell
- * that V8 loads and checks at each use: docs/design.md, Habits). FLUSH_INVLPG and the other
- * names below are the same values, for the public API and tests (the code in src uses the enums).
+ * drops: const enums (docs/design.md, Habits). FLUSH_INVLPG and the other names below are their
+ * public names.
  */
 // biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object
 export const enum Flush {

@@ -2,9 +2,7 @@
 import { PAGE_SIZE_ORDER } from '../paging/geometry.js';
 
 /**
- * An entry's flags byte (TlbArray.flags). A const enum, so tsc writes each value where it is used:
- * an imported `const` is a module cell, which V8 loads and checks (not yet initialized? a small
- * integer?) at every use, about seven instructions, and these are read on every lookup and fill
+ * An entry's flags byte (TlbArray.flags), read on every lookup and fill: a const enum
  * (docs/design.md, Habits).
  */
 // biome-ignore lint/suspicious/noConstEnum: tsc writes the values out; vitest compiles file by file and makes an object

@@ -8,9 +8,8 @@
  */
 const CHUNK = 4096;
 /**
- * cache slots: a power of two. The slot is the chunk number mod SLOTS, `c & (SLOTS - 1)`: the
- * bitwise and takes c modulo 2^32 first (ToInt32), which keeps an integer's low bits exactly up
- * to 2^53, so it is right for any key, in one instruction and without fmod.
+ * cache slots: a power of two. The slot is the chunk number mod SLOTS, `c & (SLOTS - 1)`: exact
+ * for any key, as ToInt32 keeps an integer's low bits (see pteFlags()), and without fmod.
  */
 const SLOTS = 8;
 const NONE = new Int32Array(0);
