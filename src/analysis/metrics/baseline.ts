@@ -8,7 +8,7 @@
  */
 import { VIOLATION_KINDS } from '../../core/violations.js';
 import type { Machine } from '../../core/machine.js';
-import { REASON_COUNT, REASON_NAMES } from '../../core/mermap/reasons.js';
+import { Reason, REASON_NAMES } from '../../core/mermap/reasons.js';
 import type { MachineSummary } from './summary.js';
 import { addTlbCounters, T_FIELDS, T_MISSES, T_SHADOW_MISSES } from './tlb-counters.js';
 
@@ -114,7 +114,7 @@ export class MachineBaseline {
   /** Failures since the snapshot by reason name (every reason, 'ok' excluded). */
   failuresByReason(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (let r = 1; r < REASON_COUNT; r++) out[REASON_NAMES[r]] = this.machine.failures[r] - this.failures[r];
+    for (let r = 1; r < Reason.COUNT; r++) out[REASON_NAMES[r]] = this.machine.failures[r] - this.failures[r];
     return out;
   }
 

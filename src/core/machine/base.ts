@@ -8,7 +8,7 @@ import {
   DEFAULT_VARIANT,
 } from '../defaults.js';
 import type { AllocatorOptions, FlushHost } from '../mermap/allocator.js';
-import { REASON_COUNT } from '../mermap/reasons.js';
+import { Reason } from '../mermap/reasons.js';
 import {
   directMapBaseVpn,
   directMapPages,
@@ -71,7 +71,7 @@ export abstract class MachineBase {
   /** mermapPut() calls that freed a slot */
   puts = 0;
   /** [reason] refused gets and puts (src/core/mermap/reasons.ts) */
-  readonly failures = new Float64Array(REASON_COUNT);
+  readonly failures = new Float64Array(Reason.COUNT);
   /** PTEs written by gets and puts */
   pteWrites = 0;
   /** PTEs apply_to_existing_page_range() skipped because they were pte_none() or had no table */

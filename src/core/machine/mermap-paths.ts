@@ -1,7 +1,7 @@
 import { lockSite, V_MIGRATE_DISABLE_LEAK, V_OUT_OF_REGION, V_REUSE_WITHOUT_FLUSH } from '../violations.js';
 import { Table } from '../defaults.js';
 import type { MermapAllocator } from '../mermap/allocator.js';
-import { R_PTE_WRITE } from '../mermap/reasons.js';
+import { Reason } from '../mermap/reasons.js';
 import { cpuBaseVpn } from '../paging/geometry.js';
 import { mkPte, ptePresent } from '../paging/pte.js';
 import type { MmRec } from './config.js';
@@ -166,7 +166,7 @@ export abstract class MachineMermapPaths extends MachineTranslation {
             `migrate-disable depth left at ${this.migrateDepth[task]} after a failed PTE write; ${written} of ${n} PTEs left present with no owner`,
         );
       }
-      return this.getFailed(cpu, mm, task, R_PTE_WRITE, pages, reserved);
+      return this.getFailed(cpu, mm, task, Reason.PTE_WRITE, pages, reserved);
     }
     return this.granted(cpu, rec, task, h, reserved);
   }

@@ -2,14 +2,7 @@ import { cpuBaseVpn, type MermapGeometry } from '../paging/geometry.js';
 import { Pte } from '../paging/pte.js';
 import type { FlushHost, LiveAllocation, MermapAllocator } from './allocator.js';
 import { AllocatorBase } from './allocator-base.js';
-import {
-  R_BAD_RESERVED_SIZE,
-  R_GLOBAL_PROT,
-  R_NOT_IN_TASK,
-  R_NOT_IN_USE,
-  R_NOT_PREPARED,
-  R_TOO_LARGE,
-} from './reasons.js';
+import { Reason } from './reasons.js';
 
 /**
  * The state every mermap version keeps: for each possible CPU a `struct mermap_cpu`:
@@ -63,9 +56,11 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
   /**
    * What every version checks before it looks for space, in the kernel's order: __mermap_get()
    * (the size, the mm prepared, the pgprot) and the head of mermap_alloc() (a reserved get is one
-   * page, in_task()). Returns the reason the get is refused, or 0.
+   * page, in_task()). Returns what the refused get returns, -reason, or 0 to go on. (Negative
+   * here, not negated by the caller: a refusal is rare, and V8 deoptimized the caller's `-refused`
+   * the first time one came after it had compiled the get.)
    *
-   * (A reason, a small integer. This returned the caller's cpu_end, a page number near 2^52, or
+   * (A small integer. It once returned the caller's cpu_end, a page number near 2^52, or
    * -reason, and the bench's allocator-alone loop ran at 131 to 136 M pairs/s, against 148 to
    * 151 M in this form (seven runs of eight; one 139); the project as issue 19 measured it,
    * each version's get() with the checks written out, runs it at 149 to 162 M (November 2026,
@@ -76,15 +71,15 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
     // boolean whose type it does not know with its generic ToBoolean; compared with true, one
     // instruction: docs/design.md, Habits)
     // __mermap_get()
-    if (pages > this.regionPages) return R_TOO_LARGE; // size > MERMAP_CPU_REGION_SIZE
-    if (this.prepared !== true) return R_NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
-    if (this.checksPgprot === true && (prot & Pte.GLOBAL) !== 0) return R_GLOBAL_PROT;
+    if (pages > this.regionPages) return -Reason.TOO_LARGE; // size > MERMAP_CPU_REGION_SIZE
+    if (this.prepared !== true) return -Reason.NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
+    if (this.checksPgprot === true && (prot & Pte.GLOBAL) !== 0) return -Reason.GLOBAL_PROT;
     // size = PAGE_ALIGN(size); migrate_disable(): the machine tracks that.
 
     // mermap_alloc()
-    if (reserved === true && pages !== 1) return R_BAD_RESERVED_SIZE; // WARN_ON_ONCE(size != PAGE_SIZE)
+    if (reserved === true && pages !== 1) return -Reason.BAD_RESERVED_SIZE; // WARN_ON_ONCE(size != PAGE_SIZE)
     // (reserved: lockdep_assert_preemption_disabled())
-    if (inTask !== true) return R_NOT_IN_TASK; // WARN_ON_ONCE(!in_task())
+    if (inTask !== true) return -Reason.NOT_IN_TASK; // WARN_ON_ONCE(!in_task())
     return 0;
   }
 
@@ -122,7 +117,7 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
   }
 
   put(handle: number): number {
-    if (this.inUse[handle] === 0) return -R_NOT_IN_USE; // WARN_ON_ONCE(!alloc->in_use)
+    if (this.inUse[handle] === 0) return -Reason.NOT_IN_USE; // WARN_ON_ONCE(!alloc->in_use)
     this.lastBase = this.base[handle];
     this.lastPages = this.end[handle] - this.base[handle];
     this.inUse[handle] = 0;

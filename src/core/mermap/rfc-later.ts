@@ -3,7 +3,7 @@ import { cpuBaseVpn, u64AddPages, u64SubPages, type MermapGeometry } from '../pa
 import { PTE_NONE } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost } from './allocator.js';
 import { MermapCpuState } from './mermap-cpu.js';
-import { R_NO_SLOT, R_NO_SPACE, R_RESERVE_BUSY } from './reasons.js';
+import { Reason } from './reasons.js';
 
 /**
  * The later posting of the series (facts sheet source VL, v2..v4): bug §8.1 fixed by giving
@@ -43,19 +43,19 @@ export class RfcLaterMermap extends MermapCpuState {
   get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
     // as rfc-v1's
     const refused = this.refusal(pages, reserved, prot, inTask);
-    if (refused !== 0) return -refused;
+    if (refused !== 0) return refused;
     const cpuEnd = this.cpuEndOf(cpu, reserved);
     const s0 = cpu * this.slotsPerCpu;
     if (u64AddPages(this.nextAddr[cpu], pages) > this.windowEnd(cpu, cpuEnd)) {
-      if (!this.makeRoom(cpu, pages, cpuEnd)) return -R_NO_SPACE;
+      if (!this.makeRoom(cpu, pages, cpuEnd)) return -Reason.NO_SPACE;
     }
     const reserve = this.normalSlots;
-    if (this.inUse[s0 + reserve] !== 0) return -R_RESERVE_BUSY; // WARN_ON_ONCE(reserve_alloc.in_use)
+    if (this.inUse[s0 + reserve] !== 0) return -Reason.RESERVE_BUSY; // WARN_ON_ONCE(reserve_alloc.in_use)
     if (reserved === true) return this.claim(cpu, reserve, pages, true);
     for (let i = 0; i < this.normalSlots; i++) {
       if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, false);
     }
-    return -R_NO_SLOT;
+    return -Reason.NO_SLOT;
   }
 
   /** The end of the space a get may bump into without a flush: the caller's cpu_end. */

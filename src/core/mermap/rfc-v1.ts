@@ -3,7 +3,7 @@ import { u64AddPages, u64SubPages, type MermapGeometry } from '../paging/geometr
 import { PTE_SENTINEL } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost } from './allocator.js';
 import { MermapCpuState } from './mermap-cpu.js';
-import { R_NO_SLOT, R_NO_SPACE } from './reasons.js';
+import { Reason } from './reasons.js';
 
 /**
  * The mermap as posted in "[PATCH RFC 04/19] x86/mm: introduce the mermap" (2026-02-25),
@@ -43,7 +43,7 @@ export class RfcV1Mermap extends MermapCpuState {
   get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
     // __mermap_get(), mermap_alloc() up to in_task(): the same in every version
     const refused = this.refusal(pages, reserved, prot, inTask);
-    if (refused !== 0) return -refused;
+    if (refused !== 0) return refused;
     const cpuEnd = this.cpuEndOf(cpu, reserved);
     // guard(preempt)()
     const s0 = cpu * this.slotsPerCpu;
@@ -55,7 +55,7 @@ export class RfcV1Mermap extends MermapCpuState {
       for (let i = 0; i < this.slotsPerCpu; i++) {
         if (this.inUse[s0 + i] !== 0 && this.end[s0 + i] > newNext) newNext = this.end[s0 + i];
       }
-      if (pages > u64SubPages(cpuEnd, newNext)) return -R_NO_SPACE;
+      if (pages > u64SubPages(cpuEnd, newNext)) return -Reason.NO_SPACE;
       this.flushTlb(cpu);
       this.nextAddr[cpu] = newNext;
     }
@@ -63,6 +63,6 @@ export class RfcV1Mermap extends MermapCpuState {
     for (let i = 0; i < this.slotsPerCpu; i++) {
       if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, reserved);
     }
-    return -R_NO_SLOT;
+    return -Reason.NO_SLOT;
   }
 }

@@ -1,7 +1,7 @@
 import { FLUSH_CEILING_PAGES } from '../defaults.js';
 import type { MermapGeometry } from '../paging/geometry.js';
 import type { AllocatorOptions, FlushHost } from '../mermap/allocator.js';
-import { R_NO_SLOT, R_NO_SPACE, R_RESERVE_BUSY } from '../mermap/reasons.js';
+import { Reason } from '../mermap/reasons.js';
 import { RfcLaterMermap } from '../mermap/rfc-later.js';
 
 /**
@@ -57,20 +57,20 @@ export class FlushOnPut extends RfcLaterMermap {
   override get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
     // as every mermap's
     const refused = this.refusal(pages, reserved, prot, inTask);
-    if (refused !== 0) return -refused;
+    if (refused !== 0) return refused;
     const cpuEnd = this.cpuEndOf(cpu, reserved);
     const at = this.firstFit(cpu, pages, cpuEnd);
-    if (at < 0) return -R_NO_SPACE;
+    if (at < 0) return -Reason.NO_SPACE;
     const s0 = cpu * this.slotsPerCpu;
     const reserve = this.normalSlots;
-    if (this.inUse[s0 + reserve] !== 0) return -R_RESERVE_BUSY;
+    if (this.inUse[s0 + reserve] !== 0) return -Reason.RESERVE_BUSY;
     // claim() allocates at next_addr: point it at the gap (it then means "end of the last get")
     this.nextAddr[cpu] = at;
     if (reserved) return this.claim(cpu, reserve, pages, true);
     for (let i = 0; i < this.normalSlots; i++) {
       if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, false);
     }
-    return -R_NO_SLOT;
+    return -Reason.NO_SLOT;
   }
 
   /**

@@ -3,15 +3,7 @@ import type { MermapGeometry } from '../paging/geometry.js';
 import { PTE_NONE, Pte } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost, LiveAllocation, MermapAllocator } from '../mermap/allocator.js';
 import { AllocatorBase } from '../mermap/allocator-base.js';
-import {
-  R_BAD_RESERVED_SIZE,
-  R_GLOBAL_PROT,
-  R_NOT_IN_USE,
-  R_NOT_LIFO,
-  R_NOT_PREPARED,
-  R_STACK_FULL,
-  R_TOO_LARGE,
-} from '../mermap/reasons.js';
+import { Reason } from '../mermap/reasons.js';
 
 /**
  * kmap-local: kmap_local_page() / kunmap_local() (mm/highmem.c, __kmap_local_pfn_prot() and
@@ -83,13 +75,13 @@ export class KmapLocal extends AllocatorBase implements MermapAllocator {
   }
 
   get(cpu: number, pages: number, reserved: boolean, prot: number, _inTask: boolean): number {
-    if (pages > this.regionPages) return -R_TOO_LARGE;
-    if (!this.prepared) return -R_NOT_PREPARED;
-    if ((prot & Pte.GLOBAL) !== 0) return -R_GLOBAL_PROT;
-    if (reserved && pages !== 1) return -R_BAD_RESERVED_SIZE;
-    if (pages !== 1) return -R_TOO_LARGE; // kmap_local_page() maps one page
+    if (pages > this.regionPages) return -Reason.TOO_LARGE;
+    if (!this.prepared) return -Reason.NOT_PREPARED;
+    if ((prot & Pte.GLOBAL) !== 0) return -Reason.GLOBAL_PROT;
+    if (reserved && pages !== 1) return -Reason.BAD_RESERVED_SIZE;
+    if (pages !== 1) return -Reason.TOO_LARGE; // kmap_local_page() maps one page
     const d = this.depth[cpu];
-    if (d >= this.slotsPerCpu) return -R_STACK_FULL; // BUG_ON(idx >= KM_MAX_IDX)
+    if (d >= this.slotsPerCpu) return -Reason.STACK_FULL; // BUG_ON(idx >= KM_MAX_IDX)
     this.depth[cpu] = d + 1;
     const h = cpu * this.slotsPerCpu + d;
     this.reservedSlot[h] = reserved ? 1 : 0;
@@ -108,8 +100,8 @@ export class KmapLocal extends AllocatorBase implements MermapAllocator {
     const cpu = this.handleCpu(handle);
     const slot = handle - cpu * this.slotsPerCpu;
     const d = this.depth[cpu];
-    if (slot >= d) return -R_NOT_IN_USE;
-    if (slot !== d - 1) return -R_NOT_LIFO; // WARN_ON_ONCE(addr != __fix_to_virt(FIX_KMAP_BEGIN + idx))
+    if (slot >= d) return -Reason.NOT_IN_USE;
+    if (slot !== d - 1) return -Reason.NOT_LIFO; // WARN_ON_ONCE(addr != __fix_to_virt(FIX_KMAP_BEGIN + idx))
     this.depth[cpu] = d - 1;
     this.lastBase = this.cpuBase[cpu] + slot;
     this.lastPages = 1;

@@ -3,15 +3,7 @@ import type { MermapGeometry } from '../paging/geometry.js';
 import { PTE_NONE, Pte } from '../paging/pte.js';
 import type { AllocatorOptions, FlushHost, LiveAllocation, MermapAllocator } from '../mermap/allocator.js';
 import { AllocatorBase } from '../mermap/allocator-base.js';
-import {
-  R_BAD_RESERVED_SIZE,
-  R_GLOBAL_PROT,
-  R_NO_BLOCK,
-  R_NOT_IN_TASK,
-  R_NOT_IN_USE,
-  R_NOT_PREPARED,
-  R_TOO_LARGE,
-} from '../mermap/reasons.js';
+import { Reason } from '../mermap/reasons.js';
 import { defaultVmapBlockPages, lazyMaxPages, pow2Ceil } from './vmap-sizes.js';
 import type { StateMeter } from '../util/state-bytes.js';
 
@@ -151,18 +143,18 @@ export class VmapBlock extends AllocatorBase implements MermapAllocator {
   }
 
   get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
-    if (pages > this.regionPages) return -R_TOO_LARGE;
-    if (!this.prepared) return -R_NOT_PREPARED;
-    if ((prot & Pte.GLOBAL) !== 0) return -R_GLOBAL_PROT;
-    if (reserved && pages !== 1) return -R_BAD_RESERVED_SIZE;
-    if (!inTask) return -R_NOT_IN_TASK; // might_sleep()
+    if (pages > this.regionPages) return -Reason.TOO_LARGE;
+    if (!this.prepared) return -Reason.NOT_PREPARED;
+    if ((prot & Pte.GLOBAL) !== 0) return -Reason.GLOBAL_PROT;
+    if (reserved && pages !== 1) return -Reason.BAD_RESERVED_SIZE;
+    if (!inTask) return -Reason.NOT_IN_TASK; // might_sleep()
     const size = pow2Ceil(pages);
-    if (size > this.blockPages) return -R_TOO_LARGE;
+    if (size > this.blockPages) return -Reason.TOO_LARGE;
     let off = this.vbAlloc(cpu, size);
     if (off < 0) {
       // alloc_vmap_area() failed: purge_vmap_area_lazy() and retry once
       if (this.purge(cpu, true)) off = this.vbAlloc(cpu, size);
-      if (off < 0) return -R_NO_BLOCK;
+      if (off < 0) return -Reason.NO_BLOCK;
     }
     let info = this.info[cpu];
     if (info === undefined) {
@@ -183,7 +175,7 @@ export class VmapBlock extends AllocatorBase implements MermapAllocator {
   }
 
   put(handle: number): number {
-    return this.free(handle) ? 0 : -R_NOT_IN_USE;
+    return this.free(handle) ? 0 : -Reason.NOT_IN_USE;
   }
 
   /**
