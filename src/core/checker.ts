@@ -90,7 +90,10 @@ export class Checker {
    * violation only on PREEMPT_RT and only the first time at each site.
    */
   lockInAtomic(site: number, op: number, cpu: number, mm: number, task: number, vpn: number): void {
-    if (this.lockSiteEvents[site]++ !== 0 || !this.preemptRt) return;
+    // (preemptRt read every time: read only at a site's first event, its load was new to V8 at
+    // each site's first event after it compiled the caller, and deoptimized it; issue 19)
+    const earlier = this.lockSiteEvents[site]++;
+    if (this.preemptRt !== true || earlier !== 0) return;
     this.report(
       V_LOCK_IN_ATOMIC,
       op,

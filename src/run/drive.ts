@@ -200,11 +200,10 @@ function slowPath(x: SlowPathRun, task: number, pages: number, pfn: number): voi
       if (x.touch === true) machine.accessMermap(task, lastOffset(machine, task), 1);
       machine.mermapPut(task, hr);
       mapped++;
-    } else {
-      stats.slowPathFailures++;
     }
     machine.localIrqRestore(task);
   }
+  stats.slowPathFailures += pages - mapped;
   // rfc-v1 takes the PTE lock in the get and in the put (facts §8.2)
   const locks = alloc.ptesLocked === true ? 2 * mapped : 0;
   const zeroNs = x.zeroNs;

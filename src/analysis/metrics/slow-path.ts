@@ -46,8 +46,10 @@ export class SlowPathCollector {
     this.lockAcquisitions += locks;
     this.mapFailures += mapFailures;
     this.irqsOffSum += irqsOffNs;
-    if (irqsOffNs > this.irqsOffMax) this.irqsOffMax = irqsOffNs;
-    if (windowNs > this.windowMax) this.windowMax = windowNs;
+    // (Math.max, not `if (x > max) max = x`: a new maximum is rare, and the first one after V8
+    // compiled the slow path would deoptimize it; issue 19)
+    this.irqsOffMax = Math.max(this.irqsOffMax, irqsOffNs);
+    this.windowMax = Math.max(this.windowMax, windowNs);
     this.hist.record(Math.round(irqsOffNs));
   }
 

@@ -78,7 +78,9 @@ export abstract class MachineMms extends MachineBase {
     for (let c = first; c <= last; c++) {
       if (rec.regionReady[c] === 0) {
         rec.regionReady[c] = 1;
-        rec.pt.populate(cpuBaseVpn(this.geometry, c), R, rec.alloc.unmappedPte);
+        const base = cpuBaseVpn(this.geometry, c);
+        rec.pt.populate(base, R, rec.alloc.unmappedPte);
+        rec.pteIdx.noteTables(rec.pt, base - this.geometry.baseVpn, R);
       }
     }
   }

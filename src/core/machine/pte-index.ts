@@ -67,15 +67,39 @@ export class MermapPteIndex {
     return this.lookUp(pt, off);
   }
 
-  /** indexAt() the first time for a chunk (small, so that indexAt inlines). */
-  private lookUp(pt: PageTable, off: number): number {
-    if (off < 0 || off >= this.pages) return pt.pteIndex(this.baseVpn + off);
+  /**
+   * Remember the PTE tables of the pages [off, off + pages) from MERMAP_BASE_ADDR: a CPU's region
+   * the Machine has just materialised (MachineMms.ensureRegions), all of whose tables now exist.
+   * Then a get, put or walk there finds its chunk known, and lookUp() runs only for what no
+   * region covers: it ran for each new chunk before, the first of them when V8 had not yet
+   * given indexOfSmall() its feedback, so a later chunk's first lookup (a CPU's region past 512
+   * pages) deoptimized Machine.mermapGet() (issue 19).
+   */
+  noteTables(pt: PageTable, off: number, pages: number): void {
+    const first = this.table();
+    const end = Math.min(off + pages, this.pages);
+    for (let chunk = Math.floor(off / Table.PTRS); chunk * Table.PTRS < end; chunk++) {
+      if (first[chunk] !== 0) continue;
+      const i = pt.pteIndex(this.baseVpn + chunk * Table.PTRS);
+      if (i >= 0) first[chunk] = i + 1;
+    }
+  }
+
+  /** The chunks' first-PTE table, made on first use. */
+  private table(): Int32Array {
     let first = this.first;
     if (first === null) {
       first = new Int32Array(Math.ceil(this.pages / Table.PTRS));
       this.first = first;
       this.meter?.add(first.byteLength);
     }
+    return first;
+  }
+
+  /** indexAt() the first time for a chunk (small, so that indexAt inlines). */
+  private lookUp(pt: PageTable, off: number): number {
+    if (off < 0 || off >= this.pages) return pt.pteIndex(this.baseVpn + off);
+    const first = this.table();
     const chunk = Math.floor(off / Table.PTRS);
     const i = pt.pteIndex(this.baseVpn + chunk * Table.PTRS);
     if (i < 0) return -1;

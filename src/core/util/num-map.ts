@@ -82,9 +82,11 @@ export class NumMap {
       j = (j + 1) & this.mask;
       if (this.keys[j] === EMPTY) break;
       const h = this.slot(this.keys[j]);
-      // move keys[j] back into the hole at i unless its home slot h lies cyclically in (i, j]
-      const inRange = i <= j ? h > i && h <= j : h > i || h <= j;
-      if (!inRange) {
+      // move keys[j] back into the hole at i unless its home slot h lies cyclically in (i, j],
+      // that is, unless h is fewer probes from j than i is (written so, without the test of
+      // whether (i, j] wraps the table's end: a wrap is rare, and a first one after V8 had
+      // compiled a caller deoptimized it, the event loop among them; issue 19)
+      if (((j - h) & this.mask) >= ((j - i) & this.mask)) {
         this.keys[i] = this.keys[j];
         this.vals[i] = this.vals[j];
         i = j;

@@ -10,6 +10,9 @@ import { modPow2 } from '../../core/util/mod-pow2.js';
  * Width is chosen from the expected FREE rate so that a bucket holds ~2 entries, and the wheel
  * spans a few mean holds.
  */
+/** the most entries a wheel starts with (2^20, 20 MiB of arrays); beyond it, it grows */
+const MAX_START_CAPACITY = 1 << 20;
+
 export class FreeWheel {
   /** Filled by pop(). */
   poppedTime = 0;
@@ -18,7 +21,7 @@ export class FreeWheel {
 
   private readonly wheel: CalendarWheel;
   /** pfn * 16 + order of each entry */
-  private packed = new Float64Array(256);
+  private packed: Float64Array;
   private freeList = -1;
   private used = 0;
 
@@ -28,7 +31,15 @@ export class FreeWheel {
    */
   constructor(freesPerSecond: number, meanHoldNs: number) {
     const width = freesPerSecond > 0 ? Math.max(1, Math.floor(2e9 / freesPerSecond)) : 1024;
-    this.wheel = new CalendarWheel(width, Math.ceil((4 * Math.max(meanHoldNs, 1)) / width) + 16, 256);
+    // Room for twice the mean number pending (rate x hold, Little's law) and some: a queue that
+    // has to grow replaces the wheel's arrays, and V8 then throws away the optimized code of
+    // every function that read them (the generator's fill() among them) and compiles it again.
+    // The default sweep's points hold about 240 on average (12 CPUs x 20 kHz x 1 ms).
+    const mean = (freesPerSecond * meanHoldNs) / 1e9;
+    let capacity = 256;
+    while (capacity < 2 * mean + 64 && capacity < MAX_START_CAPACITY) capacity *= 2;
+    this.packed = new Float64Array(capacity);
+    this.wheel = new CalendarWheel(width, Math.ceil((4 * Math.max(meanHoldNs, 1)) / width) + 16, capacity);
   }
 
   get size(): number {
