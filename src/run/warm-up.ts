@@ -1,7 +1,8 @@
 /**
- * Warm-up runs for a sweep's worker threads: short runs, one per allocator version and workload
- * kind among the sweep's points, that each thread makes once before its first point, their
- * results discarded (src/sweep/pool.ts, RunSweepOptions.warmUp).
+ * Warm-up runs for a sweep's worker threads: short runs, two per allocator version and workload
+ * kind among the sweep's points (the first point, then a busy run: below), that each thread
+ * makes once before its first point, their results discarded (src/sweep/pool.ts,
+ * RunSweepOptions.warmUp).
  *
  * Why: each worker thread is a V8 isolate that compiles the simulator for itself. V8 optimizes a
  * function for the classes its call sites have seen so far; a sweep of two versions starts on
@@ -12,11 +13,14 @@
  * (bench/sweep.ts, 48 points on one isolate): V8's compiler threads spent 1.23 to 1.42
  * CPU-seconds over the first pass without a warm-up (two runs) and 0.77 to 1.00 with one of 500,
  * 1,000 or 2,000 events (twelve runs, alike); the first pass's CPU beyond a warm pass fell from
- * 1.52-1.56 s to 0.8-1.3 s, the warm-up included. The default preset's two warm-ups take about
- * 50 ms of a fresh worker's time. Only V8's work changes: results are the same bytes
- * (test/sweep/twins.test.ts).
+ * 1.52-1.56 s to 0.8-1.3 s, the warm-up included. The default preset's two first-point runs took
+ * about 50 ms of a fresh worker's time on a quiet machine; with the two busy runs, the warm-up
+ * took 0.36 to 0.53 s against 0.25 to 0.31 s without them on a machine busy enough to run
+ * everything several times slower (two runs each, November 2026). Only V8's work changes:
+ * results are the same bytes (test/sweep/twins.test.ts).
  *
- * A sweep of one version and one workload kind gets no warm-up: nothing would change class.
+ * A sweep of one version and one workload kind gets no warm-up: nothing would change class (its
+ * rare paths would gain from a busy run too; not measured).
  * Traces and op scripts are left out (a file read, not a code path of its own).
  */
 
@@ -37,19 +41,76 @@ function field(config: Json, section: string, name: string): unknown {
 }
 
 /**
+ * What the busy warm-up run of an unmapped-alloc pair changes: time slices short enough that the
+ * scheduler's ticks (SWITCH, MIGRATE) come inside WARM_UP_EVENTS events, and migrations common.
+ * At the defaults (4 ms slices, 1 % migrations) a thousand events see none, and the first tick
+ * of a real point deoptimized drive(). Other kinds have no scheduler: their busy run is the
+ * widest point with BUSY_TLB alone.
+ */
+const BUSY_WORKLOAD: Readonly<Record<string, Json>> = {
+  'unmapped-alloc': { timeSliceUs: 20, migrateProbability: 0.5 },
+};
+
+/** The online CPUs a point asks for, as far as the warm-up cares (absent: 0, the default's least). */
+function possibleCpus(config: Json): number {
+  const n = field(config, 'machine', 'possibleCpus');
+  return typeof n === 'number' ? n : 0;
+}
+
+/**
+ * The TLB preset of every busy run: 16 STLB entries instead of thousands, so that both levels
+ * evict inside WARM_UP_EVENTS events, mermap and stale translations among what they evict (the
+ * first such eviction in a real point deoptimized Tlb.fill()).
+ */
+const BUSY_TLB = 'tiny';
+
+/** `config` cut to WARM_UP_EVENTS events, with the busy run's changes when `busy`. */
+function warmUpRun(config: Json, busy: boolean): Json {
+  const out: Json = { ...config, length: { events: WARM_UP_EVENTS } };
+  if (!busy) return out;
+  const machine = config.machine;
+  out.machine = { ...(machine !== null && typeof machine === 'object' ? machine : {}), tlb: BUSY_TLB };
+  const workload = config.workload;
+  if (workload !== null && typeof workload === 'object') {
+    const extra = BUSY_WORKLOAD[String((workload as Json).kind)];
+    if (extra !== undefined) out.workload = { ...workload, ...extra };
+  }
+  return out;
+}
+
+/**
  * The warm-up configs for a sweep whose point configs are `configs` (plain JSON, as the worker
- * gets them): the first point of each (mermap.variant, workload.kind) pair, cut to
- * WARM_UP_EVENTS events, in the order first seen; none when there is a single pair. The configs
- * are read as given (an absent field is its own value), so nothing is parsed per point.
+ * gets them): for each (mermap.variant, workload.kind) pair, in the order first seen, its first
+ * point cut to WARM_UP_EVENTS events; then, for each pair, a busy run: its point with the most
+ * possible CPUs (the first such), cut alike, on BUSY_TLB and with BUSY_WORKLOAD's changes. None
+ * when there is a single pair. The configs are read as given (an absent field is its own value), so nothing
+ * is parsed per point.
+ *
+ * Why the busy run: V8 compiles a function for the paths it has seen run, and the first run of
+ * any other path in compiled code (a MIGRATE event, a context switch that flushes a PCID, a
+ * mermap translation evicted from the STLB) throws the code away, the drive loop's included,
+ * and compiles it again. A sweep's first points are often its 1-CPU ones, whose thousand events
+ * never migrate or switch, and no thousand events fill a real STLB. The busy runs, with the
+ * rare branches written without a branch elsewhere (docs/design.md, Habits), took a worker's
+ * first 16 points of the default sweep from 23 to 27 deoptimizations to 4 to 6, all of them in
+ * small functions (three runs each, `node --trace-deopt`), and its instructions, warm-up and
+ * compiling included, from 35,334 M to 34,263 M (-3.0 %; November 2026).
  */
 export function warmUpConfigs(configs: Iterable<Json>): Json[] {
   const firsts = new Map<string, Json>();
+  const widest = new Map<string, Json>();
   let scanned = 0;
   for (const config of configs) {
     if (scanned++ === WARM_UP_SCAN) break;
     if (field(config, 'workload', 'path') !== undefined) continue;
     const key = JSON.stringify([field(config, 'mermap', 'variant'), field(config, 'workload', 'kind')]);
-    if (!firsts.has(key)) firsts.set(key, { ...config, length: { events: WARM_UP_EVENTS } });
+    if (!firsts.has(key)) firsts.set(key, config);
+    const w = widest.get(key);
+    if (w === undefined || possibleCpus(config) > possibleCpus(w)) widest.set(key, config);
   }
-  return firsts.size < 2 ? [] : [...firsts.values()];
+  if (firsts.size < 2) return [];
+  return [
+    ...[...firsts.values()].map((c) => warmUpRun(c, false)),
+    ...[...widest.values()].map((c) => warmUpRun(c, true)),
+  ];
 }

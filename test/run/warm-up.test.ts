@@ -10,19 +10,63 @@ const point = (variant: string | undefined, kind: string, extra: Record<string, 
 });
 
 describe('warmUpConfigs', () => {
-  it('picks the first point of each version and workload kind, cut to WARM_UP_EVENTS events', () => {
+  it('picks the first point of each version and workload kind, then a busy run of each', () => {
     const v1 = point('rfc-v1', 'unmapped-alloc');
     const v1Again = { ...point('rfc-v1', 'unmapped-alloc'), seed: 8 };
     const later = point('rfc-later', 'unmapped-alloc');
     const micro = point('rfc-v1', 'microbench');
     const cut = { length: { events: WARM_UP_EVENTS } };
+    const busy = { kind: 'unmapped-alloc', timeSliceUs: 20, migrateProbability: 0.5 };
+    const tiny = { machine: { tlb: 'tiny' } };
     expect(warmUpConfigs([v1, v1Again, later, micro, { ...later, seed: 9 }])).toEqual([
       { ...v1, ...cut },
       { ...later, ...cut },
       { ...micro, ...cut },
+      // no point asks for more CPUs than the first: the busy runs are the first points, busier
+      // (microbench has no scheduler: the tiny TLB only)
+      { ...v1, ...cut, ...tiny, workload: busy },
+      { ...later, ...cut, ...tiny, workload: busy },
+      { ...micro, ...cut, ...tiny },
     ]);
     expect(WARM_UP_EVENTS).toBe(1000);
     expect(v1.length.events).toBe(375_000); // the points' own configs are not touched
+    expect(v1.workload).toEqual({ kind: 'unmapped-alloc' });
+  });
+
+  it('runs each pair busy on its first point with the most possible CPUs', () => {
+    const on = (variant: string, kind: string, cpus: number | undefined, seed: number) => ({
+      ...point(variant, kind),
+      seed,
+      ...(cpus === undefined ? {} : { machine: { possibleCpus: cpus, onlineCpusCap: 12 } }),
+    });
+    const configs = [
+      on('rfc-v1', 'unmapped-alloc', 1, 1),
+      on('rfc-later', 'microbench', undefined, 2),
+      on('rfc-v1', 'unmapped-alloc', 16, 3),
+      on('rfc-later', 'microbench', 4, 4),
+      on('rfc-v1', 'unmapped-alloc', 4, 5),
+      on('rfc-v1', 'unmapped-alloc', 16, 6),
+    ];
+    const picks = warmUpConfigs(configs);
+    const cpus = (c: Record<string, unknown>) => (c.machine as { possibleCpus?: number } | undefined)?.possibleCpus;
+    expect(picks.map((c) => [c.seed, cpus(c)])).toEqual([
+      [1, 1],
+      [2, undefined],
+      [3, 16],
+      [4, 4],
+    ]);
+    expect(picks[2]).toEqual({
+      ...configs[2],
+      machine: { possibleCpus: 16, onlineCpusCap: 12, tlb: 'tiny' },
+      workload: { kind: 'unmapped-alloc', timeSliceUs: 20, migrateProbability: 0.5 },
+      length: { events: WARM_UP_EVENTS },
+    });
+    expect(picks[3]).toEqual({
+      ...configs[3],
+      machine: { possibleCpus: 4, onlineCpusCap: 12, tlb: 'tiny' },
+      length: { events: WARM_UP_EVENTS },
+    });
+    expect(configs[2]!.machine).toEqual({ possibleCpus: 16, onlineCpusCap: 12 }); // untouched
   });
 
   it('gives no warm-up to a sweep of one version and one workload kind', () => {
@@ -37,13 +81,18 @@ describe('warmUpConfigs', () => {
 
   it('reads the configs as given: an absent version is a value of its own', () => {
     const picks = warmUpConfigs([point(undefined, 'unmapped-alloc'), point('rfc-v1', 'unmapped-alloc')]);
-    expect(picks.map((c) => (c.mermap as { variant?: string }).variant)).toEqual([undefined, 'rfc-v1']);
+    expect(picks.map((c) => (c.mermap as { variant?: string }).variant)).toEqual([
+      undefined,
+      'rfc-v1',
+      undefined,
+      'rfc-v1',
+    ]);
   });
 
   it('looks at the first WARM_UP_SCAN points only', () => {
     const same = Array.from({ length: WARM_UP_SCAN - 1 }, () => point('rfc-v1', 'unmapped-alloc'));
     const last = point('rfc-later', 'unmapped-alloc');
-    expect(warmUpConfigs([...same, last])).toHaveLength(2); // the WARM_UP_SCAN-th point is read
+    expect(warmUpConfigs([...same, last])).toHaveLength(4); // the WARM_UP_SCAN-th point is read
     expect(warmUpConfigs([...same, point('rfc-v1', 'unmapped-alloc'), last])).toEqual([]);
     expect(WARM_UP_SCAN).toBe(1024);
   });
