@@ -35,6 +35,7 @@ export const enum Pte {
   /** _PAGE_PROTNONE: the "PAGE_NONE" protection the sentinel uses (not present for the MMU). */
   PROTNONE = 8,
   /** the flag bits' width */
+  // biome-ignore lint/suspicious/noDuplicateEnumValues: a width, not a bit; equal to NX by chance
   FLAG_BITS = 4,
   /** pte = pfn * SPAN + flags */
   SPAN = 1 << FLAG_BITS,
