@@ -56,11 +56,14 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
   /**
    * What every version checks before it looks for space, in the kernel's order: __mermap_get()
    * (the size, the mm prepared, the pgprot) and the head of mermap_alloc() (a reserved get is one
-   * page, in_task()). Returns what the refused get returns, -reason, or 0 to go on. (Negative
-   * here, not negated by the caller: a refusal is rare, and V8 deoptimized the caller's `-refused`
-   * the first time one came after it had compiled the get.)
+   * page, in_task()). Returns the reason the get is refused, or 0. (The caller's `-refused` is
+   * an operation V8 wants to have seen run, and a refusal is rare: each worker's warm-up gets
+   * some, order 8 and up in a 128-page region. Returning -reason from here instead, so that the
+   * caller needed no negation, ran the full machine's tight loop at 1,132 instructions a pair
+   * against 1,073: a return V8 compiles beside the get's own, where the negation it had never
+   * seen run was a deoptimization exit, November 2026.)
    *
-   * (A small integer. It once returned the caller's cpu_end, a page number near 2^52, or
+   * (A reason, a small integer. It once returned the caller's cpu_end, a page number near 2^52, or
    * -reason, and the bench's allocator-alone loop ran at 131 to 136 M pairs/s, against 148 to
    * 151 M in this form (seven runs of eight; one 139); the project as issue 19 measured it,
    * each version's get() with the checks written out, runs it at 149 to 162 M (November 2026,
@@ -71,15 +74,15 @@ export abstract class MermapCpuState extends AllocatorBase implements MermapAllo
     // boolean whose type it does not know with its generic ToBoolean; compared with true, one
     // instruction: docs/design.md, Habits)
     // __mermap_get()
-    if (pages > this.regionPages) return -Reason.TOO_LARGE; // size > MERMAP_CPU_REGION_SIZE
-    if (this.prepared !== true) return -Reason.NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
-    if (this.checksPgprot === true && (prot & Pte.GLOBAL) !== 0) return -Reason.GLOBAL_PROT;
+    if (pages > this.regionPages) return Reason.TOO_LARGE; // size > MERMAP_CPU_REGION_SIZE
+    if (this.prepared !== true) return Reason.NOT_PREPARED; // WARN_ON_ONCE(!mm || !mm->mermap.cpu)
+    if (this.checksPgprot === true && (prot & Pte.GLOBAL) !== 0) return Reason.GLOBAL_PROT;
     // size = PAGE_ALIGN(size); migrate_disable(): the machine tracks that.
 
     // mermap_alloc()
-    if (reserved === true && pages !== 1) return -Reason.BAD_RESERVED_SIZE; // WARN_ON_ONCE(size != PAGE_SIZE)
+    if (reserved === true && pages !== 1) return Reason.BAD_RESERVED_SIZE; // WARN_ON_ONCE(size != PAGE_SIZE)
     // (reserved: lockdep_assert_preemption_disabled())
-    if (inTask !== true) return -Reason.NOT_IN_TASK; // WARN_ON_ONCE(!in_task())
+    if (inTask !== true) return Reason.NOT_IN_TASK; // WARN_ON_ONCE(!in_task())
     return 0;
   }
 

@@ -43,7 +43,7 @@ export class RfcLaterMermap extends MermapCpuState {
   get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
     // as rfc-v1's
     const refused = this.refusal(pages, reserved, prot, inTask);
-    if (refused !== 0) return refused;
+    if (refused !== 0) return -refused;
     const cpuEnd = this.cpuEndOf(cpu, reserved);
     const s0 = cpu * this.slotsPerCpu;
     if (u64AddPages(this.nextAddr[cpu], pages) > this.windowEnd(cpu, cpuEnd)) {

@@ -43,7 +43,7 @@ export class RfcV1Mermap extends MermapCpuState {
   get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
     // __mermap_get(), mermap_alloc() up to in_task(): the same in every version
     const refused = this.refusal(pages, reserved, prot, inTask);
-    if (refused !== 0) return refused;
+    if (refused !== 0) return -refused;
     const cpuEnd = this.cpuEndOf(cpu, reserved);
     // guard(preempt)()
     const s0 = cpu * this.slotsPerCpu;

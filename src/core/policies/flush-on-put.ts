@@ -57,7 +57,7 @@ export class FlushOnPut extends RfcLaterMermap {
   override get(cpu: number, pages: number, reserved: boolean, prot: number, inTask: boolean): number {
     // as every mermap's
     const refused = this.refusal(pages, reserved, prot, inTask);
-    if (refused !== 0) return refused;
+    if (refused !== 0) return -refused;
     const cpuEnd = this.cpuEndOf(cpu, reserved);
     const at = this.firstFit(cpu, pages, cpuEnd);
     if (at < 0) return -Reason.NO_SPACE;
