@@ -90,8 +90,8 @@ export class Checker {
    * violation only on PREEMPT_RT and only the first time at each site.
    */
   lockInAtomic(site: number, op: number, cpu: number, mm: number, task: number, vpn: number): void {
-    // (preemptRt read every time: read only at a site's first event, its load was new to V8 at
-    // each site's first event after it compiled the caller, and deoptimized it; issue 19)
+    // (preemptRt is read at every event: read at a site's first event only, its load had not
+    // run when V8 compiled the caller, and the next site's first event deoptimized it; issue 19)
     const earlier = this.lockSiteEvents[site]++;
     if (this.preemptRt !== true || earlier !== 0) return;
     this.report(

@@ -1,6 +1,9 @@
 import { CalendarWheel } from './calendar-wheel.js';
 import { modPow2 } from '../../core/util/mod-pow2.js';
 
+/** the most entries a wheel starts with (2^20, 20 MiB of arrays); beyond it, it grows */
+const MAX_START_CAPACITY = 1 << 20;
+
 /**
  * Pending FREE events (pages that stay allocated for an exponential hold after zeroing), ordered
  * by time: the calendar wheel with one entry per pending FREE, entries recycled through a free
@@ -10,9 +13,6 @@ import { modPow2 } from '../../core/util/mod-pow2.js';
  * Width is chosen from the expected FREE rate so that a bucket holds ~2 entries, and the wheel
  * spans a few mean holds.
  */
-/** the most entries a wheel starts with (2^20, 20 MiB of arrays); beyond it, it grows */
-const MAX_START_CAPACITY = 1 << 20;
-
 export class FreeWheel {
   /** Filled by pop(). */
   poppedTime = 0;
