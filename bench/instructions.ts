@@ -24,10 +24,14 @@
  *                   steady state: the difference between runs of TIGHT_PAIRS[1] and [0] pairs,
  *                   each after the same warm-up, over the pairs between them
  *   worker points   a sweep worker's instructions for the first POINTS of the default sweep's
- *                   warm points (bench/sweep.ts), warm-up runs and compiling included: the
- *                   difference between a worker that runs them and one that only warms up, in
- *                   all and per event. What a worker's compiling costs is in it, as it is in a
- *                   sweep's time (the 1 -> 2 worker speed-up is bounded by it)
+ *                   warm points (bench/sweep.ts), their compiling included: the difference
+ *                   between a worker that runs them after its warm-up runs and one that only
+ *                   warms up, in all and per event. What a worker's compiling costs is in it, as
+ *                   it is in a sweep's time (the 1 -> 2 worker speed-up is bounded by it)
+ *   worker warm-up  the worker that only warms up: Node's start-up, loading the modules and the
+ *                   warm-up runs (src/run/warm-up.ts) with their compiling. A change that moves
+ *                   compiling from the points into the warm-up lowers the figure above and
+ *                   raises this one: compare their sum
  *
  * To compare two builds, run this in each checkout; --quick: smaller sizes (a smoke run of this
  * bench). --functions: instead of the figures, where each child's instructions go, by
@@ -163,6 +167,7 @@ async function main(): Promise<void> {
     { figure: 'tight loop, full machine', instructions: Math.round(perPair), per: 'get/put pair' },
     { figure: `worker, ${points} default-sweep points`, instructions: worker, per: `${events} events in all` },
     { figure: `worker, ${points} default-sweep points`, instructions: Math.round(worker / events), per: 'event' },
+    { figure: 'worker, start-up and warm-up', instructions: p0!.instructions, per: 'worker' },
   ]);
   console.log(`${footer()}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
