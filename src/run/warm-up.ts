@@ -94,7 +94,7 @@ function warmUpRun(config: Json, busy: boolean): Json {
  * rare branches written without a branch elsewhere (docs/design.md, Habits), took a worker's
  * first 16 points of the default sweep from 23 to 27 deoptimizations to 4 to 6, all of them in
  * small functions (three runs each, `node --trace-deopt`), and its instructions, warm-up and
- * compiling included, from 35,334 M to 34,263 M (-3.0 %; November 2026).
+ * compiling included, from 35,334 M to 34,590 M (-2.1 %; November 2026).
  */
 export function warmUpConfigs(configs: Iterable<Json>): Json[] {
   const firsts = new Map<string, Json>();
