@@ -45,7 +45,12 @@ function field(config: Json, section: string, name: string): unknown {
  * scheduler's ticks (SWITCH, MIGRATE) come inside WARM_UP_EVENTS events, and migrations common.
  * At the defaults (4 ms slices, 1 % migrations) a thousand events see none, and the first tick
  * of a real point deoptimized drive(). Other kinds have no scheduler: their busy run is the
- * widest point with BUSY_TLB alone.
+ * widest point alone, left out when that is the first point.
+ *
+ * (Busy runs on the `tiny` TLB preset as well, 16 STLB entries, so that both levels evicted
+ * inside the thousand events, took the deoptimizations of the 16 points below from 5 or 6 to 4
+ * or 5, and cost more than they saved: 34,591 M instructions against 33,408 M without; the
+ * tiny TLB is not used. November 2026.)
  */
 const BUSY_WORKLOAD: Readonly<Record<string, Json>> = {
   'unmapped-alloc': { timeSliceUs: 20, migrateProbability: 0.5 },
@@ -57,21 +62,11 @@ function possibleCpus(config: Json): number {
   return typeof n === 'number' ? n : 0;
 }
 
-/**
- * The TLB preset of every busy run: 16 STLB entries instead of thousands, so that both levels
- * evict inside WARM_UP_EVENTS events, mermap and stale translations among what they evict (the
- * first such eviction in a real point deoptimized Tlb.fill()).
- */
-const BUSY_TLB = 'tiny';
-
-/** `config` cut to WARM_UP_EVENTS events, with the busy run's changes when `busy`. */
+/** `config` cut to WARM_UP_EVENTS events, with BUSY_WORKLOAD's changes when `busy`. */
 function warmUpRun(config: Json, busy: boolean): Json {
   const out: Json = { ...config, length: { events: WARM_UP_EVENTS } };
-  if (!busy) return out;
-  const machine = config.machine;
-  out.machine = { ...(machine !== null && typeof machine === 'object' ? machine : {}), tlb: BUSY_TLB };
   const workload = config.workload;
-  if (workload !== null && typeof workload === 'object') {
+  if (busy && workload !== null && typeof workload === 'object') {
     const extra = BUSY_WORKLOAD[String((workload as Json).kind)];
     if (extra !== undefined) out.workload = { ...workload, ...extra };
   }
@@ -82,19 +77,18 @@ function warmUpRun(config: Json, busy: boolean): Json {
  * The warm-up configs for a sweep whose point configs are `configs` (plain JSON, as the worker
  * gets them): for each (mermap.variant, workload.kind) pair, in the order first seen, its first
  * point cut to WARM_UP_EVENTS events; then, for each pair, a busy run: its point with the most
- * possible CPUs (the first such), cut alike, on BUSY_TLB and with BUSY_WORKLOAD's changes. None
- * when there is a single pair. The configs are read as given (an absent field is its own value), so nothing
+ * possible CPUs (the first such), cut alike and with BUSY_WORKLOAD's changes. None when there
+ * is a single pair. The configs are read as given (an absent field is its own value), so nothing
  * is parsed per point.
  *
  * Why the busy run: V8 compiles a function for the paths it has seen run, and the first run of
- * any other path in compiled code (a MIGRATE event, a context switch that flushes a PCID, a
- * mermap translation evicted from the STLB) throws the code away, the drive loop's included,
- * and compiles it again. A sweep's first points are often its 1-CPU ones, whose thousand events
- * never migrate or switch, and no thousand events fill a real STLB. The busy runs, with the
- * rare branches written without a branch elsewhere (docs/design.md, Habits), took a worker's
- * first 16 points of the default sweep from 23 to 27 deoptimizations to 4 to 6, all of them in
- * small functions (three runs each, `node --trace-deopt`), and its instructions, warm-up and
- * compiling included, from 35,334 M to 34,590 M (-2.1 %; November 2026).
+ * any other path in compiled code (a MIGRATE event, a context switch that flushes a PCID)
+ * throws the code away, the drive loop's included, and compiles it again. A sweep's first
+ * points are often its 1-CPU ones, whose thousand events never migrate or switch. The busy
+ * runs, with the rare branches written without a branch elsewhere (docs/design.md, Habits),
+ * took a worker's first 16 points of the default sweep from 23 to 27 deoptimizations to 5 to 7,
+ * `Tlb.fill()` once among them (three runs each, `node --trace-deopt`), and its instructions, start-up, warm-up and compiling included, from
+ * 35,334 M to 33,408 M (-5.5 %; November 2026).
  */
 export function warmUpConfigs(configs: Iterable<Json>): Json[] {
   const firsts = new Map<string, Json>();
@@ -109,8 +103,11 @@ export function warmUpConfigs(configs: Iterable<Json>): Json[] {
     if (w === undefined || possibleCpus(config) > possibleCpus(w)) widest.set(key, config);
   }
   if (firsts.size < 2) return [];
-  return [
-    ...[...firsts.values()].map((c) => warmUpRun(c, false)),
-    ...[...widest.values()].map((c) => warmUpRun(c, true)),
-  ];
+  const busy: Json[] = [];
+  for (const [key, config] of widest) {
+    const run = warmUpRun(config, true);
+    // (a kind without BUSY_WORKLOAD whose first point is its widest: the first run again)
+    if (config !== firsts.get(key) || run.workload !== config.workload) busy.push(run);
+  }
+  return [...[...firsts.values()].map((c) => warmUpRun(c, false)), ...busy];
 }
