@@ -56,7 +56,7 @@ const BUSY_WORKLOAD: Readonly<Record<string, Json>> = {
   'unmapped-alloc': { timeSliceUs: 20, migrateProbability: 0.5 },
 };
 
-/** The online CPUs a point asks for, as far as the warm-up cares (absent: 0, the default's least). */
+/** The possible CPUs a point asks for (absent: 0, below any value it could name). */
 function possibleCpus(config: Json): number {
   const n = field(config, 'machine', 'possibleCpus');
   return typeof n === 'number' ? n : 0;
@@ -87,8 +87,8 @@ function warmUpRun(config: Json, busy: boolean): Json {
  * points are often its 1-CPU ones, whose thousand events never migrate or switch. The busy
  * runs, with the rare branches written without a branch elsewhere (docs/design.md, Habits),
  * took a worker's first 16 points of the default sweep from 23 to 27 deoptimizations to 5 to 7,
- * `Tlb.fill()` once among them (three runs each, `node --trace-deopt`), and its instructions, start-up, warm-up and compiling included, from
- * 35,334 M to 33,408 M (-5.5 %; November 2026).
+ * `Tlb.fill()` once among them (three runs each, `node --trace-deopt`), and its instructions,
+ * start-up, warm-up and compiling included, from 35,334 M to 33,408 M (-5.5 %; November 2026).
  */
 export function warmUpConfigs(configs: Iterable<Json>): Json[] {
   const firsts = new Map<string, Json>();
