@@ -1,4 +1,5 @@
-import { parseRunConfig } from '../config/index.js';
+// not src/config's barrel: it loads the YAML parser, which no worker needs (test/house/worker-imports)
+import { parseRunConfig } from '../config/parse.js';
 import { runRow, runSummary } from './run.js';
 import { twinRows } from './twins.js';
 import type { RunRow } from '../analysis/run-row.js';

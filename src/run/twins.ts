@@ -16,7 +16,8 @@
  */
 import { allocatorInfo } from '../core/allocators.js';
 import { Machine } from '../core/machine.js';
-import { parseRunConfig, type RunConfig } from '../config/index.js';
+import { parseRunConfig } from '../config/parse.js';
+import type { RunConfig } from '../config/types.js';
 import type { RunSummary } from '../analysis/metrics/index.js';
 import { pageTableSummary } from '../analysis/metrics/summarize.js';
 import type { RunRow } from '../analysis/run-row.js';
