@@ -19,8 +19,8 @@
  * everything several times slower (two runs each, November 2026). Only V8's work changes:
  * results are the same bytes (test/sweep/twins.test.ts).
  *
- * A sweep of one version and one workload kind gets no warm-up: nothing would change class (its
- * rare paths would gain from a busy run too; not measured).
+ * A sweep of one version and one workload kind gets both runs too: nothing changes class there,
+ * but its rare paths gain as much (below).
  * Traces and op scripts are left out (a file read, not a code path of its own).
  */
 
@@ -29,7 +29,7 @@ export const WARM_UP_EVENTS = 1000;
 /**
  * Points looked at for their versions and workload kinds: the first this many of the sweep (the
  * scan runs before the workers start: about 23 microseconds a point, the default preset's 3,600
- * took 82 ms). A sweep whose versions lie further apart than this gets no warm-up.
+ * took 82 ms). A version or kind first seen further on than this gets no warm-up run.
  */
 export const WARM_UP_SCAN = 1024;
 
@@ -77,9 +77,8 @@ function warmUpRun(config: Json, busy: boolean): Json {
  * The warm-up configs for a sweep whose point configs are `configs` (plain JSON, as the worker
  * gets them): for each (mermap.variant, workload.kind) pair, in the order first seen, its first
  * point cut to WARM_UP_EVENTS events; then, for each pair, a busy run: its point with the most
- * possible CPUs (the first such), cut alike and with BUSY_WORKLOAD's changes. None when there
- * is a single pair. The configs are read as given (an absent field is its own value), so nothing
- * is parsed per point.
+ * possible CPUs (the first such), cut alike and with BUSY_WORKLOAD's changes. The configs are
+ * read as given (an absent field is its own value), so nothing is parsed per point.
  *
  * Why the busy run: V8 compiles a function for the paths it has seen run, and the first run of
  * any other path in compiled code (a MIGRATE event, a context switch that flushes a PCID)
@@ -89,6 +88,10 @@ function warmUpRun(config: Json, busy: boolean): Json {
  * took a worker's first 16 points of the default sweep from 23 to 27 deoptimizations to 5 to 7,
  * `Tlb.fill()` once among them (three runs each, `node --trace-deopt`), and its instructions,
  * start-up, warm-up and compiling included, from 35,334 M to 33,408 M (-5.5 %; November 2026).
+ * A sweep of one pair gains as much (16 rfc-v1 points of the default sweep's first round, 1 and
+ * 4 possible CPUs, on one isolate): 32,145 M instructions without a warm-up, 31,546 M with the
+ * busy run alone, 30,749 M with the first point's run and the busy run (-4.3 %; until then a
+ * single pair got none).
  */
 export function warmUpConfigs(configs: Iterable<Json>): Json[] {
   const firsts = new Map<string, Json>();
@@ -102,7 +105,6 @@ export function warmUpConfigs(configs: Iterable<Json>): Json[] {
     const w = widest.get(key);
     if (w === undefined || possibleCpus(config) > possibleCpus(w)) widest.set(key, config);
   }
-  if (firsts.size < 2) return [];
   const busy: Json[] = [];
   for (const [key, config] of widest) {
     const run = warmUpRun(config, true);

@@ -63,14 +63,28 @@ describe('warmUpConfigs', () => {
     expect(configs[2]!.machine).toEqual({ possibleCpus: 16, onlineCpusCap: 12 }); // untouched
   });
 
-  it('gives no warm-up to a sweep of one version and one workload kind', () => {
-    expect(warmUpConfigs([point('rfc-v1', 'unmapped-alloc'), point('rfc-v1', 'unmapped-alloc')])).toEqual([]);
+  it('warms a sweep of one version and one workload kind up alike, and an empty one not', () => {
+    const first = point('rfc-v1', 'unmapped-alloc');
+    const wide = { ...point('rfc-v1', 'unmapped-alloc'), seed: 8, machine: { possibleCpus: 4 } };
+    const cut = { length: { events: WARM_UP_EVENTS } };
+    expect(warmUpConfigs([first, wide])).toEqual([
+      { ...first, ...cut },
+      { ...wide, ...cut, workload: { kind: 'unmapped-alloc', timeSliceUs: 20, migrateProbability: 0.5 } },
+    ]);
+    // microbench has no scheduler: a single first point that is also the widest is run once
+    const micro = point('rfc-v1', 'microbench');
+    expect(warmUpConfigs([micro, micro])).toEqual([{ ...micro, ...cut }]);
     expect(warmUpConfigs([])).toEqual([]);
   });
 
   it('leaves out workloads read from a file', () => {
     const trace = point('rfc-later', 'ftrace', { path: 'trace.txt' });
-    expect(warmUpConfigs([point('rfc-v1', 'unmapped-alloc'), trace])).toEqual([]);
+    const v1 = point('rfc-v1', 'unmapped-alloc');
+    expect(warmUpConfigs([v1, trace]).map((c) => (c.mermap as { variant: string }).variant)).toEqual([
+      'rfc-v1',
+      'rfc-v1',
+    ]);
+    expect(warmUpConfigs([trace])).toEqual([]);
   });
 
   it('reads the configs as given: an absent version is a value of its own', () => {
@@ -87,7 +101,8 @@ describe('warmUpConfigs', () => {
     const same = Array.from({ length: WARM_UP_SCAN - 1 }, () => point('rfc-v1', 'unmapped-alloc'));
     const last = point('rfc-later', 'unmapped-alloc');
     expect(warmUpConfigs([...same, last])).toHaveLength(4); // the WARM_UP_SCAN-th point is read
-    expect(warmUpConfigs([...same, point('rfc-v1', 'unmapped-alloc'), last])).toEqual([]);
+    // one point further on, rfc-later is past the scan: rfc-v1's two runs only
+    expect(warmUpConfigs([...same, point('rfc-v1', 'unmapped-alloc'), last])).toHaveLength(2);
     expect(WARM_UP_SCAN).toBe(1024);
   });
 });
