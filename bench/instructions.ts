@@ -28,10 +28,14 @@
  *                   between a worker that runs them after its warm-up runs and one that only
  *                   warms up, in all and per event. What a worker's compiling costs is in it, as
  *                   it is in a sweep's time (the 1 -> 2 worker speed-up is bounded by it)
- *   worker warm-up  the worker that only warms up: Node's start-up, loading the modules and the
- *                   warm-up runs (src/run/warm-up.ts) with their compiling. A change that moves
- *                   compiling from the points into the warm-up lowers the figure above and
- *                   raises this one: compare their sum
+ *   worker warm-up  the worker that only warms up: Node's start-up, loading the point runner's
+ *                   modules (those a worker thread loads, no more: the configs come planned, in
+ *                   ./instructions-points.ts's file) and the warm-up runs (src/run/warm-up.ts)
+ *                   with their compiling. A change that moves compiling from the points into the
+ *                   warm-up lowers the figure above and raises this one: compare their sum.
+ *                   (Until November 2026 the child planned the points itself, and this figure
+ *                   counted the planner and the YAML parser too: 3,976 M instructions against
+ *                   2,734 M for the same build.)
  *
  * To compare two builds, run this in each checkout; --quick: smaller sizes (a smoke run of this
  * bench). --functions: instead of the figures, where each child's instructions go, by
@@ -39,11 +43,23 @@
  * points, each profiled once (about 4 minutes).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { costByFunction, functionRows, parsePerfMap } from './callgrind-functions.js';
+import { POINTS_FILE, type PointsFile } from './instructions-points.js';
+import { defaultWarmPoints } from './sweep.js';
+import { warmUpConfigs } from '../src/run/warm-up.js';
 
 /** The checkout this compiled file belongs to (.build/bench/instructions.js). */
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
@@ -63,6 +79,11 @@ function stage(): { root: string; child: string } {
     cpSync(join(PROJECT, '.build', dir), join(root, '.build', dir), { recursive: true });
   copyFileSync(join(PROJECT, 'package.json'), join(root, 'package.json'));
   symlinkSync(join(PROJECT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  // the points mode's configs, planned here: the child imports the point runner alone, as a
+  // sweep worker does (./instructions-child.ts)
+  const points = defaultWarmPoints(false);
+  const file: PointsFile = { warm: warmUpConfigs(points), points };
+  writeFileSync(join(root, POINTS_FILE), JSON.stringify(file), { flag: 'wx' });
   return { root, child: join(root, '.build', 'bench', 'instructions-child.js') };
 }
 
