@@ -62,4 +62,43 @@ describe('the region state at every failure (failureSamples)', () => {
     expect(metrics.failureSamples()).toHaveLength(2); // bounded; the aggregate still counts it
     expect(metrics.finish(7000, 7).failureStates.count).toBe(3);
   });
+
+  it('keeps the first 64 by default, and more when the bound is raised', () => {
+    const m = new Machine({ possibleCpus: 1, regionPages: 16, variant: 'rfc-v1', tlb: 'tiny' });
+    const task = m.createTask(m.createMm(), 0);
+    const metrics = new RunMetrics(m, { costModel: resolveCostModel() });
+    expect(metrics.maxFailureSamples).toBe(64);
+    // a get larger than the region fails at once and changes nothing: failure k at op k
+    const fail = (k: number) => {
+      m.clock.op = k;
+      m.clock.ns = k * 10;
+      metrics.tick(k * 10, k);
+      expect(m.mermapGet(task, 17 + k, 0x100)).toBeLessThan(0);
+    };
+    for (let k = 0; k < 70; k++) fail(k);
+    expect(metrics.failureSamples()).toHaveLength(64);
+    metrics.maxFailureSamples = 100;
+    for (let k = 70; k < 110; k++) fail(k);
+    const samples = metrics.failureSamples();
+    // 64 kept, then failures 70 to 105 up to the new bound of 100: the rows past the first 64
+    // went into a grown store
+    expect(samples.map((f) => f.op)).toEqual([
+      ...Array.from({ length: 64 }, (_, k) => k),
+      ...Array.from({ length: 36 }, (_, k) => 70 + k),
+    ]);
+    expect(samples[99]).toEqual({
+      op: 105,
+      timeNs: 1050,
+      cpu: 0,
+      mm: 0,
+      reason: 'too_large',
+      requestPages: 122,
+      live: 0,
+      reclaimable: 0,
+      pinned: 0,
+      free: 16,
+      nextOffset: 0,
+    });
+    expect(metrics.finish(1100, 110).failureStates.count).toBe(110);
+  });
 });
