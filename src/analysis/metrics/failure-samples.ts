@@ -5,9 +5,9 @@
  *
  * The samples sit in a Float64Array, a row of FIELDS numbers each, and become FailureSample
  * objects only in list(). An object literal per failure, built inside the get's compiled code,
- * changed its fields' representation as the run went on (a time past 2^31 ns, a count that had
- * been a small integer), and each change threw away the compiled get (`node --trace-deopt`:
- * twice in a worker's first three default points, November 2026).
+ * changed its fields' representation as the run went on (a time past 2^31 ns, first seen as a
+ * small integer), and the change threw away the compiled failure path: one deoptimization in a
+ * worker's first three default points (`node --trace-deopt`, "not a Smi"; November 2026).
  */
 import type { Machine } from '../../core/machine.js';
 import { reasonName } from '../../core/mermap/reasons.js';
