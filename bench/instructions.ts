@@ -30,7 +30,7 @@
  *                   it is in a sweep's time (the 1 -> 2 worker speed-up is bounded by it)
  *   worker warm-up  the worker that only warms up: Node's start-up, loading the point runner's
  *                   modules (those a worker thread loads, no more: the configs come planned, in
- *                   ./instructions-points.ts's file) and the warm-up runs (src/run/warm-up.ts)
+ *                   a file stage() writes) and the warm-up runs (src/run/warm-up.ts)
  *                   with their compiling. A change that moves compiling from the points into the
  *                   warm-up lowers the figure above and raises this one: compare their sum.
  *                   (Until November 2026 the child planned the points itself, and this figure
@@ -57,12 +57,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { costByFunction, functionRows, parsePerfMap } from './callgrind-functions.js';
-import { POINTS_FILE, type PointsFile } from './instructions-points.js';
+import type { PointsFile } from './instructions-child.js';
 import { defaultWarmPoints } from './sweep.js';
 import { warmUpConfigs } from '../src/run/warm-up.js';
 
 /** The checkout this compiled file belongs to (.build/bench/instructions.js). */
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A staged build: its folder, the child's path in it, and the points mode's configs file. */
+interface Staged {
+  root: string;
+  child: string;
+  pointsFile: string;
+}
 
 /**
  * A copy of the compiled build (.build/src, .build/bench, package.json; node_modules linked) in
@@ -70,10 +77,10 @@ const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
  * depend on it. The modules' paths are strings on V8's heap, so a checkout at a path of another
  * length allocates other sizes and collects at other points: one build counted 0.4 % fewer
  * instructions for the worker from a path 2 characters longer (November 2026). The child runs
- * with --preserve-symlinks, so the packages' paths are the copy's too. Returns the folder and
- * the child's path in it.
+ * with --preserve-symlinks, so the packages' paths are the copy's too. Also writes the points
+ * mode's configs file (a PointsFile) into the folder.
  */
-function stage(): { root: string; child: string } {
+function stage(): Staged {
   const root = mkdtempSync(join(tmpdir(), 'mermap-lab-instructions-'));
   for (const dir of ['src', 'bench'])
     cpSync(join(PROJECT, '.build', dir), join(root, '.build', dir), { recursive: true });
@@ -83,8 +90,9 @@ function stage(): { root: string; child: string } {
   // sweep worker does (./instructions-child.ts)
   const points = defaultWarmPoints(false);
   const file: PointsFile = { warm: warmUpConfigs(points), points };
-  writeFileSync(join(root, POINTS_FILE), JSON.stringify(file), { flag: 'wx' });
-  return { root, child: join(root, '.build', 'bench', 'instructions-child.js') };
+  const pointsFile = join(root, 'points.json');
+  writeFileSync(pointsFile, JSON.stringify(file), { flag: 'wx' });
+  return { root, child: join(root, '.build', 'bench', 'instructions-child.js'), pointsFile };
 }
 
 /**
@@ -112,7 +120,7 @@ const POINTS = 4;
 
 /** Instructions callgrind counted for one child process, and what it printed. */
 async function counted(
-  staged: { root: string; child: string },
+  staged: Staged,
   args: string[],
   profile: string | null = null,
 ): Promise<{ instructions: number; out: string }> {
@@ -173,9 +181,9 @@ async function main(): Promise<void> {
   try {
     runs = await inPairs([
       () => counted(staged, ['tight', String(pairs[0])]),
-      () => counted(staged, ['points', '0']),
+      () => counted(staged, ['points', '0', staged.pointsFile]),
       () => counted(staged, ['tight', String(pairs[1])]),
-      () => counted(staged, ['points', String(points)]),
+      () => counted(staged, ['points', String(points), staged.pointsFile]),
     ]);
   } finally {
     rmSync(staged.root, { recursive: true, force: true }); // (the link, not what it points to)
@@ -205,10 +213,10 @@ const TOP_FUNCTIONS = 15;
  * --functions: the tight loop's longer run and the worker's points, each profiled once, and the
  * functions that executed the most instructions in each (./callgrind-functions.ts).
  */
-async function byFunction(staged: { root: string; child: string }, pairs: number, points: number): Promise<void> {
+async function byFunction(staged: Staged, pairs: number, points: number): Promise<void> {
   const jobs: Array<[string, string[]]> = [
     [`tight loop, its warm-up and ${pairs} pairs`, ['tight', String(pairs)]],
-    [`worker, warm-up and ${points} default-sweep points`, ['points', String(points)]],
+    [`worker, warm-up and ${points} default-sweep points`, ['points', String(points), staged.pointsFile]],
   ];
   const profiles = jobs.map((_, k) => join(staged.root, `profile-${k}.out`));
   const settled = await Promise.allSettled(jobs.map(([, args], k) => counted(staged, args, profiles[k]!)));
