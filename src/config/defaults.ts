@@ -8,6 +8,12 @@ import { MAX_ORDER, ZERO_CYCLES_PER_PAGE } from '../core/defaults.js';
 export const ORDER_COUNT = MAX_ORDER + 1;
 
 /**
+ * First pfn the generators hand out (src/workloads/sched/phys.ts, the microbench's buffers, an op
+ * script's pages): 4 GiB. ASSUMPTION: keeps the ranges clear of low memory; any value works.
+ */
+export const PHYS_BASE_PFN = 0x100000;
+
+/**
  * Default order weights for `unmapped-alloc` (orders 0..10, normalised when sampled).
  * ASSUMPTION: no measured order mix for __GFP_UNMAPPED allocations exists (facts §9.1, §10). The
  * table puts ~80 % of allocations at order 0 and decays roughly geometrically, with a tail at

@@ -5,11 +5,12 @@
  */
 import { LDT_REMAP_PAGES } from '../core/defaults.js';
 import { pgdShiftPages } from '../core/paging/geometry.js';
-import { ORDER_COUNT } from './defaults.js';
+import { PFN_LIMIT } from '../core/paging/pte.js';
+import { ORDER_COUNT, PHYS_BASE_PFN } from './defaults.js';
 import { formatValue, valueAt } from './issues.js';
 import { MachineSchema, MermapSchema } from './schema.js';
 import { MAX_OFFERED_LOAD, PID_MAX_LIMIT, REAL_LIMITS } from './limits.js';
-import { TlbPressureSchema, UnmappedAllocSchema } from './workload-schema.js';
+import { MicrobenchSchema, TlbPressureSchema, UnmappedAllocSchema } from './workload-schema.js';
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -56,6 +57,39 @@ function arrivals(
   return { rate, onRate, load, meanPages };
 }
 
+/** The online CPUs a valid config runs (machine.onlineCpus, else possible CPUs up to onlineCpusCap). */
+function onlineOf(get: (...p: string[]) => unknown, possible: number): number {
+  const online = get('machine', 'onlineCpus');
+  const cap = get('machine', 'onlineCpusCap');
+  return Math.min(possible, isInt(online) ? online : isInt(cap) ? cap : possible);
+}
+
+/**
+ * Pages a microbench may map from the generators' first pfn (PHYS_BASE_PFN) and stay below
+ * PFN_LIMIT, x86-64's 2^40 frames of 52-bit physical addresses (core/paging/pte.ts).
+ */
+const MAX_BUFFER_PAGES = PFN_LIMIT - PHYS_BASE_PFN;
+
+/**
+ * The microbench's buffers in window mode (src/workloads/microbench.ts): each online CPU's thread
+ * maps `window` slots of the largest get's pages, from PHYS_BASE_PFN up; null in tight mode (one
+ * slot a CPU: at most 2^31 pages) or while a field they read is invalid.
+ */
+function microbenchBuffers(
+  get: (...p: string[]) => unknown,
+  possible: number | null,
+): { online: number; window: number; largest: number; pages: number } | null {
+  const w = MicrobenchSchema.shape;
+  const mode = orDefault(w.mode, get('workload', 'mode'));
+  const window = orDefault(w.window, get('workload', 'window'));
+  const sizes = w.sizes.safeParse(get('workload', 'sizes'));
+  if (possible === null || mode !== 'window' || !fieldOk(w.window, window) || !sizes.success) return null;
+  const s = sizes.data;
+  const largest = s.dist === 'fixed' ? s.pages : s.dist === 'uniform' ? s.max : Math.max(...s.pages);
+  const online = onlineOf(get, possible);
+  return { online, window: window as number, largest, pages: online * (window as number) * largest };
+}
+
 /** Rules that tie fields together; each runs only when the fields it reads are individually valid. */
 export function crossFieldIssues(input: unknown): string[] {
   const out: string[] = [];
@@ -100,11 +134,8 @@ export function crossFieldIssues(input: unknown): string[] {
     const w = UnmappedAllocSchema.shape;
     const mms = orDefault(w.mmsPerCpu, get('workload', 'mmsPerCpu'));
     const threads = orDefault(w.threadsPerMm, get('workload', 'threadsPerMm'));
-    const onlineRaw = get('machine', 'onlineCpus');
-    const cap = get('machine', 'onlineCpusCap');
     if (possibleOk && fieldOk(w.mmsPerCpu, mms) && fieldOk(w.threadsPerMm, threads)) {
-      const online = isInt(onlineRaw) ? onlineRaw : Math.min(possible, isInt(cap) ? cap : possible);
-      const tasks = Math.min(online, possible) * (mms as number) * (threads as number);
+      const tasks = onlineOf(get, possible) * (mms as number) * (threads as number);
       if (tasks > PID_MAX_LIMIT) {
         out.push(
           `workload.threadsPerMm: ${threads} is not allowed: ${tasks} tasks (online CPUs x mmsPerCpu x threadsPerMm) ` +
@@ -143,6 +174,14 @@ export function crossFieldIssues(input: unknown): string[] {
           out.push(`workload.sizes.weights: ${formatValue(sizes.weights)} is not allowed: must have a positive sum`);
         }
       }
+    }
+    const buffers = microbenchBuffers(get, possibleOk ? (possible as number) : null);
+    if (buffers !== null && buffers.pages > MAX_BUFFER_PAGES) {
+      out.push(
+        `workload.window: ${buffers.window} is not allowed: ${buffers.online} online CPUs x ${buffers.window} ` +
+          `live mappings x ${buffers.largest} pages (the largest get) come to ${buffers.pages} pages of buffers, ` +
+          `past x86-64's 52-bit physical addresses (at most ${MAX_BUFFER_PAGES} pages from pfn 0x${PHYS_BASE_PFN.toString(16)})`,
+      );
     }
   }
   const tp = get('workload', 'tlbPressure') as Record<string, unknown> | undefined;

@@ -31,7 +31,7 @@ export { GuestMemfdSource, guestAllocations } from './guest-memfd.js';
 export { MicrobenchSource } from './microbench.js';
 export { TlbPressureSource, USER_BASE_VPN, DIRECT_MAP_BASE_VPN_4, DIRECT_MAP_BASE_VPN_5 } from './tlb-pressure.js';
 export { LengthLimitedSource, type LengthLimit } from './limit.js';
-export { PHYS_BASE_PFN } from './sched/phys.js';
+export { PHYS_BASE_PFN } from '../config/defaults.js';
 export {
   FtraceSource,
   TraceError,

@@ -16,7 +16,7 @@ import type { MicrobenchConfig, RunConfig, SizeDistribution } from '../config/ty
 import { startFill, Ev } from './events.js';
 import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
 import { AliasTable, createUniform, type Uniform } from './rng.js';
-import { PHYS_BASE_PFN } from './sched/phys.js';
+import { PHYS_BASE_PFN } from '../config/defaults.js';
 import type { GeneratorOptions } from './unmapped-alloc.js';
 
 const MAX_STEP = 1;

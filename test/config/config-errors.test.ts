@@ -137,6 +137,29 @@ describe('parseRunConfig errors: every field named with its value and what is al
     ).toEqual([
       'workload.sizes.weights: [1] is not allowed: must have one weight per entry of workload.sizes.pages (2)',
     ]);
+    // the window's buffers end below x86-64's 2^40 frames: 4100 x 1023 x 2^18 pages is exactly
+    // 2^40 - 2^20 (the pages from PHYS_BASE_PFN = 2^20 up), one CPU more is 2^18 x 1023 too many
+    const buffers = (machine: object, sizes: unknown, mode = 'window') => ({
+      machine,
+      workload: { kind: 'microbench', mode, window: 1023, sizes },
+    });
+    const onlineOf = (input: unknown) => parseRunConfig(input).machine.onlineCpus;
+    expect(onlineOf(buffers({ possibleCpus: 4100 }, { dist: 'fixed', pages: 2 ** 18 }))).toBe(4100);
+    expect(issuesOf(buffers({ possibleCpus: 4101 }, { dist: 'uniform', min: 1, max: 2 ** 18 }))).toEqual([
+      'workload.window: 1023 is not allowed: 4101 online CPUs x 1023 live mappings x 262144 pages (the largest get) ' +
+        "come to 1099778752512 pages of buffers, past x86-64's 52-bit physical addresses (at most 1099510579200 " +
+        'pages from pfn 0x100000)',
+    ]);
+    // online CPUs count, not possible ones; a table's largest entry; tight mode maps one slot a CPU
+    const table = { dist: 'table', pages: [1, 2 ** 18], weights: [1, 1] };
+    expect(onlineOf(buffers({ possibleCpus: 8192, onlineCpus: 4100 }, table))).toBe(4100);
+    expect(onlineOf(buffers({ possibleCpus: 8192, onlineCpusCap: 4100 }, table))).toBe(4100);
+    expect(issuesOf(buffers({ possibleCpus: 8192, onlineCpusCap: 4101 }, table))).toEqual([
+      'workload.window: 1023 is not allowed: 4101 online CPUs x 1023 live mappings x 262144 pages (the largest get) ' +
+        "come to 1099778752512 pages of buffers, past x86-64's 52-bit physical addresses (at most 1099510579200 " +
+        'pages from pfn 0x100000)',
+    ]);
+    expect(onlineOf(buffers({ possibleCpus: 8192 }, table, 'tight'))).toBe(8192);
     expect(issuesOf({ workload: { kind: 'microbench', sizes: { dist: 'gauss' } } })).toEqual([
       'workload.sizes.dist: "gauss" is not allowed: must be one of "fixed", "uniform", "table"',
     ]);

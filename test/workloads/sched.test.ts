@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { CpuHeap } from '../../src/workloads/sched/cpu-heap.js';
 import { CpuWheel } from '../../src/workloads/sched/cpu-wheel.js';
 import { FreeWheel } from '../../src/workloads/sched/free-wheel.js';
-import { PhysAllocator, PHYS_BASE_PFN } from '../../src/workloads/sched/phys.js';
+import { PHYS_BASE_PFN } from '../../src/config/defaults.js';
+import { PhysAllocator } from '../../src/workloads/sched/phys.js';
 import { RunQueues } from '../../src/workloads/sched/run-queues.js';
 
 describe('FreeWheel', () => {

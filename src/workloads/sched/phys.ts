@@ -4,10 +4,8 @@
  * (like the per-CPU page lists, which reuse the most recently freed, cache-hot pages); otherwise a
  * bump pointer carves a new aligned block. Live blocks never overlap.
  */
+import { PHYS_BASE_PFN } from '../../config/defaults.js';
 import { MAX_ORDER } from '../../core/defaults.js';
-
-/** First pfn handed out: 4 GiB. ASSUMPTION: keeps the ranges clear of low memory; any value works. */
-export const PHYS_BASE_PFN = 0x100000;
 
 /**
  * Freed blocks a stack has room for before it grows. The default sweep's points reach 91 on one

@@ -20,7 +20,7 @@
 import { InputLineError } from '../../util/input-error.js';
 import { type EventChunk, type EventSource, type WorkloadTopology, Ev, EvFlag } from '../events.js';
 import { parseReplayLine, ReplayError, type ReplayOp } from '../../core/replay.js';
-import { PHYS_BASE_PFN } from '../sched/phys.js';
+import { PHYS_BASE_PFN } from '../../config/defaults.js';
 import { LineReader } from './lines.js';
 
 export type Op =
