@@ -62,7 +62,7 @@ function machineTarget(): Target {
  * shared by both made them polymorphic once the second target ran, and measured the bench's
  * indirection rather than the Machine (about 1 M pairs/s of 17). The Machine's calls it directly,
  * as a caller does; the allocator's goes through its Target, which measured faster than a direct
- * loop on Node 20 (130 against 115 M pairs/s on the 2-core machine of the README).
+ * loop on Node 20 (130 against 115 M pairs/s on the project's 2-core machine, docs/performance.md).
  */
 function allocatorTight(): (n: number) => void {
   const t = allocatorTarget();
@@ -73,7 +73,7 @@ function allocatorTight(): (n: number) => void {
 
 /**
  * What holds the Machine's tight loop at 18 to 19 M pairs/s (perf with V8's JIT dump, Node
- * 20.20, the 2-core machine of the README, November 2026): V8 inlines mermapPut() and its callees
+ * 20.20, the project's 2-core machine, November 2026): V8 inlines mermapPut() and its callees
  * into the loop but not mermapGet() (38 % of the time is mermapGet's own code, called). TurboFan
  * weighs a candidate that already has optimized code of its own as its bytecode plus what that
  * code inlined (549 + about 1,200 bytes for mermapGet), and put's callees, a few calls more

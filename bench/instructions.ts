@@ -11,7 +11,7 @@
  * agrees from run to run and checkout to checkout to about 0.03 %, where its timings differ by
  * 30 %. The tight loop's figure is rougher: 0.5 % between runs, and 2 % between builds that
  * differ only in modules the loop never runs (what is loaded moves the heap's layout and when
- * collections fall). The README has the figures.
+ * collections fall). docs/performance.md has the figures.
  *
  * Instructions are not time (a cache miss or a mispredicted branch is one instruction), so a
  * change that saves instructions must still be timed with `npm run bench` on a quiet machine;

@@ -112,7 +112,7 @@ export function defaultWarmPoints(quick: boolean): Array<Record<string, unknown>
  * nothing lost to warm-up, to the pool or to two runs side by side. The points are WARM_POINTS
  * of the shard benchDefaultSweep() runs, spread over it.
  *
- * Measured on the README's 2-core machine, back to back twice (shard 0 of 5, both versions,
+ * Measured on the project's 2-core machine (docs/performance.md), back to back twice (shard 0 of 5, both versions,
  * with the workers' warm-up): the whole shard on one worker at 2.57 to 2.63 M events/s (17.1 to
  * 17.5 s; its JIT compiling on the idle second core), on 2 workers at 4.41 to 4.49 M (10.0 to
  * 10.2 s): 1.70x to 1.72x; the 16 points here at 2.46 to 2.67 M. What 2 workers lose is their
@@ -180,7 +180,7 @@ export async function benchDefaultPointsWarm(
  *
  * The speed-up grows with the sweep's length, because what a second worker costs is paid once:
  * each worker thread is a V8 isolate that compiles the simulator anew, on the cores the workers
- * need. Measured on the README's 2-core machine, per isolate, over 48 of these points (a
+ * need. Measured on the project's 2-core machine (docs/performance.md), per isolate, over 48 of these points (a
  * worker's share), by thread from /proc: V8's compiler threads spent 1.23 to 1.42 CPU-seconds
  * in the first pass against 0.1 to 0.2 in a warm one, and the isolate's own thread about 0.4 s
  * more (code not yet optimized); with the workers' warm-up (src/run/warm-up.ts, which the CLI

@@ -40,7 +40,7 @@ import { printable } from '../util/printable.js';
 
 /**
  * The most simulator state one run may hold by default: 8 GiB (less on a machine with less:
- * stateBound()). A sweep holds one run per worker thread, and the README's machine has 24 GiB
+ * stateBound()). A sweep holds one run per worker thread, and the project's machine has 24 GiB (docs/performance.md)
  * for its two. Runs near it take minutes to set up (22.9 GB took 91 s on that machine, November
  * 2026), so the bound also keeps a mistyped CPU count from looking like a hang.
  */
@@ -81,7 +81,7 @@ type BoundSource = 'default' | 'memory' | 'env';
  *            (usableMemoryBytes(): in a container, its limit), so that a run the bound lets
  *            through is refused with its reason rather than killed for memory
  *   env      MERMAP_LAB_MAX_STATE_GIB whole GiB, from 1 up to that memory: more on a machine
- *            larger than the README's (a trace of many processes from a large machine)
+ *            larger than the project's (a trace of many processes from a large machine)
  * A sweep's worker threads and the tasks of a Slurm array inherit the variable with the
  * environment. A value that is not such a number is bad input naming the variable; the results
  * of the runs the bound lets through do not depend on it.

@@ -9,7 +9,7 @@
  * the first, and the first point of the second (a second allocator class at every call into the
  * mermap) throws away the optimized machine, drive loop included, which V8 compiles again. A
  * thousand events of each version, run before V8 optimizes anything, give those sites both
- * classes from the start. Measured on the README's 2-core machine, the sweep benchmark's points
+ * classes from the start. Measured on the project's 2-core machine (docs/performance.md), the sweep benchmark's points
  * (bench/sweep.ts, 48 points on one isolate): V8's compiler threads spent 1.23 to 1.42
  * CPU-seconds over the first pass without a warm-up (two runs) and 0.77 to 1.00 with one of 500,
  * 1,000 or 2,000 events (twelve runs, alike); the first pass's CPU beyond a warm pass fell from

@@ -12,7 +12,7 @@
  * code meanwhile, and the sweep spends more CPU in all. Compiled on the worker's own thread, a
  * function's optimized code is there as soon as it is asked for.
  *
- * Measured on the README's 2-core machine (Node 20.20, November 2026, runs interleaved):
+ * Measured on the project's 2-core machine (docs/performance.md) (Node 20.20, November 2026, runs interleaved):
  *   bench's 96-point sweep, 2 workers     background 6.33-6.94 s, 12.3-13.5 CPU-s (four runs)
  *                                         own thread 6.13-6.69 s, 11.7-12.8 CPU-s
  *   the same, the flag set at run time    6.37-6.68 s against 6.01-6.54 s (three pairs)

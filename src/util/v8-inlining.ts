@@ -11,7 +11,7 @@
  * 11.3 of Node 20), so these calls stay calls and each boxes the page numbers it passes.
  * A larger budget inlines them.
  *
- * Measured with `npm run bench` on the README's 2-core machine, two runs each way, alternating
+ * Measured with `npm run bench` on the project's 2-core machine (docs/performance.md), two runs each way, alternating
  * (MERMAP_LAB_V8_DEFAULTS=1 for the defaults), Node 20.20:
  *   default sweep (a shard, 2 workers)   4.08-4.16 M events/s  ->  4.66-4.71
  *   full machine, tight                  16.9-17.2 M pairs/s   ->  18.4
