@@ -13,92 +13,20 @@
  * removed at the end unless --keep (then its path is printed, for --baseline-dir next time).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../src/util/input-error.js';
 import { V8_INLINING_FLAGS } from '../src/util/v8-inlining.js';
 import { baselineReport, ISSUE_BASELINE, parseBaselineArgs } from './baseline-report.js';
+import { buildWorktree, removeWorktree, repoWith, StepFailed } from './worktree.js';
 
 /** baseline-loop.js beside this file, and this tree's compiled library (.build/src) */
 const LOOP = fileURLToPath(new URL('./baseline-loop.js', import.meta.url));
 const THIS_LIB = fileURLToPath(new URL('../src/', import.meta.url));
-const short = ISSUE_BASELINE.slice(0, 7);
+const TOOL = 'bench:baseline';
 
-const say = (s: string) => process.stderr.write(`bench:baseline: ${s}\n`);
-
-function run(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** A step of the baseline's build that failed (no network for npm ci, say): one line, exit status 1. */
-class StepFailed extends Error {}
-
-/** run(), a failure told in one line: the step and the first line its command printed to stderr. */
-function step(what: string, cmd: string, args: string[], cwd: string): void {
-  try {
-    run(cmd, args, cwd);
-  } catch (e) {
-    const lines = String((e as { stderr?: unknown }).stderr ?? '')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '');
-    throw new StepFailed(`bench:baseline: ${what} failed: ${lines[0] ?? (e as Error).message}`);
-  }
-}
-
-/** The repository's top folder, and whether it has the baseline commit. */
-function repoWithBaseline(): string {
-  let top: string;
-  try {
-    top = run('git', ['rev-parse', '--show-toplevel'], fileURLToPath(new URL('.', import.meta.url))).trim();
-  } catch {
-    throw new InputError(
-      `bench:baseline: this tree is not a git checkout; pass --baseline-dir DIR, a built checkout of ${short}`,
-    );
-  }
-  try {
-    run('git', ['cat-file', '-e', `${ISSUE_BASELINE}^{commit}`], top);
-  } catch {
-    throw new InputError(
-      `bench:baseline: commit ${short} is not in this clone's history (a shallow clone?): run 'git fetch --unshallow', or pass --baseline-dir DIR`,
-    );
-  }
-  return top;
-}
-
-/** A worktree of the baseline in a new temporary folder, its dependencies installed and dist/ built. */
-function buildBaseline(top: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'mermap-lab-baseline-')), short);
-  try {
-    say(`checking out ${short} into ${dir}`);
-    step('git worktree add', 'git', ['worktree', 'add', '--detach', dir, ISSUE_BASELINE], top);
-    say("npm ci (the baseline's own lock file)");
-    step('npm ci', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
-    say('building its dist/');
-    step('tsc', process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir);
-  } catch (e) {
-    removeBaseline(top, dir);
-    throw e;
-  }
-  return dir;
-}
-
-/** Remove the worktree (if it was made) and its temporary folder. */
-function removeBaseline(top: string, dir: string): void {
-  try {
-    run('git', ['worktree', 'remove', '--force', dir], top);
-  } catch {
-    // not made, or half made: its folder goes below, and `git worktree prune` then forgets it
-  }
-  rmSync(join(dir, '..'), { recursive: true, force: true });
-  try {
-    run('git', ['worktree', 'prune'], top);
-  } catch {
-    // nothing left to forget
-  }
-}
+const say = (s: string) => process.stderr.write(`${TOOL}: ${s}\n`);
 
 /** One timed run of the loop on the library in `lib`, in a fresh process with the CLI's V8 flags. */
 function timeOnce(lib: string, pairs: number): number {
@@ -123,8 +51,8 @@ function main(): void {
     );
   try {
     if (dir === null) {
-      top = repoWithBaseline();
-      dir = made = buildBaseline(top);
+      top = repoWith(TOOL, ISSUE_BASELINE, '--baseline-dir').top;
+      dir = made = buildWorktree(TOOL, top, ISSUE_BASELINE, 'tsconfig.build.json');
     }
     const baseLib = join(dir, 'dist');
     const current: number[] = [];
@@ -146,7 +74,7 @@ function main(): void {
   } finally {
     if (made !== null && top !== null) {
       if (opts.keep) say(`kept the baseline at ${made} (--baseline-dir ${made} next time)`);
-      else removeBaseline(top, made);
+      else removeWorktree(top, made);
     }
   }
 }
