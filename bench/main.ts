@@ -31,15 +31,11 @@ import {
 } from './targets.js';
 import { benchTrace } from './trace.js';
 import { benchWorkloads } from './workloads.js';
-import { coreInChild, workloadInChild } from './replicate.js';
+import { coreInChild, FULL_CORE, QUICK_CORE, workloadInChild } from './replicate.js';
 import { V8_INLINING_FLAGS, widenV8Inlining } from '../src/util/v8-inlining.js';
 
 /** Measurements of each replicated figure (2 with --quick). */
 const REPLICATES = 3;
-
-/** The core's pairs per run: 10^8 for the tight loops (the memory check), as benchCore() says. */
-const FULL_CORE = { allocatorPairs: 100_000_000, machinePairs: 100_000_000 };
-const QUICK_CORE = { allocatorPairs: 10_000_000, machinePairs: 2_000_000 };
 
 interface Section {
   title: string;

@@ -50,6 +50,23 @@ export function hostSlow(native: number | null): boolean {
   return native !== null && native < SLOW_HOST_SHARE * QUIET_NATIVE_PAIRS_PER_SECOND;
 }
 
+/**
+ * The last build timed on a quiet machine, and its figures there: `npm run bench` on a fresh
+ * clone of a53fcf3, the project's 2-core machine idle (the native model at 450 M pairs/s), n = 3
+ * each, the whole bench in 150 s (November 2026), measured. `npm run bench:compare -- a53fcf3`
+ * (compare.ts) times this tree and that commit in turn on a machine too busy to judge the
+ * targets, and estimates this tree's figures on the quiet machine as these times the ratio.
+ */
+export const QUIET_REFERENCE = {
+  commit: 'a53fcf384ba03fcc22c1a86db7915876228ee3e0',
+  figures: {
+    machineTightPairsPerSecond: 18.67e6,
+    machineWindowPairsPerSecond: 9.79e6,
+    sweepSpeedup: 1.72,
+    defaultSweepEventsPerSecond: 4.63e6,
+  },
+} as const;
+
 /*
  * Whether this machine is slower than the issue's: it is not. The targets are absolute figures,
  * and issue 19's "now" column was measured on the project as it was when the issue was filed,
