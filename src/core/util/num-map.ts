@@ -96,6 +96,49 @@ export class NumMap {
     this.size--;
   }
 
+  /**
+   * Take every probing path on throwaway maps: a collision in set() and find(), a deletion that
+   * moves a collided key back and one that leaves a key at its home (removeAt()), and a table
+   * that grows. Run when this module loads (below), so that V8 has feedback for those paths
+   * before it compiles their callers: a sweep worker's warm-up runs are short and often have no
+   * collision, and the first one of a real run then deoptimized the event loop, which inlines
+   * take() and set() (four of the deoptimizations of a worker's 48 points of the bench's sweep
+   * of real runs, November 2026). V8 allocates a function's feedback only after it has run a
+   * while, so each path runs `rounds` times. Returns whether each path was taken, for the test.
+   */
+  static exercise(rounds = 16): { collided: boolean; moved: boolean; stayed: boolean; grew: boolean } {
+    const seen = { collided: true, moved: true, stayed: true, grew: true };
+    // small keys (allocation ids, as the event loop's maps hold) and page numbers past 2^32;
+    // every call below runs in every round (V8 records nothing before it allocates the feedback)
+    for (const base of [0, 2 ** 36]) {
+      for (let r = 0; r < rounds; r++) {
+        const m = new NumMap(8);
+        const a = base + 1;
+        const s = m.slot(a);
+        let b = a + 1;
+        while (m.slot(b) !== s) b++;
+        // c: a key whose home is two slots after a's, where it stays when a goes
+        let c = b + 1;
+        while (m.slot(c) !== ((s + 2) & m.mask)) c++;
+        m.set(a, 1);
+        m.set(b, 2);
+        m.set(c, 3);
+        const found = m.get(b);
+        seen.collided &&= m.keys[(s + 1) & m.mask] === b && found === 2;
+        m.take(a);
+        const home = m.keys[s];
+        const kept = m.keys[(s + 2) & m.mask];
+        seen.moved &&= home === b;
+        seen.stayed &&= kept === c;
+        const cap = m.keys.length;
+        for (let k = 0; m.keys.length === cap; k++) m.set(base + 1000 + k, 1);
+        const after = m.get(b) + m.get(c);
+        seen.grew &&= after === 5;
+      }
+    }
+    return seen;
+  }
+
   private grow(): void {
     const oldK = this.keys;
     const oldV = this.vals;
@@ -106,3 +149,5 @@ export class NumMap {
     for (let i = 0; i < oldK.length; i++) if (oldK[i] !== EMPTY) this.set(oldK[i], oldV[i]);
   }
 }
+
+NumMap.exercise();
