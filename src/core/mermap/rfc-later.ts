@@ -52,7 +52,8 @@ export class RfcLaterMermap extends MermapCpuState {
     const reserve = this.normalSlots;
     if (this.inUse[s0 + reserve] !== 0) return -Reason.RESERVE_BUSY; // WARN_ON_ONCE(reserve_alloc.in_use)
     if (reserved === true) return this.claim(cpu, reserve, pages, true);
-    for (let i = 0; i < this.normalSlots; i++) {
+    // (i counts up before each test, the first included: see RfcV1Mermap.get())
+    for (let i = -1; ++i < this.normalSlots; ) {
       if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, false);
     }
     return -Reason.NO_SLOT;

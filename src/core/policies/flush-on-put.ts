@@ -67,7 +67,8 @@ export class FlushOnPut extends RfcLaterMermap {
     // claim() allocates at next_addr: point it at the gap (it then means "end of the last get")
     this.nextAddr[cpu] = at;
     if (reserved) return this.claim(cpu, reserve, pages, true);
-    for (let i = 0; i < this.normalSlots; i++) {
+    // (i counts up before each test, the first included: see RfcV1Mermap.get())
+    for (let i = -1; ++i < this.normalSlots; ) {
       if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, false);
     }
     return -Reason.NO_SLOT;
