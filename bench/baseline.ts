@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../src/util/input-error.js';
 import { V8_INLINING_FLAGS } from '../src/util/v8-inlining.js';
 import { baselineReport, ISSUE_BASELINE, parseBaselineArgs } from './baseline-report.js';
-import { buildWorktree, removeWorktree, repoWith, StepFailed } from './worktree.js';
+import { buildWorktree, removeWorktree, repoWith, runTool } from './worktree.js';
 
 /** baseline-loop.js beside this file, and this tree's compiled library (.build/src) */
 const LOOP = fileURLToPath(new URL('./baseline-loop.js', import.meta.url));
@@ -79,16 +79,4 @@ function main(): void {
   }
 }
 
-try {
-  main();
-} catch (e) {
-  if (e instanceof InputError) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(2);
-  }
-  if (e instanceof StepFailed) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(1);
-  }
-  throw e;
-}
+runTool(main);

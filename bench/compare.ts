@@ -25,7 +25,7 @@ import { InputError } from '../src/util/input-error.js';
 import { type CompareOptions, compareReport, type PairFigures, parseCompareArgs } from './compare-report.js';
 import type { CoreBenchRow } from './core.js';
 import { coreInChild, FULL_CORE } from './replicate.js';
-import { buildWorktree, removeWorktree, repoWith, StepFailed } from './worktree.js';
+import { buildWorktree, removeWorktree, repoWith, runTool, StepFailed } from './worktree.js';
 
 const TOOL = 'bench:compare';
 /** this tree's compiled bench and library (.build/), and the sweeps' child beside this file */
@@ -120,16 +120,4 @@ function main(): void {
   }
 }
 
-try {
-  main();
-} catch (e) {
-  if (e instanceof InputError) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(2);
-  }
-  if (e instanceof StepFailed) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(1);
-  }
-  throw e;
-}
+runTool(main);

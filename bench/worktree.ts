@@ -90,3 +90,19 @@ export function removeWorktree(top: string, dir: string): void {
     // nothing left to forget
   }
 }
+
+/**
+ * Run a tool's main(): bad input (an InputError) is its message and exit status 2, a step that
+ * failed (StepFailed) its message and exit status 1, each one line, no stack trace.
+ */
+export function runTool(main: () => void): void {
+  try {
+    main();
+  } catch (e) {
+    if (e instanceof InputError || e instanceof StepFailed) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(e instanceof InputError ? 2 : 1);
+    }
+    throw e;
+  }
+}
