@@ -63,9 +63,10 @@ export class RfcV1Mermap extends MermapCpuState {
       this.nextAddr[cpu] = newNext;
     }
     // Find an alloc-tracking structure to use: the first free one, after any flush. (i counts up
-    // before each test, the first included, so every get runs the increment: V8 has seen it when
-    // it compiles the get, where a get that found slot 0 busy first after that threw the get
-    // away, and the Machine's get and the event loop that inline it; docs/design.md, Habits.)
+    // before each test, the first included, so every get runs the increment and V8 has seen it
+    // when it compiles the get. Counted after the test, it ran only past a busy slot 0, and the
+    // first such get after V8 compiled the get threw away the get and the Machine's get and
+    // event loop that inline it; docs/design.md, Habits.)
     for (let i = -1; ++i < this.slotsPerCpu; ) {
       if (this.inUse[s0 + i] === 0) return this.claim(cpu, i, pages, reserved);
     }
