@@ -3,12 +3,11 @@
  * (bench/compare-child.ts) on stand-in modules: CI never runs the comparison itself (it builds
  * another commit and times both for minutes).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { benchChild } from './bench-child.js';
 import {
   compareReport,
   type PairFigures,
@@ -130,14 +129,10 @@ describe('bench:compare report', () => {
   });
 });
 
-const CHILD = resolve(dirname(fileURLToPath(import.meta.url)), '../../bench/compare-child.ts');
 const dir = mkdtempSync(join(tmpdir(), 'mermap-lab-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function child(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const child = benchChild('compare-child');
 
 describe("bench:compare's sweeps child", () => {
   // stand-ins for a build's bench/sweep.js and src/util/v8-inlining.js: the sweeps return what

@@ -3,22 +3,17 @@
  * and CI never does: the points mode runs a configs file's warm-up configs, then the first COUNT
  * of its points, and prints the events those points simulated; without a file it refuses.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { benchChild } from './bench-child.js';
 import type { PointsFile } from '../../bench/instructions-child.js';
 
-const CHILD = resolve(dirname(fileURLToPath(import.meta.url)), '../../bench/instructions-child.ts');
 const dir = mkdtempSync(join(tmpdir(), 'mermap-lab-child-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function child(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const child = benchChild('instructions-child');
 
 describe('bench:instructions child', () => {
   it('runs the warm-up configs, then the first COUNT points, and prints their events', () => {
