@@ -5,7 +5,7 @@
  * (config sits below analysis, so the names live here).
  */
 
-type CostUnit = 'cycles' | 'fraction' | 'GHz' | 'pages';
+export type CostUnit = 'cycles' | 'fraction' | 'GHz' | 'pages';
 
 /** A parameter's unit and meaning; most are counted in cycles. */
 const cycles = (doc: string) => ({ unit: 'cycles', doc }) as const;

@@ -1,7 +1,7 @@
 /**
  * Validation issues as one line each, naming the dotted field path, the value and what is allowed:
  *
- *   mermap.regionPages: 1 is not allowed: must be a whole number of pages >= 2
+ *   mermap.regionPages: 1 is not allowed: must be a whole number of pages in 2..262144
  *   workload.path: is missing: must be a non-empty file path
  *   machine.cpus: unknown field: allowed fields are possibleCpus, onlineCpus, onlineCpusCap, pagingLevels, tlb, directMapPageSize, preemptRt, shadowTlb
  */

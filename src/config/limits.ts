@@ -58,6 +58,14 @@ export const LIMITS = {
   window: { min: 1, max: MAX_WINDOW, unit: 'allocations' },
   userPagesPerMm: { min: 0, max: MAX_USER_PAGES_PER_MM, unit: 'pages' },
   globalPages: { min: 0, max: MAX_GLOBAL_PAGES, unit: 'pages' },
+  /**
+   * pages of mermap.vmapBlockPages, vmapLazyPages and flushCeilingPages (and the cost model's
+   * flushCeilingPages): no range a CPU's region holds is larger than the largest region, so a
+   * block fits in it (rules.ts holds it to the run's own region), every lazily freed page of a
+   * CPU counts at most that many, and every range flush of at most that many pages is INVLPGed
+   * page by page: a larger threshold would act the same.
+   */
+  regionRangePages: { min: 0, max: MAX_REGION_PAGES, unit: 'pages' },
 } as const satisfies Record<string, SizeLimit>;
 
 /**
@@ -88,6 +96,10 @@ export const MAX_OFFERED_LOAD = 100;
  *                     exact up to 2^53 ns (104 days), with room for the durations after the end
  *   zeroCyclesPerPage at most 10^6 cycles per 4 KiB page (about 10^3 is real)
  *   cpuGhz            0.1 to 100 GHz
+ *   costCycles        a cost model's cycles for one operation (cost.overrides): at most 10^6,
+ *                     a third of a millisecond at 3 GHz, 100 times the presets' dearest figure
+ *                     (a full flush with its refills, about 10^4 cycles: src/analysis/costs)
+ *   fraction          a share, 0 to 1
  *   guestGiB          at most 65,536 GiB, the direct map of 4-level paging (64 TiB)
  */
 export const REAL_LIMITS = {
@@ -97,6 +109,8 @@ export const REAL_LIMITS = {
   lengthSeconds: { min: 0, max: 1e6, unit: 's' },
   zeroCyclesPerPage: { min: 0, max: 1e6, unit: 'cycles' },
   cpuGhz: { min: 0.1, max: 100, unit: 'GHz' },
+  costCycles: { min: 0, max: 1e6, unit: 'cycles' },
+  fraction: { min: 0, max: 1, unit: '' },
   guestGiB: { min: 0, max: 65536, unit: 'GiB' },
 } as const satisfies Record<string, SizeLimit>;
 

@@ -15,8 +15,14 @@ import {
 } from '../core/defaults.js';
 import { PAGE_SIZE_NAMES } from '../core/paging/geometry.js';
 import { TLB_PRESETS, type TlbPresetName } from '../core/tlb/config.js';
-import { COST_PARAM_NAMES, COST_PRESET_NAMES, type CostParamName } from './cost-names.js';
-import { boolField, intField, obj, oneOf, probField, realField, sizeField } from './fields.js';
+import {
+  COST_PARAM_INFO,
+  COST_PARAM_NAMES,
+  COST_PRESET_NAMES,
+  type CostParamName,
+  type CostUnit,
+} from './cost-names.js';
+import { boolField, cpuGhzField, intField, obj, oneOf, probField, realField, sizeField } from './fields.js';
 import { LIMITS, REAL_LIMITS, sizeAllowed } from './limits.js';
 import type { RunConfig } from './types.js';
 import { TlbPressureSchema, WORKLOAD_SCHEMAS, WorkloadSchema } from './workload-schema.js';
@@ -57,9 +63,9 @@ export const MermapSchema = obj({
   regionPages: sizeField(LIMITS.regionPages).default(DEFAULT_REGION_PAGES),
   slots: sizeField(LIMITS.slots).optional(),
   kmapSlots: sizeField(LIMITS.slots).default(KM_MAX_IDX),
-  vmapBlockPages: intField('must be a whole number of pages >= 1', 1).optional(),
-  vmapLazyPages: intField('must be a whole number of pages >= 0', 0).optional(),
-  flushCeilingPages: intField('must be a whole number of pages >= 0', 0).default(FLUSH_CEILING_PAGES),
+  vmapBlockPages: sizeField({ ...LIMITS.regionRangePages, min: 1 }).optional(),
+  vmapLazyPages: sizeField(LIMITS.regionRangePages).optional(),
+  flushCeilingPages: sizeField(LIMITS.regionRangePages).default(FLUSH_CEILING_PAGES),
 });
 
 export const FaultsSchema = obj({
@@ -67,13 +73,30 @@ export const FaultsSchema = obj({
   slowPathGlobalProt: boolField().default(false),
 });
 
+/** The values a cost parameter of each unit may take (cost.overrides). */
+const COST_UNIT_FIELDS: Record<CostUnit, z.ZodNumber> = {
+  cycles: realField('a number of cycles', REAL_LIMITS.costCycles),
+  fraction: realField('a fraction', REAL_LIMITS.fraction),
+  GHz: cpuGhzField(),
+  pages: sizeField(LIMITS.regionRangePages),
+};
+
 export const CostSchema = obj({
   preset: oneOf(COST_PRESET_NAMES),
-  // Unknown parameters are unrecognized keys: "unknown field: allowed fields are ..." (issues.ts).
+  // A record rather than an object keeps the overrides in the order written. Unknown parameters
+  // are unrecognized keys: "unknown field: allowed fields are ..." (issues.ts). Each value is
+  // checked against its parameter's unit in one pass, so every bad value is reported at once.
   overrides: z
-    .partialRecord(oneOf(COST_PARAM_NAMES_TUPLE), z.number({ error: 'must be a finite number' }), {
-      error: 'must be an object of numbers',
+    .partialRecord(oneOf(COST_PARAM_NAMES_TUPLE), z.unknown(), { error: 'must be an object of numbers' })
+    .check((ctx) => {
+      for (const [name, value] of Object.entries(ctx.value)) {
+        const field = COST_UNIT_FIELDS[COST_PARAM_INFO[name as CostParamName].unit];
+        const r = field.safeParse(value);
+        if (!r.success)
+          ctx.issues.push({ code: 'custom', path: [name], message: r.error.issues[0]!.message, input: value });
+      }
     })
+    .pipe(z.partialRecord(oneOf(COST_PARAM_NAMES_TUPLE), z.number()))
     .optional(),
 });
 

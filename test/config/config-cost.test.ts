@@ -23,6 +23,39 @@ describe('cost', () => {
     ]);
   });
 
+  it('holds each override to its unit (negative cycles used to make a negative cost)', () => {
+    expect(
+      issuesOf({
+        cost: {
+          preset: 'low',
+          overrides: {
+            flushAllCycles: -100000,
+            invlpgCycles: 1000001,
+            walkPscHitFraction: 1.5,
+            cpuGhz: 0,
+            flushCeilingPages: 33.5,
+            zeroCyclesPerPage: 'slow',
+          },
+        },
+      }),
+    ).toEqual([
+      'cost.overrides.flushAllCycles: -100000 is not allowed: must be a number of cycles in [0, 1000000]',
+      'cost.overrides.invlpgCycles: 1000001 is not allowed: must be a number of cycles in [0, 1000000]',
+      'cost.overrides.walkPscHitFraction: 1.5 is not allowed: must be a fraction in [0, 1]',
+      'cost.overrides.cpuGhz: 0 is not allowed: must be a clock in GHz in [0.1, 100]',
+      'cost.overrides.flushCeilingPages: 33.5 is not allowed: must be a whole number of pages in 0..262144',
+      'cost.overrides.zeroCyclesPerPage: "slow" is not allowed: must be a number of cycles in [0, 1000000]',
+    ]);
+    const edges = {
+      flushAllCycles: 0,
+      invlpgCycles: 1e6,
+      walkPscHitFraction: 1,
+      cpuGhz: 100,
+      flushCeilingPages: 262144,
+    };
+    expect(parseRunConfig({ cost: { preset: 'low', overrides: edges } }).cost!.overrides).toEqual(edges);
+  });
+
   it('keeps the overrides in the order written', () => {
     expect(
       Object.keys(

@@ -48,6 +48,14 @@ describe('parseRunConfig errors: every field named with its value and what is al
       'mermap.vmapBlockPages: 128 is not allowed: a block must fit in the region (at most mermap.regionPages = 64)',
     ]);
     expect(parseRunConfig({ mermap: { variant: 'vmap-block' } }).mermap.vmapBlockPages).toBeUndefined();
+    // Past the largest region every threshold acts the same; they used to be bounded by 2^53 - 1 only.
+    expect(issuesOf({ mermap: { vmapBlockPages: 0, vmapLazyPages: 262145, flushCeilingPages: 2 ** 53 - 1 } })).toEqual([
+      'mermap.vmapBlockPages: 0 is not allowed: must be a whole number of pages in 1..262144',
+      'mermap.vmapLazyPages: 262145 is not allowed: must be a whole number of pages in 0..262144',
+      'mermap.flushCeilingPages: 9007199254740991 is not allowed: must be a whole number of pages in 0..262144',
+    ]);
+    const m = parseRunConfig({ mermap: { vmapLazyPages: 262144, flushCeilingPages: 262144 } }).mermap;
+    expect([m.vmapLazyPages, m.flushCeilingPages]).toEqual([262144, 262144]);
     expect(parseRunConfig({ machine: { possibleCpus: 256, onlineCpusCap: 4 } }).machine.onlineCpus).toBe(4);
     expect(parseRunConfig({ machine: { possibleCpus: 2, onlineCpusCap: 4 } }).machine.onlineCpus).toBe(2);
   });
@@ -185,7 +193,7 @@ describe('parseRunConfig errors: every field named with its value and what is al
     ).toEqual([
       'faults.pteWriteFailProbability: 1.01 is not allowed: must be a probability in [0, 1]',
       'cost.preset: "" is not allowed: must be one of "low", "molnar-2015", "hansen-2014", "kernel-tlb-c", "high"',
-      'cost.overrides.invlpgCycles: "fast" is not allowed: must be a finite number',
+      'cost.overrides.invlpgCycles: "fast" is not allowed: must be a number of cycles in [0, 1000000]',
       'length.events: 0 is not allowed: must be a whole number of events in 1..9007199254740991',
       'length.seconds: -1 is not allowed: must be a number of seconds in (0, 1000000]',
     ]);

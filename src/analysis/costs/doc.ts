@@ -2,10 +2,13 @@
  * docs/cost-models.md, generated from the presets so the page cannot drift from the numbers:
  * one table of every parameter under every preset, then each figure's provenance once.
  */
+import { LIMITS, REAL_LIMITS } from '../../config/limits.js';
 import { COST_PARAM_INFO, COST_PARAM_NAMES, type CostParam } from './params.js';
 import { COST_PRESET_SPECS, DEFAULT_COST_MODEL } from './presets.js';
 
 const KIND_MARK: Record<CostParam['kind'], string> = { measured: 'm', derived: 'd', assumed: 'a', unknown: '?' };
+
+const range = (l: { min: number; max: number }) => `${l.min} to ${l.max.toLocaleString('en-US')}`;
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -22,6 +25,8 @@ export function costModelsMarkdown(): string {
     '(how), **a** assumed (a stand-in, and why) or **?** unknown (no figure exists; a stand-in that a',
     'report must flag). Any parameter can be overridden in a run config under `cost.overrides`;',
     'figures given in time were turned into cycles at 3 GHz, and overriding `cpuGhz` does not rescale them.',
+    `An override stays within its unit: cycles ${range(REAL_LIMITS.costCycles)}, a fraction`,
+    `${range(REAL_LIMITS.fraction)}, GHz ${range(REAL_LIMITS.cpuGhz)}, whole pages ${range(LIMITS.regionRangePages)}.`,
     '',
     `| parameter | unit | ${names.join(' | ')} |`,
     `|---|---|${names.map(() => '---:').join('|')}|`,
