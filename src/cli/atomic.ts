@@ -1,3 +1,4 @@
+import { errnoText } from '../util/errno-text.js';
 import { UsageError } from './errors.js';
 import { openOutputFolder, type OutputFolder } from '../util/folder-lock.js';
 import { InputError } from '../util/input-error.js';
@@ -9,7 +10,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
     writeFileSafe(file, data);
   } catch (e) {
     if (e instanceof InputError) throw e; // a link or a folder in the way: already one line, exit 2
-    throw new UsageError(`${file}: cannot write: ${(e as Error).message}`);
+    throw new UsageError(`${file}: cannot write (${errnoText(e)})`);
   }
 }
 
@@ -19,7 +20,7 @@ export function writableTarget(file: string): void {
     assertWritableTarget(file);
   } catch (e) {
     if (e instanceof InputError) throw e; // a link or a folder in the way: already one line, exit 2
-    throw new UsageError(`${file}: cannot write: ${(e as Error).message}`);
+    throw new UsageError(`${file}: cannot write (${errnoText(e)})`);
   }
 }
 
@@ -32,7 +33,7 @@ export function openOutDir(dir: string, command: string): OutputFolder {
     return openOutputFolder(dir, command);
   } catch (e) {
     if (e instanceof InputError) throw e; // locked, or a link in the way: already one line, exit 2
-    throw new UsageError(`${dir}: cannot create the folder: ${(e as Error).message}`);
+    throw new UsageError(`${dir}: cannot create the folder (${errnoText(e)})`);
   }
 }
 

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/errors.js';
 import { parseRunConfig } from '../config/parse.js';
 import { allocatorNames } from '../core/allocators.js';
 import { parseReplayLine, Replayer, ReplayError } from '../core/replay.js';
+import { errnoText } from '../util/errno-text.js';
 import { UsageError } from './errors.js';
 
 export interface ReplayOptions {
@@ -57,14 +58,14 @@ export async function replayCommand(
   if (script === '-') input = process.stdin;
   else {
     try {
-      if (statSync(script).isDirectory()) throw new Error('it is a folder, not a file');
+      if (statSync(script).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
       input = createReadStream(script);
       await new Promise<void>((resolve, reject) => {
         input.once('error', reject);
         input.once('open', () => resolve());
       });
     } catch (e) {
-      throw new UsageError(`${script}: cannot read: ${(e as Error).message}`);
+      throw new UsageError(`${script}: cannot read the script (${errnoText(e)})`);
     }
   }
   let lineNo = 0;
@@ -85,7 +86,7 @@ export async function replayCommand(
     if (e instanceof ReplayError) throw new UsageError(`${script}:${lineNo}: ${e.message}`);
     if (e instanceof LineTooLongError) throw new UsageError(`${script}:${lineNo + 1}: ${e.message}`);
     if ((e as NodeJS.ErrnoException).code !== undefined) {
-      throw new UsageError(`${script}: cannot read: ${(e as Error).message}`);
+      throw new UsageError(`${script}: cannot read the script (${errnoText(e)})`);
     }
     throw e;
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArrow } from 'arquero';
 import { InvalidArgumentError } from 'commander';
@@ -12,8 +12,20 @@ import { LEAD_COLUMNS } from '../sweep/results.js';
 import { canonicalJson, sha256Hex } from '../config/canonical.js';
 import { currentProvenance } from '../sweep/provenance.js';
 import { ARROW_FILE, readSweepRecord, SWEEP_FILE, type SweepRecord } from '../sweep/store.js';
+import { errnoText } from '../util/errno-text.js';
 import { printable } from '../util/printable.js';
 import { UnsafeFileError } from '../util/safe-write.js';
+
+/** Refuse a folder to read that is missing or a file, before looking for what it holds. */
+function folderToRead(dir: string): void {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch (e) {
+    throw new UsageError(`${dir}: cannot read the folder (${errnoText(e)})`);
+  }
+  if (!isFolder) throw new UsageError(`${dir}: not a folder (it is a file)`);
+}
 
 /** Read a sweep's results back (the Arrow file), checked against its sweep.json. */
 export function readSweepRows(dir: string): {
@@ -22,6 +34,7 @@ export function readSweepRows(dir: string): {
   rows: Array<Record<string, unknown>>;
   record: SweepRecord;
 } {
+  folderToRead(dir);
   const arrow = join(dir, ARROW_FILE);
   if (!existsSync(arrow))
     throw new UsageError(
@@ -102,6 +115,7 @@ function provenanceLines(hash: [string, string]): Array<[string, string]> {
 
 /** The report of a run folder (run --out) or a sweep folder, and for a sweep its summary text. */
 export function reportDataOf(dir: string, targets?: Targets): { data: ReportData; text: string | null } {
+  folderToRead(dir);
   if (existsSync(join(dir, SWEEP_FILE))) {
     const { name, rows, record, specHash: hash } = readSweepRows(dir);
     const r = sweepReportData(name, rows, targets ?? specTargets(record.spec), record.spec.scenarios?.set);
@@ -131,7 +145,7 @@ export async function writeReportFiles(data: ReportData, out: string, scale = 1)
     if (e instanceof UnsafeFileError) throw new UsageError(e.message);
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'ENOENT' || code === 'EROFS' || code === 'ENOTDIR')
-      throw new UsageError(`${out}: cannot write the report: ${(e as Error).message}`);
+      throw new UsageError(`${out}: cannot write the report (${errnoText(e)})`);
     throw e;
   }
 }

@@ -7,6 +7,7 @@ import { runConfig, type RunReport, type RunResult } from '../run/run.js';
 import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../config/index.js';
 import { TRACE_FORMATS, traceCpus, type FtraceSummary } from '../workloads/index.js';
 import { withOutDir, writableTarget, writeFileAtomicSync } from './atomic.js';
+import { codeText } from '../util/errno-text.js';
 import { UsageError } from './errors.js';
 
 export interface RunCommandOptions {
@@ -34,7 +35,7 @@ function cpusOfTrace(file: string, format: string): number {
     return traceCpus({ path: file }, format as 'auto');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new UsageError(`${file}: cannot read the trace (${code})`);
+    if (typeof code === 'string') throw new UsageError(`${file}: cannot read the trace (${codeText(code)})`);
     throw e;
   }
 }

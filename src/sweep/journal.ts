@@ -10,7 +10,8 @@ import { SweepError } from './errors.js';
 import type { SweepPlan } from './plan.js';
 import type { Cell, JournalEntry } from './results.js';
 import { formatShard, inShard, type Shard } from './shard.js';
-import { describeShard, errnoText, JOURNAL_FILE, unwritable } from './files.js';
+import { errnoText } from '../util/errno-text.js';
+import { describeShard, JOURNAL_FILE, unwritable } from './files.js';
 import { assertWritableTarget, openAppendSafe } from '../util/safe-write.js';
 
 /**

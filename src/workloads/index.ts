@@ -20,6 +20,7 @@ import {
   type TraceScan,
   type TraceScanOptions,
 } from './trace/ftrace.js';
+import { codeText } from '../util/errno-text.js';
 import { OpScriptSource } from './trace/op-script.js';
 import { UnmappedAllocSource, unmappedAllocMms } from './unmapped-alloc.js';
 
@@ -110,7 +111,7 @@ function scanTracePath(path: string, opts: TraceScanOptions): TraceScan {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string')
-      throw new ConfigError(path, [`workload.path: ${path}: cannot read the file (${code})`]);
+      throw new ConfigError(path, [`workload.path: ${path}: cannot read the file (${codeText(code)})`]);
     throw e;
   }
 }
@@ -162,7 +163,7 @@ export function createEventSource(config: RunConfig, opts: EventSourceOptions = 
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (typeof code === 'string')
-          throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${code})`]);
+          throw new ConfigError(w.path, [`workload.path: ${w.path}: cannot read the file (${codeText(code)})`]);
         throw e;
       }
       info.ops = ops.count;

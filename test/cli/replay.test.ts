@@ -119,7 +119,7 @@ describe('mermap-lab replay', () => {
     expect(n.stderr).toContain('--region-pages must be a whole number of pages in 2..262144, got "1"');
     const f = cli(['replay', 'no-such-file.jsonl', '--variant', 'rfc-v1']);
     expect(f.status).toBe(2);
-    expect(f.stderr).toMatch(/^mermap-lab: no-such-file.jsonl: cannot read: ENOENT/);
+    expect(f.stderr).toBe('mermap-lab: no-such-file.jsonl: cannot read the script (ENOENT: no such file or folder)\n');
   });
 
   it('size flags: decimal digits only, within the run config limits; one line, exit 2', () => {
@@ -157,7 +157,9 @@ describe('mermap-lab replay', () => {
   it('a folder, and a line longer than 1 MiB: exit 2, one line, no stack trace', () => {
     const d = cli(['replay', 'test/fixtures/replay', '--variant', 'rfc-v1']);
     expect(d.status).toBe(2);
-    expect(d.stderr).toBe('mermap-lab: test/fixtures/replay: cannot read: it is a folder, not a file\n');
+    expect(d.stderr).toBe(
+      'mermap-lab: test/fixtures/replay: cannot read the script (EISDIR: it is a folder, not a file)\n',
+    );
     const dir = mkdtempSync(join(tmpdir(), 'mermap-replay-'));
     const long = join(dir, 'long.jsonl');
     writeFileSync(long, `{"op":"get","pages":1,"tag":"a"}\n{"op":"get","pad":"${'x'.repeat(2 << 20)}"}\n`);

@@ -197,6 +197,17 @@ describe('mermap-lab run', () => {
     const bad = cli(['report', dir, '--out', join(dir, 'x')]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toBe(`mermap-lab: ${dir}: neither a sweep folder (sweep.json) nor a run folder (run.json)\n`);
+    // a folder that is not there, or a file, is named as such (it used to read "no results.arrow")
+    const gone = join(dir, 'gone');
+    const file = join(dir, 'run', 'run.json');
+    expect(cli(['report', gone]).stderr).toBe(
+      `mermap-lab: ${gone}: cannot read the folder (ENOENT: no such file or folder)\n`,
+    );
+    expect(cli(['summary', gone]).stderr).toBe(
+      `mermap-lab: ${gone}: cannot read the folder (ENOENT: no such file or folder)\n`,
+    );
+    const asFile = cli(['summary', file]);
+    expect([asFile.status, asFile.stderr]).toEqual([2, `mermap-lab: ${file}: not a folder (it is a file)\n`]);
   });
 });
 
@@ -269,7 +280,7 @@ describe('scale and bad output folders', () => {
     const r = cli(['run', '--preset', 'kunit-tight', '--out', '/proc/mermap-lab-cannot-exist/run']);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      "mermap-lab: /proc/mermap-lab-cannot-exist/run: cannot create the folder: ENOENT: no such file or directory, mkdir '/proc/mermap-lab-cannot-exist'\n",
+      'mermap-lab: /proc/mermap-lab-cannot-exist/run: cannot create the folder (ENOENT: no such file or folder)\n',
     );
   });
 

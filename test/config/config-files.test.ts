@@ -70,7 +70,7 @@ describe('config files', () => {
   it('unreadable and unknown files', () => {
     const missing = fixture('missing.yaml');
     expect(() => loadRunConfig(missing)).toThrow(
-      new ConfigError(missing, [`${missing}: cannot read the file (ENOENT)`]),
+      new ConfigError(missing, [`${missing}: cannot read the file (ENOENT: no such file or folder)`]),
     );
     expect(() => loadRunConfig('run.toml')).toThrow(
       new ConfigError('run.toml', ['run.toml: unsupported config file type ".toml" (use .json, .yaml or .yml)']),

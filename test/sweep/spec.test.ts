@@ -187,7 +187,9 @@ describe('spec files', () => {
 
   it('names the file and the problem when it cannot be read or parsed', () => {
     const missing = join(dir, 'missing.yaml');
-    expect(() => loadSweepSpec(missing)).toThrow(`${missing}: invalid sweep spec\n  - cannot read the file (ENOENT)`);
+    expect(() => loadSweepSpec(missing)).toThrow(
+      `${missing}: invalid sweep spec\n  - cannot read the file (ENOENT: no such file or folder)`,
+    );
     expect(() => parseSweepSpecText('name: [1\n', 'bad.yaml')).toThrow(
       new SpecError('bad.yaml', [
         'not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:',

@@ -324,6 +324,8 @@ describe('ftrace: line formats and selection', () => {
 
   it('an unreadable trace is a config error naming the path', () => {
     const c = parseRunConfig({ workload: { kind: 'ftrace', path: 'no-such.trace' } });
-    expect(() => createEventSource(c)).toThrow('workload.path: no-such.trace: cannot read the file (ENOENT)');
+    expect(() => createEventSource(c)).toThrow(
+      'workload.path: no-such.trace: cannot read the file (ENOENT: no such file or folder)',
+    );
   });
 });

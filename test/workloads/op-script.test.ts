@@ -125,6 +125,8 @@ describe('op scripts', () => {
 
   it('an unreadable script is a config error naming the path', () => {
     const c = parseRunConfig({ workload: { kind: 'ops', path: 'no-such-ops.jsonl' } });
-    expect(() => createEventSource(c)).toThrow('workload.path: no-such-ops.jsonl: cannot read the file (ENOENT)');
+    expect(() => createEventSource(c)).toThrow(
+      'workload.path: no-such-ops.jsonl: cannot read the file (ENOENT: no such file or folder)',
+    );
   });
 });
