@@ -33,168 +33,36 @@
  * so with migration on the flush rate falls with run length (README, "Online CPUs in the default
  * sweep"; test/run/pinned-window.test.ts).
  */
-import type { RunConfig, UnmappedAllocConfig } from '../config/types.js';
 import { startFill, Ev, EvFlag } from './events.js';
-import type { EventChunk, EventSource, WorkloadTopology } from './events.js';
-import { AleaBank, AliasTable, streamKey } from './rng.js';
-import { CpuHeap } from './sched/cpu-heap.js';
-import { CpuWheel } from './sched/cpu-wheel.js';
-import { FreeWheel } from './sched/free-wheel.js';
-import { PhysAllocator } from './sched/phys.js';
-import { RunQueues } from './sched/run-queues.js';
+import type { EventChunk, EventSource } from './events.js';
+import { CpuTime, TaskField, UnmappedAllocState } from './unmapped-alloc-state.js';
+
+export { type GeneratorOptions, unmappedAllocMms } from './unmapped-alloc-state.js';
 
 /** Pages per pageblock on x86-64 (pageblock_order = 9). */
 const PAGEBLOCK_PAGES = 512;
 /** 2^order for orders 0..10 */
 const POW2 = new Float64Array(11).map((_, i) => 2 ** i);
-/*
- * What a step reads of its CPU and of the CPU's running task sits side by side, in one
- * Float64Array each, rather than in an array per field: a cache line or two per step instead of
- * one per field, which at 1024 CPUs (8,192 tasks) no longer stay in the L1 cache. Measured in one
- * process, the two layouts alternating (same events): at 1024 CPUs 0.99x to 1.07x the speed of
- * an array per field in seven runs, median 1.05x; at 4 and 64 CPUs within 2 % either way.
- *
- * UnmappedAllocSource.times[CPU_FIELDS * c + ...]: CPU c's next zeroing end, tick, arrival, burst toggle.
- */
-const BUSY_END = 0;
-const NEXT_TICK = 1;
-const NEXT_ARRIVAL = 2;
-const NEXT_TOGGLE = 3;
-const CPU_FIELDS = 4;
-/**
- * UnmappedAllocSource.task[TASK_FIELDS * k + ...]: whether task k holds a mapping (1) or not
- * (0), the zeroing time it had left when preempted, its GET's allocation id, the block's first
- * pfn, the pages of the current pageblock call, the block's order, and the calls left and done.
- */
-const T_HOLDING = 0;
-const T_REMAIN = 1;
-const T_ALLOC_ID = 2;
-const T_PFN = 3;
-const T_PAGES = 4;
-const T_ORDER = 5;
-const T_PHASES_LEFT = 6;
-const T_PHASE_INDEX = 7;
-const TASK_FIELDS = 8;
 /** Most events one step of one CPU can emit. */
 const MAX_STEP = 4;
+// The layouts' offsets (unmapped-alloc-state.ts) under short local names; tsc writes numbers.
+const BUSY_END = CpuTime.BUSY_END;
+const NEXT_TICK = CpuTime.NEXT_TICK;
+const NEXT_ARRIVAL = CpuTime.NEXT_ARRIVAL;
+const NEXT_TOGGLE = CpuTime.NEXT_TOGGLE;
+const CPU_FIELDS = CpuTime.FIELDS;
+const T_HOLDING = TaskField.HOLDING;
+const T_REMAIN = TaskField.REMAIN;
+const T_ALLOC_ID = TaskField.ALLOC_ID;
+const T_PFN = TaskField.PFN;
+const T_PAGES = TaskField.PAGES;
+const T_ORDER = TaskField.ORDER;
+const T_PHASES_LEFT = TaskField.PHASES_LEFT;
+const T_PHASE_INDEX = TaskField.PHASE_INDEX;
+const TASK_FIELDS = TaskField.FIELDS;
 
-export interface GeneratorOptions {
-  /** Stop before events later than this (ns). Default: never. */
-  endTimeNs?: number;
-}
-
-export class UnmappedAllocSource implements EventSource {
-  readonly topology: WorkloadTopology;
-
-  private readonly w: UnmappedAllocConfig;
-  private readonly n: number;
-  private readonly endTimeNs: number;
-  private readonly heap: CpuHeap | CpuWheel;
-  /** one alea stream per CPU (streamKey(seed, 'unmapped-alloc', 'cpu', c)) */
-  private readonly rng: AleaBank;
-  private readonly orders: AliasTable;
-  private readonly phys = new PhysAllocator();
-  /** allocations waiting for their FREE (init_on_alloc), all CPUs */
-  private readonly frees: FreeWheel;
-
-  private readonly rq: RunQueues;
-  /** rq.cur: the task each CPU runs */
-  private readonly cur: Int32Array;
-  // per CPU
-  private readonly backlog: Float64Array;
-  /** [CPU_FIELDS * c + BUSY_END, NEXT_TICK, NEXT_ARRIVAL, NEXT_TOGGLE] CPU c's next times, ns */
-  private readonly times: Float64Array;
-  private readonly burstOn: Uint8Array;
-  private readonly started: Uint8Array;
-
-  // per task
-  /** [TASK_FIELDS * k + T_HOLDING, T_REMAIN, ...] task k's allocation in progress */
-  private readonly task: Float64Array;
-
-  private readonly nsPerPage: number;
-  private readonly sliceNs: number;
-  private readonly holdNs: number;
-  /** mean inter-arrival while arrivals are on, ns (Infinity: none) */
-  private readonly arrivalMeanNs: number;
-  private readonly onMeanNs: number;
-  private readonly offMeanNs: number;
-  private readonly bursty: boolean;
-  private readonly initOnFree: boolean;
-  private readonly ticking: boolean;
-  private nextAllocId = 0;
-  /** CPUs whose initial SWITCH is still to come */
-  private unstarted: number;
-  private done = false;
-
-  constructor(config: RunConfig, opts: GeneratorOptions = {}) {
-    if (config.workload.kind !== 'unmapped-alloc')
-      throw new TypeError('UnmappedAllocSource needs an unmapped-alloc workload');
-    const w = (this.w = config.workload);
-    const n = (this.n = config.machine.onlineCpus);
-    this.endTimeNs = opts.endTimeNs ?? Infinity;
-    const perCpu = w.mmsPerCpu * w.threadsPerMm;
-    const tasks = n * perCpu;
-
-    const taskMm = new Int32Array(tasks);
-    const taskCpu = new Int32Array(tasks);
-    for (let k = 0; k < tasks; k++) {
-      taskMm[k] = Math.floor(k / w.threadsPerMm);
-      taskCpu[k] = Math.floor(k / perCpu);
-    }
-    this.topology = { taskMm, taskCpu, mms: unmappedAllocMms(n, w.mmsPerCpu) };
-
-    this.task = new Float64Array(TASK_FIELDS * tasks);
-    this.rq = new RunQueues(n, perCpu);
-    this.cur = this.rq.cur;
-    this.backlog = new Float64Array(n);
-    this.times = new Float64Array(CPU_FIELDS * n).fill(Infinity);
-    this.burstOn = new Uint8Array(n);
-    this.started = new Uint8Array(n);
-    this.unstarted = n;
-
-    this.orders = new AliasTable(w.orders);
-    this.frees = new FreeWheel(n * w.ratePerCpuHz, w.holdAfterZeroUs * 1000);
-    this.nsPerPage = w.zeroCyclesPerPage / w.cpuGhz;
-    this.sliceNs = Math.max(1, Math.round(w.timeSliceUs * 1000)); // whole ns, like every event time
-    this.holdNs = w.holdAfterZeroUs * 1000;
-    this.bursty = w.arrival === 'bursty';
-    this.onMeanNs = w.burstOnUs * 1000;
-    this.offMeanNs = w.burstOffUs * 1000;
-    // Bursty: the on-rate is raised by (on + off) / on so the long-run mean rate is ratePerCpuHz.
-    const rate = this.bursty ? (w.ratePerCpuHz * (w.burstOnUs + w.burstOffUs)) / w.burstOnUs : w.ratePerCpuHz;
-    this.arrivalMeanNs = rate > 0 ? 1e9 / rate : Infinity;
-    this.initOnFree = w.initMode === 'init_on_free';
-    // Ticks matter only if they can switch or migrate something.
-    this.ticking = perCpu >= 2 && (w.preemptProbability > 0 || (w.migrateProbability > 0 && n > 1));
-
-    // Up to 16 CPUs a 4-ary heap is the faster merge, above it a calendar queue (measured: 1.3x
-    // at 1024 CPUs). Equal times: the heap takes the lower CPU first, the wheel the CPU queued
-    // first (the lower one at the start); either way the order is fixed by the config.
-    this.heap =
-      n > 16 ? new CpuWheel(n, w.ratePerCpuHz > 0 ? 1e9 / (2 * w.ratePerCpuHz) : this.sliceNs) : new CpuHeap(n);
-    this.rng = new AleaBank(Array.from({ length: n }, (_, c) => streamKey(config.seed, 'unmapped-alloc', 'cpu', c)));
-    const rng = this.rng;
-    for (let c = 0; c < n; c++) {
-      const u = () => rng.next(c);
-      if (this.ticking) this.times[CPU_FIELDS * c + NEXT_TICK] = 1 + Math.floor(u() * this.sliceNs);
-      if (this.bursty) {
-        // Start in the on state with probability on / (on + off), the stationary share.
-        this.burstOn[c] = u() * (w.burstOnUs + w.burstOffUs) < w.burstOnUs ? 1 : 0;
-        this.times[CPU_FIELDS * c + NEXT_TOGGLE] = Math.round(
-          -Math.log(1 - u()) * (this.burstOn[c] ? this.onMeanNs : this.offMeanNs),
-        );
-      }
-      if (!this.bursty || this.burstOn[c]) this.times[CPU_FIELDS * c + NEXT_ARRIVAL] = this.drawArrival(c, 0);
-      this.heap.key[c] = 0; // the initial SWITCH
-    }
-    this.heap.rebuild();
-  }
-
-  private drawArrival(c: number, t: number): number {
-    if (this.arrivalMeanNs === Infinity) return Infinity;
-    return t + Math.round(-Math.log(1 - this.rng.next(c)) * this.arrivalMeanNs);
-  }
-
+/** The workload's events: what each CPU's next step emits (the diagram above). */
+export class UnmappedAllocSource extends UnmappedAllocState implements EventSource {
   private nextTime(c: number): number {
     let t = this.times[CPU_FIELDS * c + BUSY_END];
     const tick = this.times[CPU_FIELDS * c + NEXT_TICK];
@@ -370,9 +238,4 @@ export class UnmappedAllocSource implements EventSource {
       }
     }
   }
-}
-
-/** The processes (mms) of an unmapped-alloc workload: mmsPerCpu on each online CPU. */
-export function unmappedAllocMms(onlineCpus: number, mmsPerCpu: number): number {
-  return onlineCpus * mmsPerCpu;
 }
