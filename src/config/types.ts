@@ -61,7 +61,7 @@ export interface MermapSection {
   kmapSlots: number;
   /**
    * vmap-block: pages per block, at most the region. Default: the kernel's VMAP_BBMAP_BITS for
-   * the possible CPUs, halved until 4 blocks fit in the region (src/core/policies/vmap-block.ts).
+   * the possible CPUs, halved until 4 blocks fit in the region (src/core/policies/vmap-sizes.ts).
    */
   vmapBlockPages?: number | undefined;
   /** vmap-block: lazily freed pages before a purge. Default lazy_max_pages(onlineCpus). */

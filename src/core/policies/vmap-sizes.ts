@@ -1,6 +1,6 @@
 /**
  * The kernel's vmap sizing rules (mm/vmalloc.c, kernel-analogues §1a) that the vmap-block policy
- * (./vmap-block.ts) sizes its blocks and its lazy-purge threshold by.
+ * (./vmap-block-queue.ts) sizes its blocks and its lazy-purge threshold by.
  */
 
 /** VMALLOC_SPACE as vmalloc.c guesses it on 64-bit (128 GiB), in pages */
