@@ -111,6 +111,16 @@ export class AliasTable {
       sum += w;
     }
     if (!(sum > 0)) throw new RangeError('AliasTable: weights sum to 0');
+    // Only the weights' ratios count. Weights so large that sum x n overflows (orders of
+    // [1e308, 1e308, ...] picked order 1 nine times in ten) are first divided by the largest;
+    // any other table is built from the weights as given, so its bits never change.
+    let div = 1;
+    if (!Number.isFinite(sum * n)) {
+      div = 0;
+      for (let i = 0; i < n; i++) div = Math.max(div, weights[i]!);
+      sum = 0;
+      for (let i = 0; i < n; i++) sum += weights[i]! / div;
+    }
     this.n = n;
     this.prob = new Float64Array(n);
     this.alias = new Int32Array(n);
@@ -120,7 +130,7 @@ export class AliasTable {
     let ns = 0;
     let nl = 0;
     for (let i = 0; i < n; i++) {
-      scaled[i] = (weights[i]! * n) / sum;
+      scaled[i] = ((weights[i]! / div) * n) / sum;
       if (scaled[i]! < 1) small[ns++] = i;
       else large[nl++] = i;
     }

@@ -90,6 +90,24 @@ describe('samplers', () => {
     expect(() => new AliasTable([0, 0])).toThrow('AliasTable: weights sum to 0');
     expect(() => new AliasTable([1, -1])).toThrow('AliasTable: weight 1 is -1');
   });
+
+  it('AliasTable of weights whose sum overflows is the table of their ratios', () => {
+    // [1e308, 1e308] summed to Infinity and picked the second nine times in ten
+    const table = (w: number[]) => {
+      const t = new AliasTable(w);
+      return [[...t.prob], [...t.alias]];
+    };
+    const eleven = (a: number, b: number) => [a, b, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    expect(table(eleven(1e308, 1e308))).toEqual(table(eleven(1, 1)));
+    expect(table(eleven(5e307, 5e307))).toEqual(table(eleven(1, 1))); // the sum is finite, sum x 11 is not
+    expect(table(eleven(1.5e308, 0.5e308))).toEqual(table(eleven(1, 1 / 3)));
+    // by hand (Vose): scaled 5.5, 5.5, 0 x 9; slots 10..6 lend to 1, 1 drops to 0.5 and
+    // lends to 0, slots 5..2 lend to 0; each index gets (1 + 0.5 + 4) / 11 = 1/2
+    expect(table(eleven(1, 1))).toEqual([
+      [1, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1],
+    ]);
+  });
 });
 
 describe('AleaBank', () => {
