@@ -3,10 +3,11 @@
  * problems (syntax with line:column, duplicate keys, YAML alias bombs, absurd nesting) and neither
  * can crash on them. Each caller words the problems in its own error.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import YAML from 'yaml';
 import { MAX_NESTING, shortPath, tooDeepAt } from './depth.js';
+import { codeText } from '../util/errno-text.js';
 import { locateJsonError } from './json-scan.js';
 
 export type DataFormat = 'json' | 'yaml';
@@ -25,6 +26,14 @@ export type TextParse = { ok: true; value: unknown } | { ok: false; problems: Te
  * few anchors expanding into each other ("billion laughs") would otherwise take all the memory.
  */
 export const MAX_YAML_ALIASES = 100;
+
+/**
+ * Most bytes a run config or sweep spec may be: 16 MiB. The largest written by hand are a few
+ * KiB; a size table of 2^18 entries (every page count a get may ask for, with its weight) fits in
+ * about 4 MiB of YAML. Past it the file is refused before it is read whole (a FIFO or a device
+ * such as /dev/zero included), as the parsed form takes several times its size in memory.
+ */
+export const MAX_INPUT_FILE_BYTES = 16 * 2 ** 20;
 
 /** The 1-based line and column of an offset. */
 export function lineColAt(text: string, offset: number): { line: number; col: number } {
@@ -104,11 +113,32 @@ export function parseDataText(text: string, format: DataFormat): TextParse {
   return format === 'json' ? parseJson(text) : parseYamlText(text);
 }
 
-/** A file's text, or the error code (ENOENT, EISDIR, ...) that kept it from being read. */
-export function readInputFile(path: string): { ok: true; text: string } | { ok: false; code: string } {
+/**
+ * A file's text, or why it could not be read: its error code in words ("ENOENT: no such file or
+ * folder"), or its size past MAX_INPUT_FILE_BYTES.
+ */
+export function readInputFile(path: string): { ok: true; text: string } | { ok: false; why: string } {
+  const tooBig = `larger than ${MAX_INPUT_FILE_BYTES / 2 ** 20} MiB, the most a config or sweep spec may be`;
+  let fd: number | undefined;
   try {
-    return { ok: true, text: readFileSync(path, 'utf8') };
+    fd = openSync(path, 'r');
+    const st = fstatSync(fd);
+    if (st.isFile() && st.size > MAX_INPUT_FILE_BYTES) return { ok: false, why: tooBig };
+    // read to the end or one chunk past the bound: a file that grew, a FIFO or a device stops there
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 16);
+      const got = readSync(fd, chunk, 0, chunk.length, null);
+      if (got === 0) break;
+      chunks.push(chunk.subarray(0, got));
+      n += got;
+      if (n > MAX_INPUT_FILE_BYTES) return { ok: false, why: tooBig };
+    }
+    return { ok: true, text: Buffer.concat(chunks, n).toString('utf8') };
   } catch (e) {
-    return { ok: false, code: (e as NodeJS.ErrnoException).code ?? 'error' };
+    return { ok: false, why: codeText((e as NodeJS.ErrnoException).code ?? 'error') };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

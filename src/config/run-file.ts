@@ -4,7 +4,6 @@
  */
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
-import { codeText } from '../util/errno-text.js';
 import { formatOfPath, parseDataText, readInputFile } from './load.js';
 import { parseRunConfig } from './parse.js';
 import type { RunConfig } from './types.js';
@@ -35,7 +34,7 @@ export function loadRunConfig(path: string): RunConfig {
     throw new ConfigError(path, [`${path}: unsupported config file type "${ext}" (use .json, .yaml or .yml)`]);
   }
   const read = readInputFile(path);
-  if (!read.ok) throw new ConfigError(path, [`${path}: cannot read the file (${codeText(read.code)})`]);
+  if (!read.ok) throw new ConfigError(path, [`${path}: cannot read the file (${read.why})`]);
   const raw = parseConfigText(read.text, path, format);
   const config = parseRunConfig(raw, path);
   const w = config.workload;

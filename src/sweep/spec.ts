@@ -29,7 +29,6 @@ import { MAX_NESTING, shortPath, tooDeepAt } from '../config/depth.js';
 import { formatOfPath, parseDataText, readInputFile } from '../config/load.js';
 import { canonicalJson, firstNonJson, sha256Hex } from '../config/canonical.js';
 import { SpecError } from './errors.js';
-import { codeText } from '../util/errno-text.js';
 import { gridCombinations, JSON_DATA, pathIssue } from './grid-paths.js';
 import { scenarioCombinations, scenarioIssues, type SweepScenarios } from './spec-scenarios.js';
 import {
@@ -192,7 +191,7 @@ export function parseSweepSpecText(text: string, source: string, format: 'json' 
 /** Read and validate a sweep spec file (`.json`, or YAML for any other extension). */
 export function loadSweepSpec(path: string): SweepSpec {
   const read = readInputFile(path);
-  if (!read.ok) throw new SpecError(path, [`cannot read the file (${codeText(read.code)})`]);
+  if (!read.ok) throw new SpecError(path, [`cannot read the file (${read.why})`]);
   return parseSweepSpecText(read.text, path, formatOfPath(path) === 'json' ? 'json' : 'yaml');
 }
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadRunConfig, locateJsonError, parseConfigText } from '../../src/config/index.js';
+import { mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { ConfigError, loadRunConfig, locateJsonError, parseConfigText, readInputFile } from '../../src/config/index.js';
+import { MAX_INPUT_FILE_BYTES } from '../../src/config/load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => join(here, '..', 'fixtures', 'configs', name);
@@ -72,6 +75,20 @@ describe('config files', () => {
     expect(() => loadRunConfig(missing)).toThrow(
       new ConfigError(missing, [`${missing}: cannot read the file (ENOENT: no such file or folder)`]),
     );
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-config-size-'));
+    // a file one byte past 16 MiB, and an endless device behind a link, are refused unread
+    const big = join(dir, 'big.yaml');
+    writeFileSync(big, '');
+    truncateSync(big, MAX_INPUT_FILE_BYTES + 1);
+    const tooBig = 'cannot read the file (larger than 16 MiB, the most a config or sweep spec may be)';
+    expect(() => loadRunConfig(big)).toThrow(new ConfigError(big, [`${big}: ${tooBig}`]));
+    const zero = join(dir, 'zero.yaml');
+    symlinkSync('/dev/zero', zero);
+    expect(() => loadRunConfig(zero)).toThrow(new ConfigError(zero, [`${zero}: ${tooBig}`]));
+    // exactly 16 MiB is read whole
+    truncateSync(big, MAX_INPUT_FILE_BYTES);
+    const read = readInputFile(big);
+    expect(read.ok && read.text.length).toBe(MAX_INPUT_FILE_BYTES);
     expect(() => loadRunConfig('run.toml')).toThrow(
       new ConfigError('run.toml', ['run.toml: unsupported config file type ".toml" (use .json, .yaml or .yml)']),
     );
