@@ -122,6 +122,20 @@ export class Replayer {
  *   {"op":"get","cpu":0,"pages":N,"tag":"a"}   optional "reserved":true, "prot":"global"
  *   {"op":"put","tag":"a"}
  */
+/** The fields each op may have; any other is refused, so a misspelt "reserved" is not a normal get. */
+const OP_FIELDS = {
+  get: ['op', 'tag', 'cpu', 'pages', 'reserved', 'prot'],
+  put: ['op', 'tag'],
+} as const;
+
+function unknownField(o: Record<string, unknown>, op: keyof typeof OP_FIELDS): void {
+  const allowed: readonly string[] = OP_FIELDS[op];
+  const extra = Object.keys(o).find((k) => !allowed.includes(k));
+  if (extra === undefined) return;
+  const why = op === 'put' ? ' (a put runs on the CPU of its get)' : '';
+  throw new ReplayError(`unknown field ${JSON.stringify(extra)}: a ${op}'s fields are ${allowed.join(', ')}${why}`);
+}
+
 export function parseReplayLine(line: string): ReplayOp | null {
   const text = line.trim();
   if (text === '') return null;
@@ -136,6 +150,7 @@ export function parseReplayLine(line: string): ReplayOp | null {
   const tag = o.tag;
   if (typeof tag !== 'string' || tag === '') throw new ReplayError('"tag" must be a non-empty string');
   if (o.op === 'get') {
+    unknownField(o, 'get');
     const cpu = o.cpu ?? 0;
     if (typeof cpu !== 'number' || !Number.isInteger(cpu) || cpu < 0)
       throw new ReplayError(`"cpu" must be a whole number >= 0, got ${JSON.stringify(cpu)}`);
@@ -149,6 +164,9 @@ export function parseReplayLine(line: string): ReplayOp | null {
       throw new ReplayError(`"prot" must be "global" or "noglobal", got ${JSON.stringify(prot)}`);
     return { op: 'get', cpu, pages, tag, reserved, prot };
   }
-  if (o.op === 'put') return { op: 'put', tag };
+  if (o.op === 'put') {
+    unknownField(o, 'put');
+    return { op: 'put', tag };
+  }
   throw new ReplayError(`unknown op ${JSON.stringify(o.op)}: allowed are "get" and "put"`);
 }

@@ -110,6 +110,22 @@ describe('mermap-lab replay', () => {
     expect(b.stderr).toBe('mermap-lab: -:1: put of tag "zz", which is not live\n');
   });
 
+  it('a field an op does not have is an error naming the line (it used to be ignored)', () => {
+    const typo = cli(['replay', '-', '--variant', 'rfc-v1'], {
+      input: '{"op":"get","pages":1,"tag":"a"}\n{"op":"get","pages":1,"tag":"r","reserverd":true}\n',
+    });
+    expect([typo.status, typo.stdout.split('\n').length - 1]).toEqual([2, 1]);
+    expect(typo.stderr).toBe(
+      'mermap-lab: -:2: unknown field "reserverd": a get\'s fields are op, tag, cpu, pages, reserved, prot\n',
+    );
+    const put = cli(['replay', '-', '--variant', 'rfc-v1', '--cpus', '2'], {
+      input: '{"op":"get","cpu":0,"pages":1,"tag":"a"}\n{"op":"put","cpu":1,"tag":"a"}\n',
+    });
+    expect(put.stderr).toBe(
+      'mermap-lab: -:2: unknown field "cpu": a put\'s fields are op, tag (a put runs on the CPU of its get)\n',
+    );
+  });
+
   it('bad options: unknown variant, bad numbers, missing file', () => {
     const v = cli(['replay', fx('kunit-test-basic-alloc.jsonl'), '--variant', 'nope']);
     expect(v.status).toBe(2);

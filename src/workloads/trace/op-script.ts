@@ -8,7 +8,7 @@
  *
  * The grammar and the messages are those of the core's replay (src/core/replay.ts), so a script
  * means the same in `mermap-lab replay` and as a workload: `cpu` defaults to 0, `pages` is
- * required, `prot` is "global" or "noglobal" (default), other fields are ignored, blank lines
+ * required, `prot` is "global" or "noglobal" (default), any other field is refused, blank lines
  * are skipped. Errors name file:line: a line that is not a JSON object, an unknown op, a bad
  * value, a get of a tag that is live, a put of a tag that is not.
  *
