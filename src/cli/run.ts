@@ -5,6 +5,7 @@ import { toCSV, from } from 'arquero';
 import type { TlbSummary } from '../analysis/metrics/summary.js';
 import { runConfig, type RunReport, type RunResult } from '../run/run.js';
 import { loadRunConfig, parseRunConfig, presetConfig, listPresets, type RunConfig } from '../config/index.js';
+import { LIMITS, sizeAllowed } from '../config/limits.js';
 import { TRACE_FORMATS, traceCpus, type FtraceSummary } from '../workloads/index.js';
 import { withOutDir, writableTarget, writeFileAtomicSync } from './atomic.js';
 import { codeText } from '../util/errno-text.js';
@@ -58,6 +59,11 @@ function buildConfig(o: RunCommandOptions): RunConfig {
     if (format !== 'auto' && !(TRACE_FORMATS as readonly string[]).includes(format))
       throw new UsageError(`--format ${format} is not known: one of auto, ${TRACE_FORMATS.join(', ')}`);
     const cpus = o.cpus ?? cpusOfTrace(o.trace, format);
+    if (cpus > LIMITS.cpus.max)
+      throw new UsageError(
+        `${o.trace}: the trace has ${cpus} possible CPUs, more than the ${LIMITS.cpus.max} the simulator models: ` +
+          `give --cpus N (${sizeAllowed(LIMITS.cpus)}) for the CPUs its events use`,
+      );
     raw = {
       machine: { possibleCpus: cpus },
       workload: { kind: 'ftrace', path: o.trace, format, lenient: o.lenient === true },

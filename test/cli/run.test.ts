@@ -155,6 +155,22 @@ describe('mermap-lab run', () => {
     expect(cli(['run', '--trace', 'test/fixtures/ftrace/perf-script.txt', '--sample', '2']).status).toBe(2);
   });
 
+  it('a trace whose header has more CPUs than the simulator models says so, and --cpus runs it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-cpus-'));
+    const trace = join(dir, 'wide.trace');
+    const clean = readFileSync('test/fixtures/ftrace/clean.trace', 'utf8');
+    writeFileSync(trace, clean.replace('#P:4', '#P:99999'));
+    const wide = cli(['run', '--trace', trace]);
+    expect([wide.status, wide.stderr]).toEqual([
+      2,
+      `mermap-lab: ${trace}: the trace has 99999 possible CPUs, more than the 8192 the simulator models: ` +
+        'give --cpus N (a whole number of CPUs in 1..8192) for the CPUs its events use\n',
+    ]);
+    const four = cli(['run', '--trace', trace, '--cpus', '4', '--json']);
+    expect(four.status).toBe(0);
+    expect(JSON.parse(four.stdout).config.machine.possibleCpus).toBe(4);
+  });
+
   it('config errors: every issue at once, naming field, value and what is allowed; exit 2', () => {
     const r = cli(['run', 'test/fixtures/configs/invalid.yaml']);
     expect(r.status).toBe(2);
