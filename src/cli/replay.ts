@@ -4,6 +4,7 @@ import { parseRunConfig } from '../config/parse.js';
 import { allocatorNames } from '../core/allocators.js';
 import { parseReplayLine, Replayer, ReplayError } from '../core/replay.js';
 import { errnoText } from '../util/errno-text.js';
+import { MAX_LINE_BYTES } from '../workloads/trace/lines.js';
 import { UsageError } from './errors.js';
 
 export interface ReplayOptions {
@@ -93,9 +94,6 @@ export async function replayCommand(
   out.write(buf);
   return 0;
 }
-
-/** The longest op-script line read (an op is well under 1 KiB): more is an error, not a crash. */
-export const MAX_LINE_BYTES = 1 << 20;
 
 class LineTooLongError extends Error {}
 

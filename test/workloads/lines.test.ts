@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { forEachLineOfText, LineReader } from '../../src/workloads/trace/lines.js';
+import { forEachLineOfText, LineReader, MAX_LINE_BYTES } from '../../src/workloads/trace/lines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mermap-lines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,5 +59,20 @@ describe('the line splitter', () => {
       ['two', 2, 5],
       ['three', 3, 9],
     ]);
+  });
+
+  it('stops at a line longer than 1 MiB, naming it, and reads one of exactly 1 MiB', () => {
+    const at = MAX_LINE_BYTES;
+    const file = join(dir, 'long');
+    // a \r before the \n does not count; a last line without \n is bounded alike
+    writeFileSync(file, `ok\n${'x'.repeat(at)}\r\n${'y'.repeat(at + 1)}`);
+    for (const block of [4096, 1 << 20]) {
+      const r = LineReader.open(file, {}, block);
+      expect([r.next(), r.next()?.length]).toEqual(['ok', at]);
+      expect(() => r.next()).toThrow(`${file}:3: line longer than 1048576 bytes`);
+    }
+    const r = LineReader.ofText(`a\n${'z'.repeat(at + 1)}\nb\n`, {}, 'ops');
+    expect(r.next()).toBe('a');
+    expect(() => r.next()).toThrow('ops:2: line longer than 1048576 bytes');
   });
 });

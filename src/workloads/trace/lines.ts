@@ -7,8 +7,15 @@
  * cursors of the trace merge) and keep numbering lines as the whole file does.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { InputLineError } from '../../util/input-error.js';
 
 const BLOCK = 1 << 20;
+/**
+ * The longest line a trace or op script may have: 1 MiB. A trace line or an op is well under
+ * 1 KiB; a longer one is an error naming its line, where the buffer used to double until the
+ * process ran out of memory (a file of no newlines, /dev/zero).
+ */
+export const MAX_LINE_BYTES = 1 << 20;
 const NL = 10;
 const CR = 13;
 
@@ -37,9 +44,12 @@ export class LineReader {
   private readonly end: number;
   private eof = false;
   private closed = false;
+  /** the file's path, or what a text stands for, for the error of a line too long */
+  private readonly name: string;
 
-  private constructor(fd: number | null, data: Buffer | null, range: LineRange, block = BLOCK) {
+  private constructor(fd: number | null, data: Buffer | null, range: LineRange, name: string, block = BLOCK) {
     this.fd = fd;
+    this.name = name;
     this.end = range.end;
     this.lineNo = range.firstLine - 1;
     this.filePos = range.start;
@@ -58,13 +68,13 @@ export class LineReader {
   /** Open a file (throws the fs error, with its `code`, if it cannot be read). */
   static open(path: string, range: Partial<LineRange> = {}, blockBytes = BLOCK): LineReader {
     const fd = openSync(path, 'r');
-    return new LineReader(fd, null, { start: 0, end: Infinity, firstLine: 1, ...range }, blockBytes);
+    return new LineReader(fd, null, { start: 0, end: Infinity, firstLine: 1, ...range }, path, blockBytes);
   }
 
   /** A text, or a byte range of its UTF-8 encoding (as a file reader over the same bytes). */
-  static ofText(text: string | Buffer, range: Partial<LineRange> = {}): LineReader {
+  static ofText(text: string | Buffer, range: Partial<LineRange> = {}, name = 'text'): LineReader {
     const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-    return new LineReader(null, data, { start: 0, end: Infinity, firstLine: 1, ...range });
+    return new LineReader(null, data, { start: 0, end: Infinity, firstLine: 1, ...range }, name);
   }
 
   /** The next line without its end of line, or null at the end. */
@@ -84,6 +94,7 @@ export class LineReader {
     const start = this.pos;
     let e = lineEnd;
     if (e > start && this.buf[e - 1] === CR) e--;
+    if (e - start > MAX_LINE_BYTES) this.tooLong();
     this.offset = this.bufStart + start;
     this.endOffset = this.bufStart + nextPos;
     this.lineNo++;
@@ -94,6 +105,7 @@ export class LineReader {
   /** Keep the unread tail, read the next block after it (growing the buffer for a long line). */
   private refill(): void {
     const tail = this.bufLen - this.pos;
+    if (tail > MAX_LINE_BYTES + 1) this.tooLong(); // (+1: a \r that may end it)
     if (tail >= this.buf.length) {
       const bigger = Buffer.allocUnsafe(this.buf.length * 2);
       this.buf.copy(bigger, 0, this.pos, this.bufLen);
@@ -109,6 +121,12 @@ export class LineReader {
     this.filePos += n;
     this.bufLen += n;
     if (n === 0) this.eof = true;
+  }
+
+  /** The line being read is past MAX_LINE_BYTES: stop at it (the reader is closed). */
+  private tooLong(): never {
+    this.close();
+    throw new InputLineError(this.name, this.lineNo + 1, `line longer than ${MAX_LINE_BYTES} bytes`);
   }
 
   close(): void {

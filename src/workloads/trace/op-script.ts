@@ -34,8 +34,8 @@ export class OpScriptError extends InputLineError {
 /** An op script to read: a file, or a text. */
 export type OpScriptInput = { path: string } | { text: string };
 
-function openScript(input: OpScriptInput): LineReader {
-  return 'path' in input ? LineReader.open(input.path) : LineReader.ofText(input.text);
+function openScript(input: OpScriptInput, file: string): LineReader {
+  return 'path' in input ? LineReader.open(input.path) : LineReader.ofText(input.text, {}, file);
 }
 
 /**
@@ -99,7 +99,7 @@ class OpReader {
 
 /** Parse a whole op script into ops (small scripts, tests); throws OpScriptError. */
 export function parseOpScript(text: string, file = 'ops'): Op[] {
-  const r = new OpReader(LineReader.ofText(text), file);
+  const r = new OpReader(LineReader.ofText(text, {}, file), file);
   const ops: Op[] = [];
   for (let o = r.next(); o !== null; o = r.next()) ops.push(o);
   return ops;
@@ -142,7 +142,7 @@ export class OpScriptSource implements EventSource {
     this.file = file;
     this.spacingNs = spacingNs;
     this.cpus = onlineCpus;
-    const check = new OpReader(openScript(input), file, onlineCpus);
+    const check = new OpReader(openScript(input, file), file, onlineCpus);
     let n = 0;
     try {
       while (check.next() !== null) n++;
@@ -164,7 +164,7 @@ export class OpScriptSource implements EventSource {
         continue;
       }
       if (this.next >= this.count) return false;
-      if (this.reader === null) this.reader = new OpReader(openScript(this.input), this.file, this.cpus);
+      if (this.reader === null) this.reader = new OpReader(openScript(this.input, this.file), this.file, this.cpus);
       const op = this.reader.next();
       if (op === null) return false;
       const i = this.next++;
