@@ -17,6 +17,13 @@ export { MAX_REGION_PAGES };
 /** Most slots per CPU per mm (mermap slots, kmap_local slots): per-CPU state is sized by it. */
 export const MAX_SLOTS = 1024;
 
+/**
+ * Most worker threads a sweep runs (--workers, a spec's `workers`): each is an isolate of its own,
+ * about 11 MiB before its first point (64 idle ones took 717 MiB). Beyond the machine's cores a
+ * thread only adds memory; 1024 leaves room for the largest machines.
+ */
+export const MAX_WORKERS = 1024;
+
 /** Most processes per CPU or threads per process a generator creates: a simulator bound (each mm carries page tables). */
 export const MAX_TASKS_PER_LEVEL = 1024;
 
@@ -47,6 +54,7 @@ export const MAX_WINDOW = MAX_SLOTS;
 
 export const LIMITS = {
   cpus: { min: 1, max: MAX_CPUS, unit: 'CPUs' },
+  workers: { min: 1, max: MAX_WORKERS, unit: 'workers' },
   regionPages: { min: 2, max: MAX_REGION_PAGES, unit: 'pages' },
   slots: { min: 1, max: MAX_SLOTS, unit: 'slots' },
   mmsPerCpu: { min: 1, max: MAX_TASKS_PER_LEVEL, unit: 'processes' },

@@ -16,6 +16,7 @@ import { parseShard } from './shard.js';
 import type { TwinKey } from './tasks.js';
 import { loadSweepSpec, parseSweepSpec, type SweepSpec } from './spec.js';
 import { printable } from '../util/printable.js';
+import { LIMITS, sizeAllowed } from '../config/limits.js';
 
 export interface SweepCommandOptions {
   /** No progress lines and no closing summary on stderr (errors still print). */
@@ -91,8 +92,8 @@ export function formatSummary(s: SweepSummary): string {
 function parseWorkers(value: number | string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new SweepError(`--workers: must be a positive integer, got '${value}'`);
+  if (!Number.isSafeInteger(n) || n < LIMITS.workers.min || n > LIMITS.workers.max) {
+    throw new SweepError(`--workers: must be ${sizeAllowed(LIMITS.workers)}, got '${value}'`);
   }
   return n;
 }

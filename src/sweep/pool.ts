@@ -15,6 +15,7 @@
  * the worker count, the sharding or the interruptions on the way.
  */
 import { availableParallelism } from 'node:os';
+import { LIMITS, sizeAllowed } from '../config/limits.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -44,11 +45,14 @@ import type { Task, TaskResult } from './worker-entry.js';
 
 export type { RunSweepOptions, SweepProgress, SweepSummary, WarmUp, WorkerRef, WorkerStats } from './pool-types.js';
 
-function positiveInt(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new SweepError(`${what}: must be a positive integer, got ${value}`);
+/** The worker count asked for, within LIMITS.workers; by default the cores, as many as that allows. */
+function workerCount(asked: number | undefined): number {
+  const w = LIMITS.workers;
+  if (asked === undefined) return Math.min(availableParallelism(), w.max);
+  if (!Number.isSafeInteger(asked) || asked < w.min || asked > w.max) {
+    throw new SweepError(`--workers: must be ${sizeAllowed(w)}, got ${asked}`);
   }
-  return value;
+  return asked;
 }
 
 export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> {
@@ -59,7 +63,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepSummary> 
     source: options.source,
     shard,
   });
-  const workers = positiveInt(options.workers ?? options.spec.workers ?? availableParallelism(), '--workers');
+  const workers = workerCount(options.workers ?? options.spec.workers);
   const entryPath = resolveModulePath(new URL('./worker-entry.js', import.meta.url));
   const modulePath = resolveModulePath(options.worker.module);
   const provenance = currentProvenance();
@@ -124,8 +128,10 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
     return { todo, count: size - have.size };
   };
   let round = nextRound();
-  // an adaptive sweep's later rounds may be larger than its first: keep every thread
-  const threads = round.count === 0 ? 0 : adaptive ? workers : Math.min(workers, round.count);
+  // an adaptive sweep's later rounds may be larger than its first: keep a thread for each point
+  // it may still run (every thread, before, took 717 MiB for --workers 64 and 4 points)
+  const mayRun = adaptive ? shardSize(plan.size, shard, plan.shardUnit) - have.size : round.count;
+  const threads = round.count === 0 ? 0 : Math.min(workers, mayRun);
   const reserved = reservedColumns(plan.gridPaths);
   const stats = new Map<number, WorkerStats>();
   let ran = 0;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SWEEP_RESERVED_NAMES } from '../analysis/columns/index.js';
+import { LIMITS, sizeAllowed } from '../config/limits.js';
 
 export const TOP_FIELDS = [
   'name',
@@ -70,7 +71,9 @@ export const specSchema = z.strictObject({
       { error: 'must be a mapping with count (and optionally seed)' },
     )
     .optional(),
-  workers: positiveInt().optional(),
+  workers: positiveInt(`must be ${sizeAllowed(LIMITS.workers)}`)
+    .max(LIMITS.workers.max, { error: `must be ${sizeAllowed(LIMITS.workers)}` })
+    .optional(),
   targets: z
     .strictObject(
       { maxFallbackRate: fraction(), maxFlushCostFraction: fraction() },

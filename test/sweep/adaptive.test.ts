@@ -91,6 +91,12 @@ describe('an adaptive sweep', () => {
     expect(s0.length + s1.length).toBe(6);
   });
 
+  it('starts no more threads than points it may still run (it used to start every one asked for)', async () => {
+    const small = parseSweepSpec({ ...spec, adaptive: { maxReplicates: 3, ciWidth: 0.05 }, grid: {} });
+    const summary = await runSweep({ spec: small, out: join(root, 'small'), worker: WORKER, workers: 64 });
+    expect([planSweep(small).size, summary.workers]).toEqual([3, 3]);
+  });
+
   it('resumes from a cut journal to the same bytes', async () => {
     const dir = join(root, 'resumed');
     mkdirSync(dir);

@@ -297,12 +297,17 @@ describe('sweepCommand', () => {
     [
       'zero workers',
       { spec: SPEC_FILE, out: 'x', workers: '0' },
-      "mermap-lab: sweep: --workers: must be a positive integer, got '0'",
+      "mermap-lab: sweep: --workers: must be a whole number of workers in 1..1024, got '0'",
     ],
     [
       'a non-number of workers',
       { spec: SPEC_FILE, out: 'x', workers: '2x' },
-      "mermap-lab: sweep: --workers: must be a positive integer, got '2x'",
+      "mermap-lab: sweep: --workers: must be a whole number of workers in 1..1024, got '2x'",
+    ],
+    [
+      'more workers than a sweep may start',
+      { spec: SPEC_FILE, out: 'x', workers: '1025' },
+      "mermap-lab: sweep: --workers: must be a whole number of workers in 1..1024, got '1025'",
     ],
     [
       'a bad shard',

@@ -94,7 +94,12 @@ describe('parseSweepSpec', () => {
       ['adaptive.maxReplicates: 3 is fewer than the 4 replicates every point gets'],
     ],
     ['an adaptive mode without a width', { ...good, adaptive: { maxReplicates: 3 } }, ['adaptive.ciWidth: required']],
-    ['zero workers', { ...good, workers: 0 }, ['workers: must be an integer >= 1']],
+    ['zero workers', { ...good, workers: 0 }, ['workers: must be a whole number of workers in 1..1024']],
+    [
+      'more workers than a sweep may start',
+      { ...good, workers: 1025 },
+      ['workers: must be a whole number of workers in 1..1024'],
+    ],
     [
       'several problems at once',
       { name: 7, seed: 'x', base: {}, grid: { a: [] } },
