@@ -1,4 +1,5 @@
 import { violationLines } from '../core/checker-report.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { toCSV, from } from 'arquero';
@@ -9,6 +10,8 @@ import { LIMITS, sizeAllowed } from '../config/limits.js';
 import { TRACE_FORMATS, traceCpus, type FtraceSummary } from '../workloads/index.js';
 import { withOutDir, writableTarget, writeFileAtomicSync } from './atomic.js';
 import { codeText } from '../util/errno-text.js';
+import { canonicalJson, sha256Hex } from '../config/canonical.js';
+import { SWEEP_FILE } from '../sweep/store.js';
 import { UsageError } from './errors.js';
 
 export interface RunCommandOptions {
@@ -200,6 +203,7 @@ export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStrea
     o.out === undefined
       ? simulate(config, o)
       : await withOutDir(o.out, 'mermap-lab run', () => {
+          refuseOtherResults(o.out!, config);
           const r = simulate(config, o);
           writeRunFolder(o.out!, r);
           return r;
@@ -220,6 +224,27 @@ function simulate(config: RunConfig, o: RunCommandOptions): RunResult {
       regionTimeline: o.out !== undefined || o.timeline === true,
     }),
   );
+}
+
+/**
+ * A folder that holds another run's results, or a sweep's, is refused before simulating, as a
+ * sweep refuses another sweep's folder: writing over them would lose them. A run of the same
+ * config (the same canonical JSON) writes the same results again and may.
+ */
+function refuseOtherResults(dir: string, config: RunConfig): void {
+  if (existsSync(join(dir, SWEEP_FILE))) throw new UsageError(`${dir}: holds a sweep's results; choose another --out`);
+  const runFile = join(dir, 'run.json');
+  if (!existsSync(runFile)) return;
+  let previous: unknown;
+  try {
+    previous = (JSON.parse(readFileSync(runFile, 'utf8')) as { report?: { config?: unknown } }).report?.config;
+  } catch {
+    previous = undefined;
+  }
+  const hash = (c: unknown) => sha256Hex(canonicalJson(c));
+  if (previous === undefined || hash(previous) !== hash(config)) {
+    throw new UsageError(`${dir}: holds the results of another run (run.json); choose another --out, or remove them`);
+  }
 }
 
 function writeRunFolder(dir: string, result: RunResult): void {

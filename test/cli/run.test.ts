@@ -310,6 +310,24 @@ describe('scale and bad output folders', () => {
     expect(readFileSync(file, 'utf8')).toBe('mine\n');
   });
 
+  it("--out holding another run's results, or a sweep's, is refused before simulating; the same run may write again", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-out-'));
+    const out = join(dir, 'run');
+    expect(cli(['run', '--preset', 'kunit-tight', '--events', '2000', '--out', out]).status).toBe(0);
+    const first = readFileSync(join(out, 'per-cpu.csv'), 'utf8');
+    expect(cli(['run', '--preset', 'kunit-tight', '--events', '2000', '--out', out]).status).toBe(0);
+    // (it used to write the other run's files over the first's)
+    const other = cli(['run', '--preset', 'kunit-tight', '--events', '1000000000', '--out', out]);
+    expect([other.status, other.stderr]).toEqual([
+      2,
+      `mermap-lab: ${out}: holds the results of another run (run.json); choose another --out, or remove them\n`,
+    ]);
+    expect(readFileSync(join(out, 'per-cpu.csv'), 'utf8')).toBe(first);
+    writeFileSync(join(dir, 'sweep.json'), '{}\n');
+    const sweep = cli(['run', '--preset', 'kunit-tight', '--out', dir]);
+    expect(sweep.stderr).toBe(`mermap-lab: ${dir}: holds a sweep's results; choose another --out\n`);
+  });
+
   it('a run that fails leaves no output folder behind, and never writes through a link in it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mermap-run-out-'));
     const out = join(dir, 'new', 'run');
