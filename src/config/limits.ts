@@ -106,7 +106,7 @@ export const MAX_OFFERED_LOAD = 100;
  *   cpuGhz            0.1 to 100 GHz
  *   costCycles        a cost model's cycles for one operation (cost.overrides): at most 10^6,
  *                     a third of a millisecond at 3 GHz, 100 times the presets' dearest figure
- *                     (a full flush with its refills, about 10^4 cycles: src/analysis/costs)
+ *                     (a full flush, about 10^4 cycles: src/analysis/costs)
  *   fraction          a share, 0 to 1
  *   guestGiB          at most 65,536 GiB, the direct map of 4-level paging (64 TiB)
  */

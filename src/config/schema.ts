@@ -90,6 +90,7 @@ export const CostSchema = obj({
     .partialRecord(oneOf(COST_PARAM_NAMES_TUPLE), z.unknown(), { error: 'must be an object of numbers' })
     .check((ctx) => {
       for (const [name, value] of Object.entries(ctx.value)) {
+        if (!Object.hasOwn(COST_PARAM_INFO, name)) continue; // (an unknown key is its own issue)
         const field = COST_UNIT_FIELDS[COST_PARAM_INFO[name as CostParamName].unit];
         const r = field.safeParse(value);
         if (!r.success)

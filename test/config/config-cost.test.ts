@@ -18,6 +18,11 @@ describe('cost', () => {
       'cost.overrides.invlpgCycle: unknown field: allowed fields are invlpgCycles, flushAllCycles, cr3Cycles, invpcidCycles, walkCycles, walkNoPscCycles, walkPscHitFraction, shootdownBaseCycles, ipiCycles, cpuGhz, flushCeilingPages, pteWriteCycles, lockCycles, irqSaveRestoreCycles, zeroCyclesPerPage',
       'cost.overrides.name: unknown field: allowed fields are invlpgCycles, flushAllCycles, cr3Cycles, invpcidCycles, walkCycles, walkNoPscCycles, walkPscHitFraction, shootdownBaseCycles, ipiCycles, cpuGhz, flushCeilingPages, pteWriteCycles, lockCycles, irqSaveRestoreCycles, zeroCyclesPerPage',
     ]);
+    // an unknown key beside a bad value: both reported
+    expect(issuesOf({ cost: { preset: 'low', overrides: { toString: 5, cpuGhz: 0 } } })).toEqual([
+      'cost.overrides.toString: unknown field: allowed fields are invlpgCycles, flushAllCycles, cr3Cycles, invpcidCycles, walkCycles, walkNoPscCycles, walkPscHitFraction, shootdownBaseCycles, ipiCycles, cpuGhz, flushCeilingPages, pteWriteCycles, lockCycles, irqSaveRestoreCycles, zeroCyclesPerPage',
+      'cost.overrides.cpuGhz: 0 is not allowed: must be a clock in GHz in [0.1, 100]',
+    ]);
     expect(issuesOf({ cost: { preset: 'low', overrides: [1] } })).toEqual([
       'cost.overrides: [1] is not allowed: must be an object of numbers',
     ]);
