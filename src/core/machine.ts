@@ -1,7 +1,7 @@
 import { mapOwnStamp, unmapOwnStamp } from './checker-stamps.js';
 import { lockSite } from './violations.js';
 import { Table } from './defaults.js';
-import { mkPte, ptePresent, Pte } from './paging/pte.js';
+import { Pte } from './paging/pte.js';
 import type { MmRec } from './machine/config.js';
 import { MachineMermapPaths } from './machine/mermap-paths.js';
 
@@ -107,8 +107,9 @@ export class Machine extends MachineMermapPaths {
       }
       if (stamps !== null && mapOwnStamp(stamps, rel + i, stamp) && reusedAt < 0) reusedAt = o;
       // a present PTE changed under a mapping: any TLB's copy of it is stale from now (mapRange)
-      if (old !== unmapped && ptePresent(old)) this.markStaleEverywhere(rec.id, this.geometry.baseVpn + o, -1);
-      ptes[idx] = mkPte(pfn + i, prot);
+      if (old !== unmapped && ((old | 0) & Pte.PRESENT) !== 0)
+        this.markStaleEverywhere(rec.id, this.geometry.baseVpn + o, -1);
+      ptes[idx] = (pfn + i) * Pte.SPAN + prot; // mkPte(), written out (Habits)
       this.pteWrites++;
     }
     if (reusedAt >= 0) this.reusedVpn = this.geometry.baseVpn + reusedAt;

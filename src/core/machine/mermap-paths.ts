@@ -3,7 +3,7 @@ import { Table } from '../defaults.js';
 import type { MermapAllocator } from '../mermap/allocator.js';
 import { Reason } from '../mermap/reasons.js';
 import { cpuBaseVpn } from '../paging/geometry.js';
-import { mkPte, ptePresent } from '../paging/pte.js';
+import { Pte } from '../paging/pte.js';
 import type { MmRec } from './config.js';
 import { MachineTranslation } from './translation.js';
 
@@ -216,8 +216,8 @@ export abstract class MachineMermapPaths extends MachineTranslation {
       }
       // a present PTE changed under a mapping (an overlap, a PTE left by a failed get): any
       // TLB's copy of it is stale from now
-      if (ptePresent(pt.ptes[idx])) this.markStaleEverywhere(rec.id, baseVpn + o, -1);
-      pt.ptes[idx] = mkPte(pfn + i, prot);
+      if (((pt.ptes[idx] | 0) & Pte.PRESENT) !== 0) this.markStaleEverywhere(rec.id, baseVpn + o, -1);
+      pt.ptes[idx] = (pfn + i) * Pte.SPAN + prot; // mkPte(), written out (Habits)
       this.pteWrites++;
     }
     return reused;

@@ -37,7 +37,7 @@
  * it with the Machine's clock; when it finally leaves, the time it lived on is its exposure. The
  * mermap maps 4 KiB PTEs only, so only 4 KiB entries go stale.
  */
-import { ptePfn, pteGlobal } from '../paging/pte.js';
+import { ptePfn, Pte } from '../paging/pte.js';
 import { Flush } from './kinds.js';
 import { GLOBAL_KEY } from './tlb-counters.js';
 import { alignDown, TlbFlag } from './tlb-array.js';
@@ -101,7 +101,7 @@ export class Tlb extends TlbDrops {
    */
   fill(vpn: number, pcid: number, pte: number, pageShift = 12): void {
     const sz = pageShift === 12 ? 0 : pageShift === 21 ? 1 : 2;
-    const global = pteGlobal(pte);
+    const global = ((pte | 0) & Pte.GLOBAL) !== 0; // pteGlobal(), written out (Habits)
     const mermap = vpn >= this.mermapLoVpn && vpn < this.mermapHiVpn;
     if (vpn !== this.missVpn || pcid !== this.missPcid) this.dropMatching(vpn, pcid, Flush.NONE, pcid, false);
     this.missVpn = -1;
