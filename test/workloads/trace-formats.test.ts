@@ -194,6 +194,13 @@ describe('trace input errors name the line', () => {
     expect(traceCpus({ text: text.join('\n') })).toBe(2);
   });
 
+  it('a header of 0 CPUs, where it is (it used to fail at the first event, naming the event)', () => {
+    const text = [head.replace('#P:2', '#P:0'), ft('a-1', 0, '.....', '1.0', alloc('0x1', 0))].join('\n');
+    expect(() => scanTraceInput({ text }, { file: 'x' })).toThrow(
+      new TraceError('x', 1, 'the header gives the trace 0 CPUs (#P:0 or cpus=0)'),
+    );
+  });
+
   it('timestamps that cannot be real, cut lines, time going back on a CPU', () => {
     const bad = (l: string) => () =>
       scanTraceInput({ text: `${ft('a-1', 0, '.....', '1.0', alloc('0x1', 0))}\n${l}` }, { file: 'x' });

@@ -111,7 +111,8 @@ export class TraceClassifier {
   classify(text: string, lineNo: number): number {
     const l = this.line;
     const kind = parseTraceLine(text, this.opts.format, l);
-    if (l.headerCpus >= 0) this.headerCpus = l.headerCpus;
+    if (l.headerCpus === 0) return this.fail(lineNo, 'the header gives the trace 0 CPUs (#P:0 or cpus=0)');
+    if (l.headerCpus > 0) this.headerCpus = l.headerCpus;
     if (kind === L_MALFORMED) return this.fail(lineNo, l.error);
     if (kind !== L_ALLOC && kind !== L_FREE) return kind;
     const o = this.opts;
