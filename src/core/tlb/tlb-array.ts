@@ -59,12 +59,8 @@ export function alignDown(vpn: number, sz: number): number {
  * overflow, where `s * ways + w` is a multiply and an add each followed by an overflow check
  * (a worker's four points: 11,201.8 M -> 11,174.8 M instructions). Not in occupy() and
  * invalidate(): there the longer bytecode changed what V8 inlines into the full machine's
- * get/put loop, 1,083 -> 1,113 instructions a pair (November 2026).
- *
- * One array per field, not one record per entry: records (each entry's doubles and int32 fields
- * in one 64-byte line, or 32 bytes of each in two arrays) ran the default sweep's points 3 to 8 %
- * slower on one thread (three pairs each, November 2026, the same results): a run's TLBs (one
- * per online CPU) fit the caches well enough, and the records' index arithmetic costs more.
+ * get/put loop, 1,083 -> 1,113 instructions a pair (November 2026). One array per field, not
+ * one record per entry: docs/design.md, Habits.
  */
 export class TlbArray {
   readonly sets: number;
