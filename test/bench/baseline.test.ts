@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { baselineReport, baselineVerdict, parseBaselineArgs } from '../../bench/baseline-report.js';
-import { InputError } from '../../src/util/input-error.js';
+import { inputErrorMessage } from '../helpers/input-error.js';
 
 describe('bench:baseline options', () => {
   it('has defaults, and takes whole numbers in range', () => {
@@ -14,15 +14,7 @@ describe('bench:baseline options', () => {
   });
 
   it('refuses what is out of range or unknown, naming the option and what it allows', () => {
-    const refused = (args: string[]) => {
-      try {
-        parseBaselineArgs(args);
-      } catch (e) {
-        expect(e).toBeInstanceOf(InputError);
-        return (e as Error).message;
-      }
-      throw new Error('accepted');
-    };
+    const refused = (args: string[]) => inputErrorMessage(() => parseBaselineArgs(args));
     expect(refused(['--runs', '2'])).toBe("bench:baseline: --runs must be a whole number from 3 to 20, got '2'");
     expect(refused(['--runs', '3.5'])).toBe("bench:baseline: --runs must be a whole number from 3 to 20, got '3.5'");
     expect(refused(['--pairs', '1e12'])).toBe(

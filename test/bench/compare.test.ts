@@ -16,7 +16,7 @@ import {
   ratioVerdict,
 } from '../../bench/compare-report.js';
 import { QUIET_REFERENCE } from '../../bench/targets.js';
-import { InputError } from '../../src/util/input-error.js';
+import { inputErrorMessage } from '../helpers/input-error.js';
 
 describe('bench:compare options', () => {
   it('takes one commit, and 5 pairs by default', () => {
@@ -30,15 +30,7 @@ describe('bench:compare options', () => {
   });
 
   it('refuses what it cannot use, naming the option and what it takes', () => {
-    const refused = (args: string[]) => {
-      try {
-        parseCompareArgs(args);
-      } catch (e) {
-        expect(e).toBeInstanceOf(InputError);
-        return (e as Error).message;
-      }
-      throw new Error('expected an InputError');
-    };
+    const refused = (args: string[]) => inputErrorMessage(() => parseCompareArgs(args));
     const usage = '(REF [--pairs N] [--ref-dir DIR] [--keep])';
     expect(refused([])).toBe(`bench:compare: give one commit to compare with, e.g. a53fcf3 ${usage}`);
     expect(refused(['a', 'b'])).toBe(`bench:compare: give one commit to compare with, e.g. a53fcf3 ${usage}`);
