@@ -8,11 +8,11 @@
  * rows as `twinRows`). The function must depend on nothing but the config, so that results do
  * not depend on which thread runs which point.
  *
- * Points are handed out in canonical order, one task at a time per thread; they finish in any
- * order, each journaled at once. A task is one point, or with `twinKey` a point and its twins
- * (./tasks.ts): points that are one simulation, run once, each journaled with its own row. The
- * results files are written from the journal at the end, so they are the same bytes whatever
- * the worker count, the sharding or the interruptions on the way.
+ * Points are handed out in canonical order, a task running on each thread and one queued behind
+ * it (./lanes.ts); they finish in any order, each journaled at once. A task is one point, or with
+ * `twinKey` a point and its twins (./tasks.ts): points that are one simulation, run once, each
+ * journaled with its own row. The results files are written from the journal at the end, so they
+ * are the same bytes whatever the worker count, the sharding or the interruptions on the way.
  */
 import { availableParallelism } from 'node:os';
 import { LIMITS, sizeAllowed } from '../config/limits.js';
@@ -38,7 +38,8 @@ import {
   writeResults,
   type SweepRecord,
 } from './store.js';
-import { TaskQueue } from './tasks.js';
+import { runLanes, TASKS_IN_FLIGHT_PER_THREAD } from './lanes.js';
+import { type SweepTask, TaskQueue } from './tasks.js';
 import { resolveModulePath, threadExecArgv, TS_EXTENSION } from './worker-module.js';
 import { setWorkerCompileMode } from '../util/v8-compile-mode.js';
 import type { Task, TaskResult } from './worker-entry.js';
@@ -206,34 +207,29 @@ async function runInFolder(options: RunSweepOptions, prepared: Prepared): Promis
       progress();
     };
 
-    const lane = async (): Promise<void> => {
-      while (failure === null && !aborter.signal.aborted) {
-        const task = queue.next();
-        if (task === null) return;
-        const { point, twins } = task;
-        const payload: Task =
-          twins.length === 0 ? { config: point.config } : { config: point.config, twins: twins.map((t) => t.config) };
-        let result: TaskResult;
-        try {
-          result = await pool.run(payload, { signal: aborter.signal });
-        } catch (err) {
-          if (!aborter.signal.aborted) failure ??= new PointFailedError(point.index, pointLabel(point), err);
-          return;
-        }
-        try {
-          finishTask(point, twins, result);
-        } catch (err) {
-          failure ??= err as Error;
-          return;
-        }
-      }
-    };
+    const feed = (): Promise<void> =>
+      runLanes<SweepTask, TaskResult>({
+        lanes: threads * TASKS_IN_FLIGHT_PER_THREAD,
+        next: () => queue.next(),
+        run: ({ point, twins }) =>
+          pool.run(
+            twins.length === 0 ? { config: point.config } : { config: point.config, twins: twins.map((t) => t.config) },
+            { signal: aborter.signal },
+          ),
+        done: ({ point, twins }, result) => finishTask(point, twins, result),
+        failed: (task, err) => {
+          if (task === null) failure ??= err as Error;
+          else if (!aborter.signal.aborted)
+            failure ??= new PointFailedError(task.point.index, pointLabel(task.point), err);
+        },
+        stopped: () => failure !== null || aborter.signal.aborted,
+      });
 
     try {
       if (options.signal?.aborted) aborter.abort();
       // one round for a plain sweep; an adaptive sweep runs rounds until no combination asks for more
       while (round.count > 0 && failure === null && !aborter.signal.aborted) {
-        await Promise.all(Array.from({ length: threads }, lane));
+        await feed();
         if (failure !== null || aborter.signal.aborted || !adaptive) break;
         round = nextRound();
         queue = new TaskQueue(round.todo, options.twinKey);
