@@ -1,4 +1,5 @@
 import type { MermapGeometry } from './paging/geometry.js';
+import { Pte } from './paging/pte.js';
 import type { AllocatorFactory, AllocatorOptions, FlushHost, MermapAllocator } from './mermap/allocator.js';
 import { DevSnapshotMermap } from './mermap/dev-snapshot.js';
 import { RfcLaterMermap } from './mermap/rfc-later.js';
@@ -89,4 +90,46 @@ export function allocatorInfo(name: string): AllocatorInfo | undefined {
 
 export function allocatorNames(): string[] {
   return [...registry.keys()];
+}
+
+/** The variants exerciseRefusal() has run in this process (this thread: each worker its own). */
+const exercised = new Set<string>();
+
+/**
+ * The first time a variant runs in this process (thread): a refused get, too large for the
+ * region, on a throwaway allocator of that variant made as the machine makes its mms' (same
+ * geometry, host and options), `rounds` times, returning what the last one returned.
+ *
+ * Why: a refusal is rare, and each version's get() returns it as `-refused`
+ * (MermapCpuState.refusal()), an operation V8 compiles only once it has seen it run. A sweep
+ * worker's first refusal after its warm-up, inside the event loop that inlines the get, threw
+ * drive() and Machine.mermapGet() away and compiled them again (three compiles, about 75 ms of
+ * the worker's thread; `node --trace-deopt`, the bench's sweep of real runs, November 2026).
+ * V8 allocates a function's feedback only after it has run a while, and a refused get runs
+ * little: 64 rounds still left that deoptimization, 128 took it away; 256 leave a margin, for
+ * a few microseconds. A worker's start-up and warm-up count 1.3 M instructions more (of 2,765 M)
+ * and its four default points as many as before (bench:instructions). Two other forms cost more:
+ * the negation worked out on every get (`0 - refusal()`) made a default point's event 0.2 %
+ * dearer, and every variant's refusal exercised when this module loads, on a stand-in host,
+ * 0.6 % (the shared refusal() then saw every variant's class, and the allocators' host field a
+ * second kind of object). The allocator made here is dropped: a refused get changes nothing,
+ * and no run's state or results see it.
+ */
+export function exerciseRefusal(
+  name: string,
+  geometry: MermapGeometry,
+  host: FlushHost,
+  opts: AllocatorOptions,
+  rounds = 256,
+): number | null {
+  if (exercised.has(name)) return null;
+  exercised.add(name);
+  return refuseTooLarge(registry.get(name)!.factory(geometry, host, opts), rounds);
+}
+
+/** `rounds` gets of one page more than the region on CPU 0 of `a`: what the last returned. */
+export function refuseTooLarge(a: MermapAllocator, rounds: number): number {
+  let got = 0;
+  for (let r = 0; r < rounds; r++) got = a.get(0, a.geometry.regionPages + 1, false, Pte.KERNEL_NOGLOBAL, true);
+  return got;
 }

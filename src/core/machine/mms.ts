@@ -1,4 +1,4 @@
-import { allocatorInfo } from '../allocators.js';
+import { allocatorInfo, exerciseRefusal } from '../allocators.js';
 import { MmStamps } from '../checker-stamps.js';
 import type { MermapAllocator } from '../mermap/allocator.js';
 import { cpuBasesOf } from '../mermap/allocator-base.js';
@@ -25,6 +25,8 @@ export abstract class MachineMms extends MachineBase {
   createMm(prepare = true): number {
     const id = this.mms.length;
     const info = allocatorInfo(this.variant)!;
+    // (the first machine of a variant in this thread: V8 sees its get refuse before a run needs it)
+    if (id === 0) exerciseRefusal(this.variant, this.geometry, this.host, this.allocOptions);
     const rec: MmRec = {
       id,
       pt: new PageTable(this.geometry.levels, undefined, this.stateMeter),

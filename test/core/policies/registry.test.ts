@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { allocatorInfo, allocatorNames } from '../../../src/core/allocators.js';
+import { allocatorInfo, allocatorNames, exerciseRefusal, refuseTooLarge } from '../../../src/core/allocators.js';
+import { mermapGeometry } from '../../../src/core/paging/geometry.js';
+import { PROT_KERNEL_NOGLOBAL } from '../../../src/core/paging/pte.js';
 import { Machine } from '../../../src/core/machine.js';
 import { POLICY_NAMES } from '../../../src/core/policies/index.js';
 
@@ -21,5 +23,32 @@ describe('the registry', () => {
     expect(allocatorInfo('mermap-reuse')!.summary).toBe(
       'rfc-later that also reuses the space below the lowest live allocation after a flush',
     );
+  });
+
+  it('refuseTooLarge() gets -Reason.TOO_LARGE from every variant, and changes nothing', () => {
+    const g = mermapGeometry(4, 8, 2);
+    for (const name of allocatorNames()) {
+      const m = new Machine({ possibleCpus: 2, regionPages: 8, variant: name });
+      const a = allocatorInfo(name)!.factory(g, m, {});
+      expect([name, refuseTooLarge(a, 3)]).toEqual([name, -1]);
+      // the same allocator then hands out its first range at CPU 0's base, as a new one does
+      const b = allocatorInfo(name)!.factory(g, m, {});
+      expect([name, a.get(0, 2, false, PROT_KERNEL_NOGLOBAL, true), a.lastBase]).toEqual([
+        name,
+        b.get(0, 2, false, PROT_KERNEL_NOGLOBAL, true),
+        b.lastBase,
+      ]);
+    }
+  });
+
+  it('a variant runs exerciseRefusal() once a thread: the first machine of it that makes an mm', () => {
+    // (the tests above made mms of the policies only; a machine made without an mm, as every
+    // variant's above, exercises nothing: dev-snapshot's first exercise is the one here)
+    const g = mermapGeometry(4, 8, 2);
+    const m = new Machine({ possibleCpus: 2, regionPages: 8, variant: 'dev-snapshot' });
+    expect(exerciseRefusal('dev-snapshot', g, m, {})).toBe(-1);
+    expect(exerciseRefusal('dev-snapshot', g, m, {})).toBeNull();
+    new Machine({ possibleCpus: 2, regionPages: 8, variant: 'rfc-later' }).createMm();
+    expect(exerciseRefusal('rfc-later', g, m, {})).toBeNull();
   });
 });
