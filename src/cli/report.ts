@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArrow } from 'arquero';
 import { InvalidArgumentError } from 'commander';
@@ -8,6 +8,7 @@ import type { Targets } from '../analysis/recommend-verdict.js';
 import { specTargets } from '../sweep/adaptive.js';
 import { withOutDir } from './atomic.js';
 import { UsageError } from './errors.js';
+import { RUN_FILE } from '../run/run-files.js';
 import { LEAD_COLUMNS } from '../sweep/results.js';
 import { canonicalJson, sha256Hex } from '../config/canonical.js';
 import { currentProvenance } from '../sweep/provenance.js';
@@ -121,7 +122,7 @@ export function reportDataOf(dir: string, targets?: Targets): { data: ReportData
     const r = sweepReportData(name, rows, targets ?? specTargets(record.spec), record.spec.scenarios?.set);
     return { data: { ...r.report, provenance: provenanceLines(['sweep spec hash', hash]) }, text: r.text };
   }
-  const runFile = join(dir, 'run.json');
+  const runFile = join(dir, RUN_FILE);
   if (existsSync(runFile)) {
     const artifacts = readRunArtifacts(runFile);
     const hash = sha256Hex(canonicalJson(artifacts.report.config));
@@ -154,12 +155,34 @@ export async function writeReportFiles(data: ReportData, out: string, scale = 1)
 export async function reportCommand(dir: string, o: { out?: string; scale?: number }): Promise<number> {
   const out = o.out ?? dir;
   const { data, text } = reportDataOf(dir);
+  if (o.out !== undefined) refuseOtherResults(o.out, dir);
   const files = await writeReportFiles(data, out, o.scale);
   if (text !== null) process.stdout.write(`${printable(text)}\n`);
   process.stdout.write(
     `report: ${files.length} files in ${printable(out)} (report.html, ${(files.length - 1) / 2} charts as SVG and PNG)\n`,
   );
   return 0;
+}
+
+/**
+ * `--out` naming another sweep's or run's folder is refused before anything is written, as `run`
+ * and `sweep` refuse one: the report of DIR would put its report.html and charts there, in place
+ * of that folder's own, beside results they do not describe. DIR itself (the default) may.
+ */
+function refuseOtherResults(out: string, dir: string): void {
+  if (!existsSync(out)) return;
+  if (realpathSync(out) === realpathSync(dir)) return;
+  for (const [file, whose] of [
+    [SWEEP_FILE, "a sweep's"],
+    [RUN_FILE, "a run's"],
+  ] as const) {
+    if (existsSync(join(out, file))) {
+      throw new UsageError(
+        `${out}: holds ${whose} results (${file}), which a report of ${dir} there would not describe;` +
+          ' choose another --out, or leave it out to write the report into the folder it reports',
+      );
+    }
+  }
 }
 
 /** --scale: the PNGs' pixels per SVG pixel (2 for slides), a number in (0, 16]. */

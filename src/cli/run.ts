@@ -13,6 +13,7 @@ import { codeText } from '../util/errno-text.js';
 import { canonicalJson, sha256Hex } from '../config/canonical.js';
 import { SWEEP_FILE } from '../sweep/store.js';
 import { UsageError } from './errors.js';
+import { PER_CPU_FILE, RUN_FILE, TIME_SERIES_FILE } from '../run/run-files.js';
 
 export interface RunCommandOptions {
   config?: string | undefined;
@@ -233,7 +234,7 @@ function simulate(config: RunConfig, o: RunCommandOptions): RunResult {
  */
 function refuseOtherResults(dir: string, config: RunConfig): void {
   if (existsSync(join(dir, SWEEP_FILE))) throw new UsageError(`${dir}: holds a sweep's results; choose another --out`);
-  const runFile = join(dir, 'run.json');
+  const runFile = join(dir, RUN_FILE);
   if (!existsSync(runFile)) return;
   let previous: unknown;
   try {
@@ -257,10 +258,10 @@ function writeRunFolder(dir: string, result: RunResult): void {
     regionTimeline: result.regionTimeline,
     regionText: result.regionText,
   };
-  const files = ['run.json', 'per-cpu.csv', 'time-series.csv'].map((f) => join(dir, f));
+  const files = [RUN_FILE, PER_CPU_FILE, TIME_SERIES_FILE].map((f) => join(dir, f));
   // Every destination is checked before the first is written, so a refusal leaves nothing half-written
   for (const file of files) writableTarget(file);
-  writeFileAtomicSync(join(dir, 'run.json'), `${JSON.stringify(artifacts, null, 1)}\n`);
-  writeFileAtomicSync(join(dir, 'per-cpu.csv'), `${toCSV(from(result.perCpu))}\n`);
-  writeFileAtomicSync(join(dir, 'time-series.csv'), `${toCSV(from(result.timeSeries))}\n`);
+  writeFileAtomicSync(join(dir, RUN_FILE), `${JSON.stringify(artifacts, null, 1)}\n`);
+  writeFileAtomicSync(join(dir, PER_CPU_FILE), `${toCSV(from(result.perCpu))}\n`);
+  writeFileAtomicSync(join(dir, TIME_SERIES_FILE), `${toCSV(from(result.timeSeries))}\n`);
 }

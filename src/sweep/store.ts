@@ -31,10 +31,12 @@ import { formatShard, type Shard } from './shard.js';
 import { specHash, type SweepSpec } from './spec.js';
 import { FolderLockedError, openOutputFolder, type OutputFolder } from '../util/folder-lock.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { RUN_FILE } from '../run/run-files.js';
 import { openAppendSafe, removeStaleTemps, UnsafeFileError, writeFileSafe } from '../util/safe-write.js';
 
 export { ARROW_FILE, CSV_FILE, JOURNAL_FILE, SWEEP_FILE, unwritable };
-const RESULT_FILES = [JOURNAL_FILE, CSV_FILE, ARROW_FILE];
+/** files of results that a new sweep's folder must not hold: another sweep's, or a run's (run --out) */
+const RESULT_FILES = [JOURNAL_FILE, CSV_FILE, ARROW_FILE, RUN_FILE];
 
 export const RECORD_FORMAT = 'mermap-lab-sweep/1';
 

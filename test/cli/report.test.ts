@@ -91,3 +91,41 @@ describe('mermap-lab report DIR', () => {
     expect(r.stderr).toMatch(/--scale must be a number in \(0, 16\], got "0"/);
   });
 });
+
+describe('mermap-lab report DIR --out OUT', () => {
+  /** every file of a folder with its bytes, to show a refusal left it as it was */
+  const contents = (dir: string): Record<string, string> =>
+    Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'base64')]));
+
+  it("refuses another sweep's or run's folder, one line, exit 2, the folder as it was", () => {
+    const other = damaged('sweep.json', () => {});
+    const before = contents(other);
+    let r = cli(['report', sweep, '--out', other]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `mermap-lab: ${other}: holds a sweep's results (sweep.json), which a report of ${sweep} there would not` +
+        ' describe; choose another --out, or leave it out to write the report into the folder it reports\n',
+    );
+    expect(contents(other)).toEqual(before);
+    const run = join(root, `run${n++}`);
+    mkdirSync(run);
+    writeFileSync(join(run, 'run.json'), '{"report": {}}');
+    r = cli(['report', sweep, '--out', run]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^mermap-lab: ${run}: holds a run's results \\(run\\.json\\), which a report`));
+    expect(readdirSync(run)).toEqual(['run.json']);
+  });
+
+  it('writes into DIR named another way, and into a folder of no results', () => {
+    const dir = damaged('sweep.json', () => {});
+    let r = cli(['report', dir, '--out', `${dir}/./`]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(dir)).toContain('report.html');
+    const empty = join(root, `empty${n++}`);
+    mkdirSync(empty);
+    r = cli(['report', dir, '--out', empty]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(empty)).toContain('report.html');
+  });
+});

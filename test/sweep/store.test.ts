@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planSweep } from '../../src/sweep/plan.js';
@@ -103,7 +103,7 @@ describe('prepareOutDir', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('refuses a folder with results files but no sweep.json, and a file', () => {
+  it("refuses a folder with results files but no sweep.json (a run's among them), and a file", () => {
     const dir = fresh();
     mkdirSync(dir);
     writeFileSync(join(dir, 'results.csv'), 'x\n');
@@ -112,6 +112,13 @@ describe('prepareOutDir', () => {
       `${dir} holds results.csv but no sweep.json; choose another --out`,
     );
     expect(readFileSync(join(dir, 'results.csv'), 'utf8')).toBe('x\n');
+    const run = fresh();
+    mkdirSync(run);
+    writeFileSync(join(run, 'run.json'), '{}\n');
+    expect(error(() => prepareOutDir(run, record, false)).message).toBe(
+      `${run} holds run.json but no sweep.json; choose another --out`,
+    );
+    expect(readdirSync(run)).toEqual(['run.json']);
     const file = join(dir, 'notes.txt');
     expect(error(() => prepareOutDir(file, record, false)).message).toBe(
       `cannot write to ${file} (it is a file, not a folder)`,
