@@ -47,6 +47,12 @@
  *                                  starts as a small integer and becomes a double or an unsigned
  *                                  32-bit value (`let sum = 0; sum += v`) is then boxed on every
  *                                  iteration: the bench's stand-in sweep ran 2 to 5.7 times slower
+ *   --no-lazy-feedback-allocation  feedback from a function's first call, so that the warm-up's
+ *                                  short runs record more: one deoptimization fewer over 48 of
+ *                                  the bench's points, but a worker's four default points 8,748 M
+ *                                  -> 8,957 M instructions (+2.4 %), its start-up and warm-up
+ *                                  2,766 M -> 2,845 M, the tight loop 1,105 -> 1,168 a pair
+ *                                  (bench:instructions, November 2026)
  *
  * Raised from 3000 to 3400 (November 2026) on instruction counts (`npm run bench:instructions`,
  * which a busy machine does not disturb; builds that differ in this flag only): the full
