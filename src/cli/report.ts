@@ -170,8 +170,13 @@ export async function reportCommand(dir: string, o: { out?: string; scale?: numb
  * of that folder's own, beside results they do not describe. DIR itself (the default) may.
  */
 function refuseOtherResults(out: string, dir: string): void {
-  if (!existsSync(out)) return;
-  if (realpathSync(out) === realpathSync(dir)) return;
+  let same: boolean;
+  try {
+    same = realpathSync(out) === realpathSync(dir);
+  } catch {
+    return; // no such folder yet, or none to read: writing the report says what is wrong
+  }
+  if (same) return;
   for (const [file, whose] of [
     [SWEEP_FILE, "a sweep's"],
     [RUN_FILE, "a run's"],
