@@ -64,6 +64,8 @@ export const POLICY_NAMES = Object.keys(POLICIES) as PolicyName[];
 export const VARIANTS = [...Object.keys(KERNEL_VERSIONS), ...POLICY_NAMES] as [Variant, ...Variant[]];
 
 const registry = new Map<string, AllocatorInfo>();
+/** the registrations above (exerciseRefusal() runs only these: another allocator's get may do anything) */
+const builtIn = new WeakSet<AllocatorInfo>();
 
 export function registerAllocator(info: AllocatorInfo): void {
   registry.set(info.name, info);
@@ -74,13 +76,15 @@ for (const [kind, table] of [
   ['policy', POLICIES],
 ] as const) {
   for (const [name, impl] of Object.entries<AllocatorClass>(table)) {
-    registerAllocator({
+    const info: AllocatorInfo = {
       name,
       kind,
       summary: impl.summary,
       factory: (g, host, o) => new impl(g, host, o),
       possibleCpusLayoutOnly: impl.possibleCpusLayoutOnly === true,
-    });
+    };
+    builtIn.add(info);
+    registerAllocator(info);
   }
 }
 
@@ -96,9 +100,11 @@ export function allocatorNames(): string[] {
 const exercised = new Set<string>();
 
 /**
- * The first time a variant runs in this process (thread): a refused get, too large for the
- * region, on a throwaway allocator of that variant made as the machine makes its mms' (same
- * geometry, host and options), `rounds` times, returning what the last one returned.
+ * The first time a built-in variant runs in this process (thread): a refused get, too large for
+ * the region, on a throwaway allocator of that variant made as the machine makes its mms' (same
+ * geometry, host and options), `rounds` times, returning what the last one returned (null: not
+ * run, as already run or not built in; an allocator registered from outside is never called
+ * here, as its get() might flush through the machine's host, or count).
  *
  * Why: a refusal is rare, and each version's get() returns it as `-refused`
  * (MermapCpuState.refusal()), an operation V8 compiles only once it has seen it run. A sweep
@@ -122,9 +128,10 @@ export function exerciseRefusal(
   opts: AllocatorOptions,
   rounds = 256,
 ): number | null {
-  if (exercised.has(name)) return null;
+  const info = registry.get(name);
+  if (info === undefined || !builtIn.has(info) || exercised.has(name)) return null;
   exercised.add(name);
-  return refuseTooLarge(registry.get(name)!.factory(geometry, host, opts), rounds);
+  return refuseTooLarge(info.factory(geometry, host, opts), rounds);
 }
 
 /** `rounds` gets of one page more than the region on CPU 0 of `a`: what the last returned. */

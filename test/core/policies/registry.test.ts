@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { allocatorInfo, allocatorNames, exerciseRefusal, refuseTooLarge } from '../../../src/core/allocators.js';
+import {
+  allocatorInfo,
+  allocatorNames,
+  exerciseRefusal,
+  refuseTooLarge,
+  registerAllocator,
+} from '../../../src/core/allocators.js';
 import { mermapGeometry } from '../../../src/core/paging/geometry.js';
 import { PROT_KERNEL_NOGLOBAL } from '../../../src/core/paging/pte.js';
 import { Machine } from '../../../src/core/machine.js';
@@ -50,5 +56,29 @@ describe('the registry', () => {
     expect(exerciseRefusal('dev-snapshot', g, m, {})).toBeNull();
     new Machine({ possibleCpus: 2, regionPages: 8, variant: 'rfc-later' }).createMm();
     expect(exerciseRefusal('rfc-later', g, m, {})).toBeNull();
+  });
+
+  it('never calls the get of an allocator registered from outside (it might flush or count)', () => {
+    // (last in this file: the registration stays for the rest of it)
+    let gets = 0;
+    const v1 = allocatorInfo('rfc-v1')!;
+    registerAllocator({
+      ...v1,
+      name: 'counted',
+      factory: (g, host, o) => {
+        const a = v1.factory(g, host, o);
+        const get = a.get.bind(a);
+        a.get = (...args) => {
+          gets++;
+          return get(...args);
+        };
+        return a;
+      },
+    });
+    const m = new Machine({ possibleCpus: 2, regionPages: 8, variant: 'counted' });
+    m.createMm();
+    expect(gets).toBe(0);
+    expect(exerciseRefusal('counted', mermapGeometry(4, 8, 2), m, {})).toBeNull();
+    expect(gets).toBe(0);
   });
 });
