@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLines } from '../../src/cli/replay.js';
 import { cli } from '../helpers/cli.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const fx = (n: string) => `test/fixtures/replay/${n}`;
 
@@ -176,7 +176,7 @@ describe('mermap-lab replay', () => {
     expect(d.stderr).toBe(
       'mermap-lab: test/fixtures/replay: cannot read the script (EISDIR: it is a folder, not a file)\n',
     );
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-replay-'));
+    const dir = scratchDir('mermap-replay-');
     const long = join(dir, 'long.jsonl');
     writeFileSync(long, `{"op":"get","pages":1,"tag":"a"}\n{"op":"get","pad":"${'x'.repeat(2 << 20)}"}\n`);
     const l = cli(['replay', long, '--variant', 'rfc-v1']);

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 describe('mermap-lab run', () => {
   it('--json carries the documented fields, and the same config gives the same numbers', () => {
@@ -45,7 +45,7 @@ describe('mermap-lab run', () => {
   });
 
   it('the summary lists each violation kind with an explanation and its first event; PREEMPT_RT per call site', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-'));
+    const dir = scratchDir('mermap-run-');
     const cfg = join(dir, 'window.json');
     const config = {
       seed: 1,
@@ -156,7 +156,7 @@ describe('mermap-lab run', () => {
   });
 
   it('a trace whose header has more CPUs than the simulator models says so, and --cpus runs it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-cpus-'));
+    const dir = scratchDir('mermap-run-cpus-');
     const trace = join(dir, 'wide.trace');
     const clean = readFileSync('test/fixtures/ftrace/clean.trace', 'utf8');
     writeFileSync(trace, clean.replace('#P:4', '#P:99999'));
@@ -196,7 +196,7 @@ describe('mermap-lab run', () => {
   });
 
   it('--out keeps the tables and `report` turns them into report.html, SVGs and PNGs', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-'));
+    const dir = scratchDir('mermap-run-');
     const r = cli(['run', '--preset', 'default', '--events', '20000', '--out', join(dir, 'run')]);
     expect(r.status).toBe(0);
     for (const f of ['run.json', 'per-cpu.csv', 'time-series.csv']) expect(existsSync(join(dir, 'run', f))).toBe(true);
@@ -240,7 +240,7 @@ describe('scale and bad output folders', () => {
   });
 
   it('hostile config files and flags: exit 2, one line, no stack trace', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-hostile-'));
+    const dir = scratchDir('mermap-hostile-');
     const bomb = join(dir, 'bomb.yaml');
     writeFileSync(
       bomb,
@@ -279,7 +279,7 @@ describe('scale and bad output folders', () => {
   });
 
   it('an unknown cost preset or override: exit 2, one line each, no stack trace', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-cost-'));
+    const dir = scratchDir('mermap-cost-');
     const cfg = join(dir, 'cost.json');
     writeFileSync(cfg, JSON.stringify({ cost: { preset: 'ingo-2015', overrides: { invlpgCycle: 100 } } }));
     const r = cli(['run', cfg]);
@@ -301,7 +301,7 @@ describe('scale and bad output folders', () => {
   });
 
   it('--out naming a file is refused before simulating (a billion events would not finish)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-out-'));
+    const dir = scratchDir('mermap-run-out-');
     const file = join(dir, 'a-file');
     writeFileSync(file, 'mine\n');
     const r = cli(['run', '--preset', 'kunit-tight', '--events', '1000000000', '--out', file]);
@@ -311,7 +311,7 @@ describe('scale and bad output folders', () => {
   });
 
   it("--out holding another run's results, or a sweep's, is refused before simulating; the same run may write again", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-out-'));
+    const dir = scratchDir('mermap-run-out-');
     const out = join(dir, 'run');
     expect(cli(['run', '--preset', 'kunit-tight', '--events', '2000', '--out', out]).status).toBe(0);
     const first = readFileSync(join(out, 'per-cpu.csv'), 'utf8');
@@ -329,7 +329,7 @@ describe('scale and bad output folders', () => {
   });
 
   it('a run that fails leaves no output folder behind, and never writes through a link in it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-run-out-'));
+    const dir = scratchDir('mermap-run-out-');
     const out = join(dir, 'new', 'run');
     const failed = cli(['run', '--trace', 'test/fixtures/ftrace/mixed.trace', '--out', out]);
     expect(failed.status).toBe(2);
@@ -361,7 +361,7 @@ describe('scale and bad output folders', () => {
 
 describe('bug 8.8 in a run', () => {
   it('faults.slowPathGlobalProt: every reserved map of the slow path fails with global_prot (a NULL dereference in the kernel)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-88-'));
+    const dir = scratchDir('mermap-88-');
     const cfg = join(dir, 'c.json');
     writeFileSync(
       cfg,

@@ -1,8 +1,8 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const SPEC = `
 name: scenarios
@@ -29,7 +29,7 @@ const FILES = ['results.csv', 'results.arrow', 'points.csv', 'points.arrow', 're
 /** Workload scenarios run by the real simulator: the same bytes for 1 and 2 workers, merged shards and a resume. */
 describe('mermap-lab sweep with workload scenarios', () => {
   it('runs them deterministically and reports their regions', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-scenarios-'));
+    const dir = scratchDir('mermap-scenarios-');
     const spec = join(dir, 'spec.yaml');
     writeFileSync(spec, SPEC);
     const env = { MERMAP_LAB_GIT_COMMIT: 'test' };

@@ -1,14 +1,14 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tableFromIPC } from '@uwdata/flechette';
 import { cli } from '../helpers/cli.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 /** The sweep command with the real simulator behind every point (the engine's own tests use a fake worker). */
 describe('mermap-lab sweep with real runs', () => {
   it('smoke: results, the recommendation and a report; identical bytes for 1 and 2 workers, any V8 inlining budget', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-sweep-'));
+    const dir = scratchDir('mermap-sweep-');
     const two = cli(['sweep', '--preset', 'smoke', '--out', join(dir, 'two'), '--workers', '2'], {
       env: { MERMAP_LAB_GIT_COMMIT: 'test' },
     });
@@ -118,7 +118,7 @@ describe('mermap-lab sweep with real runs', () => {
   });
 
   it('shards run with the real simulator merge into the unsharded bytes; a shard gets no report of its own', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-shards-'));
+    const dir = scratchDir('mermap-shards-');
     const env = { MERMAP_LAB_GIT_COMMIT: 'test' };
     for (const i of [0, 1]) {
       const r = cli(

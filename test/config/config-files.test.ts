@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { ConfigError, loadRunConfig, locateJsonError, parseConfigText, readInputFile } from '../../src/config/index.js';
 import { MAX_INPUT_FILE_BYTES } from '../../src/config/load.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => join(here, '..', 'fixtures', 'configs', name);
@@ -75,7 +75,7 @@ describe('config files', () => {
     expect(() => loadRunConfig(missing)).toThrow(
       new ConfigError(missing, [`${missing}: cannot read the file (ENOENT: no such file or folder)`]),
     );
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-config-size-'));
+    const dir = scratchDir('mermap-config-size-');
     // a file one byte past 16 MiB, and an endless device behind a link, are refused unread
     const big = join(dir, 'big.yaml');
     writeFileSync(big, '');

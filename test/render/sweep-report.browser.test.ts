@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -9,6 +8,7 @@ import { sweepReportData, runReportData } from '../../src/analysis/reports.js';
 import { writeReport } from '../../src/render/index.js';
 import { parseRunConfig } from '../../src/config/index.js';
 import { waitForCharts } from './page-charts.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -106,7 +106,7 @@ describe('real reports in Chromium', () => {
       }
     }
     const { report } = sweepReportData('browser-test', rows);
-    const dir = mkdtempSync(path.join(tmpdir(), 'mermap-sweep-report-'));
+    const dir = scratchDir('mermap-sweep-report-');
     const files = await writeReport(dir, report);
     const got = await openInChromium(files.html, path.join(root, 'test-output', 'sweep-report.png'));
     expect(got.consoleErrors).toEqual([]);
@@ -133,7 +133,7 @@ describe('real reports in Chromium', () => {
       'region-timeline-cpu0',
       'tlb-collateral-per-cpu',
     ]);
-    const dir = mkdtempSync(path.join(tmpdir(), 'mermap-run-report-'));
+    const dir = scratchDir('mermap-run-report-');
     const files = await writeReport(dir, report);
     const got = await openInChromium(files.html, path.join(root, 'test-output', 'run-report.png'));
     expect(got.consoleErrors).toEqual([]);

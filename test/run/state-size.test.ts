@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WASTED_VA_BYTES_PER_REGION } from '../../src/analysis/metrics/index.js';
@@ -17,6 +16,7 @@ import {
 } from '../../src/run/state-size.js';
 import { InputError } from '../../src/util/input-error.js';
 import { cli } from '../helpers/cli.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 // the bound these tests name is the default one (and their CLI runs inherit the environment)
 delete process.env.MERMAP_LAB_MAX_STATE_GIB;
@@ -198,7 +198,7 @@ describe('a run’s simulator state', () => {
   });
 
   it('mermap-lab run under a lower bound: refused naming it; a bad value: exit 2 in one line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
+    const dir = scratchDir('mermap-state-');
     const cfg = join(dir, 'mid.yaml');
     // 2,048 CPUs with 2 processes each: about 1.5 GiB, under the default bound, over 1 GiB
     writeFileSync(cfg, 'machine: { possibleCpus: 2048 }\nworkload: { kind: unmapped-alloc }\nlength: { events: 1 }\n');
@@ -225,7 +225,7 @@ describe('a run’s simulator state', () => {
   });
 
   it('mermap-lab run: 8,192 online CPUs with 2 processes each exit 2 in one line, writing nothing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
+    const dir = scratchDir('mermap-state-');
     const cfg = join(dir, 'big.yaml');
     writeFileSync(cfg, 'machine: { possibleCpus: 8192 }\nworkload: { kind: unmapped-alloc }\n');
     const out = join(dir, 'out');
@@ -238,7 +238,7 @@ describe('a run’s simulator state', () => {
   });
 
   it('mermap-lab run --trace: a trace of 5,000 processes on 8,192 CPUs names the trace', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
+    const dir = scratchDir('mermap-state-');
     const trace = join(dir, 'many.trace');
     writeFileSync(trace, manyProcesses(5000));
     const r = cli(['run', '--trace', trace, '--cpus', '8192']);
@@ -251,7 +251,7 @@ describe('a run’s simulator state', () => {
   });
 
   it('mermap-lab sweep: a trace point too large is refused when the sweep is planned', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
+    const dir = scratchDir('mermap-state-');
     const trace = join(dir, 'many.trace');
     writeFileSync(trace, manyProcesses(5000));
     const { r, out } = plannedSweep(dir, [
@@ -286,7 +286,7 @@ describe('a run’s simulator state', () => {
   });
 
   it('mermap-lab sweep: a point too large is refused when the sweep is planned, before anything runs', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mermap-state-'));
+    const dir = scratchDir('mermap-state-');
     const { r, out, spec } = plannedSweep(dir, [
       'replicates: 1',
       'base: { machine: { possibleCpus: 8192 }, workload: { kind: unmapped-alloc }, length: { events: 1000 } }',
