@@ -7,8 +7,8 @@
  *            interval straddles its 1 % target with the mean under it (adaptive.ts). Seeds are
  *            shared across possible-CPU counts (plan.ts), so those runs differ by their page
  *            tables, not by noise. With the adaptive rounds and the workload scenarios (below,
- *            5 x 60 combinations): about 1,400 runs (a fifth of them twins of another, run
- *            once: src/run/twins.ts), about 90 s on 2 idle cores (the shadow TLB off, as
+ *            5 x 60 combinations): about 1,350 runs (a tenth of them twins of another, run
+ *            once: src/run/twins.ts), about 95 s on 2 idle cores (the shadow TLB off, as
  *            here; the README has the measured figures).
  *   smoke    4 points that finish in seconds: a check that the whole pipeline runs
  */
@@ -17,17 +17,17 @@ import { SweepError } from './errors.js';
 import { parseSweepSpec, type SweepSpec } from './spec.js';
 
 /** Online CPUs of the default sweep's runs, and their length per online CPU (see BASE). */
-const ONLINE_CPUS_CAP = 12;
+const ONLINE_CPUS_CAP = 16;
 const EVENTS_PER_ONLINE_CPU = 31_250;
 
 /**
  * The base run of both presets: the RFC v1 page allocator zeroing __GFP_UNMAPPED pages through
  * the mermap (unmapped-alloc, default order mix), with TLB pressure so a full flush's refills
- * show. Regions are per CPU and independent, so traffic runs on at most 12 online CPUs while
+ * show. Regions are per CPU and independent, so traffic runs on at most 16 online CPUs while
  * page tables and VA are laid out for every possible CPU (machine.onlineCpusCap), and a run is
- * 31,250 events per online CPU: flush figures depend on how long each CPU runs. 12 is as many
+ * 31,250 events per online CPU: flush figures depend on how long each CPU runs. 16 is as many
  * as the main job's 2-minute budget allows (README, "Online CPUs in the default sweep", has the
- * times at 8, 12 and 16 and shows that the answer is the same). The shadow TLB
+ * times at 8, 12, 16 and 20 and shows that the answer is the same). The shadow TLB
  * (collateral refills) is off here: it costs about half a run's time again, and neither criterion
  * of the recommendation reads it; `run` keeps it on by default.
  */

@@ -269,6 +269,9 @@ describe('presets', () => {
     expect(spec.adaptive).toEqual({ maxReplicates: 6, ciWidth: 0.1 });
     expect(spec.targets).toEqual({ maxFallbackRate: 0.01, maxFlushCostFraction: 0.01 });
     expect(spec.sharedSeeds).toEqual(['machine.possibleCpus']);
+    // traffic on at most 16 online CPUs, 31,250 events each (README, "Online CPUs in the default sweep")
+    expect(spec.base.machine).toMatchObject({ possibleCpus: 4, onlineCpusCap: 16 });
+    expect(spec.base.length).toEqual({ events: 500_000 });
     // five workload scenarios on the grid at 4 possible CPUs: 6 x 5 x 2 combinations each
     expect(Object.keys(spec.scenarios!.set)).toEqual([
       'rate x0.5',
