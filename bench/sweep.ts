@@ -191,7 +191,7 @@ export async function benchDefaultPointsWarm(
  * History, same machine, idle: with V8's inlining budget and the default machine at 8 online
  * CPUs, 1.50x for 32 points (what this bench ran before), 1.74x to 1.81x for 96 (12.5 s on one
  * worker), 2.06x for the main job (128 s on one worker, 62 s on two); at 12 online CPUs (the
- * default since) 1.59x to 1.86x for 96, 1.91x for the main job (168 s, 88 s). With the CLI's
+ * default from then to December 2026, when it became 16) 1.59x to 1.86x for 96, 1.91x for the main job (168 s, 88 s). With the CLI's
  * inlining budget (this bench's since; src/util/v8-inlining.ts: each isolate compiles about
  * 1.8 s instead of 1.0 s, and runs faster), 1.57x to 1.60x for 96 (10.8-10.9 s on one worker,
  * 6.8-6.9 s on two). With the warm-up, each run paired with one without it (five pairs, same
