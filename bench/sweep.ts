@@ -191,14 +191,32 @@ export async function benchDefaultPointsWarm(
  * History, same machine, idle: with V8's inlining budget and the default machine at 8 online
  * CPUs, 1.50x for 32 points (what this bench ran before), 1.74x to 1.81x for 96 (12.5 s on one
  * worker), 2.06x for the main job (128 s on one worker, 62 s on two); at 12 online CPUs (the
- * default from then to December 2026, when it became 16) 1.59x to 1.86x for 96, 1.91x for the main job (168 s, 88 s). With the CLI's
- * inlining budget (this bench's since; src/util/v8-inlining.ts: each isolate compiles about
+ * default from then to December 2026, when it became 16) 1.59x to 1.86x for 96, 1.91x for the
+ * main job (168 s, 88 s). With the CLI's inlining budget (this bench's since; src/util/v8-inlining.ts: each isolate compiles about
  * 1.8 s instead of 1.0 s, and runs faster), 1.57x to 1.60x for 96 (10.8-10.9 s on one worker,
  * 6.8-6.9 s on two). With the warm-up, each run paired with one without it (five pairs, same
  * minutes): 0.25 to 0.34 s less on two workers in every pair (6.55 to 7.14 s against 6.86 to
  * 7.39 s), 1.60x to 1.66x against 1.51x to 1.64x (and one 1.77x, when the 1-worker run itself
  * ran slow). The points here keep 250k events whatever the preset's length, so the figure
  * follows the simulator, not the preset.
+ *
+ * Why the figure stays under 1.8x on an idle machine (December 2026, the native model at 443 to
+ * 466 M pairs/s; `npm run bench` read 1.65x (1.55 to 1.76) and 1.69x (1.47 to 1.91), single
+ * pairs from 1.61x to 1.78x). Each thread's CPU from /proc over one sweep of these 96 points:
+ *   1 worker    its thread 7.47 s, V8's four platform threads 0.96 s (the compiling, on the
+ *               idle core), main thread 0.34 s: 7.78 s wall
+ *   2 workers   4.39 s each (8.78 s together), platform threads 0.44 s, main 0.35 s: 4.82 s
+ * The two workers' threads do 1.31 CPU-seconds more than the one: the compiling that one worker
+ * leaves to the idle core (about 0.5 s, now on each worker's own thread: the other core is not
+ * idle), the second isolate's own compiling (TurboFan 0.41 to 0.43 s over 48 points,
+ * `--turbo-stats`, spread over 119 functions, none above 9 %), its import and warm-up (about
+ * 0.15 s), and 5 % contention between the two cores: two warm isolates side by side run 64 points
+ * 3 to 6 % slower than one alone, as threads of one process or as two processes, as the native
+ * loop does (1.9x). For 1.8x the two workers could spend 0.6 s more than the one, not 1.3; so
+ * removing every recompile after a deoptimization (about 70 ms an isolate) or the warm-up (the
+ * sweep then took 0.2 s longer) cannot reach it. The main job, about 19 times as long, spreads
+ * the same fixed cost: at 12 online CPUs its 2 workers ran 6.75 M events/s overall, start-up
+ * included, 1.91x one warm thread's 3.54 M (`npm run bench`, the same hour).
  *
  * Where the second worker's CPU goes (November 2026, each thread's CPU from /proc over the whole
  * sweep): on 1 worker, its thread 10.5 s and V8's four platform threads (compiling, GC) 1.0 s;
