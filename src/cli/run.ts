@@ -1,7 +1,6 @@
 import { violationLines } from '../core/checker-report.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
 import { toCSV, from } from 'arquero';
 import type { TlbSummary } from '../analysis/metrics/summary.js';
 import { runConfig, type RunReport, type RunResult } from '../run/run.js';
@@ -13,6 +12,7 @@ import { codeText } from '../util/errno-text.js';
 import { canonicalJson, sha256Hex } from '../config/canonical.js';
 import { SWEEP_FILE } from '../sweep/store.js';
 import { UsageError } from './errors.js';
+import { runProgress, withProgress } from './run-progress.js';
 import { PER_CPU_FILE, RUN_FILE, TIME_SERIES_FILE } from '../run/run-files.js';
 
 export interface RunCommandOptions {
@@ -168,34 +168,6 @@ function collateralText(t: TlbSummary): string {
   return `${n(t.collateralRefills)} collateral refills (${perFlush.toFixed(1)} per flush)`;
 }
 
-/** A progress bar on stderr, shown after a second; `unit` names what value and total count. */
-function withProgress<T>(
-  enabled: boolean,
-  label: string,
-  unit: string,
-  f: (cb: (value: number, total: number | null) => void) => T,
-): T {
-  if (!enabled) return f(() => {});
-  const started = Date.now();
-  let bar: cliProgress.SingleBar | null = null;
-  try {
-    return f((value, total) => {
-      if (bar === null) {
-        if (Date.now() - started < 1000) return;
-        bar = new cliProgress.SingleBar(
-          { format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta}s`, stream: process.stderr },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(total ?? value * 2, value);
-      }
-      if (total === null) bar.setTotal(Math.max(value * 2, 1));
-      bar.update(value);
-    });
-  } finally {
-    if (bar !== null) (bar as cliProgress.SingleBar).stop();
-  }
-}
-
 export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const config = buildConfig(o);
   // The output folder is checked (and locked) before simulating, and removed again if the run
@@ -218,9 +190,10 @@ function simulate(config: RunConfig, o: RunCommandOptions): RunResult {
   // a trace's length is its own, not an event count: its bar is the share of the file read
   const isTrace = config.workload.kind === 'ftrace';
   const tty = process.stderr.isTTY === true;
-  return withProgress(tty, isTrace ? 'trace' : 'run', isTrace ? 'per mille read' : 'events', (cb) =>
+  const bar = runProgress(config.length);
+  return withProgress(tty, isTrace ? 'trace' : 'run', isTrace ? 'per mille read' : bar.unit, (cb) =>
     runConfig(config, {
-      onProgress: isTrace ? undefined : (e, total) => cb(e, total),
+      onProgress: isTrace ? undefined : (e, _total, ns) => cb(bar.value(e, ns), bar.total),
       onTraceProgress: isTrace ? (f) => cb(Math.round(f * 1000), 1000) : undefined,
       regionTimeline: o.out !== undefined || o.timeline === true,
     }),
