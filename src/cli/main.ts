@@ -5,6 +5,7 @@ import { DEFAULT_REGION_PAGES } from '../core/defaults.js';
 import { LIMITS, parseDecimalSize, type SizeLimit } from '../config/limits.js';
 import { listPresets } from '../config/presets.js';
 import { replayCommand } from './replay.js';
+import { toleratePipeClose } from './closed-pipe.js';
 import { initCommand, initPresetNames } from './init.js';
 import { reportCommand, scaleOption } from './report.js';
 import { presetNames } from '../sweep/presets.js';
@@ -222,6 +223,8 @@ export function reportInputError(e: unknown, write: (text: string) => void): num
 
 export async function main(argv: string[]): Promise<void> {
   widenV8Inlining(); // before anything runs hot: see src/util/v8-inlining.ts
+  toleratePipeClose(process.stdout);
+  toleratePipeClose(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
