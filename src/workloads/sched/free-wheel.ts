@@ -34,7 +34,7 @@ export class FreeWheel {
     // Room for twice the mean number pending (rate x hold, Little's law) and some: a queue that
     // has to grow replaces the wheel's arrays, and V8 then throws away the optimized code of
     // every function that read them (the generator's fill() among them) and compiles it again.
-    // The default sweep's points hold about 240 on average (12 CPUs x 20 kHz x 1 ms).
+    // The default sweep's points hold about 320 on average (16 CPUs x 20 kHz x 1 ms).
     const mean = (freesPerSecond * meanHoldNs) / 1e9;
     let capacity = 256;
     while (capacity < 2 * mean + 64 && capacity < MAX_START_CAPACITY) capacity *= 2;
