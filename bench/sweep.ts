@@ -214,7 +214,11 @@ export async function benchDefaultPointsWarm(
  * 3 to 6 % slower than one alone, as threads of one process or as two processes, as the native
  * loop does (1.9x). For 1.8x the two workers could spend 0.6 s more than the one, not 1.3; so
  * removing every recompile after a deoptimization (about 70 ms an isolate) or the warm-up (the
- * sweep then took 0.2 s longer) cannot reach it. The main job, about 19 times as long, spreads
+ * sweep then took 0.2 s longer) cannot reach it. V8's default inlining budget
+ * (MERMAP_LAB_V8_DEFAULTS=1 semantics, the same hour, two runs at 12 online CPUs) reads 1.84x and
+ * 1.85x, but only because the one worker slows more than the two: 9.24 to 9.44 s on one worker
+ * against 7.8 to 8.1 s, 4.98 to 5.13 s on two against 4.77 to 4.89 s; the CLI keeps the wider
+ * budget, which is faster on any worker count. The main job, about 19 times as long, spreads
  * the same fixed cost: at 12 online CPUs its 2 workers ran 6.75 M events/s overall, start-up
  * included, 1.91x one warm thread's 3.54 M (`npm run bench`, the same hour).
  *
