@@ -215,7 +215,8 @@ export async function benchDefaultPointsWarm(
  * loop does (1.9x). For 1.8x the two workers could spend 0.6 s more than the one, not 1.3; so
  * removing every recompile after a deoptimization (about 70 ms an isolate) or the warm-up (the
  * sweep then took 0.2 s longer) cannot reach it. V8's default inlining budget
- * (MERMAP_LAB_V8_DEFAULTS=1 semantics, the same hour, two runs at 12 online CPUs) reads 1.84x and
+ * (widenV8Inlining() not called, the compile mode kept; the same hour, two runs at 12 online
+ * CPUs) reads 1.84x and
  * 1.85x, but only because the one worker slows more than the two: 9.24 to 9.44 s on one worker
  * against 7.8 to 8.1 s, 4.98 to 5.13 s on two against 4.77 to 4.89 s; the CLI keeps the wider
  * budget, which is faster on any worker count. The main job, about 19 times as long, spreads
