@@ -216,12 +216,12 @@ export async function benchDefaultPointsWarm(
  * removing every recompile after a deoptimization (about 70 ms an isolate) or the warm-up (the
  * sweep then took 0.2 s longer) cannot reach it. V8's default inlining budget
  * (widenV8Inlining() not called, the compile mode kept; the same hour, two runs at 12 online
- * CPUs) reads 1.84x and
- * 1.85x, but only because the one worker slows more than the two: 9.24 to 9.44 s on one worker
- * against 7.8 to 8.1 s, 4.98 to 5.13 s on two against 4.77 to 4.89 s; the CLI keeps the wider
- * budget, which is faster on any worker count. The main job, about 19 times as long, spreads
- * the same fixed cost: at 12 online CPUs its 2 workers ran 6.75 M events/s overall, start-up
- * included, 1.91x one warm thread's 3.54 M (`npm run bench`, the same hour).
+ * CPUs) reads 1.84x and 1.85x, but only because the one worker slows more than the two: 9.24
+ * to 9.44 s on one worker against 7.8 to 8.1 s, 4.98 to 5.13 s on two against 4.77 to 4.89 s;
+ * the CLI keeps the wider budget, which is faster on any worker count. The main job, about 19
+ * times as long, spreads the same fixed cost: at 12 online CPUs its 2 workers ran 6.75 M
+ * events/s overall, start-up included, 1.91x one warm thread's 3.54 M (`npm run bench`, the
+ * same hour).
  *
  * Where the second worker's CPU goes (November 2026, each thread's CPU from /proc over the whole
  * sweep): on 1 worker, its thread 10.5 s and V8's four platform threads (compiling, GC) 1.0 s;
