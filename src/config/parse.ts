@@ -9,6 +9,7 @@ import { ConfigError } from './errors.js';
 import { issueLines } from './issues.js';
 import { crossFieldIssues } from './rules.js';
 import { RunConfigSchema, type RunConfigInput } from './schema.js';
+import { withFields } from '../core/util/with-fields.js';
 import type { RunConfig } from './types.js';
 
 /**
@@ -25,15 +26,14 @@ export function parseRunConfig(input: unknown, source = 'config'): RunConfig {
   if (issues.length > 0 || !result.success) throw new ConfigError(source, issues);
   const c = result.data;
   const onlineCpus = c.machine.onlineCpus ?? Math.min(c.machine.possibleCpus, c.machine.onlineCpusCap ?? MAX_CPUS);
-  const config: RunConfig = {
-    ...c,
-    machine: { ...c.machine, onlineCpus },
-    mermap: {
-      ...c.mermap,
+  // withFields(), not object spreads: configs then share their maps (src/core/util/with-fields.ts)
+  const config: RunConfig = withFields(c, {
+    machine: withFields(c.machine, { onlineCpus }),
+    mermap: withFields(c.mermap, {
       slots: c.mermap.slots ?? defaultSlots(c.mermap.variant),
       vmapLazyPages: c.mermap.vmapLazyPages ?? defaultVmapLazyPages(onlineCpus),
-    },
-  };
+    }),
+  });
   if (config.name === undefined) delete config.name;
   if (config.cost === undefined) delete config.cost;
   return config;

@@ -29,6 +29,7 @@ import {
   userTopVpn,
 } from './config.js';
 import { StateMeter, typedArrayBytes } from '../util/state-bytes.js';
+import { withFields } from '../util/with-fields.js';
 
 /**
  * The Machine's state and bookkeeping: CPUs, TLBs, tasks, counters, observers (see
@@ -138,7 +139,8 @@ export abstract class MachineBase {
     if (allocatorInfo(this.variant) === undefined) {
       throw new RangeError(`unknown variant ${this.variant}: one of ${allocatorNames().join(', ')}`);
     }
-    this.allocOptions = { ...cfg.allocatorOptions, onlineCpus: this.onlineCpus, meter: this.stateMeter };
+    // one map for every machine's options (src/core/util/with-fields.ts): allocators read them
+    this.allocOptions = withFields(cfg.allocatorOptions ?? {}, { onlineCpus: this.onlineCpus, meter: this.stateMeter });
     this.tlbConfig = resolveTlbConfig(cfg.tlb ?? DEFAULT_TLB_PRESET);
     this.pcidEnabled = cfg.pcid ?? true;
     this.directMapPageSize = cfg.directMapPageSize ?? DEFAULT_DIRECT_MAP_PAGE_SIZE;
