@@ -220,7 +220,7 @@ async function main(): Promise<void> {
   const speedup = figures.find((f) => f.figure === SPEEDUP_FIGURE)!;
   if (verdict(speedup, slowHost) !== 'yes') {
     say(
-      'the speed-up: each worker thread compiles the simulator for itself (about 0.4 CPU-s), which one worker ' +
+      'the speed-up: each worker thread compiles the simulator for itself, which one worker ' +
         'leaves to the idle core; docs/performance.md, "Sweeps on 2 workers", has where the CPU goes',
     );
   }
