@@ -30,8 +30,8 @@
  * Since the default sweep runs 16 online CPUs instead of 12 (December 2026), a thousand events
  * give each CPU fewer, and the bench's 96-point sweep (16 CPUs online) met six deoptimizations
  * after the warm-up instead of four (an order-10 allocation's second pageblock, the slow path,
- * a TLB drop path). Runs of 84 events per online CPU (1,344 at 16, the 1,000 of 12 CPUs per
- * CPU) left one, but on the default sweep (`npm run bench:instructions`) they cost more: a
+ * a TLB drop path). Runs of 84 events per online CPU (1,344 at 16: each CPU's share of 1,000
+ * at 12) left one, but on the default sweep (`npm run bench:instructions`) they cost more: a
  * worker's four points 11,166 M -> 11,309 M instructions, its start-up and warm-up 2,993 M ->
  * 3,134 M. Not kept.
  */
