@@ -44,18 +44,18 @@ export function runProgress(length: RunConfig['length']): RunProgress {
 }
 
 /** A progress bar on stderr, shown after a second; `unit` names what value and total count. */
-export function withProgress<T>(
+export async function withProgress<T>(
   enabled: boolean,
   label: string,
   unit: string,
-  f: (cb: (value: number, total: number) => void) => T,
-): T {
+  f: (cb: (value: number, total: number) => void) => Promise<T>,
+): Promise<T> {
   if (!enabled) return f(() => {});
   const started = Date.now();
   let bar: cliProgress.SingleBar | null = null;
   let shown = -1;
   try {
-    return f((value, total) => {
+    return await f((value, total) => {
       // an unchanged value is not passed on: the bar's ETA, from its last few updates, read
       // "INF" whenever they all held the same value (simulated time moves in whole ms)
       if (value === shown) return;

@@ -34,9 +34,9 @@ describe('run progress bar', () => {
     expect(bar.value(2000, 0)).toBe(1000);
   });
 
-  it('shows no bar off a terminal, and returns what the run returns', () => {
+  it('shows no bar off a terminal, and returns what the run returns', async () => {
     const seen: number[] = [];
-    const out = withProgress(false, 'run', 'events', (cb) => {
+    const out = await withProgress(false, 'run', 'events', async (cb) => {
       cb(1, 2);
       seen.push(1);
       return 42;
