@@ -35,17 +35,25 @@ async function waitFor(file: string): Promise<void> {
   expect(existsSync(file)).toBe(true);
 }
 
+/**
+ * Start the long run with `--out out` (a folder under `dir`; the test may have made it),
+ * send `signal` once the run holds the folder's lock, and return how it ended.
+ */
+async function interruptLongRun(dir: string, out: string, signal: NodeJS.Signals): Promise<Ended> {
+  const config = join(dir, 'long.yaml');
+  writeFileSync(config, LONG_RUN);
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'run', config, '--out', out], { cwd: ROOT });
+  const done = ended(child);
+  await waitFor(join(out, '.lock'));
+  child.kill(signal);
+  return done;
+}
+
 describe('mermap-lab run, interrupted', () => {
   it('Ctrl-C ends a run with --out at once: status 130, nothing written, the folder it made removed', async () => {
     const dir = scratchDir('mermap-lab-run-int-');
-    const config = join(dir, 'long.yaml');
-    writeFileSync(config, LONG_RUN);
     const out = join(dir, 'made');
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'run', config, '--out', out], { cwd: ROOT });
-    const done = ended(child);
-    await waitFor(join(out, '.lock'));
-    child.kill('SIGINT');
-    const r = await done;
+    const r = await interruptLongRun(dir, out, 'SIGINT');
     expect(r.status).toBe(130);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('mermap-lab: run: interrupted by SIGINT; nothing was written\n');
@@ -54,16 +62,10 @@ describe('mermap-lab run, interrupted', () => {
 
   it('SIGTERM leaves a folder that was there as it was: status 143, its lock released', async () => {
     const dir = scratchDir('mermap-lab-run-int-');
-    const config = join(dir, 'long.yaml');
-    writeFileSync(config, LONG_RUN);
     const out = join(dir, 'there');
     mkdirSync(out);
     writeFileSync(join(out, 'notes.txt'), 'mine\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'run', config, '--out', out], { cwd: ROOT });
-    const done = ended(child);
-    await waitFor(join(out, '.lock'));
-    child.kill('SIGTERM');
-    const r = await done;
+    const r = await interruptLongRun(dir, out, 'SIGTERM');
     expect(r.status).toBe(143);
     expect(r.stderr).toBe('mermap-lab: run: interrupted by SIGTERM; nothing was written\n');
     expect(readdirSync(out)).toEqual(['notes.txt']);
