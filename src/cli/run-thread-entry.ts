@@ -26,22 +26,27 @@ export interface RunThreadData {
 export type RunThreadMessage =
   | { type: 'progress'; events: number; nowNs: number }
   | { type: 'trace'; fraction: number }
-  | { type: 'done'; output: ReturnType<typeof runOutput> }
+  | { type: 'done'; output: Awaited<ReturnType<typeof runOutput>> }
   | { type: 'input-error'; message: string; issues: string[]; exitCode: number };
 
 function post(m: RunThreadMessage): void {
   parentPort!.postMessage(m);
 }
 
-const d = workerData as RunThreadData;
-try {
-  const result = runConfig(d.config, {
-    onProgress: d.progress ? (events, _total, nowNs) => post({ type: 'progress', events, nowNs }) : undefined,
-    onTraceProgress: d.progress ? (fraction) => post({ type: 'trace', fraction }) : undefined,
-    regionTimeline: d.timeline,
-  });
-  post({ type: 'done', output: runOutput(result, d.json, d.files) });
-} catch (e) {
-  if (!(e instanceof InputError)) throw e;
-  post({ type: 'input-error', message: e.message, issues: e.issues, exitCode: e.exitCode });
+/** The run; a rejection that is not bad input leaves the thread as its error (a bug, with its stack). */
+async function main(d: RunThreadData): Promise<void> {
+  try {
+    const result = runConfig(d.config, {
+      onProgress: d.progress ? (events, _total, nowNs) => post({ type: 'progress', events, nowNs }) : undefined,
+      onTraceProgress: d.progress ? (fraction) => post({ type: 'trace', fraction }) : undefined,
+      regionTimeline: d.timeline,
+    });
+    post({ type: 'done', output: await runOutput(result, d.json, d.files) });
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    post({ type: 'input-error', message: e.message, issues: e.issues, exitCode: e.exitCode });
+  }
 }
+
+// not a top-level await: under tsx (sources) this file is loaded by require()
+void main(workerData as RunThreadData);

@@ -6,8 +6,9 @@
  * main thread ends the thread at once, releases the folder and removes it if the run made it.
  *
  * Only text crosses back (./run-output.ts): a RunResult holds the machine, which cannot.
- * The thread and its modules cost a run about 0.2 s (`run --preset kunit-tight`: 0.63 to 0.69 s
- * against 0.45 to 0.48 s on the main thread, December 2026); a long run does not notice.
+ * The thread and its modules cost a run about 0.07 s (`run --preset kunit-tight`: 0.52 to 0.56 s
+ * against 0.45 to 0.48 s on the main thread, December 2026; 0.63 to 0.69 s before the thread
+ * left arquero to runs with --out); a long run does not notice.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
