@@ -185,8 +185,8 @@ export async function benchDefaultPointsWarm(
  * in the first pass against 0.1 to 0.2 in a warm one, and the isolate's own thread about 0.4 s
  * more (code not yet optimized); with the workers' warm-up (src/run/warm-up.ts, which the CLI
  * and this bench use) the compiler threads spent 0.87 to 0.93. Two isolates side by side once
- * warm are no slower than one alone (48 points in 5.23 to 5.29 s as two processes, 5.23 to 5.31
- * alone): the whole loss is the compiling.
+ * warm were then no slower than one alone (48 points in 5.23 to 5.29 s as two processes, 5.23 to
+ * 5.31 alone); in December 2026 they were 3 to 6 % slower (below).
  *
  * History, same machine, idle: with V8's inlining budget and the default machine at 8 online
  * CPUs, 1.50x for 32 points (what this bench ran before), 1.74x to 1.81x for 96 (12.5 s on one
