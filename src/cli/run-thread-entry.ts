@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RunConfig } from '../config/index.js';
 import { runConfig } from '../run/run.js';
 import { InputError } from '../util/input-error.js';
-import { runOutput } from './run-output.js';
+import { type RunOutput, runOutput } from './run-output.js';
 
 /** What the main thread hands the worker. */
 export interface RunThreadData {
@@ -26,7 +26,7 @@ export interface RunThreadData {
 export type RunThreadMessage =
   | { type: 'progress'; events: number; nowNs: number }
   | { type: 'trace'; fraction: number }
-  | { type: 'done'; output: Awaited<ReturnType<typeof runOutput>> }
+  | { type: 'done'; output: RunOutput }
   | { type: 'input-error'; message: string; issues: string[]; exitCode: number };
 
 function post(m: RunThreadMessage): void {
