@@ -33,6 +33,7 @@ import { benchTrace } from './trace.js';
 import { benchWorkloads } from './workloads.js';
 import { coreInChild, FULL_CORE, QUICK_CORE, workloadInChild } from './replicate.js';
 import { V8_INLINING_FLAGS, widenV8Inlining } from '../src/util/v8-inlining.js';
+import { toleratePipeClose } from '../src/cli/closed-pipe.js';
 
 /** Measurements of each replicated figure (2 with --quick). */
 const REPLICATES = 3;
@@ -54,6 +55,9 @@ async function inTurn<T>(n: number, run: () => Promise<T>): Promise<T[]> {
 async function main(): Promise<void> {
   // the CLI's V8 inlining budget (src/util/v8-inlining.ts), so the figures are what a sweep gets
   const tuned = widenV8Inlining();
+  // `npm run bench | head`: the bench runs on and still removes its temporary folders
+  toleratePipeClose(process.stdout);
+  toleratePipeClose(process.stderr);
   const started = performance.now();
   const json = process.argv.includes('--json');
   const quick = process.argv.includes('--quick');
