@@ -20,7 +20,7 @@ import type { RunThreadData, RunThreadMessage } from './run-thread-entry.js';
 
 /** The run was stopped by a signal before it ended; nothing was written. */
 export class RunInterruptedError extends Error {
-  constructor(readonly signal: string) {
+  constructor(readonly signal: NodeJS.Signals) {
     super(`interrupted by ${signal}; nothing was written`);
     this.name = 'RunInterruptedError';
   }
@@ -43,7 +43,7 @@ export interface RunThreadOptions {
   onProgress?: ((events: number, nowNs: number) => void) | undefined;
   /** the share of a trace read so far */
   onTraceProgress?: ((fraction: number) => void) | undefined;
-  /** aborting ends the thread: the promise rejects with RunInterruptedError(signal.reason) */
+  /** aborting (with the signal's name as reason) ends the thread: the promise rejects with RunInterruptedError */
   signal: AbortSignal;
 }
 
@@ -75,7 +75,7 @@ export function runOffThread(config: RunConfig, o: RunThreadOptions): Promise<Ru
   };
   return new Promise<RunOutput>((resolve, reject) => {
     if (o.signal.aborted) {
-      reject(new RunInterruptedError(String(o.signal.reason)));
+      reject(new RunInterruptedError(o.signal.reason as NodeJS.Signals));
       return;
     }
     const worker = startWorker(entry, data);
@@ -87,7 +87,7 @@ export function runOffThread(config: RunConfig, o: RunThreadOptions): Promise<Ru
       f();
     };
     const onAbort = () => {
-      settle(() => reject(new RunInterruptedError(String(o.signal.reason))));
+      settle(() => reject(new RunInterruptedError(o.signal.reason as NodeJS.Signals)));
       void worker.terminate();
     };
     o.signal.addEventListener('abort', onAbort, { once: true });

@@ -5,6 +5,7 @@ import { LIMITS, sizeAllowed } from '../config/limits.js';
 import { TRACE_FORMATS, traceCpus } from '../workloads/index.js';
 import { withOutDir, writableTarget, writeFileAtomicSync } from './atomic.js';
 import { codeText } from '../util/errno-text.js';
+import { signalStatus } from '../util/signal-status.js';
 import { canonicalJson, sha256Hex } from '../config/canonical.js';
 import { SWEEP_FILE } from '../sweep/store.js';
 import { UsageError } from './errors.js';
@@ -108,7 +109,7 @@ export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStrea
   // Ctrl-C (or SIGTERM) ends the run's thread at once (./run-thread.ts); a second one exits
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stop.signal.aborted) process.exit(exitCodeOf(signal));
+    if (stop.signal.aborted) process.exit(signalStatus(signal));
     stop.abort(signal);
   };
   process.on('SIGINT', onSignal);
@@ -130,16 +131,11 @@ export async function runCommand(o: RunCommandOptions, out: NodeJS.WritableStrea
   } catch (e) {
     if (!(e instanceof RunInterruptedError)) throw e;
     process.stderr.write(`mermap-lab: run: ${e.message}\n`);
-    return exitCodeOf(e.signal);
+    return signalStatus(e.signal);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-/** The shell's status for a command ended by `signal`: 128 + its number (130 SIGINT, 143 SIGTERM). */
-function exitCodeOf(signal: string): number {
-  return signal === 'SIGTERM' ? 143 : 130;
 }
 
 /** The run on its worker thread, with a progress bar on a terminal. */

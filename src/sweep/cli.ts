@@ -16,6 +16,7 @@ import { parseShard } from './shard.js';
 import type { TwinKey } from './tasks.js';
 import { loadSweepSpec, parseSweepSpec, type SweepSpec } from './spec.js';
 import { printable } from '../util/printable.js';
+import { signalStatus } from '../util/signal-status.js';
 import { LIMITS, sizeAllowed } from '../config/limits.js';
 
 export interface SweepCommandOptions {
@@ -174,7 +175,7 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
   const controller = new AbortController();
   let signalled: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled !== null) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    if (signalled !== null) process.exit(signalStatus(signal));
     signalled = signal;
     controller.abort();
   };
@@ -209,7 +210,7 @@ export async function sweepCommand(options: SweepCommandOptions): Promise<number
   } catch (err) {
     progress.stop();
     const code = report(stderr, 'sweep', err);
-    return err instanceof SweepInterruptedError && signalled === 'SIGTERM' ? 143 : code;
+    return err instanceof SweepInterruptedError && signalled !== null ? signalStatus(signalled) : code;
   } finally {
     if (handle) {
       process.off('SIGINT', onSignal);
